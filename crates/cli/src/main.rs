@@ -1,0 +1,2 @@
+//! `gocache-doctor`: the headless command line over `gocache-core`.
+fn main() {}

@@ -1,0 +1,36 @@
+//! # gocache-core
+//!
+//! Everything Go Cache Doctor knows about Go's caches, with no user interface and no printing.
+//! The CLI (`crates/cli`) and the desktop app (`src-tauri`) are thin shells over this crate.
+//!
+//! * [`env`]: resolves Go's environment variables exactly as `go env` does (OS environment,
+//!   the GOENV file, `$GOROOT/go.env`, per-OS defaults) and records where each value came from.
+//! * [`discover`]: turns the resolved environment into the list of caches on this machine
+//!   (module cache, toolchains, build cache, gopls, golangci-lint, staticcheck, GOBIN) and the
+//!   problems found on the way.
+//! * [`scan`]: sizes caches with a parallel walk that never follows symlinks and counts hard
+//!   links once; breaks the module cache down per module version and the build cache by age.
+//! * [`escape`]: Go's `!` case-encoding of module paths and versions.
+//! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
+//!   one trait.
+//! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
+//!   operation takes from its caller.
+//!
+//! ## House rules
+//! * Never print; report through return values and [`progress::Progress`].
+//! * Typed errors ([`Error`]) carrying the path they are about.
+//! * Never follow a symlink out of a cache root.
+#![deny(missing_docs)]
+
+pub mod cancel;
+pub mod discover;
+pub mod env;
+pub mod error;
+pub mod escape;
+pub mod os;
+pub mod progress;
+pub mod scan;
+
+pub use cancel::CancelToken;
+pub use error::{Error, Result};
+pub use progress::{NoProgress, Progress};

@@ -1,0 +1,78 @@
+//! Linux and BSD rules (XDG base directories).
+
+use std::path::PathBuf;
+
+use super::{OsKind, OsRules, non_empty};
+use crate::env::EnvMap;
+
+/// Linux and the BSDs.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Linux;
+
+impl OsRules for Linux {
+    fn kind(&self) -> OsKind {
+        OsKind::Linux
+    }
+
+    /// `$HOME`, falling back to the passwd entry through `dirs` when unset.
+    fn home_dir(&self, env: &EnvMap) -> Option<PathBuf> {
+        non_empty(env, "HOME").map(PathBuf::from).or_else(|| {
+            if env.is_process_env() { dirs::home_dir() } else { None }
+        })
+    }
+
+    /// `$XDG_CONFIG_HOME` (must be absolute) or `$HOME/.config`.
+    fn user_config_dir(&self, env: &EnvMap) -> Result<PathBuf, String> {
+        xdg(env, "XDG_CONFIG_HOME", ".config", self)
+    }
+
+    /// `$XDG_CACHE_HOME` (must be absolute) or `$HOME/.cache`.
+    fn user_cache_dir(&self, env: &EnvMap) -> Result<PathBuf, String> {
+        xdg(env, "XDG_CACHE_HOME", ".cache", self)
+    }
+
+    fn list_separator(&self) -> char {
+        ':'
+    }
+
+    fn exe_suffix(&self) -> &'static str {
+        ""
+    }
+
+    fn is_absolute(&self, p: &str) -> bool {
+        p.starts_with('/')
+    }
+}
+
+fn xdg(env: &EnvMap, var: &str, fallback: &str, rules: &Linux) -> Result<PathBuf, String> {
+    if let Some(v) = non_empty(env, var) {
+        if !rules.is_absolute(&v) {
+            return Err(format!("path in ${var} is relative"));
+        }
+        return Ok(PathBuf::from(v));
+    }
+    match rules.home_dir(env) {
+        Some(h) => Ok(h.join(fallback)),
+        None => Err(format!("neither ${var} nor $HOME are defined")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xdg_rules() {
+        let env = EnvMap::from_pairs([("HOME", "/home/u")]);
+        assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/home/u/.cache")));
+        assert_eq!(Linux.user_config_dir(&env), Ok(PathBuf::from("/home/u/.config")));
+        let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "/x/c")]);
+        assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/x/c")));
+        let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "rel")]);
+        assert!(Linux.user_cache_dir(&env).is_err());
+        let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "")]);
+        assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/home/u/.cache")));
+        let env = EnvMap::from_pairs::<[(&str, &str); 0], _, _>([]);
+        assert!(Linux.user_cache_dir(&env).is_err());
+    }
+}

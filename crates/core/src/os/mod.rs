@@ -1,0 +1,81 @@
+//! Per-OS rules, one file per OS behind the [`OsRules`] trait.
+//!
+//! The rules are pure functions of an environment snapshot, so every OS's rules are compiled
+//! and unit-tested on every OS; [`current`] picks the one for the running system.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::env::EnvMap;
+
+mod linux;
+mod macos;
+mod windows;
+
+pub use linux::Linux;
+pub use macos::MacOs;
+pub use windows::Windows;
+
+/// The operating-system families whose Go defaults differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OsKind {
+    /// Linux and the BSDs (XDG rules).
+    Linux,
+    /// macOS.
+    Macos,
+    /// Windows.
+    Windows,
+}
+
+/// What differs between operating systems for locating Go's caches, as Go's `os` package
+/// defines it (`os.UserConfigDir`, `os.UserCacheDir`, `go/build.defaultGOPATH`).
+///
+/// # Platform behavior
+/// Each method mirrors the Go function of the same role for that OS; the doc comment on each
+/// implementation names the variables it reads.
+pub trait OsRules: Send + Sync {
+    /// Which OS these rules are for.
+    fn kind(&self) -> OsKind;
+    /// The user's home directory (`$HOME`, or `%USERPROFILE%` on Windows).
+    fn home_dir(&self, env: &EnvMap) -> Option<PathBuf>;
+    /// `os.UserConfigDir()`.
+    ///
+    /// # Errors
+    /// A message like Go's when the directory cannot be determined.
+    fn user_config_dir(&self, env: &EnvMap) -> Result<PathBuf, String>;
+    /// `os.UserCacheDir()`.
+    ///
+    /// # Errors
+    /// A message like Go's when the directory cannot be determined.
+    fn user_cache_dir(&self, env: &EnvMap) -> Result<PathBuf, String>;
+    /// The separator of list variables such as GOPATH (`:` or `;`).
+    fn list_separator(&self) -> char;
+    /// The suffix of executables (`""` or `".exe"`).
+    fn exe_suffix(&self) -> &'static str;
+    /// Whether a path string is absolute under this OS's rules (checked on strings so that
+    /// every OS's rules can be tested on any host).
+    fn is_absolute(&self, p: &str) -> bool;
+}
+
+/// The rules for the OS this binary was built for.
+pub fn current() -> &'static dyn OsRules {
+    #[cfg(target_os = "windows")]
+    {
+        &Windows
+    }
+    #[cfg(target_os = "macos")]
+    {
+        &MacOs
+    }
+    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
+    {
+        &Linux
+    }
+}
+
+/// Reads a variable and treats an empty value as unset, as Go does.
+pub(crate) fn non_empty(env: &EnvMap, key: &str) -> Option<String> {
+    env.get(key).filter(|v| !v.is_empty()).cloned()
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything `make test` and `make run` need on Debian/Ubuntu, skipping what is present.
+# Idempotent: a second run on a ready machine takes about a second.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+APT_PKGS="libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver lsof psmisc curl file libxdo-dev libssl-dev imagemagick x11-apps util-linux"
+missing=""
+for p in $APT_PKGS; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+
+# Go: prefer the newest Go from bookworm-backports when on Debian 12; fall back to golang-go.
+GO_PKG=""
+if ! ls /usr/lib/go-1.2[3-9]/bin/go >/dev/null 2>&1; then
+  if grep -q bookworm /etc/os-release 2>/dev/null; then
+    if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+      echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/backports.list >/dev/null
+    fi
+    GO_PKG="golang-1.23-go"
+  else
+    dpkg -s golang-go >/dev/null 2>&1 || missing="$missing golang-go"
+  fi
+fi
+
+if [ -n "$missing" ] || [ -n "$GO_PKG" ]; then
+  echo "setup: installing apt packages:$missing $GO_PKG"
+  $SUDO apt-get update -qq
+  if [ -n "$missing" ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends $missing
+  fi
+  if [ -n "$GO_PKG" ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends -t bookworm-backports "$GO_PKG"
+  fi
+fi
+
+# tauri-driver (WebDriver proxy for the end-to-end tests).
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: cargo install tauri-driver"
+  cargo install tauri-driver --locked --quiet
+fi
+
+# Cross-target checks.
+for t in x86_64-pc-windows-msvc aarch64-apple-darwin; do
+  rustup target list --installed | grep -qx "$t" || rustup target add "$t" || echo "setup: could not add target $t"
+done
+
+# UI dependencies.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "setup: npm ci in ui/"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
+  echo "setup: npm ci in tests/e2e/"
+  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "setup: ready"

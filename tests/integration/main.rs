@@ -1,0 +1,1 @@
+//! The one cross-crate integration-test binary.

@@ -1,0 +1,1 @@
+//! Fixture builder for Go Cache Doctor's tests and benchmarks (being written).
