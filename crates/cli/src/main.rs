@@ -1,2 +1,140 @@
-//! `gocache-doctor`: the headless command line over `gocache-core`.
-fn main() {}
+//! `gocache-doctor`: the headless command line over `gocache-core`, for terminals, CI machines
+//! and scripts. Every command has a stable `--json` form (see docs/contract.md).
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a CLI prints its results")]
+
+mod output;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gocache_core::discover::{self, CacheKind};
+use gocache_core::env::EnvMap;
+use gocache_core::progress::ProgressEvent;
+use gocache_core::{CancelToken, scan};
+
+/// Find, size and clean Go's module and build caches.
+#[derive(Debug, Parser)]
+#[command(name = "gocache-doctor", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show Go's cache-related variables, where each value came from, the caches found and
+    /// any problems. Honours the same environment variables as `go` (GOMODCACHE, GOENV, ...).
+    Env {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Do not run `go env` to cross-check the resolution.
+        #[arg(long)]
+        no_go: bool,
+    },
+    /// Measure every cache: size (like `du -sb`), size on disk (like `du -sB1`), files, and the
+    /// largest module versions.
+    Scan {
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// How many of the largest modules to list (human output only; JSON lists all).
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Scan only these kinds (modcache, build, gopls, golangci-lint, staticcheck, gobin).
+        #[arg(long = "kind", value_name = "KIND")]
+        kinds: Vec<String>,
+        /// Do not run `go env` to cross-check discovery.
+        #[arg(long)]
+        no_go: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("gocache-doctor: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let env = EnvMap::from_process();
+    match cli.command {
+        Command::Env { json, no_go } => {
+            let report = discover::discover(&env, &discover_opts(no_go));
+            if json {
+                println!("{}", to_json(&report)?);
+            } else {
+                print!("{}", output::env_table(&report));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Scan { json, top, kinds, no_go } => {
+            let report = discover::discover(&env, &discover_opts(no_go));
+            let wanted = parse_kinds(&kinds)?;
+            let caches: Vec<_> = report
+                .caches
+                .iter()
+                .filter(|c| wanted.is_empty() || wanted.contains(&c.kind))
+                .cloned()
+                .collect();
+            let show_progress = std::io::stderr().is_terminal();
+            let progress = move |e: ProgressEvent| {
+                if let ProgressEvent::ScanProgress { kind, total_entries, total_bytes, .. } = e {
+                    if show_progress {
+                        eprint!(
+                            "\r\x1b[2Kscanning {kind}: {total_entries} entries, {}",
+                            output::human_bytes(total_bytes)
+                        );
+                    }
+                }
+            };
+            let result =
+                scan::scan(&caches, &scan::Options::default(), &progress, &CancelToken::new());
+            if show_progress {
+                eprint!("\r\x1b[2K");
+            }
+            if json {
+                println!("{}", to_json(&result)?);
+            } else {
+                print!("{}", output::scan_tables(&report, &result, top));
+            }
+            let failed = result.caches.iter().any(|c| c.error.is_some());
+            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+    }
+}
+
+fn discover_opts(no_go: bool) -> discover::Options {
+    discover::Options { run_go: !no_go, ..discover::Options::default() }
+}
+
+fn parse_kinds(kinds: &[String]) -> Result<Vec<CacheKind>, String> {
+    const ALL: [CacheKind; 7] = [
+        CacheKind::Modcache,
+        CacheKind::Toolchains,
+        CacheKind::Build,
+        CacheKind::Gopls,
+        CacheKind::GolangciLint,
+        CacheKind::Staticcheck,
+        CacheKind::Gobin,
+    ];
+    kinds
+        .iter()
+        .map(|k| {
+            ALL.into_iter().find(|a| a.as_str() == k).ok_or_else(|| {
+                let names: Vec<_> = ALL.iter().map(|a| a.as_str()).collect();
+                format!("unknown cache kind {k:?}; expected one of {}", names.join(", "))
+            })
+        })
+        .collect()
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
+    serde_json::to_string_pretty(v).map_err(|e| format!("cannot encode JSON: {e}"))
+}

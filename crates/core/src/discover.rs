@@ -1,12 +1,15 @@
 //! Discovery: from the resolved Go environment to the list of caches on this machine, plus the
 //! problems found on the way (relative paths, `GOCACHE=off`, disagreement with `go env`, ...).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::env::{Source, Vars};
-use crate::os::OsKind;
+use crate::env::{EnvFile, EnvMap, GO_VARS, Source, TOOL_VARS, Var, Vars, parse_env_file};
+use crate::gocmd;
+use crate::os::{OsKind, OsRules};
 
 /// The kinds of cache Go Cache Doctor knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -131,5 +134,732 @@ impl Report {
     /// The first cache of `kind`, if discovered.
     pub fn cache(&self, kind: CacheKind) -> Option<&Cache> {
         self.caches.iter().find(|c| c.kind == kind)
+    }
+}
+
+/// How [`discover`] runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Also run `go env -json` (when a `go` binary is found) and report disagreements.
+    pub run_go: bool,
+    /// Time limit for the `go env` probe.
+    pub go_timeout: Duration,
+    /// When `go` is not on `PATH` or in `GOROOT`, also look in the usual install locations
+    /// (desktop apps often start with a minimal `PATH`).
+    pub search_install_locations: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { run_go: true, go_timeout: Duration::from_secs(15), search_install_locations: true }
+    }
+}
+
+/// Discovers Go's caches for the environment `env`, with the rules of the running OS.
+pub fn discover(env: &EnvMap, opts: &Options) -> Report {
+    discover_with(env, crate::os::current(), opts)
+}
+
+/// Like [`discover`], with explicit OS rules (so every OS's resolution can be tested anywhere).
+pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Report {
+    let mut problems = Vec::new();
+    let go_bin = gocmd::find_go(env, rules, opts.search_install_locations);
+    let goroot_hint = go_bin.as_deref().and_then(gocmd::goroot_of);
+    let mut vars = resolve(env, rules, goroot_hint.as_deref(), &mut problems);
+
+    let mut go = None;
+    if let Some(bin) = go_bin {
+        let mut info = GoInfo { path: bin.clone(), version: None, goroot: None };
+        if opts.run_go {
+            let mut names: Vec<&str> = GO_VARS.to_vec();
+            names.push("GOVERSION");
+            match gocmd::go_env_json(&bin, env, &names, opts.go_timeout) {
+                Ok(reported) => {
+                    info.version = reported.get("GOVERSION").cloned();
+                    info.goroot = reported.get("GOROOT").map(PathBuf::from);
+                    compare_with_go(&mut vars, &reported, &mut problems);
+                }
+                Err(e) => problems.push(problem(
+                    "go-env-failed",
+                    Severity::Warning,
+                    format!(
+                        "Running `go env` failed ({e}). Go Cache Doctor used its own \
+                         resolution of Go's rules; check that this Go installation works."
+                    ),
+                    None,
+                )),
+            }
+        }
+        go = Some(info);
+    } else {
+        problems.push(problem(
+            "go-not-found",
+            Severity::Info,
+            "No `go` command was found on PATH or in GOROOT. Go Cache Doctor applied Go's own \
+             rules to find the caches; install Go or add it to PATH to cross-check them."
+                .to_owned(),
+            None,
+        ));
+    }
+
+    let caches = find_caches(&vars, rules, &mut problems);
+    problems.sort_by_key(|p| p.severity as u8);
+    Report { os: rules.kind(), go, vars: std::mem::take(&mut vars), caches, problems }
+}
+
+fn problem(id: &str, severity: Severity, message: String, var: Option<&str>) -> Problem {
+    Problem { id: id.to_owned(), severity, message, var_name: var.map(str::to_owned) }
+}
+
+/// The layered lookup of `go env`: non-empty OS variable, then the user's env file, then
+/// `$GOROOT/go.env`. An empty value in the user file hides go.env's value (as in Go) and
+/// yields `None`, so the caller applies the built-in default.
+struct Layers<'a> {
+    env: &'a EnvMap,
+    user: EnvFile,
+    goroot: EnvFile,
+}
+
+impl Layers<'_> {
+    fn lookup(&self, key: &str) -> Option<Var> {
+        if let Some(v) = self.env.get(key).filter(|v| !v.is_empty()) {
+            return Some(Var { value: v.clone(), source: Source::Env });
+        }
+        if let Some(v) = self.user.values.get(key) {
+            return (!v.is_empty()).then(|| Var { value: v.clone(), source: Source::GoEnvFile });
+        }
+        self.goroot
+            .values
+            .get(key)
+            .filter(|v| !v.is_empty())
+            .map(|v| Var { value: v.clone(), source: Source::GoRootEnv })
+    }
+
+    fn or_default(&self, key: &str, default: impl Into<String>) -> Var {
+        self.lookup(key).unwrap_or_else(|| Var { value: default.into(), source: Source::Default })
+    }
+}
+
+fn read_env_file(path: &Path, what: &str, problems: &mut Vec<Problem>) -> EnvFile {
+    match std::fs::read(path) {
+        Ok(data) => {
+            let parsed = parse_env_file(&data);
+            for l in &parsed.ignored {
+                problems.push(problem(
+                    "env-file-line-ignored",
+                    Severity::Warning,
+                    format!(
+                        "Line {} of {what} {} is ignored by Go (not KEY=VALUE with an upper-case \
+                         key): {:?}. Fix or delete the line.",
+                        l.line,
+                        path.display(),
+                        l.text
+                    ),
+                    None,
+                ));
+            }
+            parsed
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => EnvFile::default(),
+        Err(e) => {
+            problems.push(problem(
+                "env-file-unreadable",
+                Severity::Warning,
+                format!(
+                    "Cannot read {what} {}: {e}. Go also cannot read it, so its settings are \
+                     not in effect; check the file's owner and permissions.",
+                    path.display()
+                ),
+                Some("GOENV"),
+            ));
+            EnvFile::default()
+        }
+    }
+}
+
+/// Resolves every variable in [`GO_VARS`] and [`TOOL_VARS`] as `go env` does.
+fn resolve(
+    env: &EnvMap,
+    rules: &dyn OsRules,
+    goroot_hint: Option<&Path>,
+    problems: &mut Vec<Problem>,
+) -> Vars {
+    let mut vars = Vars::new();
+    let config_dir = rules.user_config_dir(env);
+    let cache_dir = rules.user_cache_dir(env);
+
+    // GOENV: only the OS environment sets it.
+    let goenv = match env.get("GOENV").filter(|v| !v.is_empty()) {
+        Some(v) => Var { value: v.clone(), source: Source::Env },
+        None => Var {
+            value: config_dir
+                .as_ref()
+                .map(|d| d.join("go").join("env").display().to_string())
+                .unwrap_or_default(),
+            source: Source::Default,
+        },
+    };
+    let user = if goenv.value == "off" {
+        problems.push(problem(
+            "goenv-off",
+            Severity::Info,
+            "GOENV=off: Go ignores the `go env -w` settings file.".to_owned(),
+            Some("GOENV"),
+        ));
+        EnvFile::default()
+    } else if goenv.value.is_empty() {
+        EnvFile::default()
+    } else {
+        read_env_file(Path::new(&goenv.value), "the GOENV file", problems)
+    };
+
+    // GOROOT: OS environment, else where the go binary lives (GOROOT cannot be set with -w,
+    // but Go does consult a GOROOT line of the user file to find go.env).
+    let goroot = match env.get("GOROOT").filter(|v| !v.is_empty()) {
+        Some(v) => Var { value: v.clone(), source: Source::Env },
+        None => Var {
+            value: goroot_hint.map(|p| p.display().to_string()).unwrap_or_default(),
+            source: Source::Default,
+        },
+    };
+    let goroot_file = if goroot.value.is_empty() {
+        EnvFile::default()
+    } else {
+        read_env_file(&Path::new(&goroot.value).join("go.env"), "$GOROOT/go.env", problems)
+    };
+    let layers = Layers { env, user, goroot: goroot_file };
+
+    // GOPATH: default $HOME/go, or "" when that is GOROOT.
+    let default_gopath = rules
+        .home_dir(env)
+        .map(|h| h.join("go"))
+        .filter(|g| goroot.value.is_empty() || Path::new(&goroot.value) != g.as_path())
+        .map(|g| g.display().to_string())
+        .unwrap_or_default();
+    let gopath = layers.or_default("GOPATH", default_gopath);
+    let entries: Vec<&str> = gopath.value.split(rules.list_separator()).collect();
+    let first = entries.first().copied().unwrap_or_default();
+    check_gopath(&gopath, &entries, &goroot.value, rules, problems);
+    let gopath_dir = |rel: &str| -> String {
+        if first.is_empty() || !rules.is_absolute(first) {
+            String::new()
+        } else {
+            join(first, rel, rules)
+        }
+    };
+
+    let gomodcache = layers.or_default("GOMODCACHE", gopath_dir("pkg/mod"));
+    if gomodcache.value.is_empty() {
+        problems.push(problem(
+            "gomodcache-unset",
+            Severity::Error,
+            "Neither GOMODCACHE nor GOPATH is set, so Go has no module cache and module \
+             downloads fail. Set GOPATH (or GOMODCACHE) to an absolute directory, e.g. \
+             `go env -w GOPATH=$HOME/go`."
+                .to_owned(),
+            Some("GOMODCACHE"),
+        ));
+    } else if !rules.is_absolute(&gomodcache.value) {
+        problems.push(problem(
+            "gomodcache-relative",
+            Severity::Error,
+            format!(
+                "GOMODCACHE is the relative path {:?}; Go rejects it (\"GOMODCACHE entry is \
+                 relative; must be absolute path\"). Set an absolute path.",
+                gomodcache.value
+            ),
+            Some("GOMODCACHE"),
+        ));
+    }
+
+    let gocache = match layers.lookup("GOCACHE") {
+        Some(v) if v.value == "off" => {
+            problems.push(problem(
+                "gocache-off",
+                Severity::Error,
+                "GOCACHE=off disables the build cache; since Go 1.12 every build then fails \
+                 with \"build cache is disabled by GOCACHE=off, but required\". Unset GOCACHE."
+                    .to_owned(),
+                Some("GOCACHE"),
+            ));
+            v
+        }
+        Some(v) if !rules.is_absolute(&v.value) => {
+            problems.push(problem(
+                "gocache-relative",
+                Severity::Error,
+                format!(
+                    "GOCACHE is the relative path {:?}, so Go treats the build cache as off \
+                     (\"GOCACHE is not an absolute path\") and builds fail. Set an absolute \
+                     path or unset it.",
+                    v.value
+                ),
+                Some("GOCACHE"),
+            ));
+            Var { value: "off".to_owned(), source: v.source }
+        }
+        Some(v) => v,
+        None => match &cache_dir {
+            Ok(d) => Var { value: d.join("go-build").display().to_string(), source: Source::Default },
+            Err(e) => {
+                problems.push(problem(
+                    "gocache-undefined",
+                    Severity::Error,
+                    format!("GOCACHE is not defined and {e}, so Go has no build cache. Set GOCACHE."),
+                    Some("GOCACHE"),
+                ));
+                Var { value: "off".to_owned(), source: Source::Default }
+            }
+        },
+    };
+
+    let goprivate = layers.or_default("GOPRIVATE", "");
+    let nosumdb_default = goprivate.value.clone();
+    vars.insert("GOROOT".into(), goroot);
+    // `go env GOENV` prints an empty value for GOENV=off.
+    let goenv = if goenv.value == "off" { Var { value: String::new(), ..goenv } } else { goenv };
+    vars.insert("GOENV".into(), goenv);
+    vars.insert("GOBIN".into(), layers.or_default("GOBIN", ""));
+    vars.insert("GOFLAGS".into(), layers.or_default("GOFLAGS", ""));
+    vars.insert("GOPROXY".into(), layers.or_default("GOPROXY", "https://proxy.golang.org,direct"));
+    vars.insert("GOSUMDB".into(), layers.or_default("GOSUMDB", "sum.golang.org"));
+    vars.insert("GONOPROXY".into(), layers.or_default("GONOPROXY", nosumdb_default.clone()));
+    vars.insert("GONOSUMDB".into(), layers.or_default("GONOSUMDB", nosumdb_default));
+    vars.insert("GOPRIVATE".into(), goprivate);
+    vars.insert("GOINSECURE".into(), layers.or_default("GOINSECURE", ""));
+    vars.insert("GOTOOLCHAIN".into(), layers.or_default("GOTOOLCHAIN", "auto"));
+    vars.insert("GOPATH".into(), gopath);
+    vars.insert("GOMODCACHE".into(), gomodcache);
+    vars.insert("GOCACHE".into(), gocache);
+
+    // Other tools' caches: OS environment, else the user cache dir.
+    for (var, sub) in TOOL_VARS.iter().zip(["gopls", "golangci-lint", "staticcheck"]) {
+        let v = match env.get(*var).filter(|v| !v.is_empty()) {
+            Some(v) => Var { value: v.clone(), source: Source::Env },
+            None => Var {
+                value: cache_dir
+                    .as_ref()
+                    .map(|d| d.join(sub).display().to_string())
+                    .unwrap_or_default(),
+                source: Source::Default,
+            },
+        };
+        vars.insert((*var).to_owned(), v);
+    }
+    vars
+}
+
+fn join(base: &str, rel: &str, rules: &dyn OsRules) -> String {
+    let sep = if rules.list_separator() == ';' { '\\' } else { '/' };
+    let rel = rel.replace('/', &sep.to_string());
+    if base.ends_with(sep) { format!("{base}{rel}") } else { format!("{base}{sep}{rel}") }
+}
+
+fn check_gopath(
+    gopath: &Var,
+    entries: &[&str],
+    goroot: &str,
+    rules: &dyn OsRules,
+    problems: &mut Vec<Problem>,
+) {
+    let first = entries.first().copied().unwrap_or_default();
+    if gopath.value.is_empty() {
+        problems.push(problem(
+            "gopath-empty",
+            Severity::Warning,
+            "GOPATH is empty (Go leaves it empty when $HOME/go is GOROOT or there is no home \
+             directory), so there is no default module cache. Set GOPATH to an absolute \
+             directory outside GOROOT."
+                .to_owned(),
+            Some("GOPATH"),
+        ));
+        return;
+    }
+    if entries.len() > 1 {
+        problems.push(problem(
+            "gopath-list",
+            Severity::Info,
+            format!(
+                "GOPATH lists {} directories; Go puts the module cache and installed binaries \
+                 in the first one ({first:?}).",
+                entries.len()
+            ),
+            Some("GOPATH"),
+        ));
+    }
+    if first.is_empty() {
+        problems.push(problem(
+            "gopath-first-empty",
+            Severity::Error,
+            "The first entry of GOPATH is empty, so Go has no default module cache. Remove the \
+             leading list separator from GOPATH."
+                .to_owned(),
+            Some("GOPATH"),
+        ));
+    }
+    for e in entries.iter().filter(|e| !e.is_empty()) {
+        if e.starts_with('~') {
+            problems.push(problem(
+                "gopath-tilde",
+                Severity::Error,
+                format!(
+                    "GOPATH entry {e:?} starts with ~, which Go does not expand. Use the full \
+                     path of your home directory."
+                ),
+                Some("GOPATH"),
+            ));
+        } else if !rules.is_absolute(e) {
+            problems.push(problem(
+                "gopath-relative",
+                Severity::Error,
+                format!(
+                    "GOPATH entry {e:?} is relative; Go requires absolute paths (\"GOPATH entry \
+                     is relative; must be absolute path\")."
+                ),
+                Some("GOPATH"),
+            ));
+        }
+    }
+    if !goroot.is_empty() && entries.iter().any(|e| Path::new(e) == Path::new(goroot)) {
+        problems.push(problem(
+            "gopath-is-goroot",
+            Severity::Warning,
+            format!("GOPATH is set to GOROOT ({goroot}), which has no effect. Use another directory."),
+            Some("GOPATH"),
+        ));
+    }
+}
+
+/// Compares our resolution with what `go env` reported; Go's answer wins for the paths that
+/// locate caches, and every difference is reported.
+fn compare_with_go(
+    vars: &mut Vars,
+    reported: &BTreeMap<String, String>,
+    problems: &mut Vec<Problem>,
+) {
+    for (name, ours) in vars.iter_mut() {
+        // GOTOOLCHAIN is forced to `local` for the probe; GOBIN is printed raw by Go < 1.27
+        // and effective by 1.27+.
+        if name == "GOTOOLCHAIN" || TOOL_VARS.contains(&name.as_str()) {
+            continue;
+        }
+        let Some(theirs) = reported.get(name) else { continue };
+        if name == "GOBIN" && theirs.is_empty() {
+            continue;
+        }
+        if theirs != &ours.value {
+            problems.push(problem(
+                "go-env-mismatch",
+                Severity::Warning,
+                format!(
+                    "`go env {name}` says {theirs:?} but Go's rules give {:?} (from {}). \
+                     Go Cache Doctor uses Go's answer.",
+                    ours.value,
+                    source_label(ours.source)
+                ),
+                Some(name),
+            ));
+            ours.value = theirs.clone();
+        }
+    }
+}
+
+/// A human label for a [`Source`].
+pub fn source_label(s: Source) -> &'static str {
+    match s {
+        Source::Env => "the environment",
+        Source::GoEnvFile => "the go env -w file",
+        Source::GoRootEnv => "$GOROOT/go.env",
+        Source::Default => "Go's default",
+    }
+}
+
+fn find_caches(
+    vars: &Vars,
+    rules: &dyn OsRules,
+    problems: &mut Vec<Problem>,
+) -> Vec<Cache> {
+    let mut caches = Vec::new();
+    let get = |k: &str| vars.get(k).cloned();
+    let mk = |kind, path: PathBuf, var: &str, source, cleanable, parent| Cache {
+        exists: path.is_dir(),
+        kind,
+        path,
+        var: var.to_owned(),
+        source,
+        cleanable,
+        parent,
+    };
+
+    if let Some(m) = get("GOMODCACHE").filter(|v| rules.is_absolute(&v.value)) {
+        let root = PathBuf::from(&m.value);
+        caches.push(mk(CacheKind::Modcache, root.clone(), "GOMODCACHE", m.source, true, None));
+        let tc = root.join("golang.org");
+        if has_toolchains(&tc) {
+            caches.push(mk(
+                CacheKind::Toolchains,
+                tc,
+                "GOMODCACHE",
+                m.source,
+                true,
+                Some(CacheKind::Modcache),
+            ));
+        }
+        if let Ok(meta) = std::fs::symlink_metadata(&root) {
+            if meta.file_type().is_symlink() {
+                problems.push(problem(
+                    "gomodcache-symlink",
+                    Severity::Info,
+                    format!(
+                        "The module cache {} is a symbolic link; Go Cache Doctor sizes and cleans \
+                         what it points to, never anything outside it.",
+                        root.display()
+                    ),
+                    Some("GOMODCACHE"),
+                ));
+            } else if !meta.is_dir() {
+                problems.push(problem(
+                    "gomodcache-not-dir",
+                    Severity::Error,
+                    format!(
+                        "GOMODCACHE {} exists but is not a directory; Go cannot use it. Move \
+                         the file away or point GOMODCACHE elsewhere.",
+                        root.display()
+                    ),
+                    Some("GOMODCACHE"),
+                ));
+            }
+        }
+    }
+    if let Some(c) = get("GOCACHE").filter(|v| v.value != "off" && rules.is_absolute(&v.value)) {
+        caches.push(mk(CacheKind::Build, PathBuf::from(&c.value), "GOCACHE", c.source, true, None));
+    }
+    for (var, kind) in TOOL_VARS
+        .iter()
+        .zip([CacheKind::Gopls, CacheKind::GolangciLint, CacheKind::Staticcheck])
+    {
+        if let Some(v) = get(var).filter(|v| rules.is_absolute(&v.value)) {
+            let c = mk(kind, PathBuf::from(&v.value), var, v.source, true, None);
+            if c.exists {
+                caches.push(c);
+            }
+        }
+    }
+    // GOBIN: the effective directory (GOBIN, else GOPATH[0]/bin), listed only when present.
+    let gobin = get("GOBIN").filter(|v| !v.value.is_empty()).or_else(|| {
+        let gp = get("GOPATH")?;
+        let first = gp.value.split(rules.list_separator()).next()?.to_owned();
+        (!first.is_empty() && rules.is_absolute(&first))
+            .then(|| Var { value: join(&first, "bin", rules), source: gp.source })
+    });
+    if let Some(b) = gobin.filter(|v| rules.is_absolute(&v.value)) {
+        let c = mk(CacheKind::Gobin, PathBuf::from(&b.value), "GOBIN", b.source, false, None);
+        if c.exists {
+            caches.push(c);
+        }
+    }
+    caches
+}
+
+fn has_toolchains(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten().any(|e| e.file_name().to_string_lossy().starts_with("toolchain@"))
+        })
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::os::{Linux, MacOs, Windows};
+
+    fn no_go() -> Options {
+        Options { run_go: false, search_install_locations: false, ..Options::default() }
+    }
+
+    fn val<'a>(r: &'a Report, k: &str) -> (&'a str, Source) {
+        let v = r.vars.get(k).map(|v| (v.value.as_str(), v.source));
+        v.unwrap_or(("<missing>", Source::Default))
+    }
+
+    fn has(r: &Report, id: &str) -> bool {
+        r.problems.iter().any(|p| p.id == id)
+    }
+
+    #[test]
+    fn linux_defaults() {
+        let env = EnvMap::from_pairs([("HOME", "/home/u"), ("PATH", "/nonexistent")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPATH"), ("/home/u/go", Source::Default));
+        assert_eq!(val(&r, "GOMODCACHE"), ("/home/u/go/pkg/mod", Source::Default));
+        assert_eq!(val(&r, "GOCACHE"), ("/home/u/.cache/go-build", Source::Default));
+        assert_eq!(val(&r, "GOENV"), ("/home/u/.config/go/env", Source::Default));
+        assert_eq!(val(&r, "GOPLSCACHE"), ("/home/u/.cache/gopls", Source::Default));
+        assert_eq!(r.caches.first().map(|c| c.kind), Some(CacheKind::Modcache));
+        assert!(r.cache(CacheKind::Build).is_some());
+        assert!(r.go.is_none());
+        assert!(has(&r, "go-not-found"));
+    }
+
+    #[test]
+    fn macos_and_windows_defaults() {
+        let env = EnvMap::from_pairs([("HOME", "/Users/u")]);
+        let r = discover_with(&env, &MacOs, &no_go());
+        assert_eq!(val(&r, "GOCACHE").0, "/Users/u/Library/Caches/go-build");
+        assert_eq!(val(&r, "GOENV").0, "/Users/u/Library/Application Support/go/env");
+        assert_eq!(val(&r, "GOMODCACHE").0, "/Users/u/go/pkg/mod");
+
+        let env = EnvMap::from_pairs([
+            ("USERPROFILE", r"C:\Users\u"),
+            ("HOME", "/ignored"),
+            ("LocalAppData", r"C:\Users\u\AppData\Local"),
+            ("AppData", r"C:\Users\u\AppData\Roaming"),
+            ("GOPATH", r"C:\go1;D:\go2"),
+        ]);
+        let r = discover_with(&env, &Windows, &no_go());
+        assert_eq!(val(&r, "GOMODCACHE").0, r"C:\go1\pkg\mod");
+        assert!(val(&r, "GOCACHE").0.starts_with(r"C:\Users\u\AppData\Local"));
+        assert!(has(&r, "gopath-list"));
+    }
+
+    #[test]
+    fn empty_os_variable_counts_as_unset() {
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOMODCACHE", ""), ("GOCACHE", "")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOMODCACHE"), ("/h/go/pkg/mod", Source::Default));
+        assert_eq!(val(&r, "GOCACHE"), ("/h/.cache/go-build", Source::Default));
+    }
+
+    #[test]
+    fn goenv_file_then_goroot_go_env() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let goenv = dir.path().join("env");
+        std::fs::write(&goenv, "GOMODCACHE=/from/file\nGOPROXY=\nbad line\nGOFLAGS=-modcacherw\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let goroot = dir.path().join("goroot");
+        std::fs::create_dir_all(&goroot).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(goroot.join("go.env"), "GOPROXY=https://goroot.example\nGOSUMDB=sum.x\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let env = EnvMap::from_pairs([
+            ("HOME", "/h".to_owned()),
+            ("GOENV", goenv.display().to_string()),
+            ("GOROOT", goroot.display().to_string()),
+            ("GOFLAGS", "-mod=mod".to_owned()),
+        ]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOMODCACHE"), ("/from/file", Source::GoEnvFile));
+        assert_eq!(val(&r, "GOFLAGS"), ("-mod=mod", Source::Env));
+        // An empty value in the user file hides go.env's value: the built-in default applies.
+        assert_eq!(val(&r, "GOPROXY"), ("https://proxy.golang.org,direct", Source::Default));
+        assert_eq!(val(&r, "GOSUMDB"), ("sum.x", Source::GoRootEnv));
+        assert!(has(&r, "env-file-line-ignored"));
+
+        let mut off = env.clone();
+        off.set("GOENV", "off");
+        let r = discover_with(&off, &Linux, &no_go());
+        assert_eq!(val(&r, "GOMODCACHE"), ("/h/go/pkg/mod", Source::Default));
+        assert_eq!(val(&r, "GOPROXY"), ("https://goroot.example", Source::GoRootEnv));
+    }
+
+    #[test]
+    fn unreadable_goenv_is_a_problem_not_a_crash() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        // A directory where the file should be: read fails with something other than NotFound.
+        let env = EnvMap::from_pairs([
+            ("HOME", "/h".to_owned()),
+            ("GOENV", dir.path().display().to_string()),
+        ]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert!(has(&r, "env-file-unreadable"));
+        assert_eq!(val(&r, "GOMODCACHE").0, "/h/go/pkg/mod");
+    }
+
+    #[test]
+    fn bad_values_are_problems() {
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOCACHE", "off")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOCACHE").0, "off");
+        assert!(has(&r, "gocache-off"));
+        assert!(r.cache(CacheKind::Build).is_none());
+
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOCACHE", "rel/dir")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOCACHE").0, "off");
+        assert!(has(&r, "gocache-relative"));
+
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOMODCACHE", "rel")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert!(has(&r, "gomodcache-relative"));
+        assert!(r.cache(CacheKind::Modcache).is_none());
+
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOPATH", ":/b")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOMODCACHE").0, "");
+        assert!(has(&r, "gopath-first-empty"));
+        assert!(has(&r, "gomodcache-unset"));
+
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOPATH", "~/go")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert!(has(&r, "gopath-tilde"));
+
+        let env = EnvMap::from_pairs([("PATH", "/nonexistent")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPATH").0, "");
+        assert_eq!(val(&r, "GOCACHE").0, "off");
+        assert_eq!(val(&r, "GOENV").0, "");
+        assert!(has(&r, "gopath-empty"));
+        assert!(has(&r, "gocache-undefined"));
+        // Errors sort first.
+        assert_eq!(r.problems.first().map(|p| p.severity), Some(Severity::Error));
+    }
+
+    #[test]
+    fn gopath_default_is_empty_when_it_is_goroot() {
+        let env = EnvMap::from_pairs([("HOME", "/h"), ("GOROOT", "/h/go")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPATH").0, "");
+    }
+
+    #[test]
+    fn toolchains_and_tool_caches_found_on_disk() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let h = dir.path();
+        let mk = |p: &str| {
+            std::fs::create_dir_all(h.join(p)).unwrap_or_else(|e| panic!("mkdir {p}: {e}"))
+        };
+        mk("go/pkg/mod/golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64");
+        mk(".cache/gopls");
+        mk("go/bin");
+        let env = EnvMap::from_pairs([("HOME", h.display().to_string())]);
+        let r = discover_with(&env, &Linux, &no_go());
+        let kinds: Vec<CacheKind> = r.caches.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                CacheKind::Modcache,
+                CacheKind::Toolchains,
+                CacheKind::Build,
+                CacheKind::Gopls,
+                CacheKind::Gobin
+            ]
+        );
+        let gobin = r.cache(CacheKind::Gobin).map(|c| c.cleanable);
+        assert_eq!(gobin, Some(false));
+        assert_eq!(r.cache(CacheKind::Toolchains).and_then(|c| c.parent), Some(CacheKind::Modcache));
+        assert_eq!(r.cache(CacheKind::Build).map(|c| c.exists), Some(false));
+    }
+
+    #[test]
+    fn report_json_shape() {
+        let env = EnvMap::from_pairs([("HOME", "/h")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        let v = serde_json::to_value(&r).unwrap_or_default();
+        assert_eq!(v["os"], "linux");
+        assert_eq!(v["vars"]["GOMODCACHE"]["value"], "/h/go/pkg/mod");
+        assert_eq!(v["vars"]["GOMODCACHE"]["source"], "default");
+        assert_eq!(v["caches"][0]["kind"], "modcache");
+        assert!(v["problems"].is_array());
+        assert!(v["go"].is_null());
     }
 }

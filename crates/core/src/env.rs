@@ -11,13 +11,12 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default)]
 pub struct EnvMap {
     vars: HashMap<String, String>,
-    process: bool,
 }
 
 impl EnvMap {
     /// The current process environment (variables that are not valid UTF-8 are skipped).
     pub fn from_process() -> Self {
-        Self { vars: std::env::vars().collect(), process: true }
+        Self { vars: std::env::vars().collect() }
     }
 
     /// An environment made of the given pairs only.
@@ -27,7 +26,7 @@ impl EnvMap {
         K: Into<String>,
         V: Into<String>,
     {
-        Self { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(), process: false }
+        Self { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
     }
 
     /// The raw value of `key`, empty or not.
@@ -43,12 +42,6 @@ impl EnvMap {
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) {
         self.vars.remove(key);
-    }
-
-    /// Whether this snapshot is the real process environment (so OS fall-backs such as the
-    /// passwd home directory may be consulted).
-    pub fn is_process_env(&self) -> bool {
-        self.process
     }
 
     /// All pairs, for passing to a child process.
@@ -85,3 +78,93 @@ pub struct Var {
 
 /// All resolved variables by name, sorted.
 pub type Vars = BTreeMap<String, Var>;
+
+/// The Go variables Go Cache Doctor resolves (the ones `go env` knows), in display order.
+pub const GO_VARS: &[&str] = &[
+    "GOROOT",
+    "GOENV",
+    "GOPATH",
+    "GOMODCACHE",
+    "GOCACHE",
+    "GOBIN",
+    "GOFLAGS",
+    "GOPROXY",
+    "GOSUMDB",
+    "GOPRIVATE",
+    "GONOPROXY",
+    "GONOSUMDB",
+    "GOINSECURE",
+    "GOTOOLCHAIN",
+];
+
+/// Variables of other Go tools' caches; only the OS environment sets them.
+pub const TOOL_VARS: &[&str] = &["GOPLSCACHE", "GOLANGCI_LINT_CACHE", "STATICCHECK_CACHE"];
+
+/// One line of an env file that Go ignores, reported so the user can fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IgnoredLine {
+    /// 1-based line number.
+    pub line: usize,
+    /// The line's text (lossily decoded).
+    pub text: String,
+}
+
+/// The parsed contents of a Go env file (`GOENV` or `$GOROOT/go.env`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EnvFile {
+    /// `KEY=VALUE` pairs in file order; a later duplicate wins, as in Go.
+    pub values: BTreeMap<String, String>,
+    /// Non-empty, non-comment lines that Go ignores.
+    pub ignored: Vec<IgnoredLine>,
+}
+
+/// Parses an env file exactly as Go's `readEnvFile` does: lines split on `\n`; a line is used
+/// when its first byte is `A`-`Z` and it has an `=`; the key is before the first `=` and the
+/// value is everything after it, untrimmed (a trailing `\r` is kept, as Go keeps it).
+pub fn parse_env_file(data: &[u8]) -> EnvFile {
+    let mut out = EnvFile::default();
+    for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+        let text = String::from_utf8_lossy(raw);
+        let first = raw.first().copied();
+        match (first, raw.iter().position(|&b| b == b'=')) {
+            (Some(b'A'..=b'Z'), Some(eq)) => {
+                let key = String::from_utf8_lossy(&raw[..eq]).into_owned();
+                let val = String::from_utf8_lossy(&raw[eq + 1..]).into_owned();
+                out.values.insert(key, val);
+            }
+            _ => {
+                let trimmed = text.trim();
+                if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                    out.ignored.push(IgnoredLine { line: i + 1, text: text.into_owned() });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_file_parsing_follows_go() {
+        let f = parse_env_file(
+            b"GOPROXY=https://p.example,direct\n# comment\n\nlower=x\nNOEQUALS\nGOFLAGS=-mod=mod =x\nGOPRIVATE=\nGOSUMDB=a\nGOSUMDB=b\r\n",
+        );
+        assert_eq!(f.values.get("GOPROXY").map(String::as_str), Some("https://p.example,direct"));
+        assert_eq!(f.values.get("GOFLAGS").map(String::as_str), Some("-mod=mod =x"));
+        assert_eq!(f.values.get("GOPRIVATE").map(String::as_str), Some(""));
+        assert_eq!(f.values.get("GOSUMDB").map(String::as_str), Some("b\r"));
+        assert!(!f.values.contains_key("lower"));
+        let lines: Vec<usize> = f.ignored.iter().map(|l| l.line).collect();
+        assert_eq!(lines, vec![4, 5]);
+    }
+
+    #[test]
+    fn binary_garbage_does_not_panic() {
+        let f = parse_env_file(&[0xff, 0xfe, b'\n', b'G', b'=', 0xff]);
+        assert_eq!(f.values.len(), 1);
+        assert_eq!(f.ignored.len(), 1);
+    }
+}

@@ -27,6 +27,7 @@ pub mod discover;
 pub mod env;
 pub mod error;
 pub mod escape;
+pub mod gocmd;
 pub mod os;
 pub mod progress;
 pub mod scan;

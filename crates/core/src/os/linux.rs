@@ -14,11 +14,9 @@ impl OsRules for Linux {
         OsKind::Linux
     }
 
-    /// `$HOME`, falling back to the passwd entry through `dirs` when unset.
+    /// `$HOME`, as Go's `os.UserHomeDir` (no fall-back: Go has none either).
     fn home_dir(&self, env: &EnvMap) -> Option<PathBuf> {
-        non_empty(env, "HOME").map(PathBuf::from).or_else(|| {
-            if env.is_process_env() { dirs::home_dir() } else { None }
-        })
+        non_empty(env, "HOME").map(PathBuf::from)
     }
 
     /// `$XDG_CONFIG_HOME` (must be absolute) or `$HOME/.config`.
@@ -37,6 +35,21 @@ impl OsRules for Linux {
 
     fn exe_suffix(&self) -> &'static str {
         ""
+    }
+
+    /// `/usr/local/go`, `~/go/bin` wrappers, `~/sdk/go*`, Debian's `/usr/lib/go-1.*` (newest
+    /// first), snap.
+    fn go_install_candidates(&self, env: &EnvMap) -> Vec<PathBuf> {
+        let mut v = vec![PathBuf::from("/usr/local/go/bin/go")];
+        if let Some(h) = self.home_dir(env) {
+            v.push(h.join("go").join("bin").join("go"));
+            v.push(h.join(".local").join("go").join("bin").join("go"));
+            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go"]));
+        }
+        v.extend(super::versioned_dirs(std::path::Path::new("/usr/lib"), "go-1.", &["bin", "go"]));
+        v.push(PathBuf::from("/snap/bin/go"));
+        v.push(PathBuf::from("/usr/bin/go"));
+        v
     }
 
     fn is_absolute(&self, p: &str) -> bool {

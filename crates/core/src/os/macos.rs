@@ -14,11 +14,9 @@ impl OsRules for MacOs {
         OsKind::Macos
     }
 
-    /// `$HOME`, falling back to `dirs` when unset.
+    /// `$HOME`, as Go's `os.UserHomeDir` (no fall-back, as in Go).
     fn home_dir(&self, env: &EnvMap) -> Option<PathBuf> {
-        non_empty(env, "HOME").map(PathBuf::from).or_else(|| {
-            if env.is_process_env() { dirs::home_dir() } else { None }
-        })
+        non_empty(env, "HOME").map(PathBuf::from)
     }
 
     /// `$HOME/Library/Application Support`.
@@ -41,6 +39,21 @@ impl OsRules for MacOs {
 
     fn exe_suffix(&self) -> &'static str {
         ""
+    }
+
+    /// The official installer (`/usr/local/go`), Homebrew (Apple silicon and Intel),
+    /// MacPorts and `~/sdk/go*`.
+    fn go_install_candidates(&self, env: &EnvMap) -> Vec<PathBuf> {
+        let mut v = vec![
+            PathBuf::from("/usr/local/go/bin/go"),
+            PathBuf::from("/opt/homebrew/bin/go"),
+            PathBuf::from("/usr/local/bin/go"),
+            PathBuf::from("/opt/local/bin/go"),
+        ];
+        if let Some(h) = self.home_dir(env) {
+            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go"]));
+        }
+        v
     }
 
     fn is_absolute(&self, p: &str) -> bool {

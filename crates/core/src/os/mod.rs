@@ -54,6 +54,9 @@ pub trait OsRules: Send + Sync {
     fn list_separator(&self) -> char;
     /// The suffix of executables (`""` or `".exe"`).
     fn exe_suffix(&self) -> &'static str;
+    /// Where Go is commonly installed when it is not on `PATH` (desktop apps often start with a
+    /// minimal `PATH`), most likely first.
+    fn go_install_candidates(&self, env: &EnvMap) -> Vec<PathBuf>;
     /// Whether a path string is absolute under this OS's rules (checked on strings so that
     /// every OS's rules can be tested on any host).
     fn is_absolute(&self, p: &str) -> bool;
@@ -78,4 +81,25 @@ pub fn current() -> &'static dyn OsRules {
 /// Reads a variable and treats an empty value as unset, as Go does.
 pub(crate) fn non_empty(env: &EnvMap, key: &str) -> Option<String> {
     env.get(key).filter(|v| !v.is_empty()).cloned()
+}
+
+/// `<dir>/<prefix><version>/<rest...>` for every entry of `dir` starting with `prefix`,
+/// newest version first (compared numerically, component by component).
+pub(crate) fn versioned_dirs(dir: &std::path::Path, prefix: &str, rest: &[&str]) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut found: Vec<(Vec<u64>, PathBuf)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ver = name.strip_prefix(prefix)?;
+            let key = ver.split(['.', '-']).map(|p| p.parse::<u64>().unwrap_or(0)).collect();
+            let mut p = e.path();
+            for r in rest {
+                p.push(r);
+            }
+            Some((key, p))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, p)| p).collect()
 }

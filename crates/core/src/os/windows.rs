@@ -14,11 +14,9 @@ impl OsRules for Windows {
         OsKind::Windows
     }
 
-    /// `%USERPROFILE%` (not `HOME`, as Go's `defaultGOPATH` does).
+    /// `%USERPROFILE%` (not `HOME`), as Go's `defaultGOPATH` reads it.
     fn home_dir(&self, env: &EnvMap) -> Option<PathBuf> {
-        non_empty(env, "USERPROFILE").map(PathBuf::from).or_else(|| {
-            if env.is_process_env() { dirs::home_dir() } else { None }
-        })
+        non_empty(env, "USERPROFILE").map(PathBuf::from)
     }
 
     /// `%AppData%`.
@@ -43,6 +41,19 @@ impl OsRules for Windows {
 
     fn exe_suffix(&self) -> &'static str {
         ".exe"
+    }
+
+    /// The MSI installer's `%ProgramFiles%\Go`, Scoop, Chocolatey and `%USERPROFILE%\sdk\go*`.
+    fn go_install_candidates(&self, env: &EnvMap) -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        let pf = non_empty(env, "ProgramFiles").unwrap_or_else(|| r"C:\Program Files".to_owned());
+        v.push(PathBuf::from(pf).join("Go").join("bin").join("go.exe"));
+        if let Some(h) = self.home_dir(env) {
+            v.push(h.join("scoop").join("apps").join("go").join("current").join("bin").join("go.exe"));
+            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go.exe"]));
+        }
+        v.push(PathBuf::from(r"C:\ProgramData\chocolatey\bin\go.exe"));
+        v
     }
 
     /// `C:\x`, `C:/x` and UNC `\\server\share` are absolute; `\x` and `C:x` are not.

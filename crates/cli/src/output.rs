@@ -1,0 +1,171 @@
+//! Human-readable output: aligned tables and binary-unit sizes.
+
+use std::fmt::Write as _;
+
+use gocache_core::discover::{self, Report as EnvReport};
+use gocache_core::scan::Report as ScanReport;
+
+/// Formats a byte count with binary units and one decimal (`1.5 GiB`).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS.get(unit).copied().unwrap_or("B"))
+}
+
+/// Renders rows as left-aligned columns (the last column is not padded).
+fn table(rows: &[Vec<String>], right_align: &[usize]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            if i + 1 == r.len() && !right_align.contains(&i) {
+                line.push_str(cell);
+            } else if right_align.contains(&i) {
+                let _ = write!(line, "{cell:>w$}  ");
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The `env` command's human output.
+pub fn env_table(r: &EnvReport) -> String {
+    let mut out = String::new();
+    match &r.go {
+        Some(g) => {
+            let _ = writeln!(
+                out,
+                "Go: {} ({})\n",
+                g.version.as_deref().unwrap_or("version unknown"),
+                g.path.display()
+            );
+        }
+        None => out.push_str("Go: not found (using Go's rules to locate the caches)\n\n"),
+    }
+    let mut rows = vec![vec!["VARIABLE".to_owned(), "SOURCE".to_owned(), "VALUE".to_owned()]];
+    for (k, v) in &r.vars {
+        rows.push(vec![k.clone(), discover::source_label(v.source).to_owned(), v.value.clone()]);
+    }
+    out.push_str(&table(&rows, &[]));
+    out.push('\n');
+    let mut rows = vec![vec!["CACHE".to_owned(), "EXISTS".to_owned(), "PATH".to_owned()]];
+    for c in &r.caches {
+        rows.push(vec![
+            c.kind.as_str().to_owned(),
+            if c.exists { "yes" } else { "no" }.to_owned(),
+            c.path.display().to_string(),
+        ]);
+    }
+    out.push_str(&table(&rows, &[]));
+    if !r.problems.is_empty() {
+        out.push_str("\nProblems:\n");
+        for p in &r.problems {
+            let _ = writeln!(out, "  [{:?}] {}", p.severity, p.message);
+        }
+    }
+    out
+}
+
+/// The `scan` command's human output.
+pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
+    let mut out = String::new();
+    let mut rows = vec![
+        ["CACHE", "SIZE", "ON DISK", "FILES", "DIRS", "PATH"].map(str::to_owned).to_vec(),
+    ];
+    for c in &r.caches {
+        rows.push(vec![
+            c.kind.as_str().to_owned(),
+            human_bytes(c.bytes),
+            human_bytes(c.disk_bytes),
+            c.files.to_string(),
+            c.dirs.to_string(),
+            match &c.error {
+                Some(e) => format!("{} (error: {e})", c.path),
+                None => c.path.clone(),
+            },
+        ]);
+    }
+    out.push_str(&table(&rows, &[1, 2, 3, 4]));
+    let unreadable: u64 = r.caches.iter().map(|c| c.unreadable).sum();
+    if unreadable > 0 {
+        let _ = writeln!(out, "\n{unreadable} entries could not be read (see --json for paths).");
+    }
+    if !r.module_totals.is_empty() && top > 0 {
+        let mut mods: Vec<_> = r.module_totals.iter().collect();
+        mods.sort_by(|a, b| (b.bytes + b.download_bytes).cmp(&(a.bytes + a.download_bytes)));
+        let _ = writeln!(
+            out,
+            "\nLargest modules ({} modules, {} versions):",
+            r.module_totals.len(),
+            r.modules.len()
+        );
+        let mut rows =
+            vec![["MODULE", "VERSIONS", "EXTRACTED", "DOWNLOADS"].map(str::to_owned).to_vec()];
+        for m in mods.into_iter().take(top) {
+            rows.push(vec![
+                m.path.clone(),
+                m.versions.to_string(),
+                human_bytes(m.bytes),
+                human_bytes(m.download_bytes),
+            ]);
+        }
+        out.push_str(&table(&rows, &[1, 2, 3]));
+    }
+    if let Some(b) = &r.build {
+        let _ = writeln!(
+            out,
+            "\nBuild cache: {} entries; {} entries ({}) are older than Go's 5-day trim age.",
+            b.entries,
+            b.trimmable_entries,
+            human_bytes(b.trimmable_bytes)
+        );
+    }
+    if r.cancelled {
+        out.push_str("\nScan cancelled: totals are partial.\n");
+    }
+    let errors = env.problems.iter().filter(|p| p.severity == discover::Severity::Error).count();
+    if errors > 0 {
+        let _ = writeln!(out, "\n{errors} configuration problem(s): run `gocache-doctor env`.");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human_bytes(0), "0 B");
+        assert_eq!(human_bytes(1023), "1023 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(5 * 1024 * 1024 * 1024), "5.0 GiB");
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let rows = vec![
+            vec!["A".to_owned(), "1".to_owned(), "x".to_owned()],
+            vec!["LONG".to_owned(), "100".to_owned(), "y".to_owned()],
+        ];
+        let t = table(&rows, &[1]);
+        assert_eq!(t, "A       1  x\nLONG  100  y\n");
+    }
+}

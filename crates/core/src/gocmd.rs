@@ -1,0 +1,120 @@
+//! Finding and asking the `go` command (`go env -json`), with `GOTOOLCHAIN=local` so the probe
+//! never downloads or switches toolchains, and a time limit so a hung `go` cannot hang us.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::env::EnvMap;
+use crate::os::OsRules;
+use crate::{Error, Result};
+
+/// Finds the `go` binary: `go` on `PATH`, else `$GOROOT/bin/go`, else the usual install
+/// locations of this OS ([`OsRules::go_install_candidates`]) when `install_locations` is set.
+pub fn find_go(env: &EnvMap, rules: &dyn OsRules, install_locations: bool) -> Option<PathBuf> {
+    let exe = format!("go{}", rules.exe_suffix());
+    if let Some(path) = env.get("PATH") {
+        for dir in path.split(rules.list_separator()).filter(|d| !d.is_empty()) {
+            let cand = Path::new(dir).join(&exe);
+            if is_executable(&cand) {
+                return Some(cand);
+            }
+        }
+    }
+    if let Some(goroot) = env.get("GOROOT").filter(|v| !v.is_empty()) {
+        let cand = Path::new(goroot).join("bin").join(&exe);
+        if is_executable(&cand) {
+            return Some(cand);
+        }
+    }
+    if !install_locations {
+        return None;
+    }
+    rules.go_install_candidates(env).into_iter().find(|c| is_executable(c))
+}
+
+fn is_executable(p: &Path) -> bool {
+    match std::fs::metadata(p) {
+        Ok(m) if m.is_file() => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                m.permissions().mode() & 0o111 != 0
+            }
+            #[cfg(not(unix))]
+            {
+                true
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The GOROOT a `go` binary belongs to, as Go's `findGOROOT` derives it: the binary's real
+/// path (symlinks resolved) two levels up, when that directory has `pkg/tool`.
+pub fn goroot_of(go: &Path) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(go).ok()?;
+    let root = real.parent()?.parent()?;
+    root.join("pkg").join("tool").is_dir().then(|| root.to_path_buf())
+}
+
+/// Runs `go env -json NAMES...` with `env` as the whole environment plus `GOTOOLCHAIN=local`.
+///
+/// # Errors
+/// [`Error::GoCommand`] when `go` cannot start, exits non-zero, exceeds `timeout`, or prints
+/// something that is not a JSON object of strings.
+pub fn go_env_json(
+    go: &Path,
+    env: &EnvMap,
+    names: &[&str],
+    timeout: Duration,
+) -> Result<BTreeMap<String, String>> {
+    let err = |message: String| Error::GoCommand { program: go.to_path_buf(), message };
+    let mut cmd = Command::new(go);
+    cmd.arg("env").arg("-json").args(names);
+    cmd.env_clear();
+    for (k, v) in env.iter() {
+        cmd.env(k, v);
+    }
+    cmd.env("GOTOOLCHAIN", "local");
+    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| err(format!("cannot start: {e}")))?;
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = stdout.as_mut() {
+            let _ = o.read_to_end(&mut s);
+        }
+        s
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        if let Some(o) = stderr.as_mut() {
+            let _ = o.read_to_end(&mut s);
+        }
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if start.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(err(format!("did not answer within {} s", timeout.as_secs())));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+            Err(e) => return Err(err(format!("wait failed: {e}"))),
+        }
+    };
+    let out = out_reader.join().unwrap_or_default();
+    let errb = err_reader.join().unwrap_or_default();
+    if !status.success() {
+        let msg = String::from_utf8_lossy(&errb);
+        return Err(err(format!("exited with {status}: {}", msg.trim())));
+    }
+    serde_json::from_slice(&out).map_err(|e| err(format!("unexpected output: {e}")))
+}
