@@ -1,0 +1,68 @@
+# Go Cache Doctor. On a fresh Debian/Ubuntu machine:
+#   make run    build and launch the desktop app
+#   make test   install what is missing, then run every check CI runs
+#   make bench  the benchmarks behind BENCHMARKS.md
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+APP_BIN := target/debug/gocache-doctor-app
+CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
+CROSS_PKGS := -p gocache-core -p gocache-doctor
+
+.PHONY: all setup ui app cli run test fmt-check clippy test-rust cross test-ui e2e bench clean
+
+all: app cli
+
+setup:
+	bash scripts/setup.sh
+
+ui: setup
+	cd ui && npm run build
+
+cli:
+	cargo build -p gocache-doctor
+
+app: ui
+	cd tests/e2e && npx tauri build --debug --no-bundle --config ../../src-tauri/tauri.conf.json
+
+run: app cli
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "No display: running the app under Xvfb (screenshots only). Set DISPLAY to see it."; \
+	  xvfb-run -a -s "-screen 0 1280x800x24" $(APP_BIN); \
+	else \
+	  $(APP_BIN); \
+	fi
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-rust: ui
+	cargo test --workspace --no-fail-fast
+
+cross:
+	for t in $(CROSS_TARGETS); do
+	  echo "== clippy for $$t"
+	  cargo clippy $(CROSS_PKGS) --target $$t -- -D warnings
+	done
+
+test-ui: setup
+	cd ui && npm test
+
+e2e: app
+	APP_BIN="$(CURDIR)/$(APP_BIN)" bash tests/e2e/run.sh
+
+test: setup fmt-check clippy cross test-rust test-ui e2e
+	@echo "make test: all checks passed"
+
+bench: setup
+	bash bench/run.sh
+
+clean:
+	cargo clean
+	rm -rf ui/dist artifacts
