@@ -1,0 +1,168 @@
+import { describe, expect, test } from 'vitest';
+import type { ModuleTotal, ModuleVersion } from './api';
+import {
+  buildGroups,
+  compareVersions,
+  countFiltered,
+  filterGroups,
+  flattenRows,
+  nextSort,
+  sortGroups,
+  type SortSpec,
+} from './modules';
+
+function mv(path: string, version: string, bytes: number, mtime: number, toolchain = false): ModuleVersion {
+  return {
+    path,
+    version,
+    dir: `/m/${path}@${version}`,
+    bytes,
+    disk_bytes: bytes + 4096,
+    files: 1,
+    download_bytes: Math.floor(bytes / 2),
+    newest_mtime: mtime,
+    toolchain,
+  };
+}
+
+const versions: ModuleVersion[] = [
+  mv('github.com/BurntSushi/toml', 'v1.2.0', 100, 50),
+  mv('github.com/BurntSushi/toml', 'v1.10.0', 300, 10),
+  mv('github.com/BurntSushi/toml', 'v1.9.0', 200, 20),
+  mv('golang.org/x/tools', 'v0.20.0', 5000, 5),
+  mv('golang.org/toolchain', 'v0.0.1-go1.22.0.linux-amd64', 9000, 1, true),
+  mv('golang.org/toolchain', 'v0.0.1-go1.23.1.linux-amd64', 9100, 2, true),
+  mv('example.com/a', 'v2.0.0+incompatible', 10, 99),
+];
+const totals: ModuleTotal[] = [
+  { path: 'golang.org/x/tools', versions: 1, bytes: 5000, disk_bytes: 9096, download_bytes: 2500, files: 1 },
+];
+
+describe('compareVersions', () => {
+  test('numeric parts compare as numbers, releases after their pre-releases', () => {
+    const list = ['v1.9.0', 'v1.10.0', 'v1.2.0', 'v1.10.0-rc.1', 'v0.0.0-20240101000000-abcdef123456', 'v2.0.0+incompatible'];
+    expect(list.sort(compareVersions)).toEqual([
+      'v0.0.0-20240101000000-abcdef123456',
+      'v1.2.0',
+      'v1.9.0',
+      'v1.10.0-rc.1',
+      'v1.10.0',
+      'v2.0.0+incompatible',
+    ]);
+  });
+});
+
+describe('buildGroups', () => {
+  const groups = buildGroups(versions, totals);
+  const by = (p: string) => groups.find((g) => g.path === p)!;
+  test('one group per module path, versions newest first', () => {
+    expect(groups.map((g) => g.path).sort()).toEqual([
+      'example.com/a',
+      'github.com/BurntSushi/toml',
+      'golang.org/toolchain',
+      'golang.org/x/tools',
+    ]);
+    expect(by('github.com/BurntSushi/toml').versions.map((v) => v.version)).toEqual(['v1.10.0', 'v1.9.0', 'v1.2.0']);
+  });
+  test('totals from module_totals when given, else summed; newest mtime is the max', () => {
+    expect(by('golang.org/x/tools').disk_bytes).toBe(9096);
+    const toml = by('github.com/BurntSushi/toml');
+    expect(toml.bytes).toBe(600);
+    expect(toml.download_bytes).toBe(50 + 150 + 100);
+    expect(toml.newest_mtime).toBe(50);
+  });
+  test('toolchains are marked', () => {
+    expect(by('golang.org/toolchain').toolchain).toBe(true);
+    expect(by('golang.org/x/tools').toolchain).toBe(false);
+  });
+});
+
+describe('sortGroups', () => {
+  const groups = buildGroups(versions, totals);
+  const paths = (spec: SortSpec) => sortGroups(groups, spec).map((g) => g.path);
+  test('by size, name, versions and newest, both directions', () => {
+    expect(paths({ key: 'size', dir: 'desc' })).toEqual([
+      'golang.org/toolchain',
+      'golang.org/x/tools',
+      'github.com/BurntSushi/toml',
+      'example.com/a',
+    ]);
+    expect(paths({ key: 'size', dir: 'asc' })[0]).toBe('example.com/a');
+    expect(paths({ key: 'name', dir: 'asc' })).toEqual([
+      'example.com/a',
+      'github.com/BurntSushi/toml',
+      'golang.org/toolchain',
+      'golang.org/x/tools',
+    ]);
+    expect(paths({ key: 'versions', dir: 'desc' }).slice(0, 2)).toEqual([
+      'github.com/BurntSushi/toml',
+      'golang.org/toolchain',
+    ]);
+    expect(paths({ key: 'newest', dir: 'desc' })[0]).toBe('example.com/a');
+  });
+  test('does not mutate its input', () => {
+    const before = groups.map((g) => g.path);
+    sortGroups(groups, { key: 'name', dir: 'desc' });
+    expect(groups.map((g) => g.path)).toEqual(before);
+  });
+  test('header clicks flip the same column and reset on another', () => {
+    expect(nextSort({ key: 'size', dir: 'desc' }, 'size')).toEqual({ key: 'size', dir: 'asc' });
+    expect(nextSort({ key: 'size', dir: 'asc' }, 'name')).toEqual({ key: 'name', dir: 'asc' });
+    expect(nextSort({ key: 'name', dir: 'asc' }, 'newest')).toEqual({ key: 'newest', dir: 'desc' });
+  });
+});
+
+describe('filterGroups', () => {
+  const groups = buildGroups(versions, totals);
+  test('empty query keeps everything', () => {
+    expect(filterGroups(groups, '  ')).toHaveLength(4);
+  });
+  test('matches module paths case-insensitively, every term', () => {
+    expect(filterGroups(groups, 'burntsushi').map((f) => f.group.path)).toEqual(['github.com/BurntSushi/toml']);
+    expect(filterGroups(groups, 'golang.org').map((f) => f.group.path).sort()).toEqual([
+      'golang.org/toolchain',
+      'golang.org/x/tools',
+    ]);
+    expect(filterGroups(groups, 'golang.org tools').map((f) => f.group.path)).toEqual(['golang.org/x/tools']);
+    expect(filterGroups(groups, 'nothing-like-this')).toEqual([]);
+  });
+  test('a version query keeps only matching versions, marked partial', () => {
+    const f = filterGroups(groups, 'toml@v1.1');
+    expect(f).toHaveLength(1);
+    expect(f[0].partial).toBe(true);
+    expect(f[0].versions.map((v) => v.version)).toEqual(['v1.10.0']);
+    expect(countFiltered(f)).toEqual({ modules: 1, versions: 1, bytes: 300 });
+    expect(filterGroups(groups, 'go1.23').map((f) => f.versions.length)).toEqual([1]);
+  });
+});
+
+describe('flattenRows', () => {
+  const groups = sortGroups(buildGroups(versions, totals), { key: 'size', dir: 'desc' });
+  const spec: SortSpec = { key: 'size', dir: 'desc' };
+  test('collapsed: one row per module', () => {
+    const rows = flattenRows(filterGroups(groups, ''), new Set(), false, spec);
+    expect(rows.map((r) => r.type)).toEqual(['module', 'module', 'module', 'module']);
+  });
+  test('expanded modules are followed by their versions, sorted like the table', () => {
+    const rows = flattenRows(filterGroups(groups, ''), new Set(['github.com/BurntSushi/toml']), false, spec);
+    expect(rows).toHaveLength(7);
+    const toml = rows.filter((r) => r.type === 'version').map((r) => (r.type === 'version' ? r.version.version : ''));
+    expect(toml).toEqual(['v1.10.0', 'v1.9.0', 'v1.2.0']);
+    const last = rows[5];
+    expect(last.type === 'version' && last.last).toBe(true);
+  });
+  test('expand all gives every version row; partial matches open by themselves', () => {
+    expect(flattenRows(filterGroups(groups, ''), new Set(), true, spec)).toHaveLength(4 + versions.length);
+    const rows = flattenRows(filterGroups(groups, '@v1.9'), new Set(), false, spec);
+    expect(rows.map((r) => r.type)).toEqual(['module', 'version']);
+  });
+  test('20,000 rows flatten quickly enough for typing', () => {
+    const many: ModuleVersion[] = [];
+    for (let i = 0; i < 20_000; i++) many.push(mv(`github.com/o${Math.floor(i / 3) % 97}/m${Math.floor(i / 3)}`, `v1.0.${i % 3}`, i, i));
+    const g = sortGroups(buildGroups(many, []), spec);
+    expect(g).toHaveLength(Math.ceil(20_000 / 3));
+    const rows = flattenRows(filterGroups(g, 'o5'), new Set(), true, spec);
+    expect(rows.length).toBeGreaterThan(100);
+    expect(rows.every((r) => r.group.path.includes('o5'))).toBe(true);
+  });
+});

@@ -1,0 +1,206 @@
+// The module table's data: modules grouped with their versions, sorted, filtered, flattened into
+// the rows the virtualized table draws.
+
+import type { ModuleTotal, ModuleVersion } from './api';
+
+/** One module path with all its versions in the module cache. */
+export interface ModuleGroup {
+  path: string;
+  versions: ModuleVersion[];
+  bytes: number;
+  disk_bytes: number;
+  download_bytes: number;
+  files: number;
+  newest_mtime: number | null;
+  /** True when it is `golang.org/toolchain` (or any version is a toolchain). */
+  toolchain: boolean;
+}
+
+export type SortKey = 'size' | 'name' | 'versions' | 'newest';
+export type SortDir = 'asc' | 'desc';
+export interface SortSpec {
+  key: SortKey;
+  dir: SortDir;
+}
+
+/** The direction a column sorts in when first clicked: names A→Z, numbers largest first. */
+export function defaultDir(key: SortKey): SortDir {
+  return key === 'name' ? 'asc' : 'desc';
+}
+
+/** Clicking a header: the same column flips direction, another column starts at its default. */
+export function nextSort(current: SortSpec, key: SortKey): SortSpec {
+  if (current.key === key) return { key, dir: current.dir === 'asc' ? 'desc' : 'asc' };
+  return { key, dir: defaultDir(key) };
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Orders Go versions: `v1.10.0` > `v1.9.2` > `v1.9.2-rc.1`; pseudo-versions by their parts. */
+export function compareVersions(a: string, b: string): number {
+  const pa = splitVersion(a);
+  const pb = splitVersion(b);
+  for (let i = 0; i < 3; i++) {
+    const d = pa.nums[i] - pb.nums[i];
+    if (d !== 0) return d;
+  }
+  if (pa.pre === pb.pre) return collator.compare(pa.rest, pb.rest);
+  if (pa.pre === '') return 1;
+  if (pb.pre === '') return -1;
+  return collator.compare(pa.pre, pb.pre);
+}
+
+function splitVersion(v: string): { nums: number[]; pre: string; rest: string } {
+  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([^+]*))?(\+.*)?$/.exec(v);
+  if (!m) return { nums: [-1, -1, -1], pre: v, rest: v };
+  return {
+    nums: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)],
+    pre: m[4] ?? '',
+    rest: m[5] ?? '',
+  };
+}
+
+/** Groups version rows by module path, taking totals from `module_totals` when present. */
+export function buildGroups(modules: ModuleVersion[], totals: ModuleTotal[]): ModuleGroup[] {
+  const byPath = new Map<string, ModuleVersion[]>();
+  for (const m of modules) {
+    const list = byPath.get(m.path);
+    if (list) list.push(m);
+    else byPath.set(m.path, [m]);
+  }
+  const totalByPath = new Map(totals.map((t) => [t.path, t]));
+  const groups: ModuleGroup[] = [];
+  for (const [path, versions] of byPath) {
+    versions.sort((a, b) => compareVersions(b.version, a.version));
+    const t = totalByPath.get(path);
+    let newest: number | null = null;
+    let toolchain = path === 'golang.org/toolchain';
+    for (const v of versions) {
+      if (v.newest_mtime != null && (newest == null || v.newest_mtime > newest)) newest = v.newest_mtime;
+      if (v.toolchain) toolchain = true;
+    }
+    groups.push({
+      path,
+      versions,
+      bytes: t?.bytes ?? sum(versions, 'bytes'),
+      disk_bytes: t?.disk_bytes ?? sum(versions, 'disk_bytes'),
+      download_bytes: t?.download_bytes ?? sum(versions, 'download_bytes'),
+      files: t?.files ?? sum(versions, 'files'),
+      newest_mtime: newest,
+      toolchain,
+    });
+  }
+  return groups;
+}
+
+function sum(list: ModuleVersion[], field: 'bytes' | 'disk_bytes' | 'download_bytes' | 'files'): number {
+  let s = 0;
+  for (const v of list) s += v[field];
+  return s;
+}
+
+function groupKey(g: ModuleGroup, key: SortKey): number {
+  switch (key) {
+    case 'size':
+      return g.bytes;
+    case 'versions':
+      return g.versions.length;
+    case 'newest':
+      return g.newest_mtime ?? 0;
+    case 'name':
+      return 0;
+  }
+}
+
+/** Returns a new array sorted by `spec`; ties (and the name column) go by module path. */
+export function sortGroups(groups: ModuleGroup[], spec: SortSpec): ModuleGroup[] {
+  const sign = spec.dir === 'asc' ? 1 : -1;
+  const out = groups.slice();
+  if (spec.key === 'name') {
+    out.sort((a, b) => sign * collator.compare(a.path, b.path));
+  } else {
+    out.sort((a, b) => {
+      const d = groupKey(a, spec.key) - groupKey(b, spec.key);
+      return d !== 0 ? sign * d : collator.compare(a.path, b.path);
+    });
+  }
+  return out;
+}
+
+/** Orders one module's versions for display, following the table's sort. */
+export function sortVersions(versions: ModuleVersion[], spec: SortSpec): ModuleVersion[] {
+  const sign = spec.dir === 'asc' ? 1 : -1;
+  const out = versions.slice();
+  if (spec.key === 'size') out.sort((a, b) => sign * (a.bytes - b.bytes) || compareVersions(b.version, a.version));
+  else if (spec.key === 'newest')
+    out.sort((a, b) => sign * ((a.newest_mtime ?? 0) - (b.newest_mtime ?? 0)) || compareVersions(b.version, a.version));
+  else out.sort((a, b) => compareVersions(b.version, a.version));
+  return out;
+}
+
+/** A module that passed the filter, with the versions that matched. */
+export interface FilteredGroup {
+  group: ModuleGroup;
+  versions: ModuleVersion[];
+  /** Only some versions matched (the query named a version): show them expanded. */
+  partial: boolean;
+}
+
+/**
+ * Case-insensitive filter: every whitespace-separated term must occur in the module path, or
+ * in `path@version` of a version (then only the matching versions are kept).
+ */
+export function filterGroups(groups: ModuleGroup[], query: string): FilteredGroup[] {
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return groups.map((group) => ({ group, versions: group.versions, partial: false }));
+  const out: FilteredGroup[] = [];
+  for (const group of groups) {
+    const path = group.path.toLowerCase();
+    if (terms.every((t) => path.includes(t))) {
+      out.push({ group, versions: group.versions, partial: false });
+      continue;
+    }
+    const versions = group.versions.filter((v) => {
+      const full = `${path}@${v.version.toLowerCase()}`;
+      return terms.every((t) => full.includes(t));
+    });
+    if (versions.length > 0) out.push({ group, versions, partial: true });
+  }
+  return out;
+}
+
+export type Row =
+  | { type: 'module'; group: ModuleGroup; shown: number; expanded: boolean }
+  | { type: 'version'; group: ModuleGroup; version: ModuleVersion; last: boolean };
+
+/** The rows to draw: each module, followed by its versions when expanded. */
+export function flattenRows(
+  filtered: FilteredGroup[],
+  expanded: ReadonlySet<string>,
+  expandAll: boolean,
+  spec: SortSpec,
+): Row[] {
+  const rows: Row[] = [];
+  for (const f of filtered) {
+    const open = expandAll || f.partial || expanded.has(f.group.path);
+    rows.push({ type: 'module', group: f.group, shown: f.versions.length, expanded: open });
+    if (!open) continue;
+    const versions = sortVersions(f.versions, spec);
+    versions.forEach((version, i) =>
+      rows.push({ type: 'version', group: f.group, version, last: i === versions.length - 1 }),
+    );
+  }
+  return rows;
+}
+
+/** Distinct module paths and version rows, for the counts line. */
+export function countFiltered(filtered: FilteredGroup[]): { modules: number; versions: number; bytes: number } {
+  let versions = 0;
+  let bytes = 0;
+  for (const f of filtered) {
+    versions += f.versions.length;
+    if (f.partial) for (const v of f.versions) bytes += v.bytes;
+    else bytes += f.group.bytes;
+  }
+  return { modules: filtered.length, versions, bytes };
+}

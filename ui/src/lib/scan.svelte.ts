@@ -1,0 +1,72 @@
+// The app's state: the env report, the scan (running / done / cancelled / error) and its live
+// progress. Components read it; only `run` and `cancel` change it.
+
+import { envReport, scanCancel, scanStart, toApiError, type ApiError, type EnvReport, type ScanReport } from './api';
+import { applyEvent, emptyProgress, type LiveProgress } from './progress';
+
+export { progressValue, type KindProgress, type LiveProgress } from './progress';
+
+export type ScanState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+class AppState {
+  env = $state.raw<EnvReport | null>(null);
+  /** The last scan's result; kept raw (no deep proxies) because it may hold 20k module rows. */
+  report = $state.raw<ScanReport | null>(null);
+  scanState = $state<ScanState>('idle');
+  error = $state.raw<ApiError | null>(null);
+  progress = $state.raw<LiveProgress>(emptyProgress());
+  cancelRequested = $state(false);
+  previousTotalBytes: number | null = null;
+
+  private setState(s: ScanState): void {
+    this.scanState = s;
+    if (typeof document !== 'undefined') document.body.dataset.scanState = s;
+  }
+
+  /** Discovers again, then scans every existing cache. Does nothing while a scan runs. */
+  async run(): Promise<void> {
+    if (this.scanState === 'running') return;
+    if (this.report) this.previousTotalBytes = this.report.caches.reduce((s, c) => s + c.bytes, 0);
+    this.report = null;
+    this.error = null;
+    this.cancelRequested = false;
+    this.progress = emptyProgress();
+    this.setState('running');
+    try {
+      this.env = await envReport();
+    } catch (e) {
+      this.error = toApiError(e);
+      this.setState('error');
+      return;
+    }
+    try {
+      const report = await scanStart((ev) => {
+        this.progress = applyEvent(this.progress, ev);
+      });
+      this.report = report;
+      this.setState(report.cancelled ? 'cancelled' : 'done');
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'Cancelled') {
+        this.setState('cancelled');
+      } else {
+        this.error = err;
+        this.setState('error');
+      }
+    }
+  }
+
+  /** Asks the backend to stop; the state changes when `scan_start` resolves. */
+  async cancel(): Promise<void> {
+    if (this.scanState !== 'running' || this.cancelRequested) return;
+    this.cancelRequested = true;
+    try {
+      await scanCancel();
+    } catch (e) {
+      this.cancelRequested = false;
+      this.error = toApiError(e);
+    }
+  }
+}
+
+export const app = new AppState();

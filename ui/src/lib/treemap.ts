@@ -1,0 +1,126 @@
+// Treemap of the largest modules: d3-hierarchy's squarified layout, plus label fitting.
+
+import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
+import { formatBytes } from './format';
+
+export interface TreemapInput {
+  path: string;
+  bytes: number;
+}
+
+export interface TreemapRect {
+  /** Module path. */
+  name: string;
+  bytes: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Palette slot 0..7 (by owner). */
+  color: number;
+  /** The label that fits in the rect ('' when nothing fits). */
+  label: string;
+  /** Whether a second line with the size fits as well. */
+  showSize: boolean;
+}
+
+/** Average glyph width of the 11 px label font, in pixels (generous, so labels never spill). */
+export const CHAR_WIDTH = 6.6;
+const PAD_X = 5;
+const LINE = 14;
+
+/** Width in pixels of a label; the component measures with the real font (canvas). */
+export type Measure = (text: string) => number;
+
+/** A fixed-width estimate, for tests and before fonts are known. */
+export const estimate: Measure = (text) => text.length * CHAR_WIDTH;
+
+/** Shortens `text` to fit `space` pixels, ending in an ellipsis when cut ('' if 3 chars don't fit). */
+export function fitText(text: string, space: number, measure: Measure = estimate): string {
+  if (measure(text) <= space) return text;
+  for (let n = text.length - 1; n >= 2; n--) {
+    const cut = `${text.slice(0, n)}…`;
+    if (measure(cut) <= space) return cut;
+  }
+  return '';
+}
+
+/** The label for a module in a rect: full path, else without host, else the last element, cut. */
+export function labelFor(name: string, width: number, height: number, measure: Measure = estimate): string {
+  if (height < LINE + 6) return '';
+  const space = width - 2 * PAD_X;
+  if (space < measure('ab…')) return '';
+  if (measure(name) <= space) return name;
+  const slash = name.indexOf('/');
+  const short = slash > 0 ? name.slice(slash + 1) : name;
+  if (measure(short) <= space) return short;
+  return fitText(name.slice(name.lastIndexOf('/') + 1), space, measure);
+}
+
+const CODE_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'codeberg.org', 'gitee.com']);
+
+/** Who publishes a module: `github.com/owner` on code hosts, else the host (`golang.org`). */
+export function ownerOf(path: string): string {
+  const parts = path.split('/');
+  return CODE_HOSTS.has(parts[0]) && parts.length > 1 ? `${parts[0]}/${parts[1]}` : parts[0];
+}
+
+/** A stable palette slot per owner, so one publisher's modules share a colour. */
+export function colorFor(path: string): number {
+  const owner = ownerOf(path);
+  let h = 0;
+  for (let i = 0; i < owner.length; i++) h = (h * 31 + owner.charCodeAt(i)) >>> 0;
+  return h % 8;
+}
+
+interface Node {
+  name: string;
+  bytes: number;
+  children?: Node[];
+}
+
+/** The `limit` largest items with a positive size, largest first. */
+export function largest(items: TreemapInput[], limit: number): TreemapInput[] {
+  return items
+    .filter((i) => i.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, limit);
+}
+
+/**
+ * Lays out the `limit` largest items in a `width`×`height` box with d3's squarified treemap.
+ * Items of zero size are left out; so are the smaller ones (the caller says how many).
+ */
+export function buildTreemap(
+  items: TreemapInput[],
+  width: number,
+  height: number,
+  limit = 60,
+  measure: { name: Measure; size: Measure } = { name: estimate, size: estimate },
+): TreemapRect[] {
+  if (width <= 0 || height <= 0) return [];
+  const top = largest(items, limit);
+  if (top.length === 0) return [];
+  const children: Node[] = top.map((i) => ({ name: i.path, bytes: i.bytes }));
+  const root = hierarchy<Node>({ name: '', bytes: 0, children })
+    .sum((d) => (d.children ? 0 : d.bytes))
+    .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
+  const laid = treemap<Node>().tile(treemapSquarify).size([width, height]).paddingInner(2).round(true)(root);
+  return laid.leaves().map((leaf) => {
+    const w = Math.max(0, leaf.x1 - leaf.x0);
+    const h = Math.max(0, leaf.y1 - leaf.y0);
+    const label = labelFor(leaf.data.name, w, h, measure.name);
+    const size = formatBytes(leaf.data.bytes);
+    return {
+      name: leaf.data.name,
+      bytes: leaf.data.bytes,
+      x: leaf.x0,
+      y: leaf.y0,
+      width: w,
+      height: h,
+      color: colorFor(leaf.data.name),
+      label,
+      showSize: label !== '' && h >= 2 * LINE + 8 && measure.size(size) + 2 * PAD_X <= w,
+    };
+  });
+}

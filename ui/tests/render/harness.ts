@@ -1,0 +1,127 @@
+// Shared set-up of the rendering tests: a static server for ui/dist (with the app's CSP) and a
+// headless Chromium page with the Tauri IPC mock injected before the app runs.
+
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DIST = resolve(here, '../../dist');
+export const ARTIFACTS = resolve(here, '../../../artifacts/ui');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const MOCK = join(here, 'mock-ipc.js');
+
+/** The CSP the app ships with (Tauri adds its IPC origins; the mock needs none). */
+export const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'";
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+};
+
+/** Fails with instructions when a prerequisite is missing. */
+export function checkPrerequisites(): void {
+  if (!existsSync(CHROMIUM)) {
+    const msg =
+      `\n\nRendering tests need Chromium at ${CHROMIUM} (not found).\n` +
+      `Install it with:  apt-get install -y chromium   (or set CHROMIUM_PATH)\n\n`;
+    console.error(msg);
+    throw new Error(msg);
+  }
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(`ui/dist is missing: run \`npm run build\` first (\`npm test\` does).`);
+  }
+}
+
+/** Serves ui/dist on 127.0.0.1 (random port) with the app's CSP header. */
+export async function startServer(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    if (path === '/' || path === '') path = '/index.html';
+    const file = join(DIST, path);
+    if (!file.startsWith(DIST) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CSP,
+      'Cache-Control': 'no-store',
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/` };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface MockConfig {
+  scan?: 'auto' | 'manual' | 'error';
+  goMissing?: boolean;
+  versions?: number;
+}
+
+/** What went wrong in the page: console errors, page errors, CSP reports, foreign requests. */
+export interface PageLog {
+  errors: string[];
+  foreignRequests: string[];
+}
+
+export async function openApp(
+  browser: Browser,
+  baseUrl: string,
+  config: MockConfig = {},
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<{ page: Page; log: PageLog }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  const page = await context.newPage();
+  const log: PageLog = { errors: [], foreignRequests: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error') log.errors.push(m.text());
+  });
+  page.on('pageerror', (e) => log.errors.push(String(e)));
+  page.on('request', (r) => {
+    if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:')) log.foreignRequests.push(r.url());
+  });
+  await page.addInitScript(`window.__MOCK_CONFIG__ = ${JSON.stringify(config)};`);
+  await page.addInitScript({ path: MOCK });
+  await page.goto(baseUrl);
+  return { page, log };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Waits until body[data-scan-state] is `state`. */
+export async function waitForState(page: Page, state: string): Promise<void> {
+  await page.waitForFunction((s) => document.body.dataset.scanState === s, state, { timeout: 15_000 });
+}
