@@ -1,6 +1,10 @@
 //! `gocache-doctor`: the headless command line over `gocache-core`, for terminals, CI machines
 //! and scripts. Every command has a stable `--json` form (see docs/contract.md).
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a CLI prints its results")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a CLI prints its results"
+)]
 
 mod output;
 
@@ -74,7 +78,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Scan { json, top, kinds, no_go } => {
+        Command::Scan {
+            json,
+            top,
+            kinds,
+            no_go,
+        } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             let wanted = parse_kinds(&kinds)?;
             let caches: Vec<_> = report
@@ -85,7 +94,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 .collect();
             let show_progress = std::io::stderr().is_terminal();
             let progress = move |e: ProgressEvent| {
-                if let ProgressEvent::ScanProgress { kind, total_entries, total_bytes, .. } = e {
+                if let ProgressEvent::ScanProgress {
+                    kind,
+                    total_entries,
+                    total_bytes,
+                    ..
+                } = e
+                {
                     if show_progress {
                         eprint!(
                             "\r\x1b[2Kscanning {kind}: {total_entries} entries, {}",
@@ -94,8 +109,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     }
                 }
             };
-            let result =
-                scan::scan(&caches, &scan::Options::default(), &progress, &CancelToken::new());
+            let result = scan::scan(
+                &caches,
+                &scan::Options::default(),
+                &progress,
+                &CancelToken::new(),
+            );
             if show_progress {
                 eprint!("\r\x1b[2K");
             }
@@ -105,13 +124,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 print!("{}", output::scan_tables(&report, &result, top));
             }
             let failed = result.caches.iter().any(|c| c.error.is_some());
-            Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
 
 fn discover_opts(no_go: bool) -> discover::Options {
-    discover::Options { run_go: !no_go, ..discover::Options::default() }
+    discover::Options {
+        run_go: !no_go,
+        ..discover::Options::default()
+    }
 }
 
 fn parse_kinds(kinds: &[String]) -> Result<Vec<CacheKind>, String> {
@@ -129,7 +155,10 @@ fn parse_kinds(kinds: &[String]) -> Result<Vec<CacheKind>, String> {
         .map(|k| {
             ALL.into_iter().find(|a| a.as_str() == k).ok_or_else(|| {
                 let names: Vec<_> = ALL.iter().map(|a| a.as_str()).collect();
-                format!("unknown cache kind {k:?}; expected one of {}", names.join(", "))
+                format!(
+                    "unknown cache kind {k:?}; expected one of {}",
+                    names.join(", ")
+                )
             })
         })
         .collect()

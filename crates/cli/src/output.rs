@@ -24,7 +24,13 @@ pub fn human_bytes(n: u64) -> String {
 fn table(rows: &[Vec<String>], right_align: &[usize]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     for r in rows {
@@ -59,13 +65,25 @@ pub fn env_table(r: &EnvReport) -> String {
         }
         None => out.push_str("Go: not found (using Go's rules to locate the caches)\n\n"),
     }
-    let mut rows = vec![vec!["VARIABLE".to_owned(), "SOURCE".to_owned(), "VALUE".to_owned()]];
+    let mut rows = vec![vec![
+        "VARIABLE".to_owned(),
+        "SOURCE".to_owned(),
+        "VALUE".to_owned(),
+    ]];
     for (k, v) in &r.vars {
-        rows.push(vec![k.clone(), discover::source_label(v.source).to_owned(), v.value.clone()]);
+        rows.push(vec![
+            k.clone(),
+            discover::source_label(v.source).to_owned(),
+            v.value.clone(),
+        ]);
     }
     out.push_str(&table(&rows, &[]));
     out.push('\n');
-    let mut rows = vec![vec!["CACHE".to_owned(), "EXISTS".to_owned(), "PATH".to_owned()]];
+    let mut rows = vec![vec![
+        "CACHE".to_owned(),
+        "EXISTS".to_owned(),
+        "PATH".to_owned(),
+    ]];
     for c in &r.caches {
         rows.push(vec![
             c.kind.as_str().to_owned(),
@@ -87,7 +105,9 @@ pub fn env_table(r: &EnvReport) -> String {
 pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
     let mut out = String::new();
     let mut rows = vec![
-        ["CACHE", "SIZE", "ON DISK", "FILES", "DIRS", "PATH"].map(str::to_owned).to_vec(),
+        ["CACHE", "SIZE", "ON DISK", "FILES", "DIRS", "PATH"]
+            .map(str::to_owned)
+            .to_vec(),
     ];
     for c in &r.caches {
         rows.push(vec![
@@ -105,19 +125,25 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
     out.push_str(&table(&rows, &[1, 2, 3, 4]));
     let unreadable: u64 = r.caches.iter().map(|c| c.unreadable).sum();
     if unreadable > 0 {
-        let _ = writeln!(out, "\n{unreadable} entries could not be read (see --json for paths).");
+        let _ = writeln!(
+            out,
+            "\n{unreadable} entries could not be read (see --json for paths)."
+        );
     }
     if !r.module_totals.is_empty() && top > 0 {
         let mut mods: Vec<_> = r.module_totals.iter().collect();
-        mods.sort_by(|a, b| (b.bytes + b.download_bytes).cmp(&(a.bytes + a.download_bytes)));
+        mods.sort_by_key(|m| std::cmp::Reverse(m.bytes + m.download_bytes));
         let _ = writeln!(
             out,
             "\nLargest modules ({} modules, {} versions):",
             r.module_totals.len(),
             r.modules.len()
         );
-        let mut rows =
-            vec![["MODULE", "VERSIONS", "EXTRACTED", "DOWNLOADS"].map(str::to_owned).to_vec()];
+        let mut rows = vec![
+            ["MODULE", "VERSIONS", "EXTRACTED", "DOWNLOADS"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
         for m in mods.into_iter().take(top) {
             rows.push(vec![
                 m.path.clone(),
@@ -140,9 +166,16 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
     if r.cancelled {
         out.push_str("\nScan cancelled: totals are partial.\n");
     }
-    let errors = env.problems.iter().filter(|p| p.severity == discover::Severity::Error).count();
+    let errors = env
+        .problems
+        .iter()
+        .filter(|p| p.severity == discover::Severity::Error)
+        .count();
     if errors > 0 {
-        let _ = writeln!(out, "\n{errors} configuration problem(s): run `gocache-doctor env`.");
+        let _ = writeln!(
+            out,
+            "\n{errors} configuration problem(s): run `gocache-doctor env`."
+        );
     }
     out
 }

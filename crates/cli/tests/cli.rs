@@ -12,7 +12,10 @@ use serde_json::Value;
 fn fixture() -> &'static TempFixture {
     static F: OnceLock<TempFixture> = OnceLock::new();
     F.get_or_init(|| {
-        let spec = Spec { toolchain: true, ..Spec::default() };
+        let spec = Spec {
+            toolchain: true,
+            ..Spec::default()
+        };
         TempFixture::new(&spec).unwrap_or_else(|e| panic!("fixture: {e}"))
     })
 }
@@ -20,7 +23,10 @@ fn fixture() -> &'static TempFixture {
 /// Runs the CLI with only the fixture's environment (plus PATH), like a fresh shell would.
 fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
     let f = fixture();
-    let go_dir = f.go.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    let go_dir =
+        f.go.parent()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
         .args(args)
         .env_clear()
@@ -32,40 +38,71 @@ fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
 }
 
 fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "exit {:?}: {}", out.status, String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-    })
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 fn du(flag: &str, path: &Path) -> u64 {
-    let out = Command::new("du").arg(flag).arg(path).output().unwrap_or_else(|e| panic!("du: {e}"));
+    let out = Command::new("du")
+        .arg(flag)
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("du: {e}"));
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.split_whitespace().next().unwrap_or_default();
-    first.parse().unwrap_or_else(|e| panic!("du output {text:?}: {e}"))
+    first
+        .parse()
+        .unwrap_or_else(|e| panic!("du output {text:?}: {e}"))
 }
 
 fn cache<'a>(v: &'a Value, kind: &str) -> &'a Value {
-    let caches = v["caches"].as_array().unwrap_or_else(|| panic!("no caches array: {v}"));
-    caches.iter().find(|c| c["kind"] == kind).unwrap_or_else(|| panic!("no {kind} cache in {v}"))
+    let caches = v["caches"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no caches array: {v}"));
+    caches
+        .iter()
+        .find(|c| c["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} cache in {v}"))
 }
 
 #[test]
 fn env_json_reports_the_fixture_caches_and_their_sources() {
     let f = fixture();
     let v = json(&cli(&["env", "--json"], &[]));
-    assert_eq!(v["vars"]["GOMODCACHE"]["value"], f.gomodcache.display().to_string());
+    assert_eq!(
+        v["vars"]["GOMODCACHE"]["value"],
+        f.gomodcache.display().to_string()
+    );
     assert_eq!(v["vars"]["GOMODCACHE"]["source"], "env");
-    assert_eq!(v["vars"]["GOCACHE"]["value"], f.gocache.display().to_string());
+    assert_eq!(
+        v["vars"]["GOCACHE"]["value"],
+        f.gocache.display().to_string()
+    );
     assert_eq!(v["vars"]["GOPROXY"]["source"], "env");
-    assert!(v["go"]["version"].as_str().is_some_and(|s| s.starts_with("go1.")), "{v}");
+    assert!(
+        v["go"]["version"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("go1.")),
+        "{v}"
+    );
     let m = cache(&v, "modcache");
     assert_eq!(m["exists"], true);
     assert_eq!(m["path"], f.gomodcache.display().to_string());
     assert_eq!(cache(&v, "toolchains")["parent"], "modcache");
     assert_eq!(cache(&v, "build")["exists"], true);
-    let problems = v["problems"].as_array().unwrap_or_else(|| panic!("no problems array"));
-    assert!(!problems.iter().any(|p| p["id"] == "go-env-mismatch"), "{problems:?}");
+    let problems = v["problems"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no problems array"));
+    assert!(
+        !problems.iter().any(|p| p["id"] == "go-env-mismatch"),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -74,9 +111,18 @@ fn env_human_output_is_a_table_with_problems() {
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("VARIABLE"), "{text}");
-    let line = text.lines().find(|l| l.starts_with("GOCACHE ")).unwrap_or_default();
-    assert!(line.contains("the environment") && line.ends_with("off"), "{line:?}");
-    assert!(text.contains("GOCACHE=off disables the build cache"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("GOCACHE "))
+        .unwrap_or_default();
+    assert!(
+        line.contains("the environment") && line.ends_with("off"),
+        "{line:?}"
+    );
+    assert!(
+        text.contains("GOCACHE=off disables the build cache"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -86,12 +132,19 @@ fn env_survives_a_malformed_goenv_file() {
     std::fs::write(&file, b"GOFLAGS=-mod=mod\n\xff\xfe garbage\nlowercase=1\n")
         .unwrap_or_else(|e| panic!("write: {e}"));
     let file = file.display().to_string();
-    let v = json(&cli(&["env", "--json"], &[("GOENV", &file), ("GOFLAGS", "")]));
+    let v = json(&cli(
+        &["env", "--json"],
+        &[("GOENV", &file), ("GOFLAGS", "")],
+    ));
     assert_eq!(v["vars"]["GOFLAGS"]["value"], "-mod=mod");
     assert_eq!(v["vars"]["GOFLAGS"]["source"], "goenv-file");
     let ignored = v["problems"]
         .as_array()
-        .map(|a| a.iter().filter(|p| p["id"] == "env-file-line-ignored").count())
+        .map(|a| {
+            a.iter()
+                .filter(|p| p["id"] == "env-file-line-ignored")
+                .count()
+        })
         .unwrap_or(0);
     assert_eq!(ignored, 2, "{v}");
 }
@@ -105,18 +158,34 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     assert_eq!(m["disk_bytes"].as_u64(), Some(du("-sB1", &f.gomodcache)));
     let b = cache(&v, "build");
     assert_eq!(b["bytes"].as_u64(), Some(du("-sb", &f.gocache)));
-    assert!(v["build"]["entries"].as_u64().is_some_and(|n| n > 0), "{}", v["build"]);
+    assert!(
+        v["build"]["entries"].as_u64().is_some_and(|n| n > 0),
+        "{}",
+        v["build"]
+    );
 
     let rows: BTreeSet<(String, String)> = v["modules"]
         .as_array()
         .unwrap_or_else(|| panic!("no modules"))
         .iter()
-        .map(|r| (r["path"].as_str().unwrap_or("").into(), r["version"].as_str().unwrap_or("").into()))
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or("").into(),
+                r["version"].as_str().unwrap_or("").into(),
+            )
+        })
         .collect();
-    let expected: BTreeSet<(String, String)> =
-        f.modules.iter().map(|m| (m.path.clone(), m.version.clone())).collect();
+    let expected: BTreeSet<(String, String)> = f
+        .modules
+        .iter()
+        .map(|m| (m.path.clone(), m.version.clone()))
+        .collect();
     assert_eq!(rows, expected);
-    assert!(rows.iter().any(|(p, _)| p.chars().any(|c| c.is_ascii_uppercase())), "no mixed case");
+    assert!(
+        rows.iter()
+            .any(|(p, _)| p.chars().any(|c| c.is_ascii_uppercase())),
+        "no mixed case"
+    );
     for r in v["modules"].as_array().into_iter().flatten() {
         let dir = Path::new(r["dir"].as_str().unwrap_or_default());
         assert_eq!(r["bytes"].as_u64(), Some(du("-sb", dir)), "{r}");
@@ -128,9 +197,16 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
 #[test]
 fn scan_human_output_lists_the_largest_modules() {
     let out = cli(&["scan", "--top", "3"], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.lines().next().is_some_and(|l| l.starts_with("CACHE")), "{text}");
+    assert!(
+        text.lines().next().is_some_and(|l| l.starts_with("CACHE")),
+        "{text}"
+    );
     let after: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.starts_with("Largest modules"))
@@ -151,8 +227,12 @@ fn scan_rejects_an_unknown_kind() {
 #[test]
 fn scan_of_one_kind_only() {
     let v = json(&cli(&["scan", "--json", "--kind", "build"], &[]));
-    let kinds: Vec<&str> =
-        v["caches"].as_array().into_iter().flatten().filter_map(|c| c["kind"].as_str()).collect();
+    let kinds: Vec<&str> = v["caches"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["kind"].as_str())
+        .collect();
     assert_eq!(kinds, vec!["build"]);
     assert!(v["modules"].as_array().is_some_and(Vec::is_empty));
 }

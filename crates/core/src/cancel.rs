@@ -29,7 +29,11 @@ impl CancelToken {
     /// # Errors
     /// [`crate::Error::Cancelled`] once [`CancelToken::cancel`] was called.
     pub fn check(&self) -> crate::Result<()> {
-        if self.is_cancelled() { Err(crate::Error::Cancelled) } else { Ok(()) }
+        if self.is_cancelled() {
+            Err(crate::Error::Cancelled)
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -151,7 +151,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { run_go: true, go_timeout: Duration::from_secs(15), search_install_locations: true }
+        Self {
+            run_go: true,
+            go_timeout: Duration::from_secs(15),
+            search_install_locations: true,
+        }
     }
 }
 
@@ -169,7 +173,11 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
 
     let mut go = None;
     if let Some(bin) = go_bin {
-        let mut info = GoInfo { path: bin.clone(), version: None, goroot: None };
+        let mut info = GoInfo {
+            path: bin.clone(),
+            version: None,
+            goroot: None,
+        };
         if opts.run_go {
             let mut names: Vec<&str> = GO_VARS.to_vec();
             names.push("GOVERSION");
@@ -204,11 +212,22 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
 
     let caches = find_caches(&vars, rules, &mut problems);
     problems.sort_by_key(|p| p.severity as u8);
-    Report { os: rules.kind(), go, vars: std::mem::take(&mut vars), caches, problems }
+    Report {
+        os: rules.kind(),
+        go,
+        vars: std::mem::take(&mut vars),
+        caches,
+        problems,
+    }
 }
 
 fn problem(id: &str, severity: Severity, message: String, var: Option<&str>) -> Problem {
-    Problem { id: id.to_owned(), severity, message, var_name: var.map(str::to_owned) }
+    Problem {
+        id: id.to_owned(),
+        severity,
+        message,
+        var_name: var.map(str::to_owned),
+    }
 }
 
 /// The layered lookup of `go env`: non-empty OS variable, then the user's env file, then
@@ -223,20 +242,32 @@ struct Layers<'a> {
 impl Layers<'_> {
     fn lookup(&self, key: &str) -> Option<Var> {
         if let Some(v) = self.env.get(key).filter(|v| !v.is_empty()) {
-            return Some(Var { value: v.clone(), source: Source::Env });
+            return Some(Var {
+                value: v.clone(),
+                source: Source::Env,
+            });
         }
         if let Some(v) = self.user.values.get(key) {
-            return (!v.is_empty()).then(|| Var { value: v.clone(), source: Source::GoEnvFile });
+            return (!v.is_empty()).then(|| Var {
+                value: v.clone(),
+                source: Source::GoEnvFile,
+            });
         }
         self.goroot
             .values
             .get(key)
             .filter(|v| !v.is_empty())
-            .map(|v| Var { value: v.clone(), source: Source::GoRootEnv })
+            .map(|v| Var {
+                value: v.clone(),
+                source: Source::GoRootEnv,
+            })
     }
 
     fn or_default(&self, key: &str, default: impl Into<String>) -> Var {
-        self.lookup(key).unwrap_or_else(|| Var { value: default.into(), source: Source::Default })
+        self.lookup(key).unwrap_or_else(|| Var {
+            value: default.into(),
+            source: Source::Default,
+        })
     }
 }
 
@@ -290,7 +321,10 @@ fn resolve(
 
     // GOENV: only the OS environment sets it.
     let goenv = match env.get("GOENV").filter(|v| !v.is_empty()) {
-        Some(v) => Var { value: v.clone(), source: Source::Env },
+        Some(v) => Var {
+            value: v.clone(),
+            source: Source::Env,
+        },
         None => Var {
             value: config_dir
                 .as_ref()
@@ -316,18 +350,31 @@ fn resolve(
     // GOROOT: OS environment, else where the go binary lives (GOROOT cannot be set with -w,
     // but Go does consult a GOROOT line of the user file to find go.env).
     let goroot = match env.get("GOROOT").filter(|v| !v.is_empty()) {
-        Some(v) => Var { value: v.clone(), source: Source::Env },
+        Some(v) => Var {
+            value: v.clone(),
+            source: Source::Env,
+        },
         None => Var {
-            value: goroot_hint.map(|p| p.display().to_string()).unwrap_or_default(),
+            value: goroot_hint
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
             source: Source::Default,
         },
     };
     let goroot_file = if goroot.value.is_empty() {
         EnvFile::default()
     } else {
-        read_env_file(&Path::new(&goroot.value).join("go.env"), "$GOROOT/go.env", problems)
+        read_env_file(
+            &Path::new(&goroot.value).join("go.env"),
+            "$GOROOT/go.env",
+            problems,
+        )
     };
-    let layers = Layers { env, user, goroot: goroot_file };
+    let layers = Layers {
+        env,
+        user,
+        goroot: goroot_file,
+    };
 
     // GOPATH: default $HOME/go, or "" when that is GOROOT.
     let default_gopath = rules
@@ -396,19 +443,30 @@ fn resolve(
                 ),
                 Some("GOCACHE"),
             ));
-            Var { value: "off".to_owned(), source: v.source }
+            Var {
+                value: "off".to_owned(),
+                source: v.source,
+            }
         }
         Some(v) => v,
         None => match &cache_dir {
-            Ok(d) => Var { value: d.join("go-build").display().to_string(), source: Source::Default },
+            Ok(d) => Var {
+                value: d.join("go-build").display().to_string(),
+                source: Source::Default,
+            },
             Err(e) => {
                 problems.push(problem(
                     "gocache-undefined",
                     Severity::Error,
-                    format!("GOCACHE is not defined and {e}, so Go has no build cache. Set GOCACHE."),
+                    format!(
+                        "GOCACHE is not defined and {e}, so Go has no build cache. Set GOCACHE."
+                    ),
                     Some("GOCACHE"),
                 ));
-                Var { value: "off".to_owned(), source: Source::Default }
+                Var {
+                    value: "off".to_owned(),
+                    source: Source::Default,
+                }
             }
         },
     };
@@ -417,25 +475,53 @@ fn resolve(
     let nosumdb_default = goprivate.value.clone();
     vars.insert("GOROOT".into(), goroot);
     // `go env GOENV` prints an empty value for GOENV=off.
-    let goenv = if goenv.value == "off" { Var { value: String::new(), ..goenv } } else { goenv };
+    let goenv = if goenv.value == "off" {
+        Var {
+            value: String::new(),
+            ..goenv
+        }
+    } else {
+        goenv
+    };
     vars.insert("GOENV".into(), goenv);
     vars.insert("GOBIN".into(), layers.or_default("GOBIN", ""));
     vars.insert("GOFLAGS".into(), layers.or_default("GOFLAGS", ""));
-    vars.insert("GOPROXY".into(), layers.or_default("GOPROXY", "https://proxy.golang.org,direct"));
-    vars.insert("GOSUMDB".into(), layers.or_default("GOSUMDB", "sum.golang.org"));
-    vars.insert("GONOPROXY".into(), layers.or_default("GONOPROXY", nosumdb_default.clone()));
-    vars.insert("GONOSUMDB".into(), layers.or_default("GONOSUMDB", nosumdb_default));
+    vars.insert(
+        "GOPROXY".into(),
+        layers.or_default("GOPROXY", "https://proxy.golang.org,direct"),
+    );
+    vars.insert(
+        "GOSUMDB".into(),
+        layers.or_default("GOSUMDB", "sum.golang.org"),
+    );
+    vars.insert(
+        "GONOPROXY".into(),
+        layers.or_default("GONOPROXY", nosumdb_default.clone()),
+    );
+    vars.insert(
+        "GONOSUMDB".into(),
+        layers.or_default("GONOSUMDB", nosumdb_default),
+    );
     vars.insert("GOPRIVATE".into(), goprivate);
     vars.insert("GOINSECURE".into(), layers.or_default("GOINSECURE", ""));
-    vars.insert("GOTOOLCHAIN".into(), layers.or_default("GOTOOLCHAIN", "auto"));
+    vars.insert(
+        "GOTOOLCHAIN".into(),
+        layers.or_default("GOTOOLCHAIN", "auto"),
+    );
     vars.insert("GOPATH".into(), gopath);
     vars.insert("GOMODCACHE".into(), gomodcache);
     vars.insert("GOCACHE".into(), gocache);
 
     // Other tools' caches: OS environment, else the user cache dir.
-    for (var, sub) in TOOL_VARS.iter().zip(["gopls", "golangci-lint", "staticcheck"]) {
-        let v = match env.get(*var).filter(|v| !v.is_empty()) {
-            Some(v) => Var { value: v.clone(), source: Source::Env },
+    for (var, sub) in TOOL_VARS
+        .iter()
+        .zip(["gopls", "golangci-lint", "staticcheck"])
+    {
+        let v = match env.get(var).filter(|v| !v.is_empty()) {
+            Some(v) => Var {
+                value: v.clone(),
+                source: Source::Env,
+            },
             None => Var {
                 value: cache_dir
                     .as_ref()
@@ -450,9 +536,17 @@ fn resolve(
 }
 
 fn join(base: &str, rel: &str, rules: &dyn OsRules) -> String {
-    let sep = if rules.list_separator() == ';' { '\\' } else { '/' };
+    let sep = if rules.list_separator() == ';' {
+        '\\'
+    } else {
+        '/'
+    };
     let rel = rel.replace('/', &sep.to_string());
-    if base.ends_with(sep) { format!("{base}{rel}") } else { format!("{base}{sep}{rel}") }
+    if base.ends_with(sep) {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}{sep}{rel}")
+    }
 }
 
 fn check_gopath(
@@ -524,7 +618,9 @@ fn check_gopath(
         problems.push(problem(
             "gopath-is-goroot",
             Severity::Warning,
-            format!("GOPATH is set to GOROOT ({goroot}), which has no effect. Use another directory."),
+            format!(
+                "GOPATH is set to GOROOT ({goroot}), which has no effect. Use another directory."
+            ),
             Some("GOPATH"),
         ));
     }
@@ -543,7 +639,9 @@ fn compare_with_go(
         if name == "GOTOOLCHAIN" || TOOL_VARS.contains(&name.as_str()) {
             continue;
         }
-        let Some(theirs) = reported.get(name) else { continue };
+        let Some(theirs) = reported.get(name) else {
+            continue;
+        };
         if name == "GOBIN" && theirs.is_empty() {
             continue;
         }
@@ -574,11 +672,7 @@ pub fn source_label(s: Source) -> &'static str {
     }
 }
 
-fn find_caches(
-    vars: &Vars,
-    rules: &dyn OsRules,
-    problems: &mut Vec<Problem>,
-) -> Vec<Cache> {
+fn find_caches(vars: &Vars, rules: &dyn OsRules, problems: &mut Vec<Problem>) -> Vec<Cache> {
     let mut caches = Vec::new();
     let get = |k: &str| vars.get(k).cloned();
     let mk = |kind, path: PathBuf, var: &str, source, cleanable, parent| Cache {
@@ -593,7 +687,14 @@ fn find_caches(
 
     if let Some(m) = get("GOMODCACHE").filter(|v| rules.is_absolute(&v.value)) {
         let root = PathBuf::from(&m.value);
-        caches.push(mk(CacheKind::Modcache, root.clone(), "GOMODCACHE", m.source, true, None));
+        caches.push(mk(
+            CacheKind::Modcache,
+            root.clone(),
+            "GOMODCACHE",
+            m.source,
+            true,
+            None,
+        ));
         let tc = root.join("golang.org");
         if has_toolchains(&tc) {
             caches.push(mk(
@@ -632,12 +733,20 @@ fn find_caches(
         }
     }
     if let Some(c) = get("GOCACHE").filter(|v| v.value != "off" && rules.is_absolute(&v.value)) {
-        caches.push(mk(CacheKind::Build, PathBuf::from(&c.value), "GOCACHE", c.source, true, None));
+        caches.push(mk(
+            CacheKind::Build,
+            PathBuf::from(&c.value),
+            "GOCACHE",
+            c.source,
+            true,
+            None,
+        ));
     }
-    for (var, kind) in TOOL_VARS
-        .iter()
-        .zip([CacheKind::Gopls, CacheKind::GolangciLint, CacheKind::Staticcheck])
-    {
+    for (var, kind) in TOOL_VARS.iter().zip([
+        CacheKind::Gopls,
+        CacheKind::GolangciLint,
+        CacheKind::Staticcheck,
+    ]) {
         if let Some(v) = get(var).filter(|v| rules.is_absolute(&v.value)) {
             let c = mk(kind, PathBuf::from(&v.value), var, v.source, true, None);
             if c.exists {
@@ -649,11 +758,20 @@ fn find_caches(
     let gobin = get("GOBIN").filter(|v| !v.value.is_empty()).or_else(|| {
         let gp = get("GOPATH")?;
         let first = gp.value.split(rules.list_separator()).next()?.to_owned();
-        (!first.is_empty() && rules.is_absolute(&first))
-            .then(|| Var { value: join(&first, "bin", rules), source: gp.source })
+        (!first.is_empty() && rules.is_absolute(&first)).then(|| Var {
+            value: join(&first, "bin", rules),
+            source: gp.source,
+        })
     });
     if let Some(b) = gobin.filter(|v| rules.is_absolute(&v.value)) {
-        let c = mk(CacheKind::Gobin, PathBuf::from(&b.value), "GOBIN", b.source, false, None);
+        let c = mk(
+            CacheKind::Gobin,
+            PathBuf::from(&b.value),
+            "GOBIN",
+            b.source,
+            false,
+            None,
+        );
         if c.exists {
             caches.push(c);
         }
@@ -664,7 +782,8 @@ fn find_caches(
 fn has_toolchains(dir: &Path) -> bool {
     std::fs::read_dir(dir)
         .map(|rd| {
-            rd.flatten().any(|e| e.file_name().to_string_lossy().starts_with("toolchain@"))
+            rd.flatten()
+                .any(|e| e.file_name().to_string_lossy().starts_with("toolchain@"))
         })
         .unwrap_or(false)
 }
@@ -675,7 +794,11 @@ mod tests {
     use crate::os::{Linux, MacOs, Windows};
 
     fn no_go() -> Options {
-        Options { run_go: false, search_install_locations: false, ..Options::default() }
+        Options {
+            run_go: false,
+            search_install_locations: false,
+            ..Options::default()
+        }
     }
 
     fn val<'a>(r: &'a Report, k: &str) -> (&'a str, Source) {
@@ -692,10 +815,22 @@ mod tests {
         let env = EnvMap::from_pairs([("HOME", "/home/u"), ("PATH", "/nonexistent")]);
         let r = discover_with(&env, &Linux, &no_go());
         assert_eq!(val(&r, "GOPATH"), ("/home/u/go", Source::Default));
-        assert_eq!(val(&r, "GOMODCACHE"), ("/home/u/go/pkg/mod", Source::Default));
-        assert_eq!(val(&r, "GOCACHE"), ("/home/u/.cache/go-build", Source::Default));
-        assert_eq!(val(&r, "GOENV"), ("/home/u/.config/go/env", Source::Default));
-        assert_eq!(val(&r, "GOPLSCACHE"), ("/home/u/.cache/gopls", Source::Default));
+        assert_eq!(
+            val(&r, "GOMODCACHE"),
+            ("/home/u/go/pkg/mod", Source::Default)
+        );
+        assert_eq!(
+            val(&r, "GOCACHE"),
+            ("/home/u/.cache/go-build", Source::Default)
+        );
+        assert_eq!(
+            val(&r, "GOENV"),
+            ("/home/u/.config/go/env", Source::Default)
+        );
+        assert_eq!(
+            val(&r, "GOPLSCACHE"),
+            ("/home/u/.cache/gopls", Source::Default)
+        );
         assert_eq!(r.caches.first().map(|c| c.kind), Some(CacheKind::Modcache));
         assert!(r.cache(CacheKind::Build).is_some());
         assert!(r.go.is_none());
@@ -707,7 +842,10 @@ mod tests {
         let env = EnvMap::from_pairs([("HOME", "/Users/u")]);
         let r = discover_with(&env, &MacOs, &no_go());
         assert_eq!(val(&r, "GOCACHE").0, "/Users/u/Library/Caches/go-build");
-        assert_eq!(val(&r, "GOENV").0, "/Users/u/Library/Application Support/go/env");
+        assert_eq!(
+            val(&r, "GOENV").0,
+            "/Users/u/Library/Application Support/go/env"
+        );
         assert_eq!(val(&r, "GOMODCACHE").0, "/Users/u/go/pkg/mod");
 
         let env = EnvMap::from_pairs([
@@ -719,7 +857,11 @@ mod tests {
         ]);
         let r = discover_with(&env, &Windows, &no_go());
         assert_eq!(val(&r, "GOMODCACHE").0, r"C:\go1\pkg\mod");
-        assert!(val(&r, "GOCACHE").0.starts_with(r"C:\Users\u\AppData\Local"));
+        assert!(
+            val(&r, "GOCACHE")
+                .0
+                .starts_with(r"C:\Users\u\AppData\Local")
+        );
         assert!(has(&r, "gopath-list"));
     }
 
@@ -735,12 +877,18 @@ mod tests {
     fn goenv_file_then_goroot_go_env() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
         let goenv = dir.path().join("env");
-        std::fs::write(&goenv, "GOMODCACHE=/from/file\nGOPROXY=\nbad line\nGOFLAGS=-modcacherw\n")
-            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(
+            &goenv,
+            "GOMODCACHE=/from/file\nGOPROXY=\nbad line\nGOFLAGS=-modcacherw\n",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
         let goroot = dir.path().join("goroot");
         std::fs::create_dir_all(&goroot).unwrap_or_else(|e| panic!("mkdir: {e}"));
-        std::fs::write(goroot.join("go.env"), "GOPROXY=https://goroot.example\nGOSUMDB=sum.x\n")
-            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(
+            goroot.join("go.env"),
+            "GOPROXY=https://goroot.example\nGOSUMDB=sum.x\n",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
         let env = EnvMap::from_pairs([
             ("HOME", "/h".to_owned()),
             ("GOENV", goenv.display().to_string()),
@@ -751,7 +899,10 @@ mod tests {
         assert_eq!(val(&r, "GOMODCACHE"), ("/from/file", Source::GoEnvFile));
         assert_eq!(val(&r, "GOFLAGS"), ("-mod=mod", Source::Env));
         // An empty value in the user file hides go.env's value: the built-in default applies.
-        assert_eq!(val(&r, "GOPROXY"), ("https://proxy.golang.org,direct", Source::Default));
+        assert_eq!(
+            val(&r, "GOPROXY"),
+            ("https://proxy.golang.org,direct", Source::Default)
+        );
         assert_eq!(val(&r, "GOSUMDB"), ("sum.x", Source::GoRootEnv));
         assert!(has(&r, "env-file-line-ignored"));
 
@@ -759,7 +910,10 @@ mod tests {
         off.set("GOENV", "off");
         let r = discover_with(&off, &Linux, &no_go());
         assert_eq!(val(&r, "GOMODCACHE"), ("/h/go/pkg/mod", Source::Default));
-        assert_eq!(val(&r, "GOPROXY"), ("https://goroot.example", Source::GoRootEnv));
+        assert_eq!(
+            val(&r, "GOPROXY"),
+            ("https://goroot.example", Source::GoRootEnv)
+        );
     }
 
     #[test]
@@ -811,7 +965,10 @@ mod tests {
         assert!(has(&r, "gopath-empty"));
         assert!(has(&r, "gocache-undefined"));
         // Errors sort first.
-        assert_eq!(r.problems.first().map(|p| p.severity), Some(Severity::Error));
+        assert_eq!(
+            r.problems.first().map(|p| p.severity),
+            Some(Severity::Error)
+        );
     }
 
     #[test]
@@ -846,7 +1003,10 @@ mod tests {
         );
         let gobin = r.cache(CacheKind::Gobin).map(|c| c.cleanable);
         assert_eq!(gobin, Some(false));
-        assert_eq!(r.cache(CacheKind::Toolchains).and_then(|c| c.parent), Some(CacheKind::Modcache));
+        assert_eq!(
+            r.cache(CacheKind::Toolchains).and_then(|c| c.parent),
+            Some(CacheKind::Modcache)
+        );
         assert_eq!(r.cache(CacheKind::Build).map(|c| c.exists), Some(false));
     }
 

@@ -16,7 +16,9 @@ pub struct EnvMap {
 impl EnvMap {
     /// The current process environment (variables that are not valid UTF-8 are skipped).
     pub fn from_process() -> Self {
-        Self { vars: std::env::vars().collect() }
+        Self {
+            vars: std::env::vars().collect(),
+        }
     }
 
     /// An environment made of the given pairs only.
@@ -26,7 +28,12 @@ impl EnvMap {
         K: Into<String>,
         V: Into<String>,
     {
-        Self { vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+        Self {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
     }
 
     /// The raw value of `key`, empty or not.
@@ -135,7 +142,10 @@ pub fn parse_env_file(data: &[u8]) -> EnvFile {
             _ => {
                 let trimmed = text.trim();
                 if !trimmed.is_empty() && !trimmed.starts_with('#') {
-                    out.ignored.push(IgnoredLine { line: i + 1, text: text.into_owned() });
+                    out.ignored.push(IgnoredLine {
+                        line: i + 1,
+                        text: text.into_owned(),
+                    });
                 }
             }
         }
@@ -152,8 +162,14 @@ mod tests {
         let f = parse_env_file(
             b"GOPROXY=https://p.example,direct\n# comment\n\nlower=x\nNOEQUALS\nGOFLAGS=-mod=mod =x\nGOPRIVATE=\nGOSUMDB=a\nGOSUMDB=b\r\n",
         );
-        assert_eq!(f.values.get("GOPROXY").map(String::as_str), Some("https://p.example,direct"));
-        assert_eq!(f.values.get("GOFLAGS").map(String::as_str), Some("-mod=mod =x"));
+        assert_eq!(
+            f.values.get("GOPROXY").map(String::as_str),
+            Some("https://p.example,direct")
+        );
+        assert_eq!(
+            f.values.get("GOFLAGS").map(String::as_str),
+            Some("-mod=mod =x")
+        );
         assert_eq!(f.values.get("GOPRIVATE").map(String::as_str), Some(""));
         assert_eq!(f.values.get("GOSUMDB").map(String::as_str), Some("b\r"));
         assert!(!f.values.contains_key("lower"));

@@ -45,7 +45,10 @@ pub enum Error {
 impl Error {
     /// Wraps an [`std::io::Error`] with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// A short machine-readable code for front ends that branch on the kind of error.

@@ -32,7 +32,10 @@ pub fn find_go(env: &EnvMap, rules: &dyn OsRules, install_locations: bool) -> Op
     if !install_locations {
         return None;
     }
-    rules.go_install_candidates(env).into_iter().find(|c| is_executable(c))
+    rules
+        .go_install_candidates(env)
+        .into_iter()
+        .find(|c| is_executable(c))
 }
 
 fn is_executable(p: &Path) -> bool {
@@ -57,7 +60,10 @@ fn is_executable(p: &Path) -> bool {
 pub fn goroot_of(go: &Path) -> Option<PathBuf> {
     let real = std::fs::canonicalize(go).ok()?;
     let root = real.parent()?.parent()?;
-    root.join("pkg").join("tool").is_dir().then(|| root.to_path_buf())
+    root.join("pkg")
+        .join("tool")
+        .is_dir()
+        .then(|| root.to_path_buf())
 }
 
 /// Runs `go env -json NAMES...` with `env` as the whole environment plus `GOTOOLCHAIN=local`.
@@ -71,7 +77,10 @@ pub fn go_env_json(
     names: &[&str],
     timeout: Duration,
 ) -> Result<BTreeMap<String, String>> {
-    let err = |message: String| Error::GoCommand { program: go.to_path_buf(), message };
+    let err = |message: String| Error::GoCommand {
+        program: go.to_path_buf(),
+        message,
+    };
     let mut cmd = Command::new(go);
     cmd.arg("env").arg("-json").args(names);
     cmd.env_clear();
@@ -79,7 +88,9 @@ pub fn go_env_json(
         cmd.env(k, v);
     }
     cmd.env("GOTOOLCHAIN", "local");
-    cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| err(format!("cannot start: {e}")))?;
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
@@ -104,7 +115,10 @@ pub fn go_env_json(
             Ok(None) if start.elapsed() > timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(err(format!("did not answer within {} s", timeout.as_secs())));
+                return Err(err(format!(
+                    "did not answer within {} s",
+                    timeout.as_secs()
+                )));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
             Err(e) => return Err(err(format!("wait failed: {e}"))),

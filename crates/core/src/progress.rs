@@ -82,13 +82,18 @@ impl Default for Throttle {
 impl Throttle {
     /// A throttle that opens at most once per `interval`.
     pub fn new(interval: Duration) -> Self {
-        Self { interval, last: Mutex::new(None) }
+        Self {
+            interval,
+            last: Mutex::new(None),
+        }
     }
 
     /// Returns true (and restarts the interval) when an event may be sent now.
     /// Never blocks: a contended lock counts as "not now".
     pub fn ready(&self) -> bool {
-        let Ok(mut last) = self.last.try_lock() else { return false };
+        let Ok(mut last) = self.last.try_lock() else {
+            return false;
+        };
         let now = Instant::now();
         match *last {
             Some(t) if now.duration_since(t) < self.interval => false,
@@ -115,7 +120,11 @@ mod tests {
 
     #[test]
     fn events_serialize_tagged() {
-        let e = ProgressEvent::ScanFinished { kind: "build".into(), bytes: 3, files: 1 };
+        let e = ProgressEvent::ScanFinished {
+            kind: "build".into(),
+            bytes: 3,
+            files: 1,
+        };
         let v = serde_json::to_value(&e).unwrap_or_default();
         assert_eq!(v["event"], "scanFinished");
         assert_eq!(v["data"]["bytes"], 3);

@@ -44,9 +44,17 @@ impl OsRules for Linux {
         if let Some(h) = self.home_dir(env) {
             v.push(h.join("go").join("bin").join("go"));
             v.push(h.join(".local").join("go").join("bin").join("go"));
-            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go"]));
+            v.extend(super::versioned_dirs(
+                &h.join("sdk"),
+                "go1.",
+                &["bin", "go"],
+            ));
         }
-        v.extend(super::versioned_dirs(std::path::Path::new("/usr/lib"), "go-1.", &["bin", "go"]));
+        v.extend(super::versioned_dirs(
+            std::path::Path::new("/usr/lib"),
+            "go-1.",
+            &["bin", "go"],
+        ));
         v.push(PathBuf::from("/snap/bin/go"));
         v.push(PathBuf::from("/usr/bin/go"));
         v
@@ -77,14 +85,23 @@ mod tests {
     #[test]
     fn xdg_rules() {
         let env = EnvMap::from_pairs([("HOME", "/home/u")]);
-        assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/home/u/.cache")));
-        assert_eq!(Linux.user_config_dir(&env), Ok(PathBuf::from("/home/u/.config")));
+        assert_eq!(
+            Linux.user_cache_dir(&env),
+            Ok(PathBuf::from("/home/u/.cache"))
+        );
+        assert_eq!(
+            Linux.user_config_dir(&env),
+            Ok(PathBuf::from("/home/u/.config"))
+        );
         let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "/x/c")]);
         assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/x/c")));
         let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "rel")]);
         assert!(Linux.user_cache_dir(&env).is_err());
         let env = EnvMap::from_pairs([("HOME", "/home/u"), ("XDG_CACHE_HOME", "")]);
-        assert_eq!(Linux.user_cache_dir(&env), Ok(PathBuf::from("/home/u/.cache")));
+        assert_eq!(
+            Linux.user_cache_dir(&env),
+            Ok(PathBuf::from("/home/u/.cache"))
+        );
         let env = EnvMap::from_pairs::<[(&str, &str); 0], _, _>([]);
         assert!(Linux.user_cache_dir(&env).is_err());
     }

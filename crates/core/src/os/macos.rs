@@ -51,7 +51,11 @@ impl OsRules for MacOs {
             PathBuf::from("/opt/local/bin/go"),
         ];
         if let Some(h) = self.home_dir(env) {
-            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go"]));
+            v.extend(super::versioned_dirs(
+                &h.join("sdk"),
+                "go1.",
+                &["bin", "go"],
+            ));
         }
         v
     }
@@ -68,7 +72,10 @@ mod tests {
     #[test]
     fn library_dirs() {
         let env = EnvMap::from_pairs([("HOME", "/Users/u"), ("XDG_CACHE_HOME", "/ignored")]);
-        assert_eq!(MacOs.user_cache_dir(&env), Ok(PathBuf::from("/Users/u/Library/Caches")));
+        assert_eq!(
+            MacOs.user_cache_dir(&env),
+            Ok(PathBuf::from("/Users/u/Library/Caches"))
+        );
         assert_eq!(
             MacOs.user_config_dir(&env),
             Ok(PathBuf::from("/Users/u/Library/Application Support"))

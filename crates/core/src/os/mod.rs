@@ -86,13 +86,18 @@ pub(crate) fn non_empty(env: &EnvMap, key: &str) -> Option<String> {
 /// `<dir>/<prefix><version>/<rest...>` for every entry of `dir` starting with `prefix`,
 /// newest version first (compared numerically, component by component).
 pub(crate) fn versioned_dirs(dir: &std::path::Path, prefix: &str, rest: &[&str]) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut found: Vec<(Vec<u64>, PathBuf)> = rd
         .flatten()
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let ver = name.strip_prefix(prefix)?;
-            let key = ver.split(['.', '-']).map(|p| p.parse::<u64>().unwrap_or(0)).collect();
+            let key = ver
+                .split(['.', '-'])
+                .map(|p| p.parse::<u64>().unwrap_or(0))
+                .collect();
             let mut p = e.path();
             for r in rest {
                 p.push(r);

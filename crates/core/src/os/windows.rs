@@ -49,8 +49,19 @@ impl OsRules for Windows {
         let pf = non_empty(env, "ProgramFiles").unwrap_or_else(|| r"C:\Program Files".to_owned());
         v.push(PathBuf::from(pf).join("Go").join("bin").join("go.exe"));
         if let Some(h) = self.home_dir(env) {
-            v.push(h.join("scoop").join("apps").join("go").join("current").join("bin").join("go.exe"));
-            v.extend(super::versioned_dirs(&h.join("sdk"), "go1.", &["bin", "go.exe"]));
+            v.push(
+                h.join("scoop")
+                    .join("apps")
+                    .join("go")
+                    .join("current")
+                    .join("bin")
+                    .join("go.exe"),
+            );
+            v.extend(super::versioned_dirs(
+                &h.join("sdk"),
+                "go1.",
+                &["bin", "go.exe"],
+            ));
         }
         v.push(PathBuf::from(r"C:\ProgramData\chocolatey\bin\go.exe"));
         v

@@ -1,3 +1,570 @@
 //! Sizing caches: a parallel walk that never follows symlinks and counts hard links once,
 //! with a per-module-version breakdown of the module cache and an age histogram of the
-//! build cache. (Being implemented.)
+//! build cache.
+//!
+//! * [`scan`] sizes every discovered cache and returns a [`Report`] (the JSON of
+//!   `gocache-doctor scan --json`, see docs/contract.md "Scan report").
+//! * [`scan_dir`] sizes one directory ([`DirTotals`]), for clean previews and the like.
+//!
+//! Sizes follow `du`: [`CacheReport::bytes`] is what `du -sb DIR` prints (apparent sizes of
+//! every entry, directories and symlinks included) and [`CacheReport::disk_bytes`] what
+//! `du -sB1 DIR` prints (`st_blocks * 512`). A hard-linked file counts once.
+//!
+//! # Platform behavior
+//! On Windows there is no `st_blocks` and no inode number: `disk_bytes` is the apparent size
+//! rounded up to 4 KiB clusters (directories count 0) and hard links are not detected.
+
+mod build;
+mod modcache;
+mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::discover::{Cache, CacheKind};
+use crate::progress::{Progress, ProgressEvent};
+use crate::{CancelToken, Error, Result};
+
+use walk::{Totals, WalkOpts, Walked};
+
+/// Scan settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Worker threads; `None` uses the number of CPUs.
+    pub threads: Option<usize>,
+    /// How many unreadable paths to list per cache (they are all counted).
+    pub max_unreadable_paths: usize,
+    /// The Unix time build-cache ages are measured against; `None` means now.
+    pub now: Option<i64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            threads: None,
+            max_unreadable_paths: 100,
+            now: None,
+        }
+    }
+}
+
+impl Options {
+    fn threads(&self) -> usize {
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+            .max(1)
+    }
+
+    fn now(&self) -> i64 {
+        self.now.unwrap_or_else(unix_now)
+    }
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Totals of one directory tree, as `du` counts them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DirTotals {
+    /// Apparent size of every entry (= `du -sb`).
+    pub bytes: u64,
+    /// Allocated size, `st_blocks * 512` (= `du -sB1`).
+    pub disk_bytes: u64,
+    /// Regular files.
+    pub files: u64,
+    /// Directories, the root included.
+    pub dirs: u64,
+    /// Symbolic links (counted with their own size, never followed).
+    pub symlinks: u64,
+    /// Entries that could not be read or `lstat`ed (skipped, not fatal).
+    pub unreadable: u64,
+    /// The first unreadable paths (see [`Options::max_unreadable_paths`]).
+    pub unreadable_paths: Vec<String>,
+    /// Newest modification time seen, Unix seconds.
+    pub newest_mtime: Option<i64>,
+    /// Whether the walk was cancelled (the totals are then partial).
+    pub cancelled: bool,
+}
+
+impl DirTotals {
+    fn from_totals(t: Totals, cancelled: bool) -> Self {
+        Self {
+            bytes: t.bytes,
+            disk_bytes: t.disk_bytes,
+            files: t.files,
+            dirs: t.dirs,
+            symlinks: t.symlinks,
+            unreadable: t.unreadable,
+            unreadable_paths: t.unreadable_paths,
+            newest_mtime: t.newest_mtime,
+            cancelled,
+        }
+    }
+}
+
+/// Sizes one directory tree (or a single entry, when `path` is not a directory) without
+/// following symlinks.
+///
+/// # Errors
+/// [`Error::Io`] when `path` itself cannot be `lstat`ed. Problems below it are counted in
+/// [`DirTotals::unreadable`].
+pub fn scan_dir(path: &Path, opts: &Options, cancel: &CancelToken) -> Result<DirTotals> {
+    let wo = WalkOpts {
+        threads: opts.threads(),
+        max_unreadable_paths: opts.max_unreadable_paths,
+        cancel,
+        progress: None,
+    };
+    let w = walk::walk(path, &walk::Plain, &wo).map_err(|e| Error::io(path, e))?;
+    Ok(DirTotals::from_totals(w.totals, w.cancelled))
+}
+
+/// The sizes of one cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CacheReport {
+    /// The cache kind.
+    pub kind: CacheKind,
+    /// The cache root.
+    pub path: String,
+    /// Apparent size (= `du -sb path`).
+    pub bytes: u64,
+    /// Allocated size (= `du -sB1 path`).
+    pub disk_bytes: u64,
+    /// Regular files.
+    pub files: u64,
+    /// Directories, the root included.
+    pub dirs: u64,
+    /// Symbolic links.
+    pub symlinks: u64,
+    /// Entries that could not be read (plus module directories with an invalid `!` escape).
+    pub unreadable: u64,
+    /// The first unreadable paths.
+    pub unreadable_paths: Vec<String>,
+    /// Newest modification time, Unix seconds.
+    pub newest_mtime: Option<i64>,
+    /// Why the cache could not be scanned at all, if it could not.
+    pub error: Option<String>,
+}
+
+impl CacheReport {
+    fn new(cache: &Cache) -> Self {
+        Self {
+            kind: cache.kind,
+            path: cache.path.to_string_lossy().into_owned(),
+            bytes: 0,
+            disk_bytes: 0,
+            files: 0,
+            dirs: 0,
+            symlinks: 0,
+            unreadable: 0,
+            unreadable_paths: vec![],
+            newest_mtime: None,
+            error: None,
+        }
+    }
+
+    fn set_totals(&mut self, t: Totals) {
+        self.bytes = t.bytes;
+        self.disk_bytes = t.disk_bytes;
+        self.files = t.files;
+        self.dirs = t.dirs;
+        self.symlinks = t.symlinks;
+        self.unreadable = t.unreadable;
+        self.unreadable_paths = t.unreadable_paths;
+        self.newest_mtime = t.newest_mtime;
+    }
+}
+
+/// One extracted module version (`<GOMODCACHE>/<escpath>@<escver>/`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModuleRow {
+    /// Module path, unescaped (`github.com/BurntSushi/toml`). Left escaped when the directory
+    /// name is not a valid escape (that directory is then also counted as unreadable).
+    pub path: String,
+    /// Version, unescaped.
+    pub version: String,
+    /// The extracted directory.
+    pub dir: String,
+    /// `du -sb dir`.
+    pub bytes: u64,
+    /// `du -sB1 dir`.
+    pub disk_bytes: u64,
+    /// Regular files in the directory.
+    pub files: u64,
+    /// Apparent size of `cache/download/<escpath>/@v/<escver>.*` (zip, ziphash, mod, info,
+    /// lock, partial).
+    pub download_bytes: u64,
+    /// Newest modification time in the directory, Unix seconds.
+    pub newest_mtime: Option<i64>,
+    /// Whether this is a downloaded Go toolchain (`golang.org/toolchain`).
+    pub toolchain: bool,
+}
+
+/// All extracted versions of one module path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModuleTotal {
+    /// Module path, unescaped.
+    pub path: String,
+    /// Number of extracted versions.
+    pub versions: u64,
+    /// Sum of the versions' `bytes`.
+    pub bytes: u64,
+    /// Sum of the versions' `disk_bytes`.
+    pub disk_bytes: u64,
+    /// Sum of the versions' `download_bytes`.
+    pub download_bytes: u64,
+    /// Sum of the versions' `files`.
+    pub files: u64,
+}
+
+/// The module cache split into parts; the parts add up to the cache's `bytes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ModcacheParts {
+    /// Everything outside `cache/`: extracted module trees and the directories holding them
+    /// (and the root directory itself).
+    pub extracted_bytes: u64,
+    /// `cache/download/**` except the sumdb part.
+    pub download_bytes: u64,
+    /// `cache/vcs/**` (VCS checkouts for direct mode).
+    pub vcs_bytes: u64,
+    /// `cache/download/sumdb/**`.
+    pub sumdb_bytes: u64,
+    /// `cache/` itself and anything else in it.
+    pub other_bytes: u64,
+}
+
+/// One bar of the build cache age histogram.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgeBucket {
+    /// Human label (`< 1 day`, ...).
+    pub label: String,
+    /// Upper bound (exclusive) of the age of the entries in this bucket, in days; `None` for
+    /// the last bucket: entries older than 5 days + 1 hour, which Go's next trim removes.
+    pub max_age_days: Option<f64>,
+    /// Entries (`-a`/`-d` files and `-d` directories) in the bucket.
+    pub entries: u64,
+    /// Their apparent bytes (a `-d` directory with its content).
+    pub bytes: u64,
+}
+
+/// Build cache (GOCACHE) details.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BuildReport {
+    /// The cache root.
+    pub path: String,
+    /// `<2 hex>/<64 hex>-a` and `-d` entries.
+    pub entries: u64,
+    /// `-a` (action) entries.
+    pub action_entries: u64,
+    /// `-d` (output) entries.
+    pub output_entries: u64,
+    /// Apparent bytes of all entries.
+    pub bytes: u64,
+    /// Entries by age (mtime, which Go bumps at most once an hour on use).
+    pub age_histogram: Vec<AgeBucket>,
+    /// Entries unused for more than 5 days + 1 hour (what `go` trims next).
+    pub trimmable_entries: u64,
+    /// Their bytes.
+    pub trimmable_bytes: u64,
+    /// Apparent bytes of `fuzz/` (never trimmed by Go).
+    pub fuzz_bytes: u64,
+    /// Files in `fuzz/`.
+    pub fuzz_files: u64,
+    /// Last trim (`trim.txt`), Unix seconds.
+    pub last_trim: Option<i64>,
+    /// Test results older than this are ignored (`testexpire.txt`, converted to seconds).
+    pub testexpire: Option<i64>,
+}
+
+/// The result of [`scan`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// One entry per scanned cache, in the order given.
+    pub caches: Vec<CacheReport>,
+    /// Module versions of the module cache, largest first.
+    pub modules: Vec<ModuleRow>,
+    /// Per module path, largest first.
+    pub module_totals: Vec<ModuleTotal>,
+    /// The module cache by part; `None` when it was not scanned.
+    pub modcache_parts: Option<ModcacheParts>,
+    /// Build cache details; `None` when it was not scanned.
+    pub build: Option<BuildReport>,
+    /// Wall time of the scan.
+    pub elapsed_ms: u64,
+    /// Whether the scan was cancelled (totals are then partial).
+    pub cancelled: bool,
+}
+
+/// Scans every cache with `exists == true`. The `toolchains` entry is not walked (it lives
+/// inside the module cache); its sizes are the sum of the toolchain module rows (extracted
+/// directory plus download files). Per-cache failures go into [`CacheReport::error`].
+/// A cancelled scan returns promptly with `cancelled: true` and partial totals.
+pub fn scan(
+    caches: &[Cache],
+    opts: &Options,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+) -> Report {
+    let start = Instant::now();
+    let mut report = Report {
+        caches: vec![],
+        modules: vec![],
+        module_totals: vec![],
+        modcache_parts: None,
+        build: None,
+        elapsed_ms: 0,
+        cancelled: false,
+    };
+    let mut done = (0u64, 0u64);
+    let mut toolchains: Option<&Cache> = None;
+    // Extracted toolchain directories plus their download files, from the module cache scan.
+    let mut toolchain_totals: Option<modcache::Acc> = None;
+    for cache in caches.iter().filter(|c| c.exists) {
+        if cache.kind == CacheKind::Toolchains {
+            toolchains = Some(cache);
+            continue;
+        }
+        if cancel.is_cancelled() {
+            break;
+        }
+        let kind = cache.kind.as_str();
+        progress.emit(ProgressEvent::ScanStarted {
+            kind: kind.to_owned(),
+            path: cache.path.to_string_lossy().into_owned(),
+        });
+        let base = done;
+        let pf = move |entries: u64, bytes: u64, current: &Path| {
+            progress.emit(ProgressEvent::ScanProgress {
+                kind: kind.to_owned(),
+                entries,
+                bytes,
+                total_entries: base.0 + entries,
+                total_bytes: base.1 + bytes,
+                current: current.to_string_lossy().into_owned(),
+            });
+        };
+        let wo = WalkOpts {
+            threads: opts.threads(),
+            max_unreadable_paths: opts.max_unreadable_paths,
+            cancel,
+            progress: Some(&pf),
+        };
+        let mut cr = CacheReport::new(cache);
+        let result = match cache.kind {
+            CacheKind::Modcache => {
+                scan_modcache(&cache.path, &wo, &mut report).map(|(t, c, tc)| {
+                    toolchain_totals = Some(tc);
+                    (t, c)
+                })
+            }
+            CacheKind::Build => scan_build(&cache.path, &wo, opts.now(), &mut report),
+            _ => walk::walk(&cache.path, &walk::Plain, &wo).map(|w| (w.totals, w.cancelled)),
+        };
+        match result {
+            Ok((totals, cancelled)) => {
+                report.cancelled |= cancelled;
+                cr.set_totals(totals);
+            }
+            Err(e) => cr.error = Some(Error::io(&cache.path, e).to_string()),
+        }
+        done = (done.0 + cr.files + cr.dirs + cr.symlinks, done.1 + cr.bytes);
+        progress.emit(ProgressEvent::ScanFinished {
+            kind: kind.to_owned(),
+            bytes: cr.bytes,
+            files: cr.files,
+        });
+        report.caches.push(cr);
+    }
+    if let Some(tc) = toolchains {
+        report
+            .caches
+            .push(toolchain_report(tc, toolchain_totals.as_ref()));
+    }
+    report.cancelled |= cancel.is_cancelled();
+    report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
+    report
+}
+
+fn toolchain_report(tc: &Cache, totals: Option<&modcache::Acc>) -> CacheReport {
+    let mut cr = CacheReport::new(tc);
+    match totals {
+        Some(t) => {
+            cr.bytes = t.bytes;
+            cr.disk_bytes = t.disk;
+            cr.files = t.files;
+            cr.dirs = t.dirs;
+            cr.newest_mtime = t.newest;
+        }
+        None => {
+            cr.error = Some(
+                "toolchains are sized as part of the module cache, which was not scanned".into(),
+            );
+        }
+    }
+    cr
+}
+
+fn scan_modcache(
+    root: &Path,
+    wo: &WalkOpts<'_>,
+    report: &mut Report,
+) -> std::io::Result<(Totals, bool, modcache::Acc)> {
+    let v = modcache::ModVisitor::default();
+    let Walked {
+        mut totals,
+        locals,
+        cancelled,
+    } = walk::walk(root, &v, wo)?;
+    let metas = v.rows.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut rows = vec![modcache::Acc::default(); metas.len()];
+    let mut parts = [modcache::Acc::default(); 5];
+    let mut downloads: std::collections::HashMap<(String, String), modcache::Acc> =
+        std::collections::HashMap::new();
+    for l in locals {
+        for (i, a) in l.rows.iter().enumerate() {
+            rows[i].merge(a);
+        }
+        for (i, a) in l.parts.iter().enumerate() {
+            parts[i].merge(a);
+        }
+        for ((p, ver), a) in l.downloads {
+            downloads.entry((p.to_string(), ver)).or_default().merge(&a);
+        }
+        for odd in l.odd {
+            totals.unreadable += 1;
+            if totals.unreadable_paths.len() < wo.max_unreadable_paths {
+                totals.unreadable_paths.push(odd);
+            }
+        }
+    }
+    let mut toolchain = modcache::Acc::default();
+    let mut modules: Vec<ModuleRow> = metas
+        .into_iter()
+        .zip(rows)
+        .map(|(m, a)| {
+            let dl = downloads
+                .get(&(m.escpath, m.escver))
+                .copied()
+                .unwrap_or_default();
+            if m.path == "golang.org/toolchain" {
+                toolchain.merge(&a);
+                toolchain.merge(&dl);
+            }
+            let dl = dl.bytes;
+            ModuleRow {
+                toolchain: m.path == "golang.org/toolchain",
+                path: m.path,
+                version: m.version,
+                dir: m.dir,
+                bytes: a.bytes,
+                disk_bytes: a.disk,
+                files: a.files,
+                download_bytes: dl,
+                newest_mtime: a.newest,
+            }
+        })
+        .collect();
+    modules.sort_by(|a, b| {
+        (b.bytes + b.download_bytes)
+            .cmp(&(a.bytes + a.download_bytes))
+            .then_with(|| a.path.cmp(&b.path))
+            .then_with(|| a.version.cmp(&b.version))
+    });
+    let mut by_path: BTreeMap<&str, ModuleTotal> = BTreeMap::new();
+    for m in &modules {
+        let t = by_path.entry(&m.path).or_insert_with(|| ModuleTotal {
+            path: m.path.clone(),
+            versions: 0,
+            bytes: 0,
+            disk_bytes: 0,
+            download_bytes: 0,
+            files: 0,
+        });
+        t.versions += 1;
+        t.bytes += m.bytes;
+        t.disk_bytes += m.disk_bytes;
+        t.download_bytes += m.download_bytes;
+        t.files += m.files;
+    }
+    let mut totals_by_path: Vec<ModuleTotal> = by_path.into_values().collect();
+    totals_by_path.sort_by(|a, b| {
+        (b.bytes + b.download_bytes)
+            .cmp(&(a.bytes + a.download_bytes))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    report.module_totals = totals_by_path;
+    report.modules = modules;
+    report.modcache_parts = Some(ModcacheParts {
+        extracted_bytes: parts[modcache::Part::Extracted as usize].bytes,
+        download_bytes: parts[modcache::Part::Download as usize].bytes,
+        vcs_bytes: parts[modcache::Part::Vcs as usize].bytes,
+        sumdb_bytes: parts[modcache::Part::Sumdb as usize].bytes,
+        other_bytes: parts[modcache::Part::Other as usize].bytes,
+    });
+    Ok((totals, cancelled, toolchain))
+}
+
+fn scan_build(
+    root: &Path,
+    wo: &WalkOpts<'_>,
+    now: i64,
+    report: &mut Report,
+) -> std::io::Result<(Totals, bool)> {
+    let v = build::BuildVisitor { now };
+    let Walked {
+        totals,
+        locals,
+        cancelled,
+    } = walk::walk(root, &v, wo)?;
+    let mut sum = build::Local::default();
+    for l in locals {
+        sum.action += l.action;
+        sum.output += l.output;
+        sum.fuzz_bytes += l.fuzz_bytes;
+        sum.fuzz_files += l.fuzz_files;
+        for (s, b) in sum.buckets.iter_mut().zip(l.buckets) {
+            s.entries += b.entries;
+            s.bytes += b.bytes;
+        }
+    }
+    let age_histogram: Vec<AgeBucket> = build::BUCKETS
+        .iter()
+        .zip(sum.buckets)
+        .map(|((label, max), b)| AgeBucket {
+            label: (*label).to_owned(),
+            max_age_days: max.map(|s| s as f64 / 86_400.0),
+            entries: b.entries,
+            bytes: b.bytes,
+        })
+        .collect();
+    let trimmable = sum.buckets[build::BUCKETS.len() - 1];
+    report.build = Some(BuildReport {
+        path: root.to_string_lossy().into_owned(),
+        entries: sum.action + sum.output,
+        action_entries: sum.action,
+        output_entries: sum.output,
+        bytes: sum.buckets.iter().map(|b| b.bytes).sum(),
+        age_histogram,
+        trimmable_entries: trimmable.entries,
+        trimmable_bytes: trimmable.bytes,
+        fuzz_bytes: sum.fuzz_bytes,
+        fuzz_files: sum.fuzz_files,
+        last_trim: read_number(&root.join("trim.txt")),
+        testexpire: read_number(&root.join("testexpire.txt")).map(|ns| ns / 1_000_000_000),
+    });
+    Ok((totals, cancelled))
+}
+
+/// Reads a file holding one decimal number (Go's `trim.txt` / `testexpire.txt`).
+fn read_number(path: &Path) -> Option<i64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}

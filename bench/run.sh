@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark behind BENCHMARKS.md, one after the other.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+echo "== scan ==" >&2
+"$here/scan.sh" "$@"

@@ -1,0 +1,264 @@
+//! The module cache visitor: one row per extracted `module@version` directory, download bytes
+//! per version from `cache/download/<escpath>/@v/<escver>.*`, and the split of the cache into
+//! extracted / download / vcs / sumdb / other parts.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsStr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use super::walk::{Kind, Stat, Visitor};
+
+/// Which part of the module cache an entry belongs to (index into `Local::parts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// Everything outside `cache/` (extracted module trees and the directories above them).
+    Extracted = 0,
+    /// `cache/download/**` except `cache/download/sumdb/**`.
+    Download = 1,
+    /// `cache/vcs/**`.
+    Vcs = 2,
+    /// `cache/download/sumdb/**`.
+    Sumdb = 3,
+    /// `cache/` itself and anything else under it (`cache/lock`, ...).
+    Other = 4,
+}
+
+/// Where a directory sits in the module cache layout.
+pub(crate) enum Ctx {
+    /// Outside `cache/`, above module roots; `rel` is the escaped path from GOMODCACHE.
+    Top { rel: Arc<str> },
+    /// Inside the extracted tree of module row `row`.
+    Module { row: usize },
+    /// `cache/` itself.
+    Cache,
+    /// Under `cache/download`, above `@v`; `rel` is the escaped module path so far.
+    Download { rel: Arc<str> },
+    /// A `cache/download/<escpath>/@v` directory.
+    DownloadV { escpath: Arc<str> },
+    /// Anything else, attributed to one part.
+    In(Part),
+}
+
+impl Ctx {
+    fn part(&self) -> Part {
+        match self {
+            Self::Top { .. } | Self::Module { .. } => Part::Extracted,
+            Self::Cache => Part::Other,
+            Self::Download { .. } | Self::DownloadV { .. } => Part::Download,
+            Self::In(p) => *p,
+        }
+    }
+}
+
+/// Identity of a module row, found during the walk.
+#[derive(Debug, Clone)]
+pub(crate) struct RowMeta {
+    pub path: String,
+    pub version: String,
+    pub escpath: String,
+    pub escver: String,
+    pub dir: String,
+}
+
+/// Bytes / disk bytes / files of one module row or part.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Acc {
+    pub bytes: u64,
+    pub disk: u64,
+    pub files: u64,
+    pub dirs: u64,
+    pub newest: Option<i64>,
+}
+
+impl Acc {
+    fn add(&mut self, st: &Stat) {
+        self.bytes += st.size;
+        self.disk += st.disk;
+        match st.kind {
+            Kind::File => self.files += 1,
+            Kind::Dir => self.dirs += 1,
+            _ => {}
+        }
+        self.newest = Some(self.newest.map_or(st.mtime, |m| m.max(st.mtime)));
+    }
+
+    pub(crate) fn merge(&mut self, o: &Acc) {
+        self.bytes += o.bytes;
+        self.disk += o.disk;
+        self.files += o.files;
+        self.dirs += o.dirs;
+        self.newest = match (self.newest, o.newest) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+/// Per-thread accumulator.
+#[derive(Default)]
+pub(crate) struct Local {
+    /// Indexed by row number.
+    pub rows: Vec<Acc>,
+    /// Indexed by [`Part`].
+    pub parts: [Acc; 5],
+    /// (escaped path, escaped version) -> download files.
+    pub downloads: HashMap<(Arc<str>, String), Acc>,
+    /// Directories whose names are not valid `!` escapes.
+    pub odd: Vec<String>,
+}
+
+/// The module cache visitor.
+#[derive(Default)]
+pub(crate) struct ModVisitor {
+    pub rows: Mutex<Vec<RowMeta>>,
+    /// (dev, ino, row) of hard-linked files already counted in a row, so a row equals
+    /// `du -sb` of its directory even when files are hard-linked across rows.
+    row_links: Mutex<HashSet<(u64, u64, usize)>>,
+}
+
+/// Suffixes of the per-version files in `cache/download/<escpath>/@v/`.
+const DOWNLOAD_SUFFIXES: [&str; 6] = [".ziphash", ".zip", ".mod", ".info", ".lock", ".partial"];
+
+impl ModVisitor {
+    fn new_row(&self, local: &mut Local, dir: &Path, rel: &str, name: &str) -> usize {
+        let (escname, escver) = name.split_once('@').unwrap_or((name, ""));
+        let escpath = if rel.is_empty() {
+            escname.to_owned()
+        } else {
+            format!("{rel}/{escname}")
+        };
+        let full = dir.join(name).to_string_lossy().into_owned();
+        let path = crate::escape::unescape(&escpath);
+        let version = crate::escape::unescape(escver);
+        if path.is_err() || version.is_err() {
+            local.odd.push(full.clone());
+        }
+        let meta = RowMeta {
+            path: path.unwrap_or_else(|_| escpath.clone()),
+            version: version.unwrap_or_else(|_| escver.to_owned()),
+            escpath,
+            escver: escver.to_owned(),
+            dir: full,
+        };
+        let mut rows = self.rows.lock().unwrap_or_else(|e| e.into_inner());
+        rows.push(meta);
+        rows.len() - 1
+    }
+
+    fn add_to_row(&self, local: &mut Local, row: usize, st: &Stat, first: bool) {
+        if st.may_be_hard_link() {
+            let new = self
+                .row_links
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert((st.dev, st.ino, row));
+            if !new {
+                return;
+            }
+        } else if !first {
+            return;
+        }
+        if local.rows.len() <= row {
+            local.rows.resize(row + 1, Acc::default());
+        }
+        local.rows[row].add(st);
+    }
+}
+
+impl Visitor for ModVisitor {
+    type Ctx = Ctx;
+    type Local = Local;
+
+    fn root(&self, local: &mut Local, st: &Stat) -> Ctx {
+        local.parts[Part::Extracted as usize].add(st);
+        Ctx::Top { rel: Arc::from("") }
+    }
+
+    fn entry(
+        &self,
+        local: &mut Local,
+        dir: &Path,
+        parent: &Ctx,
+        name: &OsStr,
+        st: &Stat,
+        first: bool,
+    ) -> Option<Ctx> {
+        let is_dir = st.kind == Kind::Dir;
+        let name_str = name.to_str();
+        // Which context the child gets (directories) and which part the entry counts in.
+        let child = match parent {
+            Ctx::Top { rel } => match name_str {
+                Some("cache") if rel.is_empty() && is_dir => Ctx::Cache,
+                Some(n) if is_dir && n.contains('@') => {
+                    let row = self.new_row(local, dir, rel, n);
+                    Ctx::Module { row }
+                }
+                Some(n) if is_dir => {
+                    let rel = if rel.is_empty() {
+                        Arc::from(n)
+                    } else {
+                        Arc::from(format!("{rel}/{n}"))
+                    };
+                    Ctx::Top { rel }
+                }
+                _ => Ctx::In(Part::Extracted),
+            },
+            Ctx::Module { row } => {
+                self.add_to_row(local, *row, st, first);
+                Ctx::Module { row: *row }
+            }
+            Ctx::Cache => match name_str {
+                Some("download") => Ctx::Download { rel: Arc::from("") },
+                Some("vcs") => Ctx::In(Part::Vcs),
+                _ => Ctx::In(Part::Other),
+            },
+            Ctx::Download { rel } => match name_str {
+                Some("sumdb") if rel.is_empty() => Ctx::In(Part::Sumdb),
+                Some("@v") if !rel.is_empty() => Ctx::DownloadV {
+                    escpath: rel.clone(),
+                },
+                Some(n) => {
+                    let rel = if rel.is_empty() {
+                        Arc::from(n)
+                    } else {
+                        Arc::from(format!("{rel}/{n}"))
+                    };
+                    Ctx::Download { rel }
+                }
+                None => Ctx::In(Part::Download),
+            },
+            Ctx::DownloadV { escpath } => {
+                if first && !is_dir {
+                    let ver = name_str
+                        .and_then(|n| DOWNLOAD_SUFFIXES.iter().find_map(|s| n.strip_suffix(s)));
+                    if let Some(ver) = ver {
+                        local
+                            .downloads
+                            .entry((escpath.clone(), ver.to_owned()))
+                            .or_default()
+                            .add(st);
+                    }
+                }
+                Ctx::In(Part::Download)
+            }
+            Ctx::In(p) => Ctx::In(*p),
+        };
+        if first {
+            // The entry's own bytes count in the part of its parent, except the roots of the
+            // cache sub-trees, which count in their own part.
+            let part = match &child {
+                Ctx::In(p @ (Part::Vcs | Part::Sumdb)) if !matches!(parent, Ctx::In(_)) => *p,
+                Ctx::Cache => Part::Other,
+                Ctx::Download { .. } if matches!(parent, Ctx::Cache) => Part::Download,
+                _ => parent.part(),
+            };
+            local.parts[part as usize].add(st);
+        }
+        // The root directory of a module row counts in the row itself.
+        if let (Ctx::Top { .. }, Ctx::Module { row }) = (parent, &child) {
+            self.add_to_row(local, *row, st, first);
+        }
+        if is_dir { Some(child) } else { None }
+    }
+}

@@ -1,0 +1,484 @@
+//! Scanner tests on real temporary trees, checked against `du` run as a subprocess.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use super::*;
+use crate::NoProgress;
+use crate::discover::{Cache, CacheKind};
+use crate::env::Source;
+
+/// `du <flag> path` as a number, from the real `du` binary.
+fn du(flag: &str, path: &Path) -> u64 {
+    let out = Command::new("du").arg(flag).arg(path).output();
+    let out = match out {
+        Ok(o) if o.status.success() => o,
+        other => panic!("du {flag} {} failed: {other:?}", path.display()),
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    match text.split_whitespace().next().and_then(|n| n.parse().ok()) {
+        Some(n) => n,
+        None => panic!("cannot parse du output {text:?}"),
+    }
+}
+
+fn write(path: &Path, len: usize) {
+    if let Some(p) = path.parent() {
+        fs::create_dir_all(p).unwrap();
+    }
+    fs::write(path, vec![b'x'; len]).unwrap();
+}
+
+fn cache(kind: CacheKind, path: &Path) -> Cache {
+    Cache {
+        kind,
+        path: path.to_path_buf(),
+        var: "TEST".into(),
+        source: Source::Env,
+        exists: true,
+        cleanable: true,
+        parent: None,
+    }
+}
+
+fn opts() -> Options {
+    Options {
+        threads: Some(2),
+        ..Options::default()
+    }
+}
+
+/// A tree with nested dirs, empty files, a sparse-ish mix of sizes, an empty dir.
+fn plain_tree(root: &Path) {
+    for d in 0..6 {
+        for f in 0..7 {
+            write(
+                &root.join(format!("d{d}/sub{}/f{f}.txt", f % 3)),
+                d * 1000 + f * 37,
+            );
+        }
+    }
+    fs::create_dir_all(root.join("empty/deeper")).unwrap();
+    write(&root.join("zero"), 0);
+    write(&root.join("big.bin"), 200_000);
+}
+
+#[test]
+fn totals_equal_du_on_a_plain_tree() {
+    let t = tempfile::tempdir().unwrap();
+    plain_tree(t.path());
+    let got = scan_dir(t.path(), &opts(), &CancelToken::new()).unwrap();
+    assert_eq!(got.bytes, du("-sb", t.path()));
+    assert_eq!(got.disk_bytes, du("-sB1", t.path()));
+    assert_eq!(got.files, 6 * 7 + 2);
+    // root, empty, empty/deeper, d0..d5, and 3 subs in each of them.
+    assert_eq!(got.dirs, 1 + 2 + 6 + 6 * 3);
+    assert!(!got.cancelled);
+    assert!(got.newest_mtime.is_some());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_entries_never_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    write(&outside.path().join("huge.bin"), 1_000_000);
+    let t = tempfile::tempdir().unwrap();
+    plain_tree(t.path());
+    std::os::unix::fs::symlink(outside.path(), t.path().join("d0/link-to-outside")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("huge.bin"), t.path().join("file-link"))
+        .unwrap();
+    let got = scan_dir(t.path(), &opts(), &CancelToken::new()).unwrap();
+    assert_eq!(got.symlinks, 2);
+    assert!(
+        got.bytes < 1_000_000,
+        "followed a symlink: {} bytes",
+        got.bytes
+    );
+    assert_eq!(got.bytes, du("-sb", t.path()));
+    assert_eq!(got.disk_bytes, du("-sB1", t.path()));
+    // A symlink given as the root is sized itself, like `du -sb link`.
+    let link = scan_dir(&t.path().join("file-link"), &opts(), &CancelToken::new()).unwrap();
+    assert_eq!(link.symlinks, 1);
+    assert_eq!(link.bytes, du("-sb", &t.path().join("file-link")));
+}
+
+#[cfg(unix)]
+#[test]
+fn hard_links_count_once() {
+    let t = tempfile::tempdir().unwrap();
+    write(&t.path().join("a/original"), 50_000);
+    fs::create_dir_all(t.path().join("b/c")).unwrap();
+    fs::hard_link(t.path().join("a/original"), t.path().join("b/link1")).unwrap();
+    fs::hard_link(t.path().join("a/original"), t.path().join("b/c/link2")).unwrap();
+    let got = scan_dir(t.path(), &opts(), &CancelToken::new()).unwrap();
+    assert_eq!(got.files, 1);
+    assert!(got.bytes < 100_000);
+    assert_eq!(got.bytes, du("-sb", t.path()));
+    assert_eq!(got.disk_bytes, du("-sB1", t.path()));
+}
+
+#[cfg(unix)]
+#[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "tells the test runner why an assertion is skipped"
+)]
+fn unreadable_dir_is_counted_not_fatal() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    plain_tree(t.path());
+    let locked = t.path().join("locked");
+    write(&locked.join("secret"), 10);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let privileged = fs::read_dir(&locked).is_ok();
+    let got = scan_dir(t.path(), &opts(), &CancelToken::new());
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    let got = got.unwrap();
+    if privileged {
+        // Running as root (or with CAP_DAC_OVERRIDE): permission bits do not block reads, so
+        // there is nothing unreadable to count. Only the non-fatal walk is checked here.
+        eprintln!("running privileged: mode 000 does not block reads, unreadable count skipped");
+        assert_eq!(got.unreadable, 0);
+        assert_eq!(got.bytes, du("-sb", t.path()));
+    } else {
+        assert_eq!(got.unreadable, 1);
+        assert_eq!(
+            got.unreadable_paths,
+            vec![locked.to_string_lossy().into_owned()]
+        );
+        // The directory's own size still counts (as du does), its content does not.
+        assert!(got.files >= 6 * 7 + 2);
+    }
+}
+
+/// Builds a small but complete module cache; returns the paths of interest.
+struct ModTree {
+    toml: PathBuf,
+    toolchain: PathBuf,
+    toml_download: u64,
+    toolchain_download: u64,
+}
+
+fn mod_tree(root: &Path) -> ModTree {
+    let toml = root.join("github.com/!burnt!sushi/toml@v1.2.0");
+    write(&toml.join("decode.go"), 12_345);
+    write(&toml.join("internal/tz.go"), 999);
+    write(&toml.join("go.mod"), 40);
+    let toml_old = root.join("github.com/!burnt!sushi/toml@v1.0.0-!r!c1");
+    write(&toml_old.join("decode.go"), 5_000);
+    let toolchain = root.join("golang.org/toolchain@v0.0.1-go1.21.0.linux-amd64");
+    write(&toolchain.join("bin/go"), 300_000);
+    write(&toolchain.join("src/fmt/print.go"), 30_000);
+    write(&root.join("golang.org/x/text@v0.3.2/LICENSE"), 1_500);
+    // An invalid escape: upper-case letter in a directory name.
+    write(&root.join("example.com/Bad@v1.0.0/x.go"), 10);
+    let dl = root.join("cache/download/github.com/!burnt!sushi/toml/@v");
+    let mut toml_download = 0;
+    for (ext, len) in [
+        ("zip", 7000),
+        ("ziphash", 47),
+        ("mod", 40),
+        ("info", 60),
+        ("lock", 0),
+    ] {
+        write(&dl.join(format!("v1.2.0.{ext}")), len);
+        toml_download += len as u64;
+    }
+    write(&dl.join("v1.0.0-!r!c1.mod"), 40);
+    write(&dl.join("list"), 20);
+    let tdl = root.join("cache/download/golang.org/toolchain/@v");
+    write(&tdl.join("v0.0.1-go1.21.0.linux-amd64.zip"), 90_000);
+    write(&tdl.join("v0.0.1-go1.21.0.linux-amd64.ziphash"), 47);
+    write(
+        &root.join("cache/download/sumdb/sum.golang.org/lookup/x@v1"),
+        600,
+    );
+    write(&root.join("cache/vcs/0123abcd/HEAD"), 23);
+    write(&root.join("cache/vcs/0123abcd.info"), 30);
+    write(&root.join("cache/lock"), 0);
+    ModTree {
+        toml,
+        toolchain,
+        toml_download,
+        toolchain_download: 90_047,
+    }
+}
+
+#[test]
+fn module_cache_breakdown_matches_du() {
+    let t = tempfile::tempdir().unwrap();
+    let mt = mod_tree(t.path());
+    let caches = [
+        cache(CacheKind::Modcache, t.path()),
+        cache(CacheKind::Toolchains, t.path()),
+    ];
+    let r = scan(&caches, &opts(), &NoProgress, &CancelToken::new());
+    assert!(!r.cancelled);
+    let mc = &r.caches[0];
+    assert_eq!(mc.kind, CacheKind::Modcache);
+    assert_eq!(mc.error, None);
+    assert_eq!(mc.bytes, du("-sb", t.path()));
+    assert_eq!(mc.disk_bytes, du("-sB1", t.path()));
+    // The bad escape is reported, not fatal.
+    assert_eq!(mc.unreadable, 1);
+    assert!(mc.unreadable_paths[0].ends_with("example.com/Bad@v1.0.0"));
+
+    assert_eq!(r.modules.len(), 5);
+    let row = |p: &str, v: &str| {
+        r.modules
+            .iter()
+            .find(|m| m.path == p && m.version == v)
+            .unwrap_or_else(|| panic!("no row {p}@{v} in {:?}", r.modules))
+    };
+    let toml = row("github.com/BurntSushi/toml", "v1.2.0");
+    assert_eq!(toml.bytes, du("-sb", &mt.toml));
+    assert_eq!(toml.disk_bytes, du("-sB1", &mt.toml));
+    assert_eq!(toml.files, 3);
+    assert_eq!(toml.download_bytes, mt.toml_download);
+    assert_eq!(toml.dir, mt.toml.to_string_lossy());
+    assert!(!toml.toolchain);
+    let rc = row("github.com/BurntSushi/toml", "v1.0.0-RC1");
+    assert_eq!(rc.download_bytes, 40);
+    let tc = row("golang.org/toolchain", "v0.0.1-go1.21.0.linux-amd64");
+    assert!(tc.toolchain);
+    assert_eq!(tc.bytes, du("-sb", &mt.toolchain));
+    assert_eq!(tc.download_bytes, mt.toolchain_download);
+    assert_eq!(row("golang.org/x/text", "v0.3.2").download_bytes, 0);
+
+    let total = r
+        .module_totals
+        .iter()
+        .find(|m| m.path == "github.com/BurntSushi/toml")
+        .unwrap();
+    assert_eq!(total.versions, 2);
+    assert_eq!(total.bytes, toml.bytes + rc.bytes);
+    assert_eq!(
+        total.download_bytes,
+        toml.download_bytes + rc.download_bytes
+    );
+
+    let parts = r.modcache_parts.clone().unwrap();
+    let sum = parts.extracted_bytes
+        + parts.download_bytes
+        + parts.vcs_bytes
+        + parts.sumdb_bytes
+        + parts.other_bytes;
+    assert_eq!(sum, mc.bytes);
+    assert_eq!(parts.vcs_bytes, du("-sb", &t.path().join("cache/vcs")));
+    assert_eq!(
+        parts.sumdb_bytes,
+        du("-sb", &t.path().join("cache/download/sumdb"))
+    );
+    assert_eq!(
+        parts.download_bytes,
+        du("-sb", &t.path().join("cache/download")) - parts.sumdb_bytes
+    );
+    assert_eq!(
+        parts.extracted_bytes,
+        mc.bytes - du("-sb", &t.path().join("cache"))
+    );
+
+    // The toolchains entry is derived from the toolchain rows, not walked again.
+    let tcs = r
+        .caches
+        .iter()
+        .find(|c| c.kind == CacheKind::Toolchains)
+        .unwrap();
+    assert_eq!(tcs.bytes, tc.bytes + tc.download_bytes);
+    let tc_dl = t.path().join("cache/download/golang.org/toolchain/@v");
+    let tc_dl_disk: u64 = ["zip", "ziphash"]
+        .iter()
+        .map(|e| {
+            du(
+                "-sB1",
+                &tc_dl.join(format!("v0.0.1-go1.21.0.linux-amd64.{e}")),
+            )
+        })
+        .sum();
+    assert_eq!(tcs.disk_bytes, tc.disk_bytes + tc_dl_disk);
+    assert_eq!(tcs.files, tc.files + 2);
+    assert_eq!(r.build, None);
+}
+
+#[cfg(unix)]
+#[test]
+fn module_rows_equal_du_with_hard_links_across_versions() {
+    let t = tempfile::tempdir().unwrap();
+    let a = t.path().join("example.com/m@v1.0.0");
+    let b = t.path().join("example.com/m@v1.0.1");
+    write(&a.join("shared.go"), 40_000);
+    fs::create_dir_all(&b).unwrap();
+    fs::hard_link(a.join("shared.go"), b.join("shared.go")).unwrap();
+    let r = scan(
+        &[cache(CacheKind::Modcache, t.path())],
+        &opts(),
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    assert_eq!(r.caches[0].bytes, du("-sb", t.path()));
+    for (dir, version) in [(&a, "v1.0.0"), (&b, "v1.0.1")] {
+        let m = r.modules.iter().find(|m| m.version == version).unwrap();
+        assert_eq!(m.bytes, du("-sb", dir), "{version}");
+        assert_eq!(m.disk_bytes, du("-sB1", dir), "{version}");
+    }
+}
+
+fn set_mtime(path: &Path, t: SystemTime) {
+    let f = fs::File::open(path).unwrap();
+    f.set_modified(t).unwrap();
+}
+
+#[test]
+fn build_cache_entries_and_ages() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path();
+    let now = SystemTime::now();
+    let now_secs = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let hour = Duration::from_secs(3600);
+    let day = Duration::from_secs(86_400);
+    let hex = |i: u32| format!("{i:064x}");
+    // (name, size, age): two fresh, one 1.5 days, one 3 days, one 5 days (not yet trimmable,
+    // Go waits 5 days + 1 h), two older than 5 days + 1 h.
+    let ages = [
+        hour,
+        hour * 2,
+        day + day / 2,
+        day * 3,
+        day * 5,
+        day * 5 + hour * 2,
+        day * 30,
+    ];
+    for (i, age) in ages.iter().enumerate() {
+        let kind = if i % 2 == 0 { "a" } else { "d" };
+        let p = root.join(format!("{:02x}/{}-{kind}", i, hex(i as u32)));
+        write(&p, if kind == "a" { 175 } else { 1000 + i });
+        set_mtime(&p, now - *age);
+    }
+    // A `-d` directory holding an executable (go run / go tool), 6 days old.
+    let exe_dir = root.join(format!("ff/{}-d", hex(99)));
+    write(&exe_dir.join("tool"), 5_000);
+    set_mtime(&exe_dir, now - day * 6);
+    // Things that are not entries.
+    fs::create_dir_all(root.join("0a")).unwrap();
+    write(&root.join("README"), 100);
+    write(&root.join("00/not-an-entry"), 7);
+    fs::write(root.join("trim.txt"), format!("{}", now_secs - 3600)).unwrap();
+    fs::write(root.join("testexpire.txt"), "1764460000123456789\n").unwrap();
+    write(&root.join("fuzz/example.com/m/FuzzX/0123456789abcdef"), 64);
+    write(&root.join("fuzz/example.com/m/FuzzX/fedcba9876543210"), 32);
+
+    let o = Options {
+        now: Some(now_secs),
+        ..opts()
+    };
+    let r = scan(
+        &[cache(CacheKind::Build, root)],
+        &o,
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    assert_eq!(r.caches[0].bytes, du("-sb", root));
+    assert_eq!(r.caches[0].disk_bytes, du("-sB1", root));
+    let b = r.build.clone().unwrap();
+    assert_eq!(b.entries, 8);
+    assert_eq!(b.action_entries, 4);
+    assert_eq!(b.output_entries, 4);
+    let counts: Vec<u64> = b.age_histogram.iter().map(|h| h.entries).collect();
+    assert_eq!(counts, vec![2, 1, 2, 3]);
+    let exe_bytes = du("-sb", &exe_dir);
+    assert_eq!(b.trimmable_entries, 3);
+    assert_eq!(b.trimmable_bytes, 1005 + 175 + exe_bytes);
+    assert_eq!(b.age_histogram[3].max_age_days, None);
+    assert_eq!(b.fuzz_files, 2);
+    assert_eq!(b.fuzz_bytes, du("-sb", &root.join("fuzz")));
+    assert_eq!(b.last_trim, Some(now_secs - 3600));
+    assert_eq!(b.testexpire, Some(1_764_460_000));
+    assert_eq!(r.modcache_parts, None);
+}
+
+#[test]
+fn cancelling_stops_the_walk() {
+    let t = tempfile::tempdir().unwrap();
+    for d in 0..300 {
+        for f in 0..5 {
+            write(&t.path().join(format!("m{d}@v1.0.0/p/f{f}")), 10);
+        }
+    }
+    let cancel = CancelToken::new();
+    let c2 = cancel.clone();
+    let progress = move |e: ProgressEvent| {
+        if matches!(e, ProgressEvent::ScanProgress { .. }) {
+            c2.cancel();
+        }
+    };
+    let caches = [
+        cache(CacheKind::Modcache, t.path()),
+        cache(CacheKind::Gopls, t.path()),
+    ];
+    let r = scan(&caches, &opts(), &progress, &cancel);
+    assert!(r.cancelled);
+    // Only the first cache was started, and it stopped after a few directories.
+    assert_eq!(r.caches.len(), 1);
+    assert!(
+        r.caches[0].files < 300,
+        "walked on after cancel: {} files",
+        r.caches[0].files
+    );
+
+    let pre = CancelToken::new();
+    pre.cancel();
+    let d = scan_dir(t.path(), &opts(), &pre).unwrap();
+    assert!(d.cancelled);
+    assert_eq!(d.files, 0);
+}
+
+#[test]
+fn progress_events_in_order_and_errors_per_cache() {
+    let t = tempfile::tempdir().unwrap();
+    plain_tree(t.path());
+    let missing = t.path().join("does-not-exist");
+    let events = Mutex::new(Vec::new());
+    let progress = |e: ProgressEvent| events.lock().unwrap().push(e);
+    let caches = [
+        cache(CacheKind::Build, &missing),
+        cache(CacheKind::Gopls, t.path()),
+    ];
+    let r = scan(&caches, &opts(), &progress, &CancelToken::new());
+    assert!(
+        r.caches[0]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("does-not-exist"))
+    );
+    assert_eq!(r.caches[1].error, None);
+    assert_eq!(r.caches[1].bytes, du("-sb", t.path()));
+    assert_eq!(r.caches[1].disk_bytes, du("-sB1", t.path()));
+    let events = events.into_inner().unwrap();
+    let names: Vec<&str> = events
+        .iter()
+        .map(|e| match e {
+            ProgressEvent::ScanStarted { kind, .. } => kind.as_str(),
+            ProgressEvent::ScanProgress { .. } => "progress",
+            ProgressEvent::ScanFinished { kind, .. } => kind.as_str(),
+        })
+        .collect();
+    assert_eq!(names.first(), Some(&"build"));
+    assert_eq!(names.last(), Some(&"gopls"));
+    assert!(names.contains(&"progress"), "{names:?}");
+    match events.last() {
+        Some(ProgressEvent::ScanFinished { bytes, files, .. }) => {
+            assert_eq!(*bytes, r.caches[1].bytes);
+            assert_eq!(*files, r.caches[1].files);
+        }
+        other => panic!("last event {other:?}"),
+    }
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["caches"][1]["kind"], "gopls");
+    assert!(json["modcache_parts"].is_null());
+}
