@@ -12,7 +12,9 @@ fn go() -> PathBuf {
 }
 
 fn go_dir() -> String {
-    go().parent().map(|p| p.display().to_string()).unwrap_or_default()
+    go().parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default()
 }
 
 /// A clean environment: a fresh HOME, PATH with Go, and `extra` on top.
@@ -31,7 +33,11 @@ fn env_with(home: &Path, path: &str, extra: &[(&str, String)]) -> EnvMap {
 /// Runs our resolution (without asking Go) and `go env -json` in the same environment, and
 /// asserts they agree on every variable both know.
 fn assert_matches_go(env: &EnvMap) -> discover::Report {
-    let opts = Options { run_go: false, search_install_locations: false, ..Options::default() };
+    let opts = Options {
+        run_go: false,
+        search_install_locations: false,
+        ..Options::default()
+    };
     let ours = discover::discover(env, &opts);
     let mut go_env = env.clone();
     go_env.set("PATH", go_dir());
@@ -103,7 +109,11 @@ fn goenv_file_matches_go_env() {
         format!("GOMODCACHE={mods}\nGOPROXY=https://goproxy.example\n# note\nGOSUMDB=off\n"),
     )
     .unwrap_or_else(|e| panic!("write: {e}"));
-    let env = env_with(t.path(), &go_dir(), &[("GOENV", file.display().to_string())]);
+    let env = env_with(
+        t.path(),
+        &go_dir(),
+        &[("GOENV", file.display().to_string())],
+    );
     let r = assert_matches_go(&env);
     assert_eq!(r.vars["GOMODCACHE"].source, Source::GoEnvFile);
     assert_eq!(r.vars["GOMODCACHE"].value, mods);
@@ -111,7 +121,11 @@ fn goenv_file_matches_go_env() {
     // The default GOENV location (XDG_CONFIG_HOME/go/env), written by `go env -w` itself.
     let t2 = tmp();
     let cfg = t2.path().join("cfg");
-    let mut env = env_with(t2.path(), &go_dir(), &[("XDG_CONFIG_HOME", cfg.display().to_string())]);
+    let mut env = env_with(
+        t2.path(),
+        &go_dir(),
+        &[("XDG_CONFIG_HOME", cfg.display().to_string())],
+    );
     let mut go_env = env.clone();
     go_env.set("PATH", go_dir());
     let gomodcache = t2.path().join("written-by-go").display().to_string();
@@ -137,7 +151,11 @@ fn empty_variables_gopath_list_and_gocache_off_match_go_env() {
     let a = t.path().join("a").display().to_string();
     let b = t.path().join("b").display().to_string();
     let cases: Vec<Vec<(&str, String)>> = vec![
-        vec![("GOMODCACHE", String::new()), ("GOCACHE", String::new()), ("GOPATH", String::new())],
+        vec![
+            ("GOMODCACHE", String::new()),
+            ("GOCACHE", String::new()),
+            ("GOPATH", String::new()),
+        ],
         vec![("GOPATH", format!("{a}:{b}"))],
         vec![("GOPATH", format!(":{b}"))],
         vec![("GOCACHE", "off".into())],
@@ -151,7 +169,11 @@ fn empty_variables_gopath_list_and_gocache_off_match_go_env() {
         if extra.iter().any(|(k, v)| *k == "GOCACHE" && !v.is_empty()) {
             assert_eq!(r.vars["GOCACHE"].value, "off");
             assert!(r.cache(CacheKind::Build).is_none());
-            assert!(r.problems.iter().any(|p| p.var_name.as_deref() == Some("GOCACHE")));
+            assert!(
+                r.problems
+                    .iter()
+                    .any(|p| p.var_name.as_deref() == Some("GOCACHE"))
+            );
         }
     }
 }
@@ -163,7 +185,10 @@ fn no_go_on_path_still_resolves_like_go() {
     let r = assert_matches_go(&env);
     assert!(r.go.is_none());
     assert!(r.problems.iter().any(|p| p.id == "go-not-found"));
-    assert_eq!(r.cache(CacheKind::Modcache).map(|c| c.path.clone()), Some(t.path().join("go/pkg/mod")));
+    assert_eq!(
+        r.cache(CacheKind::Modcache).map(|c| c.path.clone()),
+        Some(t.path().join("go/pkg/mod"))
+    );
 }
 
 #[test]
@@ -176,18 +201,38 @@ fn go_outside_path_is_found_in_install_locations() {
     let env = env_with(t.path(), "/nonexistent", &[]);
     let r = discover::discover(&env, &Options::default());
     let found = r.go.as_ref().map(|g| g.path.clone());
-    assert!(found.as_ref().is_some_and(|p| p.to_string_lossy().starts_with("/usr/lib/go-1.")), "{found:?}");
-    assert!(!r.problems.iter().any(|p| p.id.starts_with("go-env")), "{:?}", r.problems);
+    assert!(
+        found
+            .as_ref()
+            .is_some_and(|p| p.to_string_lossy().starts_with("/usr/lib/go-1.")),
+        "{found:?}"
+    );
+    assert!(
+        !r.problems.iter().any(|p| p.id.starts_with("go-env")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]
 fn cross_check_with_go_reports_no_mismatch_and_the_version() {
     let t = tmp();
-    let env = env_with(t.path(), &go_dir(), &[("GOPATH", t.path().join("gp").display().to_string())]);
+    let env = env_with(
+        t.path(),
+        &go_dir(),
+        &[("GOPATH", t.path().join("gp").display().to_string())],
+    );
     let r = discover::discover(&env, &Options::default());
     let go = r.go.as_ref().unwrap_or_else(|| panic!("go not found"));
-    assert!(go.version.as_deref().is_some_and(|v| v.starts_with("go1.")), "{go:?}");
-    assert!(!r.problems.iter().any(|p| p.id.starts_with("go-env")), "{:?}", r.problems);
+    assert!(
+        go.version.as_deref().is_some_and(|v| v.starts_with("go1.")),
+        "{go:?}"
+    );
+    assert!(
+        !r.problems.iter().any(|p| p.id.starts_with("go-env")),
+        "{:?}",
+        r.problems
+    );
 }
 
 #[test]

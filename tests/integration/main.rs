@@ -1,1 +1,3 @@
 //! The one cross-crate integration-test binary.
+mod discover;
+mod fixture;

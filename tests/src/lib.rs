@@ -1,1 +1,135 @@
-//! Fixture builder for Go Cache Doctor's tests and benchmarks (being written).
+//! Test support for Go Cache Doctor: builds GENUINE Go caches with the real Go toolchain.
+//!
+//! * [`go_binary`] finds the Go toolchain (`$GO`, then `go` on `PATH`, then the newest
+//!   `/usr/lib/go-1.*/bin/go`).
+//! * [`fixture::build`] writes a local `file://` GOPROXY full of synthetic modules (mixed-case
+//!   paths, several versions, a pre-release, filler files taken from Go's own source), then has
+//!   `go mod download`, `go build` and `go test` fill a fresh GOMODCACHE and GOCACHE from it.
+//!   The result is exactly what Go produces: read-only directories, `.ziphash`, `.lock`,
+//!   `.info`, `.mod`, `list`, a build cache with `00`..`ff`, and `go mod verify` passes.
+//! * [`fixture::TempFixture`] owns a temporary directory and removes the (read-only) tree on
+//!   drop through [`remove_tree`].
+//!
+//! The `gocache-fixture` binary exposes the same builder to benchmarks and end-to-end tests and
+//! prints the JSON summary of docs/contract.md "Fixture builder".
+
+pub mod fixture;
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Finds the Go toolchain to build fixtures with: `$GO` (when set and non-empty), then `go` on
+/// `PATH`, then the newest `/usr/lib/go-1.*/bin/go` (Debian's versioned packages).
+/// Returns `None` when there is no Go at all.
+pub fn go_binary() -> Option<PathBuf> {
+    if let Some(go) = std::env::var_os("GO").filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(go));
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join("go");
+            if is_executable_file(&candidate) {
+                return Some(candidate);
+            }
+        }
+    }
+    newest_versioned_go(Path::new("/usr/lib"))
+}
+
+/// The newest `<lib>/go-1.<minor>/bin/go`, compared by the numeric minor version.
+fn newest_versioned_go(lib: &Path) -> Option<PathBuf> {
+    let mut best: Option<(u32, PathBuf)> = None;
+    for entry in std::fs::read_dir(lib).ok()?.flatten() {
+        let name = entry.file_name();
+        let Some(minor) = name.to_str().and_then(|n| n.strip_prefix("go-1.")) else {
+            continue;
+        };
+        let Ok(minor) = minor.parse::<u32>() else {
+            continue;
+        };
+        let go = entry.path().join("bin").join("go");
+        if is_executable_file(&go) && best.as_ref().is_none_or(|(m, _)| minor > *m) {
+            best = Some((minor, go));
+        }
+    }
+    best.map(|(_, go)| go)
+}
+
+fn is_executable_file(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Removes a directory tree that Go made read-only (the module cache's `dr-xr-xr-x`
+/// directories): first adds `u+rwx` to every directory (never following symlinks), then
+/// removes the tree. A missing `path` is not an error.
+///
+/// # Errors
+/// The first I/O error of the chmod walk or of the removal.
+pub fn remove_tree(path: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(m) if !m.is_dir() => return std::fs::remove_file(path),
+        Ok(_) => {}
+    }
+    make_dirs_writable(path)?;
+    std::fs::remove_dir_all(path)
+}
+
+fn make_dirs_writable(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::symlink_metadata(dir)?.permissions().mode();
+    if mode & 0o700 != 0o700 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode | 0o700))?;
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            make_dirs_writable(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newest_versioned_go_compares_minor_numerically() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        for minor in ["9", "23", "19", "x"] {
+            let bin = tmp.path().join(format!("go-1.{minor}/bin"));
+            std::fs::create_dir_all(&bin).unwrap();
+            std::fs::write(bin.join("go"), "#!/bin/sh\n").unwrap();
+            std::fs::set_permissions(bin.join("go"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
+        }
+        assert_eq!(
+            newest_versioned_go(tmp.path()),
+            Some(tmp.path().join("go-1.23/bin/go"))
+        );
+    }
+
+    #[test]
+    fn remove_tree_removes_read_only_dirs() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("t");
+        let deep = root.join("a@v1.0.0/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        std::fs::write(deep.join("f.go"), "package c\n").unwrap();
+        for d in [
+            deep.as_path(),
+            &root.join("a@v1.0.0/b"),
+            &root.join("a@v1.0.0"),
+        ] {
+            std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        remove_tree(&root).unwrap();
+        assert!(!root.exists());
+        remove_tree(&root).unwrap(); // missing is fine
+    }
+}

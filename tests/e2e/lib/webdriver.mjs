@@ -1,0 +1,144 @@
+// A minimal W3C WebDriver client over fetch: just what the end-to-end tests need.
+// tauri-driver proxies it to WebKitWebDriver, which launches the app.
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+export class WebDriverError extends Error {
+  constructor(method, path, status, value) {
+    super(`${method} ${path}: HTTP ${status}: ${value?.error ?? ''} ${value?.message ?? JSON.stringify(value)}`);
+    this.status = status;
+    this.error = value?.error;
+  }
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WebDriverError(method, path, res.status, { message: text.slice(0, 500) });
+  }
+  if (!res.ok || (json.value && json.value.error)) throw new WebDriverError(method, path, res.status, json.value);
+  return json.value;
+}
+
+/** Starts the app at `application` through the WebDriver server at `url` (e.g. http://127.0.0.1:4444). */
+export async function newSession(url, application) {
+  const base = url.replace(/\/$/, '');
+  const value = await call(base, 'POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+  });
+  return new Session(base, value.sessionId);
+}
+
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  /** Runs `script` (a function body) in the page and returns its value. */
+  execute(script, ...args) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  /** Runs `script` (a function body that calls `arguments[arguments.length - 1](value)`). */
+  executeAsync(script, ...args) {
+    return this.cmd('POST', '/execute/async', { script, args });
+  }
+
+  /** The first element matching `css`, or null. */
+  async find(css) {
+    try {
+      const value = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+      return new Element(this, value[ELEMENT]);
+    } catch (e) {
+      if (e.error === 'no such element') return null;
+      throw e;
+    }
+  }
+
+  /** Polls `probe` (async, truthy when done) every `interval` ms until it holds or `timeout` ms pass. */
+  async waitFor(what, probe, { timeout = 20_000, interval = 50 } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    for (;;) {
+      try {
+        last = await probe();
+        if (last) return last;
+      } catch (e) {
+        last = e;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  /** Waits for an element to exist and returns it. */
+  waitForElement(css, opts) {
+    return this.waitFor(`element ${css}`, () => this.find(css), opts);
+  }
+
+  /** `document.body.dataset.scanState`. */
+  scanState() {
+    return this.execute('return document.body.dataset.scanState ?? null');
+  }
+
+  /** Waits until the scan state is one of `states`; returns it. */
+  waitForScanState(states, opts) {
+    const wanted = [].concat(states);
+    return this.waitFor(`scanState in ${wanted}`, async () => {
+      const s = await this.scanState();
+      return wanted.includes(s) ? s : null;
+    }, opts);
+  }
+
+  /** PNG bytes of the window. */
+  async screenshot() {
+    return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
+  }
+
+  async close() {
+    await call(this.base, 'DELETE', `/session/${this.id}`);
+  }
+}
+
+export class Element {
+  constructor(session, id) {
+    this.session = session;
+    this.id = id;
+  }
+
+  attribute(name) {
+    return this.session.cmd('GET', `/element/${this.id}/attribute/${encodeURIComponent(name)}`);
+  }
+
+  text() {
+    return this.session.cmd('GET', `/element/${this.id}/text`);
+  }
+
+  click() {
+    return this.session.cmd('POST', `/element/${this.id}/click`, {});
+  }
+
+  /** The first descendant matching `css`, or null. */
+  async find(css) {
+    try {
+      const value = await this.session.cmd('POST', `/element/${this.id}/element`, { using: 'css selector', value: css });
+      return new Element(this.session, value[ELEMENT]);
+    } catch (e) {
+      if (e.error === 'no such element') return null;
+      throw e;
+    }
+  }
+}
