@@ -25,8 +25,11 @@ ui: setup
 cli:
 	cargo build -p gocache-doctor
 
+# The app's tauri dependency enables `custom-protocol`, so a plain cargo build embeds ui/dist
+# and never loads a dev server: the same binary `tauri build --debug --no-bundle` would make,
+# sharing one compilation with clippy and the tests.
 app: ui
-	cd tests/e2e && npx tauri build --debug --no-bundle --config ../../src-tauri/tauri.conf.json
+	cargo build -p gocache-doctor-app
 
 run: app cli
 	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \

@@ -1,0 +1,13 @@
+//! Generates the Tauri context and the ACL permissions (`allow-<command>`) of the app commands.
+
+fn main() {
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
+            "env_report",
+            "scan_start",
+            "scan_cancel",
+        ]));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {error:#}");
+    }
+}

@@ -1,0 +1,4 @@
+//! The app's commands: thin wrappers that run `gocache-core` on a blocking thread.
+
+pub mod env;
+pub mod scan;

@@ -1,0 +1,50 @@
+//! `scan_start` / `scan_cancel`: size every existing cache, streaming progress to the UI.
+
+use gocache_core::CancelToken;
+use gocache_core::env::EnvMap;
+use gocache_core::progress::ProgressEvent;
+use gocache_core::scan::{Options, Report};
+use tauri::State;
+use tauri::ipc::Channel;
+
+use crate::error::CommandError;
+use crate::state::ScanSlot;
+
+/// Re-discovers the caches, then scans every existing one. Cancels a scan already running.
+/// A cancelled scan resolves with `cancelled: true` and partial totals.
+#[tauri::command]
+pub async fn scan_start(
+    slot: State<'_, ScanSlot>,
+    on_event: Channel<ProgressEvent>,
+) -> Result<Report, CommandError> {
+    let (token, generation) = slot.begin();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        scan_env(&EnvMap::from_process(), &token, on_event)
+    })
+    .await;
+    slot.finish(generation);
+    Ok(result?)
+}
+
+/// Cancels the running scan, if any.
+#[tauri::command]
+pub fn scan_cancel(slot: State<'_, ScanSlot>) {
+    slot.cancel();
+}
+
+/// Discovery then scan over an explicit environment, sending progress to `on_event`.
+///
+/// Per-cache failures and unreadable entries are part of the report, not errors.
+pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEvent>) -> Report {
+    // Only the cache roots are needed here: skip the `go env` cross-check (`env_report` does it).
+    let options = gocache_core::discover::Options {
+        run_go: false,
+        ..Default::default()
+    };
+    let discovered = gocache_core::discover::discover(env, &options);
+    let progress = move |event: ProgressEvent| {
+        // The window may be gone; progress is best effort.
+        let _ = on_event.send(event);
+    };
+    gocache_core::scan::scan(&discovered.caches, &Options::default(), &progress, cancel)
+}

@@ -1,0 +1,206 @@
+//! Command tests: through the real IPC layer with `tauri::test::mock_builder()` (no display),
+//! and the scan command body against a real directory tree compared with `du`.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use gocache_core::CancelToken;
+use gocache_core::env::EnvMap;
+use serde_json::Value;
+use tauri::ipc::{CallbackFn, Channel, InvokeBody, InvokeResponseBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+use crate::commands::scan::scan_env;
+
+/// The app as `run()` builds it, with its real config and capabilities, on the mock runtime.
+fn app() -> tauri::App<MockRuntime> {
+    crate::run_app(mock_builder())
+        .build(tauri::generate_context!())
+        .unwrap()
+}
+
+/// The "main" window of tauri.conf.json (config windows are only opened by `App::run`).
+fn main_window(app: &tauri::App<MockRuntime>) -> WebviewWindow<MockRuntime> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .unwrap();
+    WebviewWindowBuilder::from_config(app, config)
+        .unwrap()
+        .build()
+        .unwrap()
+}
+
+fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(webview, request).map(|b| b.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn env_report_over_ipc_returns_the_discovery_report() {
+    let app = app();
+    let report = invoke(&main_window(&app), "env_report", serde_json::json!({})).unwrap();
+    assert_eq!(report["os"], std::env::consts::OS);
+    let caches = report["caches"].as_array().unwrap();
+    let modcache = caches.iter().find(|c| c["kind"] == "modcache").unwrap();
+    assert!(Path::new(modcache["path"].as_str().unwrap()).is_absolute());
+    assert!(report["vars"]["GOMODCACHE"]["source"].is_string());
+    assert!(report["problems"].is_array());
+}
+
+#[test]
+fn scan_cancel_over_ipc_succeeds_with_nothing_running() {
+    let app = app();
+    let reply = invoke(&main_window(&app), "scan_cancel", serde_json::json!({})).unwrap();
+    assert_eq!(reply, Value::Null);
+}
+
+#[test]
+fn capability_denies_what_it_does_not_grant() {
+    let app = app();
+    // `core:default` is not granted: the window may not even close itself over IPC.
+    let denied = invoke(
+        &main_window(&app),
+        "plugin:window|close",
+        serde_json::json!({}),
+    );
+    let message = denied.unwrap_err().to_string();
+    assert!(
+        message.contains("not allowed"),
+        "unexpected reply: {message}"
+    );
+}
+
+fn write(path: &Path, bytes: usize) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, vec![b'x'; bytes]).unwrap();
+}
+
+fn du_sb(path: &Path) -> u64 {
+    let out = Command::new("du").arg("-sb").arg(path).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+/// A small module cache and build cache on disk, and an environment pointing at them only.
+fn fixture(root: &Path) -> EnvMap {
+    let modcache = root.join("gopath/pkg/mod");
+    write(&modcache.join("example.com/a@v1.0.0/a.go"), 1200);
+    write(&modcache.join("example.com/a@v1.1.0/a.go"), 1300);
+    write(&modcache.join("example.com/!big@v0.1.0/big.go"), 70_000);
+    write(
+        &modcache.join("cache/download/example.com/a/@v/v1.0.0.zip"),
+        900,
+    );
+    write(&root.join("gocache/00/00aa-a"), 4000);
+    write(&root.join("gocache/README"), 10);
+    let s = |p: &Path| p.to_string_lossy().into_owned();
+    EnvMap::from_pairs([
+        ("HOME", s(root)),
+        ("GOPATH", s(&root.join("gopath"))),
+        ("GOMODCACHE", s(&modcache)),
+        ("GOCACHE", s(&root.join("gocache"))),
+        ("XDG_CACHE_HOME", s(&root.join("xdg"))),
+        ("GOENV", "off".to_owned()),
+        ("PATH", String::new()),
+    ])
+}
+
+fn recording_channel() -> (
+    Channel<gocache_core::progress::ProgressEvent>,
+    Arc<Mutex<Vec<Value>>>,
+) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let channel = Channel::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            let value = serde_json::from_str(&json).unwrap_or(Value::Null);
+            sink.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(value);
+        }
+        Ok(())
+    });
+    (channel, events)
+}
+
+#[test]
+fn scan_sizes_the_caches_like_du_and_streams_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = fixture(dir.path());
+    let (channel, events) = recording_channel();
+    let report = scan_env(&env, &CancelToken::new(), channel);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["cancelled"], false);
+
+    let cache = |kind: &str| {
+        json["caches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["kind"] == kind)
+    };
+    let modcache = cache("modcache").unwrap();
+    assert_eq!(modcache["bytes"], du_sb(&dir.path().join("gopath/pkg/mod")));
+    assert_eq!(
+        cache("build").unwrap()["bytes"],
+        du_sb(&dir.path().join("gocache"))
+    );
+
+    let versions: Vec<String> = json["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{}@{}",
+                m["path"].as_str().unwrap(),
+                m["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(versions.len(), 3, "{versions:?}");
+    // Largest first, with the `!` escape decoded.
+    assert_eq!(versions[0], "example.com/Big@v0.1.0");
+
+    let events = events.lock().unwrap_or_else(PoisonError::into_inner);
+    let started: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "scanStarted")
+        .map(|e| &e["data"]["kind"])
+        .collect();
+    assert!(started.contains(&&Value::from("modcache")), "{events:?}");
+    let finished = events
+        .iter()
+        .find(|e| e["event"] == "scanFinished" && e["data"]["kind"] == "modcache")
+        .unwrap();
+    assert_eq!(finished["data"]["bytes"], modcache["bytes"]);
+}
+
+#[test]
+fn a_cancelled_scan_resolves_as_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = fixture(dir.path());
+    let slot = crate::state::ScanSlot::default();
+    let (token, _) = slot.begin();
+    assert!(slot.cancel());
+    let (channel, _events) = recording_channel();
+    let report = scan_env(&env, &token, channel);
+    assert!(report.cancelled);
+    assert!(report.modules.is_empty());
+}
