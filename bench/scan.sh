@@ -119,6 +119,8 @@ for r in res:
     if "cpu" in r:
         c = statistics.median(r["cpu"])
     else:
-        c = statistics.mean(r["user"]) + statistics.mean(r["system"])
+        # hyperfine exports the mean user/system time as numbers (older versions as lists).
+        avg = lambda v: statistics.mean(v) if isinstance(v, list) else float(v)
+        c = avg(r["user"]) + avg(r["system"])
     print(f"| {r['command']} | {m:.3f} s | {min(r['times']):.3f} s | {max(r['times']):.3f} s | {m / base:.2f}x | {c:.3f} s |")
 EOF
