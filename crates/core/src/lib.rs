@@ -23,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod cancel;
+pub mod clean;
 pub mod discover;
 pub mod env;
 pub mod error;
@@ -30,6 +31,7 @@ pub mod escape;
 pub mod gocmd;
 pub mod os;
 pub mod progress;
+pub mod projects;
 pub mod scan;
 
 pub use cancel::CancelToken;

@@ -1,0 +1,1 @@
+//! Cleaning Go's caches safely (issue #3). Being implemented.
