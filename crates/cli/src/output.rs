@@ -70,12 +70,13 @@ pub fn env_table(r: &EnvReport) -> String {
         "SOURCE".to_owned(),
         "VALUE".to_owned(),
     ]];
-    for (k, v) in &r.vars {
-        rows.push(vec![
-            k.clone(),
-            discover::source_label(v.source).to_owned(),
-            v.value.clone(),
-        ]);
+    // Go's variables in order of importance, then the other tools' variables.
+    let order = gocache_core::env::GO_VARS.iter().chain(gocache_core::env::TOOL_VARS);
+    for k in order {
+        if let Some(v) = r.vars.get(*k) {
+            let source = discover::source_label(v.source).to_owned();
+            rows.push(vec![(*k).to_owned(), source, v.value.clone()]);
+        }
     }
     out.push_str(&table(&rows, &[]));
     out.push('\n');
@@ -109,9 +110,16 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
             .map(str::to_owned)
             .to_vec(),
     ];
-    for c in &r.caches {
+    // Discovery order (module cache, toolchains inside it, build cache, tools), not scan order.
+    let mut caches: Vec<_> = r.caches.iter().collect();
+    caches.sort_by_key(|c| env.caches.iter().position(|d| d.kind == c.kind));
+    for c in caches {
+        let name = match env.caches.iter().find(|d| d.kind == c.kind).and_then(|d| d.parent) {
+            Some(_) => format!("  {}", c.kind.as_str()),
+            None => c.kind.as_str().to_owned(),
+        };
         rows.push(vec![
-            c.kind.as_str().to_owned(),
+            name,
             human_bytes(c.bytes),
             human_bytes(c.disk_bytes),
             c.files.to_string(),
