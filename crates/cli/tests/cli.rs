@@ -181,6 +181,16 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
         .map(|m| (m.path.clone(), m.version.clone()))
         .collect();
     assert_eq!(rows, expected);
+    // ... and exactly the module@version directories on disk (escaped names, unescaped here).
+    let dirs: BTreeSet<String> = v["modules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["dir"].as_str().map(str::to_owned))
+        .collect();
+    let mut on_disk = BTreeSet::new();
+    version_dirs(&f.gomodcache, &f.gomodcache.join("cache"), &mut on_disk);
+    assert_eq!(dirs, on_disk);
     assert!(
         rows.iter()
             .any(|(p, _)| p.chars().any(|c| c.is_ascii_uppercase())),
@@ -235,4 +245,21 @@ fn scan_of_one_kind_only() {
         .collect();
     assert_eq!(kinds, vec!["build"]);
     assert!(v["modules"].as_array().is_some_and(Vec::is_empty));
+}
+
+/// Every `module@version` directory under `dir`, not descending into them or into `skip`
+/// (the module cache's own `cache/` directory).
+fn version_dirs(dir: &Path, skip: &Path, out: &mut BTreeSet<String>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for e in entries.flatten() {
+        let p = e.path();
+        if !e.file_type().is_ok_and(|t| t.is_dir()) || p == skip {
+            continue;
+        }
+        if e.file_name().to_string_lossy().contains('@') {
+            out.insert(p.display().to_string());
+        } else {
+            version_dirs(&p, skip, out);
+        }
+    }
 }
