@@ -1,7 +1,10 @@
 //! The build cache visitor: `<2 hex>/<64 hex>-a|-d` entries (files, and `-d` directories that
-//! hold one executable), bucketed by age against Go's trim rule, plus the `fuzz/` corpus.
+//! hold one executable), bucketed by age against Go's trim rule, plus the `fuzz/` corpus and
+//! the cached `go test` results (see [`classify_test_file`]).
 
 use std::ffi::OsStr;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use super::walk::{Kind, Stat, Visitor};
@@ -46,11 +49,131 @@ pub(crate) struct Local {
     pub buckets: [Bucket; BUCKETS.len()],
     pub fuzz_bytes: u64,
     pub fuzz_files: u64,
+    /// Test output `-d` files ([`TestFile::Output`]) and their bytes.
+    pub test_outputs: Bucket,
+    /// Test-inputs log `-d` files ([`TestFile::InputLog`]) and their bytes.
+    pub test_logs: Bucket,
+}
+
+/// `-d` files larger than this are never opened to look for test results: a cached test
+/// result is normally tens of bytes (`ok  \t<import path>\t0.012s\n`), a test-inputs log a
+/// few hundred. Only `go test -v` output of chatty tests, or the log of a test that opens
+/// thousands of files, is bigger; those are missed (counted as plain output entries).
+pub(crate) const TEST_PEEK_MAX: u64 = 64 * 1024;
+
+/// Bytes read from the start (and, for larger text files, the end) of a candidate file.
+const PEEK_LEN: usize = 512;
+
+/// The smallest possible test-inputs log is the magic line alone.
+const TEST_PEEK_MIN: u64 = TESTLOG_MAGIC.len() as u64;
+
+/// The first line of a test-inputs log (`testlogMagic` in `cmd/go/internal/test/test.go`,
+/// written by `testing/internal/testdeps`).
+const TESTLOG_MAGIC: &[u8] = b"# test log\n";
+
+/// The last line of a cached test result starts with this (`ok  \t<import path>\t<time>`;
+/// only passing runs are cached, and `go test` refuses a cached output not ending so).
+const TEST_OK_PREFIX: &[u8] = b"ok  \t";
+
+/// A `-d` file written by `go test`'s result cache (`saveOutput` in
+/// `cmd/go/internal/test/test.go`). For every tested package whose run is cacheable, Go puts
+/// two outputs, each under two action IDs (the test binary's link action ID and its content
+/// ID), so one test run adds up to four `-a` files and two `-d` files:
+///
+/// * the test-inputs log under `testID` (the environment variables and files the test
+///   consulted, used to decide whether a cached result is still valid), and
+/// * the test output under `testAndInputKey(testID, testInputsID)`.
+///
+/// `-d` files are content-addressed, so identical contents (often the bare `# test log` of
+/// tests that read no files or variables) are stored once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TestFile {
+    /// The test binary's output ending in the `ok  \t<import path>\t<time>` line.
+    Output,
+    /// The test-inputs log: `# test log\n` followed by `getenv`/`stat`/`open`/`chdir` lines.
+    InputLog,
+}
+
+/// Classifies a `-d` file from its first bytes (`head`) and, when the file is longer than
+/// `head`, its last bytes (`tail`, `None` when not read).
+///
+/// * [`TestFile::InputLog`]: starts with `# test log\n` (and, when the whole file is known,
+///   ends with a newline, as Go requires).
+/// * [`TestFile::Output`]: ends with a newline and its last line starts with `ok  \t` and holds
+///   another tab (Go's own check before it reuses a cached result).
+pub(crate) fn classify_test_bytes(
+    head: &[u8],
+    tail: Option<&[u8]>,
+    whole: bool,
+) -> Option<TestFile> {
+    if head.starts_with(TESTLOG_MAGIC) {
+        return (!whole || head.ends_with(b"\n")).then_some(TestFile::InputLog);
+    }
+    let end = if whole { head } else { tail? };
+    let body = end.strip_suffix(b"\n")?;
+    let start = body.iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+    if !whole && start == 0 {
+        // The last line does not fit in the tail window: not an `ok` line.
+        return None;
+    }
+    let last = body[start..].strip_prefix(TEST_OK_PREFIX)?;
+    last.contains(&b'\t').then_some(TestFile::Output)
+}
+
+/// Whether the start of a file may be text output of a test (worth reading its end): no NUL
+/// byte and not an archive (`!<arch>\n`, the compiled packages that fill most of the cache).
+fn may_be_text(head: &[u8]) -> bool {
+    !head.starts_with(b"!<arch>\n") && !head.contains(&0)
+}
+
+/// Reads up to `buf.len()` bytes (fewer only at end of file).
+fn read_full(f: &mut File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Classifies the `-d` file at `path` of `size` bytes as a test-cache file, reading at most
+/// [`PEEK_LEN`] bytes from its start and, for a text file longer than that, as many from its
+/// end. Files outside [`TEST_PEEK_MIN`]..=[`TEST_PEEK_MAX`] bytes are not opened.
+///
+/// The heuristic relies on the content formats Go has used since the test cache appeared
+/// (Go 1.10) and that `go test` itself checks; it cannot tell which `-a` files point at these
+/// outputs without reading every `-a` file, so `-a` entries are not classified. A file that
+/// cannot be read is simply not classified.
+pub(crate) fn classify_test_file(path: &Path, size: u64) -> Option<TestFile> {
+    if !(TEST_PEEK_MIN..=TEST_PEEK_MAX).contains(&size) {
+        return None;
+    }
+    let mut f = File::open(path).ok()?;
+    let mut head = [0u8; PEEK_LEN];
+    let n = read_full(&mut f, &mut head).ok()?;
+    let head = &head[..n];
+    let whole = u64::try_from(n).is_ok_and(|n| n >= size);
+    if whole || head.starts_with(TESTLOG_MAGIC) {
+        return classify_test_bytes(head, None, whole);
+    }
+    if !may_be_text(head) {
+        return None;
+    }
+    let mut tail = [0u8; PEEK_LEN];
+    f.seek(SeekFrom::End(-(PEEK_LEN as i64))).ok()?;
+    let m = read_full(&mut f, &mut tail).ok()?;
+    classify_test_bytes(head, Some(&tail[..m]), false)
 }
 
 /// The build cache visitor; `now` is the Unix time ages are measured against.
 pub(crate) struct BuildVisitor {
     pub now: i64,
+    /// Whether to open small `-d` files to find test results ([`classify_test_file`]).
+    pub test_results: bool,
 }
 
 impl BuildVisitor {
@@ -91,7 +214,7 @@ impl Visitor for BuildVisitor {
     fn entry(
         &self,
         local: &mut Local,
-        _dir: &Path,
+        dir: &Path,
         parent: &Ctx,
         name: &OsStr,
         st: &Stat,
@@ -118,6 +241,17 @@ impl Visitor for BuildVisitor {
                     local.buckets[b].entries += 1;
                     if first {
                         local.buckets[b].bytes += st.size;
+                        if self.test_results && !action && st.kind == Kind::File {
+                            let test = match classify_test_file(&dir.join(name), st.size) {
+                                Some(TestFile::Output) => Some(&mut local.test_outputs),
+                                Some(TestFile::InputLog) => Some(&mut local.test_logs),
+                                None => None,
+                            };
+                            if let Some(t) = test {
+                                t.entries += 1;
+                                t.bytes += st.size;
+                            }
+                        }
                     }
                     Ctx::Entry(b)
                 }

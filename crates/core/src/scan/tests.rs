@@ -375,6 +375,7 @@ fn build_cache_entries_and_ages() {
 
     let o = Options {
         now: Some(now_secs),
+        test_results: false,
         ..opts()
     };
     let r = scan(
@@ -400,6 +401,142 @@ fn build_cache_entries_and_ages() {
     assert_eq!(b.last_trim, Some(now_secs - 3600));
     assert_eq!(b.testexpire, Some(1_764_460_000));
     assert_eq!(r.modcache_parts, None);
+    // Test results are only looked for when asked (they are by default).
+    assert!(Options::default().test_results);
+    assert_eq!(
+        (b.test_entries, b.test_input_entries, b.test_bytes),
+        (None, None, None)
+    );
+    let o = Options {
+        test_results: true,
+        ..o
+    };
+    let r = scan(
+        &[cache(CacheKind::Build, root)],
+        &o,
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    let b = r.build.unwrap();
+    assert_eq!(
+        (b.test_entries, b.test_input_entries, b.test_bytes),
+        (Some(0), Some(0), Some(0))
+    );
+}
+
+/// Test-cache `-d` files in the exact formats `go test` writes (see `saveOutput` in
+/// `cmd/go/internal/test/test.go`), next to look-alikes that are not test results.
+#[test]
+fn test_results_are_classified_by_content() {
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path();
+    let mut n = 0u32;
+    let mut put = |suffix: &str, content: &[u8]| -> PathBuf {
+        n += 1;
+        let p = root.join(format!("{:02x}/{n:064x}-{suffix}", n % 256));
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, content).unwrap();
+        p
+    };
+    let verbose: Vec<u8> = (0..200)
+        .flat_map(|i| {
+            format!("=== RUN   TestCase{i}\n--- PASS: TestCase{i} (0.00s)\n").into_bytes()
+        })
+        .chain(b"PASS\nok  \texample.com/m/verbose\t0.120s\n".to_vec())
+        .collect();
+    assert!(verbose.len() > 4096 && (verbose.len() as u64) < build::TEST_PEEK_MAX);
+    let big_log: Vec<u8> = b"# test log\n"
+        .iter()
+        .copied()
+        .chain((0..300).flat_map(|i| format!("open /src/testdata/f{i}.txt\n").into_bytes()))
+        .collect();
+    let mut huge = b"=== RUN   TestHuge\n".repeat(4000);
+    huge.extend_from_slice(b"ok  \texample.com/m/huge\t9.000s\n");
+    assert!(huge.len() as u64 > build::TEST_PEEK_MAX);
+    let mut archive = b"!<arch>\n__.PKGDEF       0           0     0     644     12\n".to_vec();
+    archive.extend_from_slice(&[b'z'; 600]);
+    archive.extend_from_slice(b"\nok  \tlooks\tlike a result\n");
+
+    let outputs = [
+        put("d", b"ok  \texample.com/m/a\t0.010s\n"),
+        put("d", b"ok  \texample.com/m/b\t(cached) [no tests to run]\n"),
+        put(
+            "d",
+            b"PASS\nok  \texample.com/m/c\t0.003s\tcoverage: 80.0% of statements\n",
+        ),
+        put("d", &verbose),
+    ];
+    let logs = [
+        put("d", b"# test log\n"),
+        put("d", b"# test log\ngetenv HOME\nstat /etc/hosts\n"),
+        put("d", &big_log),
+    ];
+    // Not test files: compiled archive, srcfiles list, failed output (never cached by Go), an
+    // `ok` line without its newline, too large to peek, too small, an action file.
+    for content in [
+        &archive[..],
+        b"./a.go\n./a_test.go\n",
+        b"--- FAIL: TestX (0.00s)\nFAIL\nFAIL\texample.com/m/x\t0.010s\n",
+        b"ok  \texample.com/m/a\t0.010s",
+        &huge,
+        b"ok  \tx\n",
+        b"",
+    ] {
+        put("d", content);
+    }
+    put(
+        "a",
+        format!("v1 {:064x} {:064x} {:20} {:20}\n", 1, 2, 30, 0).as_bytes(),
+    );
+    // A second name of a test output counts once.
+    #[cfg(unix)]
+    {
+        fs::create_dir_all(root.join("ff")).unwrap();
+        fs::hard_link(&outputs[0], root.join(format!("ff/{:064x}-d", 0xfff))).unwrap();
+    }
+
+    let r = scan(
+        &[cache(CacheKind::Build, root)],
+        &Options {
+            test_results: true,
+            ..opts()
+        },
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    let b = r.build.unwrap();
+    let size = |p: &PathBuf| fs::metadata(p).unwrap().len();
+    assert_eq!(b.test_entries, Some(outputs.len() as u64));
+    assert_eq!(b.test_input_entries, Some(logs.len() as u64));
+    assert_eq!(
+        b.test_bytes,
+        Some(outputs.iter().chain(&logs).map(size).sum::<u64>())
+    );
+    assert_eq!(b.action_entries, 1);
+    assert_eq!(r.caches[0].bytes, du("-sb", root));
+}
+
+#[test]
+fn test_bytes_classifier_edges() {
+    use build::{TestFile, classify_test_bytes as c};
+    assert_eq!(c(b"# test log\n", None, true), Some(TestFile::InputLog));
+    // Go rejects a log without the final newline.
+    assert_eq!(c(b"# test log\ngetenv X", None, true), None);
+    // Only the head of a long log was read: the magic decides.
+    assert_eq!(
+        c(b"# test log\ngetenv X", None, false),
+        Some(TestFile::InputLog)
+    );
+    assert_eq!(c(b"ok  \tp\t1s\n", None, true), Some(TestFile::Output));
+    assert_eq!(c(b"ok  \tp\n", None, true), None);
+    // A long file whose tail was not read cannot be an output.
+    assert_eq!(c(b"=== RUN", None, false), None);
+    assert_eq!(
+        c(b"=== RUN", Some(b"PASS\nok  \tp\t1s\n"), false),
+        Some(TestFile::Output)
+    );
+    // The tail window cut the last line: not trusted.
+    assert_eq!(c(b"=== RUN", Some(b"ok  \tp\t1s\n"), false), None);
 }
 
 #[test]
