@@ -4,3 +4,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== scan ==" >&2
 "$here/scan.sh" "$@"
+echo "== clean ==" >&2
+"$here/clean.sh" "$@"

@@ -6,6 +6,7 @@
     reason = "a CLI prints its results"
 )]
 
+mod clean;
 mod output;
 
 use std::io::IsTerminal;
@@ -53,6 +54,9 @@ enum Command {
         #[arg(long)]
         no_go: bool,
     },
+    /// Clean caches safely: preview, confirm, then remove in a way Go accepts (instantly via
+    /// a quarantine, then purged). Exit code 1 when anything failed.
+    Clean(clean::CleanArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let env = EnvMap::from_process();
     match cli.command {
+        Command::Clean(args) => clean::run(&args),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

@@ -71,7 +71,9 @@ pub fn env_table(r: &EnvReport) -> String {
         "VALUE".to_owned(),
     ]];
     // Go's variables in order of importance, then the other tools' variables.
-    let order = gocache_core::env::GO_VARS.iter().chain(gocache_core::env::TOOL_VARS);
+    let order = gocache_core::env::GO_VARS
+        .iter()
+        .chain(gocache_core::env::TOOL_VARS);
     for k in order {
         if let Some(v) = r.vars.get(*k) {
             let source = discover::source_label(v.source).to_owned();
@@ -114,7 +116,12 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
     let mut caches: Vec<_> = r.caches.iter().collect();
     caches.sort_by_key(|c| env.caches.iter().position(|d| d.kind == c.kind));
     for c in caches {
-        let name = match env.caches.iter().find(|d| d.kind == c.kind).and_then(|d| d.parent) {
+        let name = match env
+            .caches
+            .iter()
+            .find(|d| d.kind == c.kind)
+            .and_then(|d| d.parent)
+        {
             Some(_) => format!("  {}", c.kind.as_str()),
             None => c.kind.as_str().to_owned(),
         };

@@ -247,7 +247,7 @@ pub struct ModcacheParts {
     pub vcs_bytes: u64,
     /// `cache/download/sumdb/**`.
     pub sumdb_bytes: u64,
-    /// `cache/` itself and anything else in it.
+    /// `cache/` itself and anything else in it, plus a quarantine waiting for its purge.
     pub other_bytes: u64,
 }
 

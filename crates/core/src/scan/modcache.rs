@@ -9,6 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use super::walk::{Kind, Stat, Visitor};
 
+/// Names starting with this at the top of a cache root are Go Cache Doctor's quarantine
+/// (see `crate::clean`); module paths cannot start with a dot, so Go never uses them.
+pub(crate) const QUARANTINE_PREFIX: &str = ".gocache-doctor-trash";
+
 /// Which part of the module cache an entry belongs to (index into `Local::parts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Part {
@@ -20,7 +24,8 @@ pub(crate) enum Part {
     Vcs = 2,
     /// `cache/download/sumdb/**`.
     Sumdb = 3,
-    /// `cache/` itself and anything else under it (`cache/lock`, ...).
+    /// `cache/` itself and anything else under it (`cache/lock`, ...), and a pending
+    /// quarantine (`.gocache-doctor-trash*`) at the top.
     Other = 4,
 }
 
@@ -190,6 +195,11 @@ impl Visitor for ModVisitor {
         let child = match parent {
             Ctx::Top { rel } => match name_str {
                 Some("cache") if rel.is_empty() && is_dir => Ctx::Cache,
+                // Go Cache Doctor's own quarantine (`.gocache-doctor-trash`, waiting for its
+                // purge): counted in the totals, like `du`, but never as module rows.
+                Some(n) if rel.is_empty() && n.starts_with(QUARANTINE_PREFIX) => {
+                    Ctx::In(Part::Other)
+                }
                 Some(n) if is_dir && n.contains('@') => {
                     let row = self.new_row(local, dir, rel, n);
                     Ctx::Module { row }

@@ -1,0 +1,91 @@
+//! The audit log: one JSON line per clean (time, targets, bytes freed, outcomes), appended to a
+//! file the caller chooses (the app's data dir). The reader tolerates a truncated last line
+//! (a crash mid-append) and skips lines it cannot parse.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{ItemResult, Target};
+use crate::{Error, Result};
+
+/// One clean, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// When it ran, Unix seconds.
+    pub time: i64,
+    /// What was asked.
+    pub targets: Vec<Target>,
+    /// Bytes freed.
+    pub bytes_freed: u64,
+    /// One result per plan item.
+    pub outcomes: Vec<ItemResult>,
+}
+
+/// What [`read`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Log {
+    /// The entries, oldest first.
+    pub entries: Vec<Entry>,
+    /// Lines that could not be parsed (e.g. a truncated last line).
+    pub bad_lines: usize,
+}
+
+/// Appends `entry` as one line to `path` (parent directories are created). The line is
+/// written with a single `write` of an `O_APPEND` file, so concurrent writers do not
+/// interleave.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be created or written.
+pub fn append(path: &Path, entry: &Entry) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let mut line = serde_json::to_vec(entry).map_err(|e| Error::io(path, e.into()))?;
+    line.push(b'\n');
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    // A previous writer may have died mid-line: start on a fresh line so only that line is lost.
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > 0 && !ends_with_newline(path) {
+        line.insert(0, b'\n');
+    }
+    f.write_all(&line).map_err(|e| Error::io(path, e))
+}
+
+fn ends_with_newline(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return true;
+    };
+    let mut b = [0_u8; 1];
+    f.seek(SeekFrom::End(-1)).is_ok() && f.read_exact(&mut b).is_ok() && b[0] == b'\n'
+}
+
+/// Reads the log; a missing file is an empty log.
+///
+/// # Errors
+/// [`Error::Io`] when the file exists but cannot be read.
+pub fn read(path: &Path) -> Result<Log> {
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Log::default()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let mut log = Log::default();
+    for line in data.split(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Entry>(line) {
+            Ok(e) => log.entries.push(e),
+            Err(_) => log.bad_lines += 1,
+        }
+    }
+    Ok(log)
+}

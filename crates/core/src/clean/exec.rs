@@ -1,0 +1,758 @@
+//! Carrying out a [`Plan`]: quarantine (or in-place deletion), purge, undo, and the purge of
+//! leftovers from a crash.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::modver::{self, VersionPaths};
+use super::remove::{self, remove_tree};
+use super::trash::{self, Marker, Moved, Trash};
+use super::{
+    Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, ItemResult, Outcome,
+    Plan, PlanItem, build, guard_for, safety, unix_now,
+};
+use crate::discover::Report;
+use crate::{CancelToken, Error, Result};
+
+/// What one item left in quarantine.
+#[derive(Debug)]
+enum Held {
+    /// A whole cache root renamed to a sibling, with its marker file.
+    Root { moved: Moved, marker: PathBuf },
+    /// Entries moved into `<root>/.gocache-doctor-trash/<id>/`.
+    Moves { moved: Vec<Moved> },
+    /// A module version's tree and download files.
+    Version {
+        paths: VersionPaths,
+        moved: Vec<Moved>,
+    },
+}
+
+#[derive(Debug)]
+struct Part {
+    item: usize,
+    path: PathBuf,
+    bytes: u64,
+    held: Held,
+}
+
+/// Everything a clean moved aside. Until [`Quarantine::purge`] runs, [`Quarantine::undo`]
+/// moves it all back. Dropping it without either leaves the quarantine on disk for
+/// [`purge_leftovers`].
+#[derive(Debug)]
+pub struct Quarantine {
+    id: String,
+    parts: Vec<Part>,
+    trash_dirs: Vec<PathBuf>,
+    lock_timeout: std::time::Duration,
+}
+
+/// The result of [`execute`].
+#[derive(Debug)]
+pub struct Execution {
+    /// One result per plan item, in plan order. Quarantined items are
+    /// [`Outcome::Removed`]: gone for Go; the purge frees their bytes.
+    pub results: Vec<ItemResult>,
+    /// What sits in quarantine.
+    pub quarantine: Quarantine,
+}
+
+/// How the purge of one quarantined item went.
+#[derive(Debug, Clone, Serialize)]
+pub struct PurgedItem {
+    /// Index of the item in the plan.
+    pub item: usize,
+    /// The item's original path.
+    pub path: PathBuf,
+    /// Bytes freed (the planned size less what could not be deleted).
+    pub bytes: u64,
+    /// Why it could not be purged completely (it stays in quarantine for the next start).
+    pub cause: Option<CauseKind>,
+    /// Details.
+    pub detail: Option<CauseDetail>,
+}
+
+/// The result of [`Quarantine::purge`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PurgeReport {
+    /// One entry per quarantined item.
+    pub items: Vec<PurgedItem>,
+    /// Bytes freed in total.
+    pub bytes_freed: u64,
+}
+
+/// The result of [`Quarantine::undo`].
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UndoReport {
+    /// Entries moved back.
+    pub restored: usize,
+    /// Entries that could not go back because Go had already put something new in their place
+    /// (their quarantined copy was purged).
+    pub superseded: usize,
+    /// Entries that failed to move back, with the error (they stay in quarantine).
+    pub failures: Vec<(PathBuf, String)>,
+}
+
+/// What [`purge_leftovers`] found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LeftoverReport {
+    /// Quarantine directories purged.
+    pub purged: Vec<PathBuf>,
+    /// Those that could not be purged, with the error.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+fn new_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{}-{nanos}-{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn result(item: &PlanItem, outcome: Outcome) -> ItemResult {
+    ItemResult {
+        path: item.path.clone(),
+        label: item.label.clone(),
+        outcome,
+        cause: None,
+        detail: None,
+        bytes: if outcome == Outcome::Removed {
+            item.bytes
+        } else {
+            0
+        },
+        in_place: false,
+        note: None,
+    }
+}
+
+fn failed(item: &PlanItem, kind: CauseKind, detail: CauseDetail) -> ItemResult {
+    let outcome = if kind == CauseKind::Vanished {
+        Outcome::Skipped
+    } else {
+        Outcome::Failed
+    };
+    let mut r = result(item, outcome);
+    r.cause = Some(kind);
+    r.detail = Some(detail);
+    r
+}
+
+struct Runner<'a> {
+    opts: &'a ExecOptions,
+    cancel: &'a CancelToken,
+    id: String,
+    trashes: HashMap<PathBuf, Trash>,
+}
+
+impl Runner<'_> {
+    fn trash(&mut self, root: &Path) -> Option<&Trash> {
+        if !self.opts.quarantine {
+            return None;
+        }
+        let id = self.id.clone();
+        Some(
+            self.trashes
+                .entry(root.to_path_buf())
+                .or_insert_with(|| Trash::new(root, &id)),
+        )
+    }
+
+    fn with_holder(&self, mut kind_detail: (CauseKind, CauseDetail)) -> (CauseKind, CauseDetail) {
+        if kind_detail.0 == CauseKind::Locked {
+            if let Some(f) = &self.opts.holder_lookup {
+                kind_detail.1.holder = f(&kind_detail.1.path);
+            }
+        }
+        kind_detail
+    }
+
+    fn in_place(&self, item: &PlanItem, path: &Path, note: Option<String>) -> ItemResult {
+        let errs = remove_tree(path, self.cancel);
+        match remove::failure_of(&errs, &item.root) {
+            None => {
+                let mut r = result(item, Outcome::Removed);
+                r.in_place = true;
+                r.note = note;
+                r
+            }
+            Some(f) => {
+                let (k, d) = self.with_holder(f);
+                let mut r = failed(item, k, d);
+                r.in_place = true;
+                r.note = note;
+                r
+            }
+        }
+    }
+
+    fn root(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+        let root = &item.root;
+        if std::fs::symlink_metadata(root).is_err() {
+            return (
+                failed(
+                    item,
+                    CauseKind::Vanished,
+                    CauseDetail::message(root, "it no longer exists"),
+                ),
+                None,
+            );
+        }
+        let mut note = None;
+        if self.opts.quarantine {
+            if let (Some(parent), Some(_)) = (root.parent(), root.file_name()) {
+                let trashed = parent.join(format!("{}{}-{idx}", trash::ROOT_TRASH_PREFIX, self.id));
+                let marker = trash::marker_path(&trashed);
+                let m = Marker {
+                    original: root.clone(),
+                    trashed: trashed.clone(),
+                    pid: std::process::id(),
+                    time: unix_now(),
+                };
+                let written = serde_json::to_vec(&m)
+                    .map_err(std::io::Error::other)
+                    .and_then(|b| std::fs::write(&marker, b));
+                let moved = written.and_then(|()| trash::move_to(root, &trashed));
+                match moved {
+                    Ok(moved) => {
+                        let part = Part {
+                            item: idx,
+                            path: root.clone(),
+                            bytes: item.bytes,
+                            held: Held::Root { moved, marker },
+                        };
+                        return (result(item, Outcome::Removed), Some(part));
+                    }
+                    Err(e) => {
+                        let _ = std::fs::remove_file(&marker);
+                        note = Some(format!(
+                            "could not move the cache into quarantine ({e}); deleted in place"
+                        ));
+                    }
+                }
+            }
+        }
+        (self.in_place(item, root, note), None)
+    }
+
+    fn moves(
+        &mut self,
+        idx: usize,
+        item: &PlanItem,
+        paths: &[PathBuf],
+    ) -> (ItemResult, Option<Part>) {
+        let mut moved = Vec::new();
+        let mut note = None;
+        let mut freed = 0_u64;
+        let mut first_failure = None;
+        let sizes: HashMap<&Path, u64> = match &item.action {
+            Action::Entries { entries } => entries
+                .iter()
+                .map(|e| (e.path.as_path(), e.bytes))
+                .collect(),
+            _ => paths.iter().map(|p| (p.as_path(), item.bytes)).collect(),
+        };
+        let mut in_place_any = false;
+        for p in paths {
+            if self.cancel.is_cancelled() {
+                first_failure
+                    .get_or_insert((CauseKind::Cancelled, CauseDetail::message(p, "cancelled")));
+                break;
+            }
+            if std::fs::symlink_metadata(p).is_err() {
+                continue;
+            }
+            let size = sizes.get(p.as_path()).copied().unwrap_or(0);
+            let root = item.root.clone();
+            let attempt = self
+                .trash(&root)
+                .map(|t| t.slot().and_then(|dest| trash::move_to(p, &dest)));
+            match attempt {
+                Some(Ok(m)) => {
+                    moved.push(m);
+                    freed += size;
+                    continue;
+                }
+                Some(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Some(Err(e)) => {
+                    note.get_or_insert_with(|| {
+                        format!("could not move into quarantine ({e}); deleted in place")
+                    });
+                }
+                None => {}
+            }
+            in_place_any = true;
+            let errs = remove_tree(p, self.cancel);
+            match remove::failure_of(&errs, &item.root) {
+                None => freed += size,
+                Some(f) => {
+                    first_failure.get_or_insert(self.with_holder(f));
+                }
+            }
+        }
+        let mut r = match first_failure {
+            None => result(item, Outcome::Removed),
+            Some((k, d)) => failed(item, k, d),
+        };
+        r.bytes = freed;
+        r.in_place = in_place_any;
+        r.note = note;
+        let part = (!moved.is_empty()).then(|| Part {
+            item: idx,
+            path: item.path.clone(),
+            bytes: moved
+                .iter()
+                .map(|m| sizes.get(m.original.as_path()).copied().unwrap_or(0))
+                .sum(),
+            held: Held::Moves { moved },
+        });
+        (r, part)
+    }
+
+    fn version(
+        &mut self,
+        idx: usize,
+        item: &PlanItem,
+        escpath: &str,
+        escver: &str,
+        keep_mod_files: bool,
+    ) -> (ItemResult, Option<Part>) {
+        let paths =
+            VersionPaths::new(&item.root, escpath, escver).keeping_mod_files(keep_mod_files);
+        let root = item.root.clone();
+        let timeout = self.opts.lock_timeout;
+        let cancel = self.cancel;
+        let trash = self.trash(&root);
+        let ctx = modver::Ctx {
+            root: &root,
+            trash,
+            lock_timeout: timeout,
+            cancel,
+        };
+        match modver::remove_version(&paths, &ctx) {
+            modver::Done::NotPresent => {
+                let mut r = result(item, Outcome::Skipped);
+                r.cause = Some(CauseKind::Vanished);
+                r.detail = Some(CauseDetail::message(&item.path, "no longer in the cache"));
+                (r, None)
+            }
+            modver::Done::Failed(k, d) => {
+                let kd = self.with_holder((k, d));
+                (failed(item, kd.0, kd.1), None)
+            }
+            modver::Done::FailedAfter(k, d, moved) => {
+                let kd = self.with_holder((k, d));
+                let part = (!moved.is_empty()).then(|| Part {
+                    item: idx,
+                    path: item.path.clone(),
+                    bytes: 0,
+                    held: Held::Version { paths, moved },
+                });
+                (failed(item, kd.0, kd.1), part)
+            }
+            modver::Done::Removed {
+                moved,
+                in_place_note,
+            } => {
+                let mut r = result(item, Outcome::Removed);
+                r.in_place = in_place_note.is_some() || !self.opts.quarantine;
+                r.note = in_place_note;
+                let part = (!moved.is_empty()).then(|| Part {
+                    item: idx,
+                    path: item.path.clone(),
+                    bytes: item.bytes,
+                    held: Held::Version { paths, moved },
+                });
+                (r, part)
+            }
+        }
+    }
+
+    fn test_expire(&self, item: &PlanItem) -> ItemResult {
+        match build::expire_tests(&item.root, self.opts.lock_timeout, self.cancel) {
+            Ok(_) => {
+                let mut r = result(item, Outcome::Removed);
+                r.note =
+                    Some("testexpire.txt updated: every cached test result is now ignored".into());
+                r
+            }
+            Err(e) => {
+                let (k, d) = self.with_holder(remove::failure(&item.path, &e, &item.root));
+                failed(item, k, d)
+            }
+        }
+    }
+}
+
+fn check_item(guard: &safety::Guard, report: &Report, item: &PlanItem) -> Result<()> {
+    let known = report
+        .caches
+        .iter()
+        .any(|c| c.cleanable && c.path == item.root);
+    if !known {
+        return Err(Error::BadRoot {
+            path: item.root.clone(),
+            reason: "refusing: not one of the discovered cache roots".into(),
+        });
+    }
+    guard.check_root(&item.root, matches!(item.action, Action::Root))?;
+    match &item.action {
+        Action::Root => {
+            if item.path != item.root {
+                return Err(Error::BadRoot {
+                    path: item.path.clone(),
+                    reason: "refusing: a root item must be its cache root".into(),
+                });
+            }
+        }
+        Action::Tree | Action::TestExpire | Action::ModuleVersion { .. } => {
+            safety::check_inside(&item.root, &item.path)?;
+        }
+        Action::Entries { entries } => {
+            for e in entries {
+                safety::check_inside(&item.root, &e.path)?;
+            }
+        }
+    }
+    if let Action::ModuleVersion {
+        escpath, escver, ..
+    } = &item.action
+    {
+        let p = VersionPaths::new(&item.root, escpath, escver);
+        safety::check_inside(&item.root, &p.dir)?;
+        safety::check_inside(&item.root, &p.dl_dir)?;
+    }
+    Ok(())
+}
+
+/// Carries out `plan`: every item is moved into quarantine (or, with
+/// [`ExecOptions::quarantine`] off or when a rename is impossible, deleted in place). The
+/// safety checks of [`super::plan`] are repeated first, against `report`.
+///
+/// # Errors
+/// [`Error::BadRoot`] when an item's root is not a discovered, sane cache root or an item lies
+/// outside it; nothing is touched then. Per-item problems are results, not errors.
+pub fn execute(
+    report: &Report,
+    plan: &Plan,
+    opts: &ExecOptions,
+    progress: &dyn CleanProgress,
+    cancel: &CancelToken,
+) -> Result<Execution> {
+    let guard = guard_for(report, None);
+    for item in &plan.items {
+        check_item(&guard, report, item)?;
+    }
+    let mut run = Runner {
+        opts,
+        cancel,
+        id: new_id(),
+        trashes: HashMap::new(),
+    };
+    let mut results = Vec::with_capacity(plan.items.len());
+    let mut parts = Vec::new();
+    for (idx, item) in plan.items.iter().enumerate() {
+        progress.emit(CleanEvent::ItemStarted {
+            index: idx,
+            label: item.label.clone(),
+        });
+        let (r, part) = if cancel.is_cancelled() {
+            (
+                failed(
+                    item,
+                    CauseKind::Cancelled,
+                    CauseDetail::message(&item.path, "cancelled before this item"),
+                ),
+                None,
+            )
+        } else {
+            match &item.action {
+                Action::Root => run.root(idx, item),
+                Action::Tree => run.moves(idx, item, std::slice::from_ref(&item.path)),
+                Action::Entries { entries } => {
+                    let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
+                    run.moves(idx, item, &paths)
+                }
+                Action::ModuleVersion {
+                    escpath,
+                    escver,
+                    keep_mod_files,
+                    ..
+                } => run.version(idx, item, escpath, escver, *keep_mod_files),
+                Action::TestExpire => (run.test_expire(item), None),
+            }
+        };
+        progress.emit(CleanEvent::ItemFinished {
+            index: idx,
+            outcome: r.outcome,
+        });
+        results.push(r);
+        parts.extend(part);
+    }
+    let trash_dirs = run.trashes.values().map(|t| t.dir.clone()).collect();
+    Ok(Execution {
+        results,
+        quarantine: Quarantine {
+            id: run.id,
+            parts,
+            trash_dirs,
+            lock_timeout: opts.lock_timeout,
+        },
+    })
+}
+
+fn remove_trash_dir(dir: &Path, cancel: &CancelToken) -> Option<String> {
+    let errs = remove_tree(dir, cancel);
+    if errs.is_empty() {
+        // `<root>/.gocache-doctor-trash` itself, when this was its last quarantine.
+        if let Some(parent) = dir.parent() {
+            if parent.file_name().is_some_and(|n| n == trash::INNER_TRASH) {
+                let _ = std::fs::remove_dir(parent);
+            }
+        }
+        None
+    } else {
+        errs.first
+            .first()
+            .map(|(p, e)| format!("{}: {e}", p.display()))
+            .or_else(|| Some("cancelled".into()))
+    }
+}
+
+impl Quarantine {
+    /// The quarantine's id (part of its directory names).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether nothing is held (everything was deleted in place, skipped or failed).
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The bytes the purge will free.
+    pub fn bytes(&self) -> u64 {
+        self.parts.iter().map(|p| p.bytes).sum()
+    }
+
+    /// Deletes everything in quarantine, items in parallel and each tree in parallel.
+    /// What cannot be deleted stays in quarantine and is reported (and retried by
+    /// [`purge_leftovers`]).
+    pub fn purge(self, progress: &dyn CleanProgress, cancel: &CancelToken) -> PurgeReport {
+        let total = self.parts.len();
+        let done = AtomicUsize::new(0);
+        let freed = AtomicU64::new(0);
+        let items: Vec<PurgedItem> = self
+            .parts
+            .par_iter()
+            .map(|part| {
+                let targets: Vec<&Path> = match &part.held {
+                    Held::Root { moved, .. } => vec![moved.trashed.as_path()],
+                    Held::Moves { moved } | Held::Version { moved, .. } => {
+                        moved.iter().map(|m| m.trashed.as_path()).collect()
+                    }
+                };
+                let mut failure = None;
+                let mut left = 0_u64;
+                for t in targets {
+                    let errs = remove_tree(t, cancel);
+                    if let Some(f) = remove::failure_of(&errs, t) {
+                        failure.get_or_insert(f);
+                        let opts = crate::scan::Options::default();
+                        left += crate::scan::scan_dir(t, &opts, cancel).map_or(0, |d| d.bytes);
+                    }
+                }
+                if let (Held::Root { marker, .. }, None) = (&part.held, &failure) {
+                    let _ = std::fs::remove_file(marker);
+                }
+                let bytes = part.bytes.saturating_sub(left);
+                let b = freed.fetch_add(bytes, Ordering::Relaxed) + bytes;
+                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress.emit(CleanEvent::Purged {
+                    done: d,
+                    total,
+                    bytes: b,
+                });
+                let (cause, detail) = failure.map_or((None, None), |(k, d)| (Some(k), Some(d)));
+                PurgedItem {
+                    item: part.item,
+                    path: part.path.clone(),
+                    bytes,
+                    cause,
+                    detail,
+                }
+            })
+            .collect();
+        for d in &self.trash_dirs {
+            if std::fs::symlink_metadata(d).is_ok() {
+                let _ = remove_trash_dir(d, cancel);
+            }
+        }
+        PurgeReport {
+            bytes_freed: items.iter().map(|i| i.bytes).sum(),
+            items,
+        }
+    }
+
+    /// Purges on a background thread; join the handle for the report.
+    pub fn purge_in_background(self) -> std::thread::JoinHandle<PurgeReport> {
+        std::thread::spawn(move || self.purge(&super::NoCleanProgress, &CancelToken::new()))
+    }
+
+    /// Moves everything back where it was (module versions under Go's lock, with
+    /// `.partial` while it happens). An entry whose place Go has filled again meanwhile is
+    /// not restored; its quarantined copy is purged.
+    pub fn undo(self, cancel: &CancelToken) -> UndoReport {
+        let mut rep = UndoReport::default();
+        // Last in, first out.
+        for part in self.parts.iter().rev() {
+            match &part.held {
+                Held::Root { moved, marker } => match trash::move_back(moved) {
+                    Ok(true) => {
+                        rep.restored += 1;
+                        let _ = std::fs::remove_file(marker);
+                    }
+                    Ok(false) => {
+                        rep.superseded += 1;
+                        if remove_tree(&moved.trashed, cancel).is_empty() {
+                            let _ = std::fs::remove_file(marker);
+                        }
+                    }
+                    Err(e) => rep.failures.push((moved.original.clone(), e.to_string())),
+                },
+                Held::Moves { moved } => {
+                    for m in moved.iter().rev() {
+                        match trash::move_back(m) {
+                            Ok(true) => rep.restored += 1,
+                            Ok(false) => {
+                                rep.superseded += 1;
+                                let _ = remove_tree(&m.trashed, cancel);
+                            }
+                            Err(e) => rep.failures.push((m.original.clone(), e.to_string())),
+                        }
+                    }
+                }
+                Held::Version { paths, moved } => {
+                    match modver::restore_version(paths, moved, self.lock_timeout, cancel) {
+                        Ok(n) => {
+                            rep.restored += n;
+                            for m in moved {
+                                if std::fs::symlink_metadata(&m.trashed).is_ok() {
+                                    rep.superseded += 1;
+                                    let _ = remove_tree(&m.trashed, cancel);
+                                }
+                            }
+                        }
+                        Err(e) => rep.failures.push((part.path.clone(), e.to_string())),
+                    }
+                }
+            }
+        }
+        if rep.failures.is_empty() {
+            for d in &self.trash_dirs {
+                if std::fs::symlink_metadata(d).is_ok() {
+                    let _ = remove_trash_dir(d, cancel);
+                }
+            }
+        }
+        rep
+    }
+}
+
+/// Merges the purge into the execution's results: an item whose quarantined copy could not be
+/// purged becomes [`Outcome::Failed`] (it is gone for Go, but its bytes are not freed yet).
+/// Returns the final results and the bytes freed.
+pub fn finish(mut results: Vec<ItemResult>, purge: &PurgeReport) -> (Vec<ItemResult>, u64) {
+    for p in &purge.items {
+        if let (Some(r), Some(kind)) = (results.get_mut(p.item), p.cause) {
+            r.outcome = Outcome::Failed;
+            r.cause = Some(kind);
+            r.detail = p.detail.clone();
+            r.bytes = p.bytes;
+            r.note = Some(
+                "gone for Go, but its quarantine could not be purged; it is retried at the next \
+                 start"
+                    .into(),
+            );
+        }
+    }
+    let freed = results
+        .iter()
+        .filter(|r| r.outcome != Outcome::Skipped)
+        .map(|r| r.bytes)
+        .sum();
+    (results, freed)
+}
+
+/// Purges quarantines left by a crashed or killed clean: every
+/// `<root>/.gocache-doctor-trash/` inside the discovered cache roots, and every sibling
+/// `.gocache-doctor-trash-<id>` of a root that has its `.json` marker (nothing without a
+/// marker is touched).
+pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport {
+    let mut rep = LeftoverReport::default();
+    let mut parents = Vec::new();
+    for c in report.caches.iter().filter(|c| c.cleanable) {
+        let inner = c.path.join(trash::INNER_TRASH);
+        if std::fs::symlink_metadata(&inner).is_ok_and(|m| m.is_dir()) {
+            let errs = remove_tree(&inner, cancel);
+            if errs.is_empty() {
+                rep.purged.push(inner);
+            } else {
+                rep.failed.push((inner, describe(&errs)));
+            }
+        }
+        if let Some(p) = c.path.parent() {
+            if !parents.iter().any(|x: &PathBuf| x == p) {
+                parents.push(p.to_path_buf());
+            }
+        }
+    }
+    for parent in parents {
+        let Ok(rd) = std::fs::read_dir(&parent) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with(trash::ROOT_TRASH_PREFIX) && name.ends_with(".json")) {
+                continue;
+            }
+            let marker = e.path();
+            let Ok(m) = std::fs::read(&marker)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<Marker>(&b).map_err(|e| e.to_string()))
+            else {
+                continue;
+            };
+            // The marker must name a trash dir next to it, with our prefix.
+            let expected = marker.with_extension("");
+            if m.trashed != expected {
+                continue;
+            }
+            let errs = remove_tree(&m.trashed, cancel);
+            if errs.is_empty() {
+                let _ = std::fs::remove_file(&marker);
+                rep.purged.push(m.trashed);
+            } else {
+                rep.failed.push((m.trashed, describe(&errs)));
+            }
+        }
+    }
+    rep
+}
+
+fn describe(errs: &remove::Errors) -> String {
+    errs.first.first().map_or_else(
+        || "cancelled".into(),
+        |(p, e)| format!("{}: {e}", p.display()),
+    )
+}

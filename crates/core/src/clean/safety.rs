@@ -1,0 +1,164 @@
+//! Refusals: roots that do not look like a cache, and targets outside the discovered roots.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::{Error, Result};
+
+/// What a root is checked against.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Guard {
+    pub home: Option<PathBuf>,
+    pub goroot: Vec<PathBuf>,
+    pub gopaths: Vec<PathBuf>,
+}
+
+fn refuse(path: &Path, reason: impl Into<String>) -> Error {
+    Error::BadRoot {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+fn same(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// `a` is `b` or one of its ancestors.
+fn contains(a: &Path, b: &Path) -> bool {
+    if b.starts_with(a) {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => y.starts_with(x),
+        _ => false,
+    }
+}
+
+impl Guard {
+    /// Checks a cache root before anything in it is touched. `whole` is true when the root
+    /// itself is to be removed.
+    ///
+    /// # Errors
+    /// [`Error::BadRoot`] naming the reason.
+    pub fn check_root(&self, root: &Path, whole: bool) -> Result<()> {
+        if !root.is_absolute() {
+            return Err(refuse(root, "refusing a relative cache path"));
+        }
+        if root.components().any(|c| matches!(c, Component::ParentDir)) {
+            return Err(refuse(root, "refusing a cache path with `..`"));
+        }
+        if root.parent().is_none() {
+            return Err(refuse(root, "refusing to clean a file-system root"));
+        }
+        if let Some(h) = &self.home {
+            if contains(root, h) {
+                return Err(refuse(
+                    root,
+                    format!(
+                        "refusing: this is the home directory {} or above it",
+                        h.display()
+                    ),
+                ));
+            }
+        }
+        for g in &self.goroot {
+            // A toolchain Go downloaded into the module cache is a cache entry itself: the
+            // plan warns about it (and never removes the running one on its own).
+            if is_downloaded_toolchain(root, g) {
+                continue;
+            }
+            if same(root, g) || contains(root, g) || contains(g, root) {
+                return Err(refuse(
+                    root,
+                    format!(
+                        "refusing: this is, contains or is inside GOROOT {}",
+                        g.display()
+                    ),
+                ));
+            }
+        }
+        for marker in ["go.mod", ".git"] {
+            if std::fs::symlink_metadata(root.join(marker)).is_ok() {
+                return Err(refuse(
+                    root,
+                    format!(
+                        "refusing: it has a {marker} at its top, so it looks like a project, not a cache"
+                    ),
+                ));
+            }
+        }
+        if whole {
+            for gp in &self.gopaths {
+                if contains(root, gp) && gp.join("src").is_dir() {
+                    return Err(refuse(
+                        root,
+                        format!(
+                            "refusing: it is or contains GOPATH {} which has a src/ directory \
+                             (source code, not cache)",
+                            gp.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `goroot` is `<modcache>/golang.org/toolchain@<version>` (or below it).
+pub(crate) fn is_downloaded_toolchain(modcache: &Path, goroot: &Path) -> bool {
+    let Ok(rel) = goroot.strip_prefix(modcache.join("golang.org")) else {
+        return false;
+    };
+    rel.components()
+        .next()
+        .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("toolchain@"))
+}
+
+/// Checks that `path` is strictly inside `root`, without `..`, and that no directory between
+/// them is a symlink or junction (so nothing outside the root can be reached).
+///
+/// # Errors
+/// [`Error::BadRoot`] naming the reason.
+pub(crate) fn check_inside(root: &Path, path: &Path) -> Result<()> {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return Err(refuse(
+            path,
+            format!(
+                "refusing a target outside the cache root {}",
+                root.display()
+            ),
+        ));
+    };
+    if rel.as_os_str().is_empty() {
+        return Err(refuse(path, "internal: an item may not be its cache root"));
+    }
+    let mut cur = root.to_path_buf();
+    let comps: Vec<Component<'_>> = rel.components().collect();
+    for (i, c) in comps.iter().enumerate() {
+        let Component::Normal(n) = c else {
+            return Err(refuse(
+                path,
+                "refusing a target path with `.`, `..` or a prefix",
+            ));
+        };
+        cur.push(n);
+        if i + 1 < comps.len() {
+            if let Ok(md) = std::fs::symlink_metadata(&cur) {
+                if md.file_type().is_symlink() {
+                    return Err(refuse(
+                        path,
+                        format!("refusing: {} is a symlink inside the cache", cur.display()),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Per-OS primitives of the cleaner, one file per OS behind the [`Platform`] trait: Go's
+//! lock-file primitive (flock on Unix, `LockFileEx` on Windows), the owner of an entry, making
+//! an entry writable, removing a link without following it, and classifying OS error codes.
+
+use std::fs::{File, Metadata};
+use std::io;
+use std::path::Path;
+
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+// Make every OS file visible to rustfmt on any host (the sysinfo trick).
+#[cfg(any())]
+mod unix;
+#[cfg(any())]
+mod windows;
+
+#[cfg(unix)]
+pub(crate) use unix::Sys;
+#[cfg(windows)]
+pub(crate) use windows::Sys;
+
+/// What an OS error code means for a deletion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawKind {
+    Permission,
+    Locked,
+    ReadOnlyFs,
+    PathTooLong,
+    Vanished,
+    CrossDevice,
+    NotEmpty,
+    Other,
+}
+
+/// The owner of a file, as the OS reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OwnerInfo {
+    pub uid: Option<u32>,
+    pub name: Option<String>,
+    /// Whether the owner is the user running this process.
+    pub is_current_user: bool,
+}
+
+/// The per-OS operations of the cleaner.
+pub(crate) trait Platform {
+    /// Tries to take Go's exclusive lock on an open lock file without waiting: `Ok(false)`
+    /// when another process holds it.
+    fn try_lock_exclusive(file: &File) -> io::Result<bool>;
+    /// Releases a lock taken by [`Platform::try_lock_exclusive`].
+    fn unlock(file: &File) -> io::Result<()>;
+    /// Gives the current user write (and, for directories, search) access to `path`,
+    /// never following a symlink. Directories get at most `u+rwx` added (never 0777).
+    fn make_writable(path: &Path, md: &Metadata) -> io::Result<()>;
+    /// Removes a non-directory entry; a symlink or junction is removed itself, never its
+    /// target. Read-only files are handled.
+    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()>;
+    /// The owner of `path` (not following symlinks).
+    fn owner(path: &Path) -> Option<OwnerInfo>;
+    /// The shell command that gives the current user back `root`, for a permission failure.
+    fn fix_permission_command(root: &Path, owner: Option<&OwnerInfo>) -> String;
+    /// Classifies an OS error.
+    fn classify(err: &io::Error) -> RawKind;
+    /// Whether an error may go away by itself (antivirus, a closing handle) and is worth
+    /// retrying for a short while, as Go's robustio does.
+    fn is_ephemeral(err: &io::Error) -> bool;
+    /// The mode bits to restore after an undo (`None` where the OS has none).
+    fn mode(md: &Metadata) -> Option<u32>;
+    /// Restores mode bits saved with [`Platform::mode`].
+    fn set_mode(path: &Path, mode: u32) -> io::Result<()>;
+}

@@ -1,0 +1,684 @@
+//! Unit tests on temporary trees shaped like Go's caches (the real-Go tests are in
+//! tests/integration/clean_core.rs).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::*;
+use crate::discover::{self, Report};
+use crate::env::EnvMap;
+
+struct Tmp {
+    _dir: tempfile::TempDir,
+    base: PathBuf,
+    home: PathBuf,
+    modcache: PathBuf,
+    gocache: PathBuf,
+    gopath: PathBuf,
+}
+
+fn tmp() -> Tmp {
+    let dir = tempfile::tempdir().unwrap();
+    let base = fs::canonicalize(dir.path()).unwrap();
+    let home = base.join("home");
+    let gopath = home.join("go");
+    let modcache = gopath.join("pkg/mod");
+    let gocache = home.join(".cache/go-build");
+    fs::create_dir_all(&modcache).unwrap();
+    fs::create_dir_all(&gocache).unwrap();
+    Tmp {
+        _dir: dir,
+        base,
+        home,
+        modcache,
+        gocache,
+        gopath,
+    }
+}
+
+fn report_with(t: &Tmp, extra: &[(&str, &Path)]) -> Report {
+    let mut env = EnvMap::from_pairs([
+        ("HOME", t.home.display().to_string()),
+        ("GOPATH", t.gopath.display().to_string()),
+        ("GOMODCACHE", t.modcache.display().to_string()),
+        ("GOCACHE", t.gocache.display().to_string()),
+        ("GOENV", "off".to_owned()),
+    ]);
+    for (k, v) in extra {
+        env.set(*k, v.display().to_string());
+    }
+    discover::discover(
+        &env,
+        &discover::Options {
+            run_go: false,
+            search_install_locations: false,
+            ..discover::Options::default()
+        },
+    )
+}
+
+fn popts(t: &Tmp) -> PlanOptions {
+    PlanOptions {
+        home: Some(t.home.clone()),
+        now: None,
+    }
+}
+
+#[cfg(unix)]
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Writes a module version as Go leaves it: a read-only extracted tree plus download files.
+fn add_version(modcache: &Path, escpath: &str, escver: &str) {
+    let dir = modcache.join(format!("{escpath}@{escver}"));
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    fs::write(dir.join("go.mod"), format!("module {escpath}\n")).unwrap();
+    fs::write(dir.join("sub/a.go"), "package sub\n").unwrap();
+    #[cfg(unix)]
+    {
+        chmod(&dir.join("go.mod"), 0o444);
+        chmod(&dir.join("sub/a.go"), 0o444);
+        chmod(&dir.join("sub"), 0o555);
+        chmod(&dir, 0o555);
+    }
+    let dl = modcache.join("cache/download").join(escpath).join("@v");
+    fs::create_dir_all(&dl).unwrap();
+    for ext in ["info", "mod", "zip", "ziphash", "lock"] {
+        fs::write(
+            dl.join(format!("{escver}.{ext}")),
+            format!("{escver} {ext}"),
+        )
+        .unwrap();
+    }
+    fs::write(dl.join(format!("{escver}.zip123.tmp")), "tmp").unwrap();
+}
+
+/// Every path under `root` with its size and (for files) content, for before/after equality.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (bool, Vec<u8>, u32)> {
+    let mut out = BTreeMap::new();
+    fn walk(root: &Path, p: &Path, out: &mut BTreeMap<PathBuf, (bool, Vec<u8>, u32)>) {
+        let md = fs::symlink_metadata(p).unwrap();
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            md.permissions().mode()
+        };
+        #[cfg(not(unix))]
+        let mode = 0;
+        let rel = p.strip_prefix(root).unwrap().to_path_buf();
+        if md.is_dir() {
+            out.insert(rel, (true, Vec::new(), mode));
+            for e in fs::read_dir(p).unwrap() {
+                walk(root, &e.unwrap().path(), out);
+            }
+        } else if md.file_type().is_symlink() {
+            let target = fs::read_link(p).unwrap();
+            out.insert(
+                rel,
+                (false, target.to_string_lossy().as_bytes().to_vec(), 0),
+            );
+        } else {
+            out.insert(rel, (false, fs::read(p).unwrap(), mode));
+        }
+    }
+    walk(root, root, &mut out);
+    out
+}
+
+#[test]
+fn module_version_goes_under_go_protocol_and_list_is_rewritten() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/!foo", "v1.0.0");
+    add_version(&t.modcache, "example.com/!foo", "v1.1.0");
+    add_version(&t.modcache, "example.com/!foo", "v1.0.0-!r!c1");
+    add_version(&t.modcache, "example.com/!foo/sub", "v0.1.0");
+    let dl = t.modcache.join("cache/download/example.com/!foo/@v");
+    fs::write(dl.join("list"), "v1.0.0\nv1.1.0\n").unwrap();
+    let report = report_with(&t, &[]);
+    let target = Target::ModuleVersion {
+        path: "example.com/Foo".into(),
+        version: "v1.1.0".into(),
+    };
+    let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
+    assert_eq!(plan.items.len(), 1);
+    let item = &plan.items[0];
+    assert_eq!(item.path, t.modcache.join("example.com/!foo@v1.1.0"));
+    // 2 tree files + info, mod, zip, ziphash, tmp.
+    assert_eq!(item.files, 7);
+    assert!(item.bytes > 0);
+
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(exec.results[0].outcome, Outcome::Removed);
+    assert!(!item.path.exists());
+    for ext in ["info", "mod", "zip", "ziphash", "zip123.tmp", "partial"] {
+        assert!(!dl.join(format!("v1.1.0.{ext}")).exists(), "{ext} left");
+    }
+    assert!(dl.join("v1.1.0.lock").exists(), "Go's lock files persist");
+    // Escaped pre-releases are not canonical, so Go leaves them out of `list` too.
+    assert_eq!(fs::read_to_string(dl.join("list")).unwrap(), "v1.0.0\n");
+    // Other versions and the nested module are untouched.
+    assert!(t.modcache.join("example.com/!foo@v1.0.0/sub/a.go").exists());
+    assert!(
+        t.modcache
+            .join("example.com/!foo/sub@v0.1.0/go.mod")
+            .exists()
+    );
+    let rep = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+    assert_eq!(rep.bytes_freed, item.bytes);
+    assert!(!t.modcache.join(INNER_TRASH).exists());
+}
+
+#[test]
+fn all_versions_of_a_module_then_empty_parents_go() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/only/mod", "v1.0.0");
+    add_version(&t.modcache, "example.com/only/mod", "v2.0.0+incompatible");
+    add_version(&t.modcache, "example.com/other", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let target = Target::Module {
+        path: "example.com/only/mod".into(),
+    };
+    let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
+    let labels: Vec<&str> = plan.items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "example.com/only/mod@v1.0.0",
+            "example.com/only/mod@v2.0.0+incompatible"
+        ]
+    );
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions {
+            quarantine: false,
+            ..ExecOptions::default()
+        },
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(
+        exec.results
+            .iter()
+            .all(|r| r.outcome == Outcome::Removed && r.in_place)
+    );
+    assert!(exec.quarantine.is_empty());
+    assert!(
+        !t.modcache.join("example.com/only").exists(),
+        "empty parents removed"
+    );
+    assert!(t.modcache.join("example.com/other@v1.0.0").exists());
+    let list = t
+        .modcache
+        .join("cache/download/example.com/only/mod/@v/list");
+    assert_eq!(fs::read_to_string(list).unwrap(), "");
+}
+
+#[test]
+fn undo_restores_byte_identical_tree_and_modes() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    add_version(&t.modcache, "example.com/b", "v1.0.0");
+    fs::create_dir_all(t.modcache.join("cache/vcs/abc")).unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc/HEAD"), "ref").unwrap();
+    let before = snapshot(&t.modcache);
+    let report = report_with(&t, &[]);
+    let targets = [
+        Target::ModuleVersion {
+            path: "example.com/a".into(),
+            version: "v1.0.0".into(),
+        },
+        Target::Vcs,
+    ];
+    let plan = plan(&report, &targets, &popts(&t), &CancelToken::new()).unwrap();
+    assert_eq!(plan.items.len(), 2);
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(
+        exec.results
+            .iter()
+            .all(|r| r.outcome == Outcome::Removed && !r.in_place)
+    );
+    assert!(!t.modcache.join("example.com/a@v1.0.0").exists());
+    assert!(!t.modcache.join("cache/vcs").exists());
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    // The lock file Go would create and `list` (rewritten) are the only differences allowed.
+    let mut after = snapshot(&t.modcache);
+    after.retain(|p, _| !p.ends_with("list"));
+    let mut before = before;
+    before.retain(|p, _| !p.ends_with("list"));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn whole_root_quarantine_then_purge_and_leftovers() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(plan.items[0].action, Action::Root);
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(!t.modcache.exists(), "gone for Go at once");
+    let parent = t.modcache.parent().unwrap();
+    let names: Vec<String> = fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "trash dir and its marker: {names:?}");
+    assert!(names.iter().all(|n| n.starts_with(ROOT_TRASH_PREFIX)));
+    // Simulate a crash: the quarantine is dropped without purge or undo.
+    drop(exec);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert_eq!(left.purged.len(), 1, "{left:?}");
+    assert_eq!(fs::read_dir(parent).unwrap().count(), 0);
+}
+
+#[test]
+fn leftovers_without_marker_are_never_touched() {
+    let t = tmp();
+    let parent = t.modcache.parent().unwrap();
+    let stranger = parent.join(format!("{ROOT_TRASH_PREFIX}not-ours"));
+    fs::create_dir_all(&stranger).unwrap();
+    fs::write(stranger.join("precious"), "x").unwrap();
+    let inner = t.gocache.join(INNER_TRASH).join("1-2-3/0");
+    fs::create_dir_all(&inner).unwrap();
+    let report = report_with(&t, &[]);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert!(stranger.join("precious").exists());
+    assert_eq!(left.purged, [t.gocache.join(INNER_TRASH)]);
+    assert!(!t.gocache.join(INNER_TRASH).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_are_removed_not_followed() {
+    let t = tmp();
+    let outside = t.base.join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("keep.txt"), "keep").unwrap();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let vdir = t.modcache.join("example.com/a@v1.0.0");
+    chmod(&vdir, 0o755);
+    std::os::unix::fs::symlink(&outside, vdir.join("link-dir")).unwrap();
+    std::os::unix::fs::symlink(outside.join("keep.txt"), vdir.join("link-file")).unwrap();
+    chmod(&vdir, 0o555);
+    chmod(&outside, 0o555);
+    let report = report_with(&t, &[]);
+    for quarantine in [true, false] {
+        let plan = plan(
+            &report,
+            &[Target::Modcache],
+            &popts(&t),
+            &CancelToken::new(),
+        );
+        let Ok(plan) = plan else {
+            break;
+        };
+        if plan.items.is_empty() {
+            break;
+        }
+        let exec = execute(
+            &report,
+            &plan,
+            &ExecOptions {
+                quarantine,
+                ..ExecOptions::default()
+            },
+            &NoCleanProgress,
+            &CancelToken::new(),
+        )
+        .unwrap();
+        let _ = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+    }
+    assert!(!t.modcache.exists());
+    assert_eq!(
+        fs::read_to_string(outside.join("keep.txt")).unwrap(),
+        "keep"
+    );
+    chmod(&outside, 0o755);
+}
+
+#[test]
+fn a_symlink_inside_a_root_cannot_lead_a_target_out() {
+    let t = tmp();
+    let outside = t.base.join("outside/mod");
+    fs::create_dir_all(outside.join("x@v1.0.0")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(t.base.join("outside/mod"), t.modcache.join("evil.com")).unwrap();
+    #[cfg(unix)]
+    {
+        let report = report_with(&t, &[]);
+        let target = Target::ModuleVersion {
+            path: "evil.com/x".into(),
+            version: "v1.0.0".into(),
+        };
+        let err = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap_err();
+        assert!(err.to_string().contains("symlink"), "{err}");
+        assert!(outside.join("x@v1.0.0").exists());
+    }
+    let bad = safety::check_inside(&t.modcache, &t.base.join("elsewhere"));
+    assert!(bad.is_err());
+    let dotdot = safety::check_inside(&t.modcache, &t.modcache.join("a/../../x"));
+    assert!(dotdot.is_err());
+}
+
+#[test]
+fn wrong_looking_roots_are_refused() {
+    let t = tmp();
+    let plan_for = |extra: &[(&str, &Path)], target: Target| {
+        let report = report_with(&t, extra);
+        plan(&report, &[target], &popts(&t), &CancelToken::new())
+    };
+    let root = Path::new("/");
+    let e = plan_for(&[("GOMODCACHE", root)], Target::Modcache).unwrap_err();
+    assert!(e.to_string().contains("file-system root"), "{e}");
+    let e = plan_for(&[("GOMODCACHE", &t.home)], Target::Modcache).unwrap_err();
+    assert!(e.to_string().contains("home directory"), "{e}");
+    let goroot = t.base.join("goroot");
+    fs::create_dir_all(goroot.join("src")).unwrap();
+    let e = plan_for(&[("GOROOT", &goroot), ("GOCACHE", &goroot)], Target::Build).unwrap_err();
+    assert!(e.to_string().contains("GOROOT"), "{e}");
+    // The running toolchain downloaded into the module cache: allowed, with a warning.
+    let tc = t
+        .modcache
+        .join("golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64");
+    fs::create_dir_all(tc.join("src")).unwrap();
+    let p = plan_for(&[("GOROOT", &tc)], Target::Modcache).unwrap();
+    assert_eq!(p.items.len(), 1);
+    assert!(
+        p.warnings[0].contains("running Go toolchain"),
+        "{:?}",
+        p.warnings
+    );
+    let p = plan_for(&[("GOROOT", &tc)], Target::Toolchains).unwrap();
+    assert!(p.items.is_empty());
+    assert_eq!(p.skipped[0].cause, CauseKind::InUse);
+    let project = t.base.join("project");
+    fs::create_dir_all(&project).unwrap();
+    fs::write(project.join("go.mod"), "module p\n").unwrap();
+    let e = plan_for(&[("GOCACHE", &project)], Target::Build).unwrap_err();
+    assert!(e.to_string().contains("go.mod"), "{e}");
+    let repo = t.base.join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    let e = plan_for(&[("GOMODCACHE", &repo)], Target::Modcache).unwrap_err();
+    assert!(e.to_string().contains(".git"), "{e}");
+    fs::create_dir_all(t.gopath.join("src")).unwrap();
+    let e = plan_for(&[("GOMODCACHE", &t.gopath)], Target::Modcache).unwrap_err();
+    assert!(e.to_string().contains("src/"), "{e}");
+    assert!(project.join("go.mod").exists() && goroot.join("src").exists());
+}
+
+fn touch_old(p: &Path, age_secs: u64) {
+    let f = fs::File::options().write(true).open(p).unwrap();
+    let t = std::time::SystemTime::now() - Duration::from_secs(age_secs);
+    f.set_modified(t).unwrap();
+}
+
+fn build_cache(t: &Tmp) {
+    for (d, name, age) in [
+        ("00", "00aa-a", 0),
+        ("00", "00bb-d", 10 * 86_400),
+        ("ff", "ffcc-d", 3 * 86_400),
+    ] {
+        let dir = t.gocache.join(d);
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(name), vec![b'x'; 1000]).unwrap();
+        touch_old(&dir.join(name), age);
+    }
+    fs::create_dir_all(t.gocache.join("fuzz/example.com/p/FuzzX")).unwrap();
+    fs::write(t.gocache.join("fuzz/example.com/p/FuzzX/abc"), "corpus").unwrap();
+    for f in ["README", "trim.txt", "testexpire.txt", "log.txt"] {
+        fs::write(t.gocache.join(f), "1\n").unwrap();
+    }
+}
+
+fn run(t: &Tmp, targets: &[Target]) -> (Plan, Vec<ItemResult>) {
+    let report = report_with(t, &[]);
+    let plan = plan(&report, targets, &popts(t), &CancelToken::new()).unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+    let (results, _) = finish(exec.results, &purge);
+    (plan, results)
+}
+
+#[test]
+fn build_cache_clean_keeps_what_go_clean_keeps() {
+    let t = tmp();
+    build_cache(&t);
+    let (plan, results) = run(&t, &[Target::Build, Target::Test]);
+    assert_eq!(
+        plan.items.len(),
+        1,
+        "test cache is covered by the build clean"
+    );
+    assert_eq!(plan.items[0].files, 4, "3 entries + log.txt");
+    assert_eq!(results[0].outcome, Outcome::Removed);
+    let mut left: Vec<String> = fs::read_dir(&t.gocache)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["README", "fuzz", "testexpire.txt", "trim.txt"]);
+}
+
+#[test]
+fn build_trim_by_age_and_budget() {
+    let t = tmp();
+    build_cache(&t);
+    let (plan, _) = run(&t, &[Target::BuildOlderThan { days: 5.0 }]);
+    assert_eq!(plan.items[0].files, 1);
+    assert!(!t.gocache.join("00/00bb-d").exists());
+    assert!(t.gocache.join("00/00aa-a").exists() && t.gocache.join("ff/ffcc-d").exists());
+    // Budget 1500 bytes: the oldest remaining entry (3 days) goes, the newest stays.
+    let (plan, _) = run(&t, &[Target::BuildBudget { max_bytes: 1500 }]);
+    assert_eq!(plan.items[0].bytes, 1000);
+    assert!(!t.gocache.join("ff/ffcc-d").exists());
+    assert!(t.gocache.join("00/00aa-a").exists());
+    let (_, _) = run(&t, &[Target::Fuzz]);
+    assert!(!t.gocache.join("fuzz").exists());
+    assert!(t.gocache.join("README").exists());
+}
+
+#[test]
+fn testexpire_only_moves_forward_and_respects_the_lock() {
+    let t = tmp();
+    let file = t.gocache.join("testexpire.txt");
+    let (_, results) = run(&t, &[Target::Test]);
+    assert_eq!(results[0].outcome, Outcome::Removed);
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.ends_with('\n'));
+    let v: i64 = text.trim().parse().unwrap();
+    assert!(v > 1_700_000_000_000_000_000);
+    // A value in the future is kept.
+    fs::write(&file, "9000000000000000000\n").unwrap();
+    run(&t, &[Target::Test]);
+    assert_eq!(fs::read_to_string(&file).unwrap(), "9000000000000000000\n");
+    // Held by another open file description: waits, then fails as locked.
+    let held = modver::lock_file(&file, Duration::ZERO, &CancelToken::new()).unwrap();
+    let err = build::expire_tests(&t.gocache, Duration::from_millis(100), &CancelToken::new())
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    drop(held);
+    assert!(
+        build::expire_tests(&t.gocache, Duration::from_millis(100), &CancelToken::new()).is_ok()
+    );
+}
+
+#[test]
+fn a_held_version_lock_fails_cleanly_then_retry_works() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let lock = t
+        .modcache
+        .join("cache/download/example.com/a/@v/v1.0.0.lock");
+    let held = modver::lock_file(&lock, Duration::ZERO, &CancelToken::new()).unwrap();
+    let report = report_with(&t, &[]);
+    let target = Target::ModuleVersion {
+        path: "example.com/a".into(),
+        version: "v1.0.0".into(),
+    };
+    let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
+    let opts = ExecOptions {
+        lock_timeout: Duration::from_millis(150),
+        ..ExecOptions::default()
+    };
+    let exec = execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+    assert_eq!(exec.results[0].outcome, Outcome::Failed);
+    assert_eq!(exec.results[0].cause, Some(CauseKind::Locked));
+    assert!(t.modcache.join("example.com/a@v1.0.0/go.mod").exists());
+    assert!(
+        !t.modcache
+            .join("cache/download/example.com/a/@v/v1.0.0.partial")
+            .exists()
+    );
+    drop(held);
+    let exec = execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+    assert_eq!(exec.results[0].outcome, Outcome::Removed);
+    assert!(!t.modcache.join("example.com/a@v1.0.0").exists());
+}
+
+#[test]
+fn keep_mod_files_keeps_the_module_graph_files() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let target = Target::ModuleVersions {
+        versions: vec![ModuleRef {
+            keep_mod_files: true,
+            ..ModuleRef::new("example.com/a", "v1.0.0")
+        }],
+    };
+    run(&t, &[target]);
+    let dl = t.modcache.join("cache/download/example.com/a/@v");
+    assert!(!t.modcache.join("example.com/a@v1.0.0").exists());
+    assert!(!dl.join("v1.0.0.zip").exists() && !dl.join("v1.0.0.ziphash").exists());
+    assert!(dl.join("v1.0.0.mod").exists() && dl.join("v1.0.0.info").exists());
+    assert_eq!(fs::read_to_string(dl.join("list")).unwrap(), "v1.0.0\n");
+    drop(report);
+}
+
+#[test]
+fn execute_refuses_a_tampered_plan() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let mut p = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let json = serde_json::to_string(&p).unwrap();
+    let back: Plan = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, p, "plans round-trip through JSON");
+    p.items[0].root = t.home.clone();
+    p.items[0].path = t.home.clone();
+    let e = execute(
+        &report,
+        &p,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    );
+    assert!(e.is_err());
+    assert!(t.home.exists() && t.modcache.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn causes_are_classified_with_owner_and_fix() {
+    let path = Path::new("/");
+    let e = std::io::Error::from_raw_os_error(libc::EACCES);
+    let (k, d) = remove::failure(path, &e, Path::new("/home/u/go/pkg/mod"));
+    assert_eq!(k, CauseKind::Permission);
+    let owner = d.owner.unwrap();
+    assert_eq!(owner.uid, Some(0));
+    assert_eq!(owner.name.as_deref(), Some("root"));
+    let fix = d.fix.unwrap();
+    // As root (the CI machine), "/" is ours: chmod; for another owner it is chown.
+    if owner.is_current_user {
+        assert_eq!(fix, "chmod -R u+rwX '/home/u/go/pkg/mod'");
+    } else {
+        assert_eq!(fix, "sudo chown -R \"$(id -un)\" '/home/u/go/pkg/mod'");
+    }
+    let cases = [
+        (libc::EROFS, CauseKind::ReadOnlyFs),
+        (libc::ENAMETOOLONG, CauseKind::PathTooLong),
+        (libc::ENOENT, CauseKind::Vanished),
+        (libc::EIO, CauseKind::Other),
+    ];
+    for (code, want) in cases {
+        let e = std::io::Error::from_raw_os_error(code);
+        assert_eq!(remove::failure(path, &e, path).0, want, "errno {code}");
+    }
+}
+
+#[test]
+fn audit_log_appends_and_tolerates_a_truncated_line() {
+    let t = tmp();
+    let log = t.base.join("data/audit.jsonl");
+    let entry = |n: u64| audit::Entry {
+        time: 1_700_000_000,
+        targets: vec![Target::Build],
+        bytes_freed: n,
+        outcomes: vec![],
+    };
+    audit::append(&log, &entry(1)).unwrap();
+    audit::append(&log, &entry(2)).unwrap();
+    // A crash mid-write leaves half a line.
+    let mut data = fs::read(&log).unwrap();
+    data.extend_from_slice(br#"{"time":17000,"targ"#);
+    fs::write(&log, &data).unwrap();
+    let read = audit::read(&log).unwrap();
+    assert_eq!(read.entries, [entry(1), entry(2)]);
+    assert_eq!(read.bad_lines, 1);
+    // The next append starts on a fresh line, so only the torn line is lost.
+    audit::append(&log, &entry(3)).unwrap();
+    let read = audit::read(&log).unwrap();
+    assert_eq!(read.entries, [entry(1), entry(2), entry(3)]);
+    assert_eq!(read.bad_lines, 1);
+    assert_eq!(
+        audit::read(&t.base.join("none")).unwrap(),
+        audit::Log::default()
+    );
+}
