@@ -33,6 +33,7 @@ pub mod os;
 pub mod progress;
 pub mod projects;
 pub mod scan;
+pub mod semver;
 
 pub use cancel::CancelToken;
 pub use error::{Error, Result};

@@ -28,7 +28,7 @@ mod build;
 mod modver;
 mod remove;
 mod safety;
-mod semver;
+use crate::semver;
 mod sys;
 mod trash;
 

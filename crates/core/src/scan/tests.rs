@@ -624,7 +624,9 @@ fn progress_events_in_order_and_errors_per_cache() {
 fn pending_quarantine_counts_in_totals_but_not_as_modules() {
     let t = tempfile::tempdir().unwrap();
     mod_tree(t.path());
-    let trash = t.path().join(".gocache-doctor-trash/1234/example.com/m@v1.0.0");
+    let trash = t
+        .path()
+        .join(".gocache-doctor-trash/1234/example.com/m@v1.0.0");
     write(&trash.join("big.go"), 50_000);
     let r = scan(
         &[cache(CacheKind::Modcache, t.path())],
@@ -634,7 +636,11 @@ fn pending_quarantine_counts_in_totals_but_not_as_modules() {
     );
     assert_eq!(r.caches[0].bytes, du("-sb", t.path()));
     assert_eq!(r.modules.len(), 5, "{:?}", r.modules);
-    assert!(!r.modules.iter().any(|m| m.dir.contains(".gocache-doctor-trash")));
+    assert!(
+        !r.modules
+            .iter()
+            .any(|m| m.dir.contains(".gocache-doctor-trash"))
+    );
     let parts = r.modcache_parts.unwrap();
     assert!(parts.other_bytes >= du("-sb", &t.path().join(".gocache-doctor-trash")));
 }

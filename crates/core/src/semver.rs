@@ -1,5 +1,8 @@
-//! Go's semantic versions (`golang.org/x/mod/semver`): validity, canonical form and ordering,
-//! as `rewriteVersionList` needs them to write `@v/list`.
+//! Go's semantic versions (`golang.org/x/mod/semver`): validity, canonical form and ordering.
+//! `vMAJOR[.MINOR[.PATCH]]` with optional `-prerelease` and `+build`; `v1` and `v1.2` are
+//! shorthands for `v1.0.0` and `v1.2.0`; build metadata (such as `+incompatible`) is ignored
+//! when comparing; pseudo-versions (`v0.0.0-20191109021931-daa7c04131f5`) are pre-releases.
+//! Used by the clean engine (rewriting `@v/list`) and by project selection (keep latest N).
 
 use std::cmp::Ordering;
 
@@ -91,7 +94,7 @@ fn parse(v: &str) -> Option<Parsed<'_>> {
 
 /// `module.CanonicalVersion`: `semver.Canonical` plus a kept `+incompatible` suffix; `None`
 /// for an invalid version.
-pub(crate) fn canonical_module_version(v: &str) -> Option<String> {
+pub fn canonical_module_version(v: &str) -> Option<String> {
     let p = parse(v)?;
     let mut out = format!("v{}.{}.{}{}", p.major, p.minor, p.patch, p.prerelease);
     if p.build == "+incompatible" {
@@ -136,8 +139,19 @@ fn cmp_prerelease(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// Whether `v` is a valid Go semantic version (`semver.IsValid`).
+pub fn is_valid(v: &str) -> bool {
+    parse(v).is_some()
+}
+
+/// A total order for sorting: [`compare`], then the plain strings (as Go's `semver.Sort`
+/// does), so `v2.0.0` and `v2.0.0+incompatible` have a stable order.
+pub fn sort_cmp(a: &str, b: &str) -> Ordering {
+    compare(a, b).then_with(|| a.cmp(b))
+}
+
 /// `semver.Compare`: invalid versions are equal to each other and below every valid one.
-pub(crate) fn compare(a: &str, b: &str) -> Ordering {
+pub fn compare(a: &str, b: &str) -> Ordering {
     match (parse(a), parse(b)) {
         (None, None) => Ordering::Equal,
         (None, Some(_)) => Ordering::Less,
@@ -149,9 +163,9 @@ pub(crate) fn compare(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// `semver.Sort`: by [`compare`], ties broken by the strings.
-pub(crate) fn sort(list: &mut [String]) {
-    list.sort_by(|a, b| compare(a, b).then_with(|| a.cmp(b)));
+/// `semver.Sort`: by [`compare`], ties broken by the strings ([`sort_cmp`]).
+pub fn sort(list: &mut [String]) {
+    list.sort_by(|a, b| sort_cmp(a, b));
 }
 
 #[cfg(test)]
