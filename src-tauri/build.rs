@@ -6,6 +6,7 @@ fn main() {
             "env_report",
             "scan_start",
             "scan_cancel",
+            "startup_probe",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

@@ -85,6 +85,36 @@ fn capability_denies_what_it_does_not_grant() {
     );
 }
 
+#[test]
+fn startup_probe_is_granted_and_does_nothing_without_the_variable() {
+    // The test process does not set GOCACHE_DOCTOR_STARTUP_PROBE (checked here, so this test
+    // cannot pass by writing a probe file and exiting).
+    assert!(std::env::var_os(crate::startup::PROBE_VAR).is_none());
+    let app = app();
+    let reply = invoke(
+        &main_window(&app),
+        "startup_probe",
+        serde_json::json!({"marks": {"painted": 1.0e12}}),
+    );
+    assert_eq!(reply.unwrap(), Value::Null);
+}
+
+#[test]
+fn env_report_serves_the_prefetched_discovery_first() {
+    let app = app();
+    let prefetch = tauri::Manager::state::<crate::commands::env::Prefetch>(&app);
+    prefetch.start();
+    let window = main_window(&app);
+    let first = invoke(&window, "env_report", serde_json::json!({})).unwrap();
+    // Taken: the next call discovers afresh, over the same environment, with the same result.
+    let second = invoke(&window, "env_report", serde_json::json!({})).unwrap();
+    assert_eq!(first["caches"], second["caches"]);
+    assert_eq!(first["vars"], second["vars"]);
+    let direct =
+        serde_json::to_value(crate::commands::env::discover(&EnvMap::from_process())).unwrap();
+    assert_eq!(first["caches"], direct["caches"]);
+}
+
 fn write(path: &Path, bytes: usize) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, vec![b'x'; bytes]).unwrap();

@@ -24,6 +24,21 @@ function duSb(dir) {
   return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8' }).split(/\s/)[0]);
 }
 
+/** `du -sB1`: allocated bytes. */
+function duSB1(dir) {
+  return Number(execFileSync('du', ['-sB1', dir], { encoding: 'utf8' }).split(/\s/)[0]);
+}
+
+/** Build cache entries: `<2 hex>/<64 hex>-a` and `-d` names in the shard directories. */
+function buildEntriesOnDisk(gocache) {
+  let n = 0;
+  for (const shard of fs.readdirSync(gocache)) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of fs.readdirSync(path.join(gocache, shard))) if (/^[0-9a-f]{64}-[ad]$/.test(name)) n++;
+  }
+  return n;
+}
+
 /** Undoes Go's `!x` case escaping of module paths. */
 const unescape = (s) => s.replace(/!([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -98,6 +113,25 @@ test('the first scan sizes the module cache exactly like du', async () => {
   assert.equal((await size.text()).trim(), humanBytes(expected));
 
   assert.equal(await cardBytes('build'), duSb(fixture.gocache));
+
+  // The build card's age chart covers every `<2 hex>/<64 hex>-a|-d` entry on disk (all fresh:
+  // the fixture was just built, so none is in Go's trim bucket).
+  const entries = buildEntriesOnDisk(fixture.gocache);
+  assert.ok(entries > 0, 'the fixture has no build cache entries');
+  const ages = await session.execute(`
+    return [...document.querySelectorAll('[data-testid="cache-card-build"] [data-testid="age-bucket"]')]
+      .map((b) => [Number(b.dataset.entries), Number(b.dataset.bytes), b.classList.contains('trimmed')]);
+  `);
+  assert.equal(ages.length, 4, `age buckets: ${JSON.stringify(ages)}`);
+  assert.equal(ages.reduce((s, [n]) => s + n, 0), entries);
+  assert.deepEqual(ages.map(([, , trimmed]) => trimmed), [false, false, false, true]);
+  assert.equal(ages[3][0], 0);
+  assert.ok(ages[0][0] > 0 && ages[0][1] > 0, 'fresh entries are in the "< 1 day" bucket');
+  // And what the caches take on disk, exactly `du -sB1`.
+  const disk = await session.execute(
+    `return document.querySelector('[data-testid="cache-card-modcache"] [data-testid="cache-disk"]')?.dataset.diskBytes ?? null`,
+  );
+  assert.equal(Number(disk), duSB1(fixture.gomodcache));
 });
 
 test('the module view counts every module version on disk', async () => {
@@ -160,11 +194,11 @@ test('a running scan shows progress and can be cancelled', async () => {
         if (seen.states[seen.states.length - 1] !== state) seen.states.push(state);
         if (document.querySelector('[data-testid="scan-progress"]')) seen.progress = true;
         const cancel = document.querySelector('[data-testid="scan-cancel"]');
-        // Press Cancel once the backend reports a cache scan under way ("Scanning Module
-        // cache…" instead of "Scanning caches…"), i.e. after discovery.
-        const title = cancel?.closest('section')?.querySelector('strong')?.textContent ?? '';
-        if (cancel && !seen.cancel && /^Scanning /.test(title) && !/^Scanning caches/.test(title)) {
-          seen.title = title;
+        // Press Cancel once the backend reports a cache scan under way (the progress panel's
+        // data-scan-kind names a cache), i.e. after discovery.
+        const kind = document.querySelector('[data-testid="scan-panel"]')?.dataset.scanKind ?? '';
+        if (cancel && !seen.cancel && kind !== '') {
+          seen.kind = kind;
           seen.cancel = true;
           cancel.click();
           observer.disconnect();

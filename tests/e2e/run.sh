@@ -5,7 +5,7 @@
 #   APP_BIN=/path/to/app tests/e2e/run.sh    reuse an app binary (skips the UI and app build)
 #   KEEP_WORK=1 tests/e2e/run.sh     keep the temp dir (fixture, logs) for debugging
 #   tests/e2e/run.sh CMD ARGS...     run CMD in the prepared environment instead of the tests
-#                                    (e.g. `node tests/e2e/startup.mjs`)
+#                                    (e.g. `node tests/e2e/screenshots.mjs light`)
 #
 # Needs: Xvfb, tauri-driver, WebKitWebDriver, node >= 20, a Go toolchain (scripts/setup.sh),
 # and `npm ci` in tests/e2e (the Tauri CLI). Screenshots go to artifacts/e2e/.
@@ -56,7 +56,9 @@ if [ -z "$FIXTURE_BIN" ]; then
   FIXTURE_BIN="$TARGET_DIR/debug/gocache-fixture"
 fi
 log "building the fixture in $WORK/fixture"
-"$FIXTURE_BIN" --out "$WORK/fixture" >"$WORK/fixture.json"
+# FIXTURE_ARGS: extra gocache-fixture options (e.g. "--modules 40 --toolchain" for screenshots).
+# shellcheck disable=SC2086
+"$FIXTURE_BIN" --out "$WORK/fixture" ${FIXTURE_ARGS:-} >"$WORK/fixture.json"
 export FIXTURE_JSON="$WORK/fixture.json"
 
 # 2. The app: the UI bundle, then `tauri build --debug --no-bundle` (embeds ui/dist, no devUrl).
@@ -83,6 +85,10 @@ GOPATH=$(fixture_field gopath)
 export GOMODCACHE GOCACHE GOPATH GOENV=off GOTOOLCHAIN=local GOPROXY=off GOFLAGS=
 unset GOROOT GOBIN
 if [ -n "$GO_BIN" ]; then export PATH="$(dirname "$GO_BIN"):$PATH"; fi
+# The app turns WebKitGTK's accelerated compositing off by default on Linux (faster start
+# without a GPU, see BENCHMARKS.md), but in that mode WebKitWebDriver's screenshot command never
+# answers (WebKitGTK 2.50): keep compositing on for the WebDriver tests unless told otherwise.
+export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
 
 # 4. A display and the WebDriver server.
 exec 3>"$WORK/display"

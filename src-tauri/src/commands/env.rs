@@ -1,14 +1,57 @@
 //! `env_report`: what `go env` would say, which caches exist, and what looks wrong.
 
+use std::sync::{Mutex, PoisonError};
+use std::thread::JoinHandle;
+
 use gocache_core::discover::{Options, Report};
 use gocache_core::env::EnvMap;
+use tauri::State;
 
 use crate::error::CommandError;
 
+/// Discovery started at launch, while the webview loads, so that the UI's first `env_report`
+/// does not wait for `go env` (~25 ms). Taken by the first call; later calls discover afresh.
+#[derive(Debug, Default)]
+pub struct Prefetch {
+    handle: Mutex<Option<JoinHandle<Report>>>,
+}
+
+impl Prefetch {
+    /// Starts discovery over the process environment on a background thread.
+    pub fn start(&self) {
+        let spawned = std::thread::Builder::new()
+            .name("env-prefetch".into())
+            .spawn(|| {
+                let report = discover(&EnvMap::from_process());
+                purge_leftovers_in_background(report.clone());
+                report
+            });
+        // No thread: the first `env_report` discovers by itself.
+        if let Ok(handle) = spawned {
+            *self.handle.lock().unwrap_or_else(PoisonError::into_inner) = Some(handle);
+        }
+    }
+
+    fn take(&self) -> Option<JoinHandle<Report>> {
+        self.handle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
 /// Resolves Go's environment from the app's own environment and discovers the caches.
 #[tauri::command]
-pub async fn env_report() -> Result<Report, CommandError> {
-    let report = tauri::async_runtime::spawn_blocking(|| discover(&EnvMap::from_process())).await?;
+pub async fn env_report(prefetch: State<'_, Prefetch>) -> Result<Report, CommandError> {
+    crate::startup::mark("env_report.start");
+    let prefetched = prefetch.take();
+    let report = tauri::async_runtime::spawn_blocking(move || {
+        prefetched
+            .and_then(|handle| handle.join().ok())
+            .unwrap_or_else(|| discover(&EnvMap::from_process()))
+    })
+    .await?;
+    crate::startup::mark("env_report.end");
     Ok(report)
 }
 
@@ -16,4 +59,14 @@ pub async fn env_report() -> Result<Report, CommandError> {
 /// including the `go env` cross-check.
 pub fn discover(env: &EnvMap) -> Report {
     gocache_core::discover::discover(env, &Options::default())
+}
+
+/// A clean interrupted by a crash or a kill leaves its quarantine behind (already gone for Go);
+/// purge it at launch, off the UI's path.
+fn purge_leftovers_in_background(report: Report) {
+    let _ = std::thread::Builder::new()
+        .name("purge-leftovers".into())
+        .spawn(move || {
+            gocache_core::clean::purge_leftovers(&report, &gocache_core::CancelToken::new())
+        });
 }

@@ -17,6 +17,7 @@ pub async fn scan_start(
     slot: State<'_, ScanSlot>,
     on_event: Channel<ProgressEvent>,
 ) -> Result<Report, CommandError> {
+    crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
     let result = tauri::async_runtime::spawn_blocking(move || {
         scan_env(&EnvMap::from_process(), &token, on_event)

@@ -118,6 +118,10 @@ export interface BuildScan {
   trimmable_bytes: number;
   fuzz_bytes: number;
   fuzz_files: number;
+  /** Entries of cached `go test` results; reported by newer cores only. */
+  test_entries?: number;
+  /** Their bytes (the action entries and the outputs they point to); newer cores only. */
+  test_bytes?: number;
   last_trim: number | null;
   testexpire: number | null;
 }
@@ -186,4 +190,13 @@ export function scanStart(onEvent: (e: ProgressEvent) => void): Promise<ScanRepo
 /** Asks the running scan to stop; `scanStart` then resolves with partial totals. */
 export function scanCancel(): Promise<void> {
   return invoke<void>('scan_cancel');
+}
+
+/**
+ * Start-up benchmark hook: reports the UI's milestones (Unix ms) once the first cache card is
+ * painted. The backend ignores it unless `GOCACHE_DOCTOR_STARTUP_PROBE` is set (then it writes
+ * the figures and exits).
+ */
+export function startupProbe(marks: Record<string, number>): Promise<void> {
+  return invoke<void>('startup_probe', { marks });
 }

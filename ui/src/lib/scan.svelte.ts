@@ -3,10 +3,31 @@
 
 import { envReport, scanCancel, scanStart, toApiError, type ApiError, type EnvReport, type ScanReport } from './api';
 import { applyEvent, emptyProgress, type LiveProgress } from './progress';
+import { mark } from './startup';
 
 export { progressValue, type KindProgress, type LiveProgress } from './progress';
 
 export type ScanState = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+
+/**
+ * Resolves once the current DOM has been painted (two animation frames), or after 100 ms when
+ * the page does not get frames (a hidden window).
+ */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === 'undefined') {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      }),
+    );
+  });
+}
 
 class AppState {
   env = $state.raw<EnvReport | null>(null);
@@ -33,15 +54,36 @@ class AppState {
     this.progress = emptyProgress();
     this.setState('running');
     try {
+      mark('env_report_call');
       this.env = await envReport();
+      mark('env_report_done');
     } catch (e) {
       this.error = toApiError(e);
       this.setState('error');
       return;
     }
+    // Cancel pressed while discovery was still running: do not start the scan at all.
+    if (this.cancelRequested) {
+      this.setState('cancelled');
+      return;
+    }
+    // Let WebKit paint the cards before the scan's threads compete with it for the CPU
+    // (measured: bench/startup.sh, BENCHMARKS.md "App start").
+    await afterNextPaint();
+    if (this.cancelRequested) {
+      this.setState('cancelled');
+      return;
+    }
+    let cancelResent = false;
     try {
       const report = await scanStart((ev) => {
         this.progress = applyEvent(this.progress, ev);
+        // Cancel pressed between `scan_start` being sent and the backend registering the scan:
+        // the first `scan_cancel` found nothing to stop, so send it again now the scan runs.
+        if (this.cancelRequested && !cancelResent) {
+          cancelResent = true;
+          scanCancel().catch(() => {});
+        }
       });
       this.report = report;
       this.setState(report.cancelled ? 'cancelled' : 'done');

@@ -118,9 +118,122 @@ describe('dashboard', () => {
     // Re-run: running again, then finishing completes it.
     await page.getByTestId('scan-rerun').click();
     await waitForState(page, 'running');
+    // The scan starts once the dashboard has been painted: wait for the second scan_start.
+    await expect
+      .poll(async () => (await mockData(page)).calls.filter((c) => c === 'scan_start').length)
+      .toBe(2);
     await page.evaluate(() => (window as unknown as { __mock: { finish(): void } }).__mock.finish());
     await waitForState(page, 'done');
     expectCleanLog(log);
+  });
+
+  test('the progress panel names the cache being scanned in data-scan-kind', async () => {
+    const { page } = await open({ scan: 'manual' });
+    await waitForState(page, 'running');
+    const panel = page.getByTestId('scan-panel');
+    // The manual mock holds the scan inside the first cache (the module cache).
+    await expect.poll(() => panel.getAttribute('data-scan-kind')).toBe('modcache');
+    expect(await panel.locator('strong').first().textContent()).toBe('Scanning Module cache…');
+    await page.evaluate(() => (window as unknown as { __mock: { finish(): void } }).__mock.finish());
+    await waitForState(page, 'done');
+    expect(await page.getByTestId('scan-panel').count()).toBe(0);
+  });
+
+  test('Cancel while discovery is still running cancels: no scan starts', async () => {
+    const { page, log } = await open({ env: 'manual' });
+    await waitForState(page, 'running');
+    // env_report is held: the panel is up, no cache scan yet.
+    const panel = page.getByTestId('scan-panel');
+    await panel.waitFor();
+    expect(await panel.getAttribute('data-scan-kind')).toBe('');
+    await page.getByTestId('scan-cancel').click();
+    await expect.poll(() => page.getByTestId('scan-cancel').isDisabled()).toBe(true);
+    await page.evaluate(() => (window as unknown as { __mock: { releaseEnv(): void } }).__mock.releaseEnv());
+    await waitForState(page, 'cancelled');
+    // The cards are there (discovery finished), but nothing was scanned.
+    await page.getByTestId('cache-card-modcache').waitFor();
+    expect(await page.getByTestId('cache-card-modcache').getAttribute('data-bytes')).toBeNull();
+    await page.waitForTimeout(200);
+    const { calls, states } = await mockData(page);
+    expect(calls).not.toContain('scan_start');
+    expect(states).toEqual(['running', 'cancelled']);
+    expect(await page.getByTestId('scan-cancelled').textContent()).toContain('before any cache was sized');
+
+    // Scan again works normally afterwards.
+    await page.evaluate(() => {
+      (window as unknown as { __mock: { config: { env: string } } }).__mock.config.env = 'auto';
+    });
+    await page.getByTestId('scan-rerun').click();
+    await waitForState(page, 'done');
+    expect(await page.getByTestId('cache-card-modcache').getAttribute('data-bytes')).not.toBeNull();
+    expectCleanLog(log);
+  });
+
+  test('the build card charts entry ages against the 5-day trim and lists test and fuzz parts', async () => {
+    const { page, log } = await open();
+    await waitForState(page, 'done');
+    const { report } = await mockData(page);
+    const build = report.build!;
+    const card = page.getByTestId('cache-card-build');
+    const buckets = card.getByTestId('age-bucket');
+    expect(await buckets.count()).toBe(build.age_histogram.length);
+    const largest = Math.max(...build.age_histogram.map((b) => b.bytes));
+    for (const [i, b] of build.age_histogram.entries()) {
+      const row = buckets.nth(i);
+      expect(await row.getAttribute('data-bytes')).toBe(String(b.bytes));
+      expect(await row.getAttribute('data-entries')).toBe(String(b.entries));
+      expect(await row.textContent()).toContain(formatBytes(b.bytes));
+      // Bar lengths are proportional to bytes (the largest bucket fills its track).
+      const [bar, track] = await row.evaluate((el) => [
+        (el.querySelector('.bar') as HTMLElement).getBoundingClientRect().width,
+        (el.querySelector('.track') as HTMLElement).getBoundingClientRect().width,
+      ]);
+      expect(bar / track).toBeCloseTo(b.bytes === 0 ? 0 : Math.max(0.01, b.bytes / largest), 2);
+    }
+    // The bucket Go trims stands out, and the card says how much the next trim frees.
+    const trimmed = buckets.nth(build.age_histogram.length - 1);
+    expect(await trimmed.getAttribute('class')).toContain('trimmed');
+    expect(await card.getByTestId('build-trimmable').textContent()).toContain(formatBytes(build.trimmable_bytes));
+    // Test results and fuzz corpus.
+    const test = card.getByTestId('build-part-test');
+    expect(await test.getAttribute('data-bytes')).toBe(String(build.test_bytes));
+    expect(await test.textContent()).toContain(`${build.test_entries} entries`);
+    const fuzz = card.getByTestId('build-part-fuzz');
+    expect(await fuzz.getAttribute('data-bytes')).toBe(String(build.fuzz_bytes));
+    expect(await fuzz.textContent()).toContain(`${build.fuzz_files} inputs`);
+    // Every scanned card also says what it takes on disk.
+    for (const c of report.caches) {
+      const disk = page.getByTestId(`cache-card-${c.kind}`).getByTestId('cache-disk');
+      expect(await disk.getAttribute('data-disk-bytes')).toBe(String(c.disk_bytes));
+      expect(await disk.textContent()).toContain(`${formatBytes(c.disk_bytes)} on disk`);
+    }
+    expectCleanLog(log);
+  });
+
+  test('a report without test_entries (older core) shows no test part', async () => {
+    const { page } = await open({ oldCore: true });
+    await waitForState(page, 'done');
+    const card = page.getByTestId('cache-card-build');
+    await card.getByTestId('build-age').waitFor();
+    expect(await card.getByTestId('build-part-test').count()).toBe(0);
+    expect(await card.getByTestId('build-part-fuzz').count()).toBe(1);
+  });
+
+  test('reports the first painted card to startup_probe once, with ordered milestones', async () => {
+    const { page } = await open();
+    await waitForState(page, 'done');
+    const probes = await page.evaluate(() => (window as unknown as { __mock: { probes: Record<string, number>[] } }).__mock.probes);
+    expect(probes.length).toBe(1);
+    const m = probes[0];
+    for (const k of ['navigation_start', 'script', 'mounted', 'env_report_call', 'env_report_done', 'cards_in_dom', 'painted']) {
+      expect(typeof m[k], k).toBe('number');
+    }
+    expect(m.navigation_start).toBeLessThanOrEqual(m.script);
+    expect(m.script).toBeLessThanOrEqual(m.env_report_done);
+    expect(m.env_report_done).toBeLessThanOrEqual(m.cards_in_dom);
+    expect(m.cards_in_dom).toBeLessThan(m.painted);
+    // Unix milliseconds, the backend's clock.
+    expect(Math.abs(m.painted - Date.now())).toBeLessThan(60_000);
   });
 
   test('a scan error says what happened and Try again recovers', async () => {

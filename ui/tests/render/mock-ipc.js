@@ -2,9 +2,11 @@
 // (page.addInitScript). It implements the parts of window.__TAURI_INTERNALS__ that
 // @tauri-apps/api/core uses (invoke, transformCallback, unregisterCallback) and answers the
 // app's three commands with a realistic env report and a scan report of 20,000 module rows.
-// Configure with window.__MOCK_CONFIG__ = { scan: 'auto' | 'manual' | 'error', goMissing }.
+// Configure with window.__MOCK_CONFIG__ = { scan: 'auto' | 'manual' | 'error', goMissing,
+// env: 'auto' | 'manual' (env_report answers only on __mock.releaseEnv()), oldCore (no
+// test_entries/test_bytes in the build report) }.
 (() => {
-  const cfg = Object.assign({ scan: 'auto', goMissing: false, versions: 20000 }, window.__MOCK_CONFIG__ || {});
+  const cfg = Object.assign({ scan: 'auto', env: 'auto', goMissing: false, oldCore: false, versions: 20000 }, window.__MOCK_CONFIG__ || {});
   const NOW = Math.floor(Date.now() / 1000);
   const DAY = 86400;
 
@@ -111,9 +113,12 @@
       path: '/home/gopher/.cache/go-build', entries: 18_402, action_entries: 9_201, output_entries: 9_201, bytes: buildBytes,
       age_histogram: [
         { label: '< 1 day', max_age_days: 1.0, entries: 4000, bytes: 400_000_000 },
+        { label: '1-2 days', max_age_days: 2.0, entries: 0, bytes: 0 },
+        { label: '2-5 days', max_age_days: 5 + 1 / 24, entries: 11_402, bytes: 822_882_113 },
         { label: 'older than 5 days (Go trims)', max_age_days: null, entries: 3000, bytes: 512_000_000 },
       ],
-      trimmable_entries: 3000, trimmable_bytes: 512_000_000, fuzz_bytes: 0, fuzz_files: 0,
+      trimmable_entries: 3000, trimmable_bytes: 512_000_000, fuzz_bytes: 7_340_032, fuzz_files: 212,
+      ...(cfg.oldCore ? {} : { test_entries: 412, test_bytes: 3_145_728 }),
       last_trim: NOW - 2 * DAY, testexpire: null,
     },
     elapsed_ms: 1412,
@@ -126,6 +131,8 @@
   const calls = [];
   const states = [];
   let pending = null; // { resolve, reject, channelId, timer }
+  let envWaiters = [];
+  const probes = [];
 
   const send = (channelId, index, message) => {
     const cb = callbacks.get(channelId);
@@ -205,8 +212,12 @@
       calls.push(cmd);
       switch (cmd) {
         case 'env_report':
-          await sleep(5);
+          if (cfg.env === 'manual') await new Promise((r) => envWaiters.push(r));
+          else await sleep(5);
           return JSON.parse(JSON.stringify(env));
+        case 'startup_probe':
+          probes.push(args.marks);
+          return null;
         case 'scan_start':
           if (pending) throw { code: 'Busy', message: 'a scan is already running' };
           return scanStart(args.onEvent.id);
@@ -229,6 +240,13 @@
     env,
     report: fullReport,
     config: cfg,
+    probes,
+    /** Lets a held (`env: 'manual'`) env_report answer. */
+    releaseEnv() {
+      const waiters = envWaiters;
+      envWaiters = [];
+      for (const r of waiters) r();
+    },
     /** Ends a `manual` scan successfully. */
     finish() {
       if (pending) {

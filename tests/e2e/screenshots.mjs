@@ -1,0 +1,47 @@
+// README screenshots of the real app: the dashboard and the module view, after the first scan.
+//
+//   FIXTURE_ARGS="--modules 40 --versions 3 --files 20 --toolchain" \
+//     tests/e2e/run.sh node tests/e2e/screenshots.mjs light
+//   GTK_THEME=Adwaita:dark FIXTURE_ARGS=... tests/e2e/run.sh node tests/e2e/screenshots.mjs dark
+//
+// WebKitGTK follows the GTK theme for prefers-color-scheme, so GTK_THEME=Adwaita:dark gives the
+// dark theme; the script checks that the page really is in the scheme asked for. Writes
+// docs/screenshots/{dashboard,modules}-<scheme>.png (or to SCREENSHOTS_DIR).
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { newSession } from './lib/webdriver.mjs';
+
+const scheme = process.argv[2] ?? 'light';
+assert.ok(['light', 'dark'].includes(scheme), `scheme must be light or dark, not ${scheme}`);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const out = process.env.SCREENSHOTS_DIR ?? path.join(root, 'docs/screenshots');
+fs.mkdirSync(out, { recursive: true });
+
+const session = await newSession(process.env.WEBDRIVER_URL, process.env.APP_BIN);
+try {
+  assert.equal(await session.waitForScanState(['done', 'error', 'cancelled'], { timeout: 60_000 }), 'done');
+  const dark = await session.execute("return matchMedia('(prefers-color-scheme: dark)').matches");
+  assert.equal(dark, scheme === 'dark', `the page is not in the ${scheme} scheme (set GTK_THEME=Adwaita:dark for dark)`);
+
+  const shot = async (name) => {
+    await session.executeAsync(
+      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+    );
+    const file = path.join(out, `${name}-${scheme}.png`);
+    fs.writeFileSync(file, await session.screenshot());
+    console.log(`${file}: ${fs.statSync(file).size} bytes`);
+  };
+
+  await shot('dashboard');
+  await (await session.waitForElement('[data-testid="open-modules"]')).click();
+  await session.waitForElement('[data-testid="treemap"]');
+  // Expand the second-largest module to show its versions.
+  await session.execute(`document.querySelectorAll('[data-row-type=module] button.chev')[1]?.click()`);
+  await shot('modules');
+} finally {
+  await session.close().catch(() => {});
+}

@@ -1,0 +1,56 @@
+import { describe, expect, test } from 'vitest';
+import type { BuildScan } from './api';
+import { ageBars, bucketText, buildParts } from './build';
+
+const base: BuildScan = {
+  path: '/c',
+  entries: 10,
+  action_entries: 5,
+  output_entries: 5,
+  bytes: 1000,
+  age_histogram: [
+    { label: '< 1 day', max_age_days: 1, entries: 4, bytes: 400 },
+    { label: '1-2 days', max_age_days: 2, entries: 0, bytes: 0 },
+    { label: '2-5 days', max_age_days: 5.04, entries: 1, bytes: 2 },
+    { label: 'older than 5 days (Go trims)', max_age_days: null, entries: 5, bytes: 200 },
+  ],
+  trimmable_entries: 5,
+  trimmable_bytes: 200,
+  fuzz_bytes: 0,
+  fuzz_files: 0,
+  last_trim: null,
+  testexpire: null,
+};
+
+describe('ageBars', () => {
+  test('scales to the largest bucket and marks the trimmed one', () => {
+    const bars = ageBars(base);
+    expect(bars.map((b) => b.width)).toEqual([100, 0, 1, 50]);
+    expect(bars.map((b) => b.trimmed)).toEqual([false, false, false, true]);
+    expect(bars[3]).toMatchObject({ entries: 5, bytes: 200 });
+  });
+
+  test('an empty cache has no bars', () => {
+    const empty = ageBars({ age_histogram: base.age_histogram.map((b) => ({ ...b, bytes: 0, entries: 0 })) });
+    expect(empty.every((b) => b.width === 0)).toBe(true);
+  });
+
+  test('bucket text', () => {
+    expect(bucketText({ bytes: 1536, entries: 1 })).toBe('1.5 KiB (1 entry)');
+  });
+});
+
+describe('buildParts', () => {
+  test('no test part from an older core, no fuzz part without a corpus', () => {
+    expect(buildParts(base)).toEqual([]);
+  });
+
+  test('test and fuzz parts when reported', () => {
+    const parts = buildParts({ ...base, test_entries: 3, test_bytes: 4096, fuzz_bytes: 2048, fuzz_files: 7 });
+    expect(parts).toEqual([
+      { key: 'test', label: 'Test results', bytes: 4096, detail: '3 entries' },
+      { key: 'fuzz', label: 'Fuzz corpus', bytes: 2048, detail: '7 inputs' },
+    ]);
+    expect(buildParts({ ...base, test_entries: 0, test_bytes: 0 })[0].detail).toBe('none cached');
+  });
+});
