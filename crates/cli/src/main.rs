@@ -146,20 +146,11 @@ fn discover_opts(no_go: bool) -> discover::Options {
 }
 
 fn parse_kinds(kinds: &[String]) -> Result<Vec<CacheKind>, String> {
-    const ALL: [CacheKind; 7] = [
-        CacheKind::Modcache,
-        CacheKind::Toolchains,
-        CacheKind::Build,
-        CacheKind::Gopls,
-        CacheKind::GolangciLint,
-        CacheKind::Staticcheck,
-        CacheKind::Gobin,
-    ];
     kinds
         .iter()
         .map(|k| {
-            ALL.into_iter().find(|a| a.as_str() == k).ok_or_else(|| {
-                let names: Vec<_> = ALL.iter().map(|a| a.as_str()).collect();
+            CacheKind::from_name(k).ok_or_else(|| {
+                let names: Vec<_> = CacheKind::ALL.iter().map(|a| a.as_str()).collect();
                 format!(
                     "unknown cache kind {k:?}; expected one of {}",
                     names.join(", ")

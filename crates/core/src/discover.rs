@@ -32,6 +32,22 @@ pub enum CacheKind {
 }
 
 impl CacheKind {
+    /// Every kind, in discovery order.
+    pub const ALL: [CacheKind; 7] = [
+        CacheKind::Modcache,
+        CacheKind::Toolchains,
+        CacheKind::Build,
+        CacheKind::Gopls,
+        CacheKind::GolangciLint,
+        CacheKind::Staticcheck,
+        CacheKind::Gobin,
+    ];
+
+    /// The kind whose [`CacheKind::as_str`] name is `name`.
+    pub fn from_name(name: &str) -> Option<CacheKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// The stable name used in JSON and on the command line (`modcache`, `golangci-lint`, ...).
     pub fn as_str(self) -> &'static str {
         match self {

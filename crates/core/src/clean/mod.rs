@@ -201,18 +201,8 @@ pub enum Action {
 
 /// Reads a [`CacheKind`] from its [`CacheKind::as_str`] name.
 fn kind_de<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<CacheKind, D::Error> {
-    const ALL: [CacheKind; 7] = [
-        CacheKind::Modcache,
-        CacheKind::Toolchains,
-        CacheKind::Build,
-        CacheKind::Gopls,
-        CacheKind::GolangciLint,
-        CacheKind::Staticcheck,
-        CacheKind::Gobin,
-    ];
     let s = String::deserialize(d)?;
-    ALL.into_iter()
-        .find(|k| k.as_str() == s)
+    CacheKind::from_name(&s)
         .ok_or_else(|| serde::de::Error::custom(format!("unknown cache kind {s:?}")))
 }
 
