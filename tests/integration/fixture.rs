@@ -5,6 +5,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::run_ok;
+
 use gocache_tests::fixture::{
     self, Fixture, FixtureError, ModuleVersion, Spec, TOOLCHAIN_MODULE, TOOLCHAIN_VERSION,
     TempFixture,
@@ -12,22 +14,6 @@ use gocache_tests::fixture::{
 
 fn go() -> PathBuf {
     gocache_tests::go_binary().unwrap_or_else(|| panic!("these tests need a Go toolchain"))
-}
-
-/// Runs `cmd`, panics with its output unless it succeeds, returns stdout + stderr.
-fn run_ok(mut cmd: Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{text}",
-        out.status
-    );
-    text
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -4,3 +4,21 @@ mod discover;
 mod fixture;
 mod projects;
 mod scan_build;
+
+use std::process::Command;
+
+/// Runs `cmd`, asserts it succeeded, and returns its stdout and stderr together.
+fn run_ok(mut cmd: Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\n{text}",
+        out.status
+    );
+    text
+}

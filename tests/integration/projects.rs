@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::run_ok;
+
 use gocache_core::discover::{Cache, CacheKind};
 use gocache_core::env::{EnvMap, Source};
 use gocache_core::projects::{
@@ -16,21 +18,6 @@ use gocache_core::{CancelToken, NoProgress};
 use gocache_tests::fixture::{Fixture, ModuleVersion, Spec, TempFixture};
 
 type Mv = (String, String);
-
-fn run_ok(mut cmd: Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{text}",
-        out.status
-    );
-    text
-}
 
 /// A go command with the fixture's environment, running in `dir`.
 fn go_in(fx: &Fixture, dir: &Path, args: &[&str]) -> Command {

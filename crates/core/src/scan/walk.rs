@@ -47,11 +47,9 @@ impl Stat {
     }
 }
 
-#[cfg(unix)]
-pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
-    use std::os::unix::fs::MetadataExt;
-    let ft = md.file_type();
-    let kind = if ft.is_dir() {
+/// The [`Kind`] of an entry from its (not followed) file type.
+fn kind_of(ft: std::fs::FileType) -> Kind {
+    if ft.is_dir() {
         Kind::Dir
     } else if ft.is_symlink() {
         Kind::Symlink
@@ -59,7 +57,13 @@ pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
         Kind::File
     } else {
         Kind::Other
-    };
+    }
+}
+
+#[cfg(unix)]
+pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
+    use std::os::unix::fs::MetadataExt;
+    let kind = kind_of(md.file_type());
     Stat {
         kind,
         size: md.size(),
@@ -76,16 +80,7 @@ pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
 /// links are not detected there (`nlink` is reported as 1).
 #[cfg(not(unix))]
 pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
-    let ft = md.file_type();
-    let kind = if ft.is_dir() {
-        Kind::Dir
-    } else if ft.is_symlink() {
-        Kind::Symlink
-    } else if ft.is_file() {
-        Kind::File
-    } else {
-        Kind::Other
-    };
+    let kind = kind_of(md.file_type());
     let size = if kind == Kind::Dir { 0 } else { md.len() };
     let mtime = md
         .modified()
