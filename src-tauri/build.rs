@@ -7,6 +7,17 @@ fn main() {
             "scan_start",
             "scan_cancel",
             "startup_probe",
+            "clean_plan",
+            "clean_execute",
+            "clean_undo",
+            "clean_purge_now",
+            "clean_cancel",
+            "clean_elevated",
+            "clean_history",
+            "select_modules",
+            "settings_get",
+            "settings_set",
+            "pick_directory",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

@@ -1,8 +1,10 @@
 //! Go Cache Doctor desktop app: a thin Tauri 2 shell over `gocache-core`.
 //!
 //! All logic lives in the core; this crate wires the commands in [`commands`], the managed
-//! [`state::ScanSlot`] (cancellation of the running scan) and the [`error::CommandError`] the
-//! UI receives as `{code, message}`.
+//! [`state::ScanSlot`] (cancellation of the running scan) and
+//! [`commands::clean::CleanState`] (plans, runs and their undo windows), the
+//! [`state::Config`] (directories, undo window, elevation) and the [`error::CommandError`]
+//! the UI receives as `{code, message}`.
 
 pub mod commands;
 pub mod error;
@@ -13,17 +15,39 @@ pub mod state;
 
 use tauri::{Manager, Runtime};
 
-/// Registers the app's commands and managed state on `builder`. Shared by [`run`] and the
-/// tests, which pass `tauri::test::mock_builder()`.
+/// Registers the app's commands and managed state on `builder`, configured from the process
+/// environment ([`state::Config::from_process`]).
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    run_app_with(builder, state::Config::from_process())
+}
+
+/// [`run_app`] with an explicit configuration. Shared by [`run`] and the tests, which pass
+/// `tauri::test::mock_builder()` and their own directories.
+pub fn run_app_with<R: Runtime>(
+    builder: tauri::Builder<R>,
+    config: state::Config,
+) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::ScanSlot::default())
         .manage(commands::env::Prefetch::default())
+        .manage(commands::clean::CleanState::new(config))
         .invoke_handler(tauri::generate_handler![
             commands::env::env_report,
             commands::scan::scan_start,
             commands::scan::scan_cancel,
             startup::startup_probe,
+            commands::clean::clean_plan,
+            commands::clean::clean_execute,
+            commands::clean::clean_undo,
+            commands::clean::clean_purge_now,
+            commands::clean::clean_cancel,
+            commands::clean::clean_elevated,
+            commands::clean::clean_history,
+            commands::clean::select_modules,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
+            commands::settings::pick_directory,
         ])
 }
 
@@ -57,5 +81,7 @@ pub fn run() {
         .expect("error while running Go Cache Doctor");
 }
 
+#[cfg(test)]
+mod clean_tests;
 #[cfg(test)]
 mod tests;

@@ -71,3 +71,63 @@ mod tests {
         assert!(!slot.cancel());
     }
 }
+
+/// Where the app finds its inputs and writes its files. Resolved once from the process
+/// environment by [`Config::from_process`]; tests build their own (tempdirs, a fixture
+/// environment), so they never set process-wide variables.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The environment Go's caches are discovered with; `None` reads the process environment
+    /// at each call.
+    pub env: Option<gocache_core::env::EnvMap>,
+    /// The audit log (`GOCACHE_DOCTOR_DATA_DIR`, else `<data dir>/gocache-doctor/audit.jsonl`);
+    /// `None` when the OS has no data directory (nothing is logged).
+    pub audit_log: Option<std::path::PathBuf>,
+    /// The settings directory (`GOCACHE_DOCTOR_CONFIG_DIR`, else `<config dir>/gocache-doctor`).
+    pub settings_dir: Option<std::path::PathBuf>,
+    /// How long a clean stays undoable before its purge starts (`GOCACHE_DOCTOR_UNDO_SECONDS`,
+    /// default 10 s).
+    pub undo_window: std::time::Duration,
+    /// Who elevates `clean_elevated` (`GOCACHE_DOCTOR_ELEVATOR`).
+    pub elevator: gocache_core::clean::elevate::Elevator,
+    /// The app's own binary, started elevated; `None` means `std::env::current_exe()`.
+    pub exe: Option<std::path::PathBuf>,
+    /// How long to wait for Go's lock of a module version.
+    pub lock_timeout: std::time::Duration,
+}
+
+/// The variable overriding the undo window, in seconds.
+pub const UNDO_SECONDS_VAR: &str = "GOCACHE_DOCTOR_UNDO_SECONDS";
+/// The variable overriding the settings directory.
+pub const CONFIG_DIR_VAR: &str = "GOCACHE_DOCTOR_CONFIG_DIR";
+
+impl Config {
+    /// The configuration of a real run, from the process environment.
+    pub fn from_process() -> Self {
+        let undo = std::env::var(UNDO_SECONDS_VAR)
+            .ok()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .unwrap_or(10.0);
+        let settings_dir = std::env::var_os(CONFIG_DIR_VAR)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| dirs::config_dir().map(|d| d.join("gocache-doctor")));
+        Self {
+            env: None,
+            audit_log: gocache_core::clean::audit::default_path(),
+            settings_dir,
+            undo_window: std::time::Duration::from_secs_f64(undo),
+            elevator: gocache_core::clean::elevate::Elevator::from_process(),
+            exe: None,
+            lock_timeout: std::time::Duration::from_secs(10),
+        }
+    }
+
+    /// The environment caches are discovered with.
+    pub fn env(&self) -> gocache_core::env::EnvMap {
+        self.env
+            .clone()
+            .unwrap_or_else(gocache_core::env::EnvMap::from_process)
+    }
+}

@@ -22,8 +22,15 @@ fn app() -> tauri::App<MockRuntime> {
         .unwrap()
 }
 
+/// [`app`] with an explicit configuration (fixture environment, temporary directories).
+pub(crate) fn app_with(config: crate::state::Config) -> tauri::App<MockRuntime> {
+    crate::run_app_with(mock_builder(), config)
+        .build(tauri::generate_context!())
+        .unwrap()
+}
+
 /// The "main" window of tauri.conf.json (config windows are only opened by `App::run`).
-fn main_window(app: &tauri::App<MockRuntime>) -> WebviewWindow<MockRuntime> {
+pub(crate) fn main_window(app: &tauri::App<MockRuntime>) -> WebviewWindow<MockRuntime> {
     let config = app
         .config()
         .app
@@ -37,7 +44,11 @@ fn main_window(app: &tauri::App<MockRuntime>) -> WebviewWindow<MockRuntime> {
         .unwrap()
 }
 
-fn invoke(webview: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+pub(crate) fn invoke(
+    webview: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: cmd.into(),
         callback: CallbackFn(0),

@@ -94,15 +94,6 @@ struct JsonOut<'a> {
     dry_run: bool,
 }
 
-/// The audit log: `$GOCACHE_DOCTOR_DATA_DIR/audit.jsonl`, else
-/// `<data dir>/gocache-doctor/audit.jsonl`.
-fn audit_path() -> Option<PathBuf> {
-    if let Some(d) = std::env::var_os("GOCACHE_DOCTOR_DATA_DIR").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(d).join("audit.jsonl"));
-    }
-    dirs::data_dir().map(|d| d.join("gocache-doctor").join("audit.jsonl"))
-}
-
 fn module_selection_wanted(a: &CleanArgs) -> bool {
     a.unused
         || ((a.modcache || !a.modules.is_empty())
@@ -393,7 +384,7 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
         eprint!("\r\x1b[2K");
     }
     let (results, freed) = clean::finish(exec.results, &purge);
-    if let Some(path) = audit_path() {
+    if let Some(path) = audit::default_path() {
         let entry = audit::Entry {
             time: plan.created,
             targets: targets.clone(),

@@ -1,4 +1,6 @@
 //! The app's commands: thin wrappers that run `gocache-core` on a blocking thread.
 
+pub mod clean;
 pub mod env;
 pub mod scan;
+pub mod settings;

@@ -2,14 +2,34 @@
 //! file the caller chooses (the app's data dir). The reader tolerates a truncated last line
 //! (a crash mid-append) and skips lines it cannot parse.
 
+use std::ffi::OsString;
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::{ItemResult, Target};
 use crate::{Error, Result};
+
+/// The variable that overrides the directory of the audit log.
+pub const DATA_DIR_VAR: &str = "GOCACHE_DOCTOR_DATA_DIR";
+
+/// The audit log of this user: `$GOCACHE_DOCTOR_DATA_DIR/audit.jsonl` when the variable is set
+/// and not empty, else `<data dir>/gocache-doctor/audit.jsonl` (`~/.local/share` on Linux,
+/// `~/Library/Application Support` on macOS, `%APPDATA%` on Windows). `None` when the OS has no
+/// data directory for this user.
+pub fn default_path() -> Option<PathBuf> {
+    path_from(std::env::var_os(DATA_DIR_VAR), dirs::data_dir())
+}
+
+/// [`default_path`] from an explicit override value and OS data directory.
+pub fn path_from(data_dir_var: Option<OsString>, os_data_dir: Option<PathBuf>) -> Option<PathBuf> {
+    if let Some(d) = data_dir_var.filter(|v| !v.is_empty()) {
+        return Some(PathBuf::from(d).join("audit.jsonl"));
+    }
+    os_data_dir.map(|d| d.join("gocache-doctor").join("audit.jsonl"))
+}
 
 /// One clean, as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,4 +108,31 @@ pub fn read(path: &Path) -> Result<Log> {
         }
     }
     Ok(log)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_prefers_a_non_empty_override() {
+        let os = Some(PathBuf::from("/home/u/.local/share"));
+        assert_eq!(
+            path_from(Some("/tmp/d".into()), os.clone()),
+            Some(PathBuf::from("/tmp/d/audit.jsonl"))
+        );
+        assert_eq!(
+            path_from(Some(OsString::new()), os.clone()),
+            Some(PathBuf::from(
+                "/home/u/.local/share/gocache-doctor/audit.jsonl"
+            ))
+        );
+        assert_eq!(
+            path_from(None, os),
+            Some(PathBuf::from(
+                "/home/u/.local/share/gocache-doctor/audit.jsonl"
+            ))
+        );
+        assert_eq!(path_from(None, None), None);
+    }
 }

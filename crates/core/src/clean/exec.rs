@@ -449,7 +449,20 @@ pub fn execute(
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    let guard = guard_for(report, None);
+    execute_for_home(report, plan, opts, None, progress, cancel)
+}
+
+/// [`execute`] with the home directory the safety checks refuse given explicitly (an
+/// elevated process runs with another user's environment); `None` reads it from the process.
+pub(super) fn execute_for_home(
+    report: &Report,
+    plan: &Plan,
+    opts: &ExecOptions,
+    home: Option<&PathBuf>,
+    progress: &dyn CleanProgress,
+    cancel: &CancelToken,
+) -> Result<Execution> {
+    let guard = guard_for(report, home);
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }
@@ -529,6 +542,38 @@ fn remove_trash_dir(dir: &Path, cancel: &CancelToken) -> Option<String> {
     }
 }
 
+/// Deletes one quarantined item; what cannot be deleted stays and is reported.
+fn purge_part(part: &Part, cancel: &CancelToken) -> PurgedItem {
+    let targets: Vec<&Path> = match &part.held {
+        Held::Root { moved, .. } => vec![moved.trashed.as_path()],
+        Held::Moves { moved } | Held::Version { moved, .. } => {
+            moved.iter().map(|m| m.trashed.as_path()).collect()
+        }
+    };
+    let mut failure = None;
+    let mut left = 0_u64;
+    for t in targets {
+        let errs = remove_tree(t, cancel);
+        if let Some(f) = remove::failure_of(&errs, t) {
+            failure.get_or_insert(f);
+            let opts = crate::scan::Options::default();
+            left += crate::scan::scan_dir(t, &opts, cancel).map_or(0, |d| d.bytes);
+        }
+    }
+    if let (Held::Root { marker, .. }, None) = (&part.held, &failure) {
+        let _ = std::fs::remove_file(marker);
+    }
+    let bytes = part.bytes.saturating_sub(left);
+    let (cause, detail) = failure.map_or((None, None), |(k, d)| (Some(k), Some(d)));
+    PurgedItem {
+        item: part.item,
+        path: part.path.clone(),
+        bytes,
+        cause,
+        detail,
+    }
+}
+
 impl Quarantine {
     /// The quarantine's id (part of its directory names).
     pub fn id(&self) -> &str {
@@ -545,63 +590,93 @@ impl Quarantine {
         self.parts.iter().map(|p| p.bytes).sum()
     }
 
+    /// The plan item indices held in quarantine (one per held item, in plan order).
+    pub fn items(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self.parts.iter().map(|p| p.item).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// Deletes everything in quarantine, items in parallel and each tree in parallel.
     /// What cannot be deleted stays in quarantine and is reported (and retried by
-    /// [`purge_leftovers`]).
+    /// [`purge_leftovers`]). `cancel` stops the deletion even in the middle of an item (what
+    /// is left stays in quarantine for [`purge_leftovers`]); to stop between items, so that
+    /// the rest can be restored, use [`Quarantine::purge_until`].
     pub fn purge(self, progress: &dyn CleanProgress, cancel: &CancelToken) -> PurgeReport {
-        let total = self.parts.len();
+        self.purge_with(progress, None, cancel).0
+    }
+
+    /// Like [`Quarantine::purge`], but stoppable between items: each item checks `stop`
+    /// before it starts, never in the middle (a half-deleted module version must not be
+    /// restored). Returns the report of the items purged and the quarantine of the items
+    /// not started, which [`Quarantine::undo`] can still restore (or a later purge delete).
+    pub fn purge_until(
+        self,
+        progress: &dyn CleanProgress,
+        stop: &CancelToken,
+    ) -> (PurgeReport, Quarantine) {
+        self.purge_with(progress, Some(stop), &CancelToken::new())
+    }
+
+    fn purge_with(
+        self,
+        progress: &dyn CleanProgress,
+        stop: Option<&CancelToken>,
+        cancel: &CancelToken,
+    ) -> (PurgeReport, Quarantine) {
+        let Self {
+            id,
+            parts,
+            trash_dirs,
+            lock_timeout,
+        } = self;
+        let total = parts.len();
         let done = AtomicUsize::new(0);
         let freed = AtomicU64::new(0);
-        let items: Vec<PurgedItem> = self
-            .parts
-            .par_iter()
+        let outcomes: Vec<std::result::Result<PurgedItem, Box<Part>>> = parts
+            .into_par_iter()
             .map(|part| {
-                let targets: Vec<&Path> = match &part.held {
-                    Held::Root { moved, .. } => vec![moved.trashed.as_path()],
-                    Held::Moves { moved } | Held::Version { moved, .. } => {
-                        moved.iter().map(|m| m.trashed.as_path()).collect()
-                    }
-                };
-                let mut failure = None;
-                let mut left = 0_u64;
-                for t in targets {
-                    let errs = remove_tree(t, cancel);
-                    if let Some(f) = remove::failure_of(&errs, t) {
-                        failure.get_or_insert(f);
-                        let opts = crate::scan::Options::default();
-                        left += crate::scan::scan_dir(t, &opts, cancel).map_or(0, |d| d.bytes);
-                    }
+                if stop.is_some_and(CancelToken::is_cancelled) {
+                    return Err(Box::new(part));
                 }
-                if let (Held::Root { marker, .. }, None) = (&part.held, &failure) {
-                    let _ = std::fs::remove_file(marker);
-                }
-                let bytes = part.bytes.saturating_sub(left);
-                let b = freed.fetch_add(bytes, Ordering::Relaxed) + bytes;
+                let item = purge_part(&part, cancel);
+                let b = freed.fetch_add(item.bytes, Ordering::Relaxed) + item.bytes;
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.emit(CleanEvent::Purged {
                     done: d,
                     total,
                     bytes: b,
                 });
-                let (cause, detail) = failure.map_or((None, None), |(k, d)| (Some(k), Some(d)));
-                PurgedItem {
-                    item: part.item,
-                    path: part.path.clone(),
-                    bytes,
-                    cause,
-                    detail,
-                }
+                Ok(item)
             })
             .collect();
-        for d in &self.trash_dirs {
-            if std::fs::symlink_metadata(d).is_ok() {
-                let _ = remove_trash_dir(d, cancel);
+        let mut items = Vec::new();
+        let mut rest = Vec::new();
+        for o in outcomes {
+            match o {
+                Ok(i) => items.push(i),
+                Err(p) => rest.push(*p),
             }
         }
-        PurgeReport {
+        if rest.is_empty() {
+            for d in &trash_dirs {
+                if std::fs::symlink_metadata(d).is_ok() {
+                    let _ = remove_trash_dir(d, cancel);
+                }
+            }
+        }
+        let report = PurgeReport {
             bytes_freed: items.iter().map(|i| i.bytes).sum(),
             items,
-        }
+        };
+        let remaining = Quarantine {
+            id,
+            parts: rest,
+            trash_dirs,
+            lock_timeout,
+        };
+        (report, remaining)
     }
 
     /// Purges on a background thread; join the handle for the report.

@@ -25,6 +25,7 @@
 
 pub mod audit;
 mod build;
+pub mod elevate;
 mod modver;
 mod remove;
 mod safety;

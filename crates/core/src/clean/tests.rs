@@ -682,3 +682,207 @@ fn audit_log_appends_and_tolerates_a_truncated_line() {
         audit::Log::default()
     );
 }
+
+type Snapshot = BTreeMap<PathBuf, (bool, Vec<u8>, u32)>;
+
+/// Quarantines `n` module versions of `example.com/m<i>`; returns the plan and the snapshot of
+/// the module cache before.
+fn quarantined_versions(t: &Tmp, n: usize) -> (Plan, Execution, Snapshot) {
+    for i in 0..n {
+        add_version(&t.modcache, &format!("example.com/m{i}"), "v1.0.0");
+    }
+    let before = snapshot(&t.modcache);
+    let report = report_with(t, &[]);
+    let targets: Vec<Target> = (0..n)
+        .map(|i| Target::ModuleVersion {
+            path: format!("example.com/m{i}"),
+            version: "v1.0.0".into(),
+        })
+        .collect();
+    let plan = plan(&report, &targets, &popts(t), &CancelToken::new()).unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    (plan, exec, before)
+}
+
+#[test]
+fn purge_until_stops_between_items_and_the_rest_is_restored() {
+    let t = tmp();
+    // More items than worker threads, so some are still waiting when the first one ends.
+    let n = 4 * rayon::current_num_threads() + 4;
+    let (plan, exec, before) = quarantined_versions(&t, n);
+    assert_eq!(exec.quarantine.items(), (0..n).collect::<Vec<_>>());
+    for item in &plan.items {
+        assert!(!item.path.exists());
+    }
+    let stop = CancelToken::new();
+    let stopper = stop.clone();
+    let progress = move |e: CleanEvent| {
+        if matches!(e, CleanEvent::Purged { .. }) {
+            stopper.cancel();
+        }
+    };
+    let (rep, rest) = exec.quarantine.purge_until(&progress, &stop);
+    let purged: Vec<usize> = rep.items.iter().map(|p| p.item).collect();
+    let held = rest.items();
+    assert!(!purged.is_empty(), "the first item was purged");
+    assert!(
+        purged.len() <= rayon::current_num_threads(),
+        "items started after the stop: {purged:?}"
+    );
+    assert_eq!(
+        purged.len() + held.len(),
+        n,
+        "every item purged or still held"
+    );
+    assert!(purged.iter().all(|i| !held.contains(i)));
+    assert_eq!(
+        rep.bytes_freed,
+        purged.iter().map(|&i| plan.items[i].bytes).sum::<u64>()
+    );
+    assert!(rep.items.iter().all(|p| p.cause.is_none()));
+
+    let undo = rest.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    assert_eq!(undo.superseded, 0);
+    assert!(undo.restored >= held.len());
+    // The restored versions are byte-identical (content and modes); the purged ones are gone.
+    let after = snapshot(&t.modcache);
+    for (i, item) in plan.items.iter().enumerate() {
+        let rel = item.path.strip_prefix(&t.modcache).unwrap();
+        let esc = rel.to_string_lossy().replace("@v1.0.0", "");
+        let dl = PathBuf::from("cache/download").join(&esc).join("@v");
+        let under = |snap: &Snapshot| {
+            snap.iter()
+                .filter(|(p, _)| {
+                    p.starts_with(rel)
+                        || (p.starts_with(&dl)
+                            && !p.ends_with("list")
+                            && !p.ends_with("v1.0.0.lock"))
+                })
+                .map(|(p, v)| (p.clone(), v.clone()))
+                .collect::<Vec<_>>()
+        };
+        if purged.contains(&i) {
+            assert!(!item.path.exists(), "{} purged", item.path.display());
+            assert!(
+                !t.modcache.join(&dl).join("v1.0.0.zip").exists(),
+                "{} download purged",
+                item.label
+            );
+        } else {
+            assert_eq!(under(&after), under(&before), "{} restored", item.label);
+            assert!(!under(&after).is_empty());
+        }
+    }
+    assert!(
+        !t.modcache.join(INNER_TRASH).exists(),
+        "an emptied quarantine goes"
+    );
+}
+
+#[test]
+fn purge_until_with_stop_already_set_purges_nothing() {
+    let t = tmp();
+    let (_plan, exec, before) = quarantined_versions(&t, 3);
+    let stop = CancelToken::new();
+    stop.cancel();
+    let (rep, rest) = exec.quarantine.purge_until(&NoCleanProgress, &stop);
+    assert!(rep.items.is_empty());
+    assert_eq!(rep.bytes_freed, 0);
+    assert_eq!(rest.items(), [0, 1, 2]);
+    let undo = rest.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty());
+    let strip = |s: Snapshot| {
+        s.into_iter()
+            .filter(|(p, _)| !p.ends_with("list"))
+            .collect::<BTreeMap<_, _>>()
+    };
+    assert_eq!(strip(snapshot(&t.modcache)), strip(before));
+}
+
+fn env_of(t: &Tmp) -> EnvMap {
+    EnvMap::from_pairs([
+        ("HOME", t.home.display().to_string()),
+        ("GOPATH", t.gopath.display().to_string()),
+        ("GOMODCACHE", t.modcache.display().to_string()),
+        ("GOCACHE", t.gocache.display().to_string()),
+        ("GOENV", "off".to_owned()),
+    ])
+}
+
+#[test]
+fn elevated_runner_executes_the_request_in_place_and_writes_the_report() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    add_version(&t.modcache, "example.com/b", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let target = Target::ModuleVersion {
+        path: "example.com/a".into(),
+        version: "v1.0.0".into(),
+    };
+    let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
+    let req = elevate::Request::new(plan.clone(), &env_of(&t));
+    let req_path = t.base.join("request dir ü/req.json");
+    fs::create_dir_all(req_path.parent().unwrap()).unwrap();
+    fs::write(&req_path, serde_json::to_vec(&req).unwrap()).unwrap();
+    let out = t.base.join("request dir ü/report.json");
+    assert_eq!(elevate::run(&req_path, &out), 0);
+    let rep = elevate::read_report(&out).unwrap();
+    assert_eq!(rep.error, None);
+    assert_eq!(rep.results.len(), 1);
+    assert_eq!(rep.results[0].outcome, Outcome::Removed);
+    assert!(rep.results[0].in_place, "no quarantine when elevated");
+    assert_eq!(rep.bytes_freed, plan.items[0].bytes);
+    assert!(!t.modcache.join("example.com/a@v1.0.0").exists());
+    assert!(!t.modcache.join(INNER_TRASH).exists());
+    assert!(t.modcache.join("example.com/b@v1.0.0/go.mod").exists());
+    // The report file is never overwritten (nor a symlink planted there followed).
+    assert_eq!(elevate::run(&req_path, &out), 3);
+}
+
+#[test]
+fn elevated_runner_refuses_what_execute_refuses() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    // The requester's environment names another module cache: the plan's root is not one of
+    // the caches discovered for it.
+    let mut env = env_of(&t);
+    env.set("GOMODCACHE", t.base.join("elsewhere").display().to_string());
+    let req_path = t.base.join("req.json");
+    fs::write(
+        &req_path,
+        serde_json::to_vec(&elevate::Request::new(plan, &env)).unwrap(),
+    )
+    .unwrap();
+    let out = t.base.join("out.json");
+    assert_eq!(elevate::run(&req_path, &out), 2);
+    let rep = elevate::read_report(&out).unwrap();
+    assert!(
+        rep.error
+            .as_deref()
+            .is_some_and(|e| e.contains("not one of the discovered cache roots")),
+        "{:?}",
+        rep.error
+    );
+    assert!(rep.results.is_empty());
+    assert!(t.modcache.join("example.com/a@v1.0.0/go.mod").exists());
+    // An unreadable request is an error in the report too.
+    let out2 = t.base.join("out2.json");
+    assert_eq!(elevate::run(&t.base.join("missing.json"), &out2), 2);
+    assert!(elevate::read_report(&out2).unwrap().error.is_some());
+}

@@ -1,18 +1,28 @@
 //! Windows: `LockFileEx` over the whole range as Go's `filelock_windows.go`, the read-only
 //! attribute, junctions and directory symlinks, Win32 error codes.
-#![allow(unsafe_code, reason = "LockFileEx and UnlockFileEx are Win32 calls")]
+#![allow(
+    unsafe_code,
+    reason = "LockFileEx, UnlockFileEx and the security API are Win32 calls"
+)]
 
 use std::fs::{File, Metadata};
 use std::io;
+use std::os::windows::ffi::OsStrExt;
 use std::os::windows::fs::FileTypeExt;
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 
-use windows_sys::Win32::Foundation::HANDLE;
+use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, LocalFree};
+use windows_sys::Win32::Security::Authorization::{GetNamedSecurityInfoW, SE_FILE_OBJECT};
+use windows_sys::Win32::Security::{
+    EqualSid, GetTokenInformation, LookupAccountSidW, OWNER_SECURITY_INFORMATION, PSID,
+    SID_NAME_USE, TOKEN_QUERY, TOKEN_USER, TokenUser,
+};
 use windows_sys::Win32::Storage::FileSystem::{
     LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, UnlockFileEx,
 };
 use windows_sys::Win32::System::IO::OVERLAPPED;
+use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
 use super::{OwnerInfo, Platform, RawKind};
 
@@ -106,9 +116,41 @@ impl Platform for Sys {
         }
     }
 
-    fn owner(_path: &Path) -> Option<OwnerInfo> {
-        // Owner SIDs need the security API; not resolved yet (the locks issue adds it).
-        None
+    fn owner(path: &Path) -> Option<OwnerInfo> {
+        let wide: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+        let mut owner: PSID = std::ptr::null_mut();
+        let mut sd = std::ptr::null_mut();
+        // SAFETY: `wide` is NUL-terminated and outlives the call; the out-pointers are live
+        // locals; the group/DACL/SACL outputs are not requested (null).
+        let status = unsafe {
+            GetNamedSecurityInfoW(
+                wide.as_ptr(),
+                SE_FILE_OBJECT,
+                OWNER_SECURITY_INFORMATION,
+                &mut owner,
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                &mut sd,
+            )
+        };
+        if status != 0 || owner.is_null() {
+            if !sd.is_null() {
+                // SAFETY: `sd` was allocated by GetNamedSecurityInfoW with LocalAlloc.
+                unsafe { LocalFree(sd) };
+            }
+            return None;
+        }
+        let name = account_name(owner);
+        let is_current_user = current_user_is(owner);
+        // SAFETY: `owner` points into `sd`, which is not used after this; `sd` was allocated
+        // by GetNamedSecurityInfoW with LocalAlloc.
+        unsafe { LocalFree(sd) };
+        Some(OwnerInfo {
+            uid: None,
+            name,
+            is_current_user,
+        })
     }
 
     fn fix_permission_command(root: &Path, _owner: Option<&OwnerInfo>) -> String {
@@ -147,4 +189,68 @@ impl Platform for Sys {
     fn set_mode(_path: &Path, _mode: u32) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// `DOMAIN\user` for a SID (`None` when it does not resolve, e.g. a deleted account).
+fn account_name(sid: PSID) -> Option<String> {
+    let mut name = [0_u16; 256];
+    let mut domain = [0_u16; 256];
+    let mut name_len = name.len() as u32;
+    let mut domain_len = domain.len() as u32;
+    let mut use_: SID_NAME_USE = 0;
+    // SAFETY: `sid` is a valid SID for the call (owned by the caller's security descriptor);
+    // the buffers and their lengths (in u16 units) are live locals.
+    let ok = unsafe {
+        LookupAccountSidW(
+            std::ptr::null(),
+            sid,
+            name.as_mut_ptr(),
+            &mut name_len,
+            domain.as_mut_ptr(),
+            &mut domain_len,
+            &mut use_,
+        )
+    };
+    if ok == 0 {
+        return None;
+    }
+    let name = String::from_utf16_lossy(name.get(..name_len as usize)?);
+    let domain = String::from_utf16_lossy(domain.get(..domain_len as usize)?);
+    Some(if domain.is_empty() {
+        name
+    } else {
+        format!("{domain}\\{name}")
+    })
+}
+
+/// Whether `sid` is the user of this process' token.
+fn current_user_is(sid: PSID) -> bool {
+    let mut token: HANDLE = std::ptr::null_mut();
+    // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` is a live local.
+    if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
+        return false;
+    }
+    // TOKEN_USER plus the SID it points to; 256 bytes hold any SID (at most 68 bytes).
+    let mut buf = [0_u64; 32];
+    let mut len = 0_u32;
+    // SAFETY: `token` is open with TOKEN_QUERY; `buf` is a live, 8-byte aligned buffer of the
+    // size passed.
+    let ok = unsafe {
+        GetTokenInformation(
+            token,
+            TokenUser,
+            buf.as_mut_ptr().cast(),
+            std::mem::size_of_val(&buf) as u32,
+            &mut len,
+        )
+    };
+    // SAFETY: `token` was opened above and is closed once.
+    unsafe { CloseHandle(token) };
+    if ok == 0 {
+        return false;
+    }
+    // SAFETY: on success the buffer starts with a TOKEN_USER whose SID points into `buf`.
+    let user = unsafe { &*buf.as_ptr().cast::<TOKEN_USER>() };
+    // SAFETY: both SIDs are valid for the call.
+    unsafe { EqualSid(user.User.Sid, sid) != 0 }
 }

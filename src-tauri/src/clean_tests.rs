@@ -1,0 +1,624 @@
+//! Tests of the clean, selection and settings commands, on real trees shaped like Go's caches
+//! (read-only module versions with their download files, a build cache) in temporary
+//! directories. Flows with events call [`CleanState`] with recording channels; the rest goes
+//! through the real IPC layer (`tauri::test::mock_builder`). Nothing sets process-wide
+//! environment variables: every test has its own [`Config`].
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use gocache_core::clean::elevate::Elevator;
+use gocache_core::clean::{Target, audit};
+use gocache_core::env::EnvMap;
+use serde_json::{Value, json};
+use tauri::ipc::{Channel, InvokeResponseBody};
+
+use crate::commands::clean::{CleanState, CleanUpdate};
+use crate::state::Config;
+use crate::tests::{app_with, invoke, main_window};
+
+struct Fx {
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+    modcache: PathBuf,
+    gocache: PathBuf,
+    config: Config,
+}
+
+#[cfg(unix)]
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+fn set_age(p: &Path, days: u64) {
+    let t = SystemTime::now() - Duration::from_secs(days * 86_400);
+    fs::File::open(p).unwrap().set_modified(t).unwrap();
+}
+
+/// A module version as Go leaves it: a read-only extracted tree plus its download files, all
+/// last modified `age_days` ago.
+fn add_version(modcache: &Path, escpath: &str, escver: &str, age_days: u64) {
+    let dir = modcache.join(format!("{escpath}@{escver}"));
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    fs::write(dir.join("go.mod"), format!("module {escpath}\n")).unwrap();
+    fs::write(dir.join("sub/a.go"), format!("package sub // {escver}\n")).unwrap();
+    for f in ["go.mod", "sub/a.go", "sub", ""] {
+        set_age(&dir.join(f), age_days);
+    }
+    #[cfg(unix)]
+    {
+        chmod(&dir.join("go.mod"), 0o444);
+        chmod(&dir.join("sub/a.go"), 0o444);
+        chmod(&dir.join("sub"), 0o555);
+        chmod(&dir, 0o555);
+    }
+    let dl = modcache.join("cache/download").join(escpath).join("@v");
+    fs::create_dir_all(&dl).unwrap();
+    for ext in ["info", "mod", "zip", "ziphash", "lock"] {
+        let f = dl.join(format!("{escver}.{ext}"));
+        fs::write(&f, format!("{escpath} {escver} {ext}")).unwrap();
+        set_age(&f, age_days);
+    }
+}
+
+fn fixture(undo: Duration) -> Fx {
+    let dir = tempfile::tempdir().unwrap();
+    let base = fs::canonicalize(dir.path()).unwrap();
+    let home = base.join("home");
+    let gopath = home.join("go");
+    let modcache = gopath.join("pkg/mod");
+    let gocache = home.join(".cache/go-build");
+    add_version(&modcache, "example.com/a", "v1.0.0", 200);
+    add_version(&modcache, "example.com/a", "v1.1.0", 100);
+    add_version(&modcache, "example.com/a", "v1.2.0", 1);
+    add_version(&modcache, "example.com/!b", "v0.1.0", 1);
+    fs::create_dir_all(gocache.join("00")).unwrap();
+    fs::create_dir_all(gocache.join("ab")).unwrap();
+    fs::write(
+        gocache.join("README"),
+        "This directory holds cached build artifacts\n",
+    )
+    .unwrap();
+    fs::write(gocache.join("trim.txt"), "1700000000\n").unwrap();
+    fs::write(gocache.join("00/0011-a"), vec![b'a'; 175]).unwrap();
+    fs::write(gocache.join("ab/ab22-d"), vec![b'd'; 5000]).unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let env = EnvMap::from_pairs([
+        ("HOME", s(&home)),
+        ("GOPATH", s(&gopath)),
+        ("GOMODCACHE", s(&modcache)),
+        ("GOCACHE", s(&gocache)),
+        ("XDG_CACHE_HOME", s(&base.join("xdg"))),
+        ("XDG_CONFIG_HOME", s(&base.join("xdg-config"))),
+        ("GOENV", "off".to_owned()),
+        ("PATH", String::new()),
+    ]);
+    let config = Config {
+        env: Some(env),
+        audit_log: Some(base.join("data/audit.jsonl")),
+        settings_dir: Some(base.join("config")),
+        undo_window: undo,
+        elevator: Elevator::Direct,
+        exe: None,
+        lock_timeout: Duration::from_secs(5),
+    };
+    Fx {
+        _dir: dir,
+        home,
+        modcache,
+        gocache,
+        config,
+    }
+}
+
+/// Every path under `root` with its kind, content and mode, for before/after equality.
+fn listing(root: &Path) -> BTreeMap<PathBuf, (char, Vec<u8>, u32)> {
+    fn walk(root: &Path, p: &Path, out: &mut BTreeMap<PathBuf, (char, Vec<u8>, u32)>) {
+        let md = fs::symlink_metadata(p).unwrap();
+        #[cfg(unix)]
+        let mode = {
+            use std::os::unix::fs::PermissionsExt;
+            md.permissions().mode()
+        };
+        #[cfg(not(unix))]
+        let mode = 0;
+        let rel = p.strip_prefix(root).unwrap().to_path_buf();
+        if md.is_dir() {
+            out.insert(rel, ('d', Vec::new(), mode));
+            for e in fs::read_dir(p).unwrap() {
+                walk(root, &e.unwrap().path(), out);
+            }
+        } else {
+            out.insert(rel, ('f', fs::read(p).unwrap(), mode));
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+type Events = Arc<Mutex<Vec<Value>>>;
+
+fn recording() -> (Channel<CleanUpdate>, Events) {
+    let events: Events = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&events);
+    let channel = Channel::new(move |body| {
+        if let InvokeResponseBody::Json(json) = body {
+            sink.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(serde_json::from_str(&json).unwrap_or(Value::Null));
+        }
+        Ok(())
+    });
+    (channel, events)
+}
+
+/// Waits (at most a minute) for an event named `name`; returns its data.
+fn wait_for(events: &Events, name: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        if let Some(e) = events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|e| e["event"] == name)
+        {
+            return e["data"].clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no {name} event: {:?}",
+            events.lock().unwrap_or_else(PoisonError::into_inner)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn names(events: &Events) -> Vec<String> {
+    events
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn version(path: &str, v: &str) -> Value {
+    json!({"path": path, "version": v})
+}
+
+#[test]
+fn execute_with_no_undo_window_purges_and_logs() {
+    let fx = fixture(Duration::ZERO);
+    let state = CleanState::new(fx.config.clone());
+    let targets: Vec<Target> = serde_json::from_value(json!([
+        {"target": "module-versions", "versions": [version("example.com/a", "v1.0.0"),
+                                                   version("example.com/B", "v0.1.0")]},
+        {"target": "build"}
+    ]))
+    .unwrap();
+    let planned = state.plan(&targets).unwrap();
+    assert_eq!(planned.plan.items.len(), 3);
+    let (channel, events) = recording();
+    let run = state.execute(&planned.id, channel).unwrap();
+    assert_eq!(run.results.len(), 3);
+    assert!(
+        run.results
+            .iter()
+            .all(|r| r.outcome == gocache_core::clean::Outcome::Removed)
+    );
+    // Gone for Go as soon as execute returns.
+    assert!(!fx.modcache.join("example.com/a@v1.0.0").exists());
+    assert!(!fx.modcache.join("example.com/!b@v0.1.0").exists());
+    assert!(!fx.gocache.join("ab/ab22-d").exists());
+    assert!(run.quarantined_bytes > 0);
+    assert!(run.undo_deadline_ms.is_some());
+
+    let finished = wait_for(&events, "purgeFinished");
+    assert_eq!(finished["run_id"], run.run_id.as_str());
+    assert_eq!(finished["bytes_freed"], planned.plan.total_bytes);
+    let results = finished["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(
+        results.iter().all(|r| r["outcome"] == "removed"),
+        "{results:?}"
+    );
+    let seen = names(&events);
+    let pos = |n: &str| seen.iter().position(|e| e == n).unwrap();
+    assert!(pos("itemStarted") < pos("itemFinished"));
+    assert!(pos("itemFinished") < pos("purgeStarted"));
+    assert!(pos("purgeStarted") < pos("purged"));
+    assert!(pos("purged") < pos("purgeFinished"));
+    // The quarantines are purged; what Go keeps stays.
+    assert!(!fx.modcache.join(gocache_core::clean::INNER_TRASH).exists());
+    assert!(!fx.gocache.join(gocache_core::clean::INNER_TRASH).exists());
+    assert!(fx.gocache.join("README").exists());
+    assert!(fx.modcache.join("example.com/a@v1.1.0/go.mod").exists());
+
+    let log = audit::read(fx.config.audit_log.as_ref().unwrap()).unwrap();
+    assert_eq!(log.entries.len(), 1);
+    assert_eq!(log.entries[0].bytes_freed, planned.plan.total_bytes);
+    assert_eq!(log.entries[0].targets, targets);
+    assert_eq!(
+        serde_json::to_value(&log.entries[0].outcomes).unwrap(),
+        finished["results"]
+    );
+
+    // Over: no undo any more.
+    let err = state.undo(&run.run_id).unwrap_err();
+    assert_eq!(err.code, "NotUndoable");
+}
+
+#[test]
+fn undo_during_the_window_restores_a_byte_identical_tree() {
+    let fx = fixture(Duration::from_secs(3600));
+    let before = listing(&fx.home);
+    let state = CleanState::new(fx.config.clone());
+    let targets = [Target::Modcache, Target::Build];
+    let planned = state.plan(&targets).unwrap();
+    let (channel, events) = recording();
+    let run = state.execute(&planned.id, channel).unwrap();
+    assert_eq!(
+        serde_json::to_value(run.state).unwrap(),
+        "holding",
+        "{run:?}"
+    );
+    assert!(
+        !fx.modcache.exists(),
+        "the whole module cache is gone for Go"
+    );
+    assert!(!fx.gocache.join("00/0011-a").exists());
+    let deadline = run.undo_deadline_ms.unwrap();
+    let now_ms = SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    assert!(u128::from(deadline) > now_ms + 3_000_000);
+
+    let reply = state.undo(&run.run_id).unwrap();
+    assert!(reply.failures.is_empty(), "{reply:?}");
+    assert_eq!(reply.already_purged, 0);
+    // The module cache root, and the two build-cache entries.
+    assert_eq!(reply.restored, 3);
+    assert_eq!(listing(&fx.home), before, "every file back, byte-identical");
+    let undone = wait_for(&events, "undone");
+    assert_eq!(undone["run_id"], run.run_id.as_str());
+    assert_eq!(undone["restored"], 3);
+    assert!(!names(&events).contains(&"purgeStarted".to_owned()));
+
+    let log = audit::read(fx.config.audit_log.as_ref().unwrap()).unwrap();
+    assert_eq!(log.entries.len(), 1);
+    assert_eq!(log.entries[0].bytes_freed, 0);
+    assert!(log.entries[0].outcomes.iter().all(|r| {
+        r.outcome == gocache_core::clean::Outcome::Skipped
+            && r.note.as_deref() == Some("restored by Undo")
+    }));
+    assert_eq!(state.undo(&run.run_id).unwrap_err().code, "NotUndoable");
+    assert_eq!(state.undo("run-999").unwrap_err().code, "UnknownRun");
+}
+
+#[test]
+fn undo_racing_the_purge_leaves_each_item_whole_or_gone() {
+    let fx = fixture(Duration::ZERO);
+    for i in 0..12 {
+        add_version(&fx.modcache, &format!("example.com/m{i}"), "v1.0.0", 1);
+    }
+    let before = listing(&fx.modcache);
+    let state = CleanState::new(fx.config.clone());
+    let versions: Vec<Value> = (0..12)
+        .map(|i| version(&format!("example.com/m{i}"), "v1.0.0"))
+        .collect();
+    let targets: Vec<Target> =
+        serde_json::from_value(json!([{"target": "module-versions", "versions": versions}]))
+            .unwrap();
+    let planned = state.plan(&targets).unwrap();
+    let (channel, events) = recording();
+    let run = state.execute(&planned.id, channel).unwrap();
+    // The purge starts at once; Undo stops it between items.
+    match state.undo(&run.run_id) {
+        Ok(reply) => {
+            assert!(reply.failures.is_empty());
+            let after = listing(&fx.modcache);
+            let mut restored = 0;
+            for i in 0..12 {
+                let rel = PathBuf::from(format!("example.com/m{i}@v1.0.0"));
+                let part = |l: &BTreeMap<PathBuf, (char, Vec<u8>, u32)>| {
+                    l.iter()
+                        .filter(|(p, _)| p.starts_with(&rel))
+                        .map(|(p, v)| (p.clone(), v.clone()))
+                        .collect::<Vec<_>>()
+                };
+                if after.contains_key(&rel) {
+                    assert_eq!(part(&after), part(&before), "m{i} restored whole");
+                    restored += 1;
+                }
+            }
+            assert_eq!(restored + reply.already_purged, 12, "{reply:?}");
+            let last = names(&events);
+            assert!(
+                last.contains(&"undone".to_owned()) || last.contains(&"purgeFinished".to_owned())
+            );
+        }
+        // The purge was faster than the call.
+        Err(e) => assert_eq!(e.code, "NotUndoable"),
+    }
+}
+
+#[test]
+fn purge_now_ends_the_window() {
+    let fx = fixture(Duration::from_secs(3600));
+    let state = CleanState::new(fx.config.clone());
+    let planned = state
+        .plan(&[Target::ModuleVersion {
+            path: "example.com/a".into(),
+            version: "v1.1.0".into(),
+        }])
+        .unwrap();
+    let (channel, events) = recording();
+    let run = state.execute(&planned.id, channel).unwrap();
+    state.purge_now(&run.run_id).unwrap();
+    let done = wait_for(&events, "purgeFinished");
+    assert_eq!(done["bytes_freed"], planned.plan.total_bytes);
+    assert!(!fx.modcache.join(gocache_core::clean::INNER_TRASH).exists());
+    assert_eq!(state.purge_now("nope").unwrap_err().code, "UnknownRun");
+}
+
+#[test]
+fn ipc_plan_execute_history_and_errors() {
+    let fx = fixture(Duration::ZERO);
+    let app = app_with(fx.config.clone());
+    let w = main_window(&app);
+    let planned = invoke(
+        &w,
+        "clean_plan",
+        json!({"targets": [{"target": "module", "path": "example.com/a"}]}),
+    )
+    .unwrap();
+    let id = planned["id"].as_str().unwrap().to_owned();
+    assert_eq!(planned["plan"]["items"].as_array().unwrap().len(), 3);
+    let run = invoke(
+        &w,
+        "clean_execute",
+        json!({"planId": id, "onEvent": "__CHANNEL__:4242"}),
+    )
+    .unwrap();
+    assert_eq!(run["plan_id"], id.as_str());
+    assert!(!fx.modcache.join("example.com/a@v1.0.0").exists());
+    // The purge ends (its events go to a webview that is not there); then the log has it.
+    let start = Instant::now();
+    let history = loop {
+        let h = invoke(&w, "clean_history", json!({"limit": 10})).unwrap();
+        if !h["entries"].as_array().unwrap().is_empty() {
+            break h;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(history["bad_lines"], 0);
+    assert_eq!(
+        history["entries"][0]["bytes_freed"],
+        planned["plan"]["total_bytes"]
+    );
+    let err = invoke(&w, "clean_undo", json!({"runId": run["run_id"]})).unwrap_err();
+    assert_eq!(err["code"], "NotUndoable", "{err}");
+    let err = invoke(
+        &w,
+        "clean_execute",
+        json!({"planId": "plan-0", "onEvent": "__CHANNEL__:4243"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "UnknownPlan");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("open the clean dialog again")
+    );
+    let err = invoke(&w, "clean_undo", json!({"runId": "run-x"})).unwrap_err();
+    assert_eq!(err["code"], "UnknownRun");
+    let err = invoke(&w, "clean_purge_now", json!({"runId": "run-x"})).unwrap_err();
+    assert_eq!(err["code"], "UnknownRun");
+    assert_eq!(invoke(&w, "clean_cancel", json!({})).unwrap(), Value::Null);
+    // Only the last 8 plans are kept.
+    for _ in 0..crate::commands::clean::KEPT_PLANS {
+        invoke(&w, "clean_plan", json!({"targets": [{"target": "test"}]})).unwrap();
+    }
+    let err = invoke(
+        &w,
+        "clean_execute",
+        json!({"planId": id, "onEvent": "__CHANNEL__:4244"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "UnknownPlan");
+    // A refused root is an error, not a plan.
+    let err = invoke(&w, "clean_plan", json!({"targets": [{"target": "bogus"}]})).unwrap_err();
+    assert!(err.to_string().contains("bogus"), "{err}");
+}
+
+#[test]
+fn history_is_newest_first_and_counts_bad_lines() {
+    let fx = fixture(Duration::ZERO);
+    let log = fx.config.audit_log.clone().unwrap();
+    for (t, b) in [(1, 10), (2, 20), (3, 30)] {
+        audit::append(
+            &log,
+            &audit::Entry {
+                time: t,
+                targets: vec![Target::Build],
+                bytes_freed: b,
+                outcomes: vec![],
+            },
+        )
+        .unwrap();
+    }
+    let mut f = fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut f, b"{\"time\": 4, \"targ").unwrap();
+    let app = app_with(fx.config.clone());
+    let h = invoke(&main_window(&app), "clean_history", json!({"limit": 2})).unwrap();
+    let times: Vec<i64> = h["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["time"].as_i64().unwrap())
+        .collect();
+    assert_eq!(times, [3, 2]);
+    assert_eq!(h["bad_lines"], 1);
+}
+
+fn selected(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, criteria: Value) -> Vec<String> {
+    let r = invoke(w, "select_modules", json!({"criteria": criteria})).unwrap();
+    r["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            format!(
+                "{}@{}",
+                v["path"].as_str().unwrap(),
+                v["version"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn select_modules_keep_latest_older_than_and_unused() {
+    let fx = fixture(Duration::ZERO);
+    let app = app_with(fx.config.clone());
+    let w = main_window(&app);
+    assert_eq!(
+        selected(&w, json!({"kind": "keep-latest", "n": 1})),
+        ["example.com/a@v1.0.0", "example.com/a@v1.1.0"]
+    );
+    assert_eq!(
+        selected(&w, json!({"kind": "keep-latest", "n": 2})),
+        ["example.com/a@v1.0.0"]
+    );
+    assert_eq!(
+        selected(&w, json!({"kind": "older-than", "days": 150})),
+        ["example.com/a@v1.0.0"]
+    );
+    assert_eq!(
+        selected(&w, json!({"kind": "older-than", "days": 50})),
+        ["example.com/a@v1.0.0", "example.com/a@v1.1.0"]
+    );
+    // A project that needs a@v1.2.0 and B@v0.1.0.
+    let proj = fx.home.join("src/p");
+    fs::create_dir_all(&proj).unwrap();
+    fs::write(
+        proj.join("go.mod"),
+        "module p\n\ngo 1.21\n\nrequire (\n\texample.com/a v1.2.0\n\texample.com/B v0.1.0\n)\n",
+    )
+    .unwrap();
+    let r = invoke(
+        &w,
+        "select_modules",
+        json!({"criteria": {"kind": "unused", "roots": [fx.home.join("src")]}}),
+    )
+    .unwrap();
+    assert_eq!(r["projects"], 1, "{r}");
+    let got: Vec<String> = r["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            format!(
+                "{}@{}",
+                v["path"].as_str().unwrap(),
+                v["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(got, ["example.com/a@v1.0.0", "example.com/a@v1.1.0"]);
+    let err = invoke(
+        &w,
+        "select_modules",
+        json!({"criteria": {"kind": "unused", "roots": []}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "BadRoot");
+}
+
+#[test]
+fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
+    let fx = fixture(Duration::ZERO);
+    let dir = fx.config.settings_dir.clone().unwrap();
+    let app = app_with(fx.config.clone());
+    let w = main_window(&app);
+    let defaults = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(
+        defaults,
+        json!({"project_roots": [], "older_than_days": 90, "keep_latest": 1, "notice": null})
+    );
+    // A field from a newer version of the app survives a save that does not know it.
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("settings.json"),
+        r#"{"project_roots": ["/old"], "older_than_days": 30, "keep_latest": 3, "theme": "dark"}"#,
+    )
+    .unwrap();
+    let stored = invoke(
+        &w,
+        "settings_set",
+        json!({"settings": {"project_roots": ["/src/ü", "/b"], "older_than_days": 7,
+                            "keep_latest": 2, "notice": "ignored"}}),
+    )
+    .unwrap();
+    assert_eq!(stored["notice"], Value::Null);
+    assert_eq!(stored["theme"], "dark");
+    let back = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(back, stored);
+    assert_eq!(back["project_roots"], json!(["/src/ü", "/b"]));
+    let on_disk: Value =
+        serde_json::from_slice(&fs::read(dir.join("settings.json")).unwrap()).unwrap();
+    assert_eq!(on_disk["theme"], "dark");
+    assert!(on_disk.get("notice").is_none());
+
+    fs::write(dir.join("settings.json"), b"{\"project_roots\": [\"/x\"").unwrap();
+    let got = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(got["project_roots"], json!([]));
+    assert!(
+        got["notice"]
+            .as_str()
+            .unwrap()
+            .contains("settings.json.bad"),
+        "{got}"
+    );
+    assert!(!dir.join("settings.json").exists());
+    assert_eq!(
+        fs::read(dir.join("settings.json.bad")).unwrap(),
+        b"{\"project_roots\": [\"/x\""
+    );
+    // The next read is clean: defaults, no notice.
+    assert_eq!(invoke(&w, "settings_get", json!({})).unwrap(), defaults);
+}
+
+#[test]
+fn elevation_errors_name_the_problem() {
+    let fx = fixture(Duration::ZERO);
+    let mut config = fx.config.clone();
+    config.elevator = Elevator::Program("/nonexistent/elevator".into());
+    let state = CleanState::new(config);
+    let planned = state.plan(&[Target::Build]).unwrap();
+    let (channel, _events) = recording();
+    let err = state.elevated(&planned.id, channel).unwrap_err();
+    assert_eq!(err.code, "ElevationUnavailable");
+    assert!(err.message.contains("/nonexistent/elevator"), "{err}");
+    // An elevator that exits without running anything: no report.
+    let mut config = fx.config.clone();
+    config.elevator = Elevator::Program("false".into());
+    let state = CleanState::new(config);
+    let planned = state.plan(&[Target::Build]).unwrap();
+    let (channel, _events) = recording();
+    let err = state.elevated(&planned.id, channel).unwrap_err();
+    assert_eq!(err.code, "ElevationUnavailable");
+    assert!(fx.gocache.join("ab/ab22-d").exists(), "nothing deleted");
+    assert_eq!(
+        state.elevated("plan-0", recording().0).unwrap_err().code,
+        "UnknownPlan"
+    );
+}
