@@ -4,6 +4,7 @@ mod discover;
 mod fixture;
 mod projects;
 mod scan_build;
+mod verify;
 
 use std::process::Command;
 

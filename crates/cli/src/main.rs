@@ -8,6 +8,7 @@
 
 mod clean;
 mod output;
+mod verify;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -57,6 +58,10 @@ enum Command {
     /// Clean caches safely: preview, confirm, then remove in a way Go accepts (instantly via
     /// a quarantine, then purged). Exit code 1 when anything failed.
     Clean(clean::CleanArgs),
+    /// Check the module cache (every version, like `go mod verify` and more) and the build
+    /// cache; with --project, explain go.sum "checksum mismatch"; with --repair, remove and
+    /// re-download the broken versions. Exit code 1 when anything is broken.
+    Verify(verify::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -74,6 +79,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let env = EnvMap::from_process();
     match cli.command {
         Command::Clean(args) => clean::run(&args),
+        Command::Verify(args) => verify::run(&args),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

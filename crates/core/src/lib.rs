@@ -24,6 +24,7 @@
 
 pub mod cancel;
 pub mod clean;
+pub mod dirhash;
 pub mod discover;
 pub mod env;
 pub mod error;
@@ -34,6 +35,7 @@ pub mod progress;
 pub mod projects;
 pub mod scan;
 pub mod semver;
+pub mod verify;
 
 pub use cancel::CancelToken;
 pub use error::{Error, Result};

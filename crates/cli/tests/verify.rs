@@ -1,0 +1,90 @@
+//! `gocache-doctor verify` end to end on a genuine cache: JSON shape, exit codes, repair.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Output};
+
+use gocache_tests::fixture::{Fixture, Spec, TempFixture};
+use serde_json::Value;
+
+fn cli(fx: &Fixture, args: &[&str]) -> Output {
+    let go_dir = fx.go.parent().unwrap().display().to_string();
+    Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+        .args(args)
+        .env_clear()
+        .envs(fx.go_env())
+        .env("PATH", format!("{go_dir}:/usr/bin:/bin"))
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn verify_reports_exits_and_repairs() {
+    let spec = Spec {
+        build_cache: false,
+        ..Spec::default()
+    };
+    let fx = TempFixture::new(&spec).unwrap();
+    let ok = cli(&fx, &["verify", "--json"]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let v = json(&ok);
+    assert_eq!(v["checked"].as_u64(), Some(fx.modules.len() as u64));
+    assert!(
+        v["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["status"] == "ok")
+    );
+
+    // Add a file to one version's tree.
+    let m = fx.regular_modules().next().unwrap().clone();
+    let dir = m.extracted_dir(&fx.gomodcache);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(dir.join("sneaky.go"), "package x\n").unwrap();
+
+    let bad = cli(&fx, &["verify", "--json"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let v = json(&bad);
+    let row = v["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == m.path.as_str() && r["version"] == m.version.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(row["status"], "dir-modified");
+    assert_eq!(row["files"][0]["name"], "sneaky.go");
+    assert_eq!(row["files"][0]["change"], "added");
+    assert!(v["problems"].is_array());
+
+    let human = cli(&fx, &["verify"]);
+    assert_eq!(human.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("dir-modified") && text.contains("sneaky.go (added)"),
+        "{text}"
+    );
+
+    let fixed = cli(&fx, &["verify", "--repair", "--json"]);
+    let v = json(&fixed);
+    assert_eq!(fixed.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["broken"], 0);
+    assert_eq!(v["repair"]["removed"][0]["outcome"], "removed");
+    assert_eq!(v["repair"]["download"]["success"], true, "{v:#}");
+    assert!(!dir.join("sneaky.go").exists());
+}

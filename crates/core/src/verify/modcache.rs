@@ -1,0 +1,686 @@
+//! Module cache verification: finds every module version (extracted trees, download files,
+//! leftovers) and checks each one like `go mod verify` and more (spec §2.3, §4.3).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{Change, FileChange, Finding, Meter, ModuleResult, Options, Problem, Status};
+use crate::dirhash::{self, DirFile, FileSum, HashError};
+use crate::discover::Severity;
+use crate::{CancelToken, Error, Result, escape};
+
+/// Names at the top of the module cache that belong to Go Cache Doctor's quarantine.
+const QUARANTINE_PREFIX: &str = ".gocache-doctor-trash";
+/// The module Go downloads toolchains as.
+const TOOLCHAIN: &str = "golang.org/toolchain";
+/// Download-file extensions that identify a version.
+const EXTS: [&str; 6] = ["zip", "ziphash", "mod", "info", "partial", "lock"];
+/// Temp-file extensions (`<escver>.<ext><digits>.tmp`).
+const TMP_EXTS: [&str; 4] = ["ziphash", "zip", "info", "mod"];
+
+/// Everything found about one module version before hashing.
+#[derive(Debug, Default)]
+pub(crate) struct Entry {
+    pub path: String,
+    pub version: String,
+    pub dir: Option<PathBuf>,
+    /// `cache/download/<escpath>/@v/<escver>` without extension.
+    pub base: Option<PathBuf>,
+    pub exts: BTreeSet<&'static str>,
+    pub zip_size: u64,
+    pub tmp: Vec<PathBuf>,
+    pub old_tmp_dirs: Vec<PathBuf>,
+    pub listed_without_mod: bool,
+    /// Filled by [`plan`]: the tree's files (when it will be hashed) or the error listing it.
+    pub files: Option<std::result::Result<Vec<DirFile>, String>>,
+}
+
+impl Entry {
+    fn has(&self, ext: &str) -> bool {
+        self.exts.contains(ext)
+    }
+
+    fn file(&self, ext: &str) -> Option<PathBuf> {
+        let b = self.base.as_ref()?;
+        let mut s = b.clone().into_os_string();
+        s.push(".");
+        s.push(ext);
+        Some(PathBuf::from(s))
+    }
+
+    /// Whether the tree will be hashed (Go's `DownloadDir` succeeds: tree, no `.partial`,
+    /// `.ziphash` present).
+    fn hash_dir(&self) -> bool {
+        self.dir.is_some() && !self.has("partial") && self.has("ziphash")
+    }
+
+    pub fn planned_bytes(&self) -> u64 {
+        let zip = if self.has("zip") { self.zip_size } else { 0 };
+        let dir = match &self.files {
+            Some(Ok(f)) => f.iter().filter(|f| !f.symlink).map(|f| f.size).sum(),
+            _ => 0,
+        };
+        zip + dir
+    }
+}
+
+/// Parses a module's `list` file: one version per line, blank lines and surrounding spaces
+/// ignored (Go writes it sorted, newline-terminated).
+pub fn parse_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Splits a temp-file name `<escver>.<ext><digits>.tmp` into `escver`.
+fn tmp_version(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(".tmp")?;
+    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+    TMP_EXTS
+        .iter()
+        .find_map(|e| stem.strip_suffix(&format!(".{e}")))
+        .filter(|v| !v.is_empty())
+}
+
+type Key = (String, String);
+
+struct Walker<'a> {
+    root: &'a Path,
+    entries: BTreeMap<Key, Entry>,
+    problems: &'a mut Vec<Problem>,
+}
+
+impl Walker<'_> {
+    fn entry(&mut self, escpath: &str, escver: &str, at: &Path) -> Option<&mut Entry> {
+        let (path, version) = match (escape::unescape(escpath), escape::unescape(escver)) {
+            (Ok(p), Ok(v)) => (p, v),
+            _ => {
+                self.problems.push(Problem {
+                    id: "bad-escape".into(),
+                    severity: Severity::Warning,
+                    path: Some(at.to_path_buf()),
+                    message: format!(
+                        "{escpath}@{escver} is not a valid escaped module path and version: Go \
+                         never wrote it; it can be removed"
+                    ),
+                });
+                return None;
+            }
+        };
+        let e = self
+            .entries
+            .entry((path.clone(), version.clone()))
+            .or_insert_with(|| Entry {
+                path,
+                version,
+                ..Entry::default()
+            });
+        Some(e)
+    }
+
+    fn unreadable(&mut self, path: &Path, err: &std::io::Error) {
+        self.problems.push(Problem {
+            id: "unreadable".into(),
+            severity: Severity::Error,
+            path: Some(path.to_path_buf()),
+            message: format!("cannot read {}: {err}", path.display()),
+        });
+    }
+
+    /// Walks the extracted part: stops at the first element containing `@`.
+    fn top(&mut self, dir: &Path, rel: &str) {
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => return self.unreadable(dir, &e),
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if rel.is_empty() && (name == "cache" || name.starts_with(QUARANTINE_PREFIX)) {
+                continue;
+            }
+            let Ok(ft) = e.file_type() else { continue };
+            let path = e.path();
+            if let Some((last, ver)) = name.split_once('@') {
+                let escpath = if rel.is_empty() {
+                    last.to_owned()
+                } else {
+                    format!("{rel}/{last}")
+                };
+                if let Some((v, _)) = ver.split_once(".tmp-") {
+                    if let Some(en) = self.entry(&escpath, v, &path) {
+                        en.old_tmp_dirs.push(path);
+                    }
+                } else if ft.is_dir() {
+                    if let Some(en) = self.entry(&escpath, ver, &path) {
+                        en.dir = Some(path);
+                    }
+                }
+            } else if ft.is_dir() {
+                let r = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                self.top(&path, &r);
+            }
+        }
+    }
+
+    /// Walks `cache/download` (not `sumdb`) down to the `@v` directories.
+    fn download(&mut self, dir: &Path, rel: &str) {
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => return self.unreadable(dir, &e),
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if rel.is_empty() && name == "sumdb" {
+                continue;
+            }
+            if !e.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            if name == "@v" {
+                if !rel.is_empty() {
+                    self.at_v(&e.path(), rel);
+                }
+            } else {
+                let r = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                self.download(&e.path(), &r);
+            }
+        }
+    }
+
+    fn at_v(&mut self, dir: &Path, escpath: &str) {
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => return self.unreadable(dir, &e),
+        };
+        let mut list = None;
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            if name == "list" {
+                list = Some(path);
+                continue;
+            }
+            if let Some(v) = tmp_version(&name) {
+                let v = v.to_owned();
+                if let Some(en) = self.entry(escpath, &v, &path) {
+                    en.tmp.push(path);
+                }
+                continue;
+            }
+            for ext in EXTS {
+                if let Some(v) = name.strip_suffix(&format!(".{ext}")) {
+                    let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    let base = dir.join(v);
+                    let v = v.to_owned();
+                    if let Some(en) = self.entry(escpath, &v, &path) {
+                        en.exts.insert(ext);
+                        en.base = Some(base);
+                        if ext == "zip" {
+                            en.zip_size = size;
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        if let Some(list) = list {
+            let Ok(text) = std::fs::read(&list) else {
+                return;
+            };
+            for v in parse_list(&String::from_utf8_lossy(&text)) {
+                let Ok(escver) = escape::escape(&v) else {
+                    continue;
+                };
+                if std::fs::symlink_metadata(dir.join(format!("{escver}.mod"))).is_err() {
+                    if let Some(en) = self.entry(escpath, &escver, &list) {
+                        en.listed_without_mod = true;
+                        en.base.get_or_insert_with(|| dir.join(&escver));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Finds every module version in the module cache at `root`.
+pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Entry>> {
+    std::fs::read_dir(root).map_err(|e| Error::io(root, e))?;
+    let mut w = Walker {
+        root,
+        entries: BTreeMap::new(),
+        problems,
+    };
+    w.top(root, "");
+    let dl = w.root.join("cache/download");
+    if dl.is_dir() {
+        w.download(&dl, "");
+    }
+    let mut out: Vec<Entry> = w.entries.into_values().collect();
+    // A version with only a `.lock` file (what a clean leaves) is not in the cache.
+    out.retain(|e| {
+        e.dir.is_some()
+            || e.exts.iter().any(|x| *x != "lock")
+            || !e.tmp.is_empty()
+            || !e.old_tmp_dirs.is_empty()
+            || e.listed_without_mod
+    });
+    Ok(out)
+}
+
+/// Lists the files of every tree that will be hashed (in parallel), so the total is known.
+pub(crate) fn plan(entries: &mut [Entry], cancel: &CancelToken) {
+    entries.par_iter_mut().for_each(|e| {
+        if cancel.is_cancelled() {
+            return;
+        }
+        if let (true, Some(dir)) = (e.hash_dir(), &e.dir) {
+            e.files = Some(dirhash::dir_files(dir).map_err(|err| err.to_string()));
+        }
+    });
+}
+
+/// Checks every version in parallel.
+pub(crate) fn check_all(
+    entries: &[Entry],
+    opts: &Options,
+    meter: &Meter<'_>,
+    cancel: &CancelToken,
+) -> Vec<ModuleResult> {
+    entries
+        .par_iter()
+        .filter_map(|e| {
+            if cancel.is_cancelled() {
+                return None;
+            }
+            let r = check(e, opts, meter, cancel)?;
+            meter.tick(&r.label(), true, r.status.is_broken());
+            Some(r)
+        })
+        .collect()
+}
+
+/// Names relative to the module root: strips `module@version/`.
+fn rel_names<'a>(sums: &'a [FileSum], prefix: &str) -> HashMap<&'a str, &'a FileSum> {
+    sums.iter()
+        .map(|s| {
+            let n = s
+                .name
+                .strip_prefix(prefix)
+                .and_then(|n| n.strip_prefix('/'))
+                .unwrap_or(&s.name);
+            (n, s)
+        })
+        .collect()
+}
+
+/// The files that differ between the tree and the zip.
+pub(crate) fn diff(dir: &[FileSum], zip: &[FileSum], prefix: &str) -> Vec<FileChange> {
+    let d = rel_names(dir, prefix);
+    let z = rel_names(zip, prefix);
+    let mut out = Vec::new();
+    for (name, s) in &d {
+        match z.get(name) {
+            None => out.push(FileChange {
+                name: (*name).to_owned(),
+                change: Change::Added,
+            }),
+            Some(zs) if zs.sha != s.sha => out.push(FileChange {
+                name: (*name).to_owned(),
+                change: Change::Modified,
+            }),
+            Some(_) => {}
+        }
+    }
+    for name in z.keys() {
+        if !d.contains_key(name) {
+            out.push(FileChange {
+                name: (*name).to_owned(),
+                change: Change::Removed,
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
+/// For `golang.org/toolchain`: Go copies `_go.mod` to `go.mod` when it first runs a
+/// toolchain (spec §1.9), so the tree legitimately has one more file. Returns the tree's hash
+/// without that copy, when it is one.
+fn toolchain_hash(sums: &[FileSum], prefix: &str) -> Option<String> {
+    let by = rel_names(sums, prefix);
+    let copy = by.get("go.mod")?;
+    let orig = by.get("_go.mod")?;
+    if copy.sha != orig.sha {
+        return None;
+    }
+    let rest: Vec<FileSum> = sums
+        .iter()
+        .filter(|s| s.name != format!("{prefix}/go.mod"))
+        .cloned()
+        .collect();
+    dirhash::hash1(&rest).ok()
+}
+
+fn push(findings: &mut Vec<Finding>, status: Status, message: String) {
+    findings.push(Finding { status, message });
+}
+
+fn check(
+    e: &Entry,
+    opts: &Options,
+    meter: &Meter<'_>,
+    cancel: &CancelToken,
+) -> Option<ModuleResult> {
+    let label = format!("{}@{}", e.path, e.version);
+    let prefix = label.clone();
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut hashed = 0u64;
+    let on_bytes = |n: u64| {
+        meter.add_bytes(n);
+        meter.tick(&label, false, false);
+    };
+
+    // .ziphash
+    let mut ziphash = None;
+    if e.has("ziphash") {
+        let p = e.file("ziphash")?;
+        match std::fs::read(&p) {
+            Ok(b) if b.len() <= 4096 => match dirhash::parse_ziphash(&b) {
+                Some(h) => ziphash = Some(h),
+                None => push(
+                    &mut findings,
+                    Status::ZiphashInvalid,
+                    format!(
+                        "{} does not hold an h1: hash ({} bytes): Go cannot check this version",
+                        p.display(),
+                        b.len()
+                    ),
+                ),
+            },
+            Ok(b) => push(
+                &mut findings,
+                Status::ZiphashInvalid,
+                format!("{} is {} bytes, not an h1: hash", p.display(), b.len()),
+            ),
+            Err(err) => push(
+                &mut findings,
+                Status::Unreadable,
+                format!("cannot read {}: {err}", p.display()),
+            ),
+        }
+    }
+
+    // The zip.
+    let mut zip_sums: Option<Vec<FileSum>> = None;
+    let mut zip_hash = None;
+    if e.has("zip") {
+        let p = e.file("zip")?;
+        match dirhash::hash_zip(&p, &opts.zip_limits, &on_bytes, cancel) {
+            Ok((h, sums)) => {
+                hashed += e.zip_size;
+                zip_hash = Some(h.clone());
+                match &ziphash {
+                    Some(zh) if *zh != h => push(
+                        &mut findings,
+                        Status::ZipModified,
+                        format!(
+                            "zip has been modified: {} hashes to {h}, but Go recorded {zh} in \
+                             .ziphash when it downloaded it",
+                            p.display()
+                        ),
+                    ),
+                    _ => zip_sums = Some(sums),
+                }
+            }
+            Err(HashError::Cancelled) => return None,
+            Err(err) => push(
+                &mut findings,
+                Status::ZipModified,
+                format!("zip has been modified: cannot read it: {err}"),
+            ),
+        }
+        if !e.has("ziphash") {
+            push(
+                &mut findings,
+                Status::MissingZiphash,
+                "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); \
+                 Go will hash it again, but nothing records what Go checked at download time"
+                    .into(),
+            );
+        }
+    }
+
+    // The extracted tree.
+    if let Some(dir) = &e.dir {
+        if e.has("partial") {
+            push(
+                &mut findings,
+                Status::Partial,
+                format!(
+                    "{}.partial exists: an extraction was interrupted; Go ignores this tree \
+                     and extracts the version again (it needs the zip or the network)",
+                    e.version
+                ),
+            );
+        } else if !e.has("ziphash") {
+            if !e.has("zip") {
+                push(
+                    &mut findings,
+                    Status::MissingZiphash,
+                    "extracted tree without .ziphash: Go treats it as incomplete, removes it \
+                     and downloads the version again"
+                        .into(),
+                );
+            }
+        } else if let Some(files_r) = &e.files {
+            match files_r {
+                Err(err) => push(&mut findings, Status::Unreadable, err.clone()),
+                Ok(list) => {
+                    let writable: Vec<&DirFile> =
+                        list.iter().filter(|f| f.writable && !f.symlink).collect();
+                    if !writable.is_empty() {
+                        let names: Vec<&str> =
+                            writable.iter().take(5).map(|f| f.rel.as_str()).collect();
+                        push(
+                            &mut findings,
+                            Status::Writable,
+                            format!(
+                                "{} file(s) are writable, but Go extracts module files \
+                                 read-only: {}{}",
+                                writable.len(),
+                                names.join(", "),
+                                if writable.len() > 5 { ", ..." } else { "" }
+                            ),
+                        );
+                    }
+                    match dirhash::digest_dir_files(list, &prefix, &on_bytes, cancel) {
+                        Err(HashError::Cancelled) => return None,
+                        Err(err) => push(&mut findings, Status::Unreadable, err.to_string()),
+                        Ok(sums) => {
+                            hashed += sums.iter().map(|s| s.size).sum::<u64>();
+                            let h = dirhash::hash1(&sums).ok();
+                            let ok_as_toolchain = e.path == TOOLCHAIN
+                                && toolchain_hash(&sums, &prefix)
+                                    .is_some_and(|t| Some(&t) == ziphash.as_ref());
+                            if let (Some(h), Some(zh)) = (&h, &ziphash) {
+                                if h != zh && !ok_as_toolchain {
+                                    let detail = match (&zip_sums, &zip_hash) {
+                                        (Some(zs), Some(zhash)) if zhash == zh => {
+                                            files = diff(&sums, zs, &prefix);
+                                            let total = files.len();
+                                            files.truncate(opts.max_files_listed);
+                                            describe(&files, total)
+                                        }
+                                        _ => "the zip is not there (or not intact) to tell \
+                                              which files changed"
+                                            .to_owned(),
+                                    };
+                                    push(
+                                        &mut findings,
+                                        Status::DirModified,
+                                        format!(
+                                            "dir has been modified: {} hashes to {h}, not {zh}; \
+                                             {detail}",
+                                            dir.display()
+                                        ),
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    } else if e.has("zip") || e.has("mod") || e.has("info") {
+        push(
+            &mut findings,
+            Status::DownloadOnly,
+            "downloaded but not extracted: harmless, Go extracts it when a build needs it".into(),
+        );
+    }
+    if e.dir.is_none() && e.has("partial") {
+        push(
+            &mut findings,
+            Status::Leftovers,
+            format!(
+                "stale {}.partial with no extracted tree (harmless; removed by the next \
+                 extraction)",
+                e.version
+            ),
+        );
+    }
+    if !e.tmp.is_empty() || !e.old_tmp_dirs.is_empty() {
+        let names: Vec<String> = e
+            .tmp
+            .iter()
+            .chain(&e.old_tmp_dirs)
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        push(
+            &mut findings,
+            Status::Leftovers,
+            format!(
+                "leftovers of interrupted downloads or extractions: {}",
+                names.join(", ")
+            ),
+        );
+    }
+    if e.listed_without_mod {
+        push(
+            &mut findings,
+            Status::ListInconsistent,
+            "the module's list file names this version, but its .mod file is missing (Go only \
+             lists versions with a .mod)"
+                .into(),
+        );
+    }
+    findings.sort_by_key(|f| f.status.rank());
+    let status = findings.first().map_or(Status::Ok, |f| f.status);
+    Some(ModuleResult {
+        path: e.path.clone(),
+        version: e.version.clone(),
+        status,
+        files,
+        findings,
+        dir: e.dir.clone(),
+        ziphash,
+        bytes_hashed: hashed,
+    })
+}
+
+fn describe(files: &[FileChange], total: usize) -> String {
+    if total == 0 {
+        return "no file differs from the zip (the file list or names differ)".into();
+    }
+    let count = |c: Change| files.iter().filter(|f| f.change == c).count();
+    let names: Vec<String> = files
+        .iter()
+        .take(5)
+        .map(|f| format!("{} ({})", f.name, f.change.as_str()))
+        .collect();
+    format!(
+        "compared with the zip: {} modified, {} added, {} removed: {}{}",
+        count(Change::Modified),
+        count(Change::Added),
+        count(Change::Removed),
+        names.join(", "),
+        if total > 5 { ", ..." } else { "" }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs(name: &str, data: &str) -> FileSum {
+        FileSum {
+            name: name.into(),
+            sha: dirhash::sha256(data.as_bytes()),
+            size: data.len() as u64,
+        }
+    }
+
+    #[test]
+    fn tmp_names_map_to_their_version() {
+        assert_eq!(tmp_version("v1.0.0.zip123456.tmp"), Some("v1.0.0"));
+        assert_eq!(
+            tmp_version("v1.0.0-!r!c1.ziphash9.tmp"),
+            Some("v1.0.0-!r!c1")
+        );
+        assert_eq!(tmp_version("v1.0.0.info.tmp"), Some("v1.0.0"));
+        assert_eq!(tmp_version("v1.0.0.zip"), None);
+        assert_eq!(tmp_version(".zip1.tmp"), None);
+    }
+
+    #[test]
+    fn diff_names_changes() {
+        let p = "m@v1";
+        let dir = [fs("m@v1/a", "1"), fs("m@v1/b", "x"), fs("m@v1/new", "n")];
+        let zip = [fs("m@v1/a", "1"), fs("m@v1/b", "2"), fs("m@v1/gone", "g")];
+        let d = diff(&dir, &zip, p);
+        let got: Vec<(&str, Change)> = d.iter().map(|f| (f.name.as_str(), f.change)).collect();
+        assert_eq!(
+            got,
+            [
+                ("b", Change::Modified),
+                ("gone", Change::Removed),
+                ("new", Change::Added)
+            ]
+        );
+    }
+
+    #[test]
+    fn toolchain_go_mod_copy_is_tolerated() {
+        let p = "golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64";
+        let base = vec![
+            fs(&format!("{p}/_go.mod"), "module x\n"),
+            fs(&format!("{p}/bin/go"), "b"),
+        ];
+        let expected = dirhash::hash1(&base).unwrap();
+        let mut with_copy = base.clone();
+        with_copy.push(fs(&format!("{p}/go.mod"), "module x\n"));
+        assert_eq!(toolchain_hash(&with_copy, p), Some(expected));
+        let mut edited = base;
+        edited.push(fs(&format!("{p}/go.mod"), "module y\n"));
+        assert_eq!(toolchain_hash(&edited, p), None);
+    }
+
+    #[test]
+    fn list_parsing_skips_blanks() {
+        assert_eq!(parse_list("v1.0.0\n\n v1.1.0 \r\n"), ["v1.0.0", "v1.1.0"]);
+        assert!(parse_list("").is_empty());
+    }
+}
