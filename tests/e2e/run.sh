@@ -89,6 +89,9 @@ if [ -n "$GO_BIN" ]; then export PATH="$(dirname "$GO_BIN"):$PATH"; fi
 # without a GPU, see BENCHMARKS.md), but in that mode WebKitWebDriver's screenshot command never
 # answers (WebKitGTK 2.50): keep compositing on for the WebDriver tests unless told otherwise.
 export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
+# A short undo window: long enough to click Undo, short enough to wait for the purge.
+export GOCACHE_DOCTOR_UNDO_SECONDS=${GOCACHE_DOCTOR_UNDO_SECONDS:-6}
+export GOCACHE_DOCTOR_DATA_DIR="$XDG_DATA_HOME/gocache-doctor" GOCACHE_DOCTOR_CONFIG_DIR="$XDG_CONFIG_HOME/gocache-doctor"
 
 # 4. A display and the WebDriver server.
 exec 3>"$WORK/display"
@@ -116,5 +119,6 @@ mkdir -p "$ARTIFACTS_DIR"
 if [ $# -gt 0 ]; then
   "$@"
 else
-  node --test --test-concurrency=1 "$E2E/app.test.mjs"
+  # clean.test.mjs last: it deletes fixture content.
+  node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/clean.test.mjs"
 fi

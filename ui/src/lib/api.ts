@@ -200,3 +200,250 @@ export function scanCancel(): Promise<void> {
 export function startupProbe(marks: Record<string, number>): Promise<void> {
   return invoke<void>('startup_probe', { marks });
 }
+
+// --- Clean (docs/contract.md "Clean in the app") ----------------------------------------------
+
+/** A module version by path and version (both unescaped), `gocache_core::clean::ModuleRef`. */
+export interface ModuleRef {
+  path: string;
+  version: string;
+  keep_mod_files?: boolean;
+}
+
+/** What the user asks to clean (`gocache_core::clean::Target`, tagged by `target`). */
+export type Target =
+  | { target: 'modcache' }
+  | { target: 'toolchains' }
+  | { target: 'vcs' }
+  | { target: 'build' }
+  | { target: 'test' }
+  | { target: 'fuzz' }
+  | { target: 'gopls' }
+  | { target: 'golangci-lint' }
+  | { target: 'staticcheck' }
+  | { target: 'module'; path: string }
+  | { target: 'module-version'; path: string; version: string }
+  | { target: 'module-versions'; versions: ModuleRef[] }
+  | { target: 'build-older-than'; days: number }
+  | { target: 'build-budget'; max_bytes: number };
+
+export type TargetName = Target['target'];
+
+/** One path of a multi-entry plan item. */
+export interface PlanEntry {
+  path: string;
+  bytes: number;
+  disk_bytes: number;
+  files: number;
+}
+
+/** How an item is removed (`gocache_core::clean::Action`, tagged by `kind`). */
+export type PlanAction =
+  | { kind: 'root' }
+  | { kind: 'tree' }
+  | { kind: 'entries'; entries: PlanEntry[] }
+  | { kind: 'module-version'; module: string; version: string; escpath: string; escver: string; keep_mod_files?: boolean }
+  | { kind: 'test-expire' };
+
+export interface PlanItem {
+  cache: CacheKind;
+  root: string;
+  path: string;
+  label: string;
+  action: PlanAction;
+  bytes: number;
+  disk_bytes: number;
+  files: number;
+}
+
+/** The classified cause of a skip or failure. */
+export type CauseKind =
+  | 'permission'
+  | 'locked'
+  | 'read-only-fs'
+  | 'path-too-long'
+  | 'vanished'
+  | 'not-present'
+  | 'covered'
+  | 'in-use'
+  | 'cancelled'
+  | 'other';
+
+export interface SkippedTarget {
+  target: string;
+  path: string | null;
+  cause: CauseKind;
+  reason: string;
+}
+
+/** Exactly what a clean will do (`gocache_core::clean::Plan`). */
+export interface Plan {
+  created: number;
+  targets: Target[];
+  items: PlanItem[];
+  skipped: SkippedTarget[];
+  warnings: string[];
+  total_bytes: number;
+  total_disk_bytes: number;
+  total_files: number;
+}
+
+export type Outcome = 'removed' | 'skipped' | 'failed';
+
+export interface Owner {
+  uid: number | null;
+  name: string | null;
+  is_current_user: boolean;
+}
+
+export interface CauseDetail {
+  path: string;
+  message: string;
+  owner: Owner | null;
+  fix: string | null;
+  holder: string | null;
+  more: number;
+}
+
+/** The result of one plan item. */
+export interface ItemResult {
+  path: string;
+  label: string;
+  outcome: Outcome;
+  cause: CauseKind | null;
+  detail: CauseDetail | null;
+  bytes: number;
+  in_place: boolean;
+  note: string | null;
+}
+
+/** `clean_plan`'s answer: the backend keeps the plan, the UI holds its id. */
+export interface PlannedClean {
+  id: string;
+  plan: Plan;
+}
+
+export type RunState = 'holding' | 'purging' | 'done';
+
+/** `clean_execute` / `clean_elevated`'s answer. */
+export interface CleanRun {
+  run_id: string;
+  plan_id: string;
+  results: ItemResult[];
+  quarantined_bytes: number;
+  /** Unix ms when the undo window ends; null when nothing is held. */
+  undo_deadline_ms: number | null;
+  state: RunState;
+}
+
+export interface UndoReport {
+  run_id: string;
+  restored: number;
+  superseded: number;
+  already_purged: number;
+  failures: { path: string; error: string }[];
+}
+
+/** Progress of a clean, tagged `{event, data}` like the scan's. */
+export type CleanUpdate =
+  | { event: 'itemStarted'; data: { index: number; label: string } }
+  | { event: 'itemFinished'; data: { index: number; outcome: Outcome } }
+  | { event: 'purgeStarted'; data: { run_id: string; total: number } }
+  | { event: 'purged'; data: { done: number; total: number; bytes: number } }
+  | { event: 'purgeFinished'; data: { run_id: string; results: ItemResult[]; bytes_freed: number } }
+  | { event: 'undone'; data: UndoReport };
+
+/** One line of the audit log. */
+export interface AuditEntry {
+  time: number;
+  targets: Target[];
+  bytes_freed: number;
+  outcomes: ItemResult[];
+}
+
+export interface CleanHistory {
+  entries: AuditEntry[];
+  bad_lines: number;
+}
+
+export type SelectCriteria =
+  | { kind: 'unused'; roots: string[] }
+  | { kind: 'older-than'; days: number }
+  | { kind: 'keep-latest'; n: number };
+
+export interface Selection {
+  versions: { path: string; version: string }[];
+  projects: number;
+  warnings: string[];
+}
+
+/** The app's remembered settings (unknown fields are kept by the backend). */
+export interface Settings {
+  project_roots: string[];
+  older_than_days: number;
+  keep_latest: number;
+  notice: string | null;
+  [other: string]: unknown;
+}
+
+/** Plans a clean against a fresh discovery; nothing is deleted. */
+export function cleanPlan(targets: Target[]): Promise<PlannedClean> {
+  return invoke<PlannedClean>('clean_plan', { targets });
+}
+
+function channel(onEvent: (e: CleanUpdate) => void): Channel<CleanUpdate> {
+  const ch = new Channel<CleanUpdate>();
+  ch.onmessage = onEvent;
+  return ch;
+}
+
+/**
+ * Runs a plan: resolves once every item is gone for Go (quarantined or deleted); the purge and
+ * the undo window go on in the backend and report on `onEvent`.
+ */
+export function cleanExecute(planId: string, onEvent: (e: CleanUpdate) => void): Promise<CleanRun> {
+  return invoke<CleanRun>('clean_execute', { planId, onEvent: channel(onEvent) });
+}
+
+/** Runs a plan with administrator rights, in place (no undo). */
+export function cleanElevated(planId: string, onEvent: (e: CleanUpdate) => void): Promise<CleanRun> {
+  return invoke<CleanRun>('clean_elevated', { planId, onEvent: channel(onEvent) });
+}
+
+/** Puts a run's quarantined items back (until the purge ends). */
+export function cleanUndo(runId: string): Promise<UndoReport> {
+  return invoke<UndoReport>('clean_undo', { runId });
+}
+
+/** Ends a run's undo window now. */
+export function cleanPurgeNow(runId: string): Promise<void> {
+  return invoke<void>('clean_purge_now', { runId });
+}
+
+/** Stops a running `clean_execute`. */
+export function cleanCancel(): Promise<void> {
+  return invoke<void>('clean_cancel');
+}
+
+/** The audit log, newest first. */
+export function cleanHistory(limit: number): Promise<CleanHistory> {
+  return invoke<CleanHistory>('clean_history', { limit });
+}
+
+/** Module versions matching `criteria`, from a fresh scan of the module cache. */
+export function selectModules(criteria: SelectCriteria): Promise<Selection> {
+  return invoke<Selection>('select_modules', { criteria });
+}
+
+export function settingsGet(): Promise<Settings> {
+  return invoke<Settings>('settings_get');
+}
+
+export function settingsSet(settings: Settings): Promise<Settings> {
+  return invoke<Settings>('settings_set', { settings });
+}
+
+/** The OS folder picker; null when the user cancels. */
+export function pickDirectory(): Promise<string | null> {
+  return invoke<string | null>('pick_directory');
+}

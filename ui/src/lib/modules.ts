@@ -170,7 +170,7 @@ export function filterGroups(groups: ModuleGroup[], query: string): FilteredGrou
 }
 
 export type Row =
-  | { type: 'module'; group: ModuleGroup; shown: number; expanded: boolean }
+  | { type: 'module'; group: ModuleGroup; shown: number; expanded: boolean; versions: ModuleVersion[] }
   | { type: 'version'; group: ModuleGroup; version: ModuleVersion; last: boolean };
 
 /** The rows to draw: each module, followed by its versions when expanded. */
@@ -183,7 +183,7 @@ export function flattenRows(
   const rows: Row[] = [];
   for (const f of filtered) {
     const open = expandAll || f.partial || expanded.has(f.group.path);
-    rows.push({ type: 'module', group: f.group, shown: f.versions.length, expanded: open });
+    rows.push({ type: 'module', group: f.group, shown: f.versions.length, expanded: open, versions: f.versions });
     if (!open) continue;
     const versions = sortVersions(f.versions, spec);
     versions.forEach((version, i) =>

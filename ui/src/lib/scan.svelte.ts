@@ -38,15 +38,37 @@ class AppState {
   progress = $state.raw<LiveProgress>(emptyProgress());
   cancelRequested = $state(false);
   previousTotalBytes: number | null = null;
+  /** A rescan was asked for while a scan ran: run another one when it ends. */
+  private again = false;
 
   private setState(s: ScanState): void {
     this.scanState = s;
     if (typeof document !== 'undefined') document.body.dataset.scanState = s;
   }
 
+  /**
+   * Scans again because the caches changed (a clean, an undo): now, or right after the running
+   * scan ends, since that one's figures may predate the change.
+   */
+  rescan(): void {
+    if (this.scanState === 'running') {
+      this.again = true;
+      return;
+    }
+    void this.run();
+  }
+
   /** Discovers again, then scans every existing cache. Does nothing while a scan runs. */
   async run(): Promise<void> {
     if (this.scanState === 'running') return;
+    await this.runOnce();
+    while (this.again) {
+      this.again = false;
+      await this.runOnce();
+    }
+  }
+
+  private async runOnce(): Promise<void> {
     if (this.report) this.previousTotalBytes = this.report.caches.reduce((s, c) => s + c.bytes, 0);
     this.report = null;
     this.error = null;
@@ -102,6 +124,7 @@ class AppState {
   async cancel(): Promise<void> {
     if (this.scanState !== 'running' || this.cancelRequested) return;
     this.cancelRequested = true;
+    this.again = false;
     try {
       await scanCancel();
     } catch (e) {

@@ -82,8 +82,24 @@ export async function launch(): Promise<Browser> {
 
 export interface MockConfig {
   scan?: 'auto' | 'manual' | 'error';
+  env?: 'auto' | 'manual';
   goMissing?: boolean;
+  oldCore?: boolean;
   versions?: number;
+  /** `permission`: the first item of each clean fails, owned by root. */
+  cleanFail?: 'permission';
+  undoSeconds?: number;
+  history?: 'some' | 'empty';
+  pickDir?: string | null;
+  planError?: string;
+  planDelay?: number;
+  itemDelay?: number;
+  purgeDelay?: number;
+}
+
+/** Waits until body[data-clean-state] is `state`. */
+export async function waitForClean(page: Page, state: string): Promise<void> {
+  await page.waitForFunction((s) => document.body.dataset.cleanState === s, state, { timeout: 15_000 });
 }
 
 /** What went wrong in the page: console errors, page errors, CSP reports, foreign requests. */

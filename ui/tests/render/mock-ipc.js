@@ -4,7 +4,11 @@
 // app's three commands with a realistic env report and a scan report of 20,000 module rows.
 // Configure with window.__MOCK_CONFIG__ = { scan: 'auto' | 'manual' | 'error', goMissing,
 // env: 'auto' | 'manual' (env_report answers only on __mock.releaseEnv()), oldCore (no
-// test_entries/test_bytes in the build report) }.
+// test_entries/test_bytes in the build report), cleanFail ('permission': the first item of each
+// clean fails with a permission error owned by root), undoSeconds (default 10), history
+// ('some' | 'empty'), pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
+// The clean commands change the mock's env and scan report the way a real clean changes the disk,
+// so the re-scan after a clean or an undo shows the new sizes.
 (() => {
   const cfg = Object.assign({ scan: 'auto', env: 'auto', goMissing: false, oldCore: false, versions: 20000 }, window.__MOCK_CONFIG__ || {});
   const NOW = Math.floor(Date.now() / 1000);
@@ -130,6 +134,7 @@
   let nextId = 1;
   const calls = [];
   const states = [];
+  const cleanStates = [];
   let pending = null; // { resolve, reject, channelId, timer }
   let envWaiters = [];
   const probes = [];
@@ -186,10 +191,243 @@
         await sleep(20);
         if (pending) {
           pending = null;
-          resolve(fullReport);
+          resolve({ ...fullReport });
         }
       })();
     });
+  }
+
+
+  // --- clean ---------------------------------------------------------------------------------
+  const plans = new Map();
+  const runs = new Map();
+  const cleanCalls = [];
+  const settingsWrites = [];
+  let planSeq = 0;
+  let runSeq = 0;
+  let cancelClean = false;
+  let settings = { project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept' };
+  const cacheOf = (kind) => fullReport.caches.find((c) => c.kind === kind);
+  const envCache = (kind) => env.caches.find((c) => c.kind === kind);
+  const owner = { uid: 0, name: 'root', is_current_user: false };
+  const history = cfg.history === 'empty' ? [] : [
+    { time: NOW - 3 * 3600, targets: [{ target: 'build-older-than', days: 5 }], bytes_freed: 512_000_000,
+      outcomes: [{ path: '/home/gopher/.cache/go-build', label: 'build cache entries older than 5 days', outcome: 'removed', cause: null, detail: null, bytes: 512_000_000, in_place: false, note: null }] },
+    { time: NOW - 5 * DAY, targets: [{ target: 'modcache' }], bytes_freed: 0,
+      outcomes: [{ path: GOMODCACHE, label: 'module cache', outcome: 'failed', cause: 'permission',
+        detail: { path: `${GOMODCACHE}/github.com/acme`, message: 'Permission denied (os error 13)', owner, fix: `sudo chown -R "$(id -un)" ${GOMODCACHE}`, holder: null, more: 41 },
+        bytes: 3_000_000_000, in_place: false, note: null }] },
+  ];
+
+  const rootItem = (kind, label) => {
+    const c = cacheOf(kind);
+    const e = envCache(kind);
+    if (!c || !e || !e.exists) return null;
+    return { cache: kind, root: c.path, path: c.path, label, action: { kind: 'root' }, bytes: c.bytes, disk_bytes: c.disk_bytes, files: c.files };
+  };
+  const versionItem = (m) => ({
+    cache: 'modcache', root: GOMODCACHE, path: m.dir, label: `${m.path}@${m.version}`,
+    action: { kind: 'module-version', module: m.path, version: m.version, escpath: m.path, escver: m.version, keep_mod_files: false },
+    bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes, files: m.files,
+  });
+
+  function cleanPlan(targets) {
+    const items = [];
+    const skipped = [];
+    const warnings = [];
+    for (const t of targets) {
+      const add = (it, label) => (it ? items.push(it) : skipped.push({ target: label, path: null, cause: 'not-present', reason: `The ${label} does not exist.` }));
+      switch (t.target) {
+        case 'modcache': add(rootItem('modcache', 'module cache'), 'module cache'); break;
+        case 'gopls': add(rootItem('gopls', 'gopls cache'), 'gopls cache'); break;
+        case 'golangci-lint': add(rootItem('golangci-lint', 'golangci-lint cache'), 'golangci-lint cache'); break;
+        case 'staticcheck': add(rootItem('staticcheck', 'staticcheck cache'), 'staticcheck cache'); break;
+        case 'build': {
+          const b = fullReport.build;
+          if (!b) { skipped.push({ target: 'build cache', path: null, cause: 'not-present', reason: 'The build cache does not exist.' }); break; }
+          items.push({ cache: 'build', root: b.path, path: b.path, label: 'build cache', action: { kind: 'entries', entries: [] }, bytes: b.bytes, disk_bytes: b.bytes + 4096 * b.entries, files: b.entries });
+          break;
+        }
+        case 'build-older-than': {
+          const b = fullReport.build;
+          // The buckets' lower bounds: < 1 day, 1-2, 2-5, > 5 days.
+          const minAge = [0, 1, 2, 5];
+          const buckets = b ? b.age_histogram.filter((_, i) => minAge[i] >= t.days) : [];
+          for (const [i, x] of buckets.entries()) if (x.entries > 0) items.push({ cache: 'build', root: b.path, path: `${b.path}/#older-${i}`, label: `${x.label}`, action: { kind: 'entries', entries: [] }, bytes: x.bytes, disk_bytes: x.bytes, files: x.entries });
+          break;
+        }
+        case 'test':
+          items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/testexpire.txt', label: 'test results (testexpire.txt)', action: { kind: 'test-expire' }, bytes: 0, disk_bytes: 0, files: 0 });
+          break;
+        case 'fuzz':
+          items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/fuzz', label: 'fuzz cache', action: { kind: 'tree' }, bytes: fullReport.build ? fullReport.build.fuzz_bytes : 0, disk_bytes: 8_000_000, files: 212 });
+          break;
+        case 'vcs':
+          items.push({ cache: 'modcache', root: GOMODCACHE, path: `${GOMODCACHE}/cache/vcs`, label: 'cache/vcs', action: { kind: 'tree' }, bytes: 48_213_337, disk_bytes: 50_000_000, files: 1_200 });
+          break;
+        case 'toolchains':
+          for (const m of fullReport.modules.filter((x) => x.toolchain)) items.push(versionItem(m));
+          warnings.push('go1.23.5 runs from /usr/local/go, not from the module cache: removing toolchains does not affect it.');
+          break;
+        case 'module-versions':
+          for (const v of t.versions) {
+            const m = fullReport.modules.find((x) => x.path === v.path && x.version === v.version);
+            if (m) items.push(versionItem(m));
+            else skipped.push({ target: `${v.path}@${v.version}`, path: null, cause: 'not-present', reason: 'This version is not in the module cache.' });
+          }
+          break;
+        default:
+          throw { code: 'BadTarget', message: `mock: unsupported target ${t.target}` };
+      }
+    }
+    const sumOf = (f) => items.reduce((s, i) => s + i[f], 0);
+    const plan = { created: NOW, targets, items, skipped, warnings, total_bytes: sumOf('bytes'), total_disk_bytes: sumOf('disk_bytes'), total_files: sumOf('files') };
+    const id = `plan-${++planSeq}`;
+    plans.set(id, plan);
+    return { id, plan };
+  }
+
+  // Applies a clean's removals to the mock disk (env + scan report); returns the undo snapshot.
+  function applyRemoval(removedItems) {
+    const snapshot = JSON.stringify({ env, fullReport: { ...fullReport } });
+    for (const it of removedItems) {
+      if (it.action.kind === 'root') {
+        for (const kind of it.cache === 'modcache' ? ['modcache', 'toolchains'] : [it.cache]) {
+          const e = envCache(kind);
+          if (e) e.exists = false;
+          fullReport.caches = fullReport.caches.filter((c) => c.kind !== kind);
+        }
+        if (it.cache === 'modcache') {
+          fullReport.modules = [];
+          fullReport.module_totals = [];
+          fullReport.modcache_parts = null;
+        }
+      } else if (it.action.kind === 'module-version') {
+        fullReport.modules = fullReport.modules.filter((m) => !(m.path === it.action.module && m.version === it.action.version));
+        const c = cacheOf('modcache');
+        if (c) c.bytes -= it.bytes;
+      } else if (it.action.kind !== 'test-expire') {
+        const c = cacheOf(it.cache);
+        if (c) c.bytes = Math.max(0, c.bytes - it.bytes);
+      }
+    }
+    if (removedItems.some((it) => it.action.kind === 'module-version')) {
+      const byPath = new Map();
+      for (const m of fullReport.modules) {
+        const t = byPath.get(m.path) || { path: m.path, versions: 0, bytes: 0, disk_bytes: 0, download_bytes: 0, files: 0 };
+        t.versions++; t.bytes += m.bytes; t.disk_bytes += m.disk_bytes; t.download_bytes += m.download_bytes; t.files += m.files;
+        byPath.set(m.path, t);
+      }
+      fullReport.module_totals = [...byPath.values()];
+    }
+    return snapshot;
+  }
+
+  function restore(snapshot) {
+    const s = JSON.parse(snapshot);
+    Object.assign(env, s.env);
+    Object.assign(fullReport, s.fullReport);
+  }
+
+  async function cleanExecute(planId, channelId, elevated) {
+    const plan = plans.get(planId);
+    if (!plan) throw { code: 'UnknownPlan', message: `no plan ${planId} (the app keeps the last 8)` };
+    cleanCalls.push({ cmd: elevated ? 'clean_elevated' : 'clean_execute', planId, targets: plan.targets });
+    cancelClean = false;
+    let idx = 0;
+    const emit = (message) => send(channelId, idx++, message);
+    const results = [];
+    for (const [i, it] of plan.items.entries()) {
+      if (cancelClean) {
+        results.push({ path: it.path, label: it.label, outcome: 'failed', cause: 'cancelled', detail: null, bytes: it.bytes, in_place: false, note: null });
+        continue;
+      }
+      emit({ event: 'itemStarted', data: { index: i, label: it.label } });
+      // Big plans (thousands of versions) go by in batches, like the real parallel removal.
+      if (i % 100 === 0) await sleep(cfg.itemDelay ?? 15);
+      const fail = !elevated && cfg.cleanFail === 'permission' && i === 0;
+      const r = fail
+        ? { path: it.path, label: it.label, outcome: 'failed', cause: 'permission',
+            detail: { path: `${it.path}/github.com/acme/cobra-1@v1.2.1`, message: 'Permission denied (os error 13)', owner, fix: `sudo chown -R "$(id -un)" ${it.root}`, holder: null, more: 17 },
+            bytes: it.bytes, in_place: false, note: null }
+        : { path: it.path, label: it.label, outcome: 'removed', cause: null, detail: null, bytes: it.bytes, in_place: elevated, note: null };
+      results.push(r);
+      emit({ event: 'itemFinished', data: { index: i, outcome: r.outcome } });
+    }
+    const removed = plan.items.filter((_, i) => results[i].outcome === 'removed');
+    const snapshot = applyRemoval(removed);
+    const run_id = `run-${++runSeq}`;
+    const quarantined = removed.reduce((s, it) => s + it.bytes, 0);
+    const undoSeconds = cfg.undoSeconds ?? 10;
+    const run = { run_id, plan, results, emit, snapshot, done: false, timer: null };
+    runs.set(run_id, run);
+    if (elevated || removed.length === 0) {
+      run.done = true;
+      record(plan, results);
+      return { run_id, plan_id: planId, results, quarantined_bytes: 0, undo_deadline_ms: null, state: 'done' };
+    }
+    const deadline = Date.now() + undoSeconds * 1000;
+    run.timer = setTimeout(() => { run.timer = null; purge(run); }, undoSeconds * 1000);
+    return { run_id, plan_id: planId, results, quarantined_bytes: quarantined, undo_deadline_ms: deadline, state: 'holding' };
+  }
+
+  async function purge(run) {
+    if (run.done || run.undone) return;
+    const removed = run.results.filter((r) => r.outcome === 'removed');
+    run.purging = true;
+    run.emit({ event: 'purgeStarted', data: { run_id: run.run_id, total: removed.length } });
+    let bytes = 0;
+    for (const [i, r] of removed.entries()) {
+      if (i % 100 === 0) await sleep(cfg.purgeDelay ?? 40);
+      if (run.undone) return;
+      bytes += r.bytes;
+      run.emit({ event: 'purged', data: { done: i + 1, total: removed.length, bytes } });
+    }
+    run.done = true;
+    record(run.plan, run.results);
+    run.emit({ event: 'purgeFinished', data: { run_id: run.run_id, results: run.results, bytes_freed: bytes } });
+  }
+
+  function record(plan, results) {
+    history.unshift({ time: Math.floor(Date.now() / 1000), targets: plan.targets, outcomes: results,
+      bytes_freed: results.reduce((s, r) => s + (r.outcome === 'removed' ? r.bytes : 0), 0) });
+  }
+
+  function cleanUndo(runId) {
+    const run = runs.get(runId);
+    if (!run) throw { code: 'UnknownRun', message: `no run ${runId}` };
+    if (run.done) throw { code: 'NotUndoable', message: 'the purge has finished' };
+    if (run.timer) clearTimeout(run.timer);
+    run.undone = true;
+    restore(run.snapshot);
+    const report = { run_id: runId, restored: run.results.filter((r) => r.outcome === 'removed').length, superseded: 0, already_purged: 0, failures: [] };
+    run.emit({ event: 'undone', data: report });
+    return report;
+  }
+
+  function selectModules(criteria) {
+    const mods = fullReport.modules;
+    let versions = [];
+    let projects = 0;
+    const warnings = [];
+    if (criteria.kind === 'older-than') {
+      versions = mods.filter((m) => m.newest_mtime < NOW - criteria.days * DAY);
+    } else if (criteria.kind === 'keep-latest') {
+      const byPath = new Map();
+      for (const m of mods) byPath.set(m.path, [...(byPath.get(m.path) || []), m]);
+      for (const list of byPath.values()) {
+        list.sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
+        versions.push(...list.slice(criteria.n));
+      }
+    } else if (criteria.kind === 'unused') {
+      if (criteria.roots.length === 0) throw { code: 'BadRoot', message: 'no project roots given' };
+      for (const r of criteria.roots) if (!r.startsWith('/')) throw { code: 'BadRoot', message: `${r}: not an absolute path` };
+      projects = criteria.roots.length * 3;
+      // "Used": the toolchains and every module whose path has an even length.
+      versions = mods.filter((m) => !m.toolchain && m.path.length % 2 === 1);
+      if (criteria.roots.some((r) => r.includes('broken'))) warnings.push(`${criteria.roots.find((r) => r.includes('broken'))}/app/go.mod: parse error at line 3; its requirements are unknown, so nothing it might use was selected`);
+    }
+    return { versions: versions.map((m) => ({ path: m.path, version: m.version })), projects, warnings };
   }
 
   window.__TAURI_INTERNALS__ = {
@@ -228,6 +466,41 @@
             setTimeout(() => p.resolve(partialReport()), 30);
           }
           return null;
+        case 'clean_plan':
+          await sleep(cfg.planDelay ?? 30);
+          if (cfg.planError) throw { code: cfg.planError, message: `mock ${cfg.planError}` };
+          return cleanPlan(args.targets);
+        case 'clean_execute':
+          return cleanExecute(args.planId, args.onEvent.id, false);
+        case 'clean_elevated':
+          return cleanExecute(args.planId, args.onEvent.id, true);
+        case 'clean_undo':
+          return cleanUndo(args.runId);
+        case 'clean_purge_now': {
+          const r = runs.get(args.runId);
+          if (r && r.timer) {
+            clearTimeout(r.timer);
+            r.timer = null;
+            purge(r);
+          }
+          return null;
+        }
+        case 'clean_cancel':
+          cancelClean = true;
+          return null;
+        case 'clean_history':
+          return { entries: history.slice(0, args.limit), bad_lines: 0 };
+        case 'select_modules':
+          await sleep(40);
+          return selectModules(args.criteria);
+        case 'settings_get':
+          return JSON.parse(JSON.stringify(settings));
+        case 'settings_set':
+          settingsWrites.push(JSON.parse(JSON.stringify(args.settings)));
+          settings = { ...args.settings, notice: null };
+          return JSON.parse(JSON.stringify(settings));
+        case 'pick_directory':
+          return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         default:
           throw { code: 'Unknown', message: `unknown command ${cmd}` };
       }
@@ -241,6 +514,11 @@
     report: fullReport,
     config: cfg,
     probes,
+    history,
+    cleanCalls,
+    cleanStates,
+    settingsWrites,
+    get settings() { return settings; },
     /** Lets a held (`env: 'manual'`) env_report answer. */
     releaseEnv() {
       const waiters = envWaiters;
@@ -252,14 +530,17 @@
       if (pending) {
         const p = pending;
         pending = null;
-        p.resolve(fullReport);
+        p.resolve({ ...fullReport });
       }
     },
   };
 
   // Record every scan-state transition the app makes.
-  new MutationObserver(() => {
-    const s = document.body && document.body.dataset.scanState;
-    if (s && states[states.length - 1] !== s) states.push(s);
-  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-scan-state'] });
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const list = r.attributeName === 'data-scan-state' ? states : cleanStates;
+      const s = r.target.getAttribute(r.attributeName);
+      if (s && list[list.length - 1] !== s) list.push(s);
+    }
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-scan-state', 'data-clean-state'] });
 })();

@@ -1,0 +1,281 @@
+import { describe, expect, test } from 'vitest';
+import type { CleanRun, ItemResult, Plan, PlanItem, Target } from './api';
+import {
+  cardOptions,
+  causeExplanation,
+  causeFix,
+  countOutcomes,
+  dialogOpen,
+  errorHelp,
+  failedTargets,
+  initialFlow,
+  optionTarget,
+  reduce,
+  removedLine,
+  secondsLeft,
+  targetLabel,
+  type Action,
+  type Flow,
+} from './clean';
+
+const item = (label: string, bytes: number, extra: Partial<PlanItem> = {}): PlanItem => ({
+  cache: 'modcache',
+  root: '/m',
+  path: `/m/${label}`,
+  label,
+  action: { kind: 'root' },
+  bytes,
+  disk_bytes: bytes + 4096,
+  files: 3,
+  ...extra,
+});
+
+const plan = (items: PlanItem[], targets: Target[] = [{ target: 'modcache' }]): Plan => ({
+  created: 1,
+  targets,
+  items,
+  skipped: [],
+  warnings: [],
+  total_bytes: items.reduce((s, i) => s + i.bytes, 0),
+  total_disk_bytes: items.reduce((s, i) => s + i.disk_bytes, 0),
+  total_files: items.reduce((s, i) => s + i.files, 0),
+});
+
+const result = (path: string, outcome: ItemResult['outcome'], bytes: number, extra: Partial<ItemResult> = {}): ItemResult => ({
+  path,
+  label: path,
+  outcome,
+  cause: null,
+  detail: null,
+  bytes,
+  in_place: false,
+  note: null,
+  ...extra,
+});
+
+const run = (results: ItemResult[], state: CleanRun['state'], deadline: number | null = 10_000): CleanRun => ({
+  run_id: 'r1',
+  plan_id: 'p1',
+  results,
+  quarantined_bytes: results.reduce((s, r) => s + r.bytes, 0),
+  undo_deadline_ms: deadline,
+  state,
+});
+
+function drive(actions: Action[], from: Flow = initialFlow()): { flow: Flow; states: string[] } {
+  let flow = from;
+  const states: string[] = [];
+  for (const a of actions) {
+    flow = reduce(flow, a);
+    if (states[states.length - 1] !== flow.state) states.push(flow.state);
+  }
+  return { flow, states };
+}
+
+const P = plan([item('a', 100), item('b', 50)]);
+
+describe('clean state machine', () => {
+  test('plan → confirm → running → holding → purging → done, with progress and the purge figures', () => {
+    const { flow, states } = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: { type: 'card', kind: 'modcache' } },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'event', ev: { event: 'itemStarted', data: { index: 0, label: 'a' } } },
+    ]);
+    expect(states).toEqual(['planning', 'confirm', 'running']);
+    expect(flow.progress).toEqual({ done: 0, total: 2, current: 'a' });
+    const after = drive(
+      [
+        { type: 'event', ev: { event: 'itemFinished', data: { index: 0, outcome: 'removed' } } },
+        { type: 'event', ev: { event: 'itemStarted', data: { index: 1, label: 'b' } } },
+        { type: 'event', ev: { event: 'itemFinished', data: { index: 1, outcome: 'removed' } } },
+      ],
+      flow,
+    ).flow;
+    expect(after.progress).toEqual({ done: 2, total: 2, current: 'b' });
+    const results = [result('/m/a', 'removed', 100), result('/m/b', 'removed', 50)];
+    const end = drive(
+      [
+        { type: 'executed', run: run(results, 'holding') },
+        { type: 'event', ev: { event: 'purgeStarted', data: { run_id: 'r1', total: 2 } } },
+        { type: 'event', ev: { event: 'purged', data: { done: 1, total: 2, bytes: 100 } } },
+      ],
+      after,
+    );
+    expect(end.states).toEqual(['holding', 'purging']);
+    expect(end.flow.purge).toMatchObject({ started: true, done: 1, total: 2, bytes: 100, finished: false });
+    expect(end.flow.bytesFreed).toBeNull();
+    const done = reduce(end.flow, {
+      type: 'event',
+      ev: { event: 'purgeFinished', data: { run_id: 'r1', results, bytes_freed: 150 } },
+    });
+    expect(done.state).toBe('done');
+    expect(done.bytesFreed).toBe(150);
+  });
+
+  test('purge events that overtake the run answer are kept, and the answer then ends in done', () => {
+    const results = [result('/m/a', 'removed', 100)];
+    const { flow, states } = drive([
+      { type: 'plan', targets: [{ target: 'gopls' }], source: null },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'event', ev: { event: 'purgeStarted', data: { run_id: 'r1', total: 1 } } },
+      { type: 'event', ev: { event: 'purgeFinished', data: { run_id: 'r1', results, bytes_freed: 100 } } },
+      { type: 'executed', run: run(results, 'purging', null) },
+    ]);
+    expect(states).toEqual(['planning', 'confirm', 'running', 'done']);
+    expect(flow.bytesFreed).toBe(100);
+  });
+
+  test('a run that holds nothing (all failed) is done at once, freeing the removed bytes only', () => {
+    const results = [result('/m/a', 'failed', 100, { cause: 'permission' }), result('/m/b', 'removed', 50, { in_place: true })];
+    const { flow } = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'executed', run: run(results, 'done', null) },
+    ]);
+    expect(flow.state).toBe('done');
+    expect(flow.bytesFreed).toBe(50);
+    expect(countOutcomes(flow.results)).toEqual({ removed: 1, skipped: 0, failed: 1 });
+  });
+
+  test('undo from holding (command answer and event both arrive) ends in undone once', () => {
+    const results = [result('/m/a', 'removed', 100)];
+    const report = { run_id: 'r1', restored: 1, superseded: 0, already_purged: 0, failures: [] };
+    const { flow, states } = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'executed', run: run(results, 'holding') },
+      { type: 'event', ev: { event: 'undone', data: report } },
+      { type: 'undone', report },
+      // A late purgeFinished of the undone run must not turn it into "done".
+      { type: 'event', ev: { event: 'purgeFinished', data: { run_id: 'r1', results: [], bytes_freed: 0 } } },
+    ]);
+    expect(states).toEqual(['planning', 'confirm', 'running', 'holding', 'undone']);
+    expect(flow.undo?.restored).toBe(1);
+  });
+
+  test('a stale plan answer (options changed meanwhile) is dropped', () => {
+    const { flow } = drive([
+      { type: 'plan', targets: [{ target: 'build' }], source: { type: 'card', kind: 'build' } },
+      { type: 'plan', targets: [{ target: 'fuzz' }], source: { type: 'card', kind: 'build' } },
+      { type: 'planned', seq: 1, id: 'old', plan: P },
+    ]);
+    expect(flow.state).toBe('planning');
+    expect(flow.planId).toBeNull();
+    expect(reduce(flow, { type: 'planned', seq: 2, id: 'new', plan: P }).planId).toBe('new');
+  });
+
+  test('cannot start another flow or dismiss while a run is in the backend', () => {
+    const { flow } = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'executed', run: run([result('/m/a', 'removed', 100)], 'holding') },
+    ]);
+    expect(reduce(flow, { type: 'plan', targets: [{ target: 'gopls' }], source: null })).toBe(flow);
+    expect(reduce(flow, { type: 'dismiss' })).toBe(flow);
+    expect(reduce(flow, { type: 'execute' })).toBe(flow);
+  });
+
+  test('errors: a plan error keeps the dialog, an undo error keeps the run going', () => {
+    const planned = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null },
+      { type: 'failed', seq: 1, error: { code: 'BadRoot', message: 'x' }, stage: 'plan' },
+    ]).flow;
+    expect(planned.state).toBe('error');
+    expect(dialogOpen(planned)).toBe(true);
+    const holding = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null },
+      { type: 'planned', seq: 1, id: 'p1', plan: P },
+      { type: 'execute' },
+      { type: 'executed', run: run([result('/m/a', 'removed', 100)], 'holding') },
+      { type: 'failed', error: { code: 'NotUndoable', message: 'purged' }, stage: 'undo' },
+    ]).flow;
+    expect(holding.state).toBe('holding');
+    expect(holding.error?.code).toBe('NotUndoable');
+    expect(dialogOpen(holding)).toBe(false);
+    expect(reduce(holding, { type: 'dismiss' }).state).toBe('holding');
+  });
+
+  test('elevated: the plan answer starts the run without a second confirmation', () => {
+    const { flow, states } = drive([
+      { type: 'plan', targets: [{ target: 'modcache' }], source: null, elevated: true },
+      { type: 'planned', seq: 1, id: 'p9', plan: P },
+      { type: 'executed', run: run([result('/m/a', 'removed', 100, { in_place: true })], 'done', null) },
+    ]);
+    expect(states).toEqual(['planning', 'running', 'done']);
+    expect(flow.elevated).toBe(true);
+    expect(flow.bytesFreed).toBe(100);
+    expect(reduce(flow, { type: 'dismiss' }).state).toBe('idle');
+  });
+});
+
+describe('targets', () => {
+  test('each card offers its targets; gobin none', () => {
+    expect(cardOptions('modcache').map((o) => o.value)).toEqual(['modcache', 'toolchains', 'vcs']);
+    expect(cardOptions('build').map((o) => o.value)).toEqual(['build', 'build-older-than', 'test', 'fuzz']);
+    for (const k of ['gopls', 'golangci-lint', 'staticcheck', 'toolchains'] as const) expect(cardOptions(k).map((o) => o.value)).toEqual([k]);
+    expect(cardOptions('gobin')).toEqual([]);
+    expect(optionTarget('build-older-than', 7)).toEqual({ target: 'build-older-than', days: 7 });
+    expect(optionTarget('golangci-lint', 7)).toEqual({ target: 'golangci-lint' });
+  });
+
+  test('labels', () => {
+    expect(targetLabel({ target: 'build-older-than', days: 1 })).toBe('build cache entries older than 1 day');
+    expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }, { path: 'b', version: 'v2' }] })).toBe('2 module versions');
+    expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }] })).toBe('a@v1');
+    expect(targetLabel({ target: 'staticcheck' })).toBe('staticcheck cache');
+  });
+
+  test('failedTargets re-plans failed module versions by name and other failures by their target', () => {
+    const mv = (m: string, v: string) =>
+      item(`${m}@${v}`, 1, { path: `/m/${m}@${v}`, action: { kind: 'module-version', module: m, version: v, escpath: m, escver: v } });
+    const p = plan([mv('x.org/a', 'v1'), mv('x.org/b', 'v2')], [{ target: 'module-versions', versions: [] }]);
+    const results = [result('/m/x.org/a@v1', 'removed', 1), result('/m/x.org/b@v2', 'failed', 1, { cause: 'permission' })];
+    expect(failedTargets(p, p.targets, results)).toEqual([{ target: 'module-versions', versions: [{ path: 'x.org/b', version: 'v2' }] }]);
+    const root = plan([item('mod', 5)], [{ target: 'modcache' }]);
+    expect(failedTargets(root, root.targets, [result('/m/mod', 'failed', 5, { cause: 'permission' })])).toEqual([{ target: 'modcache' }]);
+  });
+});
+
+describe('causes and fixes in plain words', () => {
+  const perm = (owner: { name: string | null; uid: number | null; is_current_user: boolean } | null, fix: string | null) => ({
+    cause: 'permission' as const,
+    detail: { path: '/m/x', message: 'Permission denied (os error 13)', owner, fix, holder: null, more: 0 },
+  });
+
+  test('permission names the owner and passes the exact command through', () => {
+    const r = perm({ name: 'root', uid: 0, is_current_user: false }, 'sudo chown -R "$(id -un)" /home/u/go/pkg/mod');
+    expect(causeExplanation(r)).toBe('Some files belong to root, not to you, so you may not delete them.');
+    expect(causeFix(r)).toEqual({ text: 'sudo chown -R "$(id -un)" /home/u/go/pkg/mod', command: true });
+    expect(causeExplanation(perm({ name: null, uid: 1234, is_current_user: false }, null))).toContain('user id 1234');
+    expect(causeExplanation(perm({ name: 'me', uid: 1000, is_current_user: true }, null))).toContain('write-protected');
+    expect(causeFix(perm(null, null))?.command).toBe(false);
+  });
+
+  test('locked names the holder; advice sentences are not commands; vanished needs nothing', () => {
+    const locked = { cause: 'locked' as const, detail: { path: '/b', message: 'busy', owner: null, fix: 'wait for the running go command to finish, then retry', holder: 'gopls.exe (pid 42)', more: 0 } };
+    expect(causeExplanation(locked)).toBe('gopls.exe (pid 42) has files open here. Close it, then retry.');
+    expect(causeFix(locked)).toEqual({ text: 'wait for the running go command to finish, then retry', command: false });
+    expect(causeFix({ cause: 'vanished', detail: null })).toBeNull();
+    expect(causeExplanation({ cause: 'other', detail: { path: '/x', message: 'I/O error', owner: null, fix: null, holder: null, more: 0 } })).toBe('I/O error');
+  });
+
+  test('toast line, countdown and error codes', () => {
+    expect(removedLine([result('/a', 'removed', 1536), result('/b', 'removed', 512), result('/c', 'failed', 9)])).toBe(
+      'Removed 2.0 KiB (2 items) — gone for Go.',
+    );
+    expect(secondsLeft(10_000, 0)).toBe(10);
+    expect(secondsLeft(10_000, 9_001)).toBe(1);
+    expect(secondsLeft(10_000, 20_000)).toBe(0);
+    expect(secondsLeft(null, 0)).toBe(0);
+    for (const code of ['NotUndoable', 'UnknownPlan', 'BadRoot', 'ElevationUnavailable', 'ElevationDenied']) {
+      const h = errorHelp({ code, message: '' });
+      expect(h.title).not.toBe(errorHelp({ code: 'Whatever', message: '' }).title);
+      expect(h.action.length).toBeGreaterThan(10);
+    }
+  });
+});
