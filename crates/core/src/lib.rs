@@ -30,6 +30,7 @@ pub mod env;
 pub mod error;
 pub mod escape;
 pub mod gocmd;
+pub mod locks;
 pub mod os;
 pub mod progress;
 pub mod projects;

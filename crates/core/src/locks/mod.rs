@@ -1,0 +1,126 @@
+//! Which processes hold files in the Go caches (issue #5): open files, working directories,
+//! mapped files, running executables, Go's `flock`s, and deleted files still open.
+//!
+//! One [`LockProbe`] per OS, each in its own file (`linux.rs`, `macos.rs`, `windows.rs`, and
+//! `other.rs` for the rest), reports raw [`Hold`]s under the given roots; the OS-independent
+//! code here groups them per process into [`Holder`]s, classifies the tool (go, gopls, an IDE,
+//! antivirus) and attaches per-tool advice. `unsafe` lives only in the OS files.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::CancelToken;
+
+/// How a process holds a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HoldKind {
+    /// An open file or directory handle.
+    OpenFile,
+    /// The process' current working directory.
+    Cwd,
+    /// The process' root directory (Linux `chroot`).
+    Root,
+    /// The process' executable image.
+    Exe,
+    /// A memory-mapped file (a shared library, a DLL, Go's mmapped cache files).
+    Mmap,
+    /// A file lock (`flock`/`fcntl`/`LockFileEx`), e.g. `go` holding a version's `.lock`.
+    Flock,
+    /// A file deleted from the cache but still open: its space is freed only when the
+    /// process closes it or exits.
+    DeletedOpen,
+}
+
+/// One raw observation from a [`LockProbe`]: process `pid` holds `path` as `kind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// Process id.
+    pub pid: u32,
+    /// The path held (for [`HoldKind::DeletedOpen`]: the path it had, without " (deleted)").
+    pub path: PathBuf,
+    /// How it is held.
+    pub kind: HoldKind,
+}
+
+/// What a probe knows about a process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessInfo {
+    /// Short name (`comm` on Linux, the image name on Windows).
+    pub name: String,
+    /// Full path of the executable, when readable.
+    pub exe: Option<PathBuf>,
+    /// Numeric user id (Unix).
+    pub uid: Option<u32>,
+    /// User name (`DOMAIN\user` on Windows).
+    pub user: Option<String>,
+    /// The friendly application name (Windows Restart Manager's `strAppName`).
+    pub app_name: Option<String>,
+    /// Command line, when readable (for tool classification, e.g. `code --type=utility`).
+    pub cmdline: Vec<String>,
+}
+
+/// What a probe found under the roots.
+#[derive(Debug, Clone, Default)]
+pub struct ProbeResult {
+    /// Every hold found.
+    pub holds: Vec<Hold>,
+    /// Information on every process that appears in `holds`.
+    pub processes: Vec<(u32, ProcessInfo)>,
+    /// Processes that could not be inspected (other users' without privileges), counted.
+    pub inaccessible: usize,
+    /// Non-fatal problems (a query that timed out, an API that failed), in plain words.
+    pub warnings: Vec<String>,
+}
+
+/// The per-OS way of finding holders. Implementations never follow symlinks out of the roots
+/// when matching paths, skip this process itself, and treat a process that exits during the
+/// probe as absent.
+pub trait LockProbe {
+    /// A short name for diagnostics (`"procfs"`, `"libproc"`, `"restart-manager+nt-handles"`).
+    fn name(&self) -> &'static str;
+
+    /// Every hold on a path equal to or under one of `roots`.
+    ///
+    /// # Errors
+    /// [`crate::Error::Cancelled`]; [`crate::Error::Io`] when the OS facility itself is
+    /// unavailable (per-process failures are counted in [`ProbeResult::inaccessible`]).
+    fn probe(&self, roots: &[PathBuf], cancel: &CancelToken) -> crate::Result<ProbeResult>;
+}
+
+/// Whether `path` is `root` or lies under it (component-wise, no symlink resolution).
+pub fn is_under(path: &Path, root: &Path) -> bool {
+    path.starts_with(root)
+}
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+mod other;
+#[cfg(windows)]
+mod windows;
+
+// Make every OS file visible to rustfmt on any host.
+#[cfg(any())]
+mod linux;
+#[cfg(any())]
+mod macos;
+#[cfg(any())]
+mod other;
+#[cfg(any())]
+mod windows;
+
+/// The probe of the OS this was built for.
+pub fn system_probe() -> Box<dyn LockProbe + Send + Sync> {
+    #[cfg(target_os = "linux")]
+    return Box::new(linux::Probe);
+    #[cfg(target_os = "macos")]
+    return Box::new(macos::Probe);
+    #[cfg(windows)]
+    return Box::new(windows::Probe);
+    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+    return Box::new(other::Probe);
+}

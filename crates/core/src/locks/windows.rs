@@ -1,0 +1,23 @@
+//! Lock probe for windows (scaffold: the locks issue #5 fills it in).
+
+use std::path::PathBuf;
+
+use super::{LockProbe, ProbeResult};
+use crate::CancelToken;
+
+/// The windows [`LockProbe`].
+pub(crate) struct Probe;
+
+impl LockProbe for Probe {
+    fn name(&self) -> &'static str {
+        "windows"
+    }
+
+    fn probe(&self, _roots: &[PathBuf], cancel: &CancelToken) -> crate::Result<ProbeResult> {
+        cancel.check()?;
+        Ok(ProbeResult {
+            warnings: vec!["finding lock holders is not implemented on this OS yet".into()],
+            ..ProbeResult::default()
+        })
+    }
+}
