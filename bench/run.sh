@@ -6,6 +6,12 @@ echo "== scan ==" >&2
 "$here/scan.sh" "$@"
 echo "== clean ==" >&2
 "$here/clean.sh" "$@"
+echo "== verify ==" >&2
+"$here/verify.sh" "$@"
+if [ -x "$here/locks.sh" ]; then
+  echo "== locks ==" >&2
+  "$here/locks.sh" "$@"
+fi
 echo "== app start ==" >&2
 # Cold start to the first painted cache card (tests/e2e/startup.sh; needs Xvfb and a release app).
 if [ "${SKIP_APP_START:-0}" != 1 ]; then

@@ -18,6 +18,11 @@ fn main() {
             "settings_get",
             "settings_set",
             "pick_directory",
+            "locks_list",
+            "locks_end",
+            "verify_start",
+            "verify_cancel",
+            "verify_repair",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

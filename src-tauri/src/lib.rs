@@ -32,6 +32,7 @@ pub fn run_app_with<R: Runtime>(
         .manage(state::ScanSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(commands::clean::CleanState::new(config))
+        .manage(commands::verify::VerifyState::default())
         .invoke_handler(tauri::generate_handler![
             commands::env::env_report,
             commands::scan::scan_start,
@@ -48,6 +49,11 @@ pub fn run_app_with<R: Runtime>(
             commands::settings::settings_get,
             commands::settings::settings_set,
             commands::settings::pick_directory,
+            commands::locks::locks_list,
+            commands::locks::locks_end,
+            commands::verify::verify_start,
+            commands::verify::verify_cancel,
+            commands::verify::verify_repair,
         ])
 }
 
@@ -85,3 +91,5 @@ pub fn run() {
 mod clean_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verify_tests;

@@ -2,6 +2,7 @@
 mod clean_core;
 mod discover;
 mod fixture;
+mod locks;
 mod projects;
 mod scan_build;
 mod verify;

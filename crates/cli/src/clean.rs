@@ -283,6 +283,9 @@ fn results_text(results: &[ItemResult], freed: u64) -> String {
                 let uid = o.uid.map(|u| format!(" (uid {u})")).unwrap_or_default();
                 out.push_str(&format!("           owner: {name}{uid}\n"));
             }
+            if let Some(holder) = &d.holder {
+                out.push_str(&format!("           held by: {holder}\n"));
+            }
             if let Some(fix) = &d.fix {
                 out.push_str(&format!("           fix: {fix}\n"));
             }
@@ -349,8 +352,16 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
             );
         } else {
             print!("Would remove:\n{}", plan_text(&plan));
+            if let Some(text) = crate::locks::plan_holders_text(&report, &plan) {
+                print!("{text}");
+            }
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    if !a.yes && !plan.items.is_empty() && std::io::stdin().is_terminal() {
+        if let Some(text) = crate::locks::plan_holders_text(&report, &plan) {
+            eprint!("{text}");
+        }
     }
     if !a.yes && !plan.items.is_empty() && !confirm(&plan)? {
         eprintln!("Nothing removed.");
@@ -375,6 +386,7 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
     };
     let opts = ExecOptions {
         lock_timeout: Duration::from_secs(a.lock_timeout),
+        holder_lookup: Some(gocache_core::locks::holder_lookup()),
         ..ExecOptions::default()
     };
     let exec =

@@ -7,6 +7,7 @@
 )]
 
 mod clean;
+mod locks;
 mod output;
 mod verify;
 
@@ -62,6 +63,9 @@ enum Command {
     /// cache; with --project, explain go.sum "checksum mismatch"; with --repair, remove and
     /// re-download the broken versions. Exit code 1 when anything is broken.
     Verify(verify::VerifyArgs),
+    /// Name the processes holding files in the caches (open files, working directories,
+    /// mapped files, Go's locks, deleted files still open) with advice; --end PID ends one.
+    Locks(locks::LocksArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Clean(args) => clean::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Locks(args) => locks::run(&args),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

@@ -417,6 +417,7 @@ impl CleanState {
         };
         let opts = ExecOptions {
             lock_timeout: self.config().lock_timeout,
+            holder_lookup: Some(gocache_core::locks::holder_lookup()),
             ..ExecOptions::default()
         };
         let exec = clean::execute(&report, &plan, &opts, &progress, &token);

@@ -2,5 +2,7 @@
 
 pub mod clean;
 pub mod env;
+pub mod locks;
 pub mod scan;
 pub mod settings;
+pub mod verify;

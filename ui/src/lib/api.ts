@@ -447,3 +447,155 @@ export function settingsSet(settings: Settings): Promise<Settings> {
 export function pickDirectory(): Promise<string | null> {
   return invoke<string | null>('pick_directory');
 }
+
+// --- Verify (docs/contract.md "Verify" and "Verify in the app") --------------------------------
+
+/** A module version's verdict (`gocache_core::verify::Status`). */
+export type VerifyStatus =
+  | 'ok'
+  | 'dir-modified'
+  | 'zip-modified'
+  | 'ziphash-invalid'
+  | 'partial'
+  | 'missing-ziphash'
+  | 'unreadable'
+  | 'writable-files'
+  | 'leftovers'
+  | 'list-inconsistent'
+  | 'download-only';
+
+export type FileChangeKind = 'modified' | 'added' | 'removed';
+
+export interface FileChange {
+  name: string;
+  change: FileChangeKind;
+}
+
+export interface Finding {
+  status: VerifyStatus;
+  message: string;
+}
+
+/** The verification of one module version (`ModuleResult`). */
+export interface VerifyModule {
+  path: string;
+  version: string;
+  status: VerifyStatus;
+  files: FileChange[];
+  findings: Finding[];
+  dir: string | null;
+  ziphash: string | null;
+  bytes_hashed: number;
+}
+
+/** A problem not tied to a module version (build cache entries, odd names). */
+export interface VerifyProblem {
+  id: string;
+  severity: Severity;
+  path: string | null;
+  message: string;
+}
+
+export interface BuildSummary {
+  path: string;
+  action_entries: number;
+  output_entries: number;
+  corrupt_outputs: number;
+  malformed_actions: number;
+  dangling_actions: number;
+}
+
+export type MismatchCause = 'cache-corrupted' | 'retagged' | 'settings';
+
+/** One go.sum line the cache disagrees with. */
+export interface Mismatch {
+  path: string;
+  version: string;
+  go_mod: boolean;
+  line: number;
+  gosum_hash: string;
+  cache_hash: string | null;
+  cause: MismatchCause;
+  explanation: string;
+  evidence: string[];
+}
+
+export interface ProjectReport {
+  dir: string;
+  gosum: string;
+  lines: number;
+  matched: number;
+  not_in_cache: string[];
+  mismatches: Mismatch[];
+  settings: string[];
+}
+
+/** `verify_start`'s answer (`gocache_core::verify::VerifyReport`). */
+export interface VerifyReport {
+  modules: VerifyModule[];
+  problems: VerifyProblem[];
+  checked: number;
+  broken: number;
+  modcache: string | null;
+  build: BuildSummary | null;
+  project: ProjectReport | null;
+  bytes_hashed: number;
+  elapsed_ms: number;
+  cancelled: boolean;
+}
+
+/** Progress of a verification, tagged `{event, data}` like the scan's. */
+export type VerifyEvent =
+  | { event: 'verifyStarted'; data: { versions: number; build_entries: number; total_bytes: number } }
+  | {
+      event: 'verifyProgress';
+      data: { bytes: number; total_bytes: number; versions_done: number; versions: number; broken: number; current: string };
+    }
+  | { event: 'verifyFinished'; data: { bytes: number; broken: number; cancelled: boolean } };
+
+/** The `go mod download` step of a repair. */
+export interface Download {
+  command: string;
+  dir: string;
+  output: string;
+  success: boolean;
+}
+
+/** `verify_repair`'s answer (`gocache_core::verify::RepairReport`). */
+export interface RepairReport {
+  versions: string[];
+  removed: ItemResult[];
+  skipped: SkippedTarget[];
+  download: Download | null;
+  note: string | null;
+}
+
+export type RepairUpdate =
+  | { event: 'repairStarted'; data: { versions: string[]; download: boolean } }
+  | { event: 'repairFinished'; data: { removed: number; download_success: boolean | null } };
+
+/**
+ * Verifies the module and build caches, or with `project` that project's go.sum against the
+ * cache. Cancels a verification already running; a cancelled one resolves with `cancelled: true`.
+ */
+export function verifyStart(project: string | null, onEvent: (e: VerifyEvent) => void): Promise<VerifyReport> {
+  const ch = new Channel<VerifyEvent>();
+  ch.onmessage = onEvent;
+  return invoke<VerifyReport>('verify_start', { options: { project }, onEvent: ch });
+}
+
+/** Stops the running verification (and repair). */
+export function verifyCancel(): Promise<void> {
+  return invoke<void>('verify_cancel');
+}
+
+/** Removes the versions through the clean engine and downloads them again with `go mod download`. */
+export function verifyRepair(
+  versions: { path: string; version: string }[],
+  project: string | null,
+  onEvent: (e: RepairUpdate) => void,
+): Promise<RepairReport> {
+  const ch = new Channel<RepairUpdate>();
+  ch.onmessage = onEvent;
+  return invoke<RepairReport>('verify_repair', { versions, project, onEvent: ch });
+}

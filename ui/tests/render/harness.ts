@@ -89,7 +89,12 @@ export interface MockConfig {
   /** `permission`: the first item of each clean fails, owned by root. */
   cleanFail?: 'permission';
   undoSeconds?: number;
-  history?: 'some' | 'empty';
+  history?: 'some' | 'empty' | 'undone';
+  /** `manual`: verify_start holds at 40% until verify_cancel or `__mock.finishVerify()`. */
+  verify?: 'auto' | 'manual';
+  /** An error code verify_start fails with. */
+  verifyError?: string;
+  repairDelay?: number;
   pickDir?: string | null;
   planError?: string;
   planDelay?: number;
@@ -100,6 +105,11 @@ export interface MockConfig {
 /** Waits until body[data-clean-state] is `state`. */
 export async function waitForClean(page: Page, state: string): Promise<void> {
   await page.waitForFunction((s) => document.body.dataset.cleanState === s, state, { timeout: 15_000 });
+}
+
+/** Waits until body[data-verify-state] is `state`. */
+export async function waitForVerify(page: Page, state: string): Promise<void> {
+  await page.waitForFunction((s) => document.body.dataset.verifyState === s, state, { timeout: 15_000 });
 }
 
 /** What went wrong in the page: console errors, page errors, CSP reports, foreign requests. */

@@ -6,7 +6,7 @@
 // env: 'auto' | 'manual' (env_report answers only on __mock.releaseEnv()), oldCore (no
 // test_entries/test_bytes in the build report), cleanFail ('permission': the first item of each
 // clean fails with a permission error owned by root), undoSeconds (default 10), history
-// ('some' | 'empty'), pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
+// ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
 // The clean commands change the mock's env and scan report the way a real clean changes the disk,
 // so the re-scan after a clean or an undo shows the new sizes.
 (() => {
@@ -210,7 +210,9 @@
   const cacheOf = (kind) => fullReport.caches.find((c) => c.kind === kind);
   const envCache = (kind) => env.caches.find((c) => c.kind === kind);
   const owner = { uid: 0, name: 'root', is_current_user: false };
-  const history = cfg.history === 'empty' ? [] : [
+  const undoneEntry = { time: NOW - 3600, targets: [{ target: 'module-versions', versions: [{ path: 'github.com/acme/toml-1', version: 'v1.0.0' }] }], bytes_freed: 0,
+    outcomes: [{ path: `${GOMODCACHE}/github.com/acme/toml-1@v1.0.0`, label: 'github.com/acme/toml-1@v1.0.0', outcome: 'skipped', cause: null, detail: null, bytes: 0, in_place: false, note: 'restored by Undo' }] };
+  const history = cfg.history === 'empty' ? [] : cfg.history === 'undone' ? [undoneEntry] : [
     { time: NOW - 3 * 3600, targets: [{ target: 'build-older-than', days: 5 }], bytes_freed: 512_000_000,
       outcomes: [{ path: '/home/gopher/.cache/go-build', label: 'build cache entries older than 5 days', outcome: 'removed', cause: null, detail: null, bytes: 512_000_000, in_place: false, note: null }] },
     { time: NOW - 5 * DAY, targets: [{ target: 'modcache' }], bytes_freed: 0,
@@ -430,6 +432,111 @@
     return { versions: versions.map((m) => ({ path: m.path, version: m.version })), projects, warnings };
   }
 
+
+  // --- verify --------------------------------------------------------------------------------
+  // A verification of the mock's modules: a few broken in the usual ways, one build cache
+  // entry corrupt. `verify: 'manual'` holds the run at 40% until verify_cancel or
+  // __mock.finishVerify(); `verifyError` makes verify_start fail with that code; a project
+  // path containing "retag" gives a retagged go.sum mismatch. Repair fixes the versions it is
+  // given (the next verification finds them ok).
+  const verifyCalls = [];
+  const verifyStates = [];
+  const repaired = new Set();
+  let verifyPending = null;
+  const brokenPlan = () => {
+    const m = fullReport.modules.filter((x) => !x.toolchain);
+    const at = (i) => m[Math.min(i, m.length - 1)];
+    return [
+      { m: at(4), status: 'dir-modified', files: [{ name: 'decode.go', change: 'modified' }, { name: 'internal/patch_test.go', change: 'added' }, { name: 'LICENSE', change: 'removed' }],
+        findings: [{ status: 'dir-modified', message: 'dir has been modified: the extracted tree hashes to h1:9fq3…, but .ziphash records h1:Zk2v… (go mod verify: "dir has been modified")' },
+          { status: 'writable-files', message: '3 files are writable (Go extracts them read-only): someone may have edited the cache' }] },
+      { m: at(9), status: 'zip-modified', files: [], findings: [{ status: 'zip-modified', message: 'zip has been modified: v0.3.1.zip hashes to h1:Ab1…, but Go recorded h1:Qw9… in .ziphash when it downloaded it' }] },
+      { m: at(15), status: 'partial', files: [], findings: [{ status: 'partial', message: 'extraction interrupted: v1.2.0.partial is next to the tree; Go ignores the tree and extracts the version again' }] },
+      { m: at(21), status: 'writable-files', files: [], findings: [{ status: 'writable-files', message: '12 files are writable (Go extracts them read-only): someone may have edited the cache' }] },
+      { m: at(30), status: 'leftovers', files: [], findings: [{ status: 'leftovers', message: 'leftover of an interrupted download: v1.4.0.zip3311.tmp' }] },
+    ];
+  };
+  const key = (m) => `${m.path}@${m.version}`;
+
+  function verifyReport(project, cancelled) {
+    const rank = { 'dir-modified': 0, 'zip-modified': 1, partial: 4, 'writable-files': 6, leftovers: 7, ok: 10 };
+    const special = new Map(brokenPlan().filter((b) => !repaired.has(key(b.m))).map((b) => [key(b.m), b]));
+    let mods = fullReport.modules;
+    if (project) mods = mods.slice(0, 40);
+    if (cancelled) mods = mods.slice(0, Math.floor(mods.length * 0.4));
+    const modules = mods.map((m) => {
+      const b = special.get(key(m));
+      return { path: m.path, version: m.version, status: b ? b.status : 'ok', files: b ? b.files : [], findings: b ? b.findings : [],
+        dir: m.dir, ziphash: 'h1:mock=', bytes_hashed: m.bytes + m.download_bytes };
+    }).sort((a, b) => rank[a.status] - rank[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const broken = modules.filter((m) => ['dir-modified', 'zip-modified', 'partial'].includes(m.status)).length;
+    const problems = project ? [] : [{ id: 'build-output-corrupt', severity: 'error', path: '/home/gopher/.cache/go-build/3f/3f9a1c-d', message: 'build output 3f9a1c… does not hash to its name (SHA-256 is 77e0…): the file was damaged; Go would rebuild it after a clean' }];
+    return {
+      modules, problems, checked: modules.length, broken, modcache: GOMODCACHE,
+      build: project ? null : { path: '/home/gopher/.cache/go-build', action_entries: 9201, output_entries: 9201, corrupt_outputs: 1, malformed_actions: 0, dangling_actions: 3 },
+      project: project ? {
+        dir: project, gosum: `${project}/go.sum`, lines: 80, matched: 77, not_in_cache: ['golang.org/x/text@v0.14.0'],
+        mismatches: project.includes('retag') ? [{ path: mods[2].path, version: mods[2].version, go_mod: false, line: 17, gosum_hash: 'h1:OLD0000000000000000000000000000000000000000=', cache_hash: 'h1:NEW1111111111111111111111111111111111111111=',
+          cause: 'retagged', explanation: `The cache copy of ${mods[2].path}@${mods[2].version} is intact but differs from go.sum while the checksum database was on: the version was most likely retagged upstream.`,
+          evidence: ['the zip, the tree and .ziphash agree with each other', 'GOSUMDB=sum.golang.org (default)', 'GOPROXY=https://proxy.golang.org,direct (default)'] }] : [],
+        settings: ['GOPROXY=https://proxy.golang.org,direct (default)', 'GOSUMDB=sum.golang.org (default)'],
+      } : null,
+      bytes_hashed: modules.reduce((s, m) => s + m.bytes_hashed, 0), elapsed_ms: cancelled ? 800 : 2350, cancelled,
+    };
+  }
+
+  function verifyStart(args) {
+    const project = args.options ? args.options.project : null;
+    verifyCalls.push({ cmd: 'verify_start', project });
+    if (cfg.verifyError) return Promise.reject({ code: cfg.verifyError, message: `${project || GOMODCACHE}/go.sum: No such file or directory (os error 2)` });
+    if (verifyPending) { const p = verifyPending; verifyPending = null; p.finish(true); }
+    const channelId = args.onEvent.id;
+    const full = verifyReport(project, false);
+    const total = full.bytes_hashed;
+    let idx = 0;
+    const emit = (message) => send(channelId, idx++, message);
+    return new Promise((resolve) => {
+      const run = { finish: (cancelled) => {
+        const r = cancelled ? verifyReport(project, true) : full;
+        emit({ event: 'verifyFinished', data: { bytes: r.bytes_hashed, broken: r.broken, cancelled } });
+        resolve(r);
+      } };
+      verifyPending = run;
+      (async () => {
+        emit({ event: 'verifyStarted', data: { versions: full.checked, build_entries: project ? 0 : 18402, total_bytes: total } });
+        for (let step = 1; step <= 5; step++) {
+          await sleep(cfg.verify === 'manual' ? 120 : 60);
+          if (verifyPending !== run) return;
+          const frac = step / 5;
+          if (cfg.verify === 'manual' && frac > 0.4) return; // hold until cancelled or finishVerify()
+          const m = full.modules[Math.floor((full.modules.length - 1) * frac)];
+          emit({ event: 'verifyProgress', data: { bytes: Math.floor(total * frac), total_bytes: total, versions_done: Math.floor(full.checked * frac), versions: full.checked,
+            broken: Math.floor(full.broken * frac), current: `${m.path}@${m.version}` } });
+        }
+        await sleep(20);
+        if (verifyPending === run) { verifyPending = null; run.finish(false); }
+      })();
+    });
+  }
+
+  async function verifyRepair(args) {
+    verifyCalls.push({ cmd: 'verify_repair', versions: args.versions, project: args.project ?? null });
+    const channelId = args.onEvent.id;
+    const labels = args.versions.map((v) => `${v.path}@${v.version}`);
+    send(channelId, 0, { event: 'repairStarted', data: { versions: labels, download: !cfg.goMissing } });
+    await sleep(cfg.repairDelay ?? 300);
+    for (const l of labels) repaired.add(l);
+    const removed = args.versions.map((v) => ({ path: `${GOMODCACHE}/${v.path}@${v.version}`, label: `${v.path}@${v.version}`, outcome: 'removed', cause: null, detail: null, bytes: 120_000, in_place: true, note: null }));
+    const download = cfg.goMissing ? null : {
+      command: `GOTOOLCHAIN=local GOFLAGS=-mod=mod /usr/local/go/bin/go mod download ${labels.join(' ')}`,
+      dir: args.project || '/tmp/gocache-doctor-repair-4242',
+      output: labels.map((l) => `go: downloading ${l.replace('@', ' ')}`).join('\n') + '\n',
+      success: true,
+    };
+    send(channelId, 1, { event: 'repairFinished', data: { removed: removed.length, download_success: download ? download.success : null } });
+    return { versions: labels, removed, skipped: [], download, note: cfg.goMissing ? 'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again' : null };
+  }
+
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
     transformCallback(callback, once) {
@@ -499,6 +606,18 @@
           settingsWrites.push(JSON.parse(JSON.stringify(args.settings)));
           settings = { ...args.settings, notice: null };
           return JSON.parse(JSON.stringify(settings));
+        case 'verify_start':
+          return verifyStart(args);
+        case 'verify_cancel':
+          verifyCalls.push({ cmd: 'verify_cancel' });
+          if (verifyPending) {
+            const p = verifyPending;
+            verifyPending = null;
+            setTimeout(() => p.finish(true), 30);
+          }
+          return null;
+        case 'verify_repair':
+          return verifyRepair(args);
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         default:
@@ -518,7 +637,17 @@
     cleanCalls,
     cleanStates,
     settingsWrites,
+    verifyCalls,
+    verifyStates,
     get settings() { return settings; },
+    /** Ends a held (`verify: 'manual'`) verification successfully. */
+    finishVerify() {
+      if (verifyPending) {
+        const p = verifyPending;
+        verifyPending = null;
+        p.finish(false);
+      }
+    },
     /** Lets a held (`env: 'manual'`) env_report answer. */
     releaseEnv() {
       const waiters = envWaiters;
@@ -538,9 +667,9 @@
   // Record every scan-state transition the app makes.
   new MutationObserver((records) => {
     for (const r of records) {
-      const list = r.attributeName === 'data-scan-state' ? states : cleanStates;
+      const list = r.attributeName === 'data-scan-state' ? states : r.attributeName === 'data-verify-state' ? verifyStates : cleanStates;
       const s = r.target.getAttribute(r.attributeName);
       if (s && list[list.length - 1] !== s) list.push(s);
     }
-  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-scan-state', 'data-clean-state'] });
+  }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-scan-state', 'data-clean-state', 'data-verify-state'] });
 })();

@@ -66,6 +66,7 @@ pub enum Status {
     Unreadable,
     /// Files of the extracted tree are writable (Go extracts them read-only): someone may have
     /// edited the cache.
+    #[serde(rename = "writable-files")]
     Writable,
     /// Leftovers of interrupted writes: `<version>.<ext><digits>.tmp`, `<module>@<version>.tmp-*`
     /// or a stale `.partial` with no tree.

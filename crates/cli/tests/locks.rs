@@ -1,0 +1,169 @@
+//! `gocache-doctor locks` run as a user would, against real child processes holding files in
+//! a module-cache tree, and `locks --end` on real children.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+struct Kid(Child);
+
+impl Drop for Kid {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A module cache tree with one version `example.com/Foo@v1.2.0` holding a `go.mod`.
+fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let modcache = dir.path().join("mod");
+    let version = modcache.join("example.com/!foo@v1.2.0");
+    std::fs::create_dir_all(&version).unwrap();
+    std::fs::write(version.join("go.mod"), "module example.com/Foo\n").unwrap();
+    (dir, modcache, version)
+}
+
+fn cli(home: &Path, modcache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home)
+        .env("GOENV", "off")
+        .env("GOMODCACHE", modcache)
+        .env("GOCACHE", home.join("gocache"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn sleep_in(dir: &Path) -> Kid {
+    Kid(Command::new("sleep")
+        .arg("120")
+        .current_dir(dir)
+        .spawn()
+        .unwrap())
+}
+
+#[test]
+fn locks_json_and_table_name_a_child_in_the_module_cache() {
+    let (dir, modcache, version) = tree();
+    let cwd = sleep_in(&version);
+    let reader = Kid(Command::new("sleep")
+        .arg("120")
+        .stdin(File::open(version.join("go.mod")).unwrap())
+        .spawn()
+        .unwrap());
+    let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let find = |pid: u32| {
+        v["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["pid"] == pid)
+            .cloned()
+            .unwrap_or_else(|| panic!("{pid} missing in {v:#}"))
+    };
+    let h = find(cwd.0.id());
+    assert_eq!(h["name"], "sleep");
+    assert_eq!(h["kinds"], json!(["cwd"]));
+    assert_eq!(h["tool"], Value::Null);
+    assert_eq!(h["category"], "other");
+    assert_eq!(h["modules"], json!(["example.com/Foo@v1.2.0"]));
+    assert_eq!(
+        h["paths"],
+        json!([{"cache": "modcache", "module": "example.com/Foo@v1.2.0",
+                "path": version.display().to_string(), "kind": "cwd"}])
+    );
+    assert!(h["exe"].as_str().unwrap().ends_with("/sleep"));
+    assert!(h["user"].is_string());
+    let r = find(reader.0.id());
+    assert_eq!(r["kinds"], json!(["open-file"]));
+    let card = &v["caches"][0];
+    assert_eq!(
+        (card["kind"].as_str(), card["holders"].as_u64()),
+        (Some("modcache"), Some(2))
+    );
+
+    // The table: a header, one row per holder, module versions and advice below.
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &["locks", modcache.to_str().unwrap(), "--no-go"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.starts_with("PID") && header.contains("KINDS"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{} ", cwd.0.id())))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(row.contains("sleep") && row.contains("cwd"), "{row}");
+    assert!(text.contains("example.com/Foo@v1.2.0  (cwd)"), "{text}");
+    assert!(text.contains("advice: "), "{text}");
+}
+
+#[test]
+fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
+    let (dir, modcache, version) = tree();
+    let mut kid = sleep_in(&version);
+    let pid = kid.0.id().to_string();
+    // No terminal and no --yes: refused, nothing ended.
+    let out = cli(dir.path(), &modcache, &["locks", "--end", &pid]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(kid.0.try_wait().unwrap().is_none());
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &["locks", "--end", &pid, "--yes", "--json"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["how"], "exited");
+    assert_eq!(v["pid"], kid.0.id());
+    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
+    let out = cli(dir.path(), &modcache, &["locks", "--end", "1", "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("operating system"));
+}
+
+#[test]
+fn another_users_process_is_refused_without_privileges() {
+    // Needs root to start the CLI as another user (nobody) against root's child.
+    if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
+        .trim()
+        .eq("0")
+    {
+        return; // not root: no other user to start the CLI as (the test machines run as root)
+    }
+    let (dir, modcache, version) = tree();
+    let mut kid = sleep_in(&version);
+    // Everything the CLI touches must be reachable for nobody.
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_gocache-doctor"));
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args(["locks", "--end", &kid.0.id().to_string(), "--yes"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", dir.path())
+        .env("GOENV", "off")
+        .env("GOMODCACHE", &modcache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another user"),
+        "{out:?}"
+    );
+    assert!(kid.0.try_wait().unwrap().is_none(), "still running");
+}

@@ -1,0 +1,141 @@
+import { describe, expect, test } from 'vitest';
+import type { VerifyModule, VerifyReport, VerifyStatus } from './api';
+import {
+  applyVerifyEvent,
+  brokenVersions,
+  emptyVerifyProgress,
+  etaSeconds,
+  formatEta,
+  fraction,
+  groupBySeverity,
+  isBroken,
+  STATUS_INFO,
+  statusByVersion,
+  summarize,
+  worstStatus,
+} from './verify';
+
+const mod = (path: string, version: string, status: VerifyStatus): VerifyModule => ({
+  path,
+  version,
+  status,
+  files: [],
+  findings: status === 'ok' ? [] : [{ status, message: `${status} message` }],
+  dir: `/m/${path}@${version}`,
+  ziphash: 'h1:x',
+  bytes_hashed: 10,
+});
+
+const report = (modules: VerifyModule[], extra: Partial<VerifyReport> = {}): VerifyReport => ({
+  modules,
+  problems: [],
+  checked: modules.length,
+  broken: modules.filter((m) => isBroken(m.status)).length,
+  modcache: '/m',
+  build: null,
+  project: null,
+  bytes_hashed: 100,
+  elapsed_ms: 1200,
+  cancelled: false,
+  ...extra,
+});
+
+describe('statuses', () => {
+  test('the broken set is exactly the core severity "error" (Status::is_broken)', () => {
+    const broken = (Object.keys(STATUS_INFO) as VerifyStatus[]).filter(isBroken).sort();
+    expect(broken).toEqual(['dir-modified', 'missing-ziphash', 'partial', 'unreadable', 'zip-modified', 'ziphash-invalid']);
+    expect(isBroken('writable-files')).toBe(false);
+    expect(isBroken('ok')).toBe(false);
+  });
+  test('every status has words and an explanation (no information by colour alone)', () => {
+    for (const [s, info] of Object.entries(STATUS_INFO)) {
+      expect(info.label.length, s).toBeGreaterThan(3);
+      expect(info.explanation.length, s).toBeGreaterThan(40);
+    }
+  });
+  test('worstStatus picks the most serious', () => {
+    expect(worstStatus([undefined, 'ok', 'leftovers', 'ok'])).toBe('leftovers');
+    expect(worstStatus(['ok', 'dir-modified', 'leftovers'])).toBe('dir-modified');
+    expect(worstStatus([undefined])).toBeNull();
+  });
+});
+
+describe('grouping', () => {
+  test('by severity, most serious first, empty groups left out, problems by their severity', () => {
+    const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'leftovers'), mod('c', 'v1', 'ok'), mod('d', 'v1', 'download-only')], {
+      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x' }],
+    });
+    const g = groupBySeverity(r);
+    expect(g.map((x) => x.severity)).toEqual(['error', 'warning', 'info']);
+    expect(g[0].modules.map((m) => m.path)).toEqual(['a']);
+    expect(g[0].problems.map((p) => p.id)).toEqual(['build-output-corrupt']);
+    expect(g[0].count).toBe(2);
+    expect(g[2].modules.map((m) => m.path)).toEqual(['c', 'd']);
+    expect(groupBySeverity(report([mod('c', 'v1', 'ok')])).map((x) => x.severity)).toEqual(['info']);
+  });
+  test('brokenVersions: broken rows plus project cache-corrupted mismatches, sorted and unique', () => {
+    const r = report([mod('z', 'v1', 'partial'), mod('a', 'v2', 'zip-modified'), mod('a', 'v1', 'writable-files')], {
+      project: {
+        dir: '/p',
+        gosum: '/p/go.sum',
+        lines: 3,
+        matched: 1,
+        not_in_cache: [],
+        settings: [],
+        mismatches: [
+          { path: 'a', version: 'v2', go_mod: false, line: 1, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', explanation: '', evidence: [] },
+          { path: 'm', version: 'v1', go_mod: true, line: 2, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', explanation: '', evidence: [] },
+          { path: 'r', version: 'v1', go_mod: false, line: 3, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'retagged', explanation: '', evidence: [] },
+        ],
+      },
+    });
+    expect(brokenVersions(r)).toEqual([
+      { path: 'a', version: 'v2' },
+      { path: 'm', version: 'v1' },
+      { path: 'z', version: 'v1' },
+    ]);
+  });
+  test('statusByVersion keys path@version', () => {
+    const m = statusByVersion(report([mod('x/y', 'v1.0.0', 'ok'), mod('x/y', 'v1.1.0', 'dir-modified')]));
+    expect(m.get('x/y@v1.1.0')).toBe('dir-modified');
+    expect(m.size).toBe(2);
+  });
+  test('summary sentence', () => {
+    expect(summarize(report([mod('a', 'v1', 'ok')]))).toBe('Checked 1 module version: nothing is broken.');
+    expect(summarize(report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'ok')], { cancelled: true }))).toBe(
+      'Cancelled after checking 2 module versions: 1 broken.',
+    );
+  });
+});
+
+describe('progress and ETA', () => {
+  test('events fold into bytes of the total', () => {
+    let p = emptyVerifyProgress();
+    expect(fraction(p)).toBeNull();
+    p = applyVerifyEvent(p, { event: 'verifyStarted', data: { versions: 4, build_entries: 0, total_bytes: 1000 } }, 0);
+    expect(fraction(p)).toBe(0);
+    p = applyVerifyEvent(p, { event: 'verifyProgress', data: { bytes: 250, total_bytes: 1000, versions_done: 1, versions: 4, broken: 1, current: 'a@v1' } }, 100);
+    expect(fraction(p)).toBe(0.25);
+    expect(p.broken).toBe(1);
+    expect(p.current).toBe('a@v1');
+    p = applyVerifyEvent(p, { event: 'verifyFinished', data: { bytes: 1000, broken: 1, cancelled: false } }, 200);
+    expect(fraction(p)).toBe(1);
+    expect(p.versionsDone).toBe(4);
+  });
+  test('an empty cache is done at once', () => {
+    const p = applyVerifyEvent(emptyVerifyProgress(), { event: 'verifyStarted', data: { versions: 0, build_entries: 0, total_bytes: 0 } }, 0);
+    expect(fraction(p)).toBe(1);
+  });
+  test('ETA at the average rate, only after half a second', () => {
+    let p = applyVerifyEvent(emptyVerifyProgress(), { event: 'verifyStarted', data: { versions: 4, build_entries: 0, total_bytes: 1000 } }, 1000);
+    p = applyVerifyEvent(p, { event: 'verifyProgress', data: { bytes: 250, total_bytes: 1000, versions_done: 1, versions: 4, broken: 0, current: '' } }, 1200);
+    expect(etaSeconds(p, 1300)).toBeNull();
+    // 250 bytes in 2 s: 750 more take 6 s.
+    expect(etaSeconds(p, 3000)).toBeCloseTo(6, 5);
+    expect(formatEta(6)).toBe('about 6 s left');
+    expect(formatEta(150)).toBe('about 3 min left');
+    expect(formatEta(3 * 3600 + 600)).toBe('about 3 h 10 min left');
+    expect(formatEta(1)).toBe('almost done');
+    expect(formatEta(null)).toBe('estimating time left…');
+  });
+});

@@ -1,0 +1,253 @@
+// Rendering tests of Verify in the app (issue #4 §6) and of the clean history's "Undone" entries:
+// the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.js).
+
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import {
+  checkPrerequisites,
+  launch,
+  openApp,
+  screenshot,
+  startServer,
+  waitForState,
+  waitForVerify,
+  type MockConfig,
+  type PageLog,
+} from './harness';
+
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+const opened: Page[] = [];
+
+beforeAll(async () => {
+  checkPrerequisites();
+  ({ server, url: baseUrl } = await startServer());
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+afterEach(async () => {
+  for (const page of opened.splice(0)) await page.context().close();
+});
+
+async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
+  const r = await openApp(browser, baseUrl, { versions: 3000, ...config }, scheme);
+  opened.push(r.page);
+  await waitForState(r.page, 'done');
+  return r;
+}
+
+interface VerifyCall {
+  cmd: string;
+  project?: string | null;
+  versions?: { path: string; version: string }[];
+}
+
+const calls = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __mock: { verifyCalls: VerifyCall[] } }).__mock.verifyCalls.map((c) => ({ ...c })));
+const states = (page: Page) => page.evaluate(() => [...(window as unknown as { __mock: { verifyStates: string[] } }).__mock.verifyStates]);
+
+function expectCleanLog(log: PageLog): void {
+  expect(log.errors, 'console errors / CSP violations').toEqual([]);
+  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
+}
+
+async function openVerify(page: Page): Promise<void> {
+  await page.getByTestId('open-verify').click();
+  await page.getByTestId('verify-view').waitFor();
+}
+
+const item = (page: Page, status: string) => page.locator(`[data-testid="verify-item"][data-status="${status}"]`);
+
+describe('verify view', { timeout: 60_000 }, () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`verifies, groups by severity, names the changed files and repairs, ${scheme}`, async () => {
+      const { page, log } = await open({}, scheme);
+      expect(await page.evaluate(() => document.body.dataset.verifyState)).toBe('idle');
+      // Also reachable from the module cache's card.
+      expect(await page.getByTestId('verify-cache').count()).toBe(1);
+      await openVerify(page);
+      expect(await page.getByTestId('open-verify').getAttribute('aria-pressed')).toBe('true');
+      // The start button has the focus: Enter starts.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('verify-start');
+      await page.keyboard.press('Enter');
+      await waitForVerify(page, 'done');
+      expect(await states(page)).toEqual(['idle', 'running', 'done']);
+
+      const groups = page.getByTestId('verify-group');
+      expect(await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-severity')))).toEqual(['error', 'warning', 'info']);
+      const error = page.locator('[data-testid="verify-group"][data-severity="error"]');
+      expect(await error.getAttribute('data-count')).toBe('4'); // 3 versions + 1 build cache entry
+      expect(await error.getByTestId('verify-problem').getAttribute('data-id')).toBe('build-output-corrupt');
+      const summary = page.getByTestId('verify-summary');
+      expect(await summary.getAttribute('data-broken')).toBe('3');
+      expect(await summary.textContent()).toContain('3 broken, 1 corrupt build cache entry');
+
+      // The broken versions are expanded (few of them): the changed files, with words for the change.
+      const dir = item(page, 'dir-modified');
+      const files = dir.getByTestId('verify-file');
+      expect(await files.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-name')}:${e.getAttribute('data-change')}`))).toEqual([
+        'decode.go:modified',
+        'internal/patch_test.go:added',
+        'LICENSE:removed',
+      ]);
+      expect(await dir.textContent()).toContain('deleted');
+      expect(await dir.textContent()).toContain('someone (an editor, a script');
+      expect(await dir.getByTestId('verify-item-status').textContent()).toContain('Files changed');
+      // The "fine" group starts closed; its toggle is a real button.
+      const info = page.locator('[data-testid="verify-group"][data-severity="info"]');
+      expect(await info.getByTestId('verify-item').count()).toBe(0);
+      const toggle = info.getByTestId('verify-group-toggle');
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => info.getByTestId('verify-item').count()).toBe(200);
+      expect(await info.textContent()).toContain('Show more');
+      await toggle.click();
+      // An item opens and closes from the keyboard.
+      const warn = item(page, 'leftovers').getByTestId('verify-item-toggle');
+      expect(await warn.getAttribute('aria-expanded')).toBe('false');
+      await warn.focus();
+      await page.keyboard.press('Enter');
+      expect(await warn.getAttribute('aria-expanded')).toBe('true');
+      expect(await item(page, 'leftovers').textContent()).toContain('zip3311.tmp');
+
+      await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0));
+      await page.waitForTimeout(200);
+      await screenshot(page, `verify-${scheme}`);
+
+      // The module view shows the verdicts.
+      const dirModule = await dir.getAttribute('data-module');
+      const dirVersion = await dir.getAttribute('data-version');
+      await page.getByTestId('back').click();
+      await page.getByTestId('open-modules').click();
+      await page.getByTestId('module-view').waitFor();
+      await page.getByTestId('module-filter').fill(`${dirModule}@${dirVersion}`);
+      const badge = page.locator(`[data-testid="module-row"][data-version="${dirVersion}"] [data-testid="verify-badge"]`);
+      await expect.poll(() => badge.getAttribute('data-status')).toBe('dir-modified');
+      expect(await badge.textContent()).toContain('Files changed');
+      expect(
+        await page.locator(`[data-testid="module-row"][data-row-type="module"] [data-testid="verify-badge-module"]`).first().getAttribute('data-status'),
+      ).toBe('dir-modified');
+      await screenshot(page, `verify-badges-${scheme}`);
+      await page.getByTestId('back').click();
+
+      // Repair one version: the command and its output, then a fresh verification.
+      await openVerify(page);
+      await item(page, 'dir-modified').getByTestId('verify-repair').click();
+      await waitForVerify(page, 'repairing');
+      await waitForVerify(page, 'done');
+      const out = page.getByTestId('verify-repair-output');
+      expect(await out.getAttribute('data-state')).toBe('done');
+      expect(await out.getByTestId('verify-repair-command').textContent()).toContain(`go mod download ${dirModule}@${dirVersion}`);
+      expect(await out.textContent()).toContain(`go: downloading ${dirModule} ${dirVersion}`);
+      expect(await item(page, 'dir-modified').count()).toBe(0);
+      expect(await summary.getAttribute('data-broken')).toBe('2');
+      let c = await calls(page);
+      expect(c.map((x) => x.cmd)).toEqual(['verify_start', 'verify_repair', 'verify_start']);
+      expect(c[1].versions).toEqual([{ path: dirModule, version: dirVersion }]);
+      expect(c[1].project).toBeNull();
+
+      // Repair all broken.
+      const all = page.locator('[data-testid="verify-repair"][data-scope="all"]');
+      expect(await all.textContent()).toContain('Repair all broken (2)');
+      await all.click();
+      await waitForVerify(page, 'repairing');
+      await waitForVerify(page, 'done');
+      expect(await summary.getAttribute('data-broken')).toBe('0');
+      expect(await all.count()).toBe(0);
+      c = await calls(page);
+      expect(c[3].versions).toHaveLength(2);
+      await screenshot(page, `verify-repaired-${scheme}`);
+      expectCleanLog(log);
+    });
+  }
+
+  test('progress in bytes hashed with an ETA, and cancel', async () => {
+    const { page, log } = await open({ verify: 'manual' });
+    await openVerify(page);
+    await page.getByTestId('verify-start').click();
+    await waitForVerify(page, 'running');
+    const bar = page.getByTestId('verify-progress');
+    await expect.poll(() => bar.getAttribute('aria-valuenow')).toBe('40');
+    expect(await bar.getAttribute('role')).toBe('progressbar');
+    const total = Number(await bar.getAttribute('data-total-bytes'));
+    expect(total).toBeGreaterThan(0);
+    expect(Number(await bar.getAttribute('data-bytes'))).toBe(Math.floor(total * 0.4));
+    expect(await page.getByTestId('verify-counts').textContent()).toMatch(/hashed · .* of .* versions/);
+    // The average rate so far: with the mock holding at 40%, the estimate appears after half a
+    // second and then grows (1.5 times the time spent).
+    await expect.poll(() => page.getByTestId('verify-eta').textContent(), { timeout: 8000 }).toMatch(/40% · about \d+ s left/);
+    expect(await page.getByTestId('verify-start').isDisabled()).toBe(true);
+    await screenshot(page, 'verify-progress');
+    await page.getByTestId('verify-cancel').click();
+    await waitForVerify(page, 'cancelled');
+    const summary = page.getByTestId('verify-summary');
+    expect(await summary.getAttribute('data-cancelled')).toBe('true');
+    expect(await summary.textContent()).toContain('Cancelled after checking');
+    expect((await calls(page)).map((x) => x.cmd)).toEqual(['verify_start', 'verify_cancel']);
+    expectCleanLog(log);
+  });
+
+  test('project mode explains a go.sum mismatch; remembered roots are offered', async () => {
+    const { page, log } = await open();
+    await openVerify(page);
+    await page.getByTestId('verify-scope-project').check();
+    expect(await page.getByTestId('verify-start').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('#vv-roots option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual([
+      '/home/gopher/src/work',
+    ]);
+    await page.getByTestId('verify-project').fill('/home/gopher/src/retag-app');
+    await page.getByTestId('verify-start').click();
+    await waitForVerify(page, 'done');
+    const mm = page.getByTestId('verify-mismatch');
+    expect(await mm.getAttribute('data-cause')).toBe('retagged');
+    expect(await mm.textContent()).toContain('The version changed upstream');
+    expect(await mm.textContent()).toContain('moved the tag');
+    expect(await mm.textContent()).toContain('GOSUMDB=sum.golang.org (default)');
+    expect(await page.getByTestId('verify-project-result').textContent()).toContain('80 lines compared');
+    expect((await calls(page))[0].project).toBe('/home/gopher/src/retag-app');
+    // The folder picker fills the field.
+    await page.getByTestId('verify-pick').click();
+    await expect.poll(() => page.getByTestId('verify-project').inputValue()).toBe('/home/gopher/src/picked');
+    // Repair in project mode downloads in the project (its go.sum checks the download).
+    await page.locator('[data-testid="verify-repair"][data-scope="all"]').click();
+    await waitForVerify(page, 'done');
+    const c = await calls(page);
+    expect(c[1]).toMatchObject({ cmd: 'verify_repair', project: '/home/gopher/src/retag-app' });
+    expect(c[2]).toMatchObject({ cmd: 'verify_start', project: '/home/gopher/src/retag-app' });
+    await screenshot(page, 'verify-project');
+    expectCleanLog(log);
+  });
+
+  test('a failed verification says what happened and what to do', async () => {
+    const { page } = await open({ verifyError: 'NotFound' });
+    await openVerify(page);
+    await page.getByTestId('verify-start').click();
+    await waitForVerify(page, 'error');
+    const err = page.getByTestId('verify-error');
+    expect(await err.getAttribute('role')).toBe('alert');
+    expect(await err.textContent()).toContain('The verification failed.');
+    expect(await err.textContent()).toContain('holds a go.sum file');
+    expect(await err.textContent()).toContain('NotFound');
+  });
+});
+
+describe('history', { timeout: 60_000 }, () => {
+  test('a clean Undo put entirely back shows as "Undone"', async () => {
+    const { page } = await open({ history: 'undone' });
+    await page.getByTestId('open-history').click();
+    const entry = page.getByTestId('history-entry');
+    await expect.poll(() => entry.count()).toBe(1);
+    expect(await entry.getAttribute('data-undone')).toBe('true');
+    expect(await entry.getByTestId('history-undone').textContent()).toContain('Undone');
+    expect(await entry.textContent()).not.toContain('removed');
+    expect(await entry.textContent()).not.toContain('skipped');
+  });
+});
