@@ -1,5 +1,6 @@
 //! The one cross-crate integration-test binary.
 mod clean_core;
+mod diagnose;
 mod discover;
 mod fixture;
 mod locks;

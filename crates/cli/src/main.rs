@@ -7,6 +7,8 @@
 )]
 
 mod clean;
+mod diagnose;
+mod doctor;
 mod locks;
 mod output;
 mod verify;
@@ -66,6 +68,12 @@ enum Command {
     /// Name the processes holding files in the caches (open files, working directories,
     /// mapped files, Go's locks, deleted files still open) with advice; --end PID ends one.
     Locks(locks::LocksArgs),
+    /// Explain the output of failing go commands (or rm -rf): causes, the module, version and
+    /// path involved, and fixes for your OS. Exit code 1 when an error is found.
+    Diagnose(diagnose::DiagnoseArgs),
+    /// Check Go's settings and the caches for risky or broken states (GOSUMDB=off, too broad
+    /// GOPRIVATE, foreign owners, network drives, ...). Exit code 1 when an error is found.
+    Doctor(doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +93,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Clean(args) => clean::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Locks(args) => locks::run(&args),
+        Command::Diagnose(args) => diagnose::run(&args),
+        Command::Doctor(args) => doctor::run(&args),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

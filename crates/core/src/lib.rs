@@ -24,6 +24,7 @@
 
 pub mod cancel;
 pub mod clean;
+pub mod diagnose;
 pub mod dirhash;
 pub mod discover;
 pub mod env;

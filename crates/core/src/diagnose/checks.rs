@@ -1,0 +1,518 @@
+//! Environment checks: risky or broken settings and cache states found without any pasted
+//! output (`gocache-doctor doctor`, the app's dashboard).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::catalog::{env_finding, private_pattern};
+use super::fs::{FsClass, fs_of};
+use super::{Context, Finding, owner};
+use crate::discover::{CacheKind, Report, source_label};
+use crate::os::OsKind;
+
+/// What [`check_env`] looks at besides the report.
+#[derive(Debug, Clone)]
+pub struct EnvChecks {
+    /// Module path prefixes the user says are private (`git.corp.example`,
+    /// `github.com/acme`); each must be covered by GOPRIVATE or GONOSUMDB.
+    pub private: Vec<String>,
+    /// Look at the caches on disk (owner, filesystem, file modes).
+    pub inspect_disk: bool,
+    /// How many module files to sample for the writable-files check.
+    pub sample_files: usize,
+}
+
+impl Default for EnvChecks {
+    fn default() -> Self {
+        EnvChecks {
+            private: Vec::new(),
+            inspect_disk: true,
+            sample_files: 400,
+        }
+    }
+}
+
+/// Public hosts that must never be entirely private.
+const PUBLIC_HOSTS: [&str; 8] = [
+    "github.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "golang.org",
+    "google.golang.org",
+    "gopkg.in",
+    "go.googlesource.com",
+    "gitee.com",
+];
+
+/// Checks the discovered environment and the caches on disk; the discovery problems are
+/// included (those the doctor knows get its ids and fixes, the others keep theirs).
+pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
+    let ctx = Context::from_report(report);
+    let mut out = Vec::new();
+    let var = |k: &str| report.vars.get(k).filter(|v| !v.value.is_empty());
+    let source = |k: &str| {
+        report
+            .vars
+            .get(k)
+            .map_or("your settings", |v| source_label(v.source))
+            .to_owned()
+    };
+    let vals = |pairs: &[(&'static str, String)]| -> BTreeMap<&'static str, String> {
+        pairs.iter().cloned().collect()
+    };
+
+    // Discovery's own problems.
+    for p in &report.problems {
+        let value = p
+            .var_name
+            .as_deref()
+            .and_then(|v| report.vars.get(v))
+            .map(|v| v.value.clone());
+        let mapped = match p.id.as_str() {
+            "gocache-off" => Some(("gocache-off", Some("off"))),
+            "gocache-relative" => Some(("gocache-off", Some("relative"))),
+            "gocache-undefined" => Some(("gocache-off", Some("undefined"))),
+            "gomodcache-relative" => Some(("gomodcache-not-absolute", None)),
+            _ => None,
+        };
+        match mapped {
+            Some((id, variant)) => {
+                let raw = if p.id == "gocache-relative" {
+                    // Discovery reports the effective value (`off`); the message has the raw one.
+                    p.message.split('"').nth(1).map(str::to_owned).or(value)
+                } else {
+                    value
+                };
+                let mut v = BTreeMap::new();
+                if let Some(r) = &raw {
+                    v.insert("value", r.clone());
+                }
+                out.push(env_finding(id, variant, raw, v, &ctx));
+            }
+            None => out.push(Finding {
+                id: p.id.clone(),
+                variant: None,
+                severity: p.severity,
+                module: None,
+                version: None,
+                path: None,
+                explanation: p.message.clone(),
+                fixes: Vec::new(),
+            }),
+        }
+    }
+
+    // GOSUMDB=off.
+    if var("GOSUMDB").is_some_and(|v| v.value == "off") {
+        let private = var("GOPRIVATE").map(|v| v.value.clone());
+        let mut v = vals(&[("source", source("GOSUMDB"))]);
+        if let Some(p) = private.or_else(|| opts.private.first().cloned()) {
+            v.insert("private", p);
+        }
+        out.push(env_finding(
+            "gosumdb-off",
+            None,
+            Some("off".into()),
+            v,
+            &ctx,
+        ));
+    }
+
+    // GOPRIVATE / GONOSUMDB / GONOPROXY too broad.
+    for name in ["GOPRIVATE", "GONOSUMDB", "GONOPROXY"] {
+        let Some(v) = var(name) else { continue };
+        let patterns: Vec<&str> = v
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        let broad: Vec<&str> = patterns.iter().copied().filter(|p| too_broad(p)).collect();
+        if broad.is_empty() {
+            continue;
+        }
+        let narrowed: Vec<&str> = patterns.iter().copied().filter(|p| !too_broad(p)).collect();
+        let mut m = vals(&[
+            ("var", name.to_owned()),
+            ("value", v.value.clone()),
+            ("pattern", broad.join(", ")),
+        ]);
+        if !narrowed.is_empty() {
+            m.insert("narrowed", narrowed.join(","));
+        }
+        out.push(env_finding(
+            "goprivate-too-broad",
+            None,
+            Some(v.value.clone()),
+            m,
+            &ctx,
+        ));
+    }
+
+    // Private prefixes the user named, not covered.
+    let covered_by = |module: &str| {
+        ["GOPRIVATE", "GONOSUMDB"].iter().any(|k| {
+            var(k).is_some_and(|v| {
+                v.value
+                    .split(',')
+                    .any(|p| glob_prefix_match(p.trim(), module))
+            })
+        })
+    };
+    let missing: Vec<String> = opts
+        .private
+        .iter()
+        .filter(|p| !p.is_empty() && !covered_by(p))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        let mut list: Vec<String> = var("GOPRIVATE")
+            .map(|v| v.value.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
+        list.extend(
+            missing
+                .iter()
+                .map(|m| private_pattern(m).unwrap_or_else(|| m.clone())),
+        );
+        list.dedup();
+        out.push(env_finding(
+            "goprivate-missing",
+            None,
+            None,
+            vals(&[("pattern", missing.join(", ")), ("list", list.join(","))]),
+            &ctx,
+        ));
+    }
+
+    // GOFLAGS=-modcacherw.
+    if let Some(v) = var("GOFLAGS") {
+        let flags: Vec<&str> = v.value.split_whitespace().collect();
+        if flags
+            .iter()
+            .any(|f| f.trim_start_matches('-') == "modcacherw" || f.starts_with("-modcacherw="))
+        {
+            let rest: Vec<&str> = flags
+                .iter()
+                .copied()
+                .filter(|f| !f.trim_start_matches('-').starts_with("modcacherw"))
+                .collect();
+            let mut m = vals(&[("source", source("GOFLAGS"))]);
+            m.insert(
+                "flags",
+                if rest.is_empty() {
+                    String::new()
+                } else {
+                    format!("\"{}\"", rest.join(" "))
+                },
+            );
+            out.push(env_finding(
+                "modcacherw",
+                None,
+                Some(v.value.clone()),
+                m,
+                &ctx,
+            ));
+        }
+    }
+
+    // GOPROXY=off / direct only.
+    if let Some(v) = var("GOPROXY") {
+        let entries: Vec<&str> = v
+            .value
+            .split([',', '|'])
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .collect();
+        let m = vals(&[("value", v.value.clone()), ("source", source("GOPROXY"))]);
+        if v.value.trim() == "off" {
+            out.push(env_finding(
+                "goproxy-off",
+                Some("env"),
+                Some(v.value.clone()),
+                m,
+                &ctx,
+            ));
+        } else if !entries.is_empty() && entries.iter().all(|e| *e == "direct") {
+            out.push(env_finding(
+                "goproxy-direct",
+                None,
+                Some(v.value.clone()),
+                m,
+                &ctx,
+            ));
+        }
+    }
+
+    // GOINSECURE.
+    if let Some(v) = var("GOINSECURE") {
+        let m = vals(&[("value", v.value.clone()), ("source", source("GOINSECURE"))]);
+        out.push(env_finding(
+            "goinsecure",
+            None,
+            Some(v.value.clone()),
+            m,
+            &ctx,
+        ));
+    }
+
+    if opts.inspect_disk {
+        disk_checks(report, opts, &ctx, &mut out);
+    }
+
+    // The go in use lives in the module cache.
+    if let (Some(go), Some(mc)) = (report.go.as_ref(), report.cache(CacheKind::Modcache)) {
+        let inside = go.path.starts_with(&mc.path)
+            || go.goroot.as_ref().is_some_and(|g| g.starts_with(&mc.path));
+        if inside {
+            let p = go.path.display().to_string();
+            out.push(env_finding(
+                "toolchain-in-modcache",
+                None,
+                Some(p.clone()),
+                vals(&[("path", p)]),
+                &ctx,
+            ));
+        }
+    }
+
+    if matches!(report.os, OsKind::Macos | OsKind::Windows) {
+        let os = if report.os == OsKind::Macos {
+            "macOS"
+        } else {
+            "Windows"
+        };
+        out.push(env_finding(
+            "case-insensitive-fs",
+            None,
+            None,
+            vals(&[("os", os.to_owned())]),
+            &ctx,
+        ));
+    }
+    out.sort_by_key(|f| f.severity as u8);
+    out
+}
+
+fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<Finding>) {
+    for (kind, var, default_name) in [
+        (CacheKind::Modcache, "GOMODCACHE", "go-mod"),
+        (CacheKind::Build, "GOCACHE", "go-build"),
+    ] {
+        let Some(c) = report.cache(kind) else {
+            continue;
+        };
+        let Some(info) = fs_of(&c.path) else { continue };
+        let id = match info.class {
+            FsClass::Network => "cache-on-network-fs",
+            FsClass::Removable => "cache-on-removable",
+            FsClass::Local => continue,
+        };
+        let p = c.path.display().to_string();
+        let m: BTreeMap<&'static str, String> = [
+            ("cache", kind.title().to_lowercase()),
+            ("path", p.clone()),
+            ("fstype", info.fstype.clone()),
+            ("var", var.to_owned()),
+            ("default_name", default_name.to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        out.push(env_finding(id, None, Some(p), m, ctx));
+    }
+
+    let Some(mc) = report.cache(CacheKind::Modcache).filter(|c| c.exists) else {
+        return;
+    };
+    // Ownership: the root and two levels below it.
+    if let Some(other) = foreign_entry(&mc.path, 2) {
+        let mut m = BTreeMap::new();
+        m.insert("path", mc.path.display().to_string());
+        #[cfg(unix)]
+        if let Some(uid) = owner::owner_uid(&other) {
+            let name = owner::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+            m.insert("owner", name);
+        }
+        let _ = &other;
+        out.push(env_finding(
+            "modcache-other-owner",
+            None,
+            Some(other.display().to_string()),
+            m,
+            ctx,
+        ));
+    }
+    // Writable module files (Go extracts them 0444).
+    let (sampled, writable, first) = sample_writable(&mc.path, opts.sample_files);
+    if writable > 0 {
+        let m: BTreeMap<&'static str, String> = [
+            ("count", writable.to_string()),
+            ("sampled", sampled.to_string()),
+            (
+                "path",
+                first
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        out.push(env_finding(
+            "modcache-writable",
+            None,
+            first.map(|p| p.display().to_string()),
+            m,
+            ctx,
+        ));
+    }
+}
+
+/// The first entry at most `depth` levels below `root` (root included) owned by another user.
+fn foreign_entry(root: &Path, depth: usize) -> Option<PathBuf> {
+    if owner::owned_by_other(root) == Some(true) {
+        return Some(root.to_path_buf());
+    }
+    if depth == 0 {
+        return None;
+    }
+    let rd = std::fs::read_dir(root).ok()?;
+    for e in rd.flatten() {
+        let p = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            if let Some(f) = foreign_entry(&p, depth - 1) {
+                return Some(f);
+            }
+        } else if owner::owned_by_other(&p) == Some(true) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// Samples files of extracted module trees (not `cache/`): (sampled, writable, first writable).
+fn sample_writable(root: &Path, limit: usize) -> (usize, usize, Option<PathBuf>) {
+    let mut sampled = 0;
+    let mut writable = 0;
+    let mut first = None;
+    let mut stack: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != "cache"))
+                .collect()
+        })
+        .unwrap_or_default();
+    while let Some(p) = stack.pop() {
+        if sampled >= limit {
+            break;
+        }
+        let Ok(md) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if md.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(&p) {
+                stack.extend(rd.flatten().map(|e| e.path()));
+            }
+        } else if md.is_file() {
+            let inside_version = p.strip_prefix(root).ok().is_some_and(|r| {
+                r.components()
+                    .any(|c| c.as_os_str().to_string_lossy().contains('@'))
+            });
+            if !inside_version {
+                continue;
+            }
+            sampled += 1;
+            if !md.permissions().readonly() {
+                writable += 1;
+                if first.is_none() {
+                    first = Some(p);
+                }
+            }
+        }
+    }
+    (sampled, writable, first)
+}
+
+/// Whether a GOPRIVATE-style pattern matches public modules: `*`, a bare top-level domain
+/// (`com`, `*.com`), or a whole public code host (`github.com`).
+pub(crate) fn too_broad(p: &str) -> bool {
+    let p = p.trim().trim_end_matches('/');
+    if p.is_empty() {
+        return false;
+    }
+    if p == "*" || p.chars().all(|c| c == '*' || c == '.' || c == '/') {
+        return true;
+    }
+    let first = p.split('/').next().unwrap_or(p);
+    let single = !p.contains('/');
+    if single && !first.trim_start_matches("*.").contains('.') {
+        return true; // "com", "*.com", "io"
+    }
+    single && PUBLIC_HOSTS.contains(&first)
+}
+
+/// Go's `module.MatchPrefixPatterns` for one pattern: the pattern's path elements glob-match
+/// the module path's leading elements.
+pub(crate) fn glob_prefix_match(pattern: &str, module: &str) -> bool {
+    let pattern = pattern.trim_end_matches('/');
+    if pattern.is_empty() {
+        return false;
+    }
+    let pe: Vec<&str> = pattern.split('/').collect();
+    let me: Vec<&str> = module.split('/').collect();
+    if me.len() < pe.len() {
+        return false;
+    }
+    pe.iter()
+        .zip(&me)
+        .all(|(p, m)| glob(p.as_bytes(), m.as_bytes()))
+}
+
+/// `path.Match` for one element: `*` any run, `?` one byte.
+fn glob(p: &[u8], s: &[u8]) -> bool {
+    match (p.first(), s.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            let rest = p.get(1..).unwrap_or_default();
+            (0..=s.len()).any(|i| glob(rest, s.get(i..).unwrap_or_default()))
+        }
+        (Some(b'?'), Some(_)) => glob(
+            p.get(1..).unwrap_or_default(),
+            s.get(1..).unwrap_or_default(),
+        ),
+        (Some(a), Some(b)) if a == b => glob(
+            p.get(1..).unwrap_or_default(),
+            s.get(1..).unwrap_or_default(),
+        ),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broad_patterns() {
+        for p in ["*", "com", "*.com", "github.com", "io", "golang.org"] {
+            assert!(too_broad(p), "{p}");
+        }
+        for p in [
+            "github.com/acme",
+            "git.corp.example",
+            "*.corp.example",
+            "gitlab.com/team/*",
+        ] {
+            assert!(!too_broad(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn prefix_globs() {
+        assert!(glob_prefix_match("github.com/acme", "github.com/acme/x/y"));
+        assert!(glob_prefix_match("*.corp.example", "git.corp.example/a"));
+        assert!(!glob_prefix_match("github.com/acme", "github.com/acmex/y"));
+        assert!(!glob_prefix_match("github.com/acme/x", "github.com/acme"));
+        assert!(glob_prefix_match("*", "anything/at/all"));
+    }
+}

@@ -1,0 +1,780 @@
+//! Recognizers: Go's error messages (as printed by go 1.13..1.27, `rm`, and Windows) to
+//! [`Match`]es with the module, version and path they name.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{Context, owner};
+
+/// A recognized message, before the catalog turns it into a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Match {
+    pub id: &'static str,
+    pub variant: Option<&'static str>,
+    pub module: Option<String>,
+    pub version: Option<String>,
+    pub path: Option<String>,
+    /// Further values for the explanation and fixes (`url`, `host`, `goversion`, `private`).
+    pub extra: BTreeMap<&'static str, String>,
+    /// Byte offset of the line in the text (findings keep the text's order).
+    pub pos: usize,
+}
+
+impl Match {
+    pub fn new(id: &'static str) -> Match {
+        Match {
+            id,
+            variant: None,
+            module: None,
+            version: None,
+            path: None,
+            extra: BTreeMap::new(),
+            pos: 0,
+        }
+    }
+
+    fn at(mut self, pos: usize) -> Match {
+        self.pos = pos;
+        self
+    }
+
+    fn variant(mut self, v: &'static str) -> Match {
+        self.variant = Some(v);
+        self
+    }
+
+    fn modver(mut self, mv: Option<(String, String)>) -> Match {
+        if let Some((m, v)) = mv {
+            self.module = Some(m);
+            self.version = Some(v);
+        }
+        self
+    }
+
+    fn path(mut self, p: Option<String>) -> Match {
+        self.path = p;
+        self
+    }
+}
+
+/// Every match in `text`, in text order, merged per problem.
+pub(crate) fn recognize(text: &str, ctx: &Context) -> Vec<Match> {
+    let lines: Vec<(usize, &str)> = {
+        let mut pos = 0;
+        text.split_inclusive('\n')
+            .map(|l| {
+                let start = pos;
+                pos += l.len();
+                (start, l.trim_end_matches(['\r', '\n']))
+            })
+            .collect()
+    };
+    let mut out: Vec<Match> = Vec::new();
+    let mut i = 0;
+    while let Some(&(pos, line)) = lines.get(i) {
+        let next = lines.get(i + 1..).unwrap_or_default();
+        if let Some(m) = line_match(line, next, ctx) {
+            out.push(m.at(pos));
+        }
+        i += 1;
+    }
+    // A SECURITY ERROR block without its "verifying" line (pasted partly).
+    if !out.iter().any(|m| m.id == "checksum-mismatch") {
+        if let Some(pos) = text.find("SECURITY ERROR") {
+            out.push(
+                Match::new("checksum-mismatch")
+                    .variant(sec_variant(text))
+                    .at(pos),
+            );
+        }
+    }
+    if let Some(pos) = text.find("toolchain not available") {
+        if !out.iter().any(|m| m.id == "toolchain-download-failed") {
+            out.push(Match::new("toolchain-download-failed").at(pos));
+        }
+    }
+    merge(out)
+}
+
+/// `go.sum` (an earlier download recorded in go.sum) or `sumdb` (the checksum server).
+fn sec_variant(text: &str) -> &'static str {
+    if text.contains("checksum server") || text.contains("sum.golang.org:") {
+        "sumdb"
+    } else {
+        "go-sum"
+    }
+}
+
+/// Keeps one match per problem: repeated lines of one failure (rm's one line per file, a
+/// message printed twice) collapse into the first.
+fn merge(mut all: Vec<Match>) -> Vec<Match> {
+    all.sort_by_key(|m| m.pos);
+    let mut out: Vec<Match> = Vec::new();
+    for m in all {
+        let same = |o: &Match| {
+            o.id == m.id
+                && o.variant == m.variant
+                && match m.id {
+                    // One finding per cause, whatever the paths.
+                    "permission-denied"
+                    | "file-locked"
+                    | "disk-full"
+                    | "gocache-off"
+                    | "gomodcache-not-absolute"
+                    | "toolchain-download-failed"
+                    | "vendor-inconsistent"
+                    | "not-recognized" => true,
+                    // The same problem named on several lines (git's "fatal:" line after
+                    // go's "m@v:" line): merge when one of them does not name the module.
+                    _ => {
+                        (o.module == m.module || o.module.is_none() || m.module.is_none())
+                            && (o.path == m.path || o.path.is_none() || m.path.is_none())
+                    }
+                }
+        };
+        if let Some(o) = out.iter_mut().find(|o| same(o)) {
+            // Keep the first, but learn a module/version a later line names.
+            if o.module.is_none() {
+                o.module = m.module;
+                o.version = m.version;
+            }
+            continue;
+        }
+        out.push(m);
+    }
+    out
+}
+
+fn line_match(line: &str, next: &[(usize, &str)], ctx: &Context) -> Option<Match> {
+    let lower = line.to_ascii_lowercase();
+    let gomv = go_prefix(line);
+
+    // checksum-mismatch: "verifying m@v: checksum mismatch", "m@v: verifying module: checksum
+    // mismatch", "verifying m@v/go.mod: checksum mismatch".
+    if line.contains("checksum mismatch") {
+        let following: String = next
+            .iter()
+            .take(12)
+            .map(|(_, l)| *l)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let mv = line
+            .find("verifying ")
+            .and_then(|i| first_modver(line.get(i + "verifying ".len()..)?))
+            .or(gomv.clone());
+        return Some(
+            Match::new("checksum-mismatch")
+                .variant(sec_variant(&format!("{line}\n{following}")))
+                .modver(mv),
+        );
+    }
+    if line.contains("dir has been modified") || line.contains("zip has been modified") {
+        // go mod verify: "example.com/m v1.0.0: dir has been modified (/path)".
+        let (head, _) = line.split_once(": ")?;
+        let mut parts = head.split_whitespace();
+        let mv = match (parts.next(), parts.next()) {
+            (Some(m), Some(v)) => Some((m.to_owned(), v.to_owned())),
+            _ => None,
+        };
+        let path = line
+            .rfind('(')
+            .and_then(|i| line.get(i + 1..))
+            .map(|s| s.trim_end_matches(')').to_owned());
+        let variant = if line.contains("zip has been modified") {
+            "zip"
+        } else {
+            "dir"
+        };
+        return Some(
+            Match::new("dir-modified")
+                .variant(variant)
+                .modver(mv)
+                .path(path),
+        );
+    }
+    if let Some(i) = line.find("missing go.sum entry") {
+        let rest = line.get(i..).unwrap_or_default();
+        let pkg = after_word(rest, "providing package ");
+        let m = Match::new("missing-go-sum-entry").path(file_prefix(line));
+        return Some(match pkg {
+            Some(p) => {
+                let mut m = m;
+                m.module = Some(p);
+                m
+            }
+            None => m.modver(gomv.or_else(|| first_modver(line))),
+        });
+    }
+    if line.contains("cannot find module providing package")
+        || line.contains("no required module provides package")
+    {
+        let pkg = after_word(line, "providing package ")
+            .or_else(|| after_word(line, "provides package "));
+        let mut m = Match::new("module-not-found").path(file_prefix(line));
+        m.module = pkg.map(|p| p.trim_end_matches([';', ':']).to_owned());
+        return Some(m);
+    }
+    if let Some(i) = line.find("unknown revision") {
+        let rev = line
+            .get(i + "unknown revision".len()..)
+            .and_then(|s| s.split_whitespace().next())
+            .map(str::to_owned);
+        let mut m = Match::new("unknown-revision").modver(gomv.clone());
+        if m.version.is_none() {
+            m.version = rev;
+        }
+        return Some(m);
+    }
+    if line.contains("git ls-remote") && line.contains("exit status") {
+        // "go: m@v: invalid version: git ls-remote -q origin in ...: exit status 128:" is
+        // followed by git's "fatal:" line saying why; an auth problem is matched here.
+        let auth = next.iter().take(3).any(|(_, l)| {
+            l.contains("terminal prompts disabled")
+                || l.contains("could not read")
+                || l.contains("Authentication failed")
+                || l.contains("publickey")
+        });
+        if auth {
+            return Some(Match::new("private-module-auth").modver(gomv));
+        }
+    }
+    if line.contains("invalid version") || lower.contains("\" invalid: must be of the form") {
+        // "go: m@v: invalid version: ..." or a go.mod parse error
+        // "go.mod:6:2: require m: version \"v1.0\" invalid: must be of the form v1.2.3".
+        let mut m = Match::new("invalid-version").modver(gomv.clone());
+        if m.module.is_none() {
+            m.module = after_word(line, "require ").map(|s| s.trim_end_matches(':').to_owned());
+            m.version = line.split('"').nth(1).map(str::to_owned);
+            m.path = file_prefix(line);
+        }
+        return Some(m);
+    }
+    if line.contains("disabled by GOPROXY=off") {
+        return Some(Match::new("goproxy-off").modver(gomv));
+    }
+    if let Some(rest) = line.split("inconsistent vendoring in ").nth(1) {
+        let dir = rest.trim_end_matches(':').to_owned();
+        let mv = next
+            .iter()
+            .take(8)
+            .find_map(|(_, l)| first_modver(l.trim_start()));
+        return Some(Match::new("vendor-inconsistent").modver(mv).path(Some(dir)));
+    }
+    if line.contains("GOMODCACHE entry is relative") {
+        let val = line.split('"').nth(1).map(str::to_owned);
+        return Some(Match::new("gomodcache-not-absolute").path(val));
+    }
+    if line.contains("build cache is disabled by GOCACHE=off") {
+        return Some(Match::new("gocache-off").variant("off"));
+    }
+    if line.contains("GOCACHE is not defined") {
+        return Some(Match::new("gocache-off").variant("undefined"));
+    }
+    if line.contains("GOCACHE is not an absolute path") {
+        return Some(Match::new("gocache-off").variant("relative"));
+    }
+    if let Some(i) = line.find("downloading go1") {
+        // "go: downloading go1.22.0 (linux/amd64)" is informational; a failure follows.
+        let v = line
+            .get(i + "downloading ".len()..)?
+            .split_whitespace()
+            .next()?;
+        let failed = next.iter().take(4).any(|(_, l)| {
+            l.contains("toolchain not available")
+                || l.contains("download go1")
+                || l.contains("switching to go1")
+        });
+        if failed {
+            let mut m = Match::new("toolchain-download-failed");
+            m.version = Some(v.to_owned());
+            return Some(m);
+        }
+        return None;
+    }
+    if let Some(i) = line.find("download go1") {
+        // "go: download go1.99.0 for linux/amd64: toolchain not available"
+        let v = line
+            .get(i + "download ".len()..)?
+            .split_whitespace()
+            .next()?;
+        let mut m = Match::new("toolchain-download-failed");
+        m.version = Some(v.to_owned());
+        return Some(m);
+    }
+    if lower.contains("no space left on device")
+        || lower.contains("not enough space on the disk")
+        || lower.contains("disk quota exceeded")
+    {
+        let path = op_path(
+            line,
+            &[
+                "no space left on device",
+                "There is not enough space",
+                "disk quota exceeded",
+            ],
+        );
+        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
+        return Some(Match::new("disk-full").modver(mv.or(gomv)).path(path));
+    }
+    if line.contains("being used by another process") || line.contains("Access is denied") {
+        let path = op_path(line, &["The process cannot access", "Access is denied"]);
+        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
+        let variant = if line.contains("being used by another process") {
+            "sharing-violation"
+        } else {
+            "access-denied"
+        };
+        return Some(
+            Match::new("file-locked")
+                .variant(variant)
+                .modver(mv)
+                .path(path),
+        );
+    }
+    // Private modules: git asking for credentials, 401/403 from a proxy or server.
+    if line.contains("terminal prompts disabled")
+        || line.contains("could not read Username")
+        || line.contains("could not read Password")
+        || line.contains("Permission denied (publickey")
+        || line.contains("Authentication failed for")
+        || line.contains("401 Unauthorized")
+        || line.contains("403 Forbidden")
+        || line.contains("no secure protocol found for repository")
+    {
+        let mut m = Match::new("private-module-auth").modver(gomv);
+        if let Some(u) = url_in(line) {
+            m.extra.insert("url", u);
+        }
+        return Some(m);
+    }
+    if (line.contains("404 Not Found") || line.contains("410 Gone")) && line.contains("reading ") {
+        let url = url_in(line);
+        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
+        let variant = if line.contains("410 Gone") {
+            "410"
+        } else {
+            "404"
+        };
+        let mut m = Match::new("proxy-gone").variant(variant).modver(mv);
+        if let Some(u) = url {
+            m.extra.insert("url", u);
+        }
+        return Some(m);
+    }
+    if line.contains("reading file://") && line.contains("no such file or directory") {
+        let url = url_in(line);
+        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
+        let mut m = Match::new("proxy-gone").variant("file").modver(mv);
+        m.path = url.as_deref().and_then(file_url_path);
+        if let Some(u) = url {
+            m.extra.insert("url", u);
+        }
+        return Some(m);
+    }
+    if let Some(variant) = network_variant(&lower) {
+        let url = url_in(line);
+        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
+        let mut m = Match::new("proxy-unreachable").variant(variant).modver(mv);
+        if let Some(h) = url.as_deref().and_then(host_of) {
+            m.extra.insert("host", h);
+        }
+        if let Some(u) = url {
+            m.extra.insert("url", u);
+        }
+        return Some(m);
+    }
+    if lower.contains("permission denied") || lower.contains("operation not permitted") {
+        let path = rm_path(line).or_else(|| {
+            op_path(
+                line,
+                &[
+                    "permission denied",
+                    "Permission denied",
+                    "operation not permitted",
+                ],
+            )
+        });
+        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
+        let variant = permission_variant(line, path.as_deref(), ctx);
+        return Some(
+            Match::new("permission-denied")
+                .variant(variant)
+                .modver(mv)
+                .path(path),
+        );
+    }
+    None
+}
+
+/// `dns`, `timeout`, `tls`, `refused`, `unreachable` for network failures.
+fn network_variant(lower: &str) -> Option<&'static str> {
+    if lower.contains("dial tcp: lookup ")
+        || lower.contains("no such host")
+        || lower.contains("server misbehaving")
+        || lower.contains("temporary failure in name resolution")
+    {
+        Some("dns")
+    } else if lower.contains("x509:")
+        || lower.contains("tls:")
+        || lower.contains("certificate") && lower.contains("verify")
+    {
+        Some("tls")
+    } else if lower.contains("i/o timeout")
+        || lower.contains("tls handshake timeout")
+        || lower.contains("client.timeout exceeded")
+        || lower.contains("context deadline exceeded")
+        || lower.contains("connection timed out")
+    {
+        Some("timeout")
+    } else if lower.contains("connection refused") || lower.contains("actively refused") {
+        Some("refused")
+    } else if lower.contains("network is unreachable")
+        || lower.contains("connection reset by peer")
+        || lower.contains("no route to host")
+        || lower.contains("proxyconnect tcp")
+    {
+        Some("unreachable")
+    } else {
+        None
+    }
+}
+
+/// Read-only module cache (Go's own 0555 directories, the user's own cache) or a cache owned
+/// by another user. The owner on disk decides when the path (or an ancestor) exists here;
+/// otherwise the message: `rm` failing inside an extracted `module@version` tree is the
+/// read-only design; Go itself failing (it chmods before deleting, it creates files when
+/// downloading) means it cannot write what someone else owns.
+fn permission_variant(line: &str, path: Option<&str>, ctx: &Context) -> &'static str {
+    if ctx.inspect_disk {
+        if let Some(p) = path {
+            if let Some(other) = owner::owned_by_other(Path::new(p)) {
+                return if other {
+                    "other-owner"
+                } else {
+                    "read-only-cache"
+                };
+            }
+        }
+    }
+    let in_tree = path.is_some_and(|p| {
+        p.split(['/', '\\'])
+            .any(|seg| seg.contains('@') && seg != "@v" && !seg.starts_with('@'))
+    });
+    let rm = line.starts_with("rm: ") || line.contains("cannot remove");
+    let in_modcache = path.is_some_and(|p| {
+        let p = p.replace('\\', "/");
+        p.contains("/pkg/mod/") || p.ends_with("/pkg/mod")
+    });
+    if rm && (in_tree || in_modcache) {
+        "read-only-cache"
+    } else {
+        "other-owner"
+    }
+}
+
+/// `go: m@v: ...` → (m, v).
+fn go_prefix(line: &str) -> Option<(String, String)> {
+    let rest = line.trim_start().strip_prefix("go: ")?;
+    let (head, _) = rest.split_once(": ")?;
+    parse_modver(head)
+}
+
+/// The first `m@v` token in `s`.
+fn first_modver(s: &str) -> Option<(String, String)> {
+    s.split_whitespace()
+        .find_map(|t| parse_modver(t.trim_end_matches([':', ',', ';'])))
+}
+
+/// `example.com/m@v1.0.0` (or `.../go.mod`) → (module, version).
+fn parse_modver(t: &str) -> Option<(String, String)> {
+    let t = t.strip_suffix("/go.mod").unwrap_or(t);
+    let (m, v) = t.rsplit_once('@')?;
+    let ok_mod = !m.is_empty()
+        && !m.contains(['\\', ' ', '"', '\'', ':'])
+        && !m.starts_with('/')
+        && m.split('/')
+            .next()
+            .is_some_and(|f| f.contains('.') || !m.contains('/'));
+    let ok_ver = !v.is_empty() && !v.contains(['/', '\\', ' ', ':']);
+    (ok_mod && ok_ver).then(|| (m.to_owned(), v.to_owned()))
+}
+
+/// The word after `marker`.
+fn after_word(s: &str, marker: &str) -> Option<String> {
+    let i = s.find(marker)?;
+    s.get(i + marker.len()..)?
+        .split_whitespace()
+        .next()
+        .map(|w| w.trim_end_matches([';', ':', ',']).to_owned())
+        .filter(|w| !w.is_empty())
+}
+
+/// `main.go:6:2: ...` → `main.go`; `/p/go.mod:6:2: ...` → `/p/go.mod`.
+fn file_prefix(line: &str) -> Option<String> {
+    let first = line.split_whitespace().next()?;
+    let mut parts = first.trim_end_matches(':').rsplitn(3, ':');
+    let col = parts.next()?;
+    let row = parts.next()?;
+    let file = parts.next()?;
+    (col.chars().all(|c| c.is_ascii_digit())
+        && row.chars().all(|c| c.is_ascii_digit())
+        && !file.is_empty())
+    .then(|| file.to_owned())
+}
+
+/// The first URL in `line` (quotes and a trailing `:` removed).
+fn url_in(line: &str) -> Option<String> {
+    let i = ["https://", "http://", "file://"]
+        .iter()
+        .filter_map(|p| line.find(p))
+        .min()?;
+    let u = line.get(i..)?.split([' ', '"', '\'']).next()?;
+    Some(u.trim_end_matches([':', ',', ')']).to_owned())
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split('/').next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+/// `file:///a/b%21c` → `/a/b!c` (`file:///C:/x` → `C:/x`).
+fn file_url_path(url: &str) -> Option<String> {
+    let p = url.strip_prefix("file://")?;
+    let p = percent_decode(p);
+    let b = p.as_bytes();
+    if b.len() > 3 && b.first() == Some(&b'/') && b.get(2) == Some(&b':') {
+        return p.get(1..).map(str::to_owned);
+    }
+    Some(p)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(v) = hex {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A proxy URL `.../<escaped module>/@v/<escaped version>.<ext>` → (module, version).
+fn modver_of_proxy_url(url: &str) -> Option<(String, String)> {
+    let p = percent_decode(url.split_once("://")?.1);
+    let (before, after) = p.split_once("/@v/")?;
+    let ver = after.rsplit_once('.')?.0;
+    if ver == "list" || after == "list" {
+        return None;
+    }
+    // The module path is the end of `before` below the proxy's own path: take from the first
+    // element that looks like a host (has a dot) after the proxy host.
+    let segs: Vec<&str> = before.split('/').collect();
+    let start = segs.iter().skip(1).position(|s| s.contains('.'))? + 1;
+    let module = segs.get(start..)?.join("/");
+    Some((
+        crate::escape::unescape(&module).ok()?,
+        crate::escape::unescape(ver).ok()?,
+    ))
+}
+
+/// A path inside the module cache → the module version it belongs to: an extracted tree
+/// `<root>/<esc module>@<esc version>/...` or a download file
+/// `<root>/cache/download/<esc module>/@v/<esc version>.<ext>[digits.tmp]`.
+pub(crate) fn modver_of_cache_path(p: &str, ctx: &Context) -> Option<(String, String)> {
+    let norm = p.replace('\\', "/");
+    let rel = ctx
+        .gomodcache
+        .as_deref()
+        .map(|r| r.replace('\\', "/"))
+        .and_then(|r| {
+            norm.strip_prefix(&format!("{}/", r.trim_end_matches('/')))
+                .map(str::to_owned)
+        })
+        .or_else(|| norm.split_once("/pkg/mod/").map(|(_, r)| r.to_owned()))?;
+    if let Some(d) = rel.strip_prefix("cache/download/") {
+        let (module, file) = d.split_once("/@v/")?;
+        let ext_start = [".ziphash", ".zip", ".info", ".mod", ".lock", ".partial"]
+            .iter()
+            .filter_map(|e| file.find(e))
+            .min()?;
+        let ver = file.get(..ext_start)?;
+        return Some((
+            crate::escape::unescape(module).ok()?,
+            crate::escape::unescape(ver).ok()?,
+        ));
+    }
+    if rel.starts_with("cache/") {
+        return None;
+    }
+    let segs: Vec<&str> = rel.split('/').collect();
+    let idx = segs.iter().position(|s| s.contains('@'))?;
+    let last = segs.get(idx)?;
+    let (name, ver) = last.split_once('@')?;
+    // Go < 1.16 extracted into `<module>@<version>.tmp-<digits>` and renamed it.
+    let ver = match ver.rsplit_once(".tmp-") {
+        Some((v, n)) if n.chars().all(|c| c.is_ascii_digit()) => v,
+        _ => ver,
+    };
+    let mut module: Vec<&str> = segs.get(..idx)?.to_vec();
+    module.push(name);
+    Some((
+        crate::escape::unescape(&module.join("/")).ok()?,
+        crate::escape::unescape(ver).ok()?,
+    ))
+}
+
+/// `rm: cannot remove '<path>': Permission denied` → path.
+fn rm_path(line: &str) -> Option<String> {
+    let rest = line.split("cannot remove ").nth(1)?;
+    let q = rest.chars().next()?;
+    if q == '\'' || q == '"' || q == '‘' {
+        let close = if q == '‘' { '’' } else { q };
+        let body = rest.get(q.len_utf8()..)?;
+        return body
+            .find(close)
+            .and_then(|e| body.get(..e))
+            .map(str::to_owned);
+    }
+    rest.split(": ").next().map(str::to_owned)
+}
+
+/// The path of a Go `*PathError` (`<op> <path>: <err>`) before one of `markers`.
+fn op_path(line: &str, markers: &[&str]) -> Option<String> {
+    const OPS: [&str; 19] = [
+        "open ",
+        "openat ",
+        "mkdir ",
+        "unlinkat ",
+        "remove ",
+        "rename ",
+        "write ",
+        "lstat ",
+        "stat ",
+        "rmdir ",
+        "chmod ",
+        "link ",
+        "symlink ",
+        "readdirent ",
+        "fdopendir ",
+        "read ",
+        "CreateFile ",
+        "DeleteFile ",
+        "RemoveDirectory ",
+    ];
+    let end = markers.iter().filter_map(|m| line.find(m)).min()?;
+    let head = line.get(..end)?.trim_end().trim_end_matches(':');
+    let start = OPS
+        .iter()
+        .filter_map(|op| head.rfind(op).map(|i| i + op.len()))
+        .filter(|&i| i <= head.len())
+        .max()?;
+    let p = head.get(start..)?.trim();
+    // rename has two paths: keep the first.
+    let p = if head.get(..start).is_some_and(|h| h.ends_with("rename ")) {
+        p.split(' ').next().unwrap_or(p)
+    } else {
+        p
+    };
+    (!p.is_empty()).then(|| p.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::os::OsKind;
+
+    fn ctx() -> Context {
+        Context::for_os(OsKind::Linux)
+    }
+
+    #[test]
+    fn modver_tokens() {
+        assert_eq!(
+            parse_modver("example.com/m@v1.0.0/go.mod"),
+            Some(("example.com/m".into(), "v1.0.0".into()))
+        );
+        assert_eq!(parse_modver("/tmp/x@v1/y"), None);
+        assert_eq!(parse_modver("user@host:path"), None);
+    }
+
+    #[test]
+    fn cache_paths_name_their_version() {
+        let c = ctx();
+        assert_eq!(
+            modver_of_cache_path("/h/go/pkg/mod/github.com/!azure/x@v1.0.0-!r!c1/a/b.go", &c),
+            Some(("github.com/Azure/x".into(), "v1.0.0-RC1".into()))
+        );
+        assert_eq!(
+            modver_of_cache_path(
+                "/h/go/pkg/mod/cache/download/example.com/!m/@v/v1.2.3.zip499163961.tmp",
+                &c
+            ),
+            Some(("example.com/M".into(), "v1.2.3".into()))
+        );
+        assert_eq!(modver_of_cache_path("/h/go/pkg/mod/cache/lock", &c), None);
+        assert_eq!(
+            modver_of_cache_path(
+                r"C:\Users\u\go\pkg\mod\golang.org\x\tools@v0.1.0\go.mod",
+                &c
+            ),
+            Some(("golang.org/x/tools".into(), "v0.1.0".into()))
+        );
+    }
+
+    #[test]
+    fn proxy_urls_name_their_version() {
+        assert_eq!(
+            modver_of_proxy_url(
+                "https://proxy.golang.org/github.com/!burnt!sushi/toml/@v/v1.2.0.mod"
+            ),
+            Some(("github.com/BurntSushi/toml".into(), "v1.2.0".into()))
+        );
+        assert_eq!(
+            modver_of_proxy_url("file:///tmp/p/example.com/%21x/@v/v0.1.0.info"),
+            Some(("example.com/X".into(), "v0.1.0".into()))
+        );
+        assert_eq!(file_url_path("file:///C:/p/x").as_deref(), Some("C:/p/x"));
+    }
+
+    #[test]
+    fn path_error_paths() {
+        assert_eq!(
+            op_path(
+                "go: unlinkat /a b/c: permission denied",
+                &["permission denied"]
+            )
+            .as_deref(),
+            Some("/a b/c")
+        );
+        assert_eq!(
+            op_path(
+                r"go: remove C:\Users\John Smith\go\pkg\mod\x@v1\a.go: Access is denied.",
+                &["Access is denied"]
+            )
+            .as_deref(),
+            Some(r"C:\Users\John Smith\go\pkg\mod\x@v1\a.go")
+        );
+        assert_eq!(
+            rm_path("rm: cannot remove '/x/y z': Permission denied").as_deref(),
+            Some("/x/y z")
+        );
+        assert_eq!(
+            file_prefix("main.go:6:2: missing").as_deref(),
+            Some("main.go")
+        );
+        assert_eq!(file_prefix("go: x"), None);
+    }
+}
