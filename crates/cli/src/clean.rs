@@ -66,6 +66,10 @@ pub struct CleanArgs {
     /// versions with --modcache, --module or --unused).
     #[arg(long, value_name = "DAYS")]
     older_than: Option<u64>,
+    /// With --build: trim the build cache to at most SIZE (e.g. `2GiB`, `500MB`, `1048576`),
+    /// least recently used entries first.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_size: Option<u64>,
     /// Keep the latest N versions of each module (with --modcache, --module or --unused).
     #[arg(long, value_name = "N")]
     keep_latest: Option<usize>,
@@ -84,6 +88,45 @@ pub struct CleanArgs {
     /// Seconds to wait for Go's lock of a module version before giving up on it.
     #[arg(long, value_name = "SECS", default_value_t = 10)]
     lock_timeout: u64,
+}
+
+/// Parses a size: bytes, or a number with a unit (`K`/`KB`/`KiB`, `M`, `G`, `T`; decimal units
+/// are powers of 1000, `i` units and bare letters powers of 1024, as `du -h` prints them).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (examples: 2GiB, 500MB, 1048576)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kib" => 1024.0,
+        "kb" => 1e3,
+        "m" | "mib" => 1024.0 * 1024.0,
+        "mb" => 1e6,
+        "g" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "gb" => 1e9,
+        "t" | "tib" => 1024.0_f64.powi(4),
+        "tb" => 1e12,
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?} (use B, KB, KiB, MB, MiB, GB, GiB, TB, TiB)"
+            ));
+        }
+    };
+    let bytes = (n * mult).round();
+    if !(0.0..=1.8e19).contains(&bytes) {
+        return Err(format!("{s:?} is out of range"));
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "checked above to be in 0..=1.8e19 (NaN fails the check), below u64::MAX"
+    )]
+    Ok(bytes as u64)
 }
 
 #[derive(Serialize)]
@@ -185,13 +228,20 @@ fn targets(a: &CleanArgs, report: &Report, env: &EnvMap) -> Result<Vec<Target>, 
             t.push(module_target(m)?);
         }
     }
+    if a.max_size.is_some() && !a.build {
+        return Err("--max-size needs --build".into());
+    }
     if a.build {
-        t.push(match a.older_than {
-            Some(days) => Target::BuildOlderThan {
+        t.push(match (a.older_than, a.max_size) {
+            (Some(_), Some(_)) => {
+                return Err("--older-than and --max-size cannot be combined; pick one".into());
+            }
+            (Some(days), None) => Target::BuildOlderThan {
                 #[allow(clippy::cast_precision_loss, reason = "days are small")]
                 days: days as f64,
             },
-            None => Target::Build,
+            (None, Some(max_bytes)) => Target::BuildBudget { max_bytes },
+            (None, None) => Target::Build,
         });
     }
     let simple = [
@@ -429,4 +479,23 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, String> {
     serde_json::to_string_pretty(v).map_err(|e| format!("cannot encode JSON: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_like_du_prints_them() {
+        assert_eq!(parse_size("1048576"), Ok(1_048_576));
+        assert_eq!(parse_size("2GiB"), Ok(2 * 1024 * 1024 * 1024));
+        assert_eq!(parse_size("2G"), Ok(2 * 1024 * 1024 * 1024));
+        assert_eq!(parse_size("500MB"), Ok(500_000_000));
+        assert_eq!(parse_size("1.5 KiB"), Ok(1536));
+        assert_eq!(parse_size("0"), Ok(0));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("12 parsecs").is_err());
+        assert!(parse_size("-1G").is_err());
+        assert!(parse_size("1e30").is_err());
+    }
 }

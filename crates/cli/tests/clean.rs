@@ -882,3 +882,125 @@ fn listing_sees_modes_and_sizes() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_ne!(listing(dir.path()), b);
 }
+
+/// Build-cache entries (`<2 hex>/<64 hex>-a|-d` files) of `gocache`, with their size and mtime.
+fn build_entries(gocache: &Path) -> Vec<(PathBuf, u64, std::time::SystemTime)> {
+    let mut out = Vec::new();
+    for shard in std::fs::read_dir(gocache)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        let name = shard.file_name().to_string_lossy().into_owned();
+        if name.len() != 2 || !shard.path().is_dir() {
+            continue;
+        }
+        for e in std::fs::read_dir(shard.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.len() == 66 && (n.ends_with("-a") || n.ends_with("-d")) {
+                let md = e.metadata().unwrap_or_else(|e| panic!("{e}"));
+                if md.is_file() {
+                    out.push((
+                        e.path(),
+                        md.len(),
+                        md.modified().unwrap_or_else(|e| panic!("{e}")),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn build_budget_removes_least_recently_used_entries_first() {
+    let copy = Copy::new();
+    let gocache = copy.root.join("gocache");
+    run(Command::new("cp")
+        .arg("-a")
+        .arg(&base().gocache)
+        .arg(&gocache));
+    // Entries in shards 00-7f were last used ten days ago, the others just now.
+    let entries = build_entries(&gocache);
+    assert!(
+        entries.len() > 20,
+        "the fixture build cache has too few entries"
+    );
+    let is_old = |p: &Path| {
+        p.parent()
+            .and_then(|s| s.file_name())
+            .is_some_and(|s| *s.to_string_lossy() < *"80")
+    };
+    for (p, _, _) in entries.iter().filter(|(p, _, _)| is_old(p)) {
+        run(Command::new("touch")
+            .args(["-m", "-d", "10 days ago"])
+            .arg(p));
+    }
+    let fresh_bytes: u64 = entries
+        .iter()
+        .filter(|(p, _, _)| !is_old(p))
+        .map(|e| e.1)
+        .sum();
+    let old: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|(p, _, _)| is_old(p))
+        .map(|e| &e.0)
+        .collect();
+    assert!(!old.is_empty() && fresh_bytes > 0);
+
+    let budget = fresh_bytes.to_string();
+    let gocache_s = gocache.display().to_string();
+    let out = copy
+        .cli_command(&[
+            "clean",
+            "--build",
+            "--max-size",
+            &budget,
+            "--yes",
+            "--json",
+            "--no-go",
+        ])
+        .env("GOCACHE", &gocache_s)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"));
+    let v = clean_ok(&out);
+    assert!(results(&v).iter().all(|r| r["outcome"] == "removed"), "{v}");
+    // Exactly the old entries went: removing them is what brings the cache under the budget.
+    for p in &old {
+        assert!(!p.exists(), "old entry survived: {}", p.display());
+    }
+    let left = build_entries(&gocache);
+    assert_eq!(left.iter().map(|e| e.1).sum::<u64>(), fresh_bytes);
+    assert_eq!(left.len(), entries.len() - old.len());
+    // Go still uses the trimmed cache.
+    let build = Command::new(&base().go)
+        .args(["build", "-o", "/dev/null", "./..."])
+        .current_dir(copy.project())
+        .env_clear()
+        .envs(copy.env())
+        .env("GOCACHE", &gocache_s)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run go: {e}"));
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+
+    // Bad sizes are usage errors (exit 2) that touch nothing.
+    let before_bad = build_entries(&gocache).len();
+    let bad = copy
+        .cli_command(&["clean", "--build", "--max-size", "12 parsecs", "--yes"])
+        .env("GOCACHE", &gocache_s)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert_eq!(build_entries(&gocache).len(), before_bad);
+}
