@@ -23,6 +23,9 @@ fn main() {
             "verify_start",
             "verify_cancel",
             "verify_repair",
+            "diagnose_text",
+            "doctor_checks",
+            "guide_context",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

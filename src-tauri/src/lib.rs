@@ -54,6 +54,9 @@ pub fn run_app_with<R: Runtime>(
             commands::verify::verify_start,
             commands::verify::verify_cancel,
             commands::verify::verify_repair,
+            commands::doctor::diagnose_text,
+            commands::doctor::doctor_checks,
+            commands::doctor::guide_context,
         ])
 }
 
@@ -89,6 +92,8 @@ pub fn run() {
 
 #[cfg(test)]
 mod clean_tests;
+#[cfg(test)]
+mod doctor_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

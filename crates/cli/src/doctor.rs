@@ -23,6 +23,9 @@ pub struct DoctorArgs {
     /// Do not run `go env` to cross-check discovery.
     #[arg(long)]
     no_go: bool,
+    /// Language of the explanations (default: from LC_ALL, LC_MESSAGES or LANG).
+    #[arg(long, value_enum, value_name = "LANG")]
+    lang: Option<crate::diagnose::CliLang>,
 }
 
 #[derive(Serialize)]
@@ -33,7 +36,9 @@ struct Out<'a> {
 /// Runs `doctor`: exit 1 when a finding is an error.
 pub fn run(args: &DoctorArgs) -> Result<ExitCode, String> {
     let report = discover::discover(&EnvMap::from_process(), &crate::discover_opts(args.no_go));
+    let lang = crate::diagnose::lang_of(args.lang);
     let opts = EnvChecks {
+        lang,
         private: args.private.clone(),
         inspect_disk: !args.no_disk,
         ..EnvChecks::default()
@@ -47,7 +52,7 @@ pub fn run(args: &DoctorArgs) -> Result<ExitCode, String> {
             })?
         );
     } else {
-        print!("{}", crate::diagnose::findings_text(&findings));
+        print!("{}", crate::diagnose::findings_text(&findings, lang));
     }
     Ok(if findings.iter().any(|f| f.severity == Severity::Error) {
         ExitCode::FAILURE

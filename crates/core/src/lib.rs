@@ -31,6 +31,7 @@ pub mod env;
 pub mod error;
 pub mod escape;
 pub mod gocmd;
+pub mod i18n;
 pub mod locks;
 pub mod os;
 pub mod progress;

@@ -1,6 +1,7 @@
 //! The app's commands: thin wrappers that run `gocache-core` on a blocking thread.
 
 pub mod clean;
+pub mod doctor;
 pub mod env;
 pub mod locks;
 pub mod scan;

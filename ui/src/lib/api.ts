@@ -599,3 +599,71 @@ export function verifyRepair(
   ch.onmessage = onEvent;
   return invoke<RepairReport>('verify_repair', { versions, project, onEvent: ch });
 }
+
+// --- Locks (docs/contract.md "Locks"; issue #5) -------------------------------------------------
+
+/** How a process holds a path (`gocache_core::locks::HoldKind`), in the order the core sorts them. */
+export type HoldKind = 'open-file' | 'cwd' | 'root' | 'exe' | 'mmap' | 'flock' | 'deleted-open';
+
+/** One path a holder holds. */
+export interface HeldPath {
+  cache: CacheKind | null;
+  module: string | null;
+  path: string;
+  kind: HoldKind;
+}
+
+export type HolderCategory = 'go-tool' | 'ide' | 'antivirus' | 'other';
+
+/** A process holding files in the caches (`gocache_core::locks::Holder`). */
+export interface Holder {
+  pid: number;
+  name: string;
+  exe: string | null;
+  user: string | null;
+  uid: number | null;
+  is_current_user: boolean | null;
+  kinds: HoldKind[];
+  caches: CacheKind[];
+  modules: string[];
+  paths: HeldPath[];
+  tool: string | null;
+  category: HolderCategory;
+  app_name: string | null;
+  advice: string;
+  cmdline: string[];
+}
+
+/** How many holders hold something under one root (the cache-card badge). */
+export interface CacheHolders {
+  kind: CacheKind | null;
+  path: string;
+  holders: number;
+}
+
+/** `locks_list`'s answer (`gocache_core::locks::LocksReport`). */
+export interface LocksReport {
+  holders: Holder[];
+  caches: CacheHolders[];
+  inaccessible: number;
+  warnings: string[];
+  probe: string;
+  elapsed_ms: number;
+}
+
+/** `locks_end`'s answer (`gocache_core::locks::EndOutcome`). */
+export interface EndOutcome {
+  pid: number;
+  how: 'exited' | 'killed' | 'already-gone';
+  elapsed_ms: number;
+}
+
+/** Every process holding files in the discovered caches. */
+export function locksList(): Promise<LocksReport> {
+  return invoke<LocksReport>('locks_list');
+}
+
+/** Ends process `pid` (SIGTERM, then SIGKILL after 3 s; TerminateProcess on Windows). */
+export function locksEnd(pid: number): Promise<EndOutcome> {
+  return invoke<EndOutcome>('locks_end', { pid });
+}

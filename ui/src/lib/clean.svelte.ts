@@ -113,6 +113,12 @@ class CleanStore {
     void this.plan([selectionTarget(versions)], { type: 'selection', count: versions.length });
   }
 
+  /** Opens the dialog for one module version (the doctor's `clean-version` action). */
+  openVersion(path: string, version: string): void {
+    this.option = null;
+    void this.plan([{ target: 'module-version', path, version }], { type: 'selection', count: 1 });
+  }
+
   /** Another option (or number of days) in a card's dialog: a fresh preview. */
   choose(option: TargetName, days = this.days): void {
     const s = this.flow.state;

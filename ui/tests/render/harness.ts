@@ -86,8 +86,12 @@ export interface MockConfig {
   goMissing?: boolean;
   oldCore?: boolean;
   versions?: number;
-  /** `permission`: the first item of each clean fails, owned by root. */
-  cleanFail?: 'permission';
+  /** `permission`: the first item of each clean fails, owned by root; `locked`: it fails held by a go command. */
+  cleanFail?: 'permission' | 'locked';
+  /** Holders `locks_list` reports (`none` by default); `error`: it fails. */
+  locks?: 'some' | 'none' | 'error';
+  /** Milliseconds each `locks_list` takes (default 20). */
+  locksDelay?: number;
   undoSeconds?: number;
   history?: 'some' | 'empty' | 'undone';
   /** `manual`: verify_start holds at 40% until verify_cancel or `__mock.finishVerify()`. */
@@ -97,6 +101,8 @@ export interface MockConfig {
   repairDelay?: number;
   pickDir?: string | null;
   planError?: string;
+  /** An error code diagnose_text fails with. */
+  diagnoseError?: string;
   planDelay?: number;
   itemDelay?: number;
   purgeDelay?: number;

@@ -271,6 +271,12 @@
           for (const m of fullReport.modules.filter((x) => x.toolchain)) items.push(versionItem(m));
           warnings.push('go1.23.5 runs from /usr/local/go, not from the module cache: removing toolchains does not affect it.');
           break;
+        case 'module-version': {
+          const m = fullReport.modules.find((x) => x.path === t.path && x.version === t.version);
+          if (m) items.push(versionItem(m));
+          else skipped.push({ target: `${t.path}@${t.version}`, path: null, cause: 'not-present', reason: 'This version is not in the module cache.' });
+          break;
+        }
         case 'module-versions':
           for (const v of t.versions) {
             const m = fullReport.modules.find((x) => x.path === v.path && x.version === v.version);
@@ -348,7 +354,12 @@
       // Big plans (thousands of versions) go by in batches, like the real parallel removal.
       if (i % 100 === 0) await sleep(cfg.itemDelay ?? 15);
       const fail = !elevated && cfg.cleanFail === 'permission' && i === 0;
-      const r = fail
+      const lockFail = !elevated && cfg.cleanFail === 'locked' && i === 0;
+      const r = lockFail
+        ? { path: it.path, label: it.label, outcome: 'failed', cause: 'locked',
+            detail: { path: `${it.path}/cache/download/github.com/!burnt!sushi/toml/@v/v1.2.0.lock`, message: 'The process cannot access the file because it is being used by another process. (os error 32)', owner: null, fix: null, holder: 'go (pid 4242, user gopher): open-file, flock', more: 2 },
+            bytes: it.bytes, in_place: false, note: null }
+        : fail
         ? { path: it.path, label: it.label, outcome: 'failed', cause: 'permission',
             detail: { path: `${it.path}/github.com/acme/cobra-1@v1.2.1`, message: 'Permission denied (os error 13)', owner, fix: `sudo chown -R "$(id -un)" ${it.root}`, holder: null, more: 17 },
             bytes: it.bytes, in_place: false, note: null }
@@ -537,6 +548,151 @@
     return { versions: labels, removed, skipped: [], download, note: cfg.goMissing ? 'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again' : null };
   }
 
+  // --- locks (issue #5) ----------------------------------------------------------------------
+  // `locks: 'some'` gives five holders (a go command with a module lock, gopls with many files,
+  // VS Code with its cwd in a version, python3 with a deleted file in the build cache, another
+  // user's backup agent) and 2 inaccessible processes; `'none'` (default) none; `'error'` makes
+  // locks_list fail. locks_end removes the holder (RefusedOtherUser for the other user's, pid 1
+  // RefusedSystem, unknown NotFound). `locksDelay` ms per locks_list (inflight overlap recorded).
+  const locksCalls = [];
+  const locksStats = { inflight: 0, maxInflight: 0 };
+  const held = (cache, module, rel, kind) => ({ cache, module, path: `${cache === 'build' ? '/home/gopher/.cache/go-build' : cache === 'gopls' ? '/home/gopher/.cache/gopls' : GOMODCACHE}/${rel}`, kind });
+  const holder = (h) => Object.assign({ user: 'gopher', uid: 1000, is_current_user: true, app_name: null, cmdline: [h.name], tool: null, category: 'other' }, h, {
+    caches: [...new Set(h.paths.map((p) => p.cache).filter(Boolean))],
+    modules: [...new Set(h.paths.map((p) => p.module).filter(Boolean))],
+    kinds: ['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'].filter((k) => h.paths.some((p) => p.kind === k)),
+  });
+  let lockHolders = cfg.locks === 'some' ? [
+    holder({ pid: 4242, name: 'go', exe: '/usr/local/go/bin/go', tool: 'go', category: 'go-tool', cmdline: ['go', 'mod', 'download'],
+      advice: 'A go command holds a module version\'s lock: it is downloading or extracting it. Let it finish (or stop it with Ctrl+C in its terminal), then clean.',
+      paths: [held('modcache', 'github.com/BurntSushi/toml@v1.2.0', 'cache/download/github.com/!burnt!sushi/toml/@v/v1.2.0.lock', 'open-file'),
+        held('modcache', 'github.com/BurntSushi/toml@v1.2.0', 'cache/download/github.com/!burnt!sushi/toml/@v/v1.2.0.lock', 'flock')] }),
+    holder({ pid: 5120, name: 'gopls', exe: '/home/gopher/go/bin/gopls', tool: 'gopls', category: 'go-tool', cmdline: ['gopls', 'serve'],
+      advice: 'gopls restarts by itself while your editor runs: close the editor (or its Go extension) first, then clean.',
+      paths: [
+        ...Array.from({ length: 9 }, (_, i) => held('modcache', `github.com/spf13/cobra-${i}@v1.8.${i}`, `github.com/spf13/cobra-${i}@v1.8.${i}/command.go`, 'open-file')),
+        held('gopls', null, '4f/4f9a1c2e-analysis', 'mmap'),
+        held('gopls', null, 'index.db', 'open-file'),
+      ] }),
+    holder({ pid: 6001, name: 'code', exe: '/usr/share/code/code', category: 'ide', app_name: 'Visual Studio Code',
+      advice: 'Visual Studio Code has a folder of the cache open (its terminal or workspace): close that window or change its folder.',
+      paths: [held('modcache', 'golang.org/x/tools@v0.21.0', 'golang.org/x/tools@v0.21.0', 'cwd')] }),
+    holder({ pid: 7007, name: 'python3', exe: '/usr/bin/python3.11', cmdline: ['python3', 'watch.py'],
+      advice: 'Close the program, or end it here if you know what it is.',
+      paths: [held('build', null, '3f/3f9a1c-d', 'open-file'), held('build', null, '7a/7a0b11-d (deleted)', 'deleted-open')] }),
+    holder({ pid: 812, name: 'backup-agent', exe: '/opt/backup/bin/backup-agent', user: 'root', uid: 0, is_current_user: false,
+      advice: 'This process belongs to another user: run Go Cache Doctor as administrator to end it.',
+      paths: [held('modcache', 'github.com/acme/zap-3@v1.2.3', 'github.com/acme/zap-3@v1.2.3/logger.go', 'open-file')] }),
+  ] : [];
+
+  async function locksList() {
+    locksCalls.push({ cmd: 'locks_list', at: Date.now() });
+    locksStats.inflight++;
+    locksStats.maxInflight = Math.max(locksStats.maxInflight, locksStats.inflight);
+    try {
+      await sleep(cfg.locksDelay ?? 20);
+      if (cfg.locks === 'error') throw { code: 'Io', message: '/proc: Permission denied (os error 13)' };
+      const roots = env.caches.filter((c) => c.exists);
+      return JSON.parse(JSON.stringify({
+        holders: lockHolders,
+        caches: roots.map((c) => ({ kind: c.kind, path: c.path, holders: lockHolders.filter((h) => h.paths.some((p) => p.path === c.path || p.path.startsWith(c.path + '/'))).length })),
+        inaccessible: cfg.locks === 'some' ? 2 : 0, warnings: [], probe: 'procfs', elapsed_ms: 21,
+      }));
+    } finally {
+      locksStats.inflight--;
+    }
+  }
+
+  async function locksEnd(pid) {
+    locksCalls.push({ cmd: 'locks_end', pid });
+    await sleep(150);
+    if (pid === 0 || pid === 1) throw { code: 'RefusedSystem', message: `refusing to end PID ${pid} (a system process)` };
+    const h = lockHolders.find((x) => x.pid === pid);
+    if (!h) throw { code: 'NotFound', message: `no process ${pid}` };
+    if (!h.is_current_user) throw { code: 'RefusedOtherUser', message: `process ${pid} belongs to ${h.user}; run as administrator to end it` };
+    lockHolders = lockHolders.filter((x) => x.pid !== pid);
+    return { pid, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
+  }
+
+  // --- doctor (issue #6): findings shaped like gocache_core::diagnose's, for this mock's paths ---
+  const doctorCalls = [];
+  const fixCmds = (os, bash, ps, cmd) =>
+    os === 'windows'
+      ? [{ kind: 'command', shell: 'powershell', text: ps }, { kind: 'command', shell: 'cmd', text: cmd }]
+      : [{ kind: 'command', shell: 'bash', text: bash }];
+  function diagnose(text, os) {
+    const here = !os || os === 'linux';
+    const mc = here ? `'${GOMODCACHE}'` : os === 'windows' ? '(go env GOMODCACHE)' : '"$(go env GOMODCACHE)"';
+    const findings = [];
+    for (const m of text.matchAll(/verifying (\S+?)@(\S+?)(?:\/go\.mod)?: checksum mismatch/g)) {
+      findings.push({
+        id: 'checksum-mismatch', variant: 'go-sum', severity: 'error', module: m[1], version: m[2], path: null,
+        explanation: `The content of ${m[1]}@${m[2]} differs from the hash go.sum recorded. If the copy in your module cache is corrupted, delete that version and download it again.`,
+        fixes: [
+          { kind: 'action', shell: null, text: `clean-version:${m[1]}@${m[2]}` },
+          { kind: 'action', shell: null, text: 'verify' },
+          ...fixCmds(os, 'go clean -modcache', 'go clean -modcache', 'go clean -modcache'),
+          ...fixCmds(os, `go mod download ${m[1]}@${m[2]}`, `go mod download ${m[1]}@${m[2]}`, `go mod download ${m[1]}@${m[2]}`),
+        ],
+      });
+    }
+    if (/permission denied/i.test(text)) {
+      findings.push({
+        id: 'permission-denied', variant: 'other-owner', severity: 'error', module: null, version: null, path: `${GOMODCACHE}/cache/download`,
+        explanation: 'The module cache belongs to another user (root): go ran once with sudo. Give it back to your account.',
+        fixes: [
+          { kind: 'action', shell: null, text: 'fix-ownership' },
+          ...fixCmds(os, `sudo chown -R "$(id -un)" ${mc}`, `takeown /F ${mc} /R /D Y; icacls ${mc} /grant "\${env:USERNAME}:F" /T`, `takeown /F "%USERPROFILE%\\go\\pkg\\mod" /R /D Y`),
+        ],
+      });
+    }
+    if (/being used by another process/i.test(text)) {
+      findings.push({
+        id: 'file-locked', variant: 'sharing-violation', severity: 'error', module: null, version: null, path: null,
+        explanation: 'Another program holds a file of the cache open.',
+        fixes: [{ kind: 'action', shell: null, text: 'show-lockers' }, ...fixCmds(os || 'windows', 'lsof +D', 'handle.exe', 'handle.exe')],
+      });
+    }
+    if (findings.length === 0) {
+      findings.push({
+        id: 'not-recognized', variant: null, severity: 'info', module: null, version: null, path: null,
+        explanation: 'Go Cache Doctor does not recognize this output. General checklist: 1) read the first error line; 2) go env GOPROXY GOPRIVATE GOSUMDB; 3) go mod tidy, then go mod verify.',
+        fixes: [...fixCmds(os, 'go mod verify', 'go mod verify', 'go mod verify'), { kind: 'action', shell: null, text: 'verify' }],
+      });
+    }
+    return { findings };
+  }
+  function doctorChecks() {
+    return {
+      findings: [
+        { id: 'gosumdb-off', variant: null, severity: 'error', module: null, version: null, path: 'off',
+          explanation: 'GOSUMDB=off (set by environment variable): downloads are not checked against the checksum database.',
+          fixes: [{ kind: 'command', shell: 'bash', text: 'go env -u GOSUMDB' }] },
+        { id: 'modcache-writable', variant: null, severity: 'warning', module: null, version: null, path: GOMODCACHE,
+          explanation: 'Some module files are writable: an edit would go unnoticed until go mod verify.',
+          fixes: [{ kind: 'action', shell: null, text: 'verify' }, { kind: 'command', shell: 'bash', text: `chmod -R a-w '${GOMODCACHE}'` }] },
+      ],
+      discovery: env.problems.map((p) => ({
+        problem: p.id,
+        finding: { id: p.id, variant: null, severity: p.severity, module: null, version: null, path: null, explanation: p.message,
+          fixes: p.id === 'go-env-mismatch' ? [{ kind: 'command', shell: 'bash', text: 'go env GOCACHE' }] : [] },
+      })),
+    };
+  }
+  function guideContext() {
+    const vars = { ...env.vars,
+      GOPROXY: { value: 'https://goproxy.example,direct', source: 'goenv-file' },
+      GOSUMDB: { value: 'sum.golang.org', source: 'goroot-go.env' },
+      GOPRIVATE: { value: 'git.corp.example', source: 'env' },
+      GONOPROXY: { value: 'git.corp.example', source: 'default' },
+      GONOSUMDB: { value: 'git.corp.example', source: 'default' },
+      GOINSECURE: { value: '', source: 'default' },
+      GOFLAGS: { value: '', source: 'default' },
+      GOPLSCACHE: { value: '/home/gopher/.cache/gopls', source: 'default' },
+    };
+    return JSON.parse(JSON.stringify({ os: env.os, go: env.go, vars, caches: env.caches, home: '/home/gopher', user: 'gopher' }));
+  }
+
   window.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
     transformCallback(callback, once) {
@@ -618,8 +774,24 @@
           return null;
         case 'verify_repair':
           return verifyRepair(args);
+        case 'locks_list':
+          return locksList();
+        case 'locks_end':
+          return locksEnd(args.pid);
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
+        case 'diagnose_text':
+          doctorCalls.push({ cmd, text: args.text, os: args.os ?? null });
+          await sleep(20);
+          if (cfg.diagnoseError) throw { code: cfg.diagnoseError, message: `mock ${cfg.diagnoseError}` };
+          return diagnose(args.text, args.os ?? null);
+        case 'doctor_checks':
+          doctorCalls.push({ cmd });
+          await sleep(10);
+          return doctorChecks();
+        case 'guide_context':
+          await sleep(5);
+          return guideContext();
         default:
           throw { code: 'Unknown', message: `unknown command ${cmd}` };
       }
@@ -639,6 +811,10 @@
     settingsWrites,
     verifyCalls,
     verifyStates,
+    doctorCalls,
+    locksCalls,
+    locksStats,
+    get lockHolders() { return lockHolders; },
     get settings() { return settings; },
     /** Ends a held (`verify: 'manual'`) verification successfully. */
     finishVerify() {

@@ -2,6 +2,9 @@
 //! plain-language explanation and its fix templates. All user-facing English of the doctor
 //! lives here, so a translation replaces this table only.
 //!
+//! Every row carries its explanation in English (`explanation`) and Simplified Chinese (`zh`,
+//! with exactly the same placeholders); commands and actions are the same in every language.
+//!
 //! Templates use `{name}` placeholders: `module`, `version`, `modver` (`module@version`),
 //! `path`, `modcache`, `gocache`, `url`, `host`, `private` (a GOPRIVATE pattern for the
 //! module), `goversion`, `value`, `list`. In commands, path placeholders (`path`,
@@ -13,6 +16,7 @@ use std::collections::BTreeMap;
 use super::parse::Match;
 use super::{Context, Finding, Fix, FixKind, Shell};
 use crate::discover::Severity;
+use crate::i18n::Lang;
 use crate::os::OsKind;
 
 /// A fix template.
@@ -31,7 +35,10 @@ struct Entry {
     id: &'static str,
     variant: Option<&'static str>,
     severity: Severity,
+    /// English.
     explanation: &'static str,
+    /// Simplified Chinese: the same placeholders as `explanation`.
+    zh: &'static str,
     fixes: &'static [T],
 }
 
@@ -90,6 +97,7 @@ static CATALOG: &[Entry] = &[
             version was re-tagged upstream, or a proxy served different content. Do not just \
             delete the go.sum line: first remove the cached copy and download it again; if the \
             mismatch remains, the upstream content really changed and you should find out why.",
+        zh: "Go 为 {modver} 下载的内容（或模块缓存中已有的副本）与 go.sum 中记录的校验和不匹配。可能是缓存中的副本已损坏、上游重新打了同名 tag，或者代理返回了不同的内容。不要直接删掉 go.sum 中的那一行：先删除缓存中的副本并重新下载；如果仍然校验和不匹配，说明上游内容确实变了，应先查明原因。",
         fixes: &[
             Act("clean-version:{modver}"),
             Act("verify"),
@@ -105,6 +113,7 @@ static CATALOG: &[Entry] = &[
             database (sum.golang.org or GOSUMDB). The cached copy may be corrupted, or the proxy \
             or origin served content that differs from what everyone else got. Remove the cached \
             copy and download it again through the default proxy.",
+        zh: "{modver} 的校验和与校验和数据库（sum.golang.org 或 GOSUMDB）公布的不一致。可能是缓存中的副本已损坏，或者代理或源站返回的内容与其他人拿到的不同。请删除缓存中的副本，再通过默认代理重新下载。",
         fixes: &[
             Act("clean-version:{modver}"),
             Sh(
@@ -122,6 +131,7 @@ static CATALOG: &[Entry] = &[
         explanation: "go.sum has no checksum for the module providing {module}, and this command \
             may not add one (-mod=readonly, the default for builds since Go 1.16). Let Go record \
             the missing checksums, then commit go.sum.",
+        zh: "go.sum 中没有提供 {module} 的模块的校验和，而当前命令不允许添加（-mod=readonly，自 Go 1.16 起构建默认如此）。请让 Go 记录缺失的校验和，然后提交 go.sum。",
         fixes: &[
             Go("go mod tidy"),
             Sh(
@@ -140,6 +150,7 @@ static CATALOG: &[Entry] = &[
             could not find one either. Check the import path for typos; if it is a private \
             repository, list it in GOPRIVATE so Go fetches it directly; otherwise add the module \
             with go get.",
+        zh: "构建列表中没有任何模块提供包 {module}，代理也找不到。请检查导入路径是否有拼写错误；如果是私有仓库，把它加入 GOPRIVATE，让 Go 直接拉取；否则用 go get 添加该模块。",
         fixes: &[
             Go("go get {module}"),
             Go("go env -w GOPRIVATE={private}"),
@@ -153,6 +164,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The repository of {module} has no tag, branch or commit named {version}. \
             The version may be mistyped, the tag deleted or not pushed, or the repository \
             private (then Go cannot see it without credentials and GOPRIVATE).",
+        zh: "{module} 的仓库中没有名为 {version} 的 tag、分支或提交。可能是版本号写错了、tag 已被删除或尚未推送，或者仓库是私有的（此时没有凭据和 GOPRIVATE，Go 看不到它）。",
         fixes: &[
             Go("go list -m -versions {module}"),
             Go("go get {module}@latest"),
@@ -166,6 +178,7 @@ static CATALOG: &[Entry] = &[
         explanation: "Go rejected version {version} of {module}: it is not a canonical semantic \
             version (like v1.2.3), does not exist on the proxy, or its major version does not \
             match the module path (v2 and later need a /v2 suffix).",
+        zh: "Go 拒绝了 {module} 的版本 {version}：它不是规范的语义化版本（如 v1.2.3）、在代理上不存在，或者主版本号与模块路径不符（v2 及以上需要 /v2 后缀）。",
         fixes: &[
             Go("go list -m -versions {module}"),
             Go("go get {module}@latest"),
@@ -178,6 +191,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The module proxy answered that {modver} does not exist ({url}). The \
             version may be mistyped or retracted, the module private (a public proxy cannot see \
             it: set GOPRIVATE), or GOPROXY points at the wrong server or directory.",
+        zh: "模块代理回复 {modver} 不存在（{url}）。可能是版本号写错或已被撤回（retract）、模块是私有的（公共代理看不到它：请设置 GOPRIVATE），或者 GOPROXY 指向了错误的服务器或目录。",
         fixes: &[
             Go("go env GOPROXY GOPRIVATE GONOPROXY"),
             Go("go list -m -versions {module}"),
@@ -194,6 +208,7 @@ static CATALOG: &[Entry] = &[
             a corporate TLS interceptor, and GOPROXY; a mirror (e.g. \
             GOPROXY=https://goproxy.cn,direct in mainland China) may be reachable when \
             proxy.golang.org is not.",
+        zh: "Go 无法连接模块代理或仓库 {host} 来获取 {modver}：{cause}。请检查网络、HTTP(S) 代理（HTTPS_PROXY）、防火墙或企业 TLS 拦截，以及 GOPROXY；proxy.golang.org 无法访问时，镜像（例如中国大陆可用 GOPROXY=https://goproxy.cn,direct）往往仍可访问。",
         fixes: &[
             Go("go env GOPROXY"),
             Go("go env -w GOPROXY=https://proxy.golang.org,direct"),
@@ -214,6 +229,7 @@ static CATALOG: &[Entry] = &[
             private module, list it in GOPRIVATE (so neither the public proxy nor the checksum \
             database is asked), and give git credentials that work without a prompt: an SSH \
             key with a url.insteadOf rewrite, a credential helper, or a .netrc entry.",
+        zh: "获取 {modver} 需要凭据：服务器返回了 401/403，或者 git 要求输入用户名，而 Go 不允许交互（它运行 git 时禁用了终端提示）。对于私有模块，请把它加入 GOPRIVATE（这样既不访问公共代理，也不查询校验和数据库），并为 git 配置无需提示即可使用的凭据：配合 url.insteadOf 改写的 SSH 密钥、凭据助手（credential helper）或 .netrc 条目。",
         fixes: &[
             Go("go env -w GOPRIVATE={private}"),
             Sh(
@@ -234,6 +250,7 @@ static CATALOG: &[Entry] = &[
         severity: E,
         explanation: "GOPROXY=off forbids downloading modules, and {modver} is not in the module \
             cache. Allow downloads again, or fill the cache first on a machine that can.",
+        zh: "GOPROXY=off 禁止下载模块，而 {modver} 不在模块缓存中。请重新允许下载，或者先在能联网的机器上填充模块缓存。",
         fixes: &[
             Go("go env -u GOPROXY"),
             Sh("unset GOPROXY", "Remove-Item Env:GOPROXY", "set GOPROXY="),
@@ -247,6 +264,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The vendor directory of {path} no longer matches go.mod (for example \
             {modver}): go.mod was edited after the last go mod vendor. Run go mod vendor again, \
             or build without the vendor directory.",
+        zh: "{path} 的 vendor 目录与 go.mod 不再一致（例如 {modver}）：上次 go mod vendor 之后 go.mod 又被修改过。请重新运行 go mod vendor，或者不使用 vendor 目录进行构建。",
         fixes: &[
             Go("go mod vendor"),
             Sh(
@@ -264,6 +282,7 @@ static CATALOG: &[Entry] = &[
             (directories 0555, files 0444) so builds cannot change downloaded code. rm -rf and \
             file managers therefore fail there. Remove it the way Go does: go clean -modcache, \
             or this app's clean, which makes directories writable first.",
+        zh: "{path} 位于模块缓存中，Go 有意把模块缓存设为只读（目录 0555，文件 0444），以防构建修改已下载的代码，因此 rm -rf 和文件管理器在这里会失败。请按 Go 的方式删除：go clean -modcache，或者使用本应用的清理功能（它会先把目录改为可写）。",
         fixes: &[
             Act("clean-version:{modver}"),
             Act("clean-modcache"),
@@ -278,6 +297,7 @@ static CATALOG: &[Entry] = &[
         explanation: "{path} belongs to another user (often root, after a sudo go command or a \
             container run), so Go cannot create, change or delete files there as you. Give the \
             module cache back to your user; do not run go with sudo.",
+        zh: "{path} 属于另一个用户（通常是 root，因为之前用 sudo 运行过 go 命令或在容器中运行过），所以 Go 无法以你的身份在那里创建、修改或删除文件。请把模块缓存的所有权还给你的用户；不要用 sudo 运行 go。",
         fixes: &[Act("fix-ownership"), CHOWN, Go("go clean -modcache")],
     },
     Entry {
@@ -288,6 +308,7 @@ static CATALOG: &[Entry] = &[
             open (\"being used by another process\"), or because of a read-only attribute or an \
             antivirus scan (\"Access is denied\"). Close editors, gopls, dlv and running Go \
             programs that use the cache, then retry; Go itself retries for about 2 seconds.",
+        zh: "Windows 拒绝删除或替换 {path}：某个程序仍打开着它（\"being used by another process\"），或者文件带有只读属性、正被杀毒软件扫描（\"Access is denied\"）。请关闭使用该缓存的编辑器、gopls、dlv 和正在运行的 Go 程序，然后重试；Go 自身会重试约 2 秒。",
         fixes: &[
             Act("show-lockers"),
             Sh(
@@ -305,6 +326,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The disk holding {path} is full, so Go could not write {modver} into its \
             cache. Free space: the build cache can always be deleted safely, old module versions \
             too (they are downloaded again when needed).",
+        zh: "{path} 所在的磁盘已满，Go 无法把 {modver} 写入缓存。请释放空间：构建缓存随时可以安全删除，旧的模块版本也可以（需要时会重新下载）。",
         fixes: &[
             Act("clean-build"),
             Go("go clean -cache"),
@@ -322,6 +344,7 @@ static CATALOG: &[Entry] = &[
         severity: E,
         explanation: "GOCACHE=off disables the build cache, which every build has required since \
             Go 1.12. Unset GOCACHE (in the environment and in go env -w).",
+        zh: "GOCACHE=off 关闭了构建缓存，而自 Go 1.12 起每次构建都需要它。请取消设置 GOCACHE（包括环境变量和 go env -w 中的设置）。",
         fixes: &[
             Go("go env -u GOCACHE"),
             Sh("unset GOCACHE", "Remove-Item Env:GOCACHE", "set GOCACHE="),
@@ -334,6 +357,7 @@ static CATALOG: &[Entry] = &[
         explanation: "Go cannot locate its build cache: GOCACHE is not set and neither HOME nor \
             XDG_CACHE_HOME (LocalAppData on Windows) is defined, which happens in services, CI \
             jobs and containers. Set HOME or GOCACHE to an absolute directory.",
+        zh: "Go 找不到构建缓存的位置：GOCACHE 未设置，HOME 和 XDG_CACHE_HOME（Windows 上为 LocalAppData）也都未定义，这常见于系统服务、CI 任务和容器中。请把 HOME 或 GOCACHE 设为一个绝对路径目录。",
         fixes: &[Sh(
             "export GOCACHE=\"${TMPDIR:-/tmp}/go-build\"",
             "$env:GOCACHE = \"$env:TEMP\\go-build\"",
@@ -346,6 +370,7 @@ static CATALOG: &[Entry] = &[
         severity: E,
         explanation: "GOCACHE is a relative path ({value}); Go ignores it and works as if the \
             build cache were off. Set an absolute directory or unset it.",
+        zh: "GOCACHE 是相对路径（{value}）；Go 会忽略它，表现得就像构建缓存被关闭一样。请设置一个绝对路径目录，或者取消设置。",
         fixes: &[
             Go("go env -u GOCACHE"),
             Sh("unset GOCACHE", "Remove-Item Env:GOCACHE", "set GOCACHE="),
@@ -358,6 +383,7 @@ static CATALOG: &[Entry] = &[
         explanation: "GOMODCACHE is the relative path {path}; Go requires an absolute path, so \
             every module command fails. Unset it (the default is GOPATH/pkg/mod) or set an \
             absolute directory.",
+        zh: "GOMODCACHE 是相对路径 {path}；Go 要求绝对路径，因此所有模块命令都会失败。请取消设置（默认为 GOPATH/pkg/mod），或者设为一个绝对路径目录。",
         fixes: &[
             Go("go env -u GOMODCACHE"),
             Sh(
@@ -376,6 +402,7 @@ static CATALOG: &[Entry] = &[
             unreachable or off, or GOSUMDB=off (toolchain downloads need the checksum \
             database). Install that Go version, fix GOPROXY/GOSUMDB, or use the local Go with \
             GOTOOLCHAIN=local (builds may then fail if go.mod really needs the newer Go).",
+        zh: "go.mod（或 GOTOOLCHAIN）要求 Go {goversion}，比已安装的 Go 新，而下载该工具链失败了：该版本不存在、代理无法访问或被关闭，或者 GOSUMDB=off（下载工具链需要校验和数据库）。请安装该 Go 版本、修正 GOPROXY/GOSUMDB，或者用 GOTOOLCHAIN=local 使用本地的 Go（如果 go.mod 确实需要更新的 Go，构建可能会失败）。",
         fixes: &[
             Go("go env GOTOOLCHAIN GOPROXY GOSUMDB"),
             Sh(
@@ -393,6 +420,7 @@ static CATALOG: &[Entry] = &[
         explanation: "go mod verify found that the files of {modver} in the module cache ({path}) \
             no longer match what was downloaded: something edited them (an editor, a script, \
             GOFLAGS=-modcacherw). Remove that version so Go downloads a clean copy.",
+        zh: "go mod verify 发现模块缓存中 {modver} 的文件（{path}）与下载时不再一致：有东西修改过它们（编辑器、脚本、GOFLAGS=-modcacherw）。请删除该版本，让 Go 重新下载一份干净的副本。",
         fixes: &[
             Act("clean-version:{modver}"),
             Act("verify"),
@@ -409,6 +437,7 @@ static CATALOG: &[Entry] = &[
             GOSUMDB GOFLAGS GOMODCACHE GOCACHE; 3) go mod tidy, then go mod verify; 4) if the \
             module cache may be broken, verify it and clean the broken versions; 5) never fix \
             cache permissions with sudo rm: clean with go clean -modcache.",
+        zh: "Go Cache Doctor 无法识别这段输出。通用排查步骤：1) 先看第一条错误（后面的错误往往由它引起）；2) go env GOPROXY GOPRIVATE GOSUMDB GOFLAGS GOMODCACHE GOCACHE；3) 先 go mod tidy，再 go mod verify；4) 如果模块缓存可能已损坏，先校验它，再清理损坏的版本；5) 不要用 sudo rm 解决缓存权限问题：用 go clean -modcache 清理。",
         fixes: &[
             Go("go env GOPROXY GOPRIVATE GOSUMDB GOFLAGS GOMODCACHE GOCACHE"),
             Go("go mod tidy"),
@@ -424,6 +453,7 @@ static CATALOG: &[Entry] = &[
         explanation: "GOSUMDB=off (from {source}): Go no longer checks new modules against the \
             public checksum database, so a compromised proxy or re-tagged version goes unnoticed, \
             and toolchain downloads fail. For private modules use GOPRIVATE/GONOSUMDB instead.",
+        zh: "GOSUMDB=off（来源：{source}）：Go 不再用公共校验和数据库校验新模块，被入侵的代理或重新打 tag 的版本都不会被发现，而且工具链下载会失败。私有模块请改用 GOPRIVATE/GONOSUMDB。",
         fixes: &[Go("go env -u GOSUMDB"), Go("go env -w GOPRIVATE={private}")],
     },
     Entry {
@@ -433,6 +463,7 @@ static CATALOG: &[Entry] = &[
         explanation: "{var}={value} includes {pattern}, which matches public modules too: Go \
             then skips the checksum database (and the proxy) for them. List only your private \
             hosts or organisations (e.g. github.com/your-org).",
+        zh: "{var}={value} 包含 {pattern}，它也会匹配公共模块：Go 会因此对这些模块跳过校验和数据库（以及代理）。请只列出你的私有主机或组织（例如 github.com/your-org）。",
         fixes: &[Go("go env -w {var}={narrowed}")],
     },
     Entry {
@@ -441,6 +472,7 @@ static CATALOG: &[Entry] = &[
         severity: W,
         explanation: "{pattern} is private but not listed in GOPRIVATE (or GONOSUMDB): Go asks \
             the public proxy and checksum database for it, which fails or leaks the module path.",
+        zh: "{pattern} 是私有的，但未列入 GOPRIVATE（或 GONOSUMDB）：Go 会向公共代理和校验和数据库查询它，结果要么失败，要么泄露模块路径。",
         fixes: &[Go("go env -w GOPRIVATE={list}")],
     },
     Entry {
@@ -451,6 +483,7 @@ static CATALOG: &[Entry] = &[
             writable, so editors and tools can change downloaded code without Go noticing until \
             go mod verify. It makes rm -rf work, but go clean -modcache (or this app) does that \
             safely anyway.",
+        zh: "GOFLAGS 包含 -modcacherw（来源：{source}）：模块缓存保持可写，编辑器和工具可能修改已下载的代码，而 Go 直到 go mod verify 才会发现。它能让 rm -rf 成功，但 go clean -modcache（或本应用）本来就能安全地完成删除。",
         fixes: &[Go("go env -w GOFLAGS={flags}"), Act("verify")],
     },
     Entry {
@@ -459,6 +492,7 @@ static CATALOG: &[Entry] = &[
         severity: W,
         explanation: "GOPROXY=off (from {source}): Go cannot download any module that is not \
             already in the module cache.",
+        zh: "GOPROXY=off（来源：{source}）：Go 无法下载任何不在模块缓存中的模块。",
         fixes: &[Go("go env -u GOPROXY")],
     },
     Entry {
@@ -468,6 +502,7 @@ static CATALOG: &[Entry] = &[
         explanation: "GOPROXY={value} (from {source}): every module is fetched from its \
             repository with git and no proxy, which is slower, fails when a repository \
             disappears, and needs git for everything. Put a proxy first.",
+        zh: "GOPROXY={value}（来源：{source}）：所有模块都不经代理、直接用 git 从仓库获取，这更慢，仓库消失后就会失败，而且一切都依赖 git。请把一个代理放在最前面。",
         fixes: &[Go("go env -w GOPROXY=https://proxy.golang.org,direct")],
     },
     Entry {
@@ -476,6 +511,7 @@ static CATALOG: &[Entry] = &[
         severity: W,
         explanation: "GOINSECURE={value} (from {source}): modules matching it may be fetched \
             over plain HTTP or with unverified certificates. Use it only for a test server.",
+        zh: "GOINSECURE={value}（来源：{source}）：与之匹配的模块可能通过明文 HTTP 或未经验证的证书获取。仅应在测试服务器上使用。",
         fixes: &[Go("go env -u GOINSECURE")],
     },
     Entry {
@@ -485,6 +521,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The {cache} ({path}) is on a network filesystem ({fstype}). Go's file \
             locks and renames are unreliable there and every build is slower; several machines \
             sharing it can corrupt it. Move it to a local disk.",
+        zh: "{cache}（{path}）位于网络文件系统（{fstype}）上。在那里 Go 的文件锁和重命名不可靠，每次构建也更慢；多台机器共享时还可能损坏缓存。请把它移到本地磁盘。",
         fixes: &[Sh(
             "go env -w {var}=\"$HOME/.cache/{default_name}\"",
             "go env -w {var}=\"$env:LocalAppData\\{default_name}\"",
@@ -497,6 +534,7 @@ static CATALOG: &[Entry] = &[
         severity: I,
         explanation: "The {cache} ({path}) is on a removable drive ({fstype}): builds fail while \
             it is unplugged, and FAT/exFAT drives ignore the permissions Go uses.",
+        zh: "{cache}（{path}）位于可移动驱动器（{fstype}）上：拔出时构建会失败，而且 FAT/exFAT 驱动器会忽略 Go 所依赖的权限。",
         fixes: &[Sh(
             "go env -w {var}=\"$HOME/.cache/{default_name}\"",
             "go env -w {var}=\"$env:LocalAppData\\{default_name}\"",
@@ -510,6 +548,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The module cache {path} (or part of it) belongs to {owner}, not to you: \
             downloads and go clean -modcache will fail with \"permission denied\". This usually \
             follows a sudo go command. Give it back to your user.",
+        zh: "模块缓存 {path}（或其中一部分）属于 {owner}，而不是你：下载和 go clean -modcache 都会因 \"permission denied\" 而失败。这通常是之前用 sudo 运行过 go 命令造成的。请把所有权还给你的用户。",
         fixes: &[Act("fix-ownership"), CHOWN],
     },
     Entry {
@@ -519,6 +558,7 @@ static CATALOG: &[Entry] = &[
         explanation: "{count} of {sampled} sampled files in the module cache are writable (Go \
             extracts them read-only), for example {path}. Something changed their permissions \
             (-modcacherw, chmod -R, a copy); verify the cache to be sure no file was edited.",
+        zh: "模块缓存中抽查的 {sampled} 个文件里有 {count} 个是可写的（Go 解压时会设为只读），例如 {path}。有东西改变了它们的权限（-modcacherw、chmod -R、复制）；请校验缓存，确认没有文件被修改过。",
         fixes: &[Act("verify"), Go("go mod verify")],
     },
     Entry {
@@ -528,6 +568,7 @@ static CATALOG: &[Entry] = &[
         explanation: "The go command in use ({path}) lives inside the module cache (a toolchain \
             downloaded by GOTOOLCHAIN). Cleaning the module cache deletes it; Go downloads it \
             again on the next command if the network allows.",
+        zh: "正在使用的 go 命令（{path}）位于模块缓存中（它是由 GOTOOLCHAIN 下载的工具链）。清理模块缓存会删除它；如果网络允许，Go 会在下一条命令时重新下载。",
         fixes: &[Go("go env GOTOOLCHAIN")],
     },
     Entry {
@@ -538,6 +579,7 @@ static CATALOG: &[Entry] = &[
             stores upper-case letters as '!' plus the lower-case letter \
             (github.com/BurntSushi is github.com/!burnt!sushi on disk). Never rename or merge \
             such directories by hand.",
+        zh: "{os} 的文件系统通常不区分大小写，因此模块缓存把大写字母存为 '!' 加对应的小写字母（github.com/BurntSushi 在磁盘上是 github.com/!burnt!sushi）。切勿手动重命名或合并这类目录。",
         fixes: &[],
     },
 ];
@@ -590,11 +632,12 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         vals.insert("gocache", gc.clone());
     }
     if let Some(v) = m.variant {
-        vals.entry("cause").or_insert(cause_words(v).to_owned());
+        vals.entry("cause")
+            .or_insert(cause_words(v, ctx.lang).to_owned());
     }
     let (explanation, fixes) = match entry(m.id, m.variant) {
         Some(e) => (
-            fill_text(e.explanation, &vals),
+            fill_text(ctx.lang.pick(e.explanation, e.zh), &vals, ctx.lang),
             e.fixes
                 .iter()
                 .flat_map(|t| render(*t, &vals, ctx))
@@ -630,15 +673,25 @@ pub(crate) fn env_finding(
     finding(m, ctx)
 }
 
-fn cause_words(variant: &str) -> &'static str {
-    match variant {
-        "dns" => "the host name could not be resolved (DNS)",
-        "tls" => "the TLS certificate was not accepted",
-        "timeout" => "the connection timed out",
-        "refused" => "the connection was refused (nothing listens there)",
-        "unreachable" => "the network is unreachable or the connection was reset",
-        _ => "the request failed",
-    }
+fn cause_words(variant: &str, lang: Lang) -> &'static str {
+    let (en, zh) = match variant {
+        "dns" => (
+            "the host name could not be resolved (DNS)",
+            "无法解析主机名（DNS）",
+        ),
+        "tls" => ("the TLS certificate was not accepted", "TLS 证书未被接受"),
+        "timeout" => ("the connection timed out", "连接超时"),
+        "refused" => (
+            "the connection was refused (nothing listens there)",
+            "连接被拒绝（该地址上没有服务在监听）",
+        ),
+        "unreachable" => (
+            "the network is unreachable or the connection was reset",
+            "网络不可达或连接被重置",
+        ),
+        _ => ("the request failed", "请求失败"),
+    };
+    lang.pick(en, zh)
 }
 
 /// `<root>` of a path `<root>/.../pkg/mod/...` (the default module cache layout).
@@ -673,23 +726,27 @@ fn host_repo(module: &str) -> Option<(String, String)> {
 }
 
 /// Placeholders in explanations: missing values become neutral words.
-fn fill_text(t: &str, vals: &BTreeMap<&str, String>) -> String {
+fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
     replace_placeholders(t, |name| {
         vals.get(name).cloned().or_else(|| {
-            Some(match name {
-                "modver" => vals
-                    .get("module")
-                    .map_or_else(|| "a module".to_owned(), |m| m.clone()),
-                "module" => "a module".to_owned(),
-                "version" => "the requested version".to_owned(),
-                "path" | "value" => "a file".to_owned(),
-                "url" => "no URL shown".to_owned(),
-                "host" => "the server".to_owned(),
-                "goversion" => "a newer version".to_owned(),
-                "source" => "your settings".to_owned(),
-                "owner" => "another user".to_owned(),
-                _ => "?".to_owned(),
-            })
+            let (en, zh) = match name {
+                "modver" => {
+                    return vals
+                        .get("module")
+                        .cloned()
+                        .or_else(|| Some(lang.pick("a module", "某个模块").to_owned()));
+                }
+                "module" => ("a module", "某个模块"),
+                "version" => ("the requested version", "所请求的版本"),
+                "path" | "value" => ("a file", "某个文件"),
+                "url" => ("no URL shown", "未显示 URL"),
+                "host" => ("the server", "服务器"),
+                "goversion" => ("a newer version", "更新的版本"),
+                "source" => ("your settings", "你的设置"),
+                "owner" => ("another user", "其他用户"),
+                _ => ("?", "?"),
+            };
+            Some(lang.pick(en, zh).to_owned())
         })
     })
     .unwrap_or_default()
@@ -799,6 +856,140 @@ mod tests {
         for e in CATALOG {
             assert!(IDS.contains(&e.id), "{} is not in IDS", e.id);
         }
+    }
+
+    /// The `{name}` placeholders of a template.
+    fn names(t: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        let _ = replace_placeholders(t, |n| {
+            v.push(n.to_owned());
+            Some(String::new())
+        });
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn every_entry_is_translated_with_the_same_placeholders() {
+        for e in CATALOG {
+            let key = format!("{} {:?}", e.id, e.variant);
+            assert!(!e.explanation.trim().is_empty(), "{key}: English empty");
+            assert!(!e.zh.trim().is_empty(), "{key}: Chinese empty");
+            assert_ne!(e.explanation, e.zh, "{key}: not translated");
+            assert!(
+                e.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key}: no Chinese characters"
+            );
+            assert_eq!(
+                names(e.explanation),
+                names(e.zh),
+                "{key}: placeholders differ"
+            );
+        }
+    }
+
+    #[test]
+    fn rendered_findings_keep_values_and_commands_across_languages() {
+        for e in CATALOG {
+            // Every placeholder of the row gets a distinct value the text must show.
+            let mut m = Match::new(e.id);
+            m.variant = e.variant;
+            m.module = Some("github.com/Acme/Widget".to_owned());
+            m.version = Some("v1.2.3".to_owned());
+            m.path = Some("/home/u/go/pkg/mod/github.com/!acme/widget@v1.2.3/x.go".to_owned());
+            let mut extra = BTreeMap::new();
+            for n in names(e.explanation) {
+                let leaked: &'static str = Box::leak(n.clone().into_boxed_str());
+                extra.entry(leaked).or_insert(format!("<{n}-value>"));
+            }
+            for k in [
+                "module",
+                "version",
+                "path",
+                "modver",
+                "value",
+                "goversion",
+                "cause",
+            ] {
+                extra.remove(k);
+            }
+            m.extra = extra;
+            for os in [OsKind::Linux, OsKind::Windows] {
+                let ctx = Context::for_os(os);
+                let en = finding(m.clone(), &ctx);
+                let zh = finding(m.clone(), &ctx.clone().with_lang(Lang::ZhHans));
+                let key = format!("{} {:?} {os:?}", e.id, e.variant);
+                assert_eq!(en.fixes, zh.fixes, "{key}: fixes differ");
+                assert_eq!(
+                    (
+                        &en.id,
+                        &en.variant,
+                        en.severity,
+                        &en.module,
+                        &en.version,
+                        &en.path
+                    ),
+                    (
+                        &zh.id,
+                        &zh.variant,
+                        zh.severity,
+                        &zh.module,
+                        &zh.version,
+                        &zh.path
+                    ),
+                    "{key}"
+                );
+                assert_ne!(en.explanation, zh.explanation, "{key}");
+                assert!(!zh.explanation.contains('{'), "{key}: {}", zh.explanation);
+                let mut shown = 0;
+                for v in [
+                    "github.com/Acme/Widget@v1.2.3",
+                    "github.com/Acme/Widget",
+                    "v1.2.3",
+                    "/home/u/go/pkg/mod/github.com/!acme/widget@v1.2.3/x.go",
+                ]
+                .into_iter()
+                .chain(m.extra.values().map(String::as_str))
+                {
+                    assert_eq!(
+                        en.explanation.contains(v),
+                        zh.explanation.contains(v),
+                        "{key}: {v:?} in one language only:\n{}\n{}",
+                        en.explanation,
+                        zh.explanation
+                    );
+                    shown += usize::from(zh.explanation.contains(v));
+                }
+                assert!(
+                    names(e.explanation).is_empty() || shown > 0,
+                    "{key}: no value shown: {}",
+                    zh.explanation
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn missing_values_and_causes_are_translated() {
+        let mut m = Match::new("proxy-unreachable");
+        m.variant = Some("dns");
+        let zh = finding(
+            m.clone(),
+            &Context::for_os(OsKind::Linux).with_lang(Lang::ZhHans),
+        );
+        assert!(
+            zh.explanation.contains("无法解析主机名"),
+            "{}",
+            zh.explanation
+        );
+        assert!(zh.explanation.contains("某个模块"), "{}", zh.explanation);
+        let en = finding(m, &Context::for_os(OsKind::Linux));
+        assert!(
+            en.explanation.contains("could not be resolved"),
+            "{}",
+            en.explanation
+        );
     }
 
     #[test]

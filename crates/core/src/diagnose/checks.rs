@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use super::catalog::{env_finding, private_pattern};
 use super::fs::{FsClass, fs_of};
 use super::{Context, Finding, owner};
-use crate::discover::{CacheKind, Report, source_label};
+use crate::discover::{CacheKind, Problem, Report, source_label};
+use crate::env::Source;
+use crate::i18n::Lang;
 use crate::os::OsKind;
 
 /// What [`check_env`] looks at besides the report.
@@ -20,6 +22,8 @@ pub struct EnvChecks {
     pub inspect_disk: bool,
     /// How many module files to sample for the writable-files check.
     pub sample_files: usize,
+    /// The language of the explanations.
+    pub lang: Lang,
 }
 
 impl Default for EnvChecks {
@@ -28,6 +32,7 @@ impl Default for EnvChecks {
             private: Vec::new(),
             inspect_disk: true,
             sample_files: 400,
+            lang: Lang::En,
         }
     }
 }
@@ -47,14 +52,17 @@ const PUBLIC_HOSTS: [&str; 8] = [
 /// Checks the discovered environment and the caches on disk; the discovery problems are
 /// included (those the doctor knows get its ids and fixes, the others keep theirs).
 pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
-    let ctx = Context::from_report(report);
+    let ctx = Context::from_report(report).with_lang(opts.lang);
+    let lang = opts.lang;
     let mut out = Vec::new();
     let var = |k: &str| report.vars.get(k).filter(|v| !v.value.is_empty());
     let source = |k: &str| {
         report
             .vars
             .get(k)
-            .map_or("your settings", |v| source_label(v.source))
+            .map_or(lang.pick("your settings", "你的设置"), |v| {
+                source_words(v.source, lang)
+            })
             .to_owned()
     };
     let vals = |pairs: &[(&'static str, String)]| -> BTreeMap<&'static str, String> {
@@ -63,43 +71,7 @@ pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
 
     // Discovery's own problems.
     for p in &report.problems {
-        let value = p
-            .var_name
-            .as_deref()
-            .and_then(|v| report.vars.get(v))
-            .map(|v| v.value.clone());
-        let mapped = match p.id.as_str() {
-            "gocache-off" => Some(("gocache-off", Some("off"))),
-            "gocache-relative" => Some(("gocache-off", Some("relative"))),
-            "gocache-undefined" => Some(("gocache-off", Some("undefined"))),
-            "gomodcache-relative" => Some(("gomodcache-not-absolute", None)),
-            _ => None,
-        };
-        match mapped {
-            Some((id, variant)) => {
-                let raw = if p.id == "gocache-relative" {
-                    // Discovery reports the effective value (`off`); the message has the raw one.
-                    p.message.split('"').nth(1).map(str::to_owned).or(value)
-                } else {
-                    value
-                };
-                let mut v = BTreeMap::new();
-                if let Some(r) = &raw {
-                    v.insert("value", r.clone());
-                }
-                out.push(env_finding(id, variant, raw, v, &ctx));
-            }
-            None => out.push(Finding {
-                id: p.id.clone(),
-                variant: None,
-                severity: p.severity,
-                module: None,
-                version: None,
-                path: None,
-                explanation: p.message.clone(),
-                fixes: Vec::new(),
-            }),
-        }
+        out.push(problem_finding_in(report, p, lang));
     }
 
     // GOSUMDB=off.
@@ -293,6 +265,56 @@ pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
     out
 }
 
+/// The finding [`check_env`] gives for one of discovery's problems: the doctor's id and fixes
+/// for those it knows (`gocache-off`, `gocache-relative`, `gocache-undefined`,
+/// `gomodcache-relative`), else the problem itself (its id, message as explanation, no fixes).
+pub fn problem_finding(report: &Report, p: &Problem) -> Finding {
+    problem_finding_in(report, p, Lang::En)
+}
+
+/// [`problem_finding`] with the explanation in `lang` (problems the doctor does not know keep
+/// discovery's English message).
+pub fn problem_finding_in(report: &Report, p: &Problem, lang: Lang) -> Finding {
+    let ctx = Context::from_report(report).with_lang(lang);
+    let value = p
+        .var_name
+        .as_deref()
+        .and_then(|v| report.vars.get(v))
+        .map(|v| v.value.clone());
+    let mapped = match p.id.as_str() {
+        "gocache-off" => Some(("gocache-off", Some("off"))),
+        "gocache-relative" => Some(("gocache-off", Some("relative"))),
+        "gocache-undefined" => Some(("gocache-off", Some("undefined"))),
+        "gomodcache-relative" => Some(("gomodcache-not-absolute", None)),
+        _ => None,
+    };
+    match mapped {
+        Some((id, variant)) => {
+            let raw = if p.id == "gocache-relative" {
+                // Discovery reports the effective value (`off`); the message has the raw one.
+                p.message.split('"').nth(1).map(str::to_owned).or(value)
+            } else {
+                value
+            };
+            let mut v = BTreeMap::new();
+            if let Some(r) = &raw {
+                v.insert("value", r.clone());
+            }
+            env_finding(id, variant, raw, v, &ctx)
+        }
+        None => Finding {
+            id: p.id.clone(),
+            variant: None,
+            severity: p.severity,
+            module: None,
+            version: None,
+            path: None,
+            explanation: p.message.clone(),
+            fixes: Vec::new(),
+        },
+    }
+}
+
 fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<Finding>) {
     for (kind, var, default_name) in [
         (CacheKind::Modcache, "GOMODCACHE", "go-mod"),
@@ -309,7 +331,7 @@ fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<F
         };
         let p = c.path.display().to_string();
         let m: BTreeMap<&'static str, String> = [
-            ("cache", kind.title().to_lowercase()),
+            ("cache", cache_words(kind, ctx.lang)),
             ("path", p.clone()),
             ("fstype", info.fstype.clone()),
             ("var", var.to_owned()),
@@ -364,6 +386,34 @@ fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<F
             m,
             ctx,
         ));
+    }
+}
+
+/// Where a setting came from, in `lang` ([`source_label`] in English).
+fn source_words(s: Source, lang: Lang) -> &'static str {
+    let zh = match s {
+        Source::Env => "环境变量",
+        Source::GoEnvFile => "go env -w 配置文件",
+        Source::GoRootEnv => "$GOROOT/go.env",
+        Source::Default => "Go 的默认值",
+    };
+    lang.pick(source_label(s), zh)
+}
+
+/// The name of a cache inside a sentence.
+fn cache_words(kind: CacheKind, lang: Lang) -> String {
+    match lang {
+        Lang::En => kind.title().to_lowercase(),
+        Lang::ZhHans => match kind {
+            CacheKind::Modcache => "模块缓存",
+            CacheKind::Build => "构建缓存",
+            CacheKind::Toolchains => "已下载的工具链",
+            CacheKind::Gopls => "gopls 缓存",
+            CacheKind::GolangciLint => "golangci-lint 缓存",
+            CacheKind::Staticcheck => "staticcheck 缓存",
+            CacheKind::Gobin => "已安装的程序（GOBIN）",
+        }
+        .to_owned(),
     }
 }
 

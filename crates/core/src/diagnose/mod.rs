@@ -8,10 +8,11 @@
 //!   settings: `GOSUMDB=off`, too broad `GOPRIVATE`, `-modcacherw`, caches on network
 //!   filesystems, a module cache owned by someone else, ...
 //!
-//! Every explanation and fix comes from one table per id in `catalog.rs`, so a later
-//! translation pass replaces the table, not code. Fixes are shell commands for the target OS
-//! (bash/zsh on Linux and macOS; PowerShell and cmd on Windows) with the user's paths, or
-//! actions the app can run (see [`Action`]).
+//! Every explanation and fix comes from one table per id in `catalog.rs`, which holds each
+//! explanation in English and Simplified Chinese ([`Context::lang`], [`EnvChecks::lang`]);
+//! ids, severities, commands and actions do not depend on the language. Fixes are shell
+//! commands for the target OS (bash/zsh on Linux and macOS; PowerShell and cmd on Windows)
+//! with the user's paths, or actions the app can run (see [`Action`]).
 
 mod catalog;
 mod checks;
@@ -22,10 +23,11 @@ mod parse;
 use serde::Serialize;
 
 use crate::discover::{Report, Severity};
+use crate::i18n::Lang;
 use crate::os::OsKind;
 
 pub use catalog::IDS;
-pub use checks::{EnvChecks, check_env};
+pub use checks::{EnvChecks, check_env, problem_finding, problem_finding_in};
 
 /// A shell a command fix is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -176,6 +178,8 @@ pub struct Context {
     /// Look at the paths named in the text on this machine (owner, mode) to decide between
     /// causes. Only meaningful when the text comes from this machine.
     pub inspect_disk: bool,
+    /// The language of explanations (commands and ids are the same in every language).
+    pub lang: Lang,
 }
 
 impl Context {
@@ -191,6 +195,7 @@ impl Context {
             goproxy: None,
             goprivate: None,
             inspect_disk: false,
+            lang: Lang::En,
         }
     }
 
@@ -221,6 +226,7 @@ impl Context {
             goproxy: var("GOPROXY"),
             goprivate: var("GOPRIVATE"),
             inspect_disk: true,
+            lang: Lang::En,
         }
     }
 
@@ -229,9 +235,17 @@ impl Context {
     pub fn with_os(mut self, os: OsKind) -> Context {
         if os != self.os {
             let settings = (self.goproxy.take(), self.goprivate.take());
+            let lang = self.lang;
             self = Context::for_os(os);
             (self.goproxy, self.goprivate) = settings;
+            self.lang = lang;
         }
+        self
+    }
+
+    /// The same context with explanations in `lang`.
+    pub fn with_lang(mut self, lang: Lang) -> Context {
+        self.lang = lang;
         self
     }
 }

@@ -1,0 +1,230 @@
+//! Tests of the doctor commands: through the real IPC layer (`tauri::test::mock_builder`) with
+//! real captured go output from tests/corpus, and the command bodies over explicit
+//! environments pointing at real directories.
+
+use std::path::{Path, PathBuf};
+
+use gocache_core::env::EnvMap;
+use serde_json::{Value, json};
+
+use crate::commands::doctor::{checks_with, diagnose_with, guide_context_with};
+use crate::tests::{app_with, invoke, main_window};
+
+/// The output part of a corpus file (after its `# ---` header).
+fn corpus(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/corpus/linux")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.split_once("# ---\n")
+        .map(|(_, t)| t.to_owned())
+        .unwrap()
+}
+
+fn config(root: &Path, env: EnvMap) -> crate::state::Config {
+    crate::state::Config {
+        env: Some(env),
+        audit_log: Some(root.join("data/audit.jsonl")),
+        settings_dir: Some(root.join("config")),
+        undo_window: std::time::Duration::ZERO,
+        elevator: gocache_core::clean::elevate::Elevator::Direct,
+        exe: None,
+        lock_timeout: std::time::Duration::from_secs(5),
+    }
+}
+
+/// A module cache, a build cache and a home under `root`, and settings `extra` on top.
+fn env(root: &Path, extra: &[(&str, &str)]) -> EnvMap {
+    let s = |p: PathBuf| p.to_string_lossy().into_owned();
+    std::fs::create_dir_all(root.join("gopath/pkg/mod/example.com/a@v1.0.0")).unwrap();
+    std::fs::create_dir_all(root.join("gocache")).unwrap();
+    let mut env = EnvMap::from_pairs([
+        ("HOME", s(root.join("home"))),
+        ("USER", "gopher".to_owned()),
+        ("GOPATH", s(root.join("gopath"))),
+        ("GOMODCACHE", s(root.join("gopath/pkg/mod"))),
+        ("GOCACHE", s(root.join("gocache"))),
+        ("XDG_CACHE_HOME", s(root.join("xdg"))),
+        ("GOENV", "off".to_owned()),
+        ("PATH", String::new()),
+    ]);
+    for (k, v) in extra {
+        env.set(*k, *v);
+    }
+    env
+}
+
+fn ids(findings: &[gocache_core::diagnose::Finding]) -> Vec<&str> {
+    findings.iter().map(|f| f.id.as_str()).collect()
+}
+
+#[test]
+fn diagnose_text_over_ipc_names_the_module_of_a_real_checksum_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(config(dir.path(), env(dir.path(), &[])));
+    let window = main_window(&app);
+    let text = corpus("checksum-mismatch-zip.txt");
+    let d = invoke(&window, "diagnose_text", json!({"text": text, "os": null})).unwrap();
+    let f = &d["findings"][0];
+    assert_eq!(f["id"], "checksum-mismatch");
+    assert_eq!(f["module"], "example.com/BurntSushi/Toml");
+    assert_eq!(f["version"], "v1.0.0");
+    let fixes = f["fixes"].as_array().unwrap();
+    assert!(
+        fixes.iter().any(|x| x["kind"] == "action"
+            && x["text"] == "clean-version:example.com/BurntSushi/Toml@v1.0.0"),
+        "{fixes:?}"
+    );
+
+    // For Windows: PowerShell and cmd commands, no bash.
+    let d = invoke(
+        &window,
+        "diagnose_text",
+        json!({"text": text, "os": "windows"}),
+    )
+    .unwrap();
+    let shells: Vec<&Value> = d["findings"][0]["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "command")
+        .map(|x| &x["shell"])
+        .collect();
+    assert!(shells.contains(&&json!("powershell")), "{shells:?}");
+    assert!(shells.contains(&&json!("cmd")), "{shells:?}");
+    assert!(!shells.contains(&&json!("bash")), "{shells:?}");
+
+    let err = invoke(
+        &window,
+        "diagnose_text",
+        json!({"text": text, "os": "beos"}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "BadArgument");
+
+    let d = invoke(&window, "diagnose_text", json!({"text": "hello world"})).unwrap();
+    assert_eq!(d["findings"][0]["id"], "not-recognized");
+}
+
+#[test]
+fn diagnose_uses_the_discovered_module_cache_in_its_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = env(dir.path(), &[]);
+    let modcache = dir.path().join("gopath/pkg/mod");
+    // The real `rm -rf` output, as if captured under this fixture's root.
+    let text = corpus("rm-read-only-cache.txt").replace(
+        "/tmp/gocache-corpus/rm-read-only-cache",
+        &dir.path().to_string_lossy(),
+    );
+    let d = diagnose_with(&env, &text, None).unwrap();
+    let f = &d.findings[0];
+    assert_eq!(f.id, "permission-denied");
+    let commands: Vec<&str> = f
+        .fixes
+        .iter()
+        .filter(|x| x.shell.is_some())
+        .map(|x| x.text.as_str())
+        .collect();
+    assert!(
+        commands
+            .iter()
+            .any(|c| c.contains(&*modcache.to_string_lossy())),
+        "{commands:?}"
+    );
+    // Another OS: no local path.
+    let d = diagnose_with(&env, &corpus("checksum-mismatch-zip.txt"), Some("macos")).unwrap();
+    assert!(
+        d.findings[0]
+            .fixes
+            .iter()
+            .all(|x| !x.text.contains(&*dir.path().to_string_lossy())),
+        "{:?}",
+        d.findings[0].fixes
+    );
+}
+
+#[test]
+fn checks_split_discovery_problems_from_the_doctors_own_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = env(
+        dir.path(),
+        &[
+            ("GOSUMDB", "off"),
+            ("GOFLAGS", "-modcacherw"),
+            ("GOCACHE", "off"),
+        ],
+    );
+    let checks = checks_with(&env);
+    let own = ids(&checks.findings);
+    assert!(own.contains(&"gosumdb-off"), "{own:?}");
+    assert!(own.contains(&"modcacherw"), "{own:?}");
+    // GOCACHE=off is discovery's problem: it comes with the doctor's fixes, not twice.
+    assert!(!own.contains(&"gocache-off"), "{own:?}");
+    let off = checks
+        .discovery
+        .iter()
+        .find(|d| d.problem == "gocache-off")
+        .unwrap();
+    assert_eq!(off.finding.id, "gocache-off");
+    assert!(!off.finding.fixes.is_empty());
+    let gosumdb = checks
+        .findings
+        .iter()
+        .find(|f| f.id == "gosumdb-off")
+        .unwrap();
+    assert!(gosumdb.fixes.iter().any(|f| f.text.contains("GOSUMDB")));
+
+    // A clean environment: no doctor finding about settings.
+    let clean = checks_with(&env_clean(dir.path()));
+    let own = ids(&clean.findings);
+    for id in ["gosumdb-off", "modcacherw", "goproxy-off", "goinsecure"] {
+        assert!(!own.contains(&id), "{own:?}");
+    }
+    assert!(clean.discovery.iter().all(|d| d.problem != "gocache-off"));
+}
+
+fn env_clean(root: &Path) -> EnvMap {
+    env(root, &[])
+}
+
+#[test]
+fn doctor_checks_and_guide_context_over_ipc_use_the_apps_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(config(dir.path(), env(dir.path(), &[("GOSUMDB", "off")])));
+    let window = main_window(&app);
+    let checks = invoke(&window, "doctor_checks", json!({})).unwrap();
+    let own: Vec<&Value> = checks["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["id"])
+        .collect();
+    assert!(own.contains(&&json!("gosumdb-off")), "{own:?}");
+    assert!(checks["discovery"].is_array());
+    let ctx = invoke(&window, "guide_context", json!({})).unwrap();
+    assert_eq!(ctx["os"], "linux");
+    assert_eq!(ctx["user"], "gopher");
+    assert_eq!(
+        ctx["vars"]["GOMODCACHE"]["value"],
+        json!(dir.path().join("gopath/pkg/mod"))
+    );
+    assert_eq!(ctx["vars"]["GOMODCACHE"]["source"], "env");
+}
+
+#[test]
+fn guide_context_gives_the_real_values_and_their_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = env(dir.path(), &[("GOPROXY", "https://goproxy.example,direct")]);
+    let ctx = guide_context_with(&env);
+    assert_eq!(ctx.user.as_deref(), Some("gopher"));
+    assert_eq!(ctx.home, Some(dir.path().join("home")));
+    let proxy = &ctx.vars["GOPROXY"];
+    assert_eq!(proxy.value, "https://goproxy.example,direct");
+    let v = serde_json::to_value(&ctx).unwrap();
+    assert_eq!(v["vars"]["GOPROXY"]["source"], "env");
+    assert_eq!(v["vars"]["GOINSECURE"]["source"], "default");
+    assert_eq!(
+        v["caches"][0]["path"],
+        json!(dir.path().join("gopath/pkg/mod"))
+    );
+}

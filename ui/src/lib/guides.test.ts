@@ -1,0 +1,108 @@
+import { describe, expect, test } from 'vitest';
+import { fill, OS_FACTS, PAGE_IDS, pathArg, quote, renderGuide, type Block, type GuideContext } from './guides';
+
+const ctx: GuideContext = {
+  os: 'linux',
+  go: { path: '/usr/local/go/bin/go', version: 'go1.23.5', goroot: '/usr/local/go' },
+  vars: {
+    GOMODCACHE: { value: "/home/o'brien/go/pkg/mod", source: 'env' },
+    GOCACHE: { value: '/home/o\'brien/.cache/go-build', source: 'default' },
+    GOPROXY: { value: 'https://goproxy.example,direct', source: 'goenv-file' },
+    GOSUMDB: { value: 'off', source: 'env' },
+  },
+  caches: [
+    { kind: 'modcache', path: "/home/o'brien/go/pkg/mod", var: 'GOMODCACHE', source: 'env', exists: true },
+    { kind: 'build', path: "/home/o'brien/.cache/go-build", var: 'GOCACHE', source: 'default', exists: true },
+  ],
+  home: "/home/o'brien",
+  user: 'obrien',
+};
+
+const commands = (blocks: Block[]) =>
+  blocks.flatMap((b) => (b.kind === 'commands' ? b.commands : []));
+const texts = (blocks: Block[], shell: string) => commands(blocks).filter((c) => c.shell === shell).map((c) => c.text);
+const tables = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));
+
+describe('guides', () => {
+  test('quotes paths per shell', () => {
+    expect(quote('bash', "/a/o'b")).toBe(`'/a/o'\\''b'`);
+    expect(quote('powershell', "C:\\o'b")).toBe(`'C:\\o''b'`);
+    expect(quote('cmd', 'C:\\Users\\u\\go')).toBe('"C:\\Users\\u\\go"');
+    expect(pathArg('bash', 'GOMODCACHE', null)).toBe('"$(go env GOMODCACHE)"');
+    expect(pathArg('powershell', 'GOCACHE', null)).toBe('(go env GOCACHE)');
+    expect(pathArg('cmd', 'GOCACHE', null)).toBe('"%LocalAppData%\\go-build"');
+    expect(fill('a {x} {y}', { x: '1' })).toBe('a 1 {y}');
+  });
+
+  test('the current OS uses the real values, quoted, with their sources', () => {
+    const loc = renderGuide('locations', 'linux', ctx);
+    expect(loc.real).toBe(true);
+    const [table] = tables(loc.blocks);
+    expect(table.head).toContain('Your value');
+    const mod = table.rows.find((r) => r.cells[0] === 'GOMODCACHE')!;
+    expect(mod.cells).toEqual(['GOMODCACHE', expect.any(String), '$HOME/go/pkg/mod', "/home/o'brien/go/pkg/mod", 'environment variable']);
+    const clean = renderGuide('clean', 'linux', ctx);
+    expect(texts(clean.blocks, 'bash')).toContain(
+      `chmod -R u+w '/home/o'\\''brien/go/pkg/mod' && rm -rf '/home/o'\\''brien/go/pkg/mod'`,
+    );
+    const own = renderGuide('ownership', 'linux', ctx);
+    expect(texts(own.blocks, 'bash')).toContain(`sudo chown -R 'obrien' '/home/o'\\''brien/go/pkg/mod'`);
+    const settings = renderGuide('settings', 'linux', ctx);
+    const proxy = tables(settings.blocks)[0].rows.find((r) => r.cells[0] === 'GOPROXY')!;
+    expect(proxy.cells.slice(2)).toEqual(['https://goproxy.example,direct', 'go env -w (GOENV file)']);
+  });
+
+  test('Windows: defaults with backslashes, PowerShell and cmd commands, ; list separator', () => {
+    for (const id of PAGE_IDS) {
+      const page = renderGuide(id, 'windows', ctx);
+      expect(page.real).toBe(false);
+      // No bash on Windows, and never this Linux machine's paths.
+      expect(texts(page.blocks, 'bash')).toEqual([]);
+      expect(JSON.stringify(page.blocks)).not.toContain('/home/o');
+    }
+    const loc = renderGuide('locations', 'windows', ctx);
+    const [table] = tables(loc.blocks);
+    expect(table.head).not.toContain('Your value');
+    const cells = Object.fromEntries(table.rows.map((r) => [r.cells[0], r.cells[2]]));
+    expect(cells.GOCACHE).toBe('%LocalAppData%\\go-build');
+    expect(cells.GOMODCACHE).toBe('%USERPROFILE%\\go\\pkg\\mod');
+    expect(cells.GOENV).toBe('%AppData%\\go\\env');
+    expect(JSON.stringify(loc.blocks)).toContain('separated by `;`');
+    const clean = renderGuide('clean', 'windows', ctx);
+    expect(texts(clean.blocks, 'powershell')).toContain('Remove-Item -Recurse -Force (go env GOMODCACHE)');
+    expect(texts(clean.blocks, 'cmd')).toContain('rmdir /S /Q "%LocalAppData%\\go-build"');
+    expect(texts(clean.blocks, 'cmd')).toContain(
+      'attrib -R "%USERPROFILE%\\go\\pkg\\mod\\*" /S /D && rmdir /S /Q "%USERPROFILE%\\go\\pkg\\mod"',
+    );
+    const own = renderGuide('ownership', 'windows', ctx);
+    expect(texts(own.blocks, 'cmd').join('\n')).toMatch(/takeown \/F "%USERPROFILE%\\go\\pkg\\mod" \/R \/D Y && icacls .* \/grant "%USERNAME%:F" \/T/);
+    expect(texts(own.blocks, 'powershell').join('\n')).toContain('icacls (go env GOMODCACHE) /grant "${env:USERNAME}:F" /T');
+    const locks = renderGuide('lockers', 'windows', ctx);
+    expect(texts(locks.blocks, 'powershell').join('\n')).toContain('handle.exe');
+    expect(texts(locks.blocks, 'powershell')).toContain('Stop-Process -Id <PID>');
+    expect(texts(locks.blocks, 'cmd')).toContain('taskkill /PID <PID>');
+    expect(JSON.stringify(locks.blocks)).toContain('Resource Monitor');
+    expect(texts(renderGuide('settings', 'windows', ctx).blocks, 'powershell')).toContain(
+      "$env:GOPRIVATE = 'git.corp.example,github.com/acme/*'",
+    );
+  });
+
+  test('macOS: its own defaults, bash commands with go env expressions, lsof', () => {
+    const loc = renderGuide('locations', 'macos', ctx);
+    const cells = Object.fromEntries(tables(loc.blocks)[0].rows.map((r) => [r.cells[0], r.cells[2]]));
+    expect(cells.GOCACHE).toBe('$HOME/Library/Caches/go-build');
+    expect(cells.GOENV).toBe('$HOME/Library/Application Support/go/env');
+    expect(JSON.stringify(loc.blocks)).toContain('separated by `:`');
+    const locks = renderGuide('lockers', 'macos', ctx);
+    expect(texts(locks.blocks, 'bash')).toContain('lsof +D "$(go env GOMODCACHE)"');
+    expect(JSON.stringify(locks.blocks)).toContain('Activity Monitor');
+    expect(texts(renderGuide('clean', 'macos', ctx).blocks, 'powershell')).toEqual([]);
+  });
+
+  test('Linux without context: defaults, and lsof/fuser for lockers', () => {
+    const locks = renderGuide('lockers', 'linux', null);
+    expect(locks.real).toBe(false);
+    expect(texts(locks.blocks, 'bash')).toEqual(['lsof +D "$(go env GOMODCACHE)"', 'fuser -vm "$(go env GOMODCACHE)"', 'kill <PID>']);
+    expect(OS_FACTS.linux.defaults.GOCACHE).toBe('$HOME/.cache/go-build');
+  });
+});

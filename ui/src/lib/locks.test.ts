@@ -1,0 +1,185 @@
+import { describe, expect, test } from 'vitest';
+import type { HeldPath, Holder, ItemResult, LocksReport } from './api';
+import {
+  badgeText,
+  endErrorText,
+  endOutcomeText,
+  groupPaths,
+  holdersOf,
+  holdersUnder,
+  holdsSummary,
+  inaccessibleText,
+  isUnder,
+  kindLabel,
+  relativeTo,
+  resultsNeedHolders,
+} from './locks';
+
+const MOD = '/home/a/go/pkg/mod';
+const p = (cache: HeldPath['cache'], module: string | null, path: string, kind: HeldPath['kind'] = 'open-file'): HeldPath => ({
+  cache,
+  module,
+  path,
+  kind,
+});
+
+function holder(pid: number, paths: HeldPath[], extra: Partial<Holder> = {}): Holder {
+  return {
+    pid,
+    name: `p${pid}`,
+    exe: null,
+    user: 'a',
+    uid: 1000,
+    is_current_user: true,
+    kinds: [...new Set(paths.map((x) => x.kind))],
+    caches: [],
+    modules: [...new Set(paths.map((x) => x.module).filter((m): m is string => !!m))],
+    paths,
+    tool: null,
+    category: 'other',
+    app_name: null,
+    advice: '',
+    cmdline: [],
+    ...extra,
+  };
+}
+
+describe('groupPaths', () => {
+  test('groups by cache then module version, keeping the core order, loose paths last', () => {
+    const g = groupPaths([
+      p('modcache', 'x.com/a@v1.0.0', `${MOD}/cache/download/x.com/a/@v/v1.0.0.lock`, 'flock'),
+      p('modcache', 'x.com/a@v1.0.0', `${MOD}/cache/download/x.com/a/@v/v1.0.0.lock`, 'open-file'),
+      p('modcache', null, `${MOD}/cache/vcs/abc`, 'cwd'),
+      p('modcache', 'x.com/b@v2.0.0', `${MOD}/x.com/b@v2.0.0/b.go`),
+      p('build', null, '/home/a/.cache/go-build/3f/3f-d'),
+      p(null, null, '/tmp/elsewhere'),
+    ]);
+    expect(g.map((c) => [c.cache, c.count])).toEqual([
+      ['modcache', 3],
+      ['build', 1],
+      [null, 1],
+    ]);
+    expect(g[0].title).toBe('Module cache');
+    expect(g[2].title).toBe('Outside the caches');
+    expect(g[0].modules.map((m) => [m.module, m.paths.length])).toEqual([
+      ['x.com/a@v1.0.0', 1],
+      ['x.com/b@v2.0.0', 1],
+      [null, 1],
+    ]);
+    // The lock file held twice (its descriptor and the flock on it) is one row, kinds in order.
+    expect(g[0].modules[0].paths).toEqual([{ path: `${MOD}/cache/download/x.com/a/@v/v1.0.0.lock`, kinds: ['open-file', 'flock'] }]);
+  });
+
+  test('no paths, no groups', () => {
+    expect(groupPaths([])).toEqual([]);
+  });
+});
+
+describe('paths', () => {
+  test('relativeTo strips the root on a component boundary only', () => {
+    expect(relativeTo(`${MOD}/x.com/a@v1/a.go`, MOD)).toBe('x.com/a@v1/a.go');
+    expect(relativeTo(`${MOD}/x.com/a@v1/a.go`, `${MOD}/`)).toBe('x.com/a@v1/a.go');
+    expect(relativeTo(MOD, MOD)).toBe('.');
+    expect(relativeTo(`${MOD}2/x`, MOD)).toBe(`${MOD}2/x`);
+    expect(relativeTo('C:\\Users\\a\\go\\pkg\\mod\\x.com\\a.go', 'C:\\Users\\a\\go\\pkg\\mod')).toBe('x.com\\a.go');
+    expect(relativeTo('/x', null)).toBe('/x');
+  });
+
+  test('isUnder', () => {
+    expect(isUnder(`${MOD}/a`, MOD)).toBe(true);
+    expect(isUnder(MOD, MOD)).toBe(true);
+    expect(isUnder(`${MOD}x/a`, MOD)).toBe(false);
+    expect(isUnder('/home/a', MOD)).toBe(false);
+  });
+});
+
+describe('badges and counts', () => {
+  const report: LocksReport = {
+    holders: [
+      holder(1, [p('modcache', 'x.com/a@v1.0.0', `${MOD}/x.com/a@v1.0.0/a.go`)]),
+      holder(2, [p('build', null, '/home/a/.cache/go-build/00/00-d')]),
+      holder(3, [p('modcache', null, `${MOD}/cache/download/x.com/a/@v/list`), p('build', null, '/home/a/.cache/go-build/01/01-d')]),
+    ],
+    caches: [
+      { kind: 'modcache', path: MOD, holders: 2 },
+      { kind: 'build', path: '/home/a/.cache/go-build', holders: 2 },
+      { kind: 'toolchains', path: `${MOD}/golang.org`, holders: 0 },
+    ],
+    inaccessible: 0,
+    warnings: [],
+    probe: 'procfs',
+    elapsed_ms: 3,
+  };
+
+  test('holdersOf reads the report row of the card (by kind and path)', () => {
+    expect(holdersOf(report, 'modcache', MOD)).toBe(2);
+    expect(holdersOf(report, 'toolchains', `${MOD}/golang.org`)).toBe(0);
+    expect(holdersOf(report, 'gopls', '/x')).toBe(0);
+    expect(holdersOf(null, 'modcache', MOD)).toBe(0);
+  });
+
+  test('badge and inaccessible texts', () => {
+    expect(badgeText(3)).toBe('3 processes hold files here');
+    expect(badgeText(1)).toBe('1 process holds files here');
+    expect(inaccessibleText(4)).toBe('4 processes could not be inspected; run as administrator to see them.');
+    expect(inaccessibleText(1)).toBe('1 process could not be inspected; run as administrator to see it.');
+  });
+
+  test('holdersUnder picks the holders of a clean root', () => {
+    expect(holdersUnder(report, [MOD]).map((h) => h.pid)).toEqual([1, 3]);
+    expect(holdersUnder(report, ['/home/a/.cache/go-build']).map((h) => h.pid)).toEqual([2, 3]);
+    expect(holdersUnder(report, [`${MOD}/x.com/b@v1.0.0`])).toEqual([]);
+    expect(holdersUnder(report, [])).toEqual([]);
+    expect(holdersUnder(null, [MOD])).toEqual([]);
+  });
+
+  test('holdsSummary', () => {
+    expect(holdsSummary(report.holders[0])).toBe('1 module version');
+    expect(holdsSummary(report.holders[1])).toBe('1 path');
+    expect(holdsSummary(holder(9, [p('modcache', null, `${MOD}/cache`, 'cwd')]))).toBe('its working directory');
+  });
+});
+
+describe('clean results', () => {
+  const r = (outcome: ItemResult['outcome'], cause: ItemResult['cause'], holderText: string | null = null): ItemResult => ({
+    path: MOD,
+    label: 'module cache',
+    outcome,
+    cause,
+    detail: holderText ? { path: MOD, message: '', owner: null, fix: null, holder: holderText, more: 0 } : null,
+    bytes: 1,
+    in_place: false,
+    note: null,
+  });
+  test('locked, permission and in-use failures, or a named holder, call for the holders', () => {
+    expect(resultsNeedHolders([r('removed', null), r('failed', 'locked')])).toBe(true);
+    expect(resultsNeedHolders([r('failed', 'permission')])).toBe(true);
+    expect(resultsNeedHolders([r('failed', 'in-use')])).toBe(true);
+    expect(resultsNeedHolders([r('failed', 'other', 'go (pid 1, user a): flock')])).toBe(true);
+    expect(resultsNeedHolders([r('failed', 'path-too-long'), r('removed', null)])).toBe(false);
+    expect(resultsNeedHolders([r('skipped', 'in-use')])).toBe(false);
+    expect(resultsNeedHolders([])).toBe(false);
+  });
+});
+
+describe('end process texts', () => {
+  test('outcomes', () => {
+    expect(endOutcomeText({ how: 'exited', elapsed_ms: 5 }, 'gopls')).toBe('gopls exited when asked to stop.');
+    expect(endOutcomeText({ how: 'killed', elapsed_ms: 3000 }, 'gopls')).toContain('forced to quit');
+    expect(endOutcomeText({ how: 'already-gone', elapsed_ms: 0 }, 'gopls')).toContain('already exited');
+  });
+
+  test('every documented error code has its own plain words', () => {
+    const codes = ['RefusedSystem', 'RefusedSelf', 'RefusedOtherUser', 'NotFound', 'StillRunning', 'Io', 'Unsupported'];
+    const titles = codes.map((code) => endErrorText({ code, message: '' }, 'x').title);
+    expect(new Set(titles).size).toBe(codes.length);
+    expect(endErrorText({ code: 'RefusedOtherUser', message: '' }, 'backup').action).toContain('administrator');
+    expect(endErrorText({ code: 'Weird', message: '' }, 'x').title).toBe('x could not be ended.');
+  });
+
+  test('kind labels', () => {
+    expect(kindLabel('open-file')).toBe('Open file');
+    expect(kindLabel('deleted-open')).toBe('Deleted, still open');
+    expect(kindLabel('future-kind')).toBe('future-kind');
+  });
+});
