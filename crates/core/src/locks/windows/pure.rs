@@ -421,7 +421,14 @@ where
                 None => give_up = true,
             }
         }
-        if all_idle && replace == 0 && shared.next.load(Ordering::SeqCst) >= len {
+        // Done when every item was claimed and each claimed one has reported or hung: a
+        // worker marks itself busy just after claiming an item, so "all idle" alone can see an
+        // item claimed but not yet marked (and would drop it).
+        if all_idle
+            && replace == 0
+            && shared.next.load(Ordering::SeqCst) >= len
+            && results.len() + hung.len() >= len
+        {
             while let Ok(msg) = rx.try_recv() {
                 results.push(msg);
             }
