@@ -552,7 +552,8 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
     let defaults = invoke(&w, "settings_get", json!({})).unwrap();
     assert_eq!(
         defaults,
-        json!({"project_roots": [], "older_than_days": 90, "keep_latest": 1, "notice": null})
+        json!({"project_roots": [], "older_than_days": 90, "keep_latest": 1, "language": null,
+               "notice": null})
     );
     // A field from a newer version of the app survives a save that does not know it.
     fs::create_dir_all(&dir).unwrap();
@@ -595,6 +596,26 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
     );
     // The next read is clean: defaults, no notice.
     assert_eq!(invoke(&w, "settings_get", json!({})).unwrap(), defaults);
+
+    // The language: a known tag round-trips; one this version does not know (a newer app's)
+    // reads as "follow the OS" without making the file corrupt.
+    let mut zh = defaults.clone();
+    zh["language"] = json!("zh-CN");
+    let stored = invoke(&w, "settings_set", json!({ "settings": zh })).unwrap();
+    assert_eq!(stored["language"], "zh-CN");
+    assert_eq!(
+        invoke(&w, "settings_get", json!({})).unwrap()["language"],
+        "zh-CN"
+    );
+    fs::write(
+        dir.join("settings.json"),
+        r#"{"project_roots": ["/k"], "language": "fr-FR"}"#,
+    )
+    .unwrap();
+    let got = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(got["language"], Value::Null);
+    assert_eq!(got["project_roots"], json!(["/k"]));
+    assert_eq!(got["notice"], Value::Null);
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use gocache_core::env::EnvMap;
+use gocache_core::i18n::Lang;
 use serde_json::{Value, json};
 
 use crate::commands::doctor::{checks_with, diagnose_with, guide_context_with};
@@ -104,6 +105,40 @@ fn diagnose_text_over_ipc_names_the_module_of_a_real_checksum_mismatch() {
 
     let d = invoke(&window, "diagnose_text", json!({"text": "hello world"})).unwrap();
     assert_eq!(d["findings"][0]["id"], "not-recognized");
+
+    // The UI's language: the same finding, explained in Chinese; the commands are the same.
+    let en = invoke(
+        &window,
+        "diagnose_text",
+        json!({"text": text, "lang": "en"}),
+    )
+    .unwrap();
+    let zh = invoke(
+        &window,
+        "diagnose_text",
+        json!({"text": text, "lang": "zh-CN"}),
+    )
+    .unwrap();
+    assert_eq!(en["findings"][0]["id"], zh["findings"][0]["id"]);
+    assert_eq!(en["findings"][0]["fixes"], zh["findings"][0]["fixes"]);
+    let zh_text = zh["findings"][0]["explanation"].as_str().unwrap();
+    assert!(
+        zh_text
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{zh_text}"
+    );
+    assert_ne!(
+        en["findings"][0]["explanation"],
+        zh["findings"][0]["explanation"]
+    );
+    let err = invoke(
+        &window,
+        "diagnose_text",
+        json!({"text": text, "lang": "klingon"}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("klingon"), "{err}");
 }
 
 #[test]
@@ -116,7 +151,7 @@ fn diagnose_uses_the_discovered_module_cache_in_its_commands() {
         "/tmp/gocache-corpus/rm-read-only-cache",
         &dir.path().to_string_lossy(),
     );
-    let d = diagnose_with(&env, &text, None).unwrap();
+    let d = diagnose_with(&env, &text, None, Lang::En).unwrap();
     let f = &d.findings[0];
     assert_eq!(f.id, "permission-denied");
     let commands: Vec<&str> = f
@@ -132,7 +167,13 @@ fn diagnose_uses_the_discovered_module_cache_in_its_commands() {
         "{commands:?}"
     );
     // Another OS: no local path.
-    let d = diagnose_with(&env, &corpus("checksum-mismatch-zip.txt"), Some("macos")).unwrap();
+    let d = diagnose_with(
+        &env,
+        &corpus("checksum-mismatch-zip.txt"),
+        Some("macos"),
+        Lang::En,
+    )
+    .unwrap();
     assert!(
         d.findings[0]
             .fixes
@@ -154,7 +195,7 @@ fn checks_split_discovery_problems_from_the_doctors_own_findings() {
             ("GOCACHE", "off"),
         ],
     );
-    let checks = checks_with(&env);
+    let checks = checks_with(&env, Lang::En);
     let own = ids(&checks.findings);
     assert!(own.contains(&"gosumdb-off"), "{own:?}");
     assert!(own.contains(&"modcacherw"), "{own:?}");
@@ -175,7 +216,7 @@ fn checks_split_discovery_problems_from_the_doctors_own_findings() {
     assert!(gosumdb.fixes.iter().any(|f| f.text.contains("GOSUMDB")));
 
     // A clean environment: no doctor finding about settings.
-    let clean = checks_with(&env_clean(dir.path()));
+    let clean = checks_with(&env_clean(dir.path()), Lang::En);
     let own = ids(&clean.findings);
     for id in ["gosumdb-off", "modcacherw", "goproxy-off", "goinsecure"] {
         assert!(!own.contains(&id), "{own:?}");

@@ -49,6 +49,7 @@ pub fn run_app_with<R: Runtime>(
             commands::settings::settings_get,
             commands::settings::settings_set,
             commands::settings::pick_directory,
+            commands::settings::system_locale,
             commands::locks::locks_list,
             commands::locks::locks_end,
             commands::verify::verify_start,

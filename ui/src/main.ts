@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+import { initLanguage } from './lib/i18n.svelte';
 import { mark } from './lib/startup';
 
 mark('script');
@@ -8,4 +9,5 @@ mark('script');
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 
-export default mount(App, { target });
+// The language first (one settings read), so the first frame is already in the user's language.
+export default initLanguage().then(() => mount(App, { target }));

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use gocache_core::diagnose::{self, Context, Diagnosis, EnvChecks, Finding};
 use gocache_core::discover::{Cache, GoInfo, Report};
 use gocache_core::env::{EnvMap, Vars};
+use gocache_core::i18n::Lang;
 use gocache_core::os::{self, OsKind};
 use serde::Serialize;
 use tauri::State;
@@ -69,7 +70,7 @@ fn parse_os(os: Option<&str>) -> Result<Option<OsKind>, CommandError> {
 }
 
 /// Diagnoses `text` with the context of a fresh discovery over `env`, retargeted to `os`
-/// (`linux` | `macos` | `windows`) when given.
+/// (`linux` | `macos` | `windows`) when given, with the explanations in `lang`.
 ///
 /// # Errors
 /// `BadArgument` for another `os` value.
@@ -77,10 +78,11 @@ pub fn diagnose_with(
     env: &EnvMap,
     text: &str,
     os: Option<&str>,
+    lang: Lang,
 ) -> Result<Diagnosis, CommandError> {
     let os = parse_os(os)?;
     let report = super::env::discover(env);
-    let mut ctx = Context::from_report(&report);
+    let mut ctx = Context::from_report(&report).with_lang(lang);
     if let Some(os) = os {
         ctx = ctx.with_os(os);
     }
@@ -88,22 +90,26 @@ pub fn diagnose_with(
 }
 
 /// The environment checks of a fresh discovery over `env`, split into the checks' own findings
-/// and those standing for discovery's problems.
-pub fn checks_with(env: &EnvMap) -> Checks {
-    checks_of(&super::env::discover(env))
+/// and those standing for discovery's problems, explained in `lang`.
+pub fn checks_with(env: &EnvMap, lang: Lang) -> Checks {
+    checks_of(&super::env::discover(env), lang)
 }
 
 /// [`checks_with`] over a discovery report.
-pub fn checks_of(report: &Report) -> Checks {
+pub fn checks_of(report: &Report, lang: Lang) -> Checks {
     let discovery: Vec<DiscoveryFinding> = report
         .problems
         .iter()
         .map(|p| DiscoveryFinding {
             problem: p.id.clone(),
-            finding: diagnose::problem_finding(report, p),
+            finding: diagnose::problem_finding_in(report, p, lang),
         })
         .collect();
-    let mut findings = diagnose::check_env(report, &EnvChecks::default());
+    let checks = EnvChecks {
+        lang,
+        ..EnvChecks::default()
+    };
+    let mut findings = diagnose::check_env(report, &checks);
     // `check_env` includes one finding per discovery problem: the dashboard lists those already.
     findings.retain(|f| !discovery.iter().any(|d| d.finding == *f));
     Checks {
@@ -129,22 +135,31 @@ pub fn guide_context_with(env: &EnvMap) -> GuideContext {
 }
 
 /// Diagnoses pasted output of failing go commands (or `rm -rf`): findings with this machine's
-/// paths, or for `os` (`linux` | `macos` | `windows`) with that OS's shells and no local paths.
+/// paths, or for `os` (`linux` | `macos` | `windows`) with that OS's shells and no local paths;
+/// explained in `lang` (`en` | `zh-CN`, the UI's language; English when absent).
 #[tauri::command]
 pub async fn diagnose_text(
     clean: State<'_, CleanState>,
     text: String,
     os: Option<String>,
+    lang: Option<Lang>,
 ) -> Result<Diagnosis, CommandError> {
     let env = clean.config().env();
-    tauri::async_runtime::spawn_blocking(move || diagnose_with(&env, &text, os.as_deref())).await?
+    let lang = lang.unwrap_or_default();
+    tauri::async_runtime::spawn_blocking(move || diagnose_with(&env, &text, os.as_deref(), lang))
+        .await?
 }
 
-/// The environment checks of the app's environment (the dashboard's panel).
+/// The environment checks of the app's environment (the dashboard's panel), explained in
+/// `lang` (English when absent).
 #[tauri::command]
-pub async fn doctor_checks(clean: State<'_, CleanState>) -> Result<Checks, CommandError> {
+pub async fn doctor_checks(
+    clean: State<'_, CleanState>,
+    lang: Option<Lang>,
+) -> Result<Checks, CommandError> {
     let env = clean.config().env();
-    Ok(tauri::async_runtime::spawn_blocking(move || checks_with(&env)).await?)
+    let lang = lang.unwrap_or_default();
+    Ok(tauri::async_runtime::spawn_blocking(move || checks_with(&env, lang)).await?)
 }
 
 /// What the guidance pages show for this machine: OS, variables with sources, caches, Go, home

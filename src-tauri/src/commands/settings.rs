@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use gocache_core::i18n::Lang;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tauri::State;
@@ -30,6 +31,9 @@ pub struct Settings {
     /// "Keep latest N" default.
     #[serde(default = "default_keep_latest")]
     pub keep_latest: u64,
+    /// The UI language the user chose (`en`, `zh-CN`); `None` follows the OS.
+    #[serde(default, deserialize_with = "language_or_none")]
+    pub language: Option<Lang>,
     /// Something the user should know about the settings file (never stored).
     #[serde(default)]
     pub notice: Option<String>,
@@ -52,10 +56,18 @@ impl Default for Settings {
             project_roots: Vec::new(),
             older_than_days: default_older_than_days(),
             keep_latest: default_keep_latest(),
+            language: None,
             notice: None,
             other: Map::new(),
         }
     }
+}
+
+/// A language tag the app does not know (say, written by a newer version) reads as "follow the
+/// OS" instead of making the whole file corrupt.
+fn language_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Lang>, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok()))
 }
 
 fn no_dir() -> CommandError {
@@ -175,6 +187,13 @@ pub fn settings_set(
 ) -> Result<Settings, CommandError> {
     let dir = state.config().settings_dir.clone().ok_or_else(no_dir)?;
     save(&dir, settings)
+}
+
+/// The OS's language as a BCP-47 tag (`zh-CN`, `en-US`), or `None` when the OS does not say.
+/// The UI picks its language from it until the user chooses one.
+#[tauri::command]
+pub fn system_locale() -> Option<String> {
+    sys_locale::get_locale()
 }
 
 /// The OS folder picker; `None` when the user cancels.

@@ -382,6 +382,8 @@ export interface Settings {
   project_roots: string[];
   older_than_days: number;
   keep_latest: number;
+  /** The UI language the user chose (`en`, `zh-CN`), or null to follow the OS. */
+  language?: string | null;
   notice: string | null;
   [other: string]: unknown;
 }
@@ -433,6 +435,11 @@ export function cleanHistory(limit: number): Promise<CleanHistory> {
 /** Module versions matching `criteria`, from a fresh scan of the module cache. */
 export function selectModules(criteria: SelectCriteria): Promise<Selection> {
   return invoke<Selection>('select_modules', { criteria });
+}
+
+/** The OS's language as a BCP-47 tag (`zh-CN`, `en-US`), or null when it cannot be told. */
+export function systemLocale(): Promise<string | null> {
+  return invoke<string | null>('system_locale');
 }
 
 export function settingsGet(): Promise<Settings> {

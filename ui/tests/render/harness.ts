@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DIST = resolve(here, '../../dist');
+/** The built UI: ui/dist, or UI_DIST (a helper's own build, `vite build --outDir ...`). */
+export const DIST = process.env.UI_DIST ? resolve(process.env.UI_DIST) : resolve(here, '../../dist');
 export const ARTIFACTS = resolve(here, '../../../artifacts/ui');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MOCK = join(here, 'mock-ipc.js');

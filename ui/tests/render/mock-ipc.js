@@ -6,7 +6,7 @@
 // env: 'auto' | 'manual' (env_report answers only on __mock.releaseEnv()), oldCore (no
 // test_entries/test_bytes in the build report), cleanFail ('permission': the first item of each
 // clean fails with a permission error owned by root), undoSeconds (default 10), history
-// ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
+// ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, locale (what system_locale answers, default 'en-US'), language (the saved settings' language), repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
 // The clean commands change the mock's env and scan report the way a real clean changes the disk,
 // so the re-scan after a clean or an undo shows the new sizes.
 (() => {
@@ -206,7 +206,7 @@
   let planSeq = 0;
   let runSeq = 0;
   let cancelClean = false;
-  let settings = { project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept' };
+  let settings = { project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept', language: cfg.language ?? null };
   const cacheOf = (kind) => fullReport.caches.find((c) => c.kind === kind);
   const envCache = (kind) => env.caches.find((c) => c.kind === kind);
   const owner = { uid: 0, name: 'root', is_current_user: false };
@@ -756,6 +756,8 @@
         case 'select_modules':
           await sleep(40);
           return selectModules(args.criteria);
+        case 'system_locale':
+          return cfg.locale ?? 'en-US';
         case 'settings_get':
           return JSON.parse(JSON.stringify(settings));
         case 'settings_set':
