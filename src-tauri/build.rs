@@ -1,6 +1,32 @@
 //! Generates the Tauri context and the ACL permissions (`allow-<command>`) of the app commands.
 
+/// `git` output in the workspace, trimmed; `None` without git or outside a repository.
+fn git(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .current_dir("..")
+        .output()
+        .ok()?;
+    let s = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !s.is_empty()).then_some(s)
+}
+
+/// The commit and its date for the About dialog (`unknown` outside a git checkout).
+fn build_info() {
+    let commit = git(&["rev-parse", "--short=9", "HEAD"]).unwrap_or_else(|| "unknown".to_owned());
+    let date = git(&["log", "-1", "--format=%cs"]).unwrap_or_else(|| "unknown".to_owned());
+    println!("cargo:rustc-env=GOCACHE_DOCTOR_COMMIT={commit}");
+    println!("cargo:rustc-env=GOCACHE_DOCTOR_COMMIT_DATE={date}");
+    // A new commit moves HEAD or the branch it points to.
+    for p in ["../.git/HEAD", "../.git/refs/heads", "../.git/packed-refs"] {
+        if std::path::Path::new(p).exists() {
+            println!("cargo:rerun-if-changed={p}");
+        }
+    }
+}
+
 fn main() {
+    build_info();
     let attributes =
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[
             "env_report",
@@ -26,6 +52,9 @@ fn main() {
             "diagnose_text",
             "doctor_checks",
             "guide_context",
+            "system_locale",
+            "app_info",
+            "open_link",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

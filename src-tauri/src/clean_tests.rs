@@ -553,13 +553,14 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
     assert_eq!(
         defaults,
         json!({"project_roots": [], "older_than_days": 90, "keep_latest": 1, "language": null,
+               "theme": "system", "confirm_before_clean": true, "welcome_seen": false,
                "notice": null})
     );
     // A field from a newer version of the app survives a save that does not know it.
     fs::create_dir_all(&dir).unwrap();
     fs::write(
         dir.join("settings.json"),
-        r#"{"project_roots": ["/old"], "older_than_days": 30, "keep_latest": 3, "theme": "dark"}"#,
+        r#"{"project_roots": ["/old"], "older_than_days": 30, "keep_latest": 3, "sidebar": "left"}"#,
     )
     .unwrap();
     let stored = invoke(
@@ -570,13 +571,13 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
     )
     .unwrap();
     assert_eq!(stored["notice"], Value::Null);
-    assert_eq!(stored["theme"], "dark");
+    assert_eq!(stored["sidebar"], "left");
     let back = invoke(&w, "settings_get", json!({})).unwrap();
     assert_eq!(back, stored);
     assert_eq!(back["project_roots"], json!(["/src/ü", "/b"]));
     let on_disk: Value =
         serde_json::from_slice(&fs::read(dir.join("settings.json")).unwrap()).unwrap();
-    assert_eq!(on_disk["theme"], "dark");
+    assert_eq!(on_disk["sidebar"], "left");
     assert!(on_disk.get("notice").is_none());
 
     fs::write(dir.join("settings.json"), b"{\"project_roots\": [\"/x\"").unwrap();
@@ -616,6 +617,31 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
     assert_eq!(got["language"], Value::Null);
     assert_eq!(got["project_roots"], json!(["/k"]));
     assert_eq!(got["notice"], Value::Null);
+
+    // Theme, confirmation and the welcome screen round-trip; an unknown theme reads as system,
+    // a wrongly typed flag makes the file corrupt (moved aside, defaults, a notice).
+    let mut prefs = defaults.clone();
+    prefs["theme"] = json!("dark");
+    prefs["confirm_before_clean"] = json!(false);
+    prefs["welcome_seen"] = json!(true);
+    let stored = invoke(&w, "settings_set", json!({ "settings": prefs })).unwrap();
+    assert_eq!(
+        invoke(&w, "settings_get", json!({})).unwrap(),
+        stored,
+        "{stored}"
+    );
+    assert_eq!(stored["theme"], "dark");
+    assert_eq!(stored["confirm_before_clean"], false);
+    assert_eq!(stored["welcome_seen"], true);
+    fs::write(dir.join("settings.json"), r#"{"theme": "sepia"}"#).unwrap();
+    assert_eq!(
+        invoke(&w, "settings_get", json!({})).unwrap()["theme"],
+        "system"
+    );
+    fs::write(dir.join("settings.json"), r#"{"welcome_seen": "yes"}"#).unwrap();
+    let got = invoke(&w, "settings_get", json!({})).unwrap();
+    assert_eq!(got["welcome_seen"], false);
+    assert!(got["notice"].as_str().unwrap().contains(".bad"), "{got}");
 }
 
 #[test]

@@ -29,6 +29,7 @@ pub fn run_app_with<R: Runtime>(
 ) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state::ScanSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(commands::clean::CleanState::new(config))
@@ -58,6 +59,9 @@ pub fn run_app_with<R: Runtime>(
             commands::doctor::diagnose_text,
             commands::doctor::doctor_checks,
             commands::doctor::guide_context,
+            commands::settings::system_locale,
+            commands::about::app_info,
+            commands::about::open_link,
         ])
 }
 
@@ -75,7 +79,34 @@ pub fn run() {
         clippy::expect_used,
         reason = "nothing to recover to: the app cannot start"
     )]
-    run_app(tauri::Builder::default())
+    // Single instance first (the plugin's own rule): a second launch exits and brings this
+    // window forward instead. Then the window's size and position, restored and saved.
+    let mut builder = tauri::Builder::default();
+    #[cfg(target_os = "linux")]
+    let single = linux::session_bus_address_usable(
+        std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref(),
+    );
+    #[cfg(not(target_os = "linux"))]
+    let single = true;
+    if single {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            focus_main(app);
+        }));
+    }
+    let builder = builder.plugin(
+        tauri_plugin_window_state::Builder::default()
+            .with_state_flags(window_state_flags())
+            .build(),
+    );
+    run_app(builder)
+        .on_window_event(|window, event| {
+            if matches!(
+                event,
+                tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)
+            ) {
+                save_window_state_soon(window.app_handle());
+            }
+        })
         .setup(|app| {
             startup::mark("setup");
             app.state::<commands::env::Prefetch>().start();
@@ -89,6 +120,46 @@ pub fn run() {
         })
         .run(tauri::generate_context!())
         .expect("error while running Go Cache Doctor");
+}
+
+/// What the app remembers of its window: size, position and maximized state (not visibility,
+/// so a window closed while hidden still opens visible).
+fn window_state_flags() -> tauri_plugin_window_state::StateFlags {
+    use tauri_plugin_window_state::StateFlags;
+    StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED
+}
+
+/// Saves the window's size and position half a second after the last move or resize, so
+/// they are remembered even when the app does not get to close normally (killed, logged out,
+/// crashed); the plugin itself saves only on close.
+fn save_window_state_soon<R: Runtime>(app: &tauri::AppHandle<R>) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::AppHandleExt;
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    let mine = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        if GENERATION.load(Ordering::SeqCst) == mine {
+            let _ = app.save_window_state(window_state_flags());
+        }
+    });
+}
+
+/// The DOM event the page receives when the user launched the app again (the page shows a
+/// short notice; no event permission is needed for a DOM event).
+pub const SECOND_INSTANCE_EVENT: &str = "gocache-doctor:second-instance";
+
+/// Brings the main window forward (un-minimized, shown, focused) and tells the page.
+fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+        let _ = w.eval(format!(
+            "window.dispatchEvent(new CustomEvent({SECOND_INSTANCE_EVENT:?}))"
+        ));
+    }
 }
 
 #[cfg(test)]

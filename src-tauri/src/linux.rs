@@ -20,3 +20,53 @@ pub fn webkit_defaults() {
         }
     }
 }
+
+/// Whether the single-instance plugin may start: on Linux it registers a name on the D-Bus
+/// session bus, and it panics on a `DBUS_SESSION_BUS_ADDRESS` it cannot parse (seen with
+/// `disabled:` under WSL). A missing variable is fine (the plugin falls back to
+/// `$XDG_RUNTIME_DIR/bus` and carries on without a bus); a value is usable when every
+/// `;`-separated address uses a transport zbus knows.
+pub fn session_bus_address_usable(address: Option<&str>) -> bool {
+    const TRANSPORTS: &[&str] = &[
+        "unix",
+        "tcp",
+        "nonce-tcp",
+        "unixexec",
+        "launchd",
+        "autolaunch",
+        "vsock",
+    ];
+    let Some(address) = address else {
+        return true;
+    };
+    let parts: Vec<&str> = address
+        .split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    !parts.is_empty()
+        && parts.iter().all(|p| {
+            p.split_once(':')
+                .is_some_and(|(transport, _)| TRANSPORTS.contains(&transport))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_bus_address_usable;
+
+    #[test]
+    fn session_bus_addresses() {
+        assert!(session_bus_address_usable(None));
+        assert!(session_bus_address_usable(Some(
+            "unix:path=/run/user/1000/bus"
+        )));
+        assert!(session_bus_address_usable(Some(
+            "unix:abstract=/tmp/dbus-x,guid=1;tcp:host=localhost,port=1"
+        )));
+        assert!(!session_bus_address_usable(Some("disabled:")));
+        assert!(!session_bus_address_usable(Some("")));
+        assert!(!session_bus_address_usable(Some("garbage")));
+        assert!(!session_bus_address_usable(Some("unix:path=/x;disabled:")));
+    }
+}

@@ -34,12 +34,46 @@ pub struct Settings {
     /// The UI language the user chose (`en`, `zh-CN`); `None` follows the OS.
     #[serde(default, deserialize_with = "language_or_none")]
     pub language: Option<Lang>,
+    /// The colour theme: follow the OS, or always light or dark.
+    #[serde(default, deserialize_with = "theme_or_system")]
+    pub theme: Theme,
+    /// Whether a clean asks for confirmation (with its preview) before it runs. When off, the
+    /// preview is still computed and the undo window still applies.
+    #[serde(default = "yes")]
+    pub confirm_before_clean: bool,
+    /// Whether the first-run welcome screen was seen (it is shown once).
+    #[serde(default)]
+    pub welcome_seen: bool,
     /// Something the user should know about the settings file (never stored).
     #[serde(default)]
     pub notice: Option<String>,
     /// Fields this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: Map<String, Value>,
+}
+
+/// The colour theme.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// The OS's light or dark preference.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A theme this version does not know reads as `system`.
+fn theme_or_system<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Theme, D::Error> {
+    let v = Option::<Value>::deserialize(d)?;
+    Ok(v.and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default())
 }
 
 fn default_older_than_days() -> u64 {
@@ -57,6 +91,9 @@ impl Default for Settings {
             older_than_days: default_older_than_days(),
             keep_latest: default_keep_latest(),
             language: None,
+            theme: Theme::System,
+            confirm_before_clean: true,
+            welcome_seen: false,
             notice: None,
             other: Map::new(),
         }
