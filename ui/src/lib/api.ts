@@ -384,8 +384,32 @@ export interface Settings {
   keep_latest: number;
   /** The UI language the user chose (`en`, `zh-CN`), or null to follow the OS. */
   language?: string | null;
+  /** The colour theme: follow the OS (`system`, the default) or always light or dark. */
+  theme?: Theme;
+  /** Whether a clean waits for a confirmation after its preview (default true). */
+  confirm_before_clean?: boolean;
+  /** Whether the first-run welcome screen was seen (default false). */
+  welcome_seen?: boolean;
+  /** Set (never stored) when a corrupt settings file was moved aside and the defaults are used. */
   notice: string | null;
   [other: string]: unknown;
+}
+
+export type Theme = 'system' | 'light' | 'dark';
+
+/** `app_info`: what the About dialog shows. */
+export interface AppInfo {
+  name: string;
+  version: string;
+  commit: string;
+  date: string;
+  profile: 'debug' | 'release';
+  license: string;
+  tauri: string;
+  /** `linux x86_64` */
+  target: string;
+  /** Link names (`repository`, `docs`, `cli`, `troubleshooting`, `changelog`, `license`, `issues`) and URLs. */
+  links: [string, string][];
 }
 
 /** Plans a clean against a fresh discovery; nothing is deleted. */
@@ -448,6 +472,16 @@ export function settingsGet(): Promise<Settings> {
 
 export function settingsSet(settings: Settings): Promise<Settings> {
   return invoke<Settings>('settings_set', { settings });
+}
+
+/** The app's version, build and links (the About dialog). */
+export function appInfo(): Promise<AppInfo> {
+  return invoke<AppInfo>('app_info');
+}
+
+/** Opens one of `app_info`'s links by name in the user's browser. */
+export function openLink(name: string): Promise<void> {
+  return invoke<void>('open_link', { name });
 }
 
 /** The OS folder picker; null when the user cancels. */

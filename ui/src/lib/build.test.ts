@@ -1,6 +1,7 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { BuildScan } from './api';
 import { ageBars, bucketText, buildParts } from './build';
+import { setLocale } from './i18n';
 
 const base: BuildScan = {
   path: '/c',
@@ -52,5 +53,29 @@ describe('buildParts', () => {
       { key: 'fuzz', label: 'Fuzz corpus', bytes: 2048, detail: '7 inputs' },
     ]);
     expect(buildParts({ ...base, test_entries: 0, test_bytes: 0 })[0].detail).toBe('none cached');
+  });
+});
+
+describe('in Simplified Chinese', () => {
+  afterEach(() => setLocale('en'));
+
+  test('bucket labels: the core\'s English labels are translated, unknown ones kept', () => {
+    expect(ageBars(base).map((b) => b.label)).toEqual(['< 1 day', '1-2 days', '2-5 days', '> 5 days']);
+    setLocale('zh-CN');
+    expect(ageBars(base).map((b) => b.label)).toEqual(['< 1 天', '1–2 天', '2–5 天', '> 5 天']);
+    expect(ageBars(base).map((b) => b.id)).toEqual(base.age_histogram.map((b) => b.label));
+    const odd = { age_histogram: [{ label: '5-9 days', max_age_days: 9, entries: 1, bytes: 1 }] };
+    expect(ageBars(odd)[0].label).toBe('5-9 days');
+  });
+
+  test('texts and parts', () => {
+    setLocale('zh-CN');
+    expect(bucketText({ bytes: 1536, entries: 3000 })).toBe('1.5 KiB（3,000 个条目）');
+    const parts = buildParts({ ...base, test_entries: 3, test_bytes: 4096, fuzz_bytes: 2048, fuzz_files: 7 });
+    expect(parts.map((p) => [p.label, p.detail])).toEqual([
+      ['测试结果', '3 个条目'],
+      ['模糊测试语料', '7 个输入'],
+    ]);
+    expect(buildParts({ ...base, test_entries: 0, test_bytes: 0 })[0].detail).toBe('无缓存');
   });
 });

@@ -2,9 +2,13 @@
 // its test-cache and fuzz-cache parts.
 
 import type { BuildScan } from './api';
-import { formatBytes, plural } from './format';
+import { formatBytes } from './format';
+import { t } from './i18n';
 
 export interface AgeBar {
+  /** The backend's label (English, stable: a key for lists). */
+  id: string;
+  /** The label to show, in the UI's language. */
   label: string;
   entries: number;
   bytes: number;
@@ -14,11 +18,26 @@ export interface AgeBar {
   trimmed: boolean;
 }
 
+/** The core's bucket labels (`scan/build.rs`) and their catalog keys. */
+const AGE_KEYS: Record<string, string> = {
+  '< 1 day': 'app.build.age.under1Day',
+  '1-2 days': 'app.build.age.days1to2',
+  '2-5 days': 'app.build.age.days2to5',
+};
+
+/** A bucket's label in the UI's language: `> 5 days` for the trimmed one; unknown labels as they are. */
+export function ageLabel(b: { label: string; max_age_days: number | null }): string {
+  if (b.max_age_days == null) return t('app.build.age.trimmed');
+  const key = AGE_KEYS[b.label];
+  return key ? t(key) : b.label;
+}
+
 /** One bar per age bucket, scaled to the largest bucket's bytes. */
 export function ageBars(build: Pick<BuildScan, 'age_histogram'>): AgeBar[] {
   const max = Math.max(0, ...build.age_histogram.map((b) => b.bytes));
   return build.age_histogram.map((b) => ({
-    label: b.label,
+    id: b.label,
+    label: ageLabel(b),
     entries: b.entries,
     bytes: b.bytes,
     width: max > 0 && b.bytes > 0 ? Math.max(1, (b.bytes / max) * 100) : 0,
@@ -42,18 +61,23 @@ export function buildParts(build: BuildScan): BuildPart[] {
   if (build.test_entries != null) {
     parts.push({
       key: 'test',
-      label: 'Test results',
+      label: t('app.build.parts.test'),
       bytes: build.test_bytes ?? 0,
-      detail: build.test_entries > 0 ? plural(build.test_entries, 'entry', 'entries') : 'none cached',
+      detail: build.test_entries > 0 ? t('app.build.parts.entries', { count: build.test_entries }) : t('app.build.parts.noneCached'),
     });
   }
   if (build.fuzz_files > 0 || build.fuzz_bytes > 0) {
-    parts.push({ key: 'fuzz', label: 'Fuzz corpus', bytes: build.fuzz_bytes, detail: plural(build.fuzz_files, 'input') });
+    parts.push({
+      key: 'fuzz',
+      label: t('app.build.parts.fuzz'),
+      bytes: build.fuzz_bytes,
+      detail: t('app.build.parts.inputs', { count: build.fuzz_files }),
+    });
   }
   return parts;
 }
 
 /** `1.2 GiB (3,000 entries)`. */
 export function bucketText(b: Pick<AgeBar, 'bytes' | 'entries'>): string {
-  return `${formatBytes(b.bytes)} (${plural(b.entries, 'entry', 'entries')})`;
+  return t('app.build.bucket', { size: formatBytes(b.bytes), count: b.entries });
 }

@@ -27,6 +27,7 @@ import {
   type CleanState,
   type Flow,
 } from './clean';
+import { prefs } from './prefs.svelte';
 import { app } from './scan.svelte';
 
 export { dialogOpen, isBusy, type CleanState, type Flow } from './clean';
@@ -95,6 +96,7 @@ class CleanStore {
     // TypeScript narrowed `state` before the await; the flow has moved on since.
     const now = this.flow as Flow;
     if (elevated && now.state === 'running' && now.seq === seq) await this.runElevated();
+    else if (now.state === 'confirm' && now.seq === seq && skipsConfirm(now)) await this.confirm();
   }
 
   /** Opens the dialog for a cache card with its first (default) target. */
@@ -206,6 +208,16 @@ class CleanStore {
     this.dispatch({ type: 'dismiss' });
     void this.plan(targets, f.source, true);
   }
+}
+
+/**
+ * With "confirm before clean" off, a previewed clean runs at once (the undo window still
+ * applies) — unless there is nothing to clean, or the card offers several things to clean and
+ * the user has yet to choose.
+ */
+function skipsConfirm(f: Flow): boolean {
+  if (prefs.confirmBeforeClean || !f.plan || f.plan.items.length === 0) return false;
+  return !(f.source?.type === 'card' && cardOptions(f.source.kind).length > 1);
 }
 
 /** `index.html` starts the body with `data-clean-state="idle"`. */

@@ -1,7 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { CleanRun, ItemResult, Plan, PlanItem, Target } from './api';
+import { setLocale } from './i18n';
 import {
   cardOptions,
+  causeTitle,
   causeExplanation,
   causeFix,
   countOutcomes,
@@ -13,6 +15,7 @@ import {
   reduce,
   removedLine,
   secondsLeft,
+  splitAround,
   targetLabel,
   type Action,
   type Flow,
@@ -277,5 +280,61 @@ describe('causes and fixes in plain words', () => {
       expect(h.title).not.toBe(errorHelp({ code: 'Whatever', message: '' }).title);
       expect(h.action.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('in Simplified Chinese', () => {
+  afterEach(() => setLocale('en'));
+
+  test('card options, target labels and the toast line follow the language', () => {
+    expect(cardOptions('modcache')[0].label).toBe('Whole module cache');
+    expect(cardOptions('build')[1]).toMatchObject({ label: 'Entries older than', after: 'days' });
+    setLocale('zh-CN');
+    expect(cardOptions('modcache').map((o) => o.label)).toEqual(['整个模块缓存', '已下载的 Go 工具链', 'VCS 检出']);
+    expect(cardOptions('build')[1]).toMatchObject({ value: 'build-older-than', label: '超过', after: '天未使用的条目' });
+    expect(cardOptions('build')[0].hint).toContain('go clean -cache');
+    expect(targetLabel({ target: 'build-older-than', days: 1 })).toBe('超过 1 天未使用的构建缓存条目');
+    expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }, { path: 'b', version: 'v2' }] })).toBe('2 个模块版本');
+    expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }] })).toBe('a@v1');
+    expect(targetLabel({ target: 'staticcheck' })).toBe('staticcheck 缓存');
+    expect(targetLabel({ target: 'module', path: 'golang.org/x/tools' })).toBe('golang.org/x/tools（所有版本）');
+    expect(removedLine([result('/a', 'removed', 1536), result('/b', 'removed', 512)])).toBe('已移除 2.0 KiB（2 项），Go 已看不到它们。');
+  });
+
+  test('causes, fixes and error codes are translated; commands and backend details are not', () => {
+    const detail = { path: '/m/x', message: 'Permission denied (os error 13)', owner: null, fix: null, holder: null, more: 0 };
+    setLocale('zh-CN');
+    expect(causeTitle('permission')).toBe('权限不足');
+    expect(causeTitle(null)).toBe('无法删除');
+    expect(causeExplanation({ cause: 'permission', detail: { ...detail, owner: { name: 'root', uid: 0, is_current_user: false } } })).toBe(
+      '部分文件属于 root，不属于你，因此你无权删除。',
+    );
+    expect(causeExplanation({ cause: 'locked', detail: { ...detail, holder: 'gopls (pid 42)' } })).toBe('gopls (pid 42) 正打开此处的文件。请先关闭它，然后重试。');
+    // The backend's OS message is its own detail: it stays as it is.
+    expect(causeExplanation({ cause: 'other', detail: { ...detail, message: 'I/O error' } })).toBe('I/O error');
+    const cmd = 'sudo chown -R "$(id -un)" /home/u/go/pkg/mod';
+    expect(causeFix({ cause: 'permission', detail: { ...detail, fix: cmd } })).toEqual({ text: cmd, command: true });
+    expect(causeFix({ cause: 'permission', detail })).toEqual({ text: '以管理员身份清理，或请文件的所有者删除它们。', command: false });
+    // The backend's known advice sentences are translated; unknown ones pass through.
+    expect(causeFix({ cause: 'locked', detail: { ...detail, fix: 'wait for the running go command to finish, then retry' } })).toEqual({
+      text: '等待正在运行的 go 命令结束，然后重试',
+      command: false,
+    });
+    expect(causeFix({ cause: 'locked', detail: { ...detail, fix: 'some new advice' } })).toEqual({ text: 'some new advice', command: false });
+    expect(errorHelp({ code: 'UnknownPlan', message: 'unknown plan p1' })).toEqual({
+      title: '此预览已过期。',
+      action: '请重新打开清理对话框，生成新的预览。',
+    });
+    expect(errorHelp({ code: 'BadProjectRoot', message: '' }).title).toBe('无法读取某个项目文件夹。');
+    expect(errorHelp({ code: 'BadSettings', message: '' }).title).toBe('无法读取或保存应用设置。');
+    expect(errorHelp({ code: 'Whatever', message: '' }).title).toBe('出了点问题。');
+    // Inherited object keys are not error codes.
+    expect(errorHelp({ code: 'toString', message: '' }).title).toBe('出了点问题。');
+  });
+
+  test('splitAround cuts a sentence around its styled value in either language', () => {
+    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['Every clean made with the app or ', ' is listed here.']);
+    setLocale('zh-CN');
+    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['通过本应用或 ', ' 进行的每次清理都会列在这里。']);
   });
 });

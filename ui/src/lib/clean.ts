@@ -1,5 +1,6 @@
 // The clean flow's pure logic: the state machine (a reducer the store drives), what each card
-// offers to clean, and the words for causes, fixes and errors. No Svelte, no IPC: unit-tested.
+// offers to clean, and the words for causes, fixes and errors (from the `clean` catalog, in the
+// current language: call the text functions at render time). No Svelte, no IPC: unit-tested.
 
 import type {
   ApiError,
@@ -14,7 +15,8 @@ import type {
   TargetName,
   UndoReport,
 } from './api';
-import { formatBytes, plural } from './format';
+import { formatBytes } from './format';
+import { t } from './i18n';
 
 export type CleanState = 'idle' | 'planning' | 'confirm' | 'running' | 'holding' | 'purging' | 'done' | 'undone' | 'error';
 
@@ -185,34 +187,45 @@ function applyUpdate(f: Flow, ev: CleanUpdate): Flow {
 export interface TargetOption {
   /** The target name (`value` of the radio input). */
   value: TargetName;
+  /** The option's name; for `build-older-than` the words before the days input. */
   label: string;
+  /** The words after the days input (`build-older-than` only). */
+  after?: string;
   hint: string;
 }
 
-/** The targets a card offers, the first being the default. Empty when the kind is not cleanable. */
+/**
+ * The targets a card offers, the first being the default. Empty when the kind is not cleanable.
+ * The texts are in the current language: call it at render time.
+ */
 export function cardOptions(kind: CacheKind): TargetOption[] {
   switch (kind) {
     case 'modcache':
       return [
-        { value: 'modcache', label: 'Whole module cache', hint: 'Like go clean -modcache. Go downloads modules again when it needs them.' },
-        { value: 'toolchains', label: 'Downloaded toolchains', hint: 'Every golang.org/toolchain version; Go fetches one again when a go.mod asks for it.' },
-        { value: 'vcs', label: 'VCS checkouts', hint: 'cache/vcs: repositories cloned for direct (GOPROXY=direct) downloads.' },
+        { value: 'modcache', label: t('clean.options.modcache.label'), hint: t('clean.options.modcache.hint') },
+        { value: 'toolchains', label: t('clean.options.toolchains.label'), hint: t('clean.options.toolchains.hint') },
+        { value: 'vcs', label: t('clean.options.vcs.label'), hint: t('clean.options.vcs.hint') },
       ];
     case 'toolchains':
-      return [{ value: 'toolchains', label: 'Downloaded toolchains', hint: 'Every golang.org/toolchain version in the module cache.' }];
+      return [{ value: 'toolchains', label: t('clean.options.toolchains.label'), hint: t('clean.options.toolchains.hintOwnCard') }];
     case 'build':
       return [
-        { value: 'build', label: 'Whole build cache', hint: 'Like go clean -cache: keeps README, trim.txt, testexpire.txt and fuzz/.' },
-        { value: 'build-older-than', label: 'Entries older than', hint: "Entries not used for this many days (Go's own trim removes those over 5 days)." },
-        { value: 'test', label: 'Test results only', hint: 'Like go clean -testcache: cached test results stop counting; nothing is deleted now.' },
-        { value: 'fuzz', label: 'Fuzz cache', hint: 'Like go clean -fuzzcache: the inputs go test -fuzz found interesting.' },
+        { value: 'build', label: t('clean.options.build.label'), hint: t('clean.options.build.hint') },
+        {
+          value: 'build-older-than',
+          label: t('clean.options.buildOlderThan.label'),
+          after: t('clean.options.buildOlderThan.after'),
+          hint: t('clean.options.buildOlderThan.hint'),
+        },
+        { value: 'test', label: t('clean.options.test.label'), hint: t('clean.options.test.hint') },
+        { value: 'fuzz', label: t('clean.options.fuzz.label'), hint: t('clean.options.fuzz.hint') },
       ];
     case 'gopls':
-      return [{ value: 'gopls', label: 'Whole gopls cache', hint: 'gopls rebuilds it on its next start.' }];
+      return [{ value: 'gopls', label: t('clean.options.gopls.label'), hint: t('clean.options.gopls.hint') }];
     case 'golangci-lint':
-      return [{ value: 'golangci-lint', label: 'Whole golangci-lint cache', hint: 'golangci-lint rebuilds it on its next run.' }];
+      return [{ value: 'golangci-lint', label: t('clean.options.golangciLint.label'), hint: t('clean.options.golangciLint.hint') }];
     case 'staticcheck':
-      return [{ value: 'staticcheck', label: 'Whole staticcheck cache', hint: 'staticcheck rebuilds it on its next run.' }];
+      return [{ value: 'staticcheck', label: t('clean.options.staticcheck.label'), hint: t('clean.options.staticcheck.hint') }];
     case 'gobin':
       return [];
   }
@@ -229,38 +242,48 @@ export function selectionTarget(versions: { path: string; version: string }[]): 
   return { target: 'module-versions', versions: versions.map((v) => ({ path: v.path, version: v.version })) };
 }
 
-/** A short label for a target, like the core's `Target::label`. */
-export function targetLabel(t: Target): string {
-  switch (t.target) {
+/** A short label for a target, like the core's `Target::label`, in the current language. */
+export function targetLabel(target: Target): string {
+  switch (target.target) {
     case 'modcache':
-      return 'module cache';
+      return t('clean.target.modcache');
     case 'toolchains':
-      return 'toolchains';
+      return t('clean.target.toolchains');
     case 'vcs':
-      return 'module cache VCS checkouts';
+      return t('clean.target.vcs');
     case 'build':
-      return 'build cache';
+      return t('clean.target.build');
     case 'test':
-      return 'test cache';
+      return t('clean.target.test');
     case 'fuzz':
-      return 'fuzz cache';
+      return t('clean.target.fuzz');
     case 'gopls':
     case 'golangci-lint':
     case 'staticcheck':
-      return `${t.target} cache`;
+      return t('clean.target.tool', { tool: target.target });
     case 'module':
-      return `${t.path} (all versions)`;
+      return t('clean.target.module', { path: target.path });
     case 'module-version':
-      return `${t.path}@${t.version}`;
+      return `${target.path}@${target.version}`;
     case 'module-versions':
-      return t.versions.length === 1 ? `${t.versions[0].path}@${t.versions[0].version}` : plural(t.versions.length, 'module version');
+      return target.versions.length === 1
+        ? `${target.versions[0].path}@${target.versions[0].version}`
+        : t('clean.target.moduleVersions', { count: target.versions.length });
     case 'build-older-than':
-      return `build cache entries older than ${t.days} ${t.days === 1 ? 'day' : 'days'}`;
+      return t('clean.target.buildOlderThan', { count: target.days });
     case 'build-budget':
-      return `build cache trimmed to ${formatBytes(t.max_bytes)}`;
+      return t('clean.target.buildBudget', { size: formatBytes(target.max_bytes) });
     default:
-      return (t as { target: string }).target;
+      return (target as { target: string }).target;
   }
+}
+
+/** The pieces of a translated sentence before and after its `{{name}}` value (a command the template styles as code). */
+export function splitAround(key: string, name: string, values: Record<string, unknown> = {}): [string, string] {
+  const mark = '\u2063';
+  const text = t(key, { ...values, [name]: mark });
+  const i = text.indexOf(mark);
+  return i < 0 ? [text, ''] : [text.slice(0, i), text.slice(i + mark.length)];
 }
 
 /**
@@ -306,31 +329,23 @@ export function countOutcomes(results: ItemResult[]): Counts {
   return c;
 }
 
+/** The catalog key of a cause (`clean.cause.<part>.<key>`). */
+const CAUSE_KEYS: Record<CauseKind, string> = {
+  permission: 'permission',
+  locked: 'locked',
+  'read-only-fs': 'readOnlyFs',
+  'path-too-long': 'pathTooLong',
+  vanished: 'vanished',
+  'not-present': 'notPresent',
+  covered: 'covered',
+  'in-use': 'inUse',
+  cancelled: 'cancelled',
+  other: 'other',
+};
+
 /** Plain words for a cause. */
 export function causeTitle(cause: CauseKind | null): string {
-  switch (cause) {
-    case 'permission':
-      return 'Permission denied';
-    case 'locked':
-      return 'In use by another program';
-    case 'read-only-fs':
-      return 'Read-only file system';
-    case 'path-too-long':
-      return 'Path too long';
-    case 'vanished':
-      return 'Already gone';
-    case 'not-present':
-      return 'Not in the cache';
-    case 'covered':
-      return 'Covered by another item';
-    case 'in-use':
-      return 'In use';
-    case 'cancelled':
-      return 'Cancelled';
-    case 'other':
-    case null:
-      return 'Could not be removed';
-  }
+  return t(`clean.cause.title.${CAUSE_KEYS[cause ?? 'other'] ?? 'other'}`);
 }
 
 /** One sentence explaining a failed or skipped item, using what the backend found out. */
@@ -340,59 +355,61 @@ export function causeExplanation(r: Pick<ItemResult, 'cause' | 'detail'>): strin
     case 'permission': {
       const o = d?.owner;
       if (o && !o.is_current_user) {
-        const who = o.name ?? (o.uid != null ? `user id ${o.uid}` : 'another user');
-        return `Some files belong to ${who}, not to you, so you may not delete them.`;
+        if (o.name) return t('clean.cause.explain.ownedByName', { name: o.name });
+        if (o.uid != null) return t('clean.cause.explain.ownedByUid', { uid: o.uid });
+        return t('clean.cause.explain.ownedByOther');
       }
-      if (o?.is_current_user) return 'The files are yours but some folders are write-protected (Go makes module folders read-only).';
-      return 'You may not delete some of these files.';
+      if (o?.is_current_user) return t('clean.cause.explain.writeProtected');
+      return t('clean.cause.explain.permission');
     }
     case 'locked':
-      return d?.holder
-        ? `${d.holder} has files open here. Close it, then retry.`
-        : 'Another program (often a running go command, gopls or an editor) has files open here. Close it, then retry.';
+      return d?.holder ? t('clean.cause.explain.lockedBy', { holder: d.holder }) : t('clean.cause.explain.locked');
     case 'read-only-fs':
-      return 'The cache is on a read-only file system; nothing there can be deleted until it is mounted read-write.';
     case 'path-too-long':
-      return 'A path inside is longer than the system allows.';
     case 'vanished':
-      return 'Something else deleted it first; nothing is left to do.';
     case 'not-present':
-      return 'It was not in the cache.';
     case 'covered':
-      return 'Another item of the same clean already removes it.';
     case 'in-use':
-      return 'Left alone because it is in use (for example the Go toolchain running right now).';
     case 'cancelled':
-      return 'The clean was cancelled before this item; it is untouched.';
+      return t(`clean.cause.explain.${CAUSE_KEYS[r.cause]}`);
     default:
-      return d?.message ? d.message : 'The system refused to delete it.';
+      // The backend's own words (an OS error message) say more than a generic sentence.
+      return d?.message ? d.message : t('clean.cause.explain.other');
   }
 }
 
+/** The backend's advice sentences (core `clean/remove.rs`, `clean/modver.rs`), by catalog key. */
+const BACKEND_FIXES: Record<string, string> = {
+  'close the program using these files, then retry': 'closeProgram',
+  'wait for the running go command to finish, then retry': 'waitForGo',
+  'the file system is mounted read-only; remount it read-write (or clean from the machine that owns it)': 'readOnlyFs',
+  'enable long paths (Windows: LongPathsEnabled) or move the cache to a shorter path': 'longPaths',
+};
+
 /**
  * What to do about a failure: the backend's exact command when it has one, otherwise a
- * sentence. Null when nothing needs doing (vanished, covered, ...).
+ * sentence (the backend's advice, translated when it is one the app knows). Null when nothing
+ * needs doing (vanished, covered, ...).
  */
 export function causeFix(r: Pick<ItemResult, 'cause' | 'detail'>): { text: string; command: boolean } | null {
   if (r.detail?.fix) {
+    const fix = r.detail.fix;
     // Commands start with a program name; the backend's advice sentences contain spaces and no shell syntax.
-    const command = /^(sudo |chmod |chown |icacls |takeown |attrib |rm |mount )/.test(r.detail.fix);
-    return { text: r.detail.fix, command };
+    const command = /^(sudo |chmod |chown |icacls |takeown |attrib |rm |mount )/.test(fix);
+    if (command) return { text: fix, command };
+    const known = Object.hasOwn(BACKEND_FIXES, fix) ? BACKEND_FIXES[fix] : undefined;
+    return { text: known ? t(`clean.cause.backendFix.${known}`) : fix, command };
   }
   switch (r.cause) {
     case 'permission':
-      return { text: 'Clean as administrator, or ask the owner of the files to delete them.', command: false };
     case 'locked':
-      return { text: 'Close the program that uses the cache, then retry.', command: false };
     case 'read-only-fs':
-      return { text: 'Remount the file system read-write, then retry.', command: false };
     case 'path-too-long':
-      return { text: 'Enable long paths (Windows: LongPathsEnabled), or delete the folder from a shorter path, then retry.', command: false };
     case 'cancelled':
-      return { text: 'Retry to clean what is left.', command: false };
+      return { text: t(`clean.cause.fix.${CAUSE_KEYS[r.cause]}`), command: false };
     case 'other':
     case null:
-      return { text: 'Retry; if it fails again, run `gocache-doctor clean --dry-run` in a terminal for details.', command: false };
+      return { text: t('clean.cause.fix.other'), command: false };
     default:
       return null;
   }
@@ -402,7 +419,7 @@ export function causeFix(r: Pick<ItemResult, 'cause' | 'detail'>): { text: strin
 export function removedLine(results: ItemResult[]): string {
   const removed = results.filter((r) => r.outcome === 'removed');
   const bytes = removed.reduce((s, r) => s + r.bytes, 0);
-  return `Removed ${formatBytes(bytes)} (${plural(removed.length, 'item')}) — gone for Go.`;
+  return t('clean.toast.removed', { size: formatBytes(bytes), count: removed.length });
 }
 
 /** Whole seconds left until `deadlineMs` (never negative). */
@@ -411,41 +428,31 @@ export function secondsLeft(deadlineMs: number | null, nowMs: number): number {
   return Math.max(0, Math.ceil((deadlineMs - nowMs) / 1000));
 }
 
-/** A command error in plain words, with what to do, by error code. */
+/** Error codes with their own words in `clean.error`; the rest get `clean.error.other`. */
+const ERROR_KEYS: Record<string, string> = {
+  NotUndoable: 'NotUndoable',
+  UnknownPlan: 'UnknownPlan',
+  UnknownRun: 'UnknownRun',
+  BadRoot: 'BadRoot',
+  ElevationUnavailable: 'ElevationUnavailable',
+  ElevationDenied: 'ElevationDenied',
+  Busy: 'Busy',
+  Cancelled: 'Cancelled',
+  PermissionDenied: 'PermissionDenied',
+  NotFound: 'NotFound',
+  BadRoots: 'BadRoots',
+  BadProjectRoot: 'BadRoots',
+  GoCommand: 'GoCommand',
+  Io: 'Io',
+  BadSettings: 'BadSettings',
+  BadArgument: 'BadArgument',
+};
+
+/**
+ * A command error in plain words, with what to do, by error code (in the current language; the
+ * backend's English `message` stays the caller's detail line).
+ */
 export function errorHelp(e: ApiError): { title: string; action: string } {
-  switch (e.code) {
-    case 'NotUndoable':
-      return { title: 'It is too late to undo.', action: 'The files were already purged. Go downloads or rebuilds what it needs.' };
-    case 'UnknownPlan':
-      return { title: 'This preview has expired.', action: 'Open the clean dialog again to make a fresh preview.' };
-    case 'UnknownRun':
-      return { title: 'This clean is no longer tracked.', action: 'Scan again to see the current sizes.' };
-    case 'BadRoot':
-      return {
-        title: 'The app refused to clean this folder.',
-        action: 'It does not look like a Go cache (it may be your home folder, GOROOT or a project). Check the cache variables and scan again.',
-      };
-    case 'ElevationUnavailable':
-      return {
-        title: 'Cleaning as administrator is not available here.',
-        action: 'Run the fix command shown for the failed items in a terminal, then retry.',
-      };
-    case 'ElevationDenied':
-      return { title: 'Administrator rights were not granted.', action: 'Try again and enter the administrator password, or run the fix command in a terminal.' };
-    case 'Busy':
-      return { title: 'Another clean or scan is still running.', action: 'Wait for it to finish, then try again.' };
-    case 'Cancelled':
-      return { title: 'Cancelled.', action: 'Nothing else was changed.' };
-    case 'PermissionDenied':
-      return { title: 'Permission denied.', action: 'Check that you own the cache folder, or clean as administrator.' };
-    case 'NotFound':
-      return { title: 'The folder is gone.', action: 'Scan again to look for the caches afresh.' };
-    case 'BadRoots':
-    case 'BadProjectRoot':
-      return { title: 'A project folder could not be read.', action: 'Check the project folders in the list, remove the ones that no longer exist, and try again.' };
-    case 'GoCommand':
-      return { title: 'A go command failed.', action: 'Check that Go works in a terminal (go version), then try again.' };
-    default:
-      return { title: 'Something went wrong.', action: 'Try again. If it keeps failing, run `gocache-doctor clean --dry-run` in a terminal to see the details.' };
-  }
+  const key = Object.hasOwn(ERROR_KEYS, e.code) ? ERROR_KEYS[e.code] : 'other';
+  return { title: t(`clean.error.${key}.title`), action: t(`clean.error.${key}.action`) };
 }

@@ -1,10 +1,11 @@
 // The doctor in the app (issue #6 §1-§2): types of `diagnose_text` / `doctor_checks` (the
-// serde structs of `gocache_core::diagnose`), their calls, the pure helpers the views use
-// (fixes grouped by shell, the app actions), and every string of the doctor's views in `TEXT`
-// (one table for a later translation pass).
+// serde structs of `gocache_core::diagnose`), their calls (in the UI's language: the core
+// writes the explanations in it), the pure helpers the views use (fixes grouped by shell, the
+// app actions) and the texts they show (from the `doctor` catalog, locales/<lang>/doctor.json).
 
 import { invoke } from '@tauri-apps/api/core';
-import type { Severity } from './api';
+import type { ApiError, Severity } from './api';
+import { hasKey, locale, t, type Locale } from './i18n';
 
 export type Shell = 'bash' | 'powershell' | 'cmd';
 export type TargetOs = 'linux' | 'macos' | 'windows';
@@ -36,13 +37,17 @@ export interface Checks {
   discovery: { problem: string; finding: Finding }[];
 }
 
-/** Diagnoses pasted output; `os` writes the fixes for another OS (no local paths then). */
-export function diagnoseText(text: string, os: TargetOs | null = null): Promise<Diagnosis> {
-  return invoke<Diagnosis>('diagnose_text', { text, os });
+/**
+ * Diagnoses pasted output; `os` writes the fixes for another OS (no local paths then); the
+ * explanations come in `lang` (the UI's language by default).
+ */
+export function diagnoseText(text: string, os: TargetOs | null = null, lang: Locale = locale()): Promise<Diagnosis> {
+  return invoke<Diagnosis>('diagnose_text', { text, os, lang });
 }
 
-export function doctorChecks(): Promise<Checks> {
-  return invoke<Checks>('doctor_checks');
+/** The environment checks, explained in `lang` (the UI's language by default). */
+export function doctorChecks(lang: Locale = locale()): Promise<Checks> {
+  return invoke<Checks>('doctor_checks', { lang });
 }
 
 /** An app action of a fix (`clean-version:<module>@<version>`, `verify`, ...). */
@@ -108,18 +113,61 @@ export function actionsOf(fixes: Fix[], support: ActionSupport): { text: string;
 export function actionLabel(a: AppAction): string {
   switch (a.type) {
     case 'clean-version':
-      return `Clean ${a.module}@${a.version}`;
+      return t('doctor.actions.cleanVersion', { module: a.module, version: a.version });
     case 'clean-modcache':
-      return TEXT.actions.cleanModcache;
+      return t('doctor.actions.cleanModcache');
     case 'clean-build':
-      return TEXT.actions.cleanBuild;
+      return t('doctor.actions.cleanBuild');
     case 'verify':
-      return TEXT.actions.verify;
+      return t('doctor.actions.verify');
     case 'fix-ownership':
-      return TEXT.actions.fixOwnership;
+      return t('doctor.actions.fixOwnership');
     case 'show-lockers':
-      return TEXT.actions.showLockers;
+      return t('doctor.actions.showLockers');
   }
+}
+
+/**
+ * A finding's title: the variant's when it has one (`permission-denied` / `other-owner`), else
+ * the id's, else the title of the discovery problem of that id; the raw id for an id the UI
+ * does not know (a newer core).
+ */
+export function findingTitle(f: Pick<Finding, 'id' | 'variant'>): string {
+  const keys = [`doctor.titles.${f.id}`, `doctor.problems.${f.id}`];
+  if (f.variant) keys.unshift(`doctor.variants.${f.id}.${f.variant}`);
+  const key = keys.find((k) => hasKey(k));
+  return key ? t(key) : f.id;
+}
+
+/** The title of a discovery problem (`go-env-mismatch`); its finding's title for the others. */
+export function problemTitle(problem: string, finding: Finding): string {
+  return hasKey(`doctor.problems.${problem}`) ? t(`doctor.problems.${problem}`) : findingTitle(finding);
+}
+
+/** The label of a severity. */
+export function severityLabel(s: Severity): string {
+  return t(`doctor.severity.${s}`);
+}
+
+/** The name of an OS. */
+export function osName(os: TargetOs): string {
+  return t(`doctor.os.${os}`);
+}
+
+/** The name of a shell. */
+export function shellName(shell: Shell): string {
+  return t(`doctor.shells.${shell}`);
+}
+
+/** "N problems found", or "Not recognized" when the only finding is `not-recognized`. */
+export function findingsSummary(findings: Pick<Finding, 'id'>[]): string {
+  if (findings.length === 1 && findings[0].id === 'not-recognized') return t('doctor.view.notRecognized');
+  return t('doctor.view.findings', { count: findings.length });
+}
+
+/** What went wrong, in words, for a failed command (keyed by the error's code). */
+export function errorSummary(e: Pick<ApiError, 'code'>): string {
+  return hasKey(`doctor.errors.${e.code}`) ? t(`doctor.errors.${e.code}`) : t('doctor.errors.unknown');
 }
 
 /** The checks the dashboard shows: the checks' own findings, plus discovery problems with fixes. */
@@ -128,45 +176,6 @@ export function dashboardChecks(checks: Checks | null): { own: Finding[]; fixes:
   for (const d of checks?.discovery ?? []) if (d.finding.fixes.length > 0) fixes.set(d.problem, d.finding);
   return { own: checks?.findings ?? [], fixes };
 }
-
-/** Words of the doctor's views. */
-export const TEXT = {
-  viewTitle: 'Diagnose an error',
-  viewIntro:
-    'Paste the output of a failing go command (go build, go mod download, go mod tidy, go mod verify, go clean) or of rm -rf. The diagnosis uses your real paths.',
-  inputLabel: 'Error output',
-  placeholder: 'verifying example.com/m@v1.0.0: checksum mismatch…',
-  run: 'Diagnose',
-  running: 'Diagnosing…',
-  back: 'Back',
-  osLabel: 'Commands for',
-  shells: { bash: 'bash / zsh', powershell: 'PowerShell', cmd: 'cmd' } as Record<Shell, string>,
-  os: { linux: 'Linux', macos: 'macOS', windows: 'Windows' } as Record<TargetOs, string>,
-  severity: { error: 'Error', warning: 'Warning', info: 'Note' } as Record<Severity, string>,
-  module: 'Module',
-  version: 'Version',
-  path: 'Path',
-  fixes: 'How to fix',
-  actions: {
-    title: 'Fix it in the app',
-    cleanModcache: 'Clean the module cache',
-    cleanBuild: 'Clean the build cache',
-    verify: 'Verify the module cache',
-    fixOwnership: 'Show the ownership fix',
-    showLockers: 'Show what holds the files',
-  },
-  ownershipNote:
-    'Run this in a terminal as administrator: it gives the module cache back to your account. (Clean as administrator would delete the files instead.)',
-  copy: 'Copy',
-  copied: 'Copied',
-  notRecognized: 'Not recognized',
-  findings: (n: number) => (n === 1 ? '1 problem found' : `${n} problems found`),
-  error: 'The diagnosis failed:',
-  checksTitle: 'Environment checks',
-  checksNone: 'No risky Go settings found.',
-  problemFix: 'How to fix',
-  guides: 'Read the guides',
-};
 
 /** Copies `text` to the clipboard (falls back to the selection-based copy without the async API). */
 export async function copyText(text: string): Promise<void> {
@@ -191,11 +200,14 @@ export function ownershipCommands(fixes: Fix[]): Fix[] {
   return own.length > 0 ? own : fixes.filter((f) => f.kind === 'command');
 }
 
-/** Splits the `not-recognized` explanation ("... checklist: 1) a; 2) b.") into intro and items. */
+/**
+ * Splits the `not-recognized` explanation ("... checklist: 1) a; 2) b.", in Chinese
+ * "……：1) 甲；2) 乙。") into intro and items.
+ */
 export function checklistOf(explanation: string): { intro: string; items: string[] } {
   const parts = explanation.split(/\s*\d+\)\s+/);
   if (parts.length < 3) return { intro: explanation, items: [] };
-  const items = parts.slice(1).map((s) => s.replace(/[;.]\s*$/, '').trim()).filter(Boolean);
+  const items = parts.slice(1).map((s) => s.replace(/[;.；。]\s*$/, '').trim()).filter(Boolean);
   return { intro: parts[0].trim(), items };
 }
 

@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest';
-import { fill, OS_FACTS, PAGE_IDS, pathArg, quote, renderGuide, type Block, type GuideContext } from './guides';
+import { afterEach, describe, expect, test } from 'vitest';
+import { GUIDE_OSES, OS_FACTS, PAGE_IDS, pathArg, quote, renderGuide, sourceLabel, type Block, type GuideContext } from './guides';
+import { setLocale } from './i18n';
 
 const ctx: GuideContext = {
   os: 'linux',
@@ -24,6 +25,8 @@ const texts = (blocks: Block[], shell: string) => commands(blocks).filter((c) =>
 const tables = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));
 
 describe('guides', () => {
+  afterEach(() => setLocale('en'));
+
   test('quotes paths per shell', () => {
     expect(quote('bash', "/a/o'b")).toBe(`'/a/o'\\''b'`);
     expect(quote('powershell', "C:\\o'b")).toBe(`'C:\\o''b'`);
@@ -31,7 +34,6 @@ describe('guides', () => {
     expect(pathArg('bash', 'GOMODCACHE', null)).toBe('"$(go env GOMODCACHE)"');
     expect(pathArg('powershell', 'GOCACHE', null)).toBe('(go env GOCACHE)');
     expect(pathArg('cmd', 'GOCACHE', null)).toBe('"%LocalAppData%\\go-build"');
-    expect(fill('a {x} {y}', { x: '1' })).toBe('a 1 {y}');
   });
 
   test('the current OS uses the real values, quoted, with their sources', () => {
@@ -104,5 +106,59 @@ describe('guides', () => {
     expect(locks.real).toBe(false);
     expect(texts(locks.blocks, 'bash')).toEqual(['lsof +D "$(go env GOMODCACHE)"', 'fuser -vm "$(go env GOMODCACHE)"', 'kill <PID>']);
     expect(OS_FACTS.linux.defaults.GOCACHE).toBe('$HOME/.cache/go-build');
+  });
+
+  test('Chinese: every page is translated, with the same commands and paths', () => {
+    const han = /\p{Script=Han}/u;
+    for (const os of GUIDE_OSES) {
+      for (const id of PAGE_IDS) {
+        const en = renderGuide(id, os, ctx);
+        setLocale('zh-CN');
+        const zh = renderGuide(id, os, ctx);
+        setLocale('en');
+        expect(zh.title, `${os}/${id} title`).toMatch(id === 'settings' ? /GOPROXY、GOPRIVATE/ : han);
+        expect(zh.blocks.map((b) => b.kind)).toEqual(en.blocks.map((b) => b.kind));
+        // Commands are code: identical in both languages.
+        expect(commands(zh.blocks)).toEqual(commands(en.blocks));
+        for (const b of zh.blocks) {
+          if (b.kind === 'p') expect(b.text, `${os}/${id}`).toMatch(han);
+          if (b.kind === 'steps') for (const s of b.items) expect(s).toMatch(han);
+          if (b.kind === 'commands') expect(b.label).toMatch(han);
+          if (b.kind === 'table') {
+            for (const h of b.head) expect(h).toMatch(han);
+            // Names, defaults and values stay; the descriptions are translated.
+            const enTable = tables(en.blocks)[0];
+            b.rows.forEach((r, i) => {
+              expect(r.cells[0]).toBe(enTable.rows[i].cells[0]);
+              expect(r.cells[1]).toMatch(han);
+              const enCells = enTable.rows[i].cells;
+              r.cells.forEach((c, j) => {
+                if (j >= 2 && r.mono[j] && enCells[j] !== '(empty)') expect(c).toBe(enCells[j]);
+              });
+            });
+          }
+        }
+      }
+    }
+  });
+
+  test('Chinese: placeholders filled with the OS values', () => {
+    setLocale('zh-CN');
+    const loc = renderGuide('locations', 'windows', null);
+    expect(tables(loc.blocks)[0].head).toEqual(['变量', '存放内容', 'Windows 上的默认值']);
+    expect(JSON.stringify(loc.blocks)).toContain('以 `;` 分隔');
+    const clean = renderGuide('clean', 'linux', ctx);
+    expect(clean.blocks.filter((b) => b.kind === 'commands').map((b) => (b.kind === 'commands' ? b.label : ''))).toContain(
+      "手动删除模块缓存（/home/o'brien/go/pkg/mod）：",
+    );
+    const own = renderGuide('ownership', 'macos', null);
+    expect(JSON.stringify(own.blocks)).toContain('把缓存的所有权还给你：');
+    const settings = renderGuide('settings', 'linux', ctx);
+    const proxy = tables(settings.blocks)[0].rows.find((r) => r.cells[0] === 'GOPROXY')!;
+    expect(proxy.cells.slice(2)).toEqual(['https://goproxy.example,direct', 'go env -w（GOENV 文件）']);
+    expect(sourceLabel('goroot-go.env')).toBe('GOROOT/go.env');
+    expect(JSON.stringify(renderGuide('lockers', 'windows', null).blocks)).toContain('资源监视器（resmon.exe）');
+    setLocale('en');
+    expect(sourceLabel('default')).toBe('Go’s default');
   });
 });

@@ -1,9 +1,10 @@
 // The app's language state: a Svelte `$state` installed as i18n's locale source, so templates
 // that call `t(...)` follow a language switch; the choice is read from and saved to the settings
-// (`language`: a tag, or null to follow the OS).
+// (`language`: a tag, or null to follow the OS) through the settings store (lib/prefs.svelte.ts).
 
-import { settingsGet, settingsSet, systemLocale } from './api';
+import { systemLocale } from './api';
 import { asLocale, localeFromTags, setLocale, useLocaleSource, type Locale } from './i18n';
+import { prefs } from './prefs.svelte';
 
 let current = $state<Locale>('en');
 useLocaleSource({
@@ -47,11 +48,8 @@ export async function initLanguage(): Promise<void> {
   }
   if (typeof navigator !== 'undefined') tags.push(...(navigator.languages ?? [navigator.language]));
   system = localeFromTags(tags);
-  try {
-    chosen = asLocale((await settingsGet()).language);
-  } catch {
-    chosen = null;
-  }
+  // The one settings read of the start-up: it also applies the theme before the first frame.
+  chosen = asLocale((await prefs.load()).language);
   setLocale(chosen ?? system);
 }
 
@@ -59,6 +57,5 @@ export async function initLanguage(): Promise<void> {
 export async function chooseLanguage(next: Locale | null): Promise<void> {
   chosen = next;
   setLocale(next ?? system);
-  const settings = await settingsGet();
-  await settingsSet({ ...settings, language: next });
+  await prefs.save({ language: next });
 }

@@ -1,10 +1,13 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { HeldPath, Holder, ItemResult, LocksReport } from './api';
 import {
   badgeText,
   endErrorText,
   endOutcomeText,
   groupPaths,
+  holderAdvice,
+  holderIds,
+  holderTitle,
   holdersOf,
   holdersUnder,
   holdsSummary,
@@ -14,6 +17,7 @@ import {
   relativeTo,
   resultsNeedHolders,
 } from './locks';
+import { setLocale } from './i18n';
 
 const MOD = '/home/a/go/pkg/mod';
 const p = (cache: HeldPath['cache'], module: string | null, path: string, kind: HeldPath['kind'] = 'open-file'): HeldPath => ({
@@ -181,5 +185,52 @@ describe('end process texts', () => {
     expect(kindLabel('open-file')).toBe('Open file');
     expect(kindLabel('deleted-open')).toBe('Deleted, still open');
     expect(kindLabel('future-kind')).toBe('future-kind');
+  });
+});
+
+describe('languages', () => {
+  afterEach(() => setLocale('en'));
+
+  test('badges, summaries and End process answers in Chinese', () => {
+    setLocale('zh-CN');
+    expect(badgeText(3)).toBe('3 个进程正在占用这里的文件');
+    expect(inaccessibleText(1)).toBe('有 1 个进程无法检查；以管理员身份运行才能看到。');
+    expect(kindLabel('flock')).toBe('锁');
+    expect(kindLabel('future-kind')).toBe('future-kind');
+    expect(holdsSummary(holder(9, [p('modcache', null, `${MOD}/cache`, 'cwd')]))).toBe('其工作目录');
+    expect(holdsSummary(holder(9, [p('modcache', 'x.com/a@v1', `${MOD}/x.com/a@v1/a.go`)]))).toBe('1 个模块版本');
+    expect(holderTitle({ name: 'gopls', pid: 4242, user: 'alice' })).toBe('gopls（pid 4242，alice）');
+    expect(endOutcomeText({ how: 'killed', elapsed_ms: 3000 }, 'gopls')).toBe('gopls 没有按请求退出，已被强制结束。');
+    expect(endErrorText({ code: 'RefusedOtherUser', message: 'x' }, 'backup')).toEqual({
+      title: 'backup 属于其他用户。',
+      action: '以管理员身份运行 Go Cache Doctor 才能结束它，或请它的所有者关闭它。',
+    });
+    expect(endErrorText({ code: 'Weird', message: '' }, 'x').title).toBe('无法结束 x。');
+    expect(groupPaths([p(null, null, '/tmp/x')])[0].title).toBe('缓存之外');
+  });
+
+  test('holder ids: English keeps the old format', () => {
+    expect(holderTitle({ name: 'gopls', pid: 4242, user: 'alice' })).toBe('gopls (pid 4242, alice)');
+    expect(holderIds({ pid: 4242, user: null })).toBe('(pid 4242)');
+  });
+
+  test("advice: the core's text in English, rebuilt by the core's rules in Chinese", () => {
+    const go = holder(1, [p('modcache', 'x.com/a@v1', `${MOD}/cache/download/x.com/a/@v/v1.lock`, 'flock')], {
+      tool: 'go',
+      category: 'go-tool',
+      advice: "A go command holds a module version's lock: it is downloading or extracting it right now.",
+    });
+    expect(holderAdvice(go)).toBe(go.advice);
+    setLocale('zh-CN');
+    expect(holderAdvice(go)).toBe('有 go 命令持有某个模块版本的锁：它正在下载或解压该版本。请等它完成；清理该版本时会等待这个锁。');
+    const av = holder(2, [p('modcache', null, `${MOD}/x`, 'open-file')], { category: 'antivirus', app_name: 'McAfee', advice: 'x' });
+    expect(holderAdvice(av)).toMatch(/^McAfee 正在扫描缓存中的文件.*不要结束它。$/);
+    const editor = holder(3, [p('modcache', null, `${MOD}/x`, 'deleted-open')], { category: 'ide', app_name: null, advice: 'x' });
+    expect(holderAdvice(editor)).toBe(
+      '编辑器正在监视或索引这里的文件（通常通过 gopls）：请关闭该项目或编辑器，再清理。它还打开着已删除的文件：只有它关闭这些文件或退出后，磁盘空间才会释放。',
+    );
+    const shell = holder(4, [p('modcache', null, `${MOD}/x`, 'cwd')], { app_name: 'a shell', advice: 'x' });
+    expect(holderAdvice(shell)).toContain('cd 到其他目录');
+    expect(holderAdvice({ ...shell, advice: '' })).toBe('');
   });
 });

@@ -3,43 +3,39 @@
 // roots, and what to say about End process's outcomes and refusals.
 
 import type { ApiError, CacheKind, EndOutcome, HeldPath, Holder, HoldKind, ItemResult, LocksReport } from './api';
-import { cacheTitle, plural } from './format';
+import { cacheTitle } from './format';
+import { locale, t } from './i18n';
 
 /** The store's states, mirrored to `body[data-locks-state]`. */
 export type LocksState = 'idle' | 'loading' | 'done' | 'error';
 
-const KINDS: Record<HoldKind, { label: string; hint: string }> = {
-  'open-file': { label: 'Open file', hint: 'Has a file open. On Windows this blocks deleting it.' },
-  cwd: { label: 'Working directory', hint: 'Runs with its current directory inside the cache.' },
-  root: { label: 'Root directory', hint: 'Its root directory (chroot) is inside the cache.' },
-  exe: { label: 'Runs from here', hint: 'Its program file lives inside the cache.' },
-  mmap: { label: 'Mapped file', hint: 'Has a file of the cache mapped into memory (a library or program).' },
-  flock: { label: 'Lock', hint: "Holds Go's lock on a module version: a go command is downloading or extracting it." },
-  'deleted-open': {
-    label: 'Deleted, still open',
-    hint: 'Keeps a deleted file open: its disk space is freed only when the process closes it or exits.',
-  },
-};
+const KINDS: HoldKind[] = ['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'];
+const isKind = (kind: string): kind is HoldKind => (KINDS as string[]).includes(kind);
 
 /** A short label of a hold kind (unknown kinds are shown as they are). */
 export function kindLabel(kind: string): string {
-  return (KINDS as Record<string, { label: string }>)[kind]?.label ?? kind;
+  return isKind(kind) ? t(`locks.kind.${kind}.label`) : kind;
 }
 
 /** One sentence explaining a hold kind. */
 export function kindHint(kind: string): string {
-  return (KINDS as Record<string, { hint: string }>)[kind]?.hint ?? '';
+  return isKind(kind) ? t(`locks.kind.${kind}.hint`) : '';
 }
 
-const CATEGORIES: Record<string, string> = {
-  'go-tool': 'Go tool',
-  ide: 'Editor',
-  antivirus: 'Antivirus',
-  other: 'Program',
-};
+/** Several hold kinds' labels as a list ("Open file, Lock"). */
+export function kindLabels(kinds: string[]): string {
+  return kinds.map(kindLabel).join(t('locks.listSeparator'));
+}
+
+const CATEGORIES = ['go-tool', 'ide', 'antivirus', 'other'];
 
 export function categoryLabel(category: string): string {
-  return CATEGORIES[category] ?? category;
+  return CATEGORIES.includes(category) ? t(`locks.category.${category}`) : category;
+}
+
+/** The core names shells "a shell"; other app names are product names, the same in every language. */
+export function appName(name: string): string {
+  return name === 'a shell' ? t('locks.app.shell') : name;
 }
 
 /** One path and every way the process holds it (a `flock` comes with its `open-file`). */
@@ -74,7 +70,7 @@ export function groupPaths(paths: HeldPath[]): CacheGroup[] {
     const ck = p.cache ?? '';
     let c = byCache.get(ck);
     if (!c) {
-      c = { cache: p.cache, title: p.cache ? cacheTitle(p.cache) : 'Outside the caches', count: 0, modules: [] };
+      c = { cache: p.cache, title: p.cache ? cacheTitle(p.cache) : t('locks.outsideCaches'), count: 0, modules: [] };
       byCache.set(ck, c);
       caches.push(c);
     }
@@ -91,7 +87,7 @@ export function groupPaths(paths: HeldPath[]): CacheGroup[] {
       c.count++;
     }
   }
-  const order: HoldKind[] = ['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'];
+  const order = KINDS;
   for (const c of caches) for (const m of c.modules) for (const x of m.paths) x.kinds.sort((a, b) => order.indexOf(a) - order.indexOf(b));
   for (const c of caches) c.modules.sort((a, b) => (a.module === null ? 1 : 0) - (b.module === null ? 1 : 0));
   return caches;
@@ -121,14 +117,12 @@ export function holdersOf(report: LocksReport | null, kind: CacheKind, path: str
 
 /** The cache card's badge: "3 processes hold files here". */
 export function badgeText(n: number): string {
-  return n === 1 ? '1 process holds files here' : `${n} processes hold files here`;
+  return t('locks.badge.text', { count: n });
 }
 
 /** The note about processes the probe could not look into. */
 export function inaccessibleText(n: number): string {
-  return n === 1
-    ? '1 process could not be inspected; run as administrator to see it.'
-    : `${n} processes could not be inspected; run as administrator to see them.`;
+  return t('locks.inaccessible', { count: n });
 }
 
 /** The holders that hold something under one of `roots` (a clean's cache roots or items). */
@@ -146,55 +140,72 @@ export function resultsNeedHolders(results: ItemResult[]): boolean {
 
 /** "gopls (pid 4242, alice)". */
 export function holderTitle(h: Pick<Holder, 'name' | 'pid' | 'user'>): string {
-  return `${h.name} (pid ${h.pid}${h.user ? `, ${h.user}` : ''})`;
+  return h.user ? t('locks.holder.title', { name: h.name, pid: h.pid, user: h.user }) : t('locks.holder.titleNoUser', { name: h.name, pid: h.pid });
+}
+
+/** "(pid 4242, alice)": the holder's ids, after its name. */
+export function holderIds(h: Pick<Holder, 'pid' | 'user'>): string {
+  return h.user ? t('locks.holder.ids', { pid: h.pid, user: h.user }) : t('locks.holder.idsNoUser', { pid: h.pid });
 }
 
 /** What a holder holds, in a few words: "3 module versions", "2 files", "its working directory". */
 export function holdsSummary(h: Pick<Holder, 'modules' | 'paths' | 'kinds'>): string {
-  if (h.modules.length > 0) return plural(h.modules.length, 'module version');
+  if (h.modules.length > 0) return t('locks.holds.modules', { count: h.modules.length });
   const files = new Set(h.paths.map((p) => p.path)).size;
-  if (h.kinds.length === 1 && h.kinds[0] === 'cwd') return 'its working directory';
-  return plural(files, 'path');
+  if (h.kinds.length === 1 && h.kinds[0] === 'cwd') return t('locks.holds.cwd');
+  return t('locks.holds.paths', { count: files });
 }
 
 /** The sentence shown after End process succeeded. */
 export function endOutcomeText(o: Pick<EndOutcome, 'how' | 'elapsed_ms'>, name: string): string {
   switch (o.how) {
     case 'exited':
-      return `${name} exited when asked to stop.`;
+      return t('locks.end.exited', { name });
     case 'killed':
-      return `${name} did not stop when asked, so it was forced to quit.`;
+      return t('locks.end.killed', { name });
     case 'already-gone':
-      return `${name} had already exited.`;
+      return t('locks.end.alreadyGone', { name });
     default:
-      return `${name} ended.`;
+      return t('locks.end.ended', { name });
   }
 }
 
-/** What End process's refusals and failures mean, in plain words, and what to do. */
+const END_CODES = ['RefusedSystem', 'RefusedSelf', 'RefusedOtherUser', 'NotFound', 'StillRunning', 'Unsupported', 'Io'];
+
+/** What End process's refusals and failures mean, in plain words, and what to do (by error code). */
 export function endErrorText(e: ApiError, name: string): { title: string; action: string } {
-  switch (e.code) {
-    case 'RefusedSystem':
-      return { title: `${name} is part of the operating system.`, action: 'Ending it would bring the system down; it was left running.' };
-    case 'RefusedSelf':
-      return { title: 'That is Go Cache Doctor itself.', action: 'Close the app instead.' };
-    case 'RefusedOtherUser':
-      return {
-        title: `${name} belongs to another user.`,
-        action: 'Run Go Cache Doctor as administrator to end it, or ask its owner to close it.',
-      };
-    case 'NotFound':
-      return { title: `${name} is no longer running.`, action: 'Nothing to do: it already exited.' };
-    case 'StillRunning':
-      return {
-        title: `${name} is still running.`,
-        action: 'It ignored the request to stop and could not be forced to quit. Close it yourself, or restart the computer.',
-      };
-    case 'Unsupported':
-      return { title: 'Ending processes is not supported on this system.', action: 'Close the program yourself.' };
-    case 'Io':
-      return { title: `${name} could not be ended.`, action: 'The system refused; try again, or close the program yourself.' };
-    default:
-      return { title: `${name} could not be ended.`, action: 'Close the program yourself, then refresh.' };
-  }
+  const code = END_CODES.includes(e.code) ? e.code : 'other';
+  return { title: t(`locks.endError.${code}.title`, { name }), action: t(`locks.endError.${code}.action`, { name }) };
+}
+
+const LINTERS = ['golangci-lint', 'staticcheck', 'govulncheck', 'revive'];
+const FILE_MANAGERS = ['Windows Explorer', 'Finder', 'Files (Nautilus)', 'Dolphin'];
+const INDEXERS = ['Windows Search indexer', 'Spotlight', 'GNOME Tracker', 'KDE Baloo indexer'];
+
+/**
+ * The advice on a holder in the current language. English shows the core's own text
+ * (`holder.advice`); other languages rebuild it from the classification, with the same rules
+ * as the core's `locks::advice` (crates/core/src/locks/classify.rs).
+ */
+export function holderAdvice(h: Pick<Holder, 'advice' | 'tool' | 'category' | 'app_name' | 'kinds' | 'caches'>): string {
+  if (!h.advice || locale() === 'en') return h.advice;
+  const has = (k: HoldKind) => h.kinds.includes(k);
+  let key: string;
+  if (h.tool === 'go') key = has('flock') ? 'goLock' : has('exe') ? 'goToolchain' : 'go';
+  else if (h.tool === 'gopls') key = 'gopls';
+  else if (h.tool === 'dlv') key = 'dlv';
+  else if (h.tool && LINTERS.includes(h.tool)) key = 'linter';
+  else if (h.tool === 'go-run') key = 'goRun';
+  else if (h.tool) key = 'goPart';
+  else if (h.category === 'ide') key = h.app_name ? 'ide' : 'ideUnnamed';
+  else if (h.category === 'antivirus') key = h.app_name ? 'antivirus' : 'antivirusUnnamed';
+  else if (h.app_name === 'a shell' && has('cwd')) key = 'shell';
+  else if (h.app_name && FILE_MANAGERS.includes(h.app_name)) key = 'fileManager';
+  else if (h.app_name && INDEXERS.includes(h.app_name)) key = 'indexer';
+  else if (has('cwd')) key = 'cwd';
+  else key = 'other';
+  let text = t(`locks.advice.${key}`, { app: h.app_name ?? '' });
+  if (has('deleted-open')) text = t('locks.advice.withDeletedOpen', { advice: text });
+  if (h.caches.includes('toolchains') && has('exe') && !h.tool) text = t('locks.advice.withToolchain', { advice: text });
+  return text;
 }

@@ -50,7 +50,20 @@ export function compareVersions(a: string, b: string): number {
   return collator.compare(pa.pre, pb.pre);
 }
 
+/** Parsed versions: a 20,000-version table compares them over and over when it sorts. */
+const parsed = new Map<string, { nums: number[]; pre: string; rest: string }>();
+
 function splitVersion(v: string): { nums: number[]; pre: string; rest: string } {
+  let p = parsed.get(v);
+  if (!p) {
+    if (parsed.size > 100_000) parsed.clear();
+    p = parseVersion(v);
+    parsed.set(v, p);
+  }
+  return p;
+}
+
+function parseVersion(v: string): { nums: number[]; pre: string; rest: string } {
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([^+]*))?(\+.*)?$/.exec(v);
   if (!m) return { nums: [-1, -1, -1], pre: v, rest: v };
   return {
@@ -90,8 +103,14 @@ export function buildGroups(modules: ModuleVersion[], totals: ModuleTotal[]): Mo
       toolchain,
     });
   }
+  // The order of the names, once: sorts use it instead of the collator (ties, the name column).
+  const byName = groups.slice().sort((a, b) => collator.compare(a.path, b.path));
+  byName.forEach((g, i) => nameRank.set(g, i));
   return groups;
 }
+
+/** Each group's place in the collated order of the paths (groups made by `buildGroups`). */
+const nameRank = new WeakMap<ModuleGroup, number>();
 
 function sum(list: ModuleVersion[], field: 'bytes' | 'disk_bytes' | 'download_bytes' | 'files'): number {
   let s = 0;
@@ -114,17 +133,41 @@ function groupKey(g: ModuleGroup, key: SortKey): number {
 
 /** Returns a new array sorted by `spec`; ties (and the name column) go by module path. */
 export function sortGroups(groups: ModuleGroup[], spec: SortSpec): ModuleGroup[] {
+  return sortBy(groups, spec, (g) => g);
+}
+
+/**
+ * `sortGroups` for the filtered groups: filtering first and sorting what is left lets the
+ * selection and the treemap, which do not depend on the order, skip a re-sort.
+ */
+export function sortFiltered(filtered: FilteredGroup[], spec: SortSpec): FilteredGroup[] {
+  return sortBy(filtered, spec, (f) => f.group);
+}
+
+/** Sorts on numbers taken once per item (not per comparison); ties by the path's rank. */
+function sortBy<T>(items: T[], spec: SortSpec, groupOf: (item: T) => ModuleGroup): T[] {
+  const key = spec.key;
   const sign = spec.dir === 'asc' ? 1 : -1;
-  const out = groups.slice();
-  if (spec.key === 'name') {
-    out.sort((a, b) => sign * collator.compare(a.path, b.path));
-  } else {
-    out.sort((a, b) => {
-      const d = groupKey(a, spec.key) - groupKey(b, spec.key);
-      return d !== 0 ? sign * d : collator.compare(a.path, b.path);
-    });
+  const n = items.length;
+  const keys = new Float64Array(n);
+  const ranks = new Float64Array(n);
+  let ranked = true;
+  for (let i = 0; i < n; i++) {
+    const g = groupOf(items[i]);
+    keys[i] = groupKey(g, key);
+    const r = nameRank.get(g);
+    if (r === undefined) ranked = false;
+    else ranks[i] = r;
   }
-  return out;
+  if (!ranked) {
+    // Groups not made by buildGroups: rank them here.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => collator.compare(groupOf(items[a]).path, groupOf(items[b]).path));
+    order.forEach((at, r) => (ranks[at] = r));
+  }
+  const idx = Array.from({ length: n }, (_, i) => i);
+  if (key === 'name') idx.sort((a, b) => sign * (ranks[a] - ranks[b]));
+  else idx.sort((a, b) => sign * (keys[a] - keys[b]) || ranks[a] - ranks[b]);
+  return idx.map((i) => items[i]);
 }
 
 /** Orders one module's versions for display, following the table's sort. */

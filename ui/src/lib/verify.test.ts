@@ -1,19 +1,24 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { VerifyModule, VerifyReport, VerifyStatus } from './api';
 import {
   applyVerifyEvent,
   brokenVersions,
   emptyVerifyProgress,
   etaSeconds,
+  changeLabel,
   formatEta,
   fraction,
   groupBySeverity,
   isBroken,
+  problemHint,
+  severityTitle,
   STATUS_INFO,
+  statusInfo,
   statusByVersion,
   summarize,
   worstStatus,
 } from './verify';
+import { setLocale } from './i18n';
 
 const mod = (path: string, version: string, status: VerifyStatus): VerifyModule => ({
   path,
@@ -137,5 +142,48 @@ describe('progress and ETA', () => {
     expect(formatEta(3 * 3600 + 600)).toBe('about 3 h 10 min left');
     expect(formatEta(1)).toBe('almost done');
     expect(formatEta(null)).toBe('estimating time left…');
+  });
+});
+
+describe('languages', () => {
+  afterEach(() => setLocale('en'));
+
+  test('verdicts, groups and changes follow the language', () => {
+    expect(statusInfo('dir-modified').label).toBe('Files changed');
+    expect(severityTitle('warning').title).toBe('Worth a look');
+    expect(changeLabel('removed')).toBe('deleted');
+    setLocale('zh-CN');
+    expect(statusInfo('dir-modified').label).toBe('文件已改动');
+    expect(statusInfo('dir-modified').explanation).toContain('go mod verify');
+    expect(STATUS_INFO.ok.label).toBe('校验通过');
+    expect(statusInfo('dir-modified').severity).toBe('error');
+    expect(severityTitle('warning').title).toBe('值得留意');
+    expect(changeLabel('removed')).toBe('已删除');
+    expect(problemHint('build-output-corrupt')).toContain('go clean -cache');
+    expect(problemHint('unknown-id')).toBe('');
+  });
+
+  test('summary and ETA in Chinese', () => {
+    setLocale('zh-CN');
+    expect(summarize(report([mod('a', 'v1', 'ok')]))).toBe('已校验 1 个模块版本：没有发现损坏。');
+    const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'ok')], {
+      checked: 12345,
+      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x' }],
+    });
+    expect(summarize(r)).toBe('已校验 12,345 个模块版本：1 个已损坏，1 个构建缓存条目已损坏。');
+    expect(summarize({ ...r, cancelled: true })).toBe('已取消，此前校验了 12,345 个模块版本：1 个已损坏，1 个构建缓存条目已损坏。');
+    expect(formatEta(6)).toBe('约剩 6 秒');
+    expect(formatEta(3 * 3600 + 600)).toBe('约剩 3 小时 10 分钟');
+    expect(formatEta(null)).toBe('正在估算剩余时间…');
+  });
+
+  test('English plurals of the summary', () => {
+    const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'zip-modified')], {
+      problems: [
+        { id: 'build-output-corrupt', severity: 'error', path: '/c/1', message: 'x' },
+        { id: 'build-output-corrupt', severity: 'error', path: '/c/2', message: 'x' },
+      ],
+    });
+    expect(summarize(r)).toBe('Checked 2 module versions: 2 broken, 2 corrupt build cache entries.');
   });
 });

@@ -11,6 +11,7 @@ import type {
   VerifyReport,
   VerifyStatus,
 } from './api';
+import { t } from './i18n';
 
 /** `document.body.dataset.verifyState`. */
 export type VerifyState = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'repairing';
@@ -23,74 +24,38 @@ export interface StatusInfo {
   explanation: string;
 }
 
-/** Every verdict the core gives, with its severity (`Status::severity`) and meaning. */
-export const STATUS_INFO: Record<VerifyStatus, StatusInfo> = {
-  'dir-modified': {
-    severity: 'error',
-    label: 'Files changed',
-    explanation:
-      'The extracted files no longer match what Go downloaded: someone (an editor, a script, a "quick fix") changed, added or deleted files inside the cache. `go mod verify` fails with "dir has been modified", and builds use the changed code. Repair removes this version and downloads it again.',
-  },
-  'zip-modified': {
-    severity: 'error',
-    label: 'Zip damaged',
-    explanation:
-      'The downloaded zip no longer matches the checksum Go recorded when it downloaded it (a disk error, an interrupted copy or an edit). Go refuses it with "zip has been modified". Repair downloads it again.',
-  },
-  'ziphash-invalid': {
-    severity: 'error',
-    label: 'Checksum file damaged',
-    explanation:
-      'The `.ziphash` file Go wrote next to the zip is not a valid checksum any more, so Go cannot check this version. Repair downloads it again.',
-  },
-  partial: {
-    severity: 'error',
-    label: 'Interrupted',
-    explanation:
-      'An extraction was interrupted (a `.partial` marker is still there). Go ignores these files and extracts the version again next time, which needs the zip or the network. Repair does it now.',
-  },
-  'missing-ziphash': {
-    severity: 'error',
-    label: 'Checksum missing',
-    explanation:
-      'There are files but no `.ziphash` checksum, so Go treats the version as incomplete: it deletes it and downloads it again (`go mod verify` says "missing ziphash"). Repair does it now.',
-  },
-  unreadable: {
-    severity: 'error',
-    label: 'Unreadable',
-    explanation:
-      'Some files of this version could not be read (permissions or a disk error), so Go cannot use them either. Check the owner of the folder; repair removes the version and downloads it again.',
-  },
-  'writable-files': {
-    severity: 'warning',
-    label: 'Writable files',
-    explanation:
-      'Go makes the files it extracts read-only; some of these are writable, so someone changed their permissions and may edit them. The content still matches Go\'s checksum.',
-  },
-  leftovers: {
-    severity: 'warning',
-    label: 'Leftovers',
-    explanation:
-      'Temporary files from an interrupted download are lying around. They do no harm and Go ignores them; cleaning the version removes them.',
-  },
-  'list-inconsistent': {
-    severity: 'warning',
-    label: 'List out of date',
-    explanation:
-      'The module\'s `list` file names this version but its `.mod` file is missing. Go re-fetches it when it needs it.',
-  },
-  'download-only': {
-    severity: 'info',
-    label: 'Downloaded only',
-    explanation:
-      'Only the download (zip, .mod, .info) is here, not extracted. That is normal: Go extracts it when a build needs it.',
-  },
-  ok: {
-    severity: 'info',
-    label: 'Verified',
-    explanation: 'Everything Go checks matches: the files and the zip agree with the checksum Go recorded when it downloaded them.',
-  },
+const SEVERITY: Record<VerifyStatus, Severity> = {
+  'dir-modified': 'error',
+  'zip-modified': 'error',
+  'ziphash-invalid': 'error',
+  partial: 'error',
+  'missing-ziphash': 'error',
+  unreadable: 'error',
+  'writable-files': 'warning',
+  leftovers: 'warning',
+  'list-inconsistent': 'warning',
+  'download-only': 'info',
+  ok: 'info',
 };
+
+/**
+ * Every verdict the core gives, with its severity (`Status::severity`) and meaning. The texts
+ * are read in the current language each time (`verify.status.<status>.*`).
+ */
+export const STATUS_INFO: Record<VerifyStatus, StatusInfo> = Object.fromEntries(
+  (Object.keys(SEVERITY) as VerifyStatus[]).map((s) => [
+    s,
+    {
+      severity: SEVERITY[s],
+      get label() {
+        return t(`verify.status.${s}.label`);
+      },
+      get explanation() {
+        return t(`verify.status.${s}.explanation`);
+      },
+    },
+  ]),
+) as Record<VerifyStatus, StatusInfo>;
 
 export function statusInfo(status: VerifyStatus): StatusInfo {
   return STATUS_INFO[status] ?? { severity: 'warning', label: status, explanation: '' };
@@ -106,36 +71,32 @@ export interface CauseInfo {
   explanation: string;
 }
 
-/** The usual causes of Go's "checksum mismatch", for project mode. */
-export const CAUSE_INFO: Record<MismatchCause, CauseInfo> = {
-  'cache-corrupted': {
-    label: 'Your local cache is damaged',
-    explanation:
-      'The copy in your module cache no longer matches the checksum Go recorded when it downloaded it, so the cache, not go.sum, is wrong. Repair removes it and downloads it again.',
-  },
-  retagged: {
-    label: 'The version changed upstream',
-    explanation:
-      'Your cache is intact, but its content differs from what go.sum expects while the checksum database was in use: the author most likely moved the tag to other code (or go.sum was edited by hand). Do not just delete go.sum lines: ask the module\'s author, or move to a new version.',
-  },
-  settings: {
-    label: 'Your Go settings let an unchecked copy in',
-    explanation:
-      'Your cache is intact but differs from go.sum, and your settings (GOSUMDB=off, GONOSUMDB/GOPRIVATE, or another GOPROXY) skip the public checksum database, so a different copy could be downloaded without a check. Compare these settings with the ones of whoever wrote go.sum.',
-  },
-};
+const CAUSES: MismatchCause[] = ['cache-corrupted', 'retagged', 'settings'];
 
-export const SEVERITY_TITLE: Record<Severity, { title: string; hint: string }> = {
-  error: { title: 'Broken', hint: 'Go refuses these or has to download them again. Repair fixes them.' },
-  warning: { title: 'Worth a look', hint: 'Go still accepts these, but something unusual happened.' },
-  info: { title: 'Fine', hint: 'Nothing to do.' },
-};
+/** The usual causes of Go's "checksum mismatch", for project mode (`verify.cause.<cause>.*`). */
+export const CAUSE_INFO: Record<MismatchCause, CauseInfo> = Object.fromEntries(
+  CAUSES.map((c) => [
+    c,
+    {
+      get label() {
+        return t(`verify.cause.${c}.label`);
+      },
+      get explanation() {
+        return t(`verify.cause.${c}.explanation`);
+      },
+    },
+  ]),
+) as Record<MismatchCause, CauseInfo>;
 
-export const CHANGE_LABEL: Record<FileChangeKind, string> = {
-  modified: 'modified',
-  added: 'added',
-  removed: 'deleted',
-};
+/** A group's title and hint, in the current language. */
+export function severityTitle(s: Severity): { title: string; hint: string } {
+  return { title: t(`verify.severity.${s}.title`), hint: t(`verify.severity.${s}.hint`) };
+}
+
+/** A changed file's change, in words ("modified", "added", "deleted"). */
+export function changeLabel(change: FileChangeKind): string {
+  return t(`verify.change.${change}`);
+}
 
 export interface SeverityGroup {
   severity: Severity;
@@ -256,39 +217,31 @@ export function etaSeconds(p: VerifyProgress, now: number): number | null {
 
 /** "about 12 s left", "about 3 min left", "almost done". */
 export function formatEta(seconds: number | null): string {
-  if (seconds === null) return 'estimating time left…';
-  if (seconds < 2) return 'almost done';
-  if (seconds < 60) return `about ${Math.round(seconds)} s left`;
-  if (seconds < 3600) return `about ${Math.round(seconds / 60)} min left`;
+  if (seconds === null) return t('verify.eta.estimating');
+  if (seconds < 2) return t('verify.eta.almostDone');
+  if (seconds < 60) return t('verify.eta.seconds', { s: Math.round(seconds) });
+  if (seconds < 3600) return t('verify.eta.minutes', { min: Math.round(seconds / 60) });
   const h = Math.floor(seconds / 3600);
-  return `about ${h} h ${Math.round((seconds - h * 3600) / 60)} min left`;
+  return t('verify.eta.hours', { h, min: Math.round((seconds - h * 3600) / 60) });
 }
 
 /** One sentence on the outcome of a verification, for the summary line. */
 export function summarize(r: VerifyReport): string {
   const mismatches = r.project?.mismatches.length ?? 0;
   const errors = r.problems.filter((p) => p.severity === 'error').length;
-  const versions = `${r.checked.toLocaleString('en-US')} module version${r.checked === 1 ? '' : 's'}`;
   const bad: string[] = [];
-  if (r.broken > 0) bad.push(`${r.broken} broken`);
-  if (mismatches > 0) bad.push(`${mismatches} go.sum mismatch${mismatches === 1 ? '' : 'es'}`);
-  if (errors > 0) bad.push(`${errors} corrupt build cache entr${errors === 1 ? 'y' : 'ies'}`);
-  const head = r.cancelled ? `Cancelled after checking ${versions}` : `Checked ${versions}`;
-  return bad.length === 0 ? `${head}: nothing is broken.` : `${head}: ${bad.join(', ')}.`;
+  if (r.broken > 0) bad.push(t('verify.summary.broken', { count: r.broken }));
+  if (mismatches > 0) bad.push(t('verify.summary.mismatches', { count: mismatches }));
+  if (errors > 0) bad.push(t('verify.summary.corrupt', { count: errors }));
+  const key = `verify.summary.${r.cancelled ? 'cancelled' : ''}${bad.length === 0 ? (r.cancelled ? 'Ok' : 'ok') : r.cancelled ? 'Bad' : 'bad'}`;
+  return t(key, { count: r.checked, problems: bad.join(t('verify.summary.separator')) });
 }
+
+const PROBLEM_IDS = new Set(['build-output-corrupt', 'build-action-malformed', 'build-action-dangling']);
 
 /** What to do about a problem not tied to a module version (repair does not touch the build cache). */
 export function problemHint(id: string): string {
-  switch (id) {
-    case 'build-output-corrupt':
-      return 'A build cache file is damaged. Go would use it as is: clean the build cache (Clean cache on its card, or go clean -cache) and Go rebuilds what it needs.';
-    case 'build-action-malformed':
-      return 'A build cache index entry is not in Go\'s format. Go ignores it; cleaning the build cache removes it.';
-    case 'build-action-dangling':
-      return 'Index entries point at outputs that are gone. Harmless: Go rebuilds them when needed.';
-    default:
-      return '';
-  }
+  return PROBLEM_IDS.has(id) ? t(`verify.problem.${id}`) : '';
 }
 
 /** Whether anything is broken: a broken version, a go.sum mismatch or an error problem (`anything_broken`). */

@@ -10,6 +10,7 @@ import enDoctor from './en/doctor.json';
 import enGuides from './en/guides.json';
 import enLocks from './en/locks.json';
 import enModules from './en/modules.json';
+import enSettings from './en/settings.json';
 import enVerify from './en/verify.json';
 import zhApp from './zh-CN/app.json';
 import zhClean from './zh-CN/clean.json';
@@ -18,6 +19,7 @@ import zhDoctor from './zh-CN/doctor.json';
 import zhGuides from './zh-CN/guides.json';
 import zhLocks from './zh-CN/locks.json';
 import zhModules from './zh-CN/modules.json';
+import zhSettings from './zh-CN/settings.json';
 import zhVerify from './zh-CN/verify.json';
 
 /** The languages of the UI, as BCP-47 tags (the backend's `Lang` serializes to the same). */
@@ -28,7 +30,7 @@ export type Locale = (typeof LOCALES)[number];
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', 'zh-CN': '简体中文' };
 
 /** The areas (top-level key segments), one JSON file each. */
-export const AREAS = ['common', 'app', 'modules', 'clean', 'verify', 'locks', 'doctor', 'guides'] as const;
+export const AREAS = ['common', 'app', 'modules', 'clean', 'verify', 'locks', 'doctor', 'guides', 'settings'] as const;
 
 export type Messages = { [key: string]: string | Messages };
 
@@ -43,6 +45,7 @@ export const MESSAGES: Record<Locale, Messages> = {
     locks: enLocks,
     doctor: enDoctor,
     guides: enGuides,
+    settings: enSettings,
   },
   'zh-CN': {
     common: zhCommon,
@@ -53,5 +56,6 @@ export const MESSAGES: Record<Locale, Messages> = {
     locks: zhLocks,
     doctor: zhDoctor,
     guides: zhGuides,
+    settings: zhSettings,
   },
 };

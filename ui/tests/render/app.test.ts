@@ -51,7 +51,8 @@ describe('dashboard', () => {
     const { page, log } = await open();
     await waitForState(page, 'done');
     const { env, report, calls, states } = await mockData(page);
-    expect(calls.slice(0, 2)).toEqual(['env_report', 'scan_start']);
+    // The language is read before the first frame (lib/i18n.svelte.ts), then the scan starts.
+    expect(calls.slice(0, 4)).toEqual(['system_locale', 'settings_get', 'env_report', 'scan_start']);
     expect(states).toEqual(['running', 'done']);
 
     for (const cache of env.caches) {
@@ -252,6 +253,33 @@ describe('dashboard', () => {
     await page.getByTestId('scan-retry').click();
     await waitForState(page, 'done');
     expect(await page.getByTestId('scan-error').count()).toBe(0);
+  });
+
+  test('follows a Chinese system: dashboard, problems and cards in Simplified Chinese', async () => {
+    const { page, log } = await open({ locale: 'zh-CN' });
+    await waitForState(page, 'done');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.getByTestId('scan-rerun').textContent()).toContain('重新扫描');
+    const modcache = page.getByTestId('cache-card-modcache');
+    expect(await modcache.locator('h2').textContent()).toBe('模块缓存');
+    expect(await modcache.textContent()).toContain('GOMODCACHE 默认位置');
+    expect(await modcache.getByTestId('cache-disk').textContent()).toContain('磁盘占用');
+    expect(await page.getByTestId('cache-card-build').getByTestId('build-age').textContent()).toContain('> 5 天');
+    // A known problem id gets the UI's own title; the backend's English text stays as the detail.
+    const { env } = await mockData(page);
+    const mismatch = env.problems.find((p) => p.id === 'go-env-mismatch')!;
+    const problem = page.locator(`[data-testid=problem][data-id=go-env-mismatch]`);
+    expect(await problem.getByTestId('problem-title').textContent()).toBe(`go env 给出的 ${mismatch.var} 不一致`);
+    expect(await problem.getByTestId('problem-detail').textContent()).toBe(mismatch.message);
+    // An id the UI does not know shows the backend's message.
+    const unknown = page.locator(`[data-testid=problem][data-id=gobin-goenv]`);
+    expect(await unknown.getByTestId('problem-title').count()).toBe(0);
+    expect(await unknown.textContent()).toContain('警告');
+    await page.getByTestId('open-modules').click();
+    await page.getByTestId('module-view').waitFor();
+    expect(await page.getByTestId('module-count').textContent()).toContain('20,000 个版本');
+    expect(await page.locator('[role=columnheader][aria-sort=descending]').textContent()).toContain('大小');
+    expectCleanLog(log);
   });
 
   test('says so when Go is not installed', async () => {

@@ -107,6 +107,16 @@ export interface MockConfig {
   planDelay?: number;
   itemDelay?: number;
   purgeDelay?: number;
+  /** A first run: the stored settings have `welcome_seen: false` (the welcome screen shows). */
+  welcome?: boolean;
+  /** Stored settings fields to override (e.g. `{ theme: 'dark' }`). */
+  settings?: Record<string, unknown>;
+  /** The settings file was corrupt: the first settings_get answers the defaults with a notice. */
+  settingsCorrupt?: boolean;
+  /** What system_locale answers (default `en-US`). */
+  locale?: string;
+  /** The saved settings' language. */
+  language?: string | null;
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -6,7 +6,7 @@
 // env: 'auto' | 'manual' (env_report answers only on __mock.releaseEnv()), oldCore (no
 // test_entries/test_bytes in the build report), cleanFail ('permission': the first item of each
 // clean fails with a permission error owned by root), undoSeconds (default 10), history
-// ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, locale (what system_locale answers, default 'en-US'), language (the saved settings' language), repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws) }.
+// ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, locale (what system_locale answers, default 'en-US'), language (the saved settings' language), repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws), welcome (a first run: welcome_seen false), settings (stored settings fields to override), settingsCorrupt (the settings file was corrupt: defaults and a notice) }.
 // The clean commands change the mock's env and scan report the way a real clean changes the disk,
 // so the re-scan after a clean or an undo shows the new sizes.
 (() => {
@@ -206,7 +206,26 @@
   let planSeq = 0;
   let runSeq = 0;
   let cancelClean = false;
-  let settings = { project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept', language: cfg.language ?? null };
+  // welcome_seen: the first-run screen stays away unless a test asks for it (cfg.welcome).
+  let settings = {
+    project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept', language: cfg.language ?? null,
+    theme: 'system', confirm_before_clean: true, welcome_seen: !cfg.welcome, ...(cfg.settings || {}),
+  };
+  // cfg.settingsCorrupt: the file was unreadable; the first settings_get answers the backend's
+  // defaults with a notice (the file was moved aside), later ones the defaults without it.
+  if (cfg.settingsCorrupt) {
+    settings = { project_roots: [], older_than_days: 90, keep_latest: 1, language: null, theme: 'system', confirm_before_clean: true, welcome_seen: false, notice: null };
+  }
+  let settingsNotice = cfg.settingsCorrupt
+    ? 'The settings file was unreadable (expected value at line 1 column 1); it was kept as /home/gopher/.config/dev.gocachedoctor.desktop/settings.json.bad and the defaults are used.'
+    : null;
+  const linkCalls = [];
+  const APP_LINKS = ['repository', 'docs', 'cli', 'troubleshooting', 'changelog', 'license', 'issues'];
+  const appInfo = {
+    name: 'Go Cache Doctor', version: '0.1.0', commit: 'ba2fff7c1', date: '2026-11-30', profile: 'release', license: 'MIT OR Apache-2.0',
+    tauri: '2.9.3', target: 'linux x86_64',
+    links: APP_LINKS.map((n) => [n, `https://github.com/gocache-doctor/gocache-doctor${{ repository: '', docs: '#readme', cli: '#command-line', troubleshooting: '#troubleshooting', changelog: '/blob/main/CHANGELOG.md', license: '/blob/main/LICENSE-MIT', issues: '/issues' }[n]}`]),
+  };
   const cacheOf = (kind) => fullReport.caches.find((c) => c.kind === kind);
   const envCache = (kind) => env.caches.find((c) => c.kind === kind);
   const owner = { uid: 0, name: 'root', is_current_user: false };
@@ -758,8 +777,17 @@
           return selectModules(args.criteria);
         case 'system_locale':
           return cfg.locale ?? 'en-US';
-        case 'settings_get':
-          return JSON.parse(JSON.stringify(settings));
+        case 'settings_get': {
+          const answer = JSON.parse(JSON.stringify({ ...settings, notice: settingsNotice }));
+          settingsNotice = null;
+          return answer;
+        }
+        case 'app_info':
+          return JSON.parse(JSON.stringify(appInfo));
+        case 'open_link':
+          linkCalls.push(args.name);
+          if (!APP_LINKS.includes(args.name)) throw { code: 'BadArgument', message: `the app has no link named ${JSON.stringify(args.name)}` };
+          return null;
         case 'settings_set':
           settingsWrites.push(JSON.parse(JSON.stringify(args.settings)));
           settings = { ...args.settings, notice: null };
@@ -783,12 +811,12 @@
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         case 'diagnose_text':
-          doctorCalls.push({ cmd, text: args.text, os: args.os ?? null });
+          doctorCalls.push({ cmd, text: args.text, os: args.os ?? null, lang: args.lang ?? null });
           await sleep(20);
           if (cfg.diagnoseError) throw { code: cfg.diagnoseError, message: `mock ${cfg.diagnoseError}` };
           return diagnose(args.text, args.os ?? null);
         case 'doctor_checks':
-          doctorCalls.push({ cmd });
+          doctorCalls.push({ cmd, lang: args?.lang ?? null });
           await sleep(10);
           return doctorChecks();
         case 'guide_context':
@@ -811,6 +839,7 @@
     cleanCalls,
     cleanStates,
     settingsWrites,
+    linkCalls,
     verifyCalls,
     verifyStates,
     doctorCalls,
