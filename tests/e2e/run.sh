@@ -18,6 +18,7 @@ export ARTIFACTS_DIR=${ARTIFACTS_DIR:-$ROOT/artifacts/e2e}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gocache-e2e.XXXXXX")
 XVFB_PID=""
 DRIVER_PID=""
+DBUS_PID=""
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
@@ -29,6 +30,7 @@ cleanup() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
   fi
+  if [ -n "$DBUS_PID" ]; then kill -TERM "$DBUS_PID" 2>/dev/null || true; fi
   if [ -n "$XVFB_PID" ]; then
     kill -TERM "$XVFB_PID" 2>/dev/null || true
     wait "$XVFB_PID" 2>/dev/null || true
@@ -107,6 +109,22 @@ for _ in $(seq 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -n 1 "$WORK/display")"
 unset WAYLAND_DISPLAY
 
+# A D-Bus session bus of our own, as every desktop session has: the app's single-instance
+# check registers its name there (shell.test.mjs launches the app a second time).
+if command -v dbus-daemon >/dev/null; then
+  DBUS_INFO=$(dbus-daemon --session --fork --nopidfile --print-address=1 --print-pid=1)
+  DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p <<<"$DBUS_INFO")
+  DBUS_PID=$(sed -n 2p <<<"$DBUS_INFO")
+  export DBUS_SESSION_BUS_ADDRESS
+else
+  log "no dbus-daemon: the single-instance test will fail (apt-get install dbus-daemon)"
+fi
+
+# The first-run welcome screen would cover the views the tests use: mark it seen
+# (shell.test.mjs removes this to see it).
+mkdir -p "$GOCACHE_DOCTOR_CONFIG_DIR"
+printf '{"welcome_seen": true}\n' >"$GOCACHE_DOCTOR_CONFIG_DIR/settings.json"
+
 PORT=${WEBDRIVER_PORT:-$(free_port)}
 NATIVE_PORT=$(free_port)
 setsid tauri-driver --port "$PORT" --native-port "$NATIVE_PORT" >"$WORK/tauri-driver.log" 2>&1 &
@@ -127,7 +145,7 @@ else
   # fixture content that app.test.mjs, locks.test.mjs and verify.test.mjs (which repairs a
   # version in place) count on. doctor.test.mjs cleans one version and downloads it again.
   status=0
-  node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/doctor.test.mjs" "$E2E/locks.test.mjs" "$E2E/verify.test.mjs" || status=$?
+  node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/doctor.test.mjs" "$E2E/locks.test.mjs" "$E2E/shell.test.mjs" "$E2E/verify.test.mjs" || status=$?
   node --test --test-concurrency=1 "$E2E/clean.test.mjs" || status=$?
   exit "$status"
 fi

@@ -1,7 +1,24 @@
 // A minimal W3C WebDriver client over fetch: just what the end-to-end tests need.
 // tauri-driver proxies it to WebKitWebDriver, which launches the app.
 
+import fs from 'node:fs';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+/** Pids of running processes whose program (argv[0]) is `application`. */
+function running(application) {
+  const pids = [];
+  for (const pid of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+      if (argv0 === application) pids.push(Number(pid));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
 
 export class WebDriverError extends Error {
   constructor(method, path, status, value) {
@@ -34,13 +51,14 @@ export async function newSession(url, application) {
   const value = await call(base, 'POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application } } },
   });
-  return new Session(base, value.sessionId);
+  return new Session(base, value.sessionId, application);
 }
 
 export class Session {
-  constructor(base, id) {
+  constructor(base, id, application = null) {
     this.base = base;
     this.id = id;
+    this.application = application;
   }
 
   cmd(method, path, body) {
@@ -108,8 +126,16 @@ export class Session {
     return Buffer.from(await this.cmd('GET', '/screenshot'), 'base64');
   }
 
+  /**
+   * Ends the session and waits (up to 15 s) until the app process has exited: the app is single
+   * instance, so a launch while the last one is still shutting down would hand over to it and
+   * exit instead of starting.
+   */
   async close() {
     await call(this.base, 'DELETE', `/session/${this.id}`);
+    if (!this.application) return;
+    const deadline = Date.now() + 15_000;
+    while (running(this.application).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   }
 }
 
