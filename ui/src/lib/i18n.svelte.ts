@@ -39,17 +39,17 @@ export const language = {
  * `system_locale`, then the webview's `navigator.languages`).
  */
 export async function initLanguage(): Promise<void> {
-  const tags: string[] = [];
-  try {
-    const sys = await systemLocale();
-    if (sys) tags.push(sys);
-  } catch {
+  // Both reads at once (one IPC round trip before the first frame, not two). The settings read
+  // is the one of the start-up: it also applies the theme before the first frame.
+  const [sys, settings] = await Promise.all([
     // A browser without the backend (UI development): the webview's languages below.
-  }
+    systemLocale().catch(() => null),
+    prefs.load(),
+  ]);
+  const tags: string[] = sys ? [sys] : [];
   if (typeof navigator !== 'undefined') tags.push(...(navigator.languages ?? [navigator.language]));
   system = localeFromTags(tags);
-  // The one settings read of the start-up: it also applies the theme before the first frame.
-  chosen = asLocale((await prefs.load()).language);
+  chosen = asLocale(settings.language);
   setLocale(chosen ?? system);
 }
 
