@@ -6,7 +6,8 @@
 //
 // WebKitGTK follows the GTK theme for prefers-color-scheme, so GTK_THEME=Adwaita:dark gives the
 // dark theme; the script checks that the page really is in the scheme asked for. Writes
-// docs/screenshots/{dashboard,modules}-<scheme>.png (or to SCREENSHOTS_DIR).
+// docs/screenshots/{dashboard,modules,settings,about,dashboard-zh}-<scheme>.png (or to
+// SCREENSHOTS_DIR).
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -42,6 +43,30 @@ try {
   // Expand the second-largest module to show its versions.
   await session.execute(`document.querySelectorAll('[data-row-type=module] button.chev')[1]?.click()`);
   await shot('modules');
+  await (await session.waitForElement('[data-testid="back"]')).click();
+
+  // Settings and About.
+  await (await session.waitForElement('[data-testid="open-settings"]')).click();
+  await session.waitForElement('[data-testid="settings-view"]');
+  await shot('settings');
+  await (await session.waitForElement('[data-testid="open-about"]')).click();
+  await session.waitForElement('[data-testid="about-version"]');
+  await shot('about');
+  await (await session.waitForElement('[data-testid="about-dialog"] .foot button')).click();
+  await session.waitFor('About closed', async () => (await session.find('[data-testid="about-dialog"]')) === null);
+  await (await session.waitForElement('[data-testid="open-settings"]')).click();
+
+  // The dashboard in Chinese, then back to the system language.
+  const choose = async (value) => {
+    await (await session.waitForElement(`[data-testid="lang-select"] option[value="${value}"]`)).click();
+    await session.waitFor(`language ${value}`, () =>
+      session.execute('return document.querySelector("[data-testid=lang-select]").value === arguments[0]', value),
+    );
+  };
+  await choose('zh-CN');
+  await session.waitForElement('[data-testid="cache-card-modcache"]');
+  await shot('dashboard-zh');
+  await choose('system');
 } finally {
   await session.close().catch(() => {});
 }

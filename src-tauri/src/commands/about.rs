@@ -13,7 +13,7 @@ pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 pub const LINKS: &[(&str, &str)] = &[
     ("repository", ""),
     ("docs", "#readme"),
-    ("cli", "#command-line"),
+    ("cli", "#the-cli"),
     ("troubleshooting", "#troubleshooting"),
     ("changelog", "/blob/main/CHANGELOG.md"),
     ("license", "/blob/main/LICENSE-MIT"),
