@@ -669,3 +669,33 @@ fn elevation_errors_name_the_problem() {
         "UnknownPlan"
     );
 }
+
+#[test]
+fn a_build_cache_budget_plans_the_least_recently_used_entries_and_removes_them() {
+    let fx = fixture(Duration::ZERO);
+    // The big entry was last used ten days ago, the small one now.
+    let old = std::time::SystemTime::now() - Duration::from_secs(10 * 86_400);
+    fs::File::options()
+        .write(true)
+        .open(fx.gocache.join("ab/ab22-d"))
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let state = CleanState::new(fx.config.clone());
+    // The UI's "Trim to" sends the budget in bytes: 200 bytes keeps the 175-byte entry.
+    let targets: Vec<Target> =
+        serde_json::from_value(json!([{"target": "build-budget", "max_bytes": 200}])).unwrap();
+    let planned = state.plan(&targets).unwrap();
+    assert_eq!(planned.plan.total_bytes, 5000, "{:?}", planned.plan.items);
+    let (channel, events) = recording();
+    state.execute(&planned.id, channel).unwrap();
+    wait_for(&events, "purgeFinished");
+    assert!(!fx.gocache.join("ab/ab22-d").exists());
+    assert!(fx.gocache.join("00/0011-a").exists());
+    assert!(fx.gocache.join("README").exists());
+    // A budget above what is there plans nothing.
+    let targets: Vec<Target> =
+        serde_json::from_value(json!([{"target": "build-budget", "max_bytes": 1_000_000}]))
+            .unwrap();
+    assert_eq!(state.plan(&targets).unwrap().plan.total_bytes, 0);
+}

@@ -34,6 +34,8 @@ export { dialogOpen, isBusy, type CleanState, type Flow } from './clean';
 
 /** Default age for "entries older than" in the build card's dialog. */
 export const DEFAULT_BUILD_DAYS = 5;
+/** The build cache's default size budget in GiB ("Trim to"). */
+export const DEFAULT_BUILD_BUDGET_GIB = 1;
 
 class CleanStore {
   flow = $state.raw<Flow>(initialFlow());
@@ -42,6 +44,7 @@ class CleanStore {
   /** The option chosen in a card's dialog, and the days of `build-older-than`. */
   option = $state<TargetName | null>(null);
   days = $state(DEFAULT_BUILD_DAYS);
+  budgetGiB = $state(DEFAULT_BUILD_BUDGET_GIB);
   private ticker: ReturnType<typeof setInterval> | null = null;
   private rescan: () => void = () => app.rescan();
 
@@ -105,7 +108,8 @@ class CleanStore {
     if (options.length === 0) return;
     this.option = options[0].value;
     this.days = DEFAULT_BUILD_DAYS;
-    void this.plan([optionTarget(this.option, this.days)], { type: 'card', kind });
+    this.budgetGiB = DEFAULT_BUILD_BUDGET_GIB;
+    void this.plan([optionTarget(this.option, this.days, this.budgetGiB)], { type: 'card', kind });
   }
 
   /** Opens the dialog for module versions selected in the module view. */
@@ -121,13 +125,14 @@ class CleanStore {
     void this.plan([{ target: 'module-version', path, version }], { type: 'selection', count: 1 });
   }
 
-  /** Another option (or number of days) in a card's dialog: a fresh preview. */
-  choose(option: TargetName, days = this.days): void {
+  /** Another option (or number of days, or size budget) in a card's dialog: a fresh preview. */
+  choose(option: TargetName, days = this.days, budgetGiB = this.budgetGiB): void {
     const s = this.flow.state;
     if (s !== 'confirm' && s !== 'planning' && !(s === 'error' && this.flow.error?.stage === 'plan')) return;
     this.option = option;
     this.days = days;
-    void this.plan([optionTarget(option, days)], this.flow.source);
+    this.budgetGiB = budgetGiB;
+    void this.plan([optionTarget(option, days, budgetGiB)], this.flow.source);
   }
 
   /** Runs the previewed plan. */

@@ -219,11 +219,13 @@ describe('clean state machine', () => {
 describe('targets', () => {
   test('each card offers its targets; gobin none', () => {
     expect(cardOptions('modcache').map((o) => o.value)).toEqual(['modcache', 'toolchains', 'vcs']);
-    expect(cardOptions('build').map((o) => o.value)).toEqual(['build', 'build-older-than', 'test', 'fuzz']);
+    expect(cardOptions('build').map((o) => o.value)).toEqual(['build', 'build-older-than', 'build-budget', 'test', 'fuzz']);
     for (const k of ['gopls', 'golangci-lint', 'staticcheck', 'toolchains'] as const) expect(cardOptions(k).map((o) => o.value)).toEqual([k]);
     expect(cardOptions('gobin')).toEqual([]);
     expect(optionTarget('build-older-than', 7)).toEqual({ target: 'build-older-than', days: 7 });
     expect(optionTarget('golangci-lint', 7)).toEqual({ target: 'golangci-lint' });
+    expect(optionTarget('build-budget', 7, 2.5)).toEqual({ target: 'build-budget', max_bytes: 2_684_354_560 });
+    expect(optionTarget('build-budget', 7, 0)).toEqual({ target: 'build-budget', max_bytes: 0 });
   });
 
   test('labels', () => {

@@ -187,9 +187,9 @@ function applyUpdate(f: Flow, ev: CleanUpdate): Flow {
 export interface TargetOption {
   /** The target name (`value` of the radio input). */
   value: TargetName;
-  /** The option's name; for `build-older-than` the words before the days input. */
+  /** The option's name; for `build-older-than` / `build-budget` the words before the input. */
   label: string;
-  /** The words after the days input (`build-older-than` only). */
+  /** The words after the days or size input (`build-older-than`, `build-budget`). */
   after?: string;
   hint: string;
 }
@@ -217,6 +217,12 @@ export function cardOptions(kind: CacheKind): TargetOption[] {
           after: t('clean.options.buildOlderThan.after'),
           hint: t('clean.options.buildOlderThan.hint'),
         },
+        {
+          value: 'build-budget',
+          label: t('clean.options.buildBudget.label'),
+          after: t('clean.options.buildBudget.after'),
+          hint: t('clean.options.buildBudget.hint'),
+        },
         { value: 'test', label: t('clean.options.test.label'), hint: t('clean.options.test.hint') },
         { value: 'fuzz', label: t('clean.options.fuzz.label'), hint: t('clean.options.fuzz.hint') },
       ];
@@ -231,9 +237,16 @@ export function cardOptions(kind: CacheKind): TargetOption[] {
   }
 }
 
-/** The target for an option (with the days for `build-older-than`). */
-export function optionTarget(value: TargetName, days: number): Target {
+/** Bytes in a GiB (the size budget is typed in GiB). */
+export const GIB = 1024 ** 3;
+
+/**
+ * The target for an option: with the days for `build-older-than`, the budget in GiB for
+ * `build-budget` (rounded to whole bytes).
+ */
+export function optionTarget(value: TargetName, days: number, budgetGiB = 1): Target {
   if (value === 'build-older-than') return { target: 'build-older-than', days };
+  if (value === 'build-budget') return { target: 'build-budget', max_bytes: Math.round(budgetGiB * GIB) };
   return { target: value } as Target;
 }
 

@@ -190,7 +190,7 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
     expectCleanLog(log);
   });
 
-  test('the build card offers its four targets; "older than" re-plans with the days typed', async () => {
+  test('the build card offers its five targets; "older than" and "trim to" re-plan with the days or GiB typed', async () => {
     const { page } = await open();
     await page.getByTestId('clean-cache-build').click();
     await waitForClean(page, 'confirm');
@@ -198,6 +198,7 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
     expect(await dialog.getByTestId('clean-option').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual([
       'build',
       'build-older-than',
+      'build-budget',
       'test',
       'fuzz',
     ]);
@@ -208,6 +209,27 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
     await dialog.getByTestId('clean-days').fill('1');
     // Everything older than a day: 2-5 days and > 5 days buckets (1-2 days is empty).
     await expect.poll(() => dialog.getAttribute('data-bytes')).toBe(String(822_882_113 + 512_000_000));
+    // A size budget: the plan asks the backend for `build-budget` with the GiB typed, in bytes,
+    // and the preview is the oldest entries until the rest fits.
+    await dialog.getByTestId('clean-budget').fill('0.5');
+    await expect
+      .poll(() => page.evaluate(() => JSON.stringify((window as unknown as { __mock: { lastPlanTargets?: unknown } }).__mock.lastPlanTargets ?? null)))
+      .toBe(JSON.stringify([{ target: 'build-budget', max_bytes: 536_870_912 }]));
+    await expect.poll(() => dialog.locator('input[value=build-budget]').isChecked()).toBe(true);
+    const budgeted = await page.evaluate(() => {
+      type Build = { bytes: number; age_histogram: { bytes: number }[] };
+      const b = (window as unknown as { __mock: { report: { build: Build } } }).__mock.report.build;
+      let rest = b.bytes;
+      let freed = 0;
+      for (const x of [...b.age_histogram].reverse()) {
+        if (rest <= 536_870_912) break;
+        rest -= x.bytes;
+        freed += x.bytes;
+      }
+      return freed;
+    });
+    expect(budgeted).toBeGreaterThan(0);
+    await expect.poll(() => dialog.getAttribute('data-bytes')).toBe(String(budgeted));
     await dialog.locator('input[value=test]').check();
     await expect.poll(() => dialog.getByTestId('clean-summary').textContent()).toContain('Cached test results will be invalidated');
     await page.getByTestId('clean-dismiss').click();

@@ -277,6 +277,19 @@
           for (const [i, x] of buckets.entries()) if (x.entries > 0) items.push({ cache: 'build', root: b.path, path: `${b.path}/#older-${i}`, label: `${x.label}`, action: { kind: 'entries', entries: [] }, bytes: x.bytes, disk_bytes: x.bytes, files: x.entries });
           break;
         }
+        case 'build-budget': {
+          // Least recently used first: whole age buckets, oldest first, until the rest fits.
+          const b = fullReport.build;
+          let rest = b ? b.bytes : 0;
+          const buckets = b ? b.age_histogram.map((x, i) => [x, i]).reverse() : [];
+          for (const [x, i] of buckets) {
+            if (rest <= t.max_bytes) break;
+            if (x.entries === 0) continue;
+            items.push({ cache: 'build', root: b.path, path: `${b.path}/#lru-${i}`, label: `${x.label}`, action: { kind: 'entries', entries: [] }, bytes: x.bytes, disk_bytes: x.bytes, files: x.entries });
+            rest -= x.bytes;
+          }
+          break;
+        }
         case 'test':
           items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/testexpire.txt', label: 'test results (testexpire.txt)', action: { kind: 'test-expire' }, bytes: 0, disk_bytes: 0, files: 0 });
           break;
@@ -751,6 +764,7 @@
         case 'clean_plan':
           await sleep(cfg.planDelay ?? 30);
           if (cfg.planError) throw { code: cfg.planError, message: `mock ${cfg.planError}` };
+          window.__mock.lastPlanTargets = args.targets;
           return cleanPlan(args.targets);
         case 'clean_execute':
           return cleanExecute(args.planId, args.onEvent.id, false);
