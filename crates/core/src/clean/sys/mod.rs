@@ -6,6 +6,9 @@ use std::fs::{File, Metadata};
 use std::io;
 use std::path::Path;
 
+use super::remove::Sink;
+use crate::CancelToken;
+
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -54,9 +57,6 @@ pub(crate) trait Platform {
     /// Gives the current user write (and, for directories, search) access to `path`,
     /// never following a symlink. Directories get at most `u+rwx` added (never 0777).
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()>;
-    /// Removes a non-directory entry; a symlink or junction is removed itself, never its
-    /// target. Read-only files are handled.
-    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()>;
     /// The owner of `path` (not following symlinks).
     fn owner(path: &Path) -> Option<OwnerInfo>;
     /// The shell command that gives the current user back `root`, for a permission failure.
@@ -68,6 +68,9 @@ pub(crate) trait Platform {
     fn is_ephemeral(err: &io::Error) -> bool;
     /// The mode bits to restore after an undo (`None` where the OS has none).
     fn mode(md: &Metadata) -> Option<u32>;
-    /// Restores mode bits saved with [`Platform::mode`].
+    /// Restores mode bits saved with [`Platform::mode`] (never set-user-id).
     fn set_mode(path: &Path, mode: u32) -> io::Result<()>;
+    /// One attempt at removing `path` and everything below it, in parallel, never following a
+    /// symlink or junction; failures go to `sink` (see [`super::remove::remove_tree`]).
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken);
 }

@@ -9,7 +9,12 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
+use rayon::prelude::*;
+use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
+
 use super::{OwnerInfo, Platform, RawKind};
+use crate::CancelToken;
+use crate::clean::remove::{Sink, par_threshold};
 
 /// The Unix implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -76,20 +81,21 @@ impl Platform for Sys {
     }
 
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()> {
-        if md.file_type().is_symlink() {
+        if !md.is_dir() {
+            // Unix: unlink and rename need write access to the parent only; a file's own
+            // mode never matters, so files are never chmod-ed.
             return Ok(());
         }
-        let mode = md.permissions().mode() & 0o7777;
-        let want = if md.is_dir() { 0o700 } else { 0o200 };
-        if mode & want == want {
+        let mode = md.permissions().mode();
+        if mode & 0o700 == 0o700 {
             return Ok(());
         }
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode | want))
-    }
-
-    fn remove_entry(path: &Path, _md: &Metadata) -> io::Result<()> {
-        // unlink removes a symlink itself; a file's own mode does not matter on Unix.
-        std::fs::remove_file(path)
+        // By descriptor: the directory opened without following a symlink gets u+rwx on
+        // its own permission bits; set-user-id is never carried over.
+        let fd = open_dir_nofollow(CWD, path)?;
+        let now = rustix::fs::fstat(&fd)?.st_mode;
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode((now & 0o3777) | 0o700))?;
+        Ok(())
     }
 
     fn owner(path: &Path) -> Option<OwnerInfo> {
@@ -135,6 +141,173 @@ impl Platform for Sys {
     }
 
     fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        let fd = rustix::fs::openat(
+            CWD,
+            path,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
+            Mode::empty(),
+        )?;
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode & 0o3777))?;
+        Ok(())
+    }
+
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken) {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return sink.push(
+                path,
+                io::Error::new(io::ErrorKind::InvalidInput, "refusing to remove `/`"),
+            );
+        };
+        let parent_fd = match open_parent(parent) {
+            Ok(fd) => fd,
+            Err(e) => return sink.push(path, e),
+        };
+        remove_at(parent_fd.as_fd(), name, path, sink, cancel);
+    }
+}
+
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+/// Opens a directory relative to `dir` without following a symlink in its last component.
+fn open_dir_nofollow(dir: impl AsFd, name: impl rustix::path::Arg) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+/// Opens `dir` by resolving it once (`canonicalize`, so legitimate links such as macOS'
+/// `/var` are followed at this moment only), then walking the canonical path from `/` with
+/// `O_NOFOLLOW` on every component: a component swapped for a symlink afterwards makes the
+/// open fail instead of leading elsewhere.
+pub(crate) fn open_parent(dir: &Path) -> io::Result<OwnedFd> {
+    let canon = std::fs::canonicalize(dir)?;
+    let mut fd = open_dir_nofollow(CWD, "/")?;
+    for c in canon.components() {
+        match c {
+            std::path::Component::RootDir => {}
+            std::path::Component::Normal(n) => fd = open_dir_nofollow(&fd, n)?,
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is not a canonical path", canon.display()),
+                ));
+            }
+        }
+    }
+    Ok(fd)
+}
+
+/// Makes a directory that cannot be opened (mode 0000) searchable, without following a
+/// symlink: Linux opens it `O_PATH | O_NOFOLLOW` and changes the mode through
+/// `/proc/self/fd`, which names exactly that inode; elsewhere `fchmodat` with
+/// `AT_SYMLINK_NOFOLLOW` (lchmod semantics).
+fn chmod_dir_nofollow(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let fd = rustix::fs::openat(
+            dir,
+            name,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let proc_path = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd));
+        rustix::fs::chmodat(CWD, proc_path.as_str(), Mode::RWXU, AtFlags::empty())?;
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        rustix::fs::chmodat(dir, name, Mode::RWXU, AtFlags::SYMLINK_NOFOLLOW)?;
+        Ok(())
+    }
+}
+
+/// Removes the entry `name` of the open directory `dir` (`path` names it for errors).
+fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel: &CancelToken) {
+    if cancel.is_cancelled() {
+        return;
+    }
+    let st = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => st,
+        Err(e) => return sink.push(path, e.into()),
+    };
+    if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
+        return unlink(dir, name, path, AtFlags::empty(), sink);
+    }
+    let fd = match open_dir_nofollow(dir, name) {
+        Ok(fd) => fd,
+        Err(e) if e.raw_os_error() == Some(libc::EACCES) => {
+            match chmod_dir_nofollow(dir, name).and_then(|()| open_dir_nofollow(dir, name)) {
+                Ok(fd) => fd,
+                Err(e) => return sink.push(path, e),
+            }
+        }
+        // Swapped for a symlink or a file since the stat: remove that entry itself.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+            return unlink(dir, name, path, AtFlags::empty(), sink);
+        }
+        Err(e) => return sink.push(path, e),
+    };
+    match rustix::fs::fstat(&fd) {
+        Ok(now) if now.st_mode & 0o700 != 0o700 => {
+            // Exactly u+rwx on this directory (we delete it next): no other bit carried.
+            if let Err(e) = rustix::fs::fchmod(&fd, Mode::RWXU) {
+                sink.push(path, e.into());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => sink.push(path, e.into()),
+    }
+    let mut names = Vec::new();
+    match rustix::fs::Dir::read_from(&fd) {
+        Ok(d) => {
+            for e in d {
+                match e {
+                    Ok(e) => {
+                        let n = e.file_name().to_bytes();
+                        if n != b"." && n != b".." {
+                            names.push(std::ffi::OsString::from(
+                                <OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(n),
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        sink.push(path, e.into());
+                        break;
+                    }
+                }
+            }
+        }
+        Err(e) => return sink.push(path, e.into()),
+    }
+    let child = |n: &std::ffi::OsString| remove_at(fd.as_fd(), n, &path.join(n), sink, cancel);
+    if names.len() >= par_threshold() {
+        names.par_iter().for_each(child);
+    } else {
+        names.iter().for_each(child);
+    }
+    drop(fd);
+    if cancel.is_cancelled() {
+        return;
+    }
+    unlink(dir, name, path, AtFlags::REMOVEDIR, sink);
+}
+
+fn unlink(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, flags: AtFlags, sink: &Sink) {
+    match rustix::fs::unlinkat(dir, name, flags) {
+        Ok(()) => sink.removed(),
+        Err(e) => {
+            let e: io::Error = e.into();
+            // The children's failures already explain a non-empty directory.
+            if !(flags.contains(AtFlags::REMOVEDIR)
+                && sink.any_failed()
+                && Sys::classify(&e) == RawKind::NotEmpty)
+            {
+                sink.push(path, e);
+            }
+        }
     }
 }

@@ -24,7 +24,11 @@ use windows_sys::Win32::Storage::FileSystem::{
 use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
+use rayon::prelude::*;
+
 use super::{OwnerInfo, Platform, RawKind};
+use crate::CancelToken;
+use crate::clean::remove::{Sink, par_threshold};
 
 /// The Windows implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -101,21 +105,6 @@ impl Platform for Sys {
         Ok(())
     }
 
-    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()> {
-        let ft = md.file_type();
-        if ft.is_symlink_dir() {
-            // A directory symlink or junction: RemoveDirectoryW removes the link only.
-            return std::fs::remove_dir(path);
-        }
-        match std::fs::remove_file(path) {
-            Err(e) if e.raw_os_error() == Some(ERROR_ACCESS_DENIED) && !ft.is_symlink() => {
-                Self::make_writable(path, md)?;
-                std::fs::remove_file(path)
-            }
-            r => r,
-        }
-    }
-
     fn owner(path: &Path) -> Option<OwnerInfo> {
         let wide: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
         let mut owner: PSID = std::ptr::null_mut();
@@ -189,6 +178,10 @@ impl Platform for Sys {
     fn set_mode(_path: &Path, _mode: u32) -> io::Result<()> {
         Ok(())
     }
+
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken) {
+        remove_one(path, sink, cancel);
+    }
 }
 
 /// `DOMAIN\user` for a SID (`None` when it does not resolve, e.g. a deleted account).
@@ -253,4 +246,78 @@ fn current_user_is(sid: PSID) -> bool {
     let user = unsafe { &*buf.as_ptr().cast::<TOKEN_USER>() };
     // SAFETY: both SIDs are valid for the call.
     unsafe { EqualSid(user.User.Sid, sid) != 0 }
+}
+
+impl Sys {
+    /// Removes a non-directory entry; a directory symlink or junction is removed itself,
+    /// never its target. Read-only files are handled.
+    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()> {
+        let ft = md.file_type();
+        if ft.is_symlink_dir() {
+            // A directory symlink or junction: RemoveDirectoryW removes the link only.
+            return std::fs::remove_dir(path);
+        }
+        match std::fs::remove_file(path) {
+            Err(e) if e.raw_os_error() == Some(ERROR_ACCESS_DENIED) && !ft.is_symlink() => {
+                Self::make_writable(path, md)?;
+                std::fs::remove_file(path)
+            }
+            r => r,
+        }
+    }
+}
+
+/// The path-based walk: `symlink_metadata` never follows a junction or symlink, and
+/// [`Sys::remove_entry`] removes a reparse point itself.
+fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
+    if cancel.is_cancelled() {
+        return;
+    }
+    let md = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => return sink.push(path, e),
+    };
+    if !md.is_dir() || md.file_type().is_symlink_dir() {
+        match Sys::remove_entry(path, &md) {
+            Ok(()) => sink.removed(),
+            Err(e) => sink.push(path, e),
+        }
+        return;
+    }
+    if let Err(e) = Sys::make_writable(path, &md) {
+        sink.push(path, e);
+    }
+    let children: Vec<std::path::PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd
+            .filter_map(|e| match e {
+                Ok(e) => Some(e.path()),
+                Err(err) => {
+                    sink.push(path, err);
+                    None
+                }
+            })
+            .collect(),
+        Err(e) => return sink.push(path, e),
+    };
+    if children.len() >= par_threshold() {
+        children
+            .par_iter()
+            .for_each(|c| remove_one(c, sink, cancel));
+    } else {
+        for c in &children {
+            remove_one(c, sink, cancel);
+        }
+    }
+    if cancel.is_cancelled() {
+        return;
+    }
+    match std::fs::remove_dir(path) {
+        Ok(()) => sink.removed(),
+        Err(e) => {
+            // The children's failures already explain a non-empty directory.
+            if !(sink.any_failed() && Sys::classify(&e) == RawKind::NotEmpty) {
+                sink.push(path, e);
+            }
+        }
+    }
 }
