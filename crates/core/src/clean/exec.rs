@@ -13,7 +13,7 @@ use super::remove::{self, remove_tree};
 use super::trash::{self, Marker, Moved, Trash};
 use super::{
     Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, ItemResult, Outcome,
-    Plan, PlanItem, build, guard_for, safety, unix_now,
+    Plan, PlanItem, Who, build, guard_for, safety, unix_now,
 };
 use crate::discover::Report;
 use crate::{CancelToken, Error, Result};
@@ -405,7 +405,7 @@ fn check_item(guard: &safety::Guard, report: &Report, item: &PlanItem) -> Result
             reason: "refusing: not one of the discovered cache roots".into(),
         });
     }
-    guard.check_root(&item.root, matches!(item.action, Action::Root))?;
+    guard.check_root(item.cache, &item.root, matches!(item.action, Action::Root))?;
     match &item.action {
         Action::Root => {
             if item.path != item.root {
@@ -449,20 +449,20 @@ pub fn execute(
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    execute_for_home(report, plan, opts, None, progress, cancel)
+    execute_for(report, plan, opts, None, progress, cancel)
 }
 
-/// [`execute`] with the home directory the safety checks refuse given explicitly (an
-/// elevated process runs with another user's environment); `None` reads it from the process.
-pub(super) fn execute_for_home(
+/// [`execute`] for a given requester (an elevated process runs for another user, whose
+/// environment and account the safety checks use); `None` uses this process's environment.
+pub(super) fn execute_for(
     report: &Report,
     plan: &Plan,
     opts: &ExecOptions,
-    home: Option<&PathBuf>,
+    who: Option<&Who>,
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    let guard = guard_for(report, home);
+    let guard = guard_for(report, None, who);
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }

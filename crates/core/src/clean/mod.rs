@@ -469,10 +469,24 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-fn guard_for(report: &Report, home: Option<&PathBuf>) -> safety::Guard {
+/// Who a clean runs for: the environment the refusals are computed from and, for an
+/// elevated clean, the account that asked.
+#[derive(Debug, Clone)]
+pub(crate) struct Who {
+    pub env: EnvMap,
+    pub account: Option<sys::Account>,
+}
+
+fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safety::Guard {
+    let env = who.map_or_else(EnvMap::from_process, |w| w.env.clone());
     let home = home
         .cloned()
-        .or_else(|| crate::os::current().home_dir(&EnvMap::from_process()));
+        .or_else(|| who.and_then(|w| w.account.as_ref().map(|a| a.home.clone())))
+        .or_else(|| crate::os::current().home_dir(&env));
+    let mut never = safety::never_roots(&env);
+    if let Some(h) = &home {
+        never.push(h.clone());
+    }
     let mut goroot = Vec::new();
     if let Some(g) = report.go.as_ref().and_then(|g| g.goroot.clone()) {
         goroot.push(g);
@@ -502,6 +516,8 @@ fn guard_for(report: &Report, home: Option<&PathBuf>) -> safety::Guard {
         home,
         goroot,
         gopaths,
+        never,
+        requester: who.and_then(|w| w.account.clone()),
     }
 }
 
@@ -545,7 +561,7 @@ impl Planner<'_> {
             );
             return Ok(None);
         };
-        self.guard.check_root(&root, whole)?;
+        self.guard.check_root(kind, &root, whole)?;
         if std::fs::symlink_metadata(&root).is_err() {
             self.skip(
                 t,
@@ -879,7 +895,7 @@ pub fn plan(
 ) -> Result<Plan> {
     let mut p = Planner {
         report,
-        guard: guard_for(report, opts.home.as_ref()),
+        guard: guard_for(report, opts.home.as_ref(), None),
         now: opts.now.unwrap_or_else(unix_now),
         cancel,
         items: Vec::new(),

@@ -26,8 +26,14 @@ fn tmp() -> Tmp {
     let gopath = home.join("go");
     let modcache = gopath.join("pkg/mod");
     let gocache = home.join(".cache/go-build");
-    fs::create_dir_all(&modcache).unwrap();
+    // As Go leaves them: a module cache has cache/download, a build cache Go's README.
+    fs::create_dir_all(modcache.join("cache/download")).unwrap();
     fs::create_dir_all(&gocache).unwrap();
+    fs::write(
+        gocache.join("README"),
+        "This directory holds cached build artifacts from the Go build system.\n",
+    )
+    .unwrap();
     Tmp {
         _dir: dir,
         base,
@@ -807,6 +813,13 @@ fn purge_until_with_stop_already_set_purges_nothing() {
     assert_eq!(strip(snapshot(&t.modcache)), strip(before));
 }
 
+/// A directory only its owner may enter, as the app makes for a request.
+fn private_dir(p: &Path) {
+    fs::create_dir_all(p).unwrap();
+    #[cfg(unix)]
+    chmod(p, 0o700);
+}
+
 fn env_of(t: &Tmp) -> EnvMap {
     EnvMap::from_pairs([
         ("HOME", t.home.display().to_string()),
@@ -830,8 +843,8 @@ fn elevated_runner_executes_the_request_in_place_and_writes_the_report() {
     let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
     let req = elevate::Request::new(plan.clone(), &env_of(&t));
     let req_path = t.base.join("request dir ü/req.json");
-    fs::create_dir_all(req_path.parent().unwrap()).unwrap();
-    fs::write(&req_path, serde_json::to_vec(&req).unwrap()).unwrap();
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &req).unwrap();
     let out = t.base.join("request dir ü/report.json");
     assert_eq!(elevate::run(&req_path, &out), 0);
     let rep = elevate::read_report(&out).unwrap();
@@ -863,12 +876,9 @@ fn elevated_runner_refuses_what_execute_refuses() {
     // the caches discovered for it.
     let mut env = env_of(&t);
     env.set("GOMODCACHE", t.base.join("elsewhere").display().to_string());
-    let req_path = t.base.join("req.json");
-    fs::write(
-        &req_path,
-        serde_json::to_vec(&elevate::Request::new(plan, &env)).unwrap(),
-    )
-    .unwrap();
+    let req_path = t.base.join("req/req.json");
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &elevate::Request::new(plan, &env)).unwrap();
     let out = t.base.join("out.json");
     assert_eq!(elevate::run(&req_path, &out), 2);
     let rep = elevate::read_report(&out).unwrap();

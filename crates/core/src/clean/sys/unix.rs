@@ -12,7 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
 
-use super::{OwnerInfo, Platform, RawKind};
+use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
 
@@ -40,7 +40,11 @@ fn current_uid() -> u32 {
 }
 
 fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0_u8; 4096];
+    account(uid).map(|a| a.name)
+}
+
+fn account(uid: u32) -> Option<Account> {
+    let mut buf = vec![0_u8; 16384];
     // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
     let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
     let mut result: *mut libc::passwd = std::ptr::null_mut();
@@ -55,12 +59,20 @@ fn user_name(uid: u32) -> Option<String> {
             &mut result,
         )
     };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() {
+    if r != 0 || result.is_null() || pwd.pw_name.is_null() || pwd.pw_dir.is_null() {
         return None;
     }
-    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`, alive here.
-    let name = unsafe { CStr::from_ptr(pwd.pw_name) };
-    Some(name.to_string_lossy().into_owned())
+    // SAFETY: on success pw_name and pw_dir point at NUL-terminated strings inside `buf`,
+    // alive here.
+    let (name, dir) = unsafe { (CStr::from_ptr(pwd.pw_name), CStr::from_ptr(pwd.pw_dir)) };
+    Some(Account {
+        uid,
+        gid: pwd.pw_gid,
+        name: name.to_string_lossy().into_owned(),
+        home: std::path::PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
+            dir.to_bytes(),
+        )),
+    })
 }
 
 fn shell_quote(p: &Path) -> String {
@@ -163,6 +175,162 @@ impl Platform for Sys {
             Err(e) => return sink.push(path, e),
         };
         remove_at(parent_fd.as_fd(), name, path, sink, cancel);
+    }
+
+    fn effective_uid() -> Option<u32> {
+        Some(current_uid())
+    }
+
+    fn account(uid: u32) -> Option<Account> {
+        account(uid)
+    }
+
+    fn owner_uid(path: &Path) -> Option<u32> {
+        std::fs::symlink_metadata(path).ok().map(|m| m.uid())
+    }
+
+    fn check_private_chain(path: &Path, uid: u32) -> Result<(), String> {
+        let canon = std::fs::canonicalize(path)
+            .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
+        let mut below: Option<u32> = None;
+        let mut cur = Some(canon.as_path());
+        while let Some(p) = cur {
+            let md = std::fs::symlink_metadata(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let owner_ok = md.uid() == uid || md.uid() == 0;
+            if !owner_ok {
+                return Err(format!(
+                    "{} belongs to another user (uid {})",
+                    p.display(),
+                    md.uid()
+                ));
+            }
+            let mode = md.permissions().mode();
+            if p != canon.as_path() && mode & 0o022 != 0 {
+                let sticky = mode & 0o1000 != 0;
+                let child_ok = below.is_some_and(|b| b == uid || b == 0);
+                if !(sticky && child_ok) {
+                    return Err(format!(
+                        "{} can be written by other users (mode {:o}), so they could replace \
+                         what is below it",
+                        p.display(),
+                        mode & 0o7777
+                    ));
+                }
+            }
+            below = Some(md.uid());
+            cur = p.parent();
+        }
+        Ok(())
+    }
+
+    fn open_nofollow(path: &Path) -> io::Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+    }
+
+    fn create_private(path: &Path) -> io::Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+    }
+
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String> {
+        let md = file
+            .metadata()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !md.is_file() {
+            return Err(format!("{} is not a regular file", path.display()));
+        }
+        if md.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "{} can be read or written by other users (mode {:o}); a request must be 0600",
+                path.display(),
+                md.permissions().mode() & 0o7777
+            ));
+        }
+        let parent = path
+            .parent()
+            .ok_or_else(|| format!("{} has no directory", path.display()))?;
+        let pmd = std::fs::symlink_metadata(parent)
+            .map_err(|e| format!("cannot read {}: {e}", parent.display()))?;
+        if !pmd.is_dir() || pmd.uid() != md.uid() || pmd.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "{} must be a directory of the request's owner that no one else can enter \
+                 (0700)",
+                parent.display()
+            ));
+        }
+        Ok(Some(md.uid()))
+    }
+
+    fn give_back(root: &Path, rel: &Path, children: bool, uid: u32, gid: u32) -> io::Result<()> {
+        let (Some(parent), Some(name)) = (root.parent(), root.file_name()) else {
+            return Ok(());
+        };
+        let pfd = open_parent(parent)?;
+        let mut fd = open_dir_nofollow(&pfd, name)?;
+        chown_fd(&fd, uid, gid)?;
+        let comps: Vec<_> = rel.components().collect();
+        for (i, c) in comps.iter().enumerate() {
+            let std::path::Component::Normal(n) = c else {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a plain path",
+                ));
+            };
+            let st = match rustix::fs::statat(&fd, *n, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => st,
+                Err(rustix::io::Errno::NOENT) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
+            if !is_dir {
+                if i + 1 == comps.len() && st.st_uid != uid {
+                    rustix::fs::chownat(
+                        &fd,
+                        *n,
+                        Some(rustix::fs::Uid::from_raw(uid)),
+                        Some(rustix::fs::Gid::from_raw(gid)),
+                        AtFlags::SYMLINK_NOFOLLOW,
+                    )?;
+                }
+                return Ok(());
+            }
+            fd = open_dir_nofollow(&fd, *n)?;
+            chown_fd(&fd, uid, gid)?;
+        }
+        if children {
+            let names: Vec<std::ffi::OsString> = rustix::fs::Dir::read_from(&fd)?
+                .filter_map(Result::ok)
+                .map(|e| {
+                    std::ffi::OsString::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
+                        e.file_name().to_bytes(),
+                    ))
+                })
+                .filter(|n| n != "." && n != "..")
+                .collect();
+            for n in names {
+                match rustix::fs::statat(&fd, &n, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) if st.st_uid != uid => rustix::fs::chownat(
+                        &fd,
+                        &n,
+                        Some(rustix::fs::Uid::from_raw(uid)),
+                        Some(rustix::fs::Gid::from_raw(gid)),
+                        AtFlags::SYMLINK_NOFOLLOW,
+                    )?,
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -294,6 +462,17 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
         return;
     }
     unlink(dir, name, path, AtFlags::REMOVEDIR, sink);
+}
+
+fn chown_fd(fd: &OwnedFd, uid: u32, gid: u32) -> io::Result<()> {
+    if rustix::fs::fstat(fd)?.st_uid != uid {
+        rustix::fs::fchown(
+            fd,
+            Some(rustix::fs::Uid::from_raw(uid)),
+            Some(rustix::fs::Gid::from_raw(gid)),
+        )?;
+    }
+    Ok(())
 }
 
 fn unlink(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, flags: AtFlags, sink: &Sink) {

@@ -26,7 +26,7 @@ use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken}
 
 use rayon::prelude::*;
 
-use super::{OwnerInfo, Platform, RawKind};
+use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
 
@@ -181,6 +181,66 @@ impl Platform for Sys {
 
     fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken) {
         remove_one(path, sink, cancel);
+    }
+
+    fn effective_uid() -> Option<u32> {
+        None
+    }
+
+    /// Windows has no numeric accounts: the elevated half runs as the account UAC chose and
+    /// re-derives its folders from that account's environment (SECURITY.md says so).
+    fn account(_uid: u32) -> Option<Account> {
+        None
+    }
+
+    fn owner_uid(_path: &Path) -> Option<u32> {
+        None
+    }
+
+    /// Not checked on Windows yet (ACLs); SECURITY.md names the gap.
+    fn check_private_chain(_path: &Path, _uid: u32) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The request is read from a directory the app created under the user's own profile;
+    /// its ACL is not inspected yet (SECURITY.md names the gap).
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String> {
+        let md = file
+            .metadata()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if md.is_file() {
+            Ok(None)
+        } else {
+            Err(format!("{} is not a regular file", path.display()))
+        }
+    }
+
+    fn open_nofollow(path: &Path) -> io::Result<File> {
+        use std::os::windows::fs::OpenOptionsExt;
+        // FILE_FLAG_OPEN_REPARSE_POINT: open a link itself, never what it points to.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(0x0020_0000)
+            .open(path)
+    }
+
+    fn create_private(path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    }
+
+    /// Nothing to give back: files an elevated Windows process creates stay usable by the
+    /// user through the folder's inherited ACL.
+    fn give_back(
+        _root: &Path,
+        _rel: &Path,
+        _children: bool,
+        _uid: u32,
+        _gid: u32,
+    ) -> io::Result<()> {
+        Ok(())
     }
 }
 
