@@ -84,6 +84,15 @@ impl Request {
     }
 }
 
+/// Makes the directory a request goes into private to its owner (Unix mode 0700), as the
+/// elevated half requires.
+///
+/// # Errors
+/// The I/O error.
+pub fn make_private_dir(path: &Path) -> std::io::Result<()> {
+    Sys::make_private_dir(path)
+}
+
 /// Writes `req` as a file only its owner can read or write (mode 0600, created new, in a
 /// directory that must already be private to the user), as the elevated half requires.
 ///
@@ -129,9 +138,15 @@ impl Elevator {
         }
     }
 
-    /// From the process environment, for the running OS.
+    /// From the process environment, for the running OS. [`ELEVATOR_VAR`] is read only in
+    /// builds with the `test-hooks` feature: a shipped build always uses the OS's way.
     pub fn from_process() -> Self {
-        Self::from_var(std::env::var_os(ELEVATOR_VAR), crate::os::current().kind())
+        let var = if cfg!(feature = "test-hooks") {
+            std::env::var_os(ELEVATOR_VAR)
+        } else {
+            None
+        };
+        Self::from_var(var, crate::os::current().kind())
     }
 }
 
@@ -186,7 +201,7 @@ pub fn invocation(
             args: inner,
         }),
         Elevator::Os(OsKind::Linux) => Ok(Invocation {
-            program: "pkexec".into(),
+            program: PKEXEC.into(),
             args: inner,
         }),
         Elevator::Os(OsKind::Macos) => {
@@ -223,7 +238,7 @@ pub fn invocation(
                 WINDOWS_CANCELLED
             );
             Ok(Invocation {
-                program: "powershell.exe".into(),
+                program: powershell_exe().into(),
                 args: vec![
                     "-NoProfile".into(),
                     "-NonInteractive".into(),
@@ -235,6 +250,23 @@ pub fn invocation(
             })
         }
     }
+}
+
+/// pkexec by its absolute path (never looked up through `PATH`, which another program
+/// could have changed).
+pub const PKEXEC: &str = "/usr/bin/pkexec";
+
+/// Windows PowerShell by its absolute path: `%SystemRoot%\System32\WindowsPowerShell\v1.0`
+/// (`C:\Windows` when SystemRoot is unset or not an absolute drive path).
+pub fn powershell_exe() -> String {
+    let root = std::env::var("SystemRoot")
+        .ok()
+        .filter(|r| r.len() >= 3 && r.as_bytes()[1] == b':' && r.as_bytes()[2] == b'\\')
+        .unwrap_or_else(|| r"C:\Windows".to_owned());
+    format!(
+        r"{}\System32\WindowsPowerShell\v1.0\powershell.exe",
+        root.trim_end_matches('\\')
+    )
 }
 
 /// The exit code of the PowerShell wrapper when UAC was refused (`ERROR_CANCELLED`).
@@ -815,7 +847,7 @@ mod tests {
             Path::new(NASTY[2]),
         )
         .unwrap();
-        assert_eq!(inv.program, "pkexec");
+        assert_eq!(inv.program, PKEXEC);
         assert_eq!(
             as_strs(&inv),
             [NASTY[0], ELEVATED_FLAG, NASTY[1], REPORT_FLAG, NASTY[2]]
@@ -858,7 +890,13 @@ mod tests {
             Path::new(report),
         )
         .unwrap();
-        assert_eq!(inv.program, "powershell.exe");
+        assert!(
+            inv.program
+                .to_string_lossy()
+                .ends_with(r"\System32\WindowsPowerShell\v1.0\powershell.exe"),
+            "{:?}",
+            inv.program
+        );
         let args = as_strs(&inv);
         assert_eq!(args[args.len() - 2], "-EncodedCommand");
         let script = decode_powershell(&args[args.len() - 1]);

@@ -99,6 +99,8 @@ pub(crate) trait Platform {
     /// Creates a new file that only its owner may read or write (Unix mode 0600), never
     /// following a symlink and failing when the path exists.
     fn create_private(path: &Path) -> io::Result<File>;
+    /// Makes an existing directory private to its owner (Unix mode 0700).
+    fn make_private_dir(path: &Path) -> io::Result<()>;
 }
 
 /// [`Platform::create_private`] for this OS.

@@ -232,6 +232,12 @@ impl Platform for Sys {
             .open(path)
     }
 
+    fn make_private_dir(path: &Path) -> io::Result<()> {
+        let fd = open_dir_nofollow(CWD, path)?;
+        rustix::fs::fchmod(&fd, Mode::RWXU)?;
+        Ok(())
+    }
+
     fn create_private(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()

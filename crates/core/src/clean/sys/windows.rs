@@ -224,6 +224,11 @@ impl Platform for Sys {
             .open(path)
     }
 
+    /// A directory under the user's profile is private through its inherited ACL.
+    fn make_private_dir(_path: &Path) -> io::Result<()> {
+        Ok(())
+    }
+
     fn create_private(path: &Path) -> io::Result<File> {
         std::fs::OpenOptions::new()
             .write(true)
