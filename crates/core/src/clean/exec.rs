@@ -196,7 +196,52 @@ impl Runner<'_> {
         }
     }
 
-    fn root(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+    /// The whole cache behind a symlinked cache path: every entry of the target directory
+    /// goes (quarantined into the target's own trash, or deleted in place); the directory and
+    /// the link stay, so Go finds an empty cache where the link says.
+    fn contents(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+        let children: Vec<PathBuf> = match std::fs::read_dir(&item.root) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != trash::INNER_TRASH))
+                .collect(),
+            Err(e) => {
+                let (k, d) = remove::failure(&item.root, &e, &item.root);
+                return (failed(item, k, d), None);
+            }
+        };
+        let mut each = item.clone();
+        each.action = Action::Entries {
+            entries: children
+                .iter()
+                .map(|p| super::Entry {
+                    path: p.clone(),
+                    bytes: 0,
+                    disk_bytes: 0,
+                    files: 0,
+                })
+                .collect(),
+        };
+        let (mut r, mut part) = self.moves(idx, &each, &children);
+        if r.outcome == Outcome::Removed {
+            r.bytes = item.bytes;
+            if let Some(p) = part.as_mut() {
+                p.bytes = item.bytes;
+            }
+        }
+        r.note.get_or_insert_with(|| {
+            "the cache path is a symbolic link: its target was emptied, the link and the \
+             directory were kept"
+                .into()
+        });
+        (r, part)
+    }
+
+    fn root(&mut self, idx: usize, item: &PlanItem, report: &Report) -> (ItemResult, Option<Part>) {
+        if super::is_link_target(report, &item.root) {
+            return self.contents(idx, item);
+        }
         let root = &item.root;
         if std::fs::symlink_metadata(root).is_err() {
             return (
@@ -398,7 +443,7 @@ fn check_item(guard: &safety::Guard, report: &Report, item: &PlanItem) -> Result
     let known = report
         .caches
         .iter()
-        .any(|c| c.cleanable && c.path == item.root);
+        .any(|c| c.cleanable && (c.path == item.root || super::resolve_root(&c.path) == item.root));
     if !known {
         return Err(Error::BadRoot {
             path: item.root.clone(),
@@ -490,7 +535,7 @@ pub(super) fn execute_for(
             )
         } else {
             match &item.action {
-                Action::Root => run.root(idx, item),
+                Action::Root => run.root(idx, item, report),
                 Action::Tree => run.moves(idx, item, std::slice::from_ref(&item.path)),
                 Action::Entries { entries } => {
                     let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();

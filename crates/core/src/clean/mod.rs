@@ -521,6 +521,27 @@ fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safe
     }
 }
 
+/// A cache path that is a symlink (a cache moved to a bigger disk and linked back) resolved
+/// once to what it points to; any other path as it is.
+pub(crate) fn resolve_root(p: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Whether `root` is the resolved target of a discovered cache path that is a symlink: its
+/// whole-root clean empties the directory and keeps it (and the link), so Go finds its cache
+/// where the link says.
+pub(crate) fn is_link_target(report: &Report, root: &Path) -> bool {
+    report
+        .caches
+        .iter()
+        .any(|c| c.cleanable && c.path != root && resolve_root(&c.path) == root)
+}
+
 fn cache_root(report: &Report, kind: CacheKind) -> Option<PathBuf> {
     report
         .cache(kind)
@@ -571,7 +592,13 @@ impl Planner<'_> {
             );
             return Ok(None);
         }
-        Ok(Some(root))
+        // A symlinked root is resolved once; everything is planned on (and sized from) its
+        // target, which must pass the same checks.
+        let resolved = resolve_root(&root);
+        if resolved != root {
+            self.guard.check_root(kind, &resolved, whole)?;
+        }
+        Ok(Some(resolved))
     }
 
     fn sized(
@@ -717,6 +744,7 @@ impl Planner<'_> {
             );
             return Ok(());
         };
+        let root = resolve_root(&root);
         let escpath = escape::escape(path)?;
         let mut versions: Vec<String> = modver::versions_in_cache(&root, &escpath)
             .into_iter()
@@ -911,7 +939,7 @@ pub fn plan(
     p.size_versions();
     cancel.check()?;
     if let Some(mc) = cache_root(report, CacheKind::Modcache) {
-        let removes_modcache = p.items.iter().any(|i| i.path == mc);
+        let removes_modcache = p.items.iter().any(|i| i.path == resolve_root(&mc));
         if removes_modcache {
             if let Some(g) = p.guard.goroot.iter().find(|g| g.starts_with(&mc)) {
                 p.warnings.push(format!(

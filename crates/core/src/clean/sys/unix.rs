@@ -159,7 +159,8 @@ impl Platform for Sys {
             OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
             Mode::empty(),
         )?;
-        rustix::fs::fchmod(&fd, Mode::from_raw_mode(mode & 0o3777))?;
+        let raw = rustix::fs::RawMode::try_from(mode & 0o3777).unwrap_or(0o700);
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(raw))?;
         Ok(())
     }
 
