@@ -569,6 +569,39 @@ mod attacks {
     }
 
     #[test]
+    fn links_planted_as_go_lock_and_list_files_do_not_make_root_write_elsewhere() {
+        let Some(l) = lab() else { return };
+        let outside = canary(&l.base.join("outside"));
+        let before = snapshot(&outside);
+        let home = l.base.join("home");
+        let cache = modcache(&home.join("go/pkg/mod"));
+        let dl = cache.join("cache/download/example.com/a/@v");
+        // Root opening these read-write (O_CREAT, truncate) through the links would clobber
+        // the canary; the elevated half opens them as the user, who may not.
+        std::os::unix::fs::symlink(outside.join("secret.txt"), dl.join("list")).unwrap();
+        std::os::unix::fs::symlink(outside.join("sub/ro/file"), dl.join("v1.0.0.lock")).unwrap();
+        std::os::unix::fs::symlink(outside.join("new-file"), dl.join("v1.0.0.partial")).unwrap();
+        chown_r(&home, l.me.0, l.me.1);
+        let req = Request {
+            plan: plan_of(vec![item(
+                &cache,
+                &cache.join("example.com/a@v1.0.0"),
+                module_version_action(),
+            )]),
+            env: [("GOMODCACHE".to_owned(), cache.display().to_string())].into(),
+            lock_timeout_secs: 1,
+        };
+        let rf = request_file(&l.base.join("r"), &req, l.me);
+        let (code, rep) = elevated(&rf, l.me.0);
+        assert!(code == Some(0) || code == Some(1), "{code:?} {rep:?}");
+        assert_eq!(
+            snapshot(&outside),
+            before,
+            "root wrote through a planted link"
+        );
+    }
+
+    #[test]
     fn an_elevated_clean_of_a_root_owned_version_leaves_the_cache_to_its_user() {
         let Some(l) = lab() else { return };
         let home = l.base.join("home");
