@@ -1108,7 +1108,10 @@ mod tests {
         assert_eq!(gopls, Some(cache.join("gopls")));
         assert_eq!(
             val(&r, "GOPLSCACHE"),
-            (cache.join("gopls").display().to_string().as_str(), Source::Env)
+            (
+                cache.join("gopls").display().to_string().as_str(),
+                Source::Env
+            )
         );
 
         // No user cache dir (no HOME, no XDG_CACHE_HOME): os.TempDir()/gopls.
@@ -1158,7 +1161,10 @@ mod tests {
         let p = r.problems.iter().find(|p| p.id == "env-not-utf8");
         assert_eq!(p.map(|p| p.severity), Some(Severity::Warning));
         assert_eq!(p.and_then(|p| p.var_name.as_deref()), Some("BAD"));
-        assert_eq!(r.cache(CacheKind::Modcache).map(|c| c.cleanable), Some(true));
+        assert_eq!(
+            r.cache(CacheKind::Modcache).map(|c| c.cleanable),
+            Some(true)
+        );
 
         let mut pairs = base();
         pairs.push((
