@@ -249,7 +249,8 @@ fn not_utf8_problems(env: &EnvMap, caches: &mut [Cache], problems: &mut Vec<Prob
         let (severity, consequence) = if locates {
             (
                 Severity::Error,
-                " It locates Go's caches, so the caches listed here may not be the ones Go                  uses, and none is offered for cleaning until the variable is fixed.",
+                " It locates Go's caches, so the caches listed here may not be the ones Go \
+                 uses, and none is offered for cleaning until the variable is fixed.",
             )
         } else {
             (Severity::Warning, "")
@@ -258,7 +259,8 @@ fn not_utf8_problems(env: &EnvMap, caches: &mut [Cache], problems: &mut Vec<Prob
             "env-not-utf8",
             severity,
             format!(
-                "The environment variable {name:?} is not valid UTF-8 (name or value), so Go                  Cache Doctor ignored it.{consequence} Set it to a UTF-8 value or unset it."
+                "The environment variable {name:?} is not valid UTF-8 (name or value), so Go \
+                 Cache Doctor ignored it.{consequence} Set it to a UTF-8 value or unset it."
             ),
             Some(name),
         ));
