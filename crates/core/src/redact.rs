@@ -343,6 +343,26 @@ mod tests {
         assert_eq!(text("Authorization: tok"), "Authorization: ***");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// Any text: no panic (multi-byte characters next to every delimiter), idempotent, and
+        /// a token planted as URL user info anywhere in it is gone.
+        #[test]
+        fn any_text_is_redacted_without_panic(
+            before in "[ -~é漢\n\t,|;:/@'\"]{0,40}",
+            after in "[ -~é漢\n\t,|;:/@'\"]{0,40}",
+            scheme in "[a-z][a-z0-9+.-]{0,6}",
+        ) {
+            let once = text(&before);
+            proptest::prop_assert_eq!(text(&once), once.clone());
+            let planted = format!("{before} {scheme}://u:PLANTEDzz9@h.example/x {after}");
+            let out = text(&planted);
+            proptest::prop_assert!(!out.contains("PLANTEDzz9"), "{}", out);
+            let _ = goauth(&before);
+        }
+    }
+
     #[test]
     fn json_and_wrapper_redact_every_string() {
         let mut v = serde_json::json!({
