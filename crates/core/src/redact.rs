@@ -12,8 +12,9 @@
 //!   loses its arguments (`mytool --token=abc` becomes `mytool ***`), since arguments are where
 //!   people put tokens. This applies to a `GOAUTH` value in structured output ([`var_value`],
 //!   [`json`]) and to `GOAUTH=…` in free text ([`text`]).
-//! * **netrc entries** in free text (a line with a `machine` or `default` token): the token
-//!   after `login`, `password` and `account` becomes `***`.
+//! * **netrc entries** in free text (lines whose first token is `machine`, `default`, `login`,
+//!   `password` or `account`, so entries over several lines are covered): the token after
+//!   `login`, `password` and `account` becomes `***`.
 //! * **HTTP `Authorization:` headers** in free text (what a GOAUTH command prints): the
 //!   credentials after the scheme become `***`.
 //!
@@ -190,10 +191,15 @@ fn lines(s: &str, f: impl Fn(&str) -> String) -> String {
     out
 }
 
-/// A netrc line: the token after `login`, `password` and `account` masked.
+/// A netrc line (one whose first token is `machine`, `default`, `login`, `password` or
+/// `account`, so that entries spread over several lines are covered): the token after `login`,
+/// `password` and `account` masked.
 fn netrc(line: &str) -> String {
-    let tokens: Vec<&str> = line.split_whitespace().collect();
-    if !tokens.iter().any(|t| matches!(*t, "machine" | "default")) {
+    let first = line.split_whitespace().next();
+    if !matches!(
+        first,
+        Some("machine" | "default" | "login" | "password" | "account")
+    ) {
         return line.to_owned();
     }
     let mut out = String::with_capacity(line.len());
@@ -327,10 +333,14 @@ mod tests {
             text("default\tlogin x password y"),
             "default\tlogin *** password ***"
         );
+        assert_eq!(
+            text("machine corp.example\n  login bob\n  password hunter2\n"),
+            "machine corp.example\n  login ***\n  password ***\n"
+        );
         // Ordinary prose is left alone.
         assert_eq!(
-            text("login failed: bad password"),
-            "login failed: bad password"
+            text("error: login failed: bad password for this machine"),
+            "error: login failed: bad password for this machine"
         );
         assert_eq!(
             text("Authorization: Bearer abc.def\n"),
