@@ -167,7 +167,7 @@ mod clean_tests;
 #[cfg(test)]
 mod doctor_tests;
 #[cfg(test)]
-mod secrets_tests;
+mod env_hardening_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

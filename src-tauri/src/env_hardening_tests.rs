@@ -1,6 +1,7 @@
-//! Issue #12 §12 in the app: credentials in Go's settings and in pasted text never reach the
-//! UI. The commands run through the real IPC layer (`tauri::test::mock_builder`) over an
-//! explicit environment carrying them.
+//! Issue #12 in the app: credentials in Go's settings and in pasted text never reach the UI
+//! (§12; the commands run through the real IPC layer, `tauri::test::mock_builder`, over an
+//! explicit environment carrying them), and the start-up survives a variable that is not UTF-8
+//! and an absurd undo window (§16, §13).
 
 use std::path::Path;
 
@@ -113,4 +114,68 @@ fn env_report_and_doctor_commands_never_show_credentials() {
         d.to_string().contains("https://***@goproxy.corp.example/"),
         "{d}"
     );
+}
+
+/// Set in the child process of [`the_app_starts_with_a_non_utf8_variable`].
+const CHILD_VAR: &str = "GOCACHE_DOCTOR_TEST_START_CHILD";
+
+/// Issue #12 §16 and §13: the app's start-up path (configuration from the process
+/// environment, the prefetched discovery, the first `env_report`) with a variable that is not
+/// UTF-8 and an absurd undo window in its environment. The process environment cannot be
+/// changed safely inside a test, so the test runs itself as a child process with that
+/// environment; the child does the start-up on the mock runtime (no window) and checks it.
+#[cfg(unix)]
+#[test]
+fn the_app_starts_with_a_non_utf8_variable() {
+    if std::env::var_os(CHILD_VAR).is_some() {
+        let config = crate::state::Config::from_process();
+        assert_eq!(config.undo_window, crate::state::MAX_UNDO_WINDOW);
+        let app = crate::run_app_with(tauri::test::mock_builder(), config)
+            .build(tauri::generate_context!())
+            .unwrap();
+        tauri::Manager::state::<crate::commands::env::Prefetch>(&app).start();
+        let report = invoke(&main_window(&app), "env_report", json!({})).unwrap();
+        let named: Vec<&str> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["id"] == "env-not-utf8")
+            .filter_map(|p| p["var"].as_str())
+            .collect();
+        assert_eq!(named, ["BAD"], "{report}");
+        println!("child-start-ok");
+        return;
+    }
+    use std::os::unix::ffi::OsStringExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "env_hardening_tests::the_app_starts_with_a_non_utf8_variable",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("GOCACHE_DOCTOR_DATA_DIR", dir.path().join("data"))
+        .env(crate::state::CONFIG_DIR_VAR, dir.path().join("config"))
+        .env(crate::state::UNDO_SECONDS_VAR, "1e20")
+        .env("BAD", std::ffi::OsString::from_vec(vec![0xff, b'x']))
+        .env(CHILD_VAR, "1")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{:?}\n{text}", out.status);
+    assert!(text.contains("child-start-ok"), "{text}");
 }
