@@ -26,6 +26,7 @@
 pub mod audit;
 mod build;
 pub mod elevate;
+mod merge;
 mod modver;
 mod remove;
 mod safety;

@@ -296,8 +296,10 @@ fn whole_root_quarantine_then_purge_and_leftovers() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "trash dir and its marker: {names:?}");
+    assert_eq!(names.len(), 3, "trash dir, its marker and lock: {names:?}");
     assert!(names.iter().all(|n| n.starts_with(ROOT_TRASH_PREFIX)));
+    assert_eq!(names.iter().filter(|n| n.ends_with(".json")).count(), 1);
+    assert_eq!(names.iter().filter(|n| n.ends_with(".lock")).count(), 1);
     // Simulate a crash: the quarantine is dropped without purge or undo.
     drop(exec);
     let left = purge_leftovers(&report, &CancelToken::new());
@@ -317,7 +319,7 @@ fn leftovers_without_marker_are_never_touched() {
     let report = report_with(&t, &[]);
     let left = purge_leftovers(&report, &CancelToken::new());
     assert!(stranger.join("precious").exists());
-    assert_eq!(left.purged, [t.gocache.join(INNER_TRASH)]);
+    assert_eq!(left.purged, [t.gocache.join(INNER_TRASH).join("1-2-3")]);
     assert!(!t.gocache.join(INNER_TRASH).exists());
 }
 
