@@ -347,9 +347,7 @@ fn inode(p: &Path) -> u64 {
 /// Go's own files that may differ after an undo into a recreated root: lock files (created on
 /// use, empty) and the `cache/lock` side lock.
 fn without_go_locks(mut s: Snapshot) -> Snapshot {
-    s.retain(|p, _| {
-        !(p.extension().is_some_and(|e| e == "lock") || p == Path::new("cache/lock"))
-    });
+    s.retain(|p, _| !(p.extension().is_some_and(|e| e == "lock") || p == Path::new("cache/lock")));
     s
 }
 
@@ -370,7 +368,10 @@ fn undo_after_go_recreated_the_module_cache_merges_and_keeps_the_new_download() 
     .unwrap();
     assert!(!fx.gomodcache.exists());
     // In the undo window, Go recreates the module cache with one module version.
-    go_ok(&fx, &["mod", "download", &format!("{}@{}", m.path, m.version)]);
+    go_ok(
+        &fx,
+        &["mod", "download", &format!("{}@{}", m.path, m.version)],
+    );
     let new_dir = m.extracted_dir(&fx.gomodcache);
     let new_zip = m.download_file(&fx.gomodcache, "zip");
     let new_tree = snapshot(&new_dir);
@@ -413,7 +414,10 @@ fn undo_of_a_version_go_downloaded_again_keeps_the_new_copy() {
     .unwrap();
     let dir = m.extracted_dir(&fx.gomodcache);
     assert!(!dir.exists());
-    go_ok(&fx, &["mod", "download", &format!("{}@{}", m.path, m.version)]);
+    go_ok(
+        &fx,
+        &["mod", "download", &format!("{}@{}", m.path, m.version)],
+    );
     let new_tree = snapshot(&dir);
     let zip = m.download_file(&fx.gomodcache, "zip");
     let (dir_ino, zip_ino) = (inode(&dir), inode(&zip));

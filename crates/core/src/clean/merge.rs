@@ -162,8 +162,7 @@ fn merge_versions(
             // The same order as a removal, so restore_version (last first) puts the download
             // files back before the tree, as Go writes them.
             let mut pairs = Vec::new();
-            if is_real_dir(&from.dir) && std::fs::symlink_metadata(from.file("partial")).is_err()
-            {
+            if is_real_dir(&from.dir) && std::fs::symlink_metadata(from.file("partial")).is_err() {
                 pairs.push((from.dir.clone(), to.dir.clone()));
             }
             for ext in DOWNLOAD_EXTS {

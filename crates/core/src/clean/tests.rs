@@ -1031,10 +1031,7 @@ fn a_marker_in_a_directory_others_can_write_to_is_not_trusted() {
         assert_eq!(parent_names(&parent), names, "nothing touched at {mode:o}");
     }
     // The build cache's quarantine (inside its root) was not concerned.
-    assert_eq!(
-        purged,
-        [t.gocache.join(INNER_TRASH).join(exec_id(&names))]
-    );
+    assert_eq!(purged, [t.gocache.join(INNER_TRASH).join(exec_id(&names))]);
     // Sticky (like /tmp): others cannot rename or remove our entries; ours are trusted.
     chmod(&parent, 0o1777);
     let left = purge_leftovers(&report, &CancelToken::new());
@@ -1082,7 +1079,12 @@ fn a_forged_marker_naming_a_symlink_or_another_dir_is_not_followed() {
     assert!(left.purged.is_empty(), "{left:?}");
     assert_eq!(left.skipped.len(), 3, "{left:?}");
     assert_eq!(snapshot(&canary), canary_before);
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
 }
 
 #[cfg(target_os = "linux")]
@@ -1140,7 +1142,10 @@ fn undo_keeps_an_entry_go_recreated_meanwhile() {
     assert_eq!(undo.restored, 0);
     assert_eq!(undo.superseded, 1);
     assert_eq!(snapshot(&fuzz), new_before, "the new entry is kept as is");
-    assert!(!t.gocache.join(INNER_TRASH).exists(), "the old copy is purged");
+    assert!(
+        !t.gocache.join(INNER_TRASH).exists(),
+        "the old copy is purged"
+    );
 }
 
 #[test]
@@ -1152,9 +1157,19 @@ fn undo_after_go_recreated_the_module_cache_restores_what_is_missing() {
     fs::write(t.modcache.join("cache/vcs/abc/HEAD"), "old ref").unwrap();
     fs::write(t.modcache.join("cache/vcs/abc.info"), "git3:x").unwrap();
     let old_b = snapshot(&t.modcache.join("example.com/b@v1.2.0"));
-    let old_b_zip = fs::read(t.modcache.join("cache/download/example.com/b/@v/v1.2.0.zip")).unwrap();
+    let old_b_zip = fs::read(
+        t.modcache
+            .join("cache/download/example.com/b/@v/v1.2.0.zip"),
+    )
+    .unwrap();
     let report = report_with(&t, &[]);
-    let plan = plan(&report, &[Target::Modcache], &popts(&t), &CancelToken::new()).unwrap();
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
     let exec = execute(
         &report,
         &plan,

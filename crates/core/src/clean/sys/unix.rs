@@ -296,15 +296,8 @@ fn process_start_time(pid: u32) -> Option<u64> {
     let mut info: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
     let size = libc::c_int::try_from(std::mem::size_of::<libc::proc_bsdinfo>()).ok()?;
     // SAFETY: `info` is a live local of exactly `size` bytes.
-    let r = unsafe {
-        libc::proc_pidinfo(
-            p,
-            libc::PROC_PIDTBSDINFO,
-            0,
-            (&raw mut info).cast(),
-            size,
-        )
-    };
+    let r =
+        unsafe { libc::proc_pidinfo(p, libc::PROC_PIDTBSDINFO, 0, (&raw mut info).cast(), size) };
     (r == size).then(|| {
         info.pbi_start_tvsec
             .saturating_mul(1_000_000)
