@@ -961,25 +961,22 @@ fn a_held_quarantine_survives_the_leftover_purge_and_undo_restores_it() {
     build_cache(&t);
     let mod_before = snapshot(&t.modcache);
     let build_before = snapshot(&t.gocache);
-    let exec = {
-        let report = report_with(&t, &[]);
-        let plan = plan(
-            &report,
-            &[Target::Modcache, Target::Fuzz],
-            &popts(&t),
-            &CancelToken::new(),
-        )
-        .unwrap();
-        let exec = execute(
-            &report,
-            &plan,
-            &ExecOptions::default(),
-            &NoCleanProgress,
-            &CancelToken::new(),
-        )
-        .unwrap();
-        exec
-    };
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache, Target::Fuzz],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
     assert!(!t.modcache.exists());
     // "Another instance" starts and purges leftovers while this one is in its undo window.
     let report = report_with(&t, &[]);
@@ -1113,7 +1110,7 @@ fn a_free_quarantine_whose_recorded_owner_still_runs_is_left_alone() {
     child.kill().unwrap();
     child.wait().unwrap();
     let left = purge_leftovers(&report, &CancelToken::new());
-    assert_eq!(left.purged, [trashed.clone()], "{left:?}");
+    assert_eq!(left.purged, std::slice::from_ref(&trashed), "{left:?}");
     assert!(parent_names(parent).iter().all(|n| n == "mod"));
 }
 
