@@ -781,6 +781,18 @@ impl Quarantine {
                         let _ = std::fs::remove_file(&marker);
                         lock.remove();
                     }
+                    Ok(false)
+                        if !std::fs::symlink_metadata(&moved.original)
+                            .is_ok_and(|m| m.is_dir()) =>
+                    {
+                        // Something other than a directory (a link, a file) took the root's
+                        // place: nothing is merged into it; the old copy is purged.
+                        rep.superseded += 1;
+                        if remove_tree(&moved.trashed, cancel).is_empty() {
+                            let _ = std::fs::remove_file(&marker);
+                            lock.remove();
+                        }
+                    }
                     Ok(false) => {
                         // Go recreated the root: give it back what it lacks.
                         let m = merge::merge_root(

@@ -1222,3 +1222,42 @@ fn undo_after_go_recreated_the_module_cache_restores_what_is_missing() {
     );
     assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn undo_never_merges_into_a_link_that_took_the_roots_place() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let canary = t.base.join("canary");
+    fs::create_dir_all(&canary).unwrap();
+    fs::write(canary.join("precious"), "keep").unwrap();
+    let canary_before = snapshot(&canary);
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&canary, &t.modcache).unwrap();
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    assert_eq!((undo.restored, undo.superseded), (0, 1));
+    assert_eq!(snapshot(&canary), canary_before);
+    assert!(
+        fs::symlink_metadata(&t.modcache)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
+}

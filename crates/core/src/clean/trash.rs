@@ -50,11 +50,18 @@ impl Trash {
     pub fn slot(&self) -> io::Result<PathBuf> {
         {
             let mut lock = self.lock.lock().unwrap_or_else(PoisonError::into_inner);
-            if lock.is_none() {
+            // A leftover purge of another process may remove the empty
+            // `.gocache-doctor-trash` between our mkdir and our open: try again.
+            let mut tries = 0;
+            while lock.is_none() {
                 if let Some(parent) = self.dir.parent() {
                     std::fs::create_dir_all(parent)?;
                 }
-                *lock = Some(QuarantineLock::acquire(&self.dir)?);
+                match QuarantineLock::acquire(&self.dir) {
+                    Ok(l) => *lock = Some(l),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound && tries < 3 => tries += 1,
+                    Err(e) => return Err(e),
+                }
             }
         }
         std::fs::create_dir_all(&self.dir)?;
