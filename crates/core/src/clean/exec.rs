@@ -1053,11 +1053,16 @@ fn purge_root_leftover(marker: &Path, rep: &mut LeftoverReport, cancel: &CancelT
         rep.skipped.push((marker.to_path_buf(), why));
         return;
     }
-    let Ok(m) = std::fs::read(marker)
+    let m = match std::fs::read(marker)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice::<Marker>(&b).map_err(|e| e.to_string()))
-    else {
-        return;
+    {
+        Ok(m) => m,
+        Err(e) => {
+            rep.skipped
+                .push((marker.to_path_buf(), format!("unreadable marker: {e}")));
+            return;
+        }
     };
     // The marker must name the trash dir next to it, with our prefix.
     let expected = marker.with_extension("");
