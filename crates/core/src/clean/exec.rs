@@ -14,7 +14,7 @@ use super::sys::{Platform, Sys};
 use super::trash::{self, LockOwner, Marker, Moved, QuarantineLock, TakeError, Trash};
 use super::{
     Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, ItemResult, Outcome,
-    Plan, PlanItem, build, guard_for, merge, safety, unix_now,
+    Plan, PlanItem, Who, build, guard_for, merge, safety, unix_now,
 };
 use crate::discover::{CacheKind, Report};
 use crate::{CancelToken, Error, Result};
@@ -212,7 +212,52 @@ impl Runner<'_> {
         }
     }
 
-    fn root(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+    /// The whole cache behind a symlinked cache path: every entry of the target directory
+    /// goes (quarantined into the target's own trash, or deleted in place); the directory and
+    /// the link stay, so Go finds an empty cache where the link says.
+    fn contents(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+        let children: Vec<PathBuf> = match std::fs::read_dir(&item.root) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != trash::INNER_TRASH))
+                .collect(),
+            Err(e) => {
+                let (k, d) = remove::failure(&item.root, &e, &item.root);
+                return (failed(item, k, d), None);
+            }
+        };
+        let mut each = item.clone();
+        each.action = Action::Entries {
+            entries: children
+                .iter()
+                .map(|p| super::Entry {
+                    path: p.clone(),
+                    bytes: 0,
+                    disk_bytes: 0,
+                    files: 0,
+                })
+                .collect(),
+        };
+        let (mut r, mut part) = self.moves(idx, &each, &children);
+        if r.outcome == Outcome::Removed {
+            r.bytes = item.bytes;
+            if let Some(p) = part.as_mut() {
+                p.bytes = item.bytes;
+            }
+        }
+        r.note.get_or_insert_with(|| {
+            "the cache path is a symbolic link: its target was emptied, the link and the \
+             directory were kept"
+                .into()
+        });
+        (r, part)
+    }
+
+    fn root(&mut self, idx: usize, item: &PlanItem, report: &Report) -> (ItemResult, Option<Part>) {
+        if super::is_link_target(report, &item.root) {
+            return self.contents(idx, item);
+        }
         let root = &item.root;
         if std::fs::symlink_metadata(root).is_err() {
             return (
@@ -431,14 +476,14 @@ fn check_item(guard: &safety::Guard, report: &Report, item: &PlanItem) -> Result
     let known = report
         .caches
         .iter()
-        .any(|c| c.cleanable && c.path == item.root);
+        .any(|c| c.cleanable && (c.path == item.root || super::resolve_root(&c.path) == item.root));
     if !known {
         return Err(Error::BadRoot {
             path: item.root.clone(),
             reason: "refusing: not one of the discovered cache roots".into(),
         });
     }
-    guard.check_root(&item.root, matches!(item.action, Action::Root))?;
+    guard.check_root(item.cache, &item.root, matches!(item.action, Action::Root))?;
     match &item.action {
         Action::Root => {
             if item.path != item.root {
@@ -482,20 +527,20 @@ pub fn execute(
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    execute_for_home(report, plan, opts, None, progress, cancel)
+    execute_for(report, plan, opts, None, progress, cancel)
 }
 
-/// [`execute`] with the home directory the safety checks refuse given explicitly (an
-/// elevated process runs with another user's environment); `None` reads it from the process.
-pub(super) fn execute_for_home(
+/// [`execute`] for a given requester (an elevated process runs for another user, whose
+/// environment and account the safety checks use); `None` uses this process's environment.
+pub(super) fn execute_for(
     report: &Report,
     plan: &Plan,
     opts: &ExecOptions,
-    home: Option<&PathBuf>,
+    who: Option<&Who>,
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    let guard = guard_for(report, home);
+    let guard = guard_for(report, None, who);
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }
@@ -523,7 +568,7 @@ pub(super) fn execute_for_home(
             )
         } else {
             match &item.action {
-                Action::Root => run.root(idx, item),
+                Action::Root => run.root(idx, item, report),
                 Action::Tree => run.moves(idx, item, std::slice::from_ref(&item.path)),
                 Action::Entries { entries } => {
                     let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();

@@ -26,8 +26,14 @@ fn tmp() -> Tmp {
     let gopath = home.join("go");
     let modcache = gopath.join("pkg/mod");
     let gocache = home.join(".cache/go-build");
-    fs::create_dir_all(&modcache).unwrap();
+    // As Go leaves them: a module cache has cache/download, a build cache Go's README.
+    fs::create_dir_all(modcache.join("cache/download")).unwrap();
     fs::create_dir_all(&gocache).unwrap();
+    fs::write(
+        gocache.join("README"),
+        "This directory holds cached build artifacts from the Go build system.\n",
+    )
+    .unwrap();
     Tmp {
         _dir: dir,
         base,
@@ -809,6 +815,13 @@ fn purge_until_with_stop_already_set_purges_nothing() {
     assert_eq!(strip(snapshot(&t.modcache)), strip(before));
 }
 
+/// A directory only its owner may enter, as the app makes for a request.
+fn private_dir(p: &Path) {
+    fs::create_dir_all(p).unwrap();
+    #[cfg(unix)]
+    chmod(p, 0o700);
+}
+
 fn env_of(t: &Tmp) -> EnvMap {
     EnvMap::from_pairs([
         ("HOME", t.home.display().to_string()),
@@ -832,8 +845,8 @@ fn elevated_runner_executes_the_request_in_place_and_writes_the_report() {
     let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
     let req = elevate::Request::new(plan.clone(), &env_of(&t));
     let req_path = t.base.join("request dir ü/req.json");
-    fs::create_dir_all(req_path.parent().unwrap()).unwrap();
-    fs::write(&req_path, serde_json::to_vec(&req).unwrap()).unwrap();
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &req).unwrap();
     let out = t.base.join("request dir ü/report.json");
     assert_eq!(elevate::run(&req_path, &out), 0);
     let rep = elevate::read_report(&out).unwrap();
@@ -865,12 +878,9 @@ fn elevated_runner_refuses_what_execute_refuses() {
     // the caches discovered for it.
     let mut env = env_of(&t);
     env.set("GOMODCACHE", t.base.join("elsewhere").display().to_string());
-    let req_path = t.base.join("req.json");
-    fs::write(
-        &req_path,
-        serde_json::to_vec(&elevate::Request::new(plan, &env)).unwrap(),
-    )
-    .unwrap();
+    let req_path = t.base.join("req/req.json");
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &elevate::Request::new(plan, &env)).unwrap();
     let out = t.base.join("out.json");
     assert_eq!(elevate::run(&req_path, &out), 2);
     let rep = elevate::read_report(&out).unwrap();
@@ -887,6 +897,83 @@ fn elevated_runner_refuses_what_execute_refuses() {
     let out2 = t.base.join("out2.json");
     assert_eq!(elevate::run(&t.base.join("missing.json"), &out2), 2);
     assert!(elevate::read_report(&out2).unwrap().error.is_some());
+}
+
+/// Issue #12 §7: a module cache moved to a bigger disk and linked back. The clean acts on the
+/// target, keeps the link and the directory, reports the target's bytes, and undo restores.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_root_is_emptied_through_its_link_and_the_link_is_kept() {
+    let t = tmp();
+    let big = t.base.join("bigdisk/mod");
+    fs::create_dir_all(big.join("cache/download")).unwrap();
+    add_version(&big, "example.com/a", "v1.0.0");
+    add_version(&big, "example.com/b", "v1.2.0");
+    fs::remove_dir_all(&t.modcache).unwrap();
+    std::os::unix::fs::symlink(&big, &t.modcache).unwrap();
+    let report = report_with(&t, &[]);
+    let target_bytes =
+        crate::scan::scan_dir(&big, &crate::scan::Options::default(), &CancelToken::new())
+            .unwrap()
+            .bytes;
+    assert!(target_bytes > 0);
+    for quarantine in [true, false] {
+        let before = snapshot(&big);
+        let plan = plan(
+            &report,
+            &[Target::Modcache],
+            &popts(&t),
+            &CancelToken::new(),
+        )
+        .unwrap();
+        assert_eq!(plan.items.len(), 1);
+        assert_eq!(plan.items[0].root, big, "acts on the target");
+        assert_eq!(plan.items[0].bytes, target_bytes, "the target's bytes");
+        let opts = ExecOptions {
+            quarantine,
+            ..ExecOptions::default()
+        };
+        let exec = execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+        assert_eq!(
+            exec.results[0].outcome,
+            Outcome::Removed,
+            "{:?}",
+            exec.results
+        );
+        let link = fs::symlink_metadata(&t.modcache).unwrap();
+        assert!(link.file_type().is_symlink(), "the link is kept");
+        assert!(big.is_dir(), "the target directory is kept");
+        let visible: Vec<_> = fs::read_dir(&big)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n != INNER_TRASH)
+            .collect();
+        assert!(visible.is_empty(), "gone for Go: {visible:?}");
+        if quarantine {
+            let undo = exec.quarantine.undo(&CancelToken::new());
+            assert!(undo.failures.is_empty(), "{undo:?}");
+            assert_eq!(snapshot(&big), before, "undo restores the target");
+            // Then clean for real.
+            let exec =
+                execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+            let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+            assert_eq!(purge.bytes_freed, target_bytes);
+            assert_eq!(fs::read_dir(&big).unwrap().count(), 0, "purged, trash too");
+            assert!(
+                fs::symlink_metadata(&t.modcache)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            fs::create_dir_all(big.join("cache/download")).unwrap();
+            add_version(&big, "example.com/a", "v1.0.0");
+            add_version(&big, "example.com/b", "v1.2.0");
+        } else {
+            assert_eq!(exec.results[0].bytes, target_bytes);
+            assert!(exec.results[0].in_place);
+        }
+    }
+    assert_eq!(fs::read_dir(&big).unwrap().count(), 0);
 }
 
 // ---- Quarantine locks, the leftover purge's trust checks, no-replace undo (issue #12) ----
