@@ -167,6 +167,8 @@ mod clean_tests;
 #[cfg(test)]
 mod doctor_tests;
 #[cfg(test)]
+mod env_hardening_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod verify_tests;

@@ -377,7 +377,10 @@ mod attacks {
 
     fn lab() -> Option<Lab> {
         if !root() {
-            eprintln!("not root: the elevated-half attacks need root and a second user");
+            #[allow(clippy::print_stderr, reason = "a skipped test says why")]
+            {
+                eprintln!("not root: the elevated-half attacks need root and a second user");
+            }
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
@@ -569,6 +572,39 @@ mod attacks {
     }
 
     #[test]
+    fn links_planted_as_go_lock_and_list_files_do_not_make_root_write_elsewhere() {
+        let Some(l) = lab() else { return };
+        let outside = canary(&l.base.join("outside"));
+        let before = snapshot(&outside);
+        let home = l.base.join("home");
+        let cache = modcache(&home.join("go/pkg/mod"));
+        let dl = cache.join("cache/download/example.com/a/@v");
+        // Root opening these read-write (O_CREAT, truncate) through the links would clobber
+        // the canary; the elevated half opens them as the user, who may not.
+        std::os::unix::fs::symlink(outside.join("secret.txt"), dl.join("list")).unwrap();
+        std::os::unix::fs::symlink(outside.join("sub/ro/file"), dl.join("v1.0.0.lock")).unwrap();
+        std::os::unix::fs::symlink(outside.join("new-file"), dl.join("v1.0.0.partial")).unwrap();
+        chown_r(&home, l.me.0, l.me.1);
+        let req = Request {
+            plan: plan_of(vec![item(
+                &cache,
+                &cache.join("example.com/a@v1.0.0"),
+                module_version_action(),
+            )]),
+            env: [("GOMODCACHE".to_owned(), cache.display().to_string())].into(),
+            lock_timeout_secs: 1,
+        };
+        let rf = request_file(&l.base.join("r"), &req, l.me);
+        let (code, rep) = elevated(&rf, l.me.0);
+        assert!(code == Some(0) || code == Some(1), "{code:?} {rep:?}");
+        assert_eq!(
+            snapshot(&outside),
+            before,
+            "root wrote through a planted link"
+        );
+    }
+
+    #[test]
     fn an_elevated_clean_of_a_root_owned_version_leaves_the_cache_to_its_user() {
         let Some(l) = lab() else { return };
         let home = l.base.join("home");
@@ -633,5 +669,92 @@ mod attacks {
             .unwrap();
         assert!(st.success(), "the user could not fill the cache again");
         let _ = env(&[]);
+    }
+
+    /// The legitimate case, from the app: a real module cache made by the real go command
+    /// belongs to the user, but one module was downloaded by `sudo go` and is root's. The
+    /// app's Clean as administrator (its real code: plan, private request, the real binary
+    /// behind a stand-in for pkexec that sets PKEXEC_UID as pkexec does) removes the
+    /// version, and the user's own `go mod download` fills it again, then `go mod verify`
+    /// passes.
+    #[test]
+    fn the_app_cleans_a_version_sudo_go_left_and_the_users_go_downloads_it_again() {
+        use gocache_core::clean::Target;
+        use gocache_core::clean::elevate::Elevator;
+        use gocache_doctor_app::commands::clean::CleanState;
+        use gocache_doctor_app::state::Config;
+
+        let Some(l) = lab() else { return };
+        let fx = gocache_tests::fixture::TempFixture::new(&gocache_tests::fixture::Spec {
+            modules: 2,
+            versions: 2,
+            files_per_version: 2,
+            build_cache: false,
+            toolchain: false,
+        })
+        .unwrap();
+        chown_r(&fx.root, l.me.0, l.me.1);
+        chmod(&fx.root, 0o755);
+        let m = fx.regular_modules().next().unwrap().clone();
+        // What `sudo go mod download` leaves: root's tree, download directory and lock.
+        chown_r(&m.extracted_dir(&fx.gomodcache), 0, 0);
+        chown_r(&m.download_dir(&fx.gomodcache), 0, 0);
+        let script = l.base.join("fake-pkexec");
+        fs::write(
+            &script,
+            format!("#!/bin/sh\nPKEXEC_UID={} exec \"$@\"\n", l.me.0),
+        )
+        .unwrap();
+        chmod(&script, 0o755);
+        let env = EnvMap::from_pairs(fx.go_env());
+        let config = Config {
+            env: Some(env),
+            audit_log: Some(l.base.join("data/audit.jsonl")),
+            settings_dir: Some(l.base.join("config")),
+            undo_window: std::time::Duration::from_secs(3600),
+            elevator: Elevator::Program(script.into_os_string()),
+            exe: Some(PathBuf::from(APP)),
+            lock_timeout: std::time::Duration::from_secs(5),
+        };
+        let state = CleanState::new(config);
+        let planned = state
+            .plan(&[Target::ModuleVersion {
+                path: m.path.clone(),
+                version: m.version.clone(),
+            }])
+            .unwrap();
+        assert_eq!(planned.plan.items.len(), 1, "{:?}", planned.plan);
+        let (channel, _events) = super::recording();
+        let run = state.elevated(&planned.id, channel).unwrap();
+        assert_eq!(
+            run.results[0].outcome,
+            gocache_core::clean::Outcome::Removed,
+            "{:?}",
+            run.results
+        );
+        assert!(!m.extracted_dir(&fx.gomodcache).exists());
+        let go_as_user = |args: &[&str]| {
+            let out = Command::new("setpriv")
+                .arg(format!("--reuid={}", l.me.0))
+                .arg(format!("--regid={}", l.me.1))
+                .arg("--clear-groups")
+                .arg(&fx.go)
+                .args(args)
+                .env_clear()
+                .envs(fx.go_env())
+                .env("PATH", "/usr/bin:/bin")
+                .current_dir(&fx.project)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "go {args:?} as the user: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        go_as_user(&["mod", "download", &format!("{}@{}", m.path, m.version)]);
+        let md = fs::metadata(m.extracted_dir(&fx.gomodcache)).unwrap();
+        assert_eq!(md.uid(), l.me.0, "go downloaded it again as the user");
+        go_as_user(&["mod", "verify"]);
     }
 }

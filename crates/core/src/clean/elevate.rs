@@ -575,12 +575,7 @@ fn give_back(plan: &Plan, a: &Account) {
                 escpath, escver, ..
             } => {
                 let p = super::modver::VersionPaths::new(&item.root, escpath, escver);
-                for (dir, children) in [(p.dl_dir.as_path(), true), (p.dir.as_path(), false)] {
-                    let target = if children { Some(dir) } else { dir.parent() };
-                    if let Some(rel) = target.and_then(|t| t.strip_prefix(&item.root).ok()) {
-                        let _ = Sys::give_back(&item.root, rel, children, a.uid, a.gid);
-                    }
-                }
+                super::modver::give_back(&item.root, &p, (a.uid, a.gid));
             }
             Action::TestExpire => {
                 if let Ok(rel) = item.path.strip_prefix(&item.root) {

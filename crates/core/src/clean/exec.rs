@@ -165,6 +165,8 @@ fn failed(item: &PlanItem, kind: CauseKind, detail: CauseDetail) -> ItemResult {
 }
 
 struct Runner<'a> {
+    /// An elevated clean's requester (uid, gid): everything but deletions runs as them.
+    act_as: Option<(u32, u32)>,
     opts: &'a ExecOptions,
     cancel: &'a CancelToken,
     id: String,
@@ -410,8 +412,13 @@ impl Runner<'_> {
         let root = item.root.clone();
         let timeout = self.opts.lock_timeout;
         let cancel = self.cancel;
+        let act_as = self.act_as;
+        if let Some(who) = act_as {
+            modver::give_back(&root, &paths, who);
+        }
         let trash = self.trash(&root);
         let ctx = modver::Ctx {
+            act_as,
             root: &root,
             trash,
             lock_timeout: timeout,
@@ -457,7 +464,14 @@ impl Runner<'_> {
     }
 
     fn test_expire(&self, item: &PlanItem) -> ItemResult {
-        match build::expire_tests(&item.root, self.opts.lock_timeout, self.cancel) {
+        if let Some((uid, gid)) = self.act_as {
+            let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
+        }
+        let expired = Sys::as_user(self.act_as, || {
+            build::expire_tests(&item.root, self.opts.lock_timeout, self.cancel)
+        })
+        .and_then(|r| r);
+        match expired {
             Ok(_) => {
                 let mut r = result(item, Outcome::Removed);
                 r.note =
@@ -544,7 +558,12 @@ pub(super) fn execute_for(
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }
+    let act_as = who
+        .and_then(|w| w.account.as_ref())
+        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
+        .map(|a| (a.uid, a.gid));
     let mut run = Runner {
+        act_as,
         opts,
         cancel,
         id: new_id(),

@@ -101,6 +101,15 @@ pub(crate) trait Platform {
     fn create_private(path: &Path) -> io::Result<File>;
     /// Makes an existing directory private to its owner (Unix mode 0700).
     fn make_private_dir(path: &Path) -> io::Result<()>;
+    /// Runs `f` with the effective user and group `who` (an elevated clean does everything
+    /// but the deletions themselves as the user who asked, so that a link planted in the
+    /// user's cache gains nothing, and what it creates belongs to that user), then returns to
+    /// the administrator. `None` runs `f` as is. Not for concurrent use: the switch applies to
+    /// the whole process.
+    ///
+    /// # Errors
+    /// When the switch itself fails; `f` has not run then.
+    fn as_user<T>(who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T>;
     /// Renames `from` to `to` only when nothing is at `to`, in one step where the OS can:
     /// an error of kind [`io::ErrorKind::AlreadyExists`] when something is there (a file, a
     /// link, even an empty directory); it is never replaced.

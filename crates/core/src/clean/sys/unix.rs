@@ -233,6 +233,41 @@ impl Platform for Sys {
             .open(path)
     }
 
+    fn as_user<T>(who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T> {
+        let Some((uid, gid)) = who else {
+            return Ok(f());
+        };
+        static SWITCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = SWITCH
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let groups = [gid];
+        // SAFETY: plain system calls on integers and a live local array of the length passed.
+        let set = unsafe {
+            libc::setgroups(1, groups.as_ptr()) == 0
+                && libc::setegid(gid) == 0
+                && libc::seteuid(uid) == 0
+        };
+        let err = (!set).then(io::Error::last_os_error);
+        let out = if err.is_none() { Some(f()) } else { None };
+        // SAFETY: as above; back to root (the saved set-user-id), its group and no
+        // supplementary group.
+        let back = unsafe {
+            libc::seteuid(0) == 0
+                && libc::setegid(0) == 0
+                && libc::setgroups(0, std::ptr::null()) == 0
+        };
+        if !back {
+            // Never go on with half the privileges of either user.
+            std::process::abort();
+        }
+        match (out, err) {
+            (Some(v), _) => Ok(v),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(io::Error::other("could not switch user")),
+        }
+    }
+
     fn make_private_dir(path: &Path) -> io::Result<()> {
         let fd = open_dir_nofollow(CWD, path)?;
         rustix::fs::fchmod(&fd, Mode::RWXU)?;

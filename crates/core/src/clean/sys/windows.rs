@@ -224,6 +224,11 @@ impl Platform for Sys {
             .open(path)
     }
 
+    /// Windows: the elevated process runs as the consenting account; nothing to switch.
+    fn as_user<T>(_who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T> {
+        Ok(f())
+    }
+
     /// A directory under the user's profile is private through its inherited ACL.
     fn make_private_dir(_path: &Path) -> io::Result<()> {
         Ok(())
