@@ -80,7 +80,7 @@ fn fixture(undo: Duration) -> Fx {
     fs::create_dir_all(gocache.join("ab")).unwrap();
     fs::write(
         gocache.join("README"),
-        "This directory holds cached build artifacts\n",
+        "This directory holds cached build artifacts from the Go build system.\n",
     )
     .unwrap();
     fs::write(gocache.join("trim.txt"), "1700000000\n").unwrap();

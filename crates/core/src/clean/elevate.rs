@@ -525,14 +525,23 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
     let (req, owner) = read_request(path)?;
     let account = requester(owner, pkexec_uid)?;
     let env = requester_env(&req, account.as_ref());
-    let report = crate::discover::discover(
-        &env,
-        &crate::discover::Options {
-            // Never run the requester's `go` binary with administrator rights.
-            run_go: false,
-            ..crate::discover::Options::default()
-        },
-    );
+    let act_as = account
+        .as_ref()
+        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
+        .map(|a| (a.uid, a.gid));
+    // Discovery reads the user's files (GOENV, go.env): as that user, so a link planted there
+    // reads nothing the user could not.
+    let report = Sys::as_user(act_as, || {
+        crate::discover::discover(
+            &env,
+            &crate::discover::Options {
+                // Never run the requester's `go` binary with administrator rights.
+                run_go: false,
+                ..crate::discover::Options::default()
+            },
+        )
+    })
+    .map_err(|e| format!("cannot act as user {:?}: {e}", act_as.map(|a| a.0)))?;
     let opts = ExecOptions {
         quarantine: false,
         lock_timeout: Duration::from_secs(req.lock_timeout_secs.min(600)),

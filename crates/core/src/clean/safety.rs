@@ -48,55 +48,18 @@ pub(crate) fn never_roots(env: &EnvMap) -> Vec<PathBuf> {
     v
 }
 
-/// Whether `root` shows the markers of a `kind` cache (the rules are in `docs/security.md`
-/// and SECURITY.md): a module cache has `cache/download`; a build cache has Go's `README`
-/// or `trim.txt`; gopls' cache is a directory named `gopls`; golangci-lint's and
-/// staticcheck's caches carry their tool's name or a build-cache layout. A root that does
-/// not exist is not checked (nothing will be removed).
+/// Whether `root` shows the markers of a `kind` cache ([`crate::markers`] has the rules): a
+/// refusal reason when it does not.
 ///
 /// # Errors
 /// A sentence saying which marker is missing.
 pub(crate) fn check_markers(kind: CacheKind, root: &Path) -> std::result::Result<(), String> {
-    if std::fs::symlink_metadata(root).is_err() {
-        return Ok(());
-    }
-    let name = root
-        .file_name()
-        .map(|n| n.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let is_dir = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir());
-    let is_file = |rel: &str| std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file());
-    let build_layout = || {
-        is_file("trim.txt")
-            || std::fs::read(root.join("README")).is_ok_and(|b| {
-                b.starts_with(
-                    b"This directory holds cached build artifacts from the Go build system.",
-                )
-            })
-    };
-    let ok = match kind {
-        CacheKind::Modcache | CacheKind::Toolchains => is_dir("cache/download"),
-        CacheKind::Build => build_layout(),
-        CacheKind::Gopls => name == "gopls",
-        CacheKind::GolangciLint => name.contains("golangci") || build_layout(),
-        CacheKind::Staticcheck => name.contains("staticcheck") || build_layout(),
-        CacheKind::Gobin => false,
-    };
-    if ok {
-        return Ok(());
-    }
-    let want = match kind {
-        CacheKind::Modcache | CacheKind::Toolchains => "a cache/download directory",
-        CacheKind::Build => "Go's README or trim.txt",
-        CacheKind::Gopls => "the name gopls",
-        CacheKind::GolangciLint => "golangci-lint's name or a build-cache layout",
-        CacheKind::Staticcheck => "staticcheck's name or a build-cache layout",
-        CacheKind::Gobin => "nothing: GOBIN is never cleaned",
-    };
-    Err(format!(
-        "refusing: it does not look like a {} (it has no {want})",
-        kind.title().to_lowercase()
-    ))
+    crate::markers::looks_like(kind, root).map_err(|why| {
+        format!(
+            "refusing: it does not look like a {} ({why})",
+            kind.title().to_lowercase()
+        )
+    })
 }
 
 /// What a root is checked against.
