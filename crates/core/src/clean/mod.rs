@@ -13,7 +13,9 @@
 //!   is impossible (another file system, a Windows sharing violation) the item is deleted in
 //!   place and the result says so.
 //! * [`Quarantine::purge`] deletes the quarantine in parallel; [`Quarantine::undo`] moves
-//!   everything back instead. [`purge_leftovers`] purges what a crash left behind.
+//!   everything back instead (no-replace renames: what Go wrote meanwhile is kept). Each
+//!   quarantine is locked for its lifetime; [`purge_leftovers`] purges what a crash left
+//!   behind, and only quarantines no live process holds that belong to the current user.
 //! * Every item ends [`Outcome::Removed`], [`Outcome::Skipped`] or [`Outcome::Failed`] with a
 //!   [`CauseKind`] and [`CauseDetail`] (owner and fix command for permission errors).
 //! * [`audit`] appends one JSON line per clean to a log.
@@ -26,6 +28,7 @@
 pub mod audit;
 mod build;
 pub mod elevate;
+mod merge;
 mod modver;
 mod remove;
 mod safety;

@@ -15,7 +15,7 @@ use super::{CauseDetail, CauseKind, semver};
 use crate::CancelToken;
 
 /// The download files of a version, in the order they are removed.
-const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
+pub(crate) const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
 
 /// Where one module version lives in a module cache.
 #[derive(Debug, Clone)]
@@ -423,7 +423,11 @@ pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
 
 /// Moves a quarantined version back under its lock (`.partial` while it happens), then
 /// rewrites `list`. Entries whose place was taken again (Go downloaded it meanwhile) stay in
-/// quarantine. Returns how many entries were restored.
+/// quarantine: each goes back with a no-replace rename, so even one Go writes at the last
+/// moment is kept. A `.partial` that was there before (Go's interrupted extraction) stays
+/// unless the extracted tree itself was put back whole. Returns how many entries were
+/// restored; an error of kind [`io::ErrorKind::WouldBlock`] when a go command holds the
+/// version's lock.
 pub(crate) fn restore_version(
     paths: &VersionPaths,
     moved: &[Moved],
@@ -442,20 +446,21 @@ pub(crate) fn restore_version(
         }
     };
     let partial = paths.file("partial");
+    let partial_before = std::fs::symlink_metadata(&partial).is_ok();
     File::create(&partial)?;
     let mut restored = 0;
-    let mut dir_blocked = false;
+    let mut dir_restored = false;
     // Download files first, the extracted tree last, as Go writes them.
     for m in moved.iter().rev() {
-        match trash::move_back(m) {
-            Ok(true) => restored += 1,
-            Ok(false) => dir_blocked |= m.original == paths.dir,
-            Err(e) => return Err(e),
+        if trash::move_back(m)? {
+            restored += 1;
+            dir_restored |= m.original == paths.dir;
         }
     }
-    let _ = dir_blocked;
     rewrite_list(&paths.dl_dir, timeout, cancel)?;
-    std::fs::remove_file(&partial)?;
+    if !partial_before || dir_restored {
+        std::fs::remove_file(&partial)?;
+    }
     Ok(restored)
 }
 

@@ -110,6 +110,27 @@ pub(crate) trait Platform {
     /// # Errors
     /// When the switch itself fails; `f` has not run then.
     fn as_user<T>(who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T>;
+    /// Renames `from` to `to` only when nothing is at `to`, in one step where the OS can:
+    /// an error of kind [`io::ErrorKind::AlreadyExists`] when something is there (a file, a
+    /// link, even an empty directory); it is never replaced.
+    fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()>;
+    /// Opens (creating it, private to the user) the lock file of a quarantine, never following
+    /// a symlink or junction at `path`.
+    fn open_lock_file(path: &Path) -> io::Result<File>;
+    /// Whether the open `file` is the file `path` names now (not following a symlink): a
+    /// lock taken on a file that was unlinked or replaced meanwhile protects nothing.
+    fn same_file(file: &File, path: &Path) -> io::Result<bool>;
+    /// Whether process `pid` exists (a zombie does not count where the OS tells).
+    fn process_alive(pid: u32) -> bool;
+    /// When process `pid` started, in an OS-specific unit (compared only with itself, to
+    /// tell a reused pid apart); `None` when unknown.
+    fn process_start(pid: u32) -> Option<u64>;
+    /// Whether `md` (not following symlinks) belongs to the user running this process.
+    fn owned_by_current_user(path: &Path, md: &Metadata) -> bool;
+    /// Whether users other than the current one (and the administrator) could create,
+    /// rename or delete entries in the directory `md` describes, so that what sits in it
+    /// cannot be trusted to be ours.
+    fn dir_open_to_others(md: &Metadata) -> bool;
 }
 
 /// [`Platform::create_private`] for this OS.

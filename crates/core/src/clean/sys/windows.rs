@@ -252,6 +252,139 @@ impl Platform for Sys {
     ) -> io::Result<()> {
         Ok(())
     }
+
+    /// `MoveFileExW` without `MOVEFILE_REPLACE_EXISTING` (nor `MOVEFILE_COPY_ALLOWED`): it
+    /// fails with `ERROR_ALREADY_EXISTS`/`ERROR_FILE_EXISTS` when `to` exists.
+    fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+        let f = wide(from);
+        let t = wide(to);
+        // SAFETY: both buffers are NUL-terminated UTF-16 strings alive for the call.
+        let ok = unsafe {
+            windows_sys::Win32::Storage::FileSystem::MoveFileExW(f.as_ptr(), t.as_ptr(), 0)
+        };
+        if ok != 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    fn open_lock_file(path: &Path) -> io::Result<File> {
+        use std::os::windows::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)?;
+        if file.metadata()?.file_type().is_symlink() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the lock file is a symbolic link or junction",
+            ));
+        }
+        Ok(file)
+    }
+
+    fn same_file(file: &File, path: &Path) -> io::Result<bool> {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT,
+        };
+        let other = match std::fs::OpenOptions::new()
+            .access_mode(0)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        Ok(file_id(file)? == file_id(&other)?)
+    }
+
+    fn process_alive(pid: u32) -> bool {
+        use windows_sys::Win32::System::Threading::{
+            GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        const STILL_ACTIVE: u32 = 259;
+        if pid == 0 {
+            return false;
+        }
+        // SAFETY: OpenProcess takes no pointers; a null result is checked.
+        let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if h.is_null() {
+            // A process of another user or a protected one exists but cannot be opened.
+            return io::Error::last_os_error().raw_os_error() == Some(ERROR_ACCESS_DENIED);
+        }
+        let mut code = 0_u32;
+        // SAFETY: `h` is a process handle opened above; `code` is a live local.
+        let ok = unsafe { GetExitCodeProcess(h, &mut code) };
+        // SAFETY: `h` was opened above and is closed once.
+        unsafe { CloseHandle(h) };
+        ok != 0 && code == STILL_ACTIVE
+    }
+
+    /// The creation time `GetProcessTimes` reports (100 ns units since 1601).
+    fn process_start(pid: u32) -> Option<u64> {
+        use windows_sys::Win32::Foundation::FILETIME;
+        use windows_sys::Win32::System::Threading::{
+            GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        if pid == 0 {
+            return None;
+        }
+        // SAFETY: OpenProcess takes no pointers; a null result is checked.
+        let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if h.is_null() {
+            return None;
+        }
+        let zero = FILETIME {
+            dwLowDateTime: 0,
+            dwHighDateTime: 0,
+        };
+        let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: `h` is a process handle opened above; the four FILETIMEs are live locals.
+        let ok = unsafe { GetProcessTimes(h, &mut created, &mut exited, &mut kernel, &mut user) };
+        // SAFETY: `h` was opened above and is closed once.
+        unsafe { CloseHandle(h) };
+        (ok != 0)
+            .then(|| (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime))
+    }
+
+    fn owned_by_current_user(path: &Path, _md: &Metadata) -> bool {
+        Self::owner(path).is_some_and(|o| o.is_current_user)
+    }
+
+    /// Not read from the ACL: directories inherit their parent's, and a cache's parent is
+    /// normally the user's profile. The owner check of each entry carries the trust here.
+    fn dir_open_to_others(_md: &Metadata) -> bool {
+        false
+    }
+}
+
+fn wide(p: &Path) -> Vec<u16> {
+    p.as_os_str().encode_wide().chain(Some(0)).collect()
+}
+
+/// The volume serial number and file index of an open file.
+fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle,
+    };
+    // SAFETY: BY_HANDLE_FILE_INFORMATION is plain old data; all zeroes is valid.
+    let mut info: BY_HANDLE_FILE_INFORMATION = unsafe { std::mem::zeroed() };
+    // SAFETY: the handle is owned by `file`, alive for the call; `info` is a live local.
+    let ok = unsafe { GetFileInformationByHandle(file.as_raw_handle() as HANDLE, &mut info) };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((
+        info.dwVolumeSerialNumber,
+        info.nFileIndexHigh,
+        info.nFileIndexLow,
+    ))
 }
 
 /// `DOMAIN\user` for a SID (`None` when it does not resolve, e.g. a deleted account).
