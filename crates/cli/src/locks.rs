@@ -131,12 +131,7 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
             return Err(EndError::Changed(pid).to_string());
         }
         (_, Some(now)) => now,
-        (_, None) => {
-            return Err(format!(
-                "refusing to end PID {pid}: its start time cannot be read, so it cannot be told \
-                 apart from a process that reuses its PID"
-            ));
-        }
+        (_, None) => return Err(EndError::Unidentified(pid).to_string()),
     };
     let who = locks::describe(holder);
     if !a.yes {

@@ -147,6 +147,13 @@ pub enum EndError {
          the PID was reused); refresh the list of holders"
     )]
     Changed(u32),
+    /// No start time was given (or could be read) for the process, so it cannot be told apart
+    /// from a process that reuses its pid.
+    #[error(
+        "refusing to end PID {0}: its start time is unknown, so it cannot be told apart from a \
+         process that reuses its PID; refresh the list of holders"
+    )]
+    Unidentified(u32),
     /// The lock scan that checks the process is a holder failed.
     #[error("checking what PID {pid} holds: {source}")]
     Scan {
@@ -186,6 +193,7 @@ impl EndError {
             Self::Protected { .. } => "RefusedProtected",
             Self::NotAHolder(_) => "NotAHolder",
             Self::Changed(_) => "ProcessChanged",
+            Self::Unidentified(_) => "Unidentified",
             Self::Scan { .. } => "ScanFailed",
             Self::NotFound(_) => "NotFound",
             Self::StillRunning(_) => "StillRunning",
@@ -564,6 +572,7 @@ mod tests {
         assert_eq!(EndError::OtherUser { pid: 5 }.code(), "RefusedOtherUser");
         assert_eq!(EndError::NotAHolder(5).code(), "NotAHolder");
         assert_eq!(EndError::Changed(5).code(), "ProcessChanged");
+        assert_eq!(EndError::Unidentified(5).code(), "Unidentified");
     }
 
     #[cfg(unix)]
