@@ -99,10 +99,7 @@ fn end_process_spares_non_holders_reused_pids_and_former_holders() {
     let fx = fixture();
     let r = report(&fx);
     let roots = locks::holders::cache_roots(&r);
-    assert!(
-        roots.iter().any(|(_, p)| *p == fx.gomodcache),
-        "{roots:?}"
-    );
+    assert!(roots.iter().any(|(_, p)| *p == fx.gomodcache), "{roots:?}");
     let probe = locks::system_probe();
     let m = fx.regular_modules().next().unwrap().clone();
     let lock = m.download_file(&fx.gomodcache, "lock");
@@ -140,7 +137,10 @@ fn end_process_spares_non_holders_reused_pids_and_former_holders() {
         .find(|h| h.pid == hpid)
         .unwrap_or_else(|| panic!("{scan:#?}"));
     assert_eq!(h.start_time, Some(proc_start_time(hpid)));
-    assert!(h.modules.contains(&format!("{}@{}", m.path, m.version)), "{h:?}");
+    assert!(
+        h.modules.contains(&format!("{}@{}", m.path, m.version)),
+        "{h:?}"
+    );
     let listed = ProcessIdentity {
         pid: hpid,
         start_time: h.start_time.unwrap(),
@@ -193,14 +193,21 @@ fn end_process_spares_non_holders_reused_pids_and_former_holders() {
     // 5. The legitimate case: a holder, named as listed, is ended; the bystander lives on.
     let (mut holder, _tell, _out) = locker(&lock);
     let scan = find_holders(&roots, probe.as_ref(), &CancelToken::new()).unwrap();
-    let h = scan.holders.iter().find(|h| h.pid == holder.0.id()).unwrap();
+    let h = scan
+        .holders
+        .iter()
+        .find(|h| h.pid == holder.0.id())
+        .unwrap();
     let id = ProcessIdentity {
         pid: h.pid,
         start_time: h.start_time.unwrap(),
     };
     let done = end_process(id, &roots, probe.as_ref(), &opts()).unwrap();
     assert_eq!((done.pid, done.how), (id.pid, EndHow::Exited));
-    assert!(holder.0.wait().unwrap().code().is_none(), "ended by a signal");
+    assert!(
+        holder.0.wait().unwrap().code().is_none(),
+        "ended by a signal"
+    );
     // Its identity now names nothing.
     let e = end_process(id, &roots, probe.as_ref(), &opts()).unwrap_err();
     assert!(matches!(e, EndError::NotFound(_)), "{e}");

@@ -223,7 +223,9 @@ fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
         .find(|h| h["pid"] == pid)
         .unwrap_or_else(|| panic!("{v:#}"))
         .clone();
-    let start = me["start_time"].as_u64().unwrap_or_else(|| panic!("{me:#}"));
+    let start = me["start_time"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{me:#}"));
     // A start time that is not the process' own (the pid was reused): refused, still running.
     let wrong = (start + 1).to_string();
     let out = cli(

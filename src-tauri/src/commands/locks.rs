@@ -218,7 +218,12 @@ mod tests {
             .unwrap()
             .parse()
             .unwrap();
-        let err = invoke(&w, "locks_end", json!({"pid": pid, "startTime": real_start})).unwrap_err();
+        let err = invoke(
+            &w,
+            "locks_end",
+            json!({"pid": pid, "startTime": real_start}),
+        )
+        .unwrap_err();
         assert_eq!(err["code"], "NotAHolder", "{err}");
         std::thread::sleep(Duration::from_millis(200));
         assert!(alive(&mut bystander), "a non-holder was ended");
@@ -237,14 +242,20 @@ mod tests {
             assert_eq!(err["code"], "ProcessChanged", "{err}");
         }
         std::thread::sleep(Duration::from_millis(200));
-        assert!(alive(&mut holder), "a holder was ended with a wrong start time");
+        assert!(
+            alive(&mut holder),
+            "a holder was ended with a wrong start time"
+        );
         // The same call through the command function.
         let err = end_with(&env, hpid, Some(start + 7), Duration::ZERO).unwrap_err();
         assert_eq!(err.code, "ProcessChanged");
         assert!(alive(&mut holder));
         let out = end_with(&env, hpid, Some(start), Duration::from_secs(5)).unwrap();
         assert_eq!(out.how, locks::EndHow::Exited);
-        assert!(holder.0.wait().unwrap().code().is_none(), "ended by a signal");
+        assert!(
+            holder.0.wait().unwrap().code().is_none(),
+            "ended by a signal"
+        );
         assert!(alive(&mut bystander));
     }
 

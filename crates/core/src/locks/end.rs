@@ -349,7 +349,8 @@ pub fn session_critical(os: Os, name: &str) -> bool {
     match os {
         Os::Linux => CRITICAL_LINUX.iter().any(|c| {
             // `comm` is cut to 15 bytes: `gnome-session-b`.
-            name == *c || (name.len() == 15 && c.len() > 15 && c.as_bytes()[..15] == *name.as_bytes())
+            name == *c
+                || (name.len() == 15 && c.len() > 15 && c.as_bytes()[..15] == *name.as_bytes())
         }),
         Os::Macos => CRITICAL_MACOS.iter().any(|c| c.eq_ignore_ascii_case(name)),
         Os::Windows => {
@@ -358,7 +359,9 @@ pub fn session_critical(os: Os, name: &str) -> bool {
                 .checked_sub(4)
                 .filter(|&i| name.is_char_boundary(i) && name[i..].eq_ignore_ascii_case(".exe"))
                 .map_or(name, |i| &name[..i]);
-            CRITICAL_WINDOWS.iter().any(|c| c.eq_ignore_ascii_case(bare))
+            CRITICAL_WINDOWS
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(bare))
         }
     }
 }
@@ -423,13 +426,7 @@ pub fn preflight(pid: u32, opts: &EndOptions) -> Result<(), EndError> {
     refuse(pid)?;
     let p = open(pid)?;
     let elevated = opts.allow_elevated && sys::is_elevated();
-    check_owner_and_name(
-        pid,
-        p.owner(),
-        p.name().as_deref(),
-        Os::current(),
-        elevated,
-    )
+    check_owner_and_name(pid, p.owner(), p.name().as_deref(), Os::current(), elevated)
 }
 
 /// Ends the process `target` names, provided it still holds something under `roots` (the
@@ -457,13 +454,7 @@ pub fn end_process(
         return Err(EndError::Changed(pid));
     }
     let elevated = opts.allow_elevated && sys::is_elevated();
-    check_owner_and_name(
-        pid,
-        p.owner(),
-        p.name().as_deref(),
-        Os::current(),
-        elevated,
-    )?;
+    check_owner_and_name(pid, p.owner(), p.name().as_deref(), Os::current(), elevated)?;
     let report = find_holders(roots, probe, &CancelToken::new())
         .map_err(|source| EndError::Scan { pid, source })?;
     let Some(holder) = report.holders.iter().find(|h| h.pid == pid) else {
@@ -597,13 +588,34 @@ mod tests {
 
     #[test]
     fn critical_processes_per_os() {
-        for n in ["systemd", "init", "Xorg", "gnome-shell", "gnome-session-b", "sshd"] {
+        for n in [
+            "systemd",
+            "init",
+            "Xorg",
+            "gnome-shell",
+            "gnome-session-b",
+            "sshd",
+        ] {
             assert!(session_critical(Os::Linux, n), "{n}");
         }
-        for n in ["go", "gopls", "sleep", "System", "Systemd", "gnome-session-x", "bash"] {
+        for n in [
+            "go",
+            "gopls",
+            "sleep",
+            "System",
+            "Systemd",
+            "gnome-session-x",
+            "bash",
+        ] {
             assert!(!session_critical(Os::Linux, n), "{n}");
         }
-        for n in ["launchd", "loginwindow", "WindowServer", "windowserver", "Dock"] {
+        for n in [
+            "launchd",
+            "loginwindow",
+            "WindowServer",
+            "windowserver",
+            "Dock",
+        ] {
             assert!(session_critical(Os::Macos, n), "{n}");
         }
         for n in ["go", "Finder", "Code Helper", "mds_stores"] {
@@ -626,8 +638,15 @@ mod tests {
         ] {
             assert!(session_critical(Os::Windows, n), "{n}");
         }
-        for n in ["go.exe", "gopls.exe", "Code.exe", "MsMpEng.exe", ".exe", "", "explorer.exe.exe"]
-        {
+        for n in [
+            "go.exe",
+            "gopls.exe",
+            "Code.exe",
+            "MsMpEng.exe",
+            ".exe",
+            "",
+            "explorer.exe.exe",
+        ] {
             assert!(!session_critical(Os::Windows, n), "{n}");
         }
     }

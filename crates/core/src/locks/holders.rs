@@ -505,7 +505,11 @@ mod tests {
         assert_eq!(go.paths.len(), 2, "duplicate holds merge");
         assert_eq!(go.modules, vec!["x.org/a@v1.0.0".to_owned()]);
         assert_eq!(go.tool.as_deref(), Some("go"));
-        assert_eq!(go.start_time, Some(42), "the start time is carried to the holder");
+        assert_eq!(
+            go.start_time,
+            Some(42),
+            "the start time is carried to the holder"
+        );
         assert!(go.advice.contains("lock"));
         let tc = &r.holders[1];
         assert_eq!(tc.caches, vec![CacheKind::Toolchains, CacheKind::Build]);

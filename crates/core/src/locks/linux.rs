@@ -523,7 +523,10 @@ pub(crate) mod end {
             };
         }
         let raw = libc::c_int::try_from(fd).map_err(|_| {
-            OpenError::Io(io::Error::new(io::ErrorKind::InvalidData, "pidfd out of range"))
+            OpenError::Io(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "pidfd out of range",
+            ))
         })?;
         // SAFETY: `raw` is a new fd returned by pidfd_open, owned by nobody else.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
@@ -613,9 +616,18 @@ mod tests {
     fn start_time_is_field_22_even_with_spaces_and_parens_in_the_name() {
         // Field 22 is 98765; the name `(a) b)` holds a space and parentheses.
         let fields = "S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 98765 20 21 22";
-        assert_eq!(stat_start_time(&format!("42 ((a) b)) {fields}\n")), Some(98765));
-        assert_eq!(stat_start_time(&format!("42 (sleep) {fields}")), Some(98765));
-        assert_eq!(stat_start_time(&format!("42 (x 1 2 3) {fields}")), Some(98765));
+        assert_eq!(
+            stat_start_time(&format!("42 ((a) b)) {fields}\n")),
+            Some(98765)
+        );
+        assert_eq!(
+            stat_start_time(&format!("42 (sleep) {fields}")),
+            Some(98765)
+        );
+        assert_eq!(
+            stat_start_time(&format!("42 (x 1 2 3) {fields}")),
+            Some(98765)
+        );
         assert_eq!(stat_start_time("42 (short) S 1 2"), None);
         assert_eq!(stat_start_time("no parens at all"), None);
         assert_eq!(

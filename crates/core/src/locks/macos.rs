@@ -193,8 +193,10 @@ mod sys {
             Ok(bsd) => {
                 info.name = bsd_name(&bsd);
                 info.uid = Some(bsd.pbi_uid);
-                info.start_time =
-                    Some(layout::start_micros(bsd.pbi_start_tvsec, bsd.pbi_start_tvusec));
+                info.start_time = Some(layout::start_micros(
+                    bsd.pbi_start_tvsec,
+                    bsd.pbi_start_tvusec,
+                ));
             }
             Err(e) if e == libc::ESRCH => return None,
             Err(_) => {}

@@ -254,7 +254,11 @@ mod tests {
     #[test]
     fn owners_relative_to_the_user() {
         assert_eq!(owner_of(Some(1000), 1000), Owner::Me);
-        assert_eq!(owner_of(Some(0), 0), Owner::Me, "root's own processes, as root");
+        assert_eq!(
+            owner_of(Some(0), 0),
+            Owner::Me,
+            "root's own processes, as root"
+        );
         assert_eq!(owner_of(Some(0), 1000), Owner::System);
         assert_eq!(owner_of(None, 1000), Owner::System);
         assert_eq!(owner_of(Some(1001), 1000), Owner::Other);

@@ -226,12 +226,12 @@ mod sys {
         use windows_sys::Win32::Foundation::{
             ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, WAIT_OBJECT_0,
         };
+        use windows_sys::Win32::Security::GetTokenInformation;
         use windows_sys::Win32::Security::{TOKEN_ELEVATION, TOKEN_QUERY, TokenElevation};
         use windows_sys::Win32::System::Threading::{
             GetCurrentProcess, OpenProcess, OpenProcessToken, PROCESS_QUERY_LIMITED_INFORMATION,
             PROCESS_SYNCHRONIZE, PROCESS_TERMINATE, TerminateProcess, WaitForSingleObject,
         };
-        use windows_sys::Win32::Security::GetTokenInformation;
 
         use super::{Owned, creation_micros, image_path_of, last_error, token_user};
         use crate::locks::end::{OpenError, Owner, ProcessRef};
@@ -301,7 +301,8 @@ mod sys {
 
         /// Opens `pid` with terminate, limited query and synchronize access.
         pub(crate) fn open(pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
-            let access = PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_SYNCHRONIZE;
+            let access =
+                PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_SYNCHRONIZE;
             // SAFETY: plain call; a null result is checked by Owned::new.
             let Some(h) = Owned::new(unsafe { OpenProcess(access, 0, pid) }) else {
                 return Err(match last_error() {

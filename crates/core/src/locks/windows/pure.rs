@@ -604,10 +604,16 @@ mod tests {
         // 2023-11-14T22:13:20Z = 1_700_000_000 s after the Unix epoch.
         let ft = 116_444_736_000_000_000 + 1_700_000_000 * 10_000_000 + 1_234_567;
         assert_eq!(filetime_to_unix_micros(ft), 1_700_000_000_123_456);
-        assert!(filetime_to_unix_micros(ft) < (1 << 53), "exact in JavaScript");
+        assert!(
+            filetime_to_unix_micros(ft) < (1 << 53),
+            "exact in JavaScript"
+        );
         assert!(ft > (1 << 53), "a raw FILETIME would not be");
         assert_eq!(filetime_to_unix_micros(0), 0);
-        assert_eq!(filetime_to_unix_micros(u64::MAX), (u64::MAX - 116_444_736_000_000_000) / 10);
+        assert_eq!(
+            filetime_to_unix_micros(u64::MAX),
+            (u64::MAX - 116_444_736_000_000_000) / 10
+        );
     }
 
     #[test]
@@ -621,7 +627,10 @@ mod tests {
         assert_eq!(owner_of_sid(None, me), Owner::System);
         assert_eq!(owner_of_sid(Some("S-1-5-21-1-2-3-1002"), me), Owner::Other);
         assert_eq!(owner_of_sid(Some("S-1-5-18"), Some("S-1-5-18")), Owner::Me);
-        assert_eq!(owner_of_sid(Some("S-1-5-21-1-2-3-1002"), None), Owner::Other);
+        assert_eq!(
+            owner_of_sid(Some("S-1-5-21-1-2-3-1002"), None),
+            Owner::Other
+        );
     }
 
     #[test]
