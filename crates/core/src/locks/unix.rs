@@ -97,7 +97,10 @@ impl<F: PidFacts> PidRef<F> {
             Presence::NotPermitted => return Err(OpenError::NotPermitted),
             Presence::Signalable => {}
         }
-        let start = F::start_time(pid).map_err(|_| OpenError::Gone)?;
+        let start = F::start_time(pid).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenError::Gone,
+            _ => OpenError::Io(e),
+        })?;
         Ok(Self {
             pid,
             start,
