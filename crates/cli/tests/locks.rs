@@ -166,6 +166,87 @@ fn another_users_process_is_refused_without_privileges() {
         "{out:?}"
     );
     assert!(kid.0.try_wait().unwrap().is_none(), "still running");
+    // --force-system does not help a user who is not elevated.
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args([
+            "locks",
+            "--end",
+            &kid.0.id().to_string(),
+            "--yes",
+            "--force-system",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", dir.path())
+        .env("GOENV", "off")
+        .env("GOMODCACHE", &modcache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(kid.0.try_wait().unwrap().is_none(), "still running");
+}
+
+#[test]
+fn root_ends_another_users_holder_only_with_force_system() {
+    if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
+        .trim()
+        .eq("0")
+    {
+        return; // not root: cannot start a child as another user (the test machines run as root)
+    }
+    let (dir, modcache, version) = tree();
+    // A holder running as nobody, its working directory in the module cache.
+    let mut kid = Kid(Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sleep",
+            "120",
+        ])
+        .current_dir(&version)
+        .spawn()
+        .unwrap());
+    let pid = kid.0.id().to_string();
+    // setpriv execs sleep: wait until the pid runs as nobody.
+    for _ in 0..100 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if status
+            .lines()
+            .any(|l| l.starts_with("Uid:") && l.contains("65534"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &["locks", "--end", &pid, "--yes", "--no-go"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another user"),
+        "{out:?}"
+    );
+    assert!(alive(&mut kid));
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &[
+            "locks",
+            "--end",
+            &pid,
+            "--yes",
+            "--no-go",
+            "--force-system",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
 }
 
 fn alive(kid: &mut Kid) -> bool {
