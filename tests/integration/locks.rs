@@ -16,7 +16,8 @@ use gocache_core::clean::{self, CauseKind, ExecOptions, NoCleanProgress, Outcome
 use gocache_core::discover::{self, CacheKind, Report};
 use gocache_core::env::EnvMap;
 use gocache_core::locks::{
-    self, EndError, EndHow, HoldKind, Holder, LocksReport, end_process, find_holders,
+    self, EndError, EndHow, EndOptions, HoldKind, Holder, LocksReport, ProcessIdentity,
+    end_process, find_holders,
 };
 use gocache_tests::fixture::{Fixture, Spec, TempFixture};
 
@@ -365,15 +366,40 @@ fn a_clean_blocked_by_a_lock_names_the_holder_and_plan_holders_are_per_target() 
 
 #[test]
 fn end_process_terminates_a_child_and_kills_one_that_ignores_sigterm() {
+    // Only holders can be ended: both children work in a module cache directory.
+    let dir = tempfile::tempdir().unwrap();
+    let version = dir.path().join("example.com/!a@v1.0.0");
+    std::fs::create_dir_all(&version).unwrap();
+    let roots = [(Some(CacheKind::Modcache), dir.path().to_path_buf())];
+    let probe = locks::system_probe();
+    let identity = |pid: u32| {
+        let r = find_holders(&roots, probe.as_ref(), &CancelToken::new()).unwrap();
+        ProcessIdentity {
+            pid,
+            start_time: holder(&r, pid).start_time.unwrap(),
+        }
+    };
+    let opts = |timeout| EndOptions {
+        timeout,
+        allow_elevated: false,
+    };
     let mut kids = Children(Vec::new());
-    let polite = kids.add(sleeper().spawn().unwrap());
-    let out = end_process(polite, Duration::from_secs(5)).unwrap();
+    let polite = kids.add(sleeper().current_dir(&version).spawn().unwrap());
+    let polite_id = identity(polite);
+    let out = end_process(
+        polite_id,
+        &roots,
+        probe.as_ref(),
+        &opts(Duration::from_secs(5)),
+    )
+    .unwrap();
     assert_eq!((out.pid, out.how), (polite, EndHow::Exited));
     assert_eq!(kids.0[0].wait().unwrap().signal(), Some(libc_sigterm()));
 
     // `trap '' TERM` makes SIGTERM ignored, and `exec` keeps it ignored in sleep.
     let mut stubborn = Command::new("sh")
         .args(["-c", "trap '' TERM; echo ready; exec sleep 120"])
+        .current_dir(&version)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -383,23 +409,30 @@ fn end_process_terminates_a_child_and_kills_one_that_ignores_sigterm() {
         .unwrap();
     assert_eq!(line.trim(), "ready");
     let pid = kids.add(stubborn);
-    let out = end_process(pid, Duration::from_millis(300)).unwrap();
+    let out = end_process(
+        identity(pid),
+        &roots,
+        probe.as_ref(),
+        &opts(Duration::from_millis(300)),
+    )
+    .unwrap();
     assert_eq!(out.how, EndHow::Killed);
     assert!(out.elapsed_ms >= 300, "{out:?}");
     assert_eq!(kids.0[1].wait().unwrap().signal(), Some(9));
 
     // Refusals: the system and this process itself; a finished child is not found.
+    let any = |pid| ProcessIdentity { pid, start_time: 1 };
     assert!(matches!(
-        end_process(1, Duration::ZERO),
+        end_process(any(1), &roots, probe.as_ref(), &opts(Duration::ZERO)),
         Err(EndError::System(1))
     ));
     let me = std::process::id();
     assert!(matches!(
-        end_process(me, Duration::ZERO),
+        end_process(any(me), &roots, probe.as_ref(), &opts(Duration::ZERO)),
         Err(EndError::ItSelf(_))
     ));
     assert!(matches!(
-        end_process(polite, Duration::ZERO),
+        end_process(polite_id, &roots, probe.as_ref(), &opts(Duration::ZERO)),
         Err(EndError::NotFound(_))
     ));
 }

@@ -1,5 +1,6 @@
 //! The one cross-crate integration-test binary.
 mod attack_env;
+mod attack_locks;
 mod attack_quarantine;
 mod clean_core;
 mod diagnose;

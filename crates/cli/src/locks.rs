@@ -1,10 +1,15 @@
 //! `gocache-doctor locks [PATH] [--json]`: which processes hold files in the caches (issue #5),
-//! and `gocache-doctor locks --end PID [--yes]`.
+//! and `gocache-doctor locks --end PID [--start-time T] [--yes] [--force-system]`.
 //!
 //! The JSON output is `gocache_core::locks::LocksReport` (`{"holders": [...], "caches": [...],
 //! "inaccessible", "warnings", "probe", "elapsed_ms"}`); `--end --json` prints `EndOutcome`
-//! (`{"pid", "how", "elapsed_ms"}`). Exit codes: 0 done, 1 the process could not be ended,
-//! 2 usage errors and refusals (PID 1, this process, another user's process).
+//! (`{"pid", "how", "elapsed_ms"}`).
+//!
+//! `--end` ends only a process that holds files in the discovered caches: it scans them first,
+//! names the holder in the confirmation, and hands its pid and start time (or `--start-time`,
+//! from a `locks --json` listing) to the core, which checks both again just before the signal.
+//! Exit codes: 0 done, 1 the process could not be ended, 2 usage errors and refusals (PID 1,
+//! this process, another user's, a protected one, not a holder, a reused pid).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -17,7 +22,7 @@ use clap::Args;
 use gocache_core::CancelToken;
 use gocache_core::discover::{self, CacheKind, Report};
 use gocache_core::env::EnvMap;
-use gocache_core::locks::{self, EndError, Holder, LocksReport};
+use gocache_core::locks::{self, EndError, EndOptions, Holder, LocksReport, ProcessIdentity};
 
 /// Which processes hold files in the Go caches.
 #[derive(Debug, Args)]
@@ -28,8 +33,17 @@ pub struct LocksArgs {
     #[arg(long)]
     json: bool,
     /// End this process (SIGTERM, then SIGKILL after --timeout seconds) instead of listing.
-    #[arg(long, value_name = "PID")]
+    /// Only a process holding files in the discovered caches can be ended.
+    #[arg(long, value_name = "PID", conflicts_with = "path")]
     end: Option<u32>,
+    /// With --end: the process' start time as `locks --json` listed it (`start_time`); the
+    /// process is ended only if it still is that one.
+    #[arg(long, value_name = "T", requires = "end")]
+    start_time: Option<u64>,
+    /// With --end: allow ending another user's, a root/SYSTEM-owned or a session-critical
+    /// process; takes effect only when running as root/administrator.
+    #[arg(long, requires = "end")]
+    force_system: bool,
     /// Do not ask for confirmation before --end.
     #[arg(long)]
     yes: bool,
@@ -87,7 +101,39 @@ fn kind_of(report: &Report, p: &std::path::Path) -> Option<CacheKind> {
         .map(|c| c.kind)
 }
 
+/// Runs `locks --end PID`.
 fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
+    let timeout = Duration::try_from_secs_f64(a.timeout)
+        .map_err(|_| format!("--timeout {}: not a number of seconds", a.timeout))?;
+    let opts = EndOptions {
+        timeout,
+        allow_elevated: a.force_system,
+    };
+    // Who it is first (PID 1, this process, gone, another user's, protected), then whether it
+    // holds anything in the caches.
+    locks::preflight(pid, &opts).map_err(|e| e.to_string())?;
+    let report = discover::discover(
+        &EnvMap::from_process(),
+        &discover::Options {
+            run_go: !a.no_go,
+            ..discover::Options::default()
+        },
+    );
+    let roots = locks::holders::cache_roots(&report);
+    let probe = locks::system_probe();
+    let scan = locks::find_holders(&roots, probe.as_ref(), &CancelToken::new())
+        .map_err(|e| e.to_string())?;
+    let Some(holder) = scan.holders.iter().find(|h| h.pid == pid) else {
+        return Err(EndError::NotAHolder(pid).to_string());
+    };
+    let start_time = match (a.start_time, holder.start_time) {
+        (Some(given), Some(now)) if given != now => {
+            return Err(EndError::Changed(pid).to_string());
+        }
+        (_, Some(now)) => now,
+        (_, None) => return Err(EndError::Unidentified(pid).to_string()),
+    };
+    let who = locks::describe(holder);
     if !a.yes {
         if !std::io::stdin().is_terminal() {
             return Err(
@@ -96,7 +142,7 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
                     .into(),
             );
         }
-        eprint!("End process {pid}? [y/N] ");
+        eprint!("End {who}? [y/N] ");
         let _ = std::io::stderr().flush();
         let mut line = String::new();
         std::io::stdin()
@@ -108,9 +154,8 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
             return Ok(ExitCode::from(2));
         }
     }
-    let timeout = Duration::try_from_secs_f64(a.timeout)
-        .map_err(|_| format!("--timeout {}: not a number of seconds", a.timeout))?;
-    match locks::end_process(pid, timeout) {
+    let target = ProcessIdentity { pid, start_time };
+    match locks::end_process(target, &roots, probe.as_ref(), &opts) {
         Ok(out) => {
             if a.json {
                 println!(
@@ -132,6 +177,9 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
             e @ (EndError::System(_)
             | EndError::ItSelf(_)
             | EndError::OtherUser { .. }
+            | EndError::Protected { .. }
+            | EndError::NotAHolder(_)
+            | EndError::Changed(_)
             | EndError::NotFound(_)),
         ) => Err(e.to_string()),
         Err(e) => {

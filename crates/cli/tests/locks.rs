@@ -166,4 +166,195 @@ fn another_users_process_is_refused_without_privileges() {
         "{out:?}"
     );
     assert!(kid.0.try_wait().unwrap().is_none(), "still running");
+    // --force-system does not help a user who is not elevated.
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&exe)
+        .args([
+            "locks",
+            "--end",
+            &kid.0.id().to_string(),
+            "--yes",
+            "--force-system",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", dir.path())
+        .env("GOENV", "off")
+        .env("GOMODCACHE", &modcache)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(kid.0.try_wait().unwrap().is_none(), "still running");
+}
+
+#[test]
+fn root_ends_another_users_holder_only_with_force_system() {
+    if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
+        .trim()
+        .eq("0")
+    {
+        return; // not root: cannot start a child as another user (the test machines run as root)
+    }
+    let (dir, modcache, version) = tree();
+    // A holder running as nobody, its working directory in the module cache.
+    let mut kid = Kid(Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sleep",
+            "120",
+        ])
+        .current_dir(&version)
+        .spawn()
+        .unwrap());
+    let pid = kid.0.id().to_string();
+    // setpriv execs sleep: wait until the pid runs as nobody.
+    for _ in 0..100 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        if status
+            .lines()
+            .any(|l| l.starts_with("Uid:") && l.contains("65534"))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &["locks", "--end", &pid, "--yes", "--no-go"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("another user"),
+        "{out:?}"
+    );
+    assert!(alive(&mut kid));
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &[
+            "locks",
+            "--end",
+            &pid,
+            "--yes",
+            "--no-go",
+            "--force-system",
+            "--json",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
+}
+
+fn alive(kid: &mut Kid) -> bool {
+    kid.0.try_wait().unwrap().is_none()
+}
+
+#[test]
+fn locks_end_refuses_a_process_that_holds_nothing_in_the_caches() {
+    // The attack: `locks --end PID` used to end any process the user could signal.
+    let (dir, modcache, _version) = tree();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut bystander = sleep_in(elsewhere.path());
+    let pid = bystander.0.id().to_string();
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &["locks", "--end", &pid, "--yes", "--no-go"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holds no files in the Go caches"), "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(alive(&mut bystander), "a non-holder was ended");
+    // Not with a made-up start time either, nor with --force-system.
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &[
+            "locks",
+            "--end",
+            &pid,
+            "--start-time",
+            "1",
+            "--force-system",
+            "--yes",
+            "--no-go",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(alive(&mut bystander), "a non-holder was ended");
+}
+
+#[test]
+fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
+    let (dir, modcache, version) = tree();
+    let mut kid = sleep_in(&version);
+    let pid = kid.0.id();
+    let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let me = v["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["pid"] == pid)
+        .unwrap_or_else(|| panic!("{v:#}"))
+        .clone();
+    let start = me["start_time"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("{me:#}"));
+    // A start time that is not the process' own (the pid was reused): refused, still running.
+    let wrong = (start + 1).to_string();
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &[
+            "locks",
+            "--end",
+            &pid.to_string(),
+            "--start-time",
+            &wrong,
+            "--yes",
+            "--no-go",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no longer the process"),
+        "{out:?}"
+    );
+    assert!(alive(&mut kid), "ended with a wrong start time");
+    // The listed one: ended.
+    let out = cli(
+        dir.path(),
+        &modcache,
+        &[
+            "locks",
+            "--end",
+            &pid.to_string(),
+            "--start-time",
+            &start.to_string(),
+            "--yes",
+            "--json",
+            "--no-go",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["how"], "exited");
+    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
+}
+
+#[test]
+fn end_flags_need_end_and_end_takes_no_path() {
+    let (dir, modcache, version) = tree();
+    let out = cli(dir.path(), &modcache, &["locks", "--start-time", "5"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let v = version.display().to_string();
+    let out = cli(dir.path(), &modcache, &["locks", &v, "--end", "5", "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
 }

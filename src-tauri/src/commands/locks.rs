@@ -1,12 +1,19 @@
 //! `locks_list` and `locks_end`: which processes hold files in the caches, and ending one
 //! (issue #5). Thin wrappers over `gocache_core::locks`.
+//!
+//! `locks_end` takes the pid **and** the start time a `locks_list` report gave for the holder;
+//! the core ends it only if, just before the signal, the process with that pid still has that
+//! start time and still holds files in the discovered caches (issue #12). The app never ends
+//! other users', root/SYSTEM-owned or session-critical processes.
 
 use std::time::Duration;
 
 use gocache_core::CancelToken;
 use gocache_core::env::EnvMap;
-use gocache_core::locks::{self, EndError, EndOutcome, LocksReport};
+use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport, ProcessIdentity};
+use tauri::State;
 
+use super::clean::CleanState;
 use crate::error::CommandError;
 
 /// How long `locks_end` waits after SIGTERM before SIGKILL.
@@ -32,19 +39,57 @@ pub fn list_with(env: &EnvMap) -> Result<LocksReport, CommandError> {
     )?)
 }
 
-/// Every process holding files in the discovered caches.
-#[tauri::command]
-pub async fn locks_list() -> Result<LocksReport, CommandError> {
-    tauri::async_runtime::spawn_blocking(|| list_with(&EnvMap::from_process())).await?
+/// Ends the holder `pid` started at `start_time` (both from a `locks_list` report), after
+/// checking again that it is that process and that it holds files in the caches discovered
+/// for `env`.
+///
+/// # Errors
+/// `EndError::code()`: `RefusedSystem`, `RefusedSelf`, `RefusedOtherUser`, `RefusedProtected`,
+/// `NotAHolder`, `ProcessChanged`, `Unidentified` (no start time given), `ScanFailed`,
+/// `NotFound`, `StillRunning`, `Io`, `Unsupported`.
+pub fn end_with(
+    env: &EnvMap,
+    pid: u32,
+    start_time: Option<u64>,
+    timeout: Duration,
+) -> Result<EndOutcome, CommandError> {
+    let opts = EndOptions {
+        timeout,
+        allow_elevated: false,
+    };
+    let Some(start_time) = start_time else {
+        locks::preflight(pid, &opts)?;
+        return Err(EndError::Unidentified(pid).into());
+    };
+    let report = super::env::discover(env);
+    let roots = locks::holders::cache_roots(&report);
+    let probe = locks::system_probe();
+    Ok(locks::end_process(
+        ProcessIdentity { pid, start_time },
+        &roots,
+        probe.as_ref(),
+        &opts,
+    )?)
 }
 
-/// Ends process `pid` (SIGTERM, then SIGKILL after 3 s; TerminateProcess on Windows). Errors
-/// `RefusedSystem` (PID 0/1), `RefusedSelf`, `RefusedOtherUser`, `NotFound`, `StillRunning`.
+/// Every process holding files in the discovered caches.
 #[tauri::command]
-pub async fn locks_end(pid: u32) -> Result<EndOutcome, CommandError> {
-    tauri::async_runtime::spawn_blocking(move || locks::end_process(pid, END_TIMEOUT))
+pub async fn locks_list(state: State<'_, CleanState>) -> Result<LocksReport, CommandError> {
+    let env = state.config().env();
+    tauri::async_runtime::spawn_blocking(move || list_with(&env)).await?
+}
+
+/// Ends the holder `pid` that started at `start_time` (SIGTERM, then SIGKILL after 3 s;
+/// TerminateProcess on Windows); see [`end_with`] for the refusals.
+#[tauri::command]
+pub async fn locks_end(
+    pid: u32,
+    start_time: Option<u64>,
+    state: State<'_, CleanState>,
+) -> Result<EndOutcome, CommandError> {
+    let env = state.config().env();
+    tauri::async_runtime::spawn_blocking(move || end_with(&env, pid, start_time, END_TIMEOUT))
         .await?
-        .map_err(CommandError::from)
 }
 
 #[cfg(test)]
@@ -70,24 +115,148 @@ mod tests {
         assert_eq!(r["probe"], "procfs");
     }
 
+    /// A module cache tree in a tempdir, the environment that discovers it, and a version
+    /// directory inside it.
+    fn cache_env() -> (tempfile::TempDir, EnvMap, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let modcache = dir.path().join("mod");
+        let version = modcache.join("example.com/!a@v1.0.0");
+        std::fs::create_dir_all(&version).unwrap();
+        std::fs::write(version.join("go.mod"), "module example.com/A\n").unwrap();
+        let env = EnvMap::from_pairs([
+            ("GOMODCACHE", modcache.display().to_string()),
+            ("GOCACHE", dir.path().join("build").display().to_string()),
+            ("HOME", dir.path().display().to_string()),
+            ("GOENV", "off".to_owned()),
+            ("PATH", "/nonexistent".to_owned()),
+        ]);
+        (dir, env, version)
+    }
+
+    fn app_for(env: &EnvMap) -> tauri::App<tauri::test::MockRuntime> {
+        let mut config = crate::state::Config::from_process();
+        config.env = Some(env.clone());
+        app_with(config)
+    }
+
+    /// Kills and reaps the child on drop.
+    struct Kid(std::process::Child);
+
+    impl Drop for Kid {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    fn alive(kid: &mut Kid) -> bool {
+        kid.0.try_wait().unwrap().is_none()
+    }
+
+    /// The `start_time` a `locks_list` over IPC reports for `pid`.
+    fn listed_start_time(w: &tauri::WebviewWindow<tauri::test::MockRuntime>, pid: u32) -> u64 {
+        let r = invoke(w, "locks_list", json!({})).unwrap();
+        let h = r["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["pid"] == pid)
+            .unwrap_or_else(|| panic!("{pid} not listed in {r:#}"));
+        h["start_time"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no start time in {h:#}"))
+    }
+
     #[test]
     fn locks_end_over_ipc_refuses_pid_1_and_ends_a_real_child() {
-        let app = app();
+        let (_dir, env, version) = cache_env();
+        let app = app_for(&env);
         let w = main_window(&app);
         let err = invoke(&w, "locks_end", json!({"pid": 1})).unwrap_err();
         assert_eq!(err["code"], "RefusedSystem");
+        let err = invoke(&w, "locks_end", json!({"pid": 1, "startTime": 1})).unwrap_err();
+        assert_eq!(err["code"], "RefusedSystem");
         let err = invoke(&w, "locks_end", json!({"pid": std::process::id()})).unwrap_err();
         assert_eq!(err["code"], "RefusedSelf");
-        let mut child = Command::new("sleep")
+        let mut child = Kid(Command::new("sleep")
             .arg("60")
+            .current_dir(&version)
             .stdout(Stdio::null())
             .spawn()
-            .unwrap();
-        let out = invoke(&w, "locks_end", json!({"pid": child.id()})).unwrap();
-        assert_eq!(out["pid"], child.id());
+            .unwrap());
+        let pid = child.0.id();
+        // Without the start time from the list: refused, still running.
+        let err = invoke(&w, "locks_end", json!({"pid": pid})).unwrap_err();
+        assert_eq!(err["code"], "Unidentified");
+        assert!(alive(&mut child));
+        let start = listed_start_time(&w, pid);
+        let out = invoke(&w, "locks_end", json!({"pid": pid, "startTime": start})).unwrap();
+        assert_eq!(out["pid"], pid);
         assert_eq!(out["how"], "exited");
-        let status = child.wait().unwrap();
+        let status = child.0.wait().unwrap();
         assert!(!status.success(), "sleep 60 ended early by a signal");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn locks_end_refuses_a_non_holder_and_a_reused_pid() {
+        let (_dir, env, version) = cache_env();
+        let app = app_for(&env);
+        let w = main_window(&app);
+        // The attack: a process that holds nothing in the caches, with its real start time.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let mut bystander = Kid(Command::new("sleep")
+            .arg("600")
+            .current_dir(elsewhere.path())
+            .spawn()
+            .unwrap());
+        let pid = bystander.0.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let real_start: u64 = stat[stat.rfind(')').unwrap() + 1..]
+            .split_whitespace()
+            .nth(19)
+            .unwrap()
+            .parse()
+            .unwrap();
+        let err = invoke(
+            &w,
+            "locks_end",
+            json!({"pid": pid, "startTime": real_start}),
+        )
+        .unwrap_err();
+        assert_eq!(err["code"], "NotAHolder", "{err}");
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(alive(&mut bystander), "a non-holder was ended");
+
+        // A holder named with another start time (its pid was reused): refused.
+        let mut holder = Kid(Command::new("sleep")
+            .arg("600")
+            .current_dir(&version)
+            .spawn()
+            .unwrap());
+        let hpid = holder.0.id();
+        let start = listed_start_time(&w, hpid);
+        for wrong in [start + 1, start.saturating_sub(1), 0] {
+            let err =
+                invoke(&w, "locks_end", json!({"pid": hpid, "startTime": wrong})).unwrap_err();
+            assert_eq!(err["code"], "ProcessChanged", "{err}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        assert!(
+            alive(&mut holder),
+            "a holder was ended with a wrong start time"
+        );
+        // The same call through the command function.
+        let err = end_with(&env, hpid, Some(start + 7), Duration::ZERO).unwrap_err();
+        assert_eq!(err.code, "ProcessChanged");
+        assert!(alive(&mut holder));
+        let out = end_with(&env, hpid, Some(start), Duration::from_secs(5)).unwrap();
+        assert_eq!(out.how, locks::EndHow::Exited);
+        assert!(
+            holder.0.wait().unwrap().code().is_none(),
+            "ended by a signal"
+        );
+        assert!(alive(&mut bystander));
     }
 
     #[cfg(target_os = "linux")]

@@ -659,6 +659,8 @@ export type HolderCategory = 'go-tool' | 'ide' | 'antivirus' | 'other';
 /** A process holding files in the caches (`gocache_core::locks::Holder`). */
 export interface Holder {
   pid: number;
+  /** When it started (OS unit); passed back to `locks_end` with the pid. Null when unreadable. */
+  start_time: number | null;
   name: string;
   exe: string | null;
   user: string | null;
@@ -704,7 +706,12 @@ export function locksList(): Promise<LocksReport> {
   return invoke<LocksReport>('locks_list');
 }
 
-/** Ends process `pid` (SIGTERM, then SIGKILL after 3 s; TerminateProcess on Windows). */
-export function locksEnd(pid: number): Promise<EndOutcome> {
-  return invoke<EndOutcome>('locks_end', { pid });
+/**
+ * Ends the holder `pid` that started at `startTime`, both from the last `locks_list` (SIGTERM,
+ * then SIGKILL after 3 s; TerminateProcess on Windows). The core refuses a process that no
+ * longer holds files in the caches (`NotAHolder`) or whose pid now names another process
+ * (`ProcessChanged`).
+ */
+export function locksEnd(pid: number, startTime: number | null): Promise<EndOutcome> {
+  return invoke<EndOutcome>('locks_end', { pid, startTime });
 }

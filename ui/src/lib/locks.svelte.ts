@@ -136,7 +136,7 @@ class LocksStore {
     this.ending = h.pid;
     let result: EndResult;
     try {
-      result = { pid: h.pid, name: h.name, outcome: await locksEnd(h.pid), error: null };
+      result = { pid: h.pid, name: h.name, outcome: await locksEnd(h.pid, h.start_time), error: null };
     } catch (e) {
       result = { pid: h.pid, name: h.name, outcome: null, error: toApiError(e) };
     }

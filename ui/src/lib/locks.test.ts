@@ -30,6 +30,7 @@ const p = (cache: HeldPath['cache'], module: string | null, path: string, kind: 
 function holder(pid: number, paths: HeldPath[], extra: Partial<Holder> = {}): Holder {
   return {
     pid,
+    start_time: 1000 + pid,
     name: `p${pid}`,
     exe: null,
     user: 'a',
@@ -174,10 +175,25 @@ describe('end process texts', () => {
   });
 
   test('every documented error code has its own plain words', () => {
-    const codes = ['RefusedSystem', 'RefusedSelf', 'RefusedOtherUser', 'NotFound', 'StillRunning', 'Io', 'Unsupported'];
+    const codes = [
+      'RefusedSystem',
+      'RefusedSelf',
+      'RefusedOtherUser',
+      'RefusedProtected',
+      'NotAHolder',
+      'ProcessChanged',
+      'Unidentified',
+      'ScanFailed',
+      'NotFound',
+      'StillRunning',
+      'Io',
+      'Unsupported',
+    ];
     const titles = codes.map((code) => endErrorText({ code, message: '' }, 'x').title);
     expect(new Set(titles).size).toBe(codes.length);
     expect(endErrorText({ code: 'RefusedOtherUser', message: '' }, 'backup').action).toContain('administrator');
+    expect(endErrorText({ code: 'NotAHolder', message: '' }, 'sleep').title).toBe('sleep no longer holds files in the caches.');
+    expect(endErrorText({ code: 'ProcessChanged', message: '' }, 'go').action).toContain('left running');
     expect(endErrorText({ code: 'Weird', message: '' }, 'x').title).toBe('x could not be ended.');
   });
 

@@ -170,7 +170,20 @@ export function endOutcomeText(o: Pick<EndOutcome, 'how' | 'elapsed_ms'>, name: 
   }
 }
 
-const END_CODES = ['RefusedSystem', 'RefusedSelf', 'RefusedOtherUser', 'NotFound', 'StillRunning', 'Unsupported', 'Io'];
+const END_CODES = [
+  'RefusedSystem',
+  'RefusedSelf',
+  'RefusedOtherUser',
+  'RefusedProtected',
+  'NotAHolder',
+  'ProcessChanged',
+  'Unidentified',
+  'ScanFailed',
+  'NotFound',
+  'StillRunning',
+  'Unsupported',
+  'Io',
+];
 
 /** What End process's refusals and failures mean, in plain words, and what to do (by error code). */
 export function endErrorText(e: ApiError, name: string): { title: string; action: string } {

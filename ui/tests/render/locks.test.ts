@@ -187,6 +187,10 @@ describe('locks', { timeout: 60_000 }, () => {
     await result.waitFor();
     expect(await result.getAttribute('data-how')).toBe('exited');
     expect(await result.textContent()).toContain('python3 (pid 7007) exited when asked to stop.');
+    // The pid goes with the start time the list showed, so a reused pid is refused by the core.
+    expect((await mock(page)).calls.filter((c) => c.cmd === 'locks_end')).toEqual([
+      { cmd: 'locks_end', pid: 7007, startTime: 107007 },
+    ]);
     await holderRow(page, 7007).waitFor({ state: 'detached' });
     expect(await page.getByTestId('locks-view').getAttribute('data-holders')).toBe('4');
 

@@ -585,11 +585,12 @@
   // VS Code with its cwd in a version, python3 with a deleted file in the build cache, another
   // user's backup agent) and 2 inaccessible processes; `'none'` (default) none; `'error'` makes
   // locks_list fail. locks_end removes the holder (RefusedOtherUser for the other user's, pid 1
-  // RefusedSystem, unknown NotFound). `locksDelay` ms per locks_list (inflight overlap recorded).
+  // RefusedSystem, unknown NotAHolder, a start time other than the listed one ProcessChanged, none
+  // Unidentified). `locksDelay` ms per locks_list (inflight overlap recorded).
   const locksCalls = [];
   const locksStats = { inflight: 0, maxInflight: 0 };
   const held = (cache, module, rel, kind) => ({ cache, module, path: `${cache === 'build' ? '/home/gopher/.cache/go-build' : cache === 'gopls' ? '/home/gopher/.cache/gopls' : GOMODCACHE}/${rel}`, kind });
-  const holder = (h) => Object.assign({ user: 'gopher', uid: 1000, is_current_user: true, app_name: null, cmdline: [h.name], tool: null, category: 'other' }, h, {
+  const holder = (h) => Object.assign({ start_time: 100000 + h.pid, user: 'gopher', uid: 1000, is_current_user: true, app_name: null, cmdline: [h.name], tool: null, category: 'other' }, h, {
     caches: [...new Set(h.paths.map((p) => p.cache).filter(Boolean))],
     modules: [...new Set(h.paths.map((p) => p.module).filter(Boolean))],
     kinds: ['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'].filter((k) => h.paths.some((p) => p.kind === k)),
@@ -635,12 +636,14 @@
     }
   }
 
-  async function locksEnd(pid) {
-    locksCalls.push({ cmd: 'locks_end', pid });
+  async function locksEnd(pid, startTime) {
+    locksCalls.push({ cmd: 'locks_end', pid, startTime });
     await sleep(150);
     if (pid === 0 || pid === 1) throw { code: 'RefusedSystem', message: `refusing to end PID ${pid} (a system process)` };
+    if (startTime === undefined || startTime === null) throw { code: 'Unidentified', message: `refusing to end PID ${pid}: its start time is unknown` };
     const h = lockHolders.find((x) => x.pid === pid);
-    if (!h) throw { code: 'NotFound', message: `no process ${pid}` };
+    if (!h) throw { code: 'NotAHolder', message: `refusing to end PID ${pid}: it holds no files in the Go caches` };
+    if (h.start_time !== startTime) throw { code: 'ProcessChanged', message: `refusing to end PID ${pid}: it is no longer the process that was listed` };
     if (!h.is_current_user) throw { code: 'RefusedOtherUser', message: `process ${pid} belongs to ${h.user}; run as administrator to end it` };
     lockHolders = lockHolders.filter((x) => x.pid !== pid);
     return { pid, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
@@ -821,7 +824,7 @@
         case 'locks_list':
           return locksList();
         case 'locks_end':
-          return locksEnd(args.pid);
+          return locksEnd(args.pid, args.startTime);
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         case 'diagnose_text':

@@ -35,6 +35,11 @@ pub struct HeldPath {
 pub struct Holder {
     /// Process id.
     pub pid: u32,
+    /// When the process started, an opaque number in the OS' own unit (Linux: clock ticks
+    /// after boot, `/proc/PID/stat` field 22; macOS and Windows: microseconds since the Unix
+    /// epoch). Pass it back with the pid to [`super::end_process`] ([`super::ProcessIdentity`]);
+    /// `None` when it could not be read.
+    pub start_time: Option<u64>,
     /// Short process name.
     pub name: String,
     /// Executable path, when readable.
@@ -215,6 +220,7 @@ pub fn group(
             let c = classify(&info.name, info.exe.as_deref(), &info.cmdline);
             Holder {
                 pid,
+                start_time: info.start_time,
                 name: info.name,
                 exe: info.exe,
                 user: info.user,
@@ -444,6 +450,7 @@ mod tests {
             user: Some("u".into()),
             app_name: None,
             cmdline: vec![exe.into()],
+            start_time: Some(42),
         };
         let result = ProbeResult {
             holds: vec![
@@ -498,6 +505,11 @@ mod tests {
         assert_eq!(go.paths.len(), 2, "duplicate holds merge");
         assert_eq!(go.modules, vec!["x.org/a@v1.0.0".to_owned()]);
         assert_eq!(go.tool.as_deref(), Some("go"));
+        assert_eq!(
+            go.start_time,
+            Some(42),
+            "the start time is carried to the holder"
+        );
         assert!(go.advice.contains("lock"));
         let tc = &r.holders[1];
         assert_eq!(tc.caches, vec![CacheKind::Toolchains, CacheKind::Build]);

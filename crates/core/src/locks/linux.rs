@@ -3,7 +3,8 @@
 //! `maps` (mapped files), plus `/proc/locks` to tell which process holds a `flock`/`fcntl` lock
 //! (Go's `@v/<version>.lock`). Link targets are compared as strings against the roots first;
 //! only the few matching descriptors are `stat`ed, and only when `/proc/locks` is not empty.
-//! No `unsafe` here: signals and user names come from [`super::unix`].
+//! User names come from [`super::unix`]. End process ([`end`]) holds the process through a
+//! pidfd (`pidfd_open`, `pidfd_send_signal`, `poll`): the only `unsafe` in this file.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
@@ -23,9 +24,24 @@ use crate::CancelToken;
 /// The Linux [`LockProbe`] (procfs).
 pub(crate) struct Probe;
 
-/// Ends `pid` at once (`SIGKILL`); see [`super::unix::terminate`].
-pub(crate) fn terminate(pid: u32) -> io::Result<()> {
-    super::unix::terminate(pid)
+/// The start time of a process from its `/proc/<pid>/stat` line: field 22 (`starttime`, clock
+/// ticks after boot). The name field (2) is in parentheses and may hold spaces and parentheses
+/// itself, so the fields are counted after the last `)`.
+pub(crate) fn stat_start_time(stat: &str) -> Option<u64> {
+    let rest = &stat[stat.rfind(')')? + 1..];
+    // After the name: field 3 (state) is the first, so field 22 is the 20th.
+    rest.split_whitespace().nth(22 - 3)?.parse().ok()
+}
+
+/// The start time of `pid` now (`/proc/<pid>/stat`).
+pub(crate) fn start_time(pid: u32) -> io::Result<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    stat_start_time(&stat).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("/proc/{pid}/stat: no start time"),
+        )
+    })
 }
 
 const DELETED: &[u8] = b" (deleted)";
@@ -283,6 +299,7 @@ pub(crate) fn process_info(pid: u32, users: &UserNames) -> Option<ProcessInfo> {
         PathBuf::from(OsStr::from_bytes(t))
     });
     let uid = status_uid(&status);
+    let start_time = start_time(pid).ok();
     let cmdline = fs::read(base.join("cmdline"))
         .map(|b| {
             b.split(|&c| c == 0)
@@ -298,6 +315,7 @@ pub(crate) fn process_info(pid: u32, users: &UserNames) -> Option<ProcessInfo> {
         user: uid.and_then(|u| users.get(u)),
         app_name: None,
         cmdline,
+        start_time,
     })
 }
 
@@ -358,6 +376,172 @@ impl LockProbe for Probe {
             inaccessible: inaccessible.into_inner(),
             warnings: Vec::new(),
         })
+    }
+}
+
+/// End process on Linux: a pidfd on the process, so that the start-time check and the signals
+/// concern one and the same process even if it exits and its pid is reused meanwhile.
+#[allow(
+    unsafe_code,
+    reason = "pidfd_open and pidfd_send_signal are raw syscalls; poll is a libc call"
+)]
+pub(crate) mod end {
+    use std::io;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::time::{Duration, Instant};
+
+    use super::super::end::{OpenError, Owner, ProcessRef};
+    use super::super::unix::{self, PidFacts, PidRef, esrch_as_not_found};
+    use super::{read_trimmed, start_time, status_uid};
+
+    /// procfs facts, for the pid-based fallback on kernels without pidfds (before 5.3).
+    pub(crate) struct Procfs;
+
+    impl PidFacts for Procfs {
+        fn start_time(pid: u32) -> io::Result<u64> {
+            start_time(pid)
+        }
+
+        fn uid(pid: u32) -> Option<u32> {
+            status_uid(&std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?)
+        }
+
+        fn name(pid: u32) -> Option<String> {
+            read_trimmed(std::path::Path::new(&format!("/proc/{pid}/comm")))
+        }
+    }
+
+    /// A process held through a pidfd.
+    struct PidFd {
+        pid: u32,
+        fd: OwnedFd,
+    }
+
+    impl PidFd {
+        /// `pidfd_send_signal(fd, sig, NULL, 0)`; `sig` 0 checks that it is alive and may be
+        /// signalled.
+        fn send(&self, sig: libc::c_int) -> io::Result<()> {
+            // SAFETY: the fd is a live pidfd owned by `self`; a null siginfo and zero flags are
+            // the documented plain form (like kill).
+            let r = unsafe {
+                libc::syscall(
+                    libc::SYS_pidfd_send_signal,
+                    self.fd.as_raw_fd(),
+                    sig,
+                    std::ptr::null::<libc::siginfo_t>(),
+                    0_u32,
+                )
+            };
+            if r == 0 {
+                Ok(())
+            } else {
+                Err(esrch_as_not_found(io::Error::last_os_error()))
+            }
+        }
+
+        /// Reads something from procfs about `pid` and confirms afterwards that the pidfd's
+        /// process is still alive: while it is, the pid cannot name another process, so what
+        /// was read is its own.
+        fn read<T>(&self, f: impl FnOnce(u32) -> Option<T>) -> Option<T> {
+            let v = f(self.pid)?;
+            self.send(0).ok().map(|()| v)
+        }
+    }
+
+    impl ProcessRef for PidFd {
+        fn start_time(&self) -> io::Result<u64> {
+            let t = start_time(self.pid).map_err(|e| {
+                if e.kind() == io::ErrorKind::NotFound {
+                    e
+                } else {
+                    io::Error::new(io::ErrorKind::NotFound, e)
+                }
+            });
+            // Alive afterwards (an exited process is NotFound whatever /proc showed).
+            self.send(0)?;
+            t
+        }
+
+        fn owner(&self) -> Owner {
+            unix::owner_of(self.read(Procfs::uid), unix::current_uid())
+        }
+
+        fn name(&self) -> Option<String> {
+            self.read(Procfs::name)
+        }
+
+        fn request_exit(&self) -> io::Result<bool> {
+            self.send(libc::SIGTERM).map(|()| true)
+        }
+
+        fn terminate(&self) -> io::Result<()> {
+            self.send(libc::SIGKILL)
+        }
+
+        fn wait_gone(&self, limit: Duration) -> bool {
+            // A pidfd polls readable once the process has exited (a zombie counts).
+            let until = Instant::now() + limit;
+            loop {
+                let left = until.saturating_duration_since(Instant::now());
+                let ms = libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX);
+                let mut pfd = libc::pollfd {
+                    fd: self.fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: `pfd` is a live pollfd and the count passed is 1.
+                let r = unsafe { libc::poll(&raw mut pfd, 1, ms) };
+                if r > 0 {
+                    return true;
+                }
+                if r == 0 {
+                    return false;
+                }
+                if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// Opens `pid` as a pidfd (or, on kernels without pidfds, by pid and start time).
+    pub(crate) fn open(pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
+        let p = libc::pid_t::try_from(pid)
+            .ok()
+            .filter(|&p| p > 0)
+            .ok_or(OpenError::Gone)?;
+        // SAFETY: pidfd_open takes a pid and flags (0) and returns a new fd or -1.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, p, 0_u32) };
+        if fd < 0 {
+            let e = io::Error::last_os_error();
+            return match e.raw_os_error() {
+                Some(libc::ESRCH) => Err(OpenError::Gone),
+                Some(libc::ENOSYS) => {
+                    PidRef::<Procfs>::open(pid).map(|r| Box::new(r) as Box<dyn ProcessRef>)
+                }
+                _ => Err(OpenError::Io(e)),
+            };
+        }
+        let raw = libc::c_int::try_from(fd).map_err(|_| {
+            OpenError::Io(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "pidfd out of range",
+            ))
+        })?;
+        // SAFETY: `raw` is a new fd returned by pidfd_open, owned by nobody else.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let r = PidFd { pid, fd };
+        match r.send(0) {
+            Ok(()) => Ok(Box::new(r)),
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) => Err(OpenError::NotPermitted),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Err(OpenError::Gone),
+            Err(e) => Err(OpenError::Io(e)),
+        }
+    }
+
+    /// Whether this process is elevated (root).
+    pub(crate) fn is_elevated() -> bool {
+        unix::is_root()
     }
 }
 
@@ -426,6 +610,36 @@ mod tests {
         let line = b"7f1c0000-7f1c2000 r--s 00000000 08:01 393 /c/mod/x@v1/d.bin (deleted)";
         assert_eq!(maps_path(line), Some(&b"/c/mod/x@v1/d.bin (deleted)"[..]));
         assert_eq!(maps_path(b"7ffd-7ffe rw-p 00000000 00:00 0 [stack]"), None);
+    }
+
+    #[test]
+    fn start_time_is_field_22_even_with_spaces_and_parens_in_the_name() {
+        // Field 22 is 98765; the name `(a) b)` holds a space and parentheses.
+        let fields = "S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 98765 20 21 22";
+        assert_eq!(
+            stat_start_time(&format!("42 ((a) b)) {fields}\n")),
+            Some(98765)
+        );
+        assert_eq!(
+            stat_start_time(&format!("42 (sleep) {fields}")),
+            Some(98765)
+        );
+        assert_eq!(
+            stat_start_time(&format!("42 (x 1 2 3) {fields}")),
+            Some(98765)
+        );
+        assert_eq!(stat_start_time("42 (short) S 1 2"), None);
+        assert_eq!(stat_start_time("no parens at all"), None);
+        assert_eq!(
+            stat_start_time("42 (a) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 x 20"),
+            None
+        );
+        // This process: a real stat line, and a start time that does not change.
+        let me = std::process::id();
+        let t = start_time(me).unwrap();
+        assert!(t > 0);
+        assert_eq!(start_time(me).unwrap(), t);
+        assert!(start_time(4_999_999).is_err());
     }
 
     #[test]

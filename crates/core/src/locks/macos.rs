@@ -28,6 +28,57 @@ mod layout;
 #[cfg(target_os = "macos")]
 pub(crate) use sys::Probe;
 
+/// End process on macOS: no handle on a process exists, so it is named by pid and the start
+/// time from `PROC_PIDTBSDINFO`, read again before each signal ([`super::unix::PidRef`]).
+#[cfg(target_os = "macos")]
+pub(crate) mod end {
+    use std::io;
+
+    use super::layout;
+    use super::sys::{bsd_info, bsd_name};
+    use crate::locks::end::{OpenError, ProcessRef};
+    use crate::locks::unix::{self, PidFacts, PidRef};
+
+    /// libproc facts.
+    pub(crate) struct Libproc;
+
+    fn info(pid: u32) -> io::Result<libc::proc_bsdinfo> {
+        let p = i32::try_from(pid)
+            .map_err(|_| io::Error::new(io::ErrorKind::NotFound, "no such process"))?;
+        bsd_info(p).map_err(|e| {
+            if e == libc::ESRCH {
+                io::Error::new(io::ErrorKind::NotFound, "no such process")
+            } else {
+                io::Error::from_raw_os_error(e)
+            }
+        })
+    }
+
+    impl PidFacts for Libproc {
+        fn start_time(pid: u32) -> io::Result<u64> {
+            info(pid).map(|b| layout::start_micros(b.pbi_start_tvsec, b.pbi_start_tvusec))
+        }
+
+        fn uid(pid: u32) -> Option<u32> {
+            info(pid).ok().map(|b| b.pbi_uid)
+        }
+
+        fn name(pid: u32) -> Option<String> {
+            info(pid).ok().map(|b| bsd_name(&b))
+        }
+    }
+
+    /// Opens `pid` by pid and start time.
+    pub(crate) fn open(pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
+        PidRef::<Libproc>::open(pid).map(|r| Box::new(r) as Box<dyn ProcessRef>)
+    }
+
+    /// Whether this process is elevated (root).
+    pub(crate) fn is_elevated() -> bool {
+        unix::is_root()
+    }
+}
+
 #[cfg(target_os = "macos")]
 mod sys {
     use std::ffi::c_void;
@@ -107,8 +158,8 @@ mod sys {
         denied: bool,
     }
 
-    fn scan(pid: i32, roots: &MacRoots) -> Option<Scan> {
-        let mut info = ProcessInfo::default();
+    /// `PROC_PIDTBSDINFO` of `pid` (name, uid, start time), or the errno.
+    pub(super) fn bsd_info(pid: i32) -> Result<libc::proc_bsdinfo, i32> {
         // SAFETY: proc_bsdinfo is plain old data; all zeroes is a valid value.
         let mut bsd: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
         let bsd_len = size_of::<libc::proc_bsdinfo>() as libc::c_int;
@@ -122,17 +173,33 @@ mod sys {
                 bsd_len,
             )
         };
-        if r == bsd_len {
-            let bytes = |s: &[libc::c_char]| s.iter().map(|&c| c as u8).collect::<Vec<u8>>();
-            let name = layout::c_name(&bytes(&bsd.pbi_name));
-            info.name = if name.is_empty() {
-                layout::c_name(&bytes(&bsd.pbi_comm))
-            } else {
-                name
-            };
-            info.uid = Some(bsd.pbi_uid);
-        } else if errno() == libc::ESRCH {
-            return None;
+        if r == bsd_len { Ok(bsd) } else { Err(errno()) }
+    }
+
+    /// The name in a `proc_bsdinfo` (`pbi_name`, else `pbi_comm`).
+    pub(super) fn bsd_name(bsd: &libc::proc_bsdinfo) -> String {
+        let bytes = |s: &[libc::c_char]| s.iter().map(|&c| c as u8).collect::<Vec<u8>>();
+        let name = layout::c_name(&bytes(&bsd.pbi_name));
+        if name.is_empty() {
+            layout::c_name(&bytes(&bsd.pbi_comm))
+        } else {
+            name
+        }
+    }
+
+    fn scan(pid: i32, roots: &MacRoots) -> Option<Scan> {
+        let mut info = ProcessInfo::default();
+        match bsd_info(pid) {
+            Ok(bsd) => {
+                info.name = bsd_name(&bsd);
+                info.uid = Some(bsd.pbi_uid);
+                info.start_time = Some(layout::start_micros(
+                    bsd.pbi_start_tvsec,
+                    bsd.pbi_start_tvusec,
+                ));
+            }
+            Err(e) if e == libc::ESRCH => return None,
+            Err(_) => {}
         }
         let mut holds = Vec::new();
         let mut path_buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];

@@ -74,6 +74,10 @@ pub struct ProcessInfo {
     pub app_name: Option<String>,
     /// Command line, when readable (for tool classification, e.g. `code --type=utility`).
     pub cmdline: Vec<String>,
+    /// When the process started, in the OS' own unit (see [`Holder::start_time`]): with the
+    /// pid it identifies the process, so End process never reaches a process that reused the
+    /// pid.
+    pub start_time: Option<u64>,
 }
 
 /// What a probe found under the roots.
@@ -114,7 +118,10 @@ pub mod end;
 pub mod holders;
 
 pub use classify::{Category, Classification, advice, classify};
-pub use end::{EndError, EndHow, EndOutcome, end_process};
+pub use end::{
+    EndError, EndHow, EndOptions, EndOutcome, Os, ProcessIdentity, Protection, end_process,
+    preflight, session_critical,
+};
 pub use holders::{
     CacheHolders, HeldPath, Holder, LocksReport, describe, find_holders, find_holders_in,
     find_holders_of, holder_lookup, holder_lookup_with, module_of,

@@ -1,11 +1,15 @@
 //! Unix helpers shared by the Linux and macOS probes and by [`super::end`]: signals, the
-//! effective user id, user names (`getpwuid_r`).
+//! effective user id, user names (`getpwuid_r`), and [`PidRef`], End process' handle on a
+//! process named by pid and start time (macOS, and Linux kernels without pidfds).
 #![allow(unsafe_code, reason = "kill, geteuid and getpwuid_r are libc calls")]
 
 use std::collections::HashMap;
 use std::ffi::CStr;
 use std::io;
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use super::end::{OpenError, Owner, ProcessRef};
 
 /// Whether a process exists, as far as signals tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,14 +45,125 @@ pub(crate) fn signal(pid: u32, sig: libc::c_int) -> io::Result<()> {
     }
 }
 
-/// Ends `pid` at once (`SIGKILL`): the Unix counterpart of Windows' `TerminateProcess`.
-pub(crate) fn terminate(pid: u32) -> io::Result<()> {
-    signal(pid, libc::SIGKILL)
+/// `ESRCH` (no such process) as [`io::ErrorKind::NotFound`], for [`super::end::ProcessRef`].
+pub(crate) fn esrch_as_not_found(e: io::Error) -> io::Error {
+    if e.raw_os_error() == Some(libc::ESRCH) {
+        io::Error::new(io::ErrorKind::NotFound, e)
+    } else {
+        e
+    }
 }
 
-/// Asks `pid` to exit (`SIGTERM`).
-pub(crate) fn request_exit(pid: u32) -> io::Result<()> {
-    signal(pid, libc::SIGTERM)
+/// Whose process `uid`'s is, for a user running as `me`: the same uid is this user's (root's
+/// own processes when running as root: containers, CI), root's is the system's, an unknown owner
+/// counts as the system's.
+pub(crate) fn owner_of(uid: Option<u32>, me: u32) -> Owner {
+    match uid {
+        Some(u) if u == me => Owner::Me,
+        Some(0) | None => Owner::System,
+        Some(_) => Owner::Other,
+    }
+}
+
+/// Whether this process runs as root.
+pub(crate) fn is_root() -> bool {
+    current_uid() == 0
+}
+
+/// What End process reads about a process by pid (per OS).
+pub(crate) trait PidFacts {
+    /// The start time of `pid` now.
+    fn start_time(pid: u32) -> io::Result<u64>;
+    /// The effective uid of `pid`.
+    fn uid(pid: u32) -> Option<u32>;
+    /// The short name of `pid`.
+    fn name(pid: u32) -> Option<String>;
+}
+
+/// A process named by its pid and the start time read when it was opened. Unix has no handle
+/// on a process short of Linux' pidfd, so before every signal the start time is read again and
+/// the signal is not sent when it differs: the pid then names another process.
+pub(crate) struct PidRef<F> {
+    pid: u32,
+    start: u64,
+    facts: std::marker::PhantomData<F>,
+}
+
+impl<F: PidFacts> PidRef<F> {
+    /// Opens `pid`: it must exist and be signalable by this process.
+    pub(crate) fn open(pid: u32) -> Result<Self, OpenError> {
+        match presence(pid) {
+            Presence::Gone => return Err(OpenError::Gone),
+            Presence::NotPermitted => return Err(OpenError::NotPermitted),
+            Presence::Signalable => {}
+        }
+        let start = F::start_time(pid).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenError::Gone,
+            _ => OpenError::Io(e),
+        })?;
+        Ok(Self {
+            pid,
+            start,
+            facts: std::marker::PhantomData,
+        })
+    }
+
+    /// Whether `pid` still names the process opened.
+    fn same(&self) -> bool {
+        presence(self.pid) != Presence::Gone
+            && F::start_time(self.pid).is_ok_and(|t| t == self.start)
+    }
+
+    fn send(&self, sig: libc::c_int) -> io::Result<()> {
+        if !self.same() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("process {} is gone", self.pid),
+            ));
+        }
+        signal(self.pid, sig).map_err(esrch_as_not_found)
+    }
+}
+
+impl<F: PidFacts> ProcessRef for PidRef<F> {
+    fn start_time(&self) -> io::Result<u64> {
+        if presence(self.pid) == Presence::Gone {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                format!("process {} is gone", self.pid),
+            ));
+        }
+        F::start_time(self.pid)
+    }
+
+    fn owner(&self) -> Owner {
+        owner_of(F::uid(self.pid), current_uid())
+    }
+
+    fn name(&self) -> Option<String> {
+        F::name(self.pid)
+    }
+
+    fn request_exit(&self) -> io::Result<bool> {
+        self.send(libc::SIGTERM).map(|()| true)
+    }
+
+    fn terminate(&self) -> io::Result<()> {
+        self.send(libc::SIGKILL)
+    }
+
+    fn wait_gone(&self, limit: Duration) -> bool {
+        let until = Instant::now() + limit;
+        loop {
+            if !self.same() {
+                return true;
+            }
+            if Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// Whether `pid` exists (signal 0). A zombie (exited, not yet reaped by its parent) counts as
@@ -137,6 +252,20 @@ mod tests {
             signal(0, 0).map_err(|e| e.kind()),
             Err(io::ErrorKind::InvalidInput)
         );
+    }
+
+    #[test]
+    fn owners_relative_to_the_user() {
+        assert_eq!(owner_of(Some(1000), 1000), Owner::Me);
+        assert_eq!(
+            owner_of(Some(0), 0),
+            Owner::Me,
+            "root's own processes, as root"
+        );
+        assert_eq!(owner_of(Some(0), 1000), Owner::System);
+        assert_eq!(owner_of(None, 1000), Owner::System);
+        assert_eq!(owner_of(Some(1001), 1000), Owner::Other);
+        assert_eq!(owner_of(Some(1001), 0), Owner::Other);
     }
 
     #[test]

@@ -33,7 +33,7 @@
 mod pure;
 
 #[cfg(windows)]
-pub(crate) use sys::{Probe, terminate};
+pub(crate) use sys::{Probe, end};
 
 #[cfg(windows)]
 mod sys {
@@ -47,8 +47,10 @@ mod sys {
     use windows_sys::Wdk::System::SystemInformation::NtQuerySystemInformation;
     use windows_sys::Win32::Foundation::{
         CloseHandle, DUPLICATE_SAME_ACCESS, DuplicateHandle, ERROR_INSUFFICIENT_BUFFER,
-        ERROR_MORE_DATA, GetLastError, HANDLE, INVALID_HANDLE_VALUE, STATUS_INFO_LENGTH_MISMATCH,
+        ERROR_MORE_DATA, FILETIME, GetLastError, HANDLE, INVALID_HANDLE_VALUE, LocalFree,
+        STATUS_INFO_LENGTH_MISMATCH,
     };
+    use windows_sys::Win32::Security::Authorization::ConvertSidToStringSidW;
     use windows_sys::Win32::Security::{
         GetTokenInformation, LookupAccountSidW, SID_NAME_USE, TOKEN_QUERY, TOKEN_USER, TokenUser,
     };
@@ -66,9 +68,8 @@ mod sys {
         RmStartSession,
     };
     use windows_sys::Win32::System::Threading::{
-        GetCurrentProcess, GetCurrentProcessId, OpenProcess, OpenProcessToken, PROCESS_DUP_HANDLE,
-        PROCESS_QUERY_LIMITED_INFORMATION, PROCESS_TERMINATE, QueryFullProcessImageNameW,
-        TerminateProcess,
+        GetCurrentProcess, GetCurrentProcessId, GetProcessTimes, OpenProcess, OpenProcessToken,
+        PROCESS_DUP_HANDLE, PROCESS_QUERY_LIMITED_INFORMATION, QueryFullProcessImageNameW,
     };
 
     use super::pure::{
@@ -172,7 +173,10 @@ mod sys {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
                 }
-                info.user = process_user(pid);
+                if let Some(h) = open_query(pid) {
+                    info.user = token_user(h.0).and_then(|u| u.name);
+                    info.start_time = creation_micros(h.0);
+                }
                 processes.push((pid, info));
             }
             Ok(ProbeResult {
@@ -192,16 +196,152 @@ mod sys {
         }
     }
 
-    /// Ends process `pid` (`TerminateProcess`, exit code 1).
-    pub(crate) fn terminate(pid: u32) -> std::io::Result<()> {
-        // SAFETY: plain call; a null result is checked below.
-        let h = unsafe { OpenProcess(PROCESS_TERMINATE, 0, pid) };
-        let h = Owned::new(h).ok_or_else(std::io::Error::last_os_error)?;
-        // SAFETY: `h` is an open process handle with PROCESS_TERMINATE access.
-        if unsafe { TerminateProcess(h.0, 1) } == 0 {
-            return Err(std::io::Error::last_os_error());
+    /// `pid` opened for limited query.
+    fn open_query(pid: u32) -> Option<Owned> {
+        // SAFETY: plain call; a null result is checked by Owned::new.
+        Owned::new(unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) })
+    }
+
+    /// The creation time of the process `h` (opened with at least limited query access), in
+    /// microseconds since the Unix epoch.
+    fn creation_micros(h: HANDLE) -> Option<u64> {
+        let mut t = [FILETIME::default(); 4];
+        let [c, e, k, u] = &mut t;
+        // SAFETY: `h` is an open process handle; the four FILETIMEs are live locals.
+        if unsafe { GetProcessTimes(h, c, e, k, u) } == 0 {
+            return None;
         }
-        Ok(())
+        let ft = (u64::from(t[0].dwHighDateTime) << 32) | u64::from(t[0].dwLowDateTime);
+        Some(pure::filetime_to_unix_micros(ft))
+    }
+
+    /// End process on Windows: one handle opened with terminate, query and synchronize access
+    /// first; the start time is read (`GetProcessTimes`), the owner checked and the process
+    /// terminated (`TerminateProcess`) all through that same handle, so a pid reused meanwhile
+    /// is never reached.
+    pub(crate) mod end {
+        use std::io;
+        use std::time::Duration;
+
+        use windows_sys::Win32::Foundation::{
+            ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, WAIT_OBJECT_0,
+        };
+        use windows_sys::Win32::Security::GetTokenInformation;
+        use windows_sys::Win32::Security::{TOKEN_ELEVATION, TOKEN_QUERY, TokenElevation};
+        use windows_sys::Win32::System::Threading::{
+            GetCurrentProcess, OpenProcess, OpenProcessToken, PROCESS_QUERY_LIMITED_INFORMATION,
+            PROCESS_SYNCHRONIZE, PROCESS_TERMINATE, TerminateProcess, WaitForSingleObject,
+        };
+
+        use super::{Owned, creation_micros, image_path_of, last_error, token_user};
+        use crate::locks::end::{OpenError, Owner, ProcessRef};
+        use crate::locks::windows::pure;
+
+        struct Handle {
+            h: Owned,
+        }
+
+        impl Handle {
+            /// Whether the process has exited (its handle is signalled).
+            fn exited(&self) -> bool {
+                // SAFETY: `h` is an open process handle with SYNCHRONIZE access.
+                unsafe { WaitForSingleObject(self.h.0, 0) == WAIT_OBJECT_0 }
+            }
+
+            fn gone() -> io::Error {
+                io::Error::new(io::ErrorKind::NotFound, "the process has exited")
+            }
+        }
+
+        impl ProcessRef for Handle {
+            fn start_time(&self) -> io::Result<u64> {
+                if self.exited() {
+                    return Err(Self::gone());
+                }
+                creation_micros(self.h.0).ok_or_else(io::Error::last_os_error)
+            }
+
+            fn owner(&self) -> Owner {
+                // SAFETY: plain call; the pseudo handle needs no closing.
+                let me = token_user(unsafe { GetCurrentProcess() }).map(|u| u.sid);
+                let target = token_user(self.h.0).map(|u| u.sid);
+                pure::owner_of_sid(target.as_deref(), me.as_deref())
+            }
+
+            fn name(&self) -> Option<String> {
+                let p = image_path_of(self.h.0)?;
+                std::path::Path::new(&p)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            }
+
+            fn request_exit(&self) -> io::Result<bool> {
+                // No polite step on Windows: `terminate` follows.
+                Ok(false)
+            }
+
+            fn terminate(&self) -> io::Result<()> {
+                // SAFETY: `h` is an open process handle with PROCESS_TERMINATE access.
+                if unsafe { TerminateProcess(self.h.0, 1) } != 0 {
+                    return Ok(());
+                }
+                if self.exited() {
+                    Err(Self::gone())
+                } else {
+                    Err(io::Error::last_os_error())
+                }
+            }
+
+            fn wait_gone(&self, limit: Duration) -> bool {
+                let ms = u32::try_from(limit.as_millis()).unwrap_or(u32::MAX - 1);
+                // SAFETY: `h` is an open process handle with SYNCHRONIZE access.
+                unsafe { WaitForSingleObject(self.h.0, ms) == WAIT_OBJECT_0 }
+            }
+        }
+
+        /// Opens `pid` with terminate, limited query and synchronize access.
+        pub(crate) fn open(pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
+            let access =
+                PROCESS_TERMINATE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_SYNCHRONIZE;
+            // SAFETY: plain call; a null result is checked by Owned::new.
+            let Some(h) = Owned::new(unsafe { OpenProcess(access, 0, pid) }) else {
+                return Err(match last_error() {
+                    ERROR_ACCESS_DENIED => OpenError::NotPermitted,
+                    ERROR_INVALID_PARAMETER => OpenError::Gone,
+                    _ => OpenError::Io(io::Error::last_os_error()),
+                });
+            };
+            let r = Handle { h };
+            if r.exited() {
+                return Err(OpenError::Gone);
+            }
+            Ok(Box::new(r))
+        }
+
+        /// Whether this process runs with an elevated (administrator) token.
+        pub(crate) fn is_elevated() -> bool {
+            let mut token = std::ptr::null_mut();
+            // SAFETY: the pseudo handle of this process; `token` is a live local.
+            if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
+                return false;
+            }
+            let Some(token) = Owned::new(token) else {
+                return false;
+            };
+            let mut e = TOKEN_ELEVATION { TokenIsElevated: 0 };
+            let mut len = 0u32;
+            // SAFETY: `e` is a live TOKEN_ELEVATION of the size passed; `len` is a live local.
+            let ok = unsafe {
+                GetTokenInformation(
+                    token.0,
+                    TokenElevation,
+                    (&raw mut e).cast(),
+                    size_of::<TOKEN_ELEVATION>() as u32,
+                    &mut len,
+                )
+            };
+            ok != 0 && e.TokenIsElevated != 0
+        }
     }
 
     /// `("\Device\HarddiskVolume3", "C:")` for every drive letter in use.
@@ -227,12 +367,15 @@ mod sys {
 
     /// The full image path of `pid`, when it can be opened for limited query.
     fn image_path(pid: u32) -> Option<String> {
-        // SAFETY: plain call; a null result is checked by Owned::new.
-        let h = Owned::new(unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) })?;
+        image_path_of(open_query(pid)?.0)
+    }
+
+    /// The full image path of the process `h` (opened with at least limited query access).
+    fn image_path_of(h: HANDLE) -> Option<String> {
         let buf = fill_growing(0u16, 512, 1 << 16, |buf| {
             let mut size = buf.len() as u32;
             // SAFETY: `buf` is writable for `size` u16s; `size` is a live local.
-            let ok = unsafe { QueryFullProcessImageNameW(h.0, 0, buf.as_mut_ptr(), &mut size) };
+            let ok = unsafe { QueryFullProcessImageNameW(h, 0, buf.as_mut_ptr(), &mut size) };
             if ok != 0 {
                 Fill::Done(size as usize)
             } else if last_error() == ERROR_INSUFFICIENT_BUFFER {
@@ -632,13 +775,19 @@ mod sys {
         }
     }
 
-    /// `DOMAIN\user` owning process `pid`.
-    fn process_user(pid: u32) -> Option<String> {
-        // SAFETY: plain call; a null result is checked by Owned::new.
-        let proc_h = Owned::new(unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) })?;
+    /// The user a process token belongs to.
+    struct TokenUserInfo {
+        /// The user's SID as a string (`S-1-5-21-...`).
+        sid: String,
+        /// `DOMAIN\user`, when the SID resolves.
+        name: Option<String>,
+    }
+
+    /// The user owning the process `proc_h` (opened with at least limited query access).
+    fn token_user(proc_h: HANDLE) -> Option<TokenUserInfo> {
         let mut token: HANDLE = std::ptr::null_mut();
         // SAFETY: `proc_h` is open with limited query access; `token` is a live local.
-        if unsafe { OpenProcessToken(proc_h.0, TOKEN_QUERY, &mut token) } == 0 {
+        if unsafe { OpenProcessToken(proc_h, TOKEN_QUERY, &mut token) } == 0 {
             return None;
         }
         let token = Owned::new(token)?;
@@ -668,6 +817,17 @@ mod sys {
         // SAFETY: GetTokenInformation(TokenUser) wrote a TOKEN_USER at the start of `buf`,
         // which is 8-byte aligned and outlives the read.
         let sid = unsafe { (*buf.as_ptr().cast::<TOKEN_USER>()).User.Sid };
+        let mut text: *mut u16 = std::ptr::null_mut();
+        // SAFETY: `sid` points into `buf`, alive here; `text` receives a LocalAlloc'd string.
+        if unsafe { ConvertSidToStringSidW(sid, &mut text) } == 0 || text.is_null() {
+            return None;
+        }
+        // SAFETY: on success `text` is a NUL-terminated UTF-16 string.
+        let len = (0..).take_while(|&i| unsafe { *text.add(i) } != 0).count();
+        // SAFETY: `text` holds `len` valid u16s before the NUL.
+        let sid_text = String::from_utf16_lossy(unsafe { std::slice::from_raw_parts(text, len) });
+        // SAFETY: `text` was allocated by ConvertSidToStringSidW with LocalAlloc; freed once.
+        unsafe { LocalFree(text.cast()) };
         let mut name = [0u16; 256];
         let mut domain = [0u16; 256];
         let (mut nlen, mut dlen) = (name.len() as u32, domain.len() as u32);
@@ -685,9 +845,15 @@ mod sys {
             )
         };
         if ok == 0 {
-            return None;
+            return Some(TokenUserInfo {
+                sid: sid_text,
+                name: None,
+            });
         }
         let (n, d) = (utf16_to_string(&name), utf16_to_string(&domain));
-        Some(if d.is_empty() { n } else { format!("{d}\\{n}") })
+        Some(TokenUserInfo {
+            sid: sid_text,
+            name: Some(if d.is_empty() { n } else { format!("{d}\\{n}") }),
+        })
     }
 }

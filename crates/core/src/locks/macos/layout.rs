@@ -110,6 +110,13 @@ pub(super) fn c_path(bytes: &[u8]) -> Option<PathBuf> {
     }
 }
 
+/// A process' start time from `proc_bsdinfo`'s `pbi_start_tvsec`/`pbi_start_tvusec`, in
+/// microseconds since the Unix epoch (the unit Windows uses too; below 2^53, so the UI's
+/// JavaScript numbers carry it exactly).
+pub(crate) fn start_micros(sec: u64, usec: u64) -> u64 {
+    sec.saturating_mul(1_000_000).saturating_add(usec)
+}
+
 /// A C string from a fixed buffer as text (process names).
 pub(super) fn c_name(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
@@ -276,6 +283,14 @@ fn join_rest(shown: &Path, rest: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_times_are_microseconds_since_the_epoch() {
+        assert_eq!(start_micros(1_700_000_000, 123_456), 1_700_000_000_123_456);
+        assert_eq!(start_micros(0, 5), 5);
+        assert_eq!(start_micros(u64::MAX, 1), u64::MAX);
+        assert!(start_micros(4_000_000_000, 999_999) < (1 << 53));
+    }
 
     /// A `vnode_info_path` with the given mode, link count and path.
     fn vip(mode: u16, nlink: u16, path: &str) -> Vec<u8> {

@@ -9,6 +9,35 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::CancelToken;
+use crate::locks::end::Owner;
+
+// ---------------------------------------------------------------------------------------------
+// End process: start times and owners
+// ---------------------------------------------------------------------------------------------
+
+/// 100 ns intervals from 1601-01-01 (FILETIME's epoch) to 1970-01-01.
+const FILETIME_UNIX_EPOCH: u64 = 116_444_736_000_000_000;
+
+/// A FILETIME (`GetProcessTimes`' creation time, 100 ns since 1601) as microseconds since the
+/// Unix epoch: the unit macOS uses too, and below 2^53 so the UI's JavaScript numbers carry it
+/// exactly (a raw FILETIME would not).
+pub(super) fn filetime_to_unix_micros(ft: u64) -> u64 {
+    ft.saturating_sub(FILETIME_UNIX_EPOCH) / 10
+}
+
+/// The service accounts: LocalSystem, LocalService, NetworkService.
+const SERVICE_SIDS: &[&str] = &["S-1-5-18", "S-1-5-19", "S-1-5-20"];
+
+/// Whose process it is, from its token's user SID and this process' (string SIDs): the same
+/// SID is this user's, a service account or an unknown owner the system's, else another user's.
+pub(super) fn owner_of_sid(target: Option<&str>, me: Option<&str>) -> Owner {
+    match target {
+        Some(t) if me.is_some_and(|m| m.eq_ignore_ascii_case(t)) => Owner::Me,
+        Some(t) if SERVICE_SIDS.iter().any(|s| s.eq_ignore_ascii_case(t)) => Owner::System,
+        None => Owner::System,
+        Some(_) => Owner::Other,
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // UTF-16 and path normalization
@@ -568,6 +597,40 @@ mod tests {
 
     fn w(s: &str) -> Vec<u16> {
         s.encode_utf16().collect()
+    }
+
+    #[test]
+    fn creation_times_become_unix_microseconds() {
+        // 2023-11-14T22:13:20Z = 1_700_000_000 s after the Unix epoch.
+        let ft = 116_444_736_000_000_000 + 1_700_000_000 * 10_000_000 + 1_234_567;
+        assert_eq!(filetime_to_unix_micros(ft), 1_700_000_000_123_456);
+        assert!(
+            filetime_to_unix_micros(ft) < (1 << 53),
+            "exact in JavaScript"
+        );
+        assert!(ft > (1 << 53), "a raw FILETIME would not be");
+        assert_eq!(filetime_to_unix_micros(0), 0);
+        assert_eq!(
+            filetime_to_unix_micros(u64::MAX),
+            (u64::MAX - 116_444_736_000_000_000) / 10
+        );
+    }
+
+    #[test]
+    fn owners_from_sids() {
+        let me = Some("S-1-5-21-1-2-3-1001");
+        assert_eq!(owner_of_sid(me, me), Owner::Me);
+        assert_eq!(owner_of_sid(Some("s-1-5-21-1-2-3-1001"), me), Owner::Me);
+        assert_eq!(owner_of_sid(Some("S-1-5-18"), me), Owner::System);
+        assert_eq!(owner_of_sid(Some("S-1-5-19"), me), Owner::System);
+        assert_eq!(owner_of_sid(Some("S-1-5-20"), me), Owner::System);
+        assert_eq!(owner_of_sid(None, me), Owner::System);
+        assert_eq!(owner_of_sid(Some("S-1-5-21-1-2-3-1002"), me), Owner::Other);
+        assert_eq!(owner_of_sid(Some("S-1-5-18"), Some("S-1-5-18")), Owner::Me);
+        assert_eq!(
+            owner_of_sid(Some("S-1-5-21-1-2-3-1002"), None),
+            Owner::Other
+        );
     }
 
     #[test]
