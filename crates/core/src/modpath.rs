@@ -370,7 +370,9 @@ mod tests {
         for ok in ["fmt", "net/http", "x/y", "example.com/m/pkg", "a+b/c~d"] {
             assert_eq!(check_import_path(ok), Ok(()), "{ok}");
         }
-        for bad in ["", "/fmt", "fmt/", "a//b", "a/../b", "a/.b", "a;b", "a$(b)", "prn"] {
+        for bad in [
+            "", "/fmt", "fmt/", "a//b", "a/../b", "a/.b", "a;b", "a$(b)", "prn",
+        ] {
             assert!(check_import_path(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -388,7 +390,10 @@ mod tests {
         assert!(!match_path_major("v2.0.0", ""));
         assert!(match_path_major("v2.0.0+incompatible", ""));
         assert!(match_path_major("v1.5.0", ""));
-        assert!(match_path_major("v0.0.0-20161208181325-20d25e280405", ".v1"));
+        assert!(match_path_major(
+            "v0.0.0-20161208181325-20d25e280405",
+            ".v1"
+        ));
         assert!(match_path_major("v2.1.0", ".v2-unstable"));
     }
 

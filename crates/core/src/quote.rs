@@ -183,7 +183,8 @@ pub(crate) mod tests {
     /// backticks, `"`, `;`, `|`, `&`, `(`, `)`, `{`, `}`, `,`, `@` or `-` starting a word, a
     /// quoted string followed by more characters).
     pub(crate) fn powershell_split(line: &str) -> Option<Vec<String>> {
-        let is_quote = |c: char| matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}');
+        let is_quote =
+            |c: char| matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}');
         let mut out = Vec::new();
         let mut cur = String::new();
         let mut in_word = false;
@@ -328,7 +329,8 @@ pub(crate) mod tests {
                 for q in [quote(s, shell), word(s, shell)] {
                     match q {
                         Ok(q) => {
-                            let line = format!("go get {q} {}", word("x y", shell).unwrap_or_default());
+                            let line =
+                                format!("go get {q} {}", word("x y", shell).unwrap_or_default());
                             assert_eq!(
                                 split(&line, shell),
                                 Some(vec!["go".into(), "get".into(), s.into(), "x y".into()]),
@@ -369,7 +371,11 @@ pub(crate) mod tests {
     #[test]
     fn plain_words_stay_bare_and_module_paths_are_plain() {
         for shell in SHELLS {
-            for s in ["example.com/m", "github.com/BurntSushi/toml@v1.2.0", "v0.0.0-2019-abc"] {
+            for s in [
+                "example.com/m",
+                "github.com/BurntSushi/toml@v1.2.0",
+                "v0.0.0-2019-abc",
+            ] {
                 assert_eq!(word(s, shell).as_deref(), Ok(s), "{shell:?}");
             }
             assert_eq!(word("", shell).map(|q| q.len()), Ok(2));

@@ -84,11 +84,14 @@ pub enum Action {
 }
 
 impl Action {
-    /// Parses an action string (`clean-version:example.com/m@v1.0.0`, `verify`, ...).
+    /// Parses an action string (`clean-version:example.com/m@v1.0.0`, `verify`, ...). The
+    /// module path and version of `clean-version` must be valid as Go checks them
+    /// ([`crate::modpath::check_path`], [`crate::modpath::check_version`]); anything else is
+    /// no action.
     pub fn parse(s: &str) -> Option<Action> {
         if let Some(mv) = s.strip_prefix("clean-version:") {
             let (m, v) = mv.rsplit_once('@')?;
-            if m.is_empty() || v.is_empty() {
+            if crate::modpath::check_path(m).is_err() || crate::modpath::check_version(v).is_err() {
                 return None;
             }
             return Some(Action::CleanVersion {
