@@ -48,6 +48,9 @@ pub mod scan;
 pub mod semver;
 pub mod verify;
 
+#[cfg(test)]
+mod fuzz;
+
 pub use cancel::CancelToken;
 pub use error::{Error, Result};
 pub use progress::{NoProgress, Progress};

@@ -179,9 +179,10 @@ pub(crate) mod tests {
 
     /// PowerShell's argument-mode reading of a line made of bare words and single-quoted
     /// strings (a bare word may continue into a quoted part, `a'b c'`), the only forms we emit
-    /// for values. `None` for anything that would be evaluated or split differently (`$`,
-    /// backticks, `"`, `;`, `|`, `&`, `(`, `)`, `{`, `}`, `,`, `@` or `-` starting a word, a
-    /// quoted string followed by more characters).
+    /// for values, and double-quoted strings without expansions. `None` for anything that would
+    /// be evaluated or split differently (`$`, backticks, `;`, `|`, `&`, `(`, `)`, `{`, `}`,
+    /// `,`, `@` starting a word, a `-` word with `.` or `:`, a quoted string followed by more
+    /// characters).
     pub(crate) fn powershell_split(line: &str) -> Option<Vec<String>> {
         let is_quote =
             |c: char| matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}');
@@ -221,14 +222,35 @@ pub(crate) mod tests {
                 after_quoted_start = started_word;
                 continue;
             }
+            if c == '"' {
+                // A double-quoted string without expansions (`$`, backtick) reads literally.
+                let started_word = !in_word;
+                in_word = true;
+                loop {
+                    match it.next()? {
+                        '"' => break,
+                        '$' | '`' | '\u{201C}' | '\u{201D}' | '\u{201E}' => return None,
+                        x => cur.push(x),
+                    }
+                }
+                after_quoted_start = started_word;
+                continue;
+            }
             if matches!(
                 c,
                 '$' | '`' | '"' | ';' | '|' | '&' | '(' | ')' | '{' | '}' | ',' | '\n' | '\r' | '#'
             ) {
                 return None;
             }
-            if !in_word && matches!(c, '@' | '-' | '<' | '>' | '[') {
+            if !in_word && matches!(c, '@' | '<' | '>' | '[') {
                 return None;
+            }
+            if !in_word && c == '-' {
+                // PowerShell splits `-a.b` and `-a:b` for native programs.
+                let rest: String = it.clone().take_while(|x| *x != ' ').collect();
+                if rest.contains(['.', ':', '\'', '"']) {
+                    return None;
+                }
             }
             in_word = true;
             cur.push(c);
