@@ -704,8 +704,13 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
             }
         }
     }
+    // A version shown as it is: valid, or a revision or toolchain name of plain characters.
+    let version_shown = m
+        .version
+        .as_deref()
+        .is_some_and(|v| version.is_some() || version_displayable(v));
     let version_text = m.version.as_deref().map(|v| {
-        if version.is_some() || version_displayable(v) {
+        if version_shown {
             v.to_owned()
         } else {
             rejected_text(v, "version", lang)
@@ -719,19 +724,16 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         cmd.insert("version", v.to_owned());
         cmd.entry("goversion").or_insert(v.to_owned());
     }
-    match (&m.module, &m.version) {
-        (Some(a), Some(b)) => {
-            if let (Some(a), Some(b)) = (module, version) {
-                cmd.insert("modver", format!("{a}@{b}"));
-            }
-            let shown = match (module, &version_text) {
-                (Some(a), Some(vt)) if !vt.contains('\u{201c}') => format!("{a}@{vt}"),
-                (Some(_), _) => rejected_text(&format!("{a}@{b}"), "version", lang),
-                (None, _) => rejected_text(&format!("{a}@{b}"), "module", lang),
-            };
-            text.insert("modver", shown);
+    if let (Some(a), Some(b)) = (&m.module, &m.version) {
+        if let (Some(a), Some(b)) = (module, version) {
+            cmd.insert("modver", format!("{a}@{b}"));
         }
-        _ => {}
+        let shown = match module {
+            Some(a) if version_shown => format!("{a}@{b}"),
+            Some(_) => rejected_text(&format!("{a}@{b}"), "version", lang),
+            None => rejected_text(&format!("{a}@{b}"), "module", lang),
+        };
+        text.insert("modver", shown);
     }
     if let Some(p) = &m.path {
         for vals in [&mut text, &mut cmd] {
@@ -772,11 +774,7 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         variant: m.variant.map(str::to_owned),
         severity,
         module: module.map(str::to_owned),
-        version: m
-            .version
-            .as_deref()
-            .filter(|v| version.is_some() || version_displayable(v))
-            .map(str::to_owned),
+        version: m.version.filter(|_| version_shown),
         path: m.path,
         explanation,
         fixes,
