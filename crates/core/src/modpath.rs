@@ -23,9 +23,9 @@
 //!   accepts the version queries `latest`, `upgrade` and `patch` that `go get` and
 //!   `go mod download` take after `@`.
 //!
-//! Every character these rules allow is a plain word in bash, PowerShell and cmd except `~`
-//! (a tilde prefix in bash) and `+` (harmless); commands still quote them through
-//! [`crate::quote`].
+//! Every character these rules allow is plain in bash, PowerShell and cmd except `~` (a tilde
+//! prefix in bash, a home prefix in PowerShell 7.4), so a valid module path almost always
+//! appears bare in a command; commands still go through [`crate::quote`].
 
 use thiserror::Error;
 

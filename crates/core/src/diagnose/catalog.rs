@@ -7,9 +7,13 @@
 //!
 //! Templates use `{name}` placeholders: `module`, `version`, `modver` (`module@version`),
 //! `path`, `modcache`, `gocache`, `url`, `host`, `private` (a GOPRIVATE pattern for the
-//! module), `goversion`, `value`, `list`. In commands, path placeholders (`path`,
-//! `modcache`, `gocache`) are quoted for the shell; a fix whose placeholder has no value is
-//! left out (paths fall back to `go env` expressions first).
+//! module), `goversion`, `value`, `list`. A module or version from pasted text is used only
+//! when Go would accept it ([`crate::modpath`]; issue #12); otherwise the explanation shows it
+//! marked as invalid and no command or action gets it. In commands every value is quoted for
+//! the shell ([`render_command`], [`crate::quote`]): path placeholders (`path`, `modcache`,
+//! `gocache`) always, others when they are not plain words. A fix whose placeholder has no
+//! value, or a value its shell cannot quote, is left out (paths fall back to `go env`
+//! expressions first).
 
 use std::collections::BTreeMap;
 
@@ -1151,6 +1155,84 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Values from the machine's settings (not validated: GOPRIVATE lists, GOFLAGS) are quoted
+    /// per shell as whole words, or the command is left out where the shell cannot quote them.
+    #[test]
+    fn setting_values_are_one_word_in_every_shell() {
+        use crate::quote::tests::{NASTY, split};
+        for v in NASTY
+            .iter()
+            .copied()
+            .chain(["git.corp.example,github.com/acme", ""])
+        {
+            for os in [OsKind::Linux, OsKind::Windows] {
+                let ctx = Context::for_os(os);
+                let f = env_finding(
+                    "goprivate-missing",
+                    None,
+                    None,
+                    BTreeMap::from([("pattern", "x".to_owned()), ("list", v.to_owned())]),
+                    &ctx,
+                );
+                for shell in &ctx.shells {
+                    let fix = f.fixes.iter().find(|x| x.shell == Some(*shell));
+                    let quotable = crate::quote::check(v, *shell).is_ok();
+                    assert_eq!(fix.is_some(), quotable, "{shell:?} {v:?}: {fix:?}");
+                    if let Some(fix) = fix {
+                        assert_eq!(
+                            split(&fix.text, *shell),
+                            Some(vec![
+                                "go".to_owned(),
+                                "env".to_owned(),
+                                "-w".to_owned(),
+                                format!("GOPRIVATE={v}")
+                            ]),
+                            "{shell:?}: {}",
+                            fix.text
+                        );
+                    }
+                }
+            }
+        }
+        // Plain values stay bare; PowerShell quotes a comma list (it would be an array).
+        let ctx = Context::for_os(OsKind::Windows);
+        let f = env_finding(
+            "goprivate-missing",
+            None,
+            None,
+            BTreeMap::from([("list", "a.example,b.example".to_owned())]),
+            &ctx,
+        );
+        let texts: Vec<&str> = f.fixes.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "go env -w 'GOPRIVATE=a.example,b.example'",
+                "go env -w GOPRIVATE=a.example,b.example"
+            ]
+        );
+    }
+
+    /// A value inside the template's own quotes is used only when it needs no quoting.
+    #[test]
+    fn values_inside_template_quotes_must_be_plain() {
+        let mut vals = BTreeMap::new();
+        vals.insert("host", "git.corp.example".to_owned());
+        let t = "git config --global url.\"git@{host}:\".insteadOf \"https://{host}/\"";
+        assert_eq!(
+            render_command(t, &vals, Shell::Bash, OsKind::Linux, false).as_deref(),
+            Some(
+                "git config --global url.\"git@git.corp.example:\".insteadOf \"https://git.corp.example/\""
+            )
+        );
+        vals.insert("host", "a b".to_owned());
+        assert_eq!(
+            render_command(t, &vals, Shell::Bash, OsKind::Linux, false),
+            None
+        );
+        assert!(!host_ok("a;b") && !host_ok("-a.b") && !host_ok("a.b:x") && host_ok("a.b:8080"));
     }
 
     #[test]

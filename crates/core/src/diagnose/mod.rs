@@ -3,7 +3,9 @@
 //!
 //! * [`diagnose`] recognizes Go's error messages (checksum mismatch, missing go.sum entry,
 //!   proxy failures, permission and disk errors, ...; the ids are listed in [`IDS`]) and
-//!   extracts the module path, version and file path from the text.
+//!   extracts the module path, version and file path from the text. Pasted text is not
+//!   trusted: a module path or version is checked as Go checks it ([`crate::modpath`]) before it
+//!   is used, and every value in a command is quoted for its shell ([`crate::quote`]).
 //! * [`check_env`] looks at the discovered environment (and the disk) for risky or broken
 //!   settings: `GOSUMDB=off`, too broad `GOPRIVATE`, `-modcacherw`, caches on network
 //!   filesystems, a module cache owned by someone else, ...
@@ -132,9 +134,10 @@ pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
     /// The module path named by the text (unescaped), or the package path when only a
-    /// package is named.
+    /// package is named; `None` when the text names none that Go accepts.
     pub module: Option<String>,
-    /// The version named by the text.
+    /// The version named by the text: a valid module version or query, or a revision or
+    /// toolchain name of plain characters; `None` otherwise.
     pub version: Option<String>,
     /// The file or directory named by the text (or the variable's value for settings).
     pub path: Option<String>,
