@@ -383,33 +383,41 @@ fn every_corpus_fix_reads_back_and_runs_as_written() {
     // The legitimate output keeps working: every bash fix for every captured case is read by
     // the reference splitter the same way bash runs it (fixes with the templates' own
     // expansions, like "${TMPDIR:-/tmp}", are left to the catalog tests).
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/linux");
     let sb = Sandbox::new();
     let mut ran = 0;
-    for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")) {
-        let path = e.unwrap_or_else(|e| panic!("{e}")).path();
-        if path.extension().and_then(|x| x.to_str()) != Some("txt") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-        let d = diagnose::diagnose(&text, &linux());
-        for x in d.findings.iter().flat_map(|f| &f.fixes) {
-            if x.shell != Some(Shell::Bash) {
+    for (sub, os) in [
+        ("linux", OsKind::Linux),
+        ("macos", OsKind::Macos),
+        ("quoted", OsKind::Linux),
+    ] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(sub);
+        for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{dir:?}: {e}")) {
+            let path = e.unwrap_or_else(|e| panic!("{e}")).path();
+            if path.extension().and_then(|x| x.to_str()) != Some("txt") {
                 continue;
             }
-            let Some(want) = shell::expected_bash_calls(&x.text) else {
-                assert!(
-                    x.text.contains("${TMPDIR")
-                        || x.text.contains("$(go env")
-                        || x.text.contains("$HOME"),
-                    "{path:?}: {:?} does not read back",
-                    x.text
-                );
-                continue;
-            };
-            let got = sb.run_bash(&x.text);
-            assert_eq!(got.calls, want, "{path:?}: {:?}", x.text);
-            ran += 1;
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            let d = diagnose::diagnose(&text, &Context::for_os(os));
+            for x in d.findings.iter().flat_map(|f| &f.fixes) {
+                if x.shell != Some(Shell::Bash) {
+                    continue;
+                }
+                let Some(want) = shell::expected_bash_calls(&x.text) else {
+                    assert!(
+                        x.text.contains("${TMPDIR")
+                            || x.text.contains("$(go env")
+                            || x.text.contains("$HOME"),
+                        "{path:?}: {:?} does not read back",
+                        x.text
+                    );
+                    continue;
+                };
+                let got = sb.run_bash(&x.text);
+                assert_eq!(got.calls, want, "{path:?}: {:?}", x.text);
+                ran += 1;
+            }
         }
     }
     assert!(ran > 20, "only {ran} corpus fixes ran");

@@ -235,7 +235,8 @@ fn parse_everything(text: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 384, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=N runs longer (at least 384 cases).
+    #![proptest_config(ProptestConfig { cases: ProptestConfig::default().cases.max(384), ..ProptestConfig::default() })]
 
     #[test]
     fn diagnose_never_panics_and_fixes_stay_safe_on_go_output(text in go_output()) {
