@@ -269,3 +269,59 @@ fn guide_context_gives_the_real_values_and_their_sources() {
         json!(dir.path().join("gopath/pkg/mod"))
     );
 }
+
+/// Issue #12 item 6 through the IPC layer: the paste of the issue, a version with shell code
+/// and a path with shell code. No fix carries the module's shell code, the invalid module is
+/// shown marked and is no finding's module, and every bash fix runs as written in a sandbox of
+/// recording stand-ins (`gocache_tests::shell`) with the real `touch` behind them.
+#[test]
+fn diagnose_text_over_ipc_keeps_pasted_shell_code_out_of_the_fixes() {
+    use gocache_tests::shell::{Sandbox, expected_bash_calls};
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = app_with(config(dir.path(), env(dir.path(), &[])));
+    let window = main_window(&app);
+    let text = "go: example.com/m;touch${IFS}x@v1.0.0: reading https://goproxy.example/example.com/m;touch${IFS}x/@v/v1.0.0.zip: 404 Not Found\n\
+                verifying example.com/ok@v1.0.0`touch${IFS}y`: checksum mismatch\n\
+                go: unlinkat /tmp/q'$(touch z)'/go/pkg/mod/cache/lock: permission denied\n";
+    let sb = Sandbox::new();
+    for os in ["linux", "windows"] {
+        let d = invoke(&window, "diagnose_text", json!({"text": text, "os": os})).unwrap();
+        let findings = d["findings"].as_array().unwrap();
+        assert_eq!(findings[0]["id"], "proxy-gone", "{d:#}");
+        assert!(findings[0]["module"].is_null(), "{d:#}");
+        assert!(
+            findings[0]["explanation"]
+                .as_str()
+                .unwrap()
+                .contains("not a valid module path"),
+            "{d:#}"
+        );
+        assert_eq!(findings[1]["module"], "example.com/ok", "{d:#}");
+        assert!(findings[1]["version"].is_null(), "{d:#}");
+        let mut carried = false;
+        for f in findings {
+            for x in f["fixes"].as_array().unwrap() {
+                let t = x["text"].as_str().unwrap();
+                assert!(!t.contains("touch${IFS}"), "{t}");
+                assert!(!t.starts_with("clean-version:example.com/ok"), "{t}");
+                if x["shell"] == "bash" {
+                    let want = expected_bash_calls(t).unwrap_or_else(|| panic!("{t:?}"));
+                    let ran = sb.run_bash(t);
+                    assert_eq!(ran.calls, want, "{t:?}");
+                    // The module cache the text names (chown, or chmod and rm, as the owner
+                    // on disk says) arrives as one literal argument.
+                    if ran.calls.iter().any(|c| {
+                        c.last().map(String::as_str) == Some("/tmp/q'$(touch z)'/go/pkg/mod")
+                    }) {
+                        carried = true;
+                    }
+                }
+            }
+        }
+        if os == "linux" {
+            assert!(carried, "{d:#}");
+        }
+    }
+    assert!(sb.work_entries().is_empty(), "{:?}", sb.work_entries());
+}

@@ -393,7 +393,22 @@ fn environment_checks_on_real_environments() {
         find(&found, "modcacherw")
             .fixes
             .iter()
-            .any(|f| f.text == "go env -w GOFLAGS=\"-mod=mod\"")
+            .any(|f| f.text == "go env -w GOFLAGS=-mod=mod")
+    );
+    // A value with a space is quoted as one word for the shell (it was `GOFLAGS="..."` in
+    // every shell before the values were quoted per shell, issue #12).
+    let env2 = env_of(&fx, &[("GOFLAGS", "-mod=mod -trimpath -modcacherw")]);
+    let found2 = diagnose::check_env(
+        &discover::discover(&env2, &discover::Options::default()),
+        &opts,
+    );
+    assert!(
+        find(&found2, "modcacherw")
+            .fixes
+            .iter()
+            .any(|f| f.text == "go env -w 'GOFLAGS=-mod=mod -trimpath'"),
+        "{:#?}",
+        find(&found2, "modcacherw").fixes
     );
 
     // Broken settings come from discovery, with the doctor's fixes.

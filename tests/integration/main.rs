@@ -1,4 +1,5 @@
 //! The one cross-crate integration-test binary.
+mod attack_diagnose;
 mod attack_env;
 mod attack_locks;
 mod attack_quarantine;

@@ -10,10 +10,14 @@
 //! * [`fixture::TempFixture`] owns a temporary directory and removes the (read-only) tree on
 //!   drop through [`remove_tree`].
 //!
+//! * [`shell`] runs the doctor's fix commands in a sandbox of recording stand-ins and reads
+//!   command lines as bash, PowerShell and cmd would (the attack tests of issue #12).
+//!
 //! The `gocache-fixture` binary exposes the same builder to benchmarks and end-to-end tests and
 //! prints the JSON summary of docs/contract.md "Fixture builder".
 
 pub mod fixture;
+pub mod shell;
 
 use std::io;
 use std::path::{Path, PathBuf};

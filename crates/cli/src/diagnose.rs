@@ -134,20 +134,20 @@ pub fn findings_text(findings: &[Finding], lang: Lang) -> String {
         let path = l("path:   ", "路径：");
         match (&f.module, &f.version) {
             (Some(m), Some(v)) => {
-                let _ = writeln!(out, "  {module} {m}@{v}");
+                let _ = writeln!(out, "  {module} {}@{}", printable(m), printable(v));
             }
             (Some(m), None) => {
-                let _ = writeln!(out, "  {module} {m}");
+                let _ = writeln!(out, "  {module} {}", printable(m));
             }
             (None, Some(v)) => {
-                let _ = writeln!(out, "  {version} {v}");
+                let _ = writeln!(out, "  {version} {}", printable(v));
             }
             (None, None) => {}
         }
         if let Some(p) = &f.path {
-            let _ = writeln!(out, "  {path} {p}");
+            let _ = writeln!(out, "  {path} {}", printable(p));
         }
-        let _ = writeln!(out, "  {}", wrap(&f.explanation, 90, "  "));
+        let _ = writeln!(out, "  {}", wrap(&printable(&f.explanation), 90, "  "));
         for fix in &f.fixes {
             match fix.kind {
                 FixKind::Command => {
@@ -156,16 +156,44 @@ pub fn findings_text(findings: &[Finding], lang: Lang) -> String {
                         .and_then(|s| serde_json::to_value(s).ok())
                         .and_then(|v| v.as_str().map(str::to_owned))
                         .unwrap_or_default();
-                    let _ = writeln!(out, "  {} ({shell}): {}", l("fix", "修复"), fix.text);
+                    let _ = writeln!(
+                        out,
+                        "  {} ({shell}): {}",
+                        l("fix", "修复"),
+                        printable(&fix.text)
+                    );
                 }
                 FixKind::Action => {
-                    let _ = writeln!(out, "  {}  {}", l("app action:", "应用操作："), fix.text);
+                    let _ = writeln!(
+                        out,
+                        "  {}  {}",
+                        l("app action:", "应用操作："),
+                        printable(&fix.text)
+                    );
                 }
             }
         }
         out.push('\n');
     }
     out
+}
+
+/// Text from a pasted log as the terminal should show it: control characters (an escape
+/// sequence, a carriage return that would overwrite the line, a newline inside a value) written
+/// as escapes, so pasted text cannot restyle the terminal or hide what is printed.
+fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// Display width of a character: CJK ideographs and full-width punctuation take two columns.
@@ -231,6 +259,12 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        assert_eq!(printable("a\u{1b}[2Jb\rc\nd"), "a\\u{1b}[2Jb\\rc\\nd");
+        assert_eq!(printable("plain 文字"), "plain 文字");
+    }
 
     #[test]
     fn wrap_breaks_words_and_wide_characters() {

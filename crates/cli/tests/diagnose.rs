@@ -153,3 +153,100 @@ fn doctor_follows_lang() {
     assert!(!has_cjk(&s), "{s}");
     assert_eq!(zh.status.code(), en.status.code());
 }
+
+/// Issue #12 item 6 through the real binary: the malicious paste on standard input, the JSON
+/// fixes run in a sandbox of recording stand-ins (the real `touch` on PATH behind them), the
+/// text output free of the payload's commands and of raw control characters.
+#[test]
+fn a_malicious_paste_gives_only_safe_fixes() {
+    use gocache_tests::shell::{Sandbox, expected_bash_calls};
+    use std::io::Write as _;
+
+    let paste = "go: example.com/m;touch${IFS}x@v1.0.0: reading https://goproxy.example/example.com/m;touch${IFS}x/@v/v1.0.0.zip: 404 Not Found\n\
+                 go: example.com/ok@v1.0.0$(touch${IFS}y): reading https://goproxy.example/example.com/ok/@v/v1.0.0.zip: 404 Not Found\n\
+                 go: unlinkat /tmp/a'$(touch z)'`touch w`\u{1b}[2J/go/pkg/mod/cache/lock: permission denied\n";
+    let run_stdin = |args: &[&str]| -> Output {
+        let home = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("GOENV", "off")
+            .env("PATH", "/usr/bin:/bin")
+            .env("LANG", "C")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("gocache-doctor: {e}"));
+        child
+            .stdin
+            .take()
+            .unwrap_or_else(|| panic!("stdin"))
+            .write_all(paste.as_bytes())
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("wait: {e}"))
+    };
+
+    let o = run_stdin(&["diagnose", "-", "--json", "--no-go", "--os", "linux"]);
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", stdout(&o)));
+    let findings = v["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 3, "{v:#}");
+    assert!(findings[0]["module"].is_null(), "{v:#}");
+    assert_eq!(findings[1]["module"], "example.com/ok", "{v:#}");
+    assert!(findings[1]["version"].is_null(), "{v:#}");
+    let sb = Sandbox::new();
+    let mut lists = 0;
+    let mut chown = 0;
+    for f in &findings {
+        for x in f["fixes"].as_array().cloned().unwrap_or_default() {
+            let text = x["text"].as_str().unwrap_or_default().to_owned();
+            assert!(!text.contains("touch${IFS}"), "{text}");
+            if x["shell"] != "bash" {
+                continue;
+            }
+            let want = expected_bash_calls(&text)
+                .unwrap_or_else(|| panic!("{text:?} would expand or run something"));
+            let ran = sb.run_bash(&text);
+            assert_eq!(ran.calls, want, "{text:?}");
+            lists += usize::from(text == "go list -m -versions example.com/ok");
+            if text.starts_with("sudo chown") {
+                chown += 1;
+                assert!(
+                    ran.calls.iter().any(|c| c.last().map(String::as_str)
+                        == Some("/tmp/a'$(touch z)'`touch w`\u{1b}[2J/go/pkg/mod")),
+                    "{ran:#?}"
+                );
+            }
+        }
+    }
+    assert_eq!(lists, 1, "{v:#}");
+    // The path holds an escape character: no command may carry it, so chown is left out.
+    assert_eq!(chown, 0, "{v:#}");
+    assert!(sb.work_entries().is_empty(), "{:?}", sb.work_entries());
+
+    // Text output: the invalid module shown marked, no raw escape character on the terminal.
+    let o = run_stdin(&["diagnose", "-", "--no-go", "--os", "linux"]);
+    let s = stdout(&o);
+    assert!(s.contains("(not a valid module"), "{s}");
+    assert!(!s.contains('\u{1b}'), "{s}");
+    assert!(s.contains("\\u{1b}[2J"), "{s}");
+    for line in s.lines().filter(|l| l.trim_start().starts_with("fix (")) {
+        assert!(!line.contains("touch"), "{line}");
+    }
+
+    // Windows shells: nothing of the payload either.
+    let o = run_stdin(&["diagnose", "-", "--json", "--no-go", "--os", "windows"]);
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", stdout(&o)));
+    for f in v["findings"].as_array().cloned().unwrap_or_default() {
+        for x in f["fixes"].as_array().cloned().unwrap_or_default() {
+            assert!(
+                !x["text"].as_str().unwrap_or_default().contains("touch"),
+                "{x}"
+            );
+        }
+    }
+}

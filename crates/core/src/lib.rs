@@ -13,6 +13,8 @@
 //! * [`markers`]: what a root of each cache kind must show before anything in it is removed.
 //! * [`redact`]: hides credentials (URL user info, GOAUTH commands, netrc tokens) in output.
 //! * [`escape`]: Go's `!` case-encoding of module paths and versions.
+//! * [`modpath`]: Go's validity rules for module paths, import paths and versions.
+//! * [`quote`]: quoting values for bash, PowerShell and cmd in the fix commands.
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
 //!   one trait.
 //! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
@@ -36,13 +38,18 @@ pub mod gocmd;
 pub mod i18n;
 pub mod locks;
 pub mod markers;
+pub mod modpath;
 pub mod os;
 pub mod progress;
 pub mod projects;
+pub mod quote;
 pub mod redact;
 pub mod scan;
 pub mod semver;
 pub mod verify;
+
+#[cfg(test)]
+mod fuzz;
 
 pub use cancel::CancelToken;
 pub use error::{Error, Result};

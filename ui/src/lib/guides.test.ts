@@ -31,6 +31,9 @@ describe('guides', () => {
     expect(quote('bash', "/a/o'b")).toBe(`'/a/o'\\''b'`);
     expect(quote('powershell', "C:\\o'b")).toBe(`'C:\\o''b'`);
     expect(quote('cmd', 'C:\\Users\\u\\go')).toBe('"C:\\Users\\u\\go"');
+    // PowerShell also closes a string at a typographic quote; the C runtime reads \" as a quote.
+    expect(quote('powershell', 'C:\\\u2018a\u2019 b\u201Bc')).toBe("'C:\\\u2018\u2018a\u2019\u2019 b\u201B\u201Bc'");
+    expect(quote('cmd', 'C:\\Go\\')).toBe('"C:\\Go\\\\"');
     expect(pathArg('bash', 'GOMODCACHE', null)).toBe('"$(go env GOMODCACHE)"');
     expect(pathArg('powershell', 'GOCACHE', null)).toBe('(go env GOCACHE)');
     expect(pathArg('cmd', 'GOCACHE', null)).toBe('"%LocalAppData%\\go-build"');

@@ -118,10 +118,20 @@ export const OS_FACTS: Record<GuideOs, OsFacts> = {
   },
 };
 
-/** Quotes a literal path for a shell: `'...'` for bash and PowerShell, `"..."` for cmd. */
+/**
+ * Quotes a literal path for a shell, as the core's `quote` module does: `'...'` for bash (a
+ * quote written as quote, backslash, quote, quote), `'...'` for PowerShell with `'` and the
+ * typographic quotes U+2018..U+201B (which PowerShell also takes as quotes) doubled, `"..."`
+ * for cmd with the backslashes that end the path doubled (the C runtime reads a backslash
+ * before a quote as a literal quote).
+ */
 export function quote(shell: GuideShell, path: string): string {
-  if (shell === 'cmd') return `"${path}"`;
-  return `'${path.replace(/'/g, shell === 'bash' ? `'\\''` : `''`)}'`;
+  if (shell === 'cmd') {
+    const trailing = path.length - path.replace(/\\+$/, '').length;
+    return `"${path}${'\\'.repeat(trailing)}"`;
+  }
+  if (shell === 'powershell') return `'${path.replace(/['\u2018\u2019\u201A\u201B]/g, (c) => c + c)}'`;
+  return `'${path.replace(/'/g, `'\\''`)}'`;
 }
 
 type CacheVar = 'GOMODCACHE' | 'GOCACHE';

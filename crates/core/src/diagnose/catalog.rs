@@ -7,9 +7,13 @@
 //!
 //! Templates use `{name}` placeholders: `module`, `version`, `modver` (`module@version`),
 //! `path`, `modcache`, `gocache`, `url`, `host`, `private` (a GOPRIVATE pattern for the
-//! module), `goversion`, `value`, `list`. In commands, path placeholders (`path`,
-//! `modcache`, `gocache`) are quoted for the shell; a fix whose placeholder has no value is
-//! left out (paths fall back to `go env` expressions first).
+//! module), `goversion`, `value`, `list`. A module or version from pasted text is used only
+//! when Go would accept it ([`crate::modpath`]; issue #12); otherwise the explanation shows it
+//! marked as invalid and no command or action gets it. In commands every value is quoted for
+//! the shell ([`render_command`], [`crate::quote`]): path placeholders (`path`, `modcache`,
+//! `gocache`) always, others when they are not plain words. A fix whose placeholder has no
+//! value, or a value its shell cannot quote, is left out (paths fall back to `go env`
+//! expressions first).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +22,7 @@ use super::{Context, Finding, Fix, FixKind, Shell};
 use crate::discover::Severity;
 use crate::i18n::Lang;
 use crate::os::OsKind;
+use crate::{modpath, quote};
 
 /// A fix template.
 #[derive(Debug, Clone, Copy)]
@@ -592,30 +597,153 @@ fn entry(id: &str, variant: Option<&str>) -> Option<&'static Entry> {
         .or_else(|| CATALOG.iter().find(|e| e.id == id))
 }
 
+/// Ids whose `module` is a package (import) path rather than a module path.
+const PACKAGE_IDS: [&str; 2] = ["module-not-found", "missing-go-sum-entry"];
+
+/// Whether a pasted module (or package) token is what Go accepts: [`modpath::check_path`], or
+/// [`modpath::check_import_path`] for the ids that name a package.
+fn module_ok(id: &str, module: &str) -> bool {
+    if PACKAGE_IDS.contains(&id) {
+        modpath::check_import_path(module).is_ok()
+    } else {
+        modpath::check_path(module).is_ok()
+    }
+}
+
+/// Whether a version token may be shown without a warning although it is no module version:
+/// a revision (`master`, a commit hash), a toolchain (`go1.22.0`) or a non-canonical version
+/// (`v1.0`) made of the characters Go allows in paths.
+fn version_displayable(v: &str) -> bool {
+    !v.is_empty()
+        && v.len() <= 128
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_' | '~' | '/'))
+}
+
+/// A host name for a command: lower-case letters, digits, `.` and `-` (Go's first-element
+/// rule), optionally `:port`.
+fn host_ok(h: &str) -> bool {
+    let (name, port) = match h.rsplit_once(':') {
+        Some((n, p)) => (n, Some(p)),
+        None => (h, None),
+    };
+    !name.is_empty()
+        && !name.starts_with(['-', '.'])
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-'))
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Pasted text shown in an explanation although it failed validation: control characters
+/// escaped, long tokens cut, in quotes, followed by why it is used in no command.
+fn rejected_text(token: &str, what: &str, lang: Lang) -> String {
+    let mut shown: String = token
+        .chars()
+        .take(120)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if token.chars().count() > 120 {
+        shown.push('…');
+    }
+    let note = match what {
+        "version" => lang.pick(
+            "not a valid module version: shown as pasted, used in no command",
+            "不是有效的模块版本：按粘贴原样显示，未用于任何命令",
+        ),
+        _ => lang.pick(
+            "not a valid module path: shown as pasted, used in no command",
+            "不是有效的模块路径：按粘贴原样显示，未用于任何命令",
+        ),
+    };
+    lang.pick(
+        &format!("\u{201c}{shown}\u{201d} ({note})"),
+        &format!("\u{201c}{shown}\u{201d}（{note}）"),
+    )
+    .to_owned()
+}
+
 /// Builds the finding for a match: the table's explanation and fixes filled with the match's
 /// and the context's values.
+///
+/// The module and version come from pasted text, so they are checked as Go checks them
+/// ([`crate::modpath`]) before any use: a token that fails is shown in the explanation as
+/// text marked as invalid, is left out of the finding's `module`/`version`, and every fix
+/// that needs it (commands and actions) is left out. Commands quote every value for their
+/// shell ([`crate::quote`]).
 pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
-    let mut vals: BTreeMap<&str, String> = m.extra.clone();
+    let lang = ctx.lang;
+    let module = m.module.as_deref().filter(|v| module_ok(m.id, v));
+    let version = m
+        .version
+        .as_deref()
+        .filter(|v| modpath::check_version_query(v).is_ok());
+    // What the explanation shows, and what commands may use.
+    let mut text: BTreeMap<&str, String> = m.extra.clone();
+    let mut cmd: BTreeMap<&str, String> = m.extra.clone();
+    cmd.retain(|k, v| *k != "host" || host_ok(v));
     if let Some(v) = &m.module {
-        vals.insert("module", v.clone());
-        if let Some(p) = private_pattern(v) {
-            vals.entry("private").or_insert(p);
-        }
-        if let Some((host, repo)) = host_repo(v) {
-            vals.entry("host").or_insert(host);
-            vals.entry("repo").or_insert(repo);
+        match module {
+            Some(ok) => {
+                for vals in [&mut text, &mut cmd] {
+                    vals.insert("module", ok.to_owned());
+                    if let Some(p) = private_pattern(ok) {
+                        vals.entry("private").or_insert(p);
+                    }
+                    if let Some((host, repo)) = host_repo(ok) {
+                        vals.entry("host").or_insert(host);
+                        vals.entry("repo").or_insert(repo);
+                    }
+                }
+            }
+            None => {
+                text.insert("module", rejected_text(v, "module", lang));
+            }
         }
     }
-    if let Some(v) = &m.version {
-        vals.insert("version", v.clone());
-        vals.entry("goversion").or_insert(v.clone());
+    // A version shown as it is: valid, or a revision or toolchain name of plain characters.
+    let version_shown = m
+        .version
+        .as_deref()
+        .is_some_and(|v| version.is_some() || version_displayable(v));
+    let version_text = m.version.as_deref().map(|v| {
+        if version_shown {
+            v.to_owned()
+        } else {
+            rejected_text(v, "version", lang)
+        }
+    });
+    if let Some(vt) = &version_text {
+        text.insert("version", vt.clone());
+        text.entry("goversion").or_insert(vt.clone());
+    }
+    if let Some(v) = version {
+        cmd.insert("version", v.to_owned());
+        cmd.entry("goversion").or_insert(v.to_owned());
     }
     if let (Some(a), Some(b)) = (&m.module, &m.version) {
-        vals.insert("modver", format!("{a}@{b}"));
+        if let (Some(a), Some(b)) = (module, version) {
+            cmd.insert("modver", format!("{a}@{b}"));
+        }
+        let shown = match module {
+            Some(a) if version_shown => format!("{a}@{b}"),
+            Some(_) => rejected_text(&format!("{a}@{b}"), "version", lang),
+            None => rejected_text(&format!("{a}@{b}"), "module", lang),
+        };
+        text.insert("modver", shown);
     }
     if let Some(p) = &m.path {
-        vals.insert("path", p.clone());
-        vals.entry("value").or_insert(p.clone());
+        for vals in [&mut text, &mut cmd] {
+            vals.insert("path", p.clone());
+            vals.entry("value").or_insert(p.clone());
+        }
     }
     // The module cache the text is about: ours, unless the text names a path in another one.
     let from_text = m.path.as_deref().and_then(modcache_of);
@@ -625,23 +753,22 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         (Some(c), _) => Some(c.clone()),
         (None, t) => t,
     };
-    if let Some(mc) = modcache {
-        vals.insert("modcache", mc);
-    }
-    if let Some(gc) = &ctx.gocache {
-        vals.insert("gocache", gc.clone());
-    }
-    if let Some(v) = m.variant {
-        vals.entry("cause")
-            .or_insert(cause_words(v, ctx.lang).to_owned());
+    for vals in [&mut text, &mut cmd] {
+        if let Some(mc) = &modcache {
+            vals.insert("modcache", mc.clone());
+        }
+        if let Some(gc) = &ctx.gocache {
+            vals.insert("gocache", gc.clone());
+        }
+        if let Some(v) = m.variant {
+            vals.entry("cause")
+                .or_insert(cause_words(v, lang).to_owned());
+        }
     }
     let (explanation, fixes) = match entry(m.id, m.variant) {
         Some(e) => (
-            fill_text(ctx.lang.pick(e.explanation, e.zh), &vals, ctx.lang),
-            e.fixes
-                .iter()
-                .flat_map(|t| render(*t, &vals, ctx))
-                .collect(),
+            fill_text(lang.pick(e.explanation, e.zh), &text, lang),
+            e.fixes.iter().flat_map(|t| render(*t, &cmd, ctx)).collect(),
         ),
         None => (String::new(), Vec::new()),
     };
@@ -650,8 +777,8 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         id: m.id.to_owned(),
         variant: m.variant.map(str::to_owned),
         severity,
-        module: m.module,
-        version: m.version,
+        module: module.map(str::to_owned),
+        version: m.version.filter(|_| version_shown),
         path: m.path,
         explanation,
         fixes,
@@ -752,10 +879,15 @@ fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
     .unwrap_or_default()
 }
 
-/// Commands: one fix per shell; path values quoted; `None` when a value is missing.
+/// Placeholders whose values are file-system paths: always quoted.
+const PATH_NAMES: [&str; 3] = ["path", "modcache", "gocache"];
+
+/// Commands: one fix per shell, every value quoted for it ([`render_command`]); actions only
+/// with valid values. `None` (no fix) when a value is missing or cannot be written safely.
 fn render(t: T, vals: &BTreeMap<&str, String>, ctx: &Context) -> Vec<Fix> {
     match t {
         Act(a) => replace_placeholders(a, |n| vals.get(n).cloned())
+            .filter(|text| super::Action::parse(text).is_some())
             .map(|text| Fix {
                 kind: FixKind::Action,
                 shell: None,
@@ -779,21 +911,85 @@ fn render(t: T, vals: &BTreeMap<&str, String>, ctx: &Context) -> Vec<Fix> {
                 if tpl.is_empty() {
                     return None;
                 }
-                let text = replace_placeholders(tpl, |n| match (vals.get(n), n) {
-                    (Some(v), "path" | "modcache" | "gocache") => Some(quote(v, shell)),
-                    (Some(v), _) => Some(v.clone()),
-                    (None, "modcache") => Some(go_env_expr("GOMODCACHE", shell, ctx.os)),
-                    (None, "gocache") => Some(go_env_expr("GOCACHE", shell, ctx.os)),
-                    (None, _) => None,
-                })?;
                 Some(Fix {
                     kind: FixKind::Command,
                     shell: Some(shell),
-                    text,
+                    text: render_command(tpl, vals, shell, ctx.os, matches!(t, Go(_)))?,
                 })
             })
             .collect(),
     }
+}
+
+/// Fills a command template for `shell`, word by word (templates separate words with single
+/// spaces):
+///
+/// * a word without placeholders is the template's own shell text, kept as is, except that in
+///   a `go` command (`native`, the same text for every shell) PowerShell gets a bare word with
+///   `,` quoted (it would pass `GOPROXY=a,b` to go as two arguments, an array);
+/// * a word whose values are all plain for the shell ([`quote::is_plain`]) gets them bare;
+/// * a word with a path value, or a value that is not plain, is quoted as a whole
+///   ([`quote::quote`]), which needs the template's own part of the word to be plain; when it
+///   is not (the value sits inside the template's quotes or `$(...)`), or the value cannot be
+///   quoted for the shell, the command is left out (`None`).
+///
+/// A path that is not known is replaced by a `go env` expression of the shell.
+fn render_command(
+    tpl: &str,
+    vals: &BTreeMap<&str, String>,
+    shell: Shell,
+    os: OsKind,
+    native: bool,
+) -> Option<String> {
+    let mut words = Vec::new();
+    for w in tpl.split(' ') {
+        let mut placeholders = 0;
+        let mut needs_quotes = false;
+        let mut expr = false;
+        let filled = replace_placeholders(w, |n| {
+            placeholders += 1;
+            match (vals.get(n), n) {
+                (Some(v), _) => {
+                    quote::check(v, shell).ok()?;
+                    if PATH_NAMES.contains(&n) || !quote::is_plain(v, shell) {
+                        needs_quotes = true;
+                    }
+                    Some(v.clone())
+                }
+                (None, "modcache") => {
+                    expr = true;
+                    Some(go_env_expr("GOMODCACHE", shell, os))
+                }
+                (None, "gocache") => {
+                    expr = true;
+                    Some(go_env_expr("GOCACHE", shell, os))
+                }
+                (None, _) => None,
+            }
+        })?;
+        if placeholders == 0 {
+            let ps_array = native
+                && shell == Shell::Powershell
+                && w.contains(',')
+                && quote::is_plain(&w.replace(',', ""), shell);
+            words.push(if ps_array {
+                quote::quote(w, shell).ok()?
+            } else {
+                w.to_owned()
+            });
+            continue;
+        }
+        if !needs_quotes && !filled.is_empty() {
+            words.push(filled);
+            continue;
+        }
+        let own = replace_placeholders(w, |_| Some(String::new()))?;
+        if expr || !quote::is_plain(&own, shell) {
+            return None;
+        }
+        words.push(quote::quote(&filled, shell).ok()?);
+    }
+    Some(words.join(" "))
 }
 
 /// A shell expression for `go env VAR` when the real value is not known.
@@ -805,15 +1001,6 @@ fn go_env_expr(var: &str, shell: Shell, os: OsKind) -> String {
             ("GOCACHE", _) => "\"%LocalAppData%\\go-build\"".to_owned(),
             _ => "\"%USERPROFILE%\\go\\pkg\\mod\"".to_owned(),
         },
-    }
-}
-
-/// Quotes a value for `shell` (bash and PowerShell single quotes, cmd double quotes).
-pub(crate) fn quote(v: &str, shell: Shell) -> String {
-    match shell {
-        Shell::Bash => format!("'{}'", v.replace('\'', "'\\''")),
-        Shell::Powershell => format!("'{}'", v.replace('\'', "''")),
-        Shell::Cmd => format!("\"{v}\""),
     }
 }
 
@@ -970,6 +1157,84 @@ mod tests {
         }
     }
 
+    /// Values from the machine's settings (not validated: GOPRIVATE lists, GOFLAGS) are quoted
+    /// per shell as whole words, or the command is left out where the shell cannot quote them.
+    #[test]
+    fn setting_values_are_one_word_in_every_shell() {
+        use crate::quote::tests::{NASTY, split};
+        for v in NASTY
+            .iter()
+            .copied()
+            .chain(["git.corp.example,github.com/acme", ""])
+        {
+            for os in [OsKind::Linux, OsKind::Windows] {
+                let ctx = Context::for_os(os);
+                let f = env_finding(
+                    "goprivate-missing",
+                    None,
+                    None,
+                    BTreeMap::from([("pattern", "x".to_owned()), ("list", v.to_owned())]),
+                    &ctx,
+                );
+                for shell in &ctx.shells {
+                    let fix = f.fixes.iter().find(|x| x.shell == Some(*shell));
+                    let quotable = crate::quote::check(v, *shell).is_ok();
+                    assert_eq!(fix.is_some(), quotable, "{shell:?} {v:?}: {fix:?}");
+                    if let Some(fix) = fix {
+                        assert_eq!(
+                            split(&fix.text, *shell),
+                            Some(vec![
+                                "go".to_owned(),
+                                "env".to_owned(),
+                                "-w".to_owned(),
+                                format!("GOPRIVATE={v}")
+                            ]),
+                            "{shell:?}: {}",
+                            fix.text
+                        );
+                    }
+                }
+            }
+        }
+        // Plain values stay bare; PowerShell quotes a comma list (it would be an array).
+        let ctx = Context::for_os(OsKind::Windows);
+        let f = env_finding(
+            "goprivate-missing",
+            None,
+            None,
+            BTreeMap::from([("list", "a.example,b.example".to_owned())]),
+            &ctx,
+        );
+        let texts: Vec<&str> = f.fixes.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "go env -w 'GOPRIVATE=a.example,b.example'",
+                "go env -w GOPRIVATE=a.example,b.example"
+            ]
+        );
+    }
+
+    /// A value inside the template's own quotes is used only when it needs no quoting.
+    #[test]
+    fn values_inside_template_quotes_must_be_plain() {
+        let mut vals = BTreeMap::new();
+        vals.insert("host", "git.corp.example".to_owned());
+        let t = "git config --global url.\"git@{host}:\".insteadOf \"https://{host}/\"";
+        assert_eq!(
+            render_command(t, &vals, Shell::Bash, OsKind::Linux, false).as_deref(),
+            Some(
+                "git config --global url.\"git@git.corp.example:\".insteadOf \"https://git.corp.example/\""
+            )
+        );
+        vals.insert("host", "a b".to_owned());
+        assert_eq!(
+            render_command(t, &vals, Shell::Bash, OsKind::Linux, false),
+            None
+        );
+        assert!(!host_ok("a;b") && !host_ok("-a.b") && !host_ok("a.b:x") && host_ok("a.b:8080"));
+    }
+
     #[test]
     fn missing_values_and_causes_are_translated() {
         let mut m = Match::new("proxy-unreachable");
@@ -1003,8 +1268,14 @@ mod tests {
             replace_placeholders("{a} ${env:USERNAME}", |n| v.get(n).cloned()).as_deref(),
             Some("x ${env:USERNAME}")
         );
-        assert_eq!(quote("/a'b", Shell::Bash), "'/a'\\''b'");
-        assert_eq!(quote("C:\\a'b", Shell::Powershell), "'C:\\a''b'");
+        assert_eq!(
+            quote::quote("/a'b", Shell::Bash).as_deref(),
+            Ok("'/a'\\''b'")
+        );
+        assert_eq!(
+            quote::quote("C:\\a'b", Shell::Powershell).as_deref(),
+            Ok("'C:\\a''b'")
+        );
         assert_eq!(
             private_pattern("github.com/acme/x/y").as_deref(),
             Some("github.com/acme")

@@ -169,14 +169,8 @@ pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
                 .filter(|f| !f.trim_start_matches('-').starts_with("modcacherw"))
                 .collect();
             let mut m = vals(&[("source", source("GOFLAGS"))]);
-            m.insert(
-                "flags",
-                if rest.is_empty() {
-                    String::new()
-                } else {
-                    format!("\"{}\"", rest.join(" "))
-                },
-            );
+            // Quoted per shell by the catalog (`go env -w 'GOFLAGS=-a -b'`).
+            m.insert("flags", rest.join(" "));
             out.push(env_finding(
                 "modcacherw",
                 None,

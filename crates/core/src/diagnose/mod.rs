@@ -3,7 +3,9 @@
 //!
 //! * [`diagnose`] recognizes Go's error messages (checksum mismatch, missing go.sum entry,
 //!   proxy failures, permission and disk errors, ...; the ids are listed in [`IDS`]) and
-//!   extracts the module path, version and file path from the text.
+//!   extracts the module path, version and file path from the text. Pasted text is not
+//!   trusted: a module path or version is checked as Go checks it ([`crate::modpath`]) before it
+//!   is used, and every value in a command is quoted for its shell ([`crate::quote`]).
 //! * [`check_env`] looks at the discovered environment (and the disk) for risky or broken
 //!   settings: `GOSUMDB=off`, too broad `GOPRIVATE`, `-modcacherw`, caches on network
 //!   filesystems, a module cache owned by someone else, ...
@@ -84,11 +86,14 @@ pub enum Action {
 }
 
 impl Action {
-    /// Parses an action string (`clean-version:example.com/m@v1.0.0`, `verify`, ...).
+    /// Parses an action string (`clean-version:example.com/m@v1.0.0`, `verify`, ...). The
+    /// module path and version of `clean-version` must be valid as Go checks them
+    /// ([`crate::modpath::check_path`], [`crate::modpath::check_version`]); anything else is
+    /// no action.
     pub fn parse(s: &str) -> Option<Action> {
         if let Some(mv) = s.strip_prefix("clean-version:") {
             let (m, v) = mv.rsplit_once('@')?;
-            if m.is_empty() || v.is_empty() {
+            if crate::modpath::check_path(m).is_err() || crate::modpath::check_version(v).is_err() {
                 return None;
             }
             return Some(Action::CleanVersion {
@@ -129,9 +134,10 @@ pub struct Finding {
     /// How bad it is.
     pub severity: Severity,
     /// The module path named by the text (unescaped), or the package path when only a
-    /// package is named.
+    /// package is named; `None` when the text names none that Go accepts.
     pub module: Option<String>,
-    /// The version named by the text.
+    /// The version named by the text: a valid module version or query, or a revision or
+    /// toolchain name of plain characters; `None` otherwise.
     pub version: Option<String>,
     /// The file or directory named by the text (or the variable's value for settings).
     pub path: Option<String>,
