@@ -72,11 +72,16 @@ pub fn end_with(
     )?)
 }
 
-/// Every process holding files in the discovered caches.
+/// Every process holding files in the discovered caches. Secrets in the holders' command
+/// lines (a token passed as an argument) are redacted.
 #[tauri::command]
-pub async fn locks_list(state: State<'_, CleanState>) -> Result<LocksReport, CommandError> {
+pub async fn locks_list(
+    state: State<'_, CleanState>,
+) -> Result<gocache_core::redact::Redacted<LocksReport>, CommandError> {
     let env = state.config().env();
-    tauri::async_runtime::spawn_blocking(move || list_with(&env)).await?
+    tauri::async_runtime::spawn_blocking(move || list_with(&env))
+        .await?
+        .map(gocache_core::redact::Redacted)
 }
 
 /// Ends the holder `pid` that started at `start_time` (SIGTERM, then SIGKILL after 3 s;
@@ -165,6 +170,37 @@ mod tests {
         h["start_time"]
             .as_u64()
             .unwrap_or_else(|| panic!("no start time in {h:#}"))
+    }
+
+    /// Issue #12 §12: a holder whose command line carries a token (`https://user:token@host`)
+    /// is listed, but the token never reaches the page.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn locks_list_over_ipc_redacts_secrets_in_command_lines() {
+        let (_dir, env, version) = cache_env();
+        let app = app_for(&env);
+        let w = main_window(&app);
+        let child = Kid(Command::new("sh")
+            .args([
+                "-c",
+                "sleep 60",
+                "https://alice:s3cr3t-t0ken@goproxy.example.com/",
+            ])
+            .current_dir(&version)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap());
+        let pid = child.0.id();
+        let r = invoke(&w, "locks_list", json!({})).unwrap();
+        let listed = r["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["pid"] == pid);
+        assert!(listed, "{r:#}");
+        let text = r.to_string();
+        assert!(text.contains("goproxy.example.com"), "{text}");
+        assert!(!text.contains("s3cr3t-t0ken"), "{text}");
     }
 
     #[test]
