@@ -504,10 +504,7 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     let rep = state
         .repair(
             &fx.config,
-            &[gocache_core::clean::ModuleRef::new(
-                "example.com/b",
-                "v0.1.0",
-            )],
+            &["example.com/b@v0.1.0".to_owned()],
             None,
             &channel,
         )

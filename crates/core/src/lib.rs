@@ -34,6 +34,7 @@ pub mod gocmd;
 pub mod i18n;
 pub mod locks;
 pub mod os;
+pub mod pathser;
 pub mod progress;
 pub mod projects;
 pub mod scan;
