@@ -1,4 +1,5 @@
 //! The one cross-crate integration-test binary.
+mod attack_verify;
 mod clean_core;
 mod diagnose;
 mod discover;

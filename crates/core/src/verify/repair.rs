@@ -282,9 +282,14 @@ pub fn repair(
     let dir = match project {
         Some(p) => p.to_path_buf(),
         None => {
-            tmp = tempfile::Builder::new()
-                .prefix("gocache-doctor-repair-")
-                .tempdir()
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("gocache-doctor-repair-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            tmp = builder.tempdir()
                 .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
             tmp.path().to_path_buf()
         }
