@@ -46,6 +46,7 @@ async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light')
 interface VerifyCall {
   cmd: string;
   project?: string | null;
+  ids?: string[];
   versions?: { path: string; version: string }[];
 }
 
