@@ -394,10 +394,7 @@ fn verify_over_ipc_names_the_edited_file_and_repair_downloads_it_again_with_go()
         }]
     );
     assert_eq!(entry.outcomes.len(), 1);
-    assert_eq!(
-        entry.outcomes[0].path,
-        fx.tree("example.com/a", "v1.0.0")
-    );
+    assert_eq!(entry.outcomes[0].path, fx.tree("example.com/a", "v1.0.0"));
     assert_eq!(
         entry.outcomes[0].outcome,
         gocache_core::clean::Outcome::Removed
@@ -529,7 +526,11 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
         .iter()
         .find(|m| m.path == "example.com/b")
         .unwrap();
-    assert_eq!(b.status, gocache_core::verify::Status::DirModified, "{b:#?}");
+    assert_eq!(
+        b.status,
+        gocache_core::verify::Status::DirModified,
+        "{b:#?}"
+    );
     let (channel, events) = recording::<RepairUpdate>();
     let rep = state
         .repair(
@@ -596,10 +597,13 @@ fn repair_refuses_versions_the_last_verification_did_not_report_and_free_refs() 
 
     // Break a; verify: a is broken, b healthy.
     let a_go = fx.tree("example.com/a", "v1.0.0").join("a.go");
-    edit(&a_go, "package a
+    edit(
+        &a_go,
+        "package a
 
 const A = 41
-");
+",
+    );
     let before = snapshot(&fx.modcache);
     let report = invoke(
         &w,

@@ -44,7 +44,10 @@ fn small(build_cache: bool) -> TempFixture {
 fn env_of(fx: &Fixture) -> EnvMap {
     let mut env = EnvMap::from_pairs(fx.go_env());
     let go_dir = fx.go.parent().map(|p| p.display().to_string());
-    env.set("PATH", format!("{}:/usr/bin:/bin", go_dir.unwrap_or_default()));
+    env.set(
+        "PATH",
+        format!("{}:/usr/bin:/bin", go_dir.unwrap_or_default()),
+    );
     env
 }
 
@@ -53,8 +56,13 @@ fn report(fx: &Fixture) -> Report {
 }
 
 fn verify_all(rep: &Report) -> VerifyReport {
-    verify::verify_cache(rep, &Options::default(), &NoVerifyProgress, &CancelToken::new())
-        .unwrap_or_else(|e| panic!("verify: {e}"))
+    verify::verify_cache(
+        rep,
+        &Options::default(),
+        &NoVerifyProgress,
+        &CancelToken::new(),
+    )
+    .unwrap_or_else(|e| panic!("verify: {e}"))
 }
 
 fn chmod(p: &Path, mode: u32) {
@@ -147,10 +155,24 @@ fn repair_keeps_flag_like_names_from_go_and_runs_in_a_private_temp_dir() {
 
     // The flag-like id, alone or with a good one: refused before anything is touched.
     let cache_before = snapshot(&fx.gomodcache);
-    for asked in [vec![evil_id.clone()], vec![good_id.clone(), evil_id.clone()]] {
-        let err = verify::repair(&rep, &env_of(&fx), &r, &asked, None, &opts(&fx), &CancelToken::new())
-            .unwrap_err();
-        assert!(matches!(err, RepairError::InvalidModule(ref l) if *l == evil_id), "{err}");
+    for asked in [
+        vec![evil_id.clone()],
+        vec![good_id.clone(), evil_id.clone()],
+    ] {
+        let err = verify::repair(
+            &rep,
+            &env_of(&fx),
+            &r,
+            &asked,
+            None,
+            &opts(&fx),
+            &CancelToken::new(),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, RepairError::InvalidModule(ref l) if *l == evil_id),
+            "{err}"
+        );
         assert_eq!(snapshot(&fx.gomodcache), cache_before);
         assert!(!log.exists(), "go ran for a refused repair");
     }
@@ -194,16 +216,26 @@ fn repair_keeps_flag_like_names_from_go_and_runs_in_a_private_temp_dir() {
     .unwrap();
     let d = rr.download.as_ref().expect("go is installed");
     assert!(d.success, "{}\n{}", d.command, d.output);
-    assert!(d.command.contains(&format!("mod download -- {good_id}")), "{}", d.command);
+    assert!(
+        d.command.contains(&format!("mod download -- {good_id}")),
+        "{}",
+        d.command
+    );
     let calls = std::fs::read_to_string(&log).unwrap();
-    let args: Vec<&str> = calls.lines().filter_map(|l| l.strip_prefix("arg=")).collect();
+    let args: Vec<&str> = calls
+        .lines()
+        .filter_map(|l| l.strip_prefix("arg="))
+        .collect();
     assert_eq!(args, ["mod", "download", "--", good_id.as_str()], "{calls}");
     let cwd = calls.lines().find_map(|l| l.strip_prefix("cwd=")).unwrap();
     let mode = calls.lines().find_map(|l| l.strip_prefix("mode=")).unwrap();
     assert_eq!(mode, "700", "{calls}");
     assert_ne!(Path::new(cwd), std::fs::canonicalize(&canary).unwrap());
     assert_ne!(Path::new(cwd), predictable);
-    assert!(!Path::new(cwd).exists(), "the private dir is removed afterwards");
+    assert!(
+        !Path::new(cwd).exists(),
+        "the private dir is removed afterwards"
+    );
     // The canary and the planted link are untouched; the evil directory is still there.
     assert_eq!(snapshot(&canary), canary_before);
     assert_eq!(std::fs::read_link(&predictable).unwrap(), canary);
@@ -282,7 +314,9 @@ fn fifos_and_sockets_in_the_module_cache_do_not_hang_verify_and_are_counted() {
         .unwrap();
     assert!(o.status.is_broken(), "{o:#?}");
     assert!(
-        o.findings.iter().any(|f| f.message.contains("not a regular file")),
+        o.findings
+            .iter()
+            .any(|f| f.message.contains("not a regular file")),
         "{o:#?}"
     );
     assert_eq!(r.special_files, 3, "{:#?}", r.problems);
@@ -450,7 +484,13 @@ fn non_utf8_names_survive_the_plan_the_results_and_the_audit_log() {
         );
         written.push(entry);
     } else {
-        eprintln!("chattr +i is not available here: the failure case is not exercised");
+        // Only root can make a file immutable; as root (CI) it must work.
+        use std::os::unix::fs::MetadataExt;
+        let uid = std::fs::metadata("/proc/self").unwrap().uid();
+        assert_ne!(
+            uid, 0,
+            "chattr +i failed as root: the failure case must run here"
+        );
     }
     let read = audit::read(&log).unwrap();
     assert_eq!(read.bad_lines, 0);

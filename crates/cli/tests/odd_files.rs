@@ -86,7 +86,12 @@ fn verify_scan_and_clean_json_carry_non_utf8_names_and_verify_counts_a_fifo() {
     std::fs::create_dir_all(&odd).unwrap();
 
     let out = cli(&fx, &["verify", "--json", "--no-build"]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     assert_eq!(v["special_files"], 1, "{v:#}");
     let row = v["modules"]
@@ -121,7 +126,12 @@ fn verify_scan_and_clean_json_carry_non_utf8_names_and_verify_counts_a_fifo() {
     assert!(text.contains("Skipped 1 special file(s)"), "{text}");
 
     let scan = cli(&fx, &["scan", "--json"]);
-    assert_eq!(scan.status.code(), Some(0), "{}", String::from_utf8_lossy(&scan.stderr));
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
     let _ = json(&scan);
 
     // A build-cache entry with such a name, then a real clean of it and of the version.
@@ -143,7 +153,12 @@ fn verify_scan_and_clean_json_carry_non_utf8_names_and_verify_counts_a_fifo() {
             "--json",
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = json(&out);
     assert_eq!(v["dry_run"], false);
     let entries: Vec<&Value> = v["plan"]["items"]
@@ -164,5 +179,8 @@ fn verify_scan_and_clean_json_carry_non_utf8_names_and_verify_counts_a_fifo() {
     let log = audit::read(&fx.root.join("data/audit.jsonl")).unwrap();
     assert_eq!(log.bad_lines, 0);
     assert_eq!(log.entries.len(), 1, "{log:#?}");
-    assert_eq!(log.entries[0].outcomes.len(), v["results"].as_array().unwrap().len());
+    assert_eq!(
+        log.entries[0].outcomes.len(),
+        v["results"].as_array().unwrap().len()
+    );
 }

@@ -514,10 +514,10 @@ fn check(
             match files_r {
                 Err(err) => push(&mut findings, Status::Unreadable, err.clone()),
                 Ok(list) => {
-                    let writable: Vec<&DirFile> =
-                        list.iter()
-                            .filter(|f| f.writable && !f.symlink && f.special.is_none())
-                            .collect();
+                    let writable: Vec<&DirFile> = list
+                        .iter()
+                        .filter(|f| f.writable && !f.symlink && f.special.is_none())
+                        .collect();
                     if !writable.is_empty() {
                         let names: Vec<&str> =
                             writable.iter().take(5).map(|f| f.rel.as_str()).collect();

@@ -15,7 +15,6 @@ use crate::discover::{CacheKind, Report};
 use crate::projects::parse_gosum;
 use crate::{CancelToken, Error, Result, escape};
 
-
 /// The largest go.mod read (Go's own limit for a module's go.mod, `modfetch`: 16 MiB).
 const GOMOD_LIMIT: u64 = 16 << 20;
 /// The default GOPROXY (`$GOROOT/go.env`).

@@ -15,12 +15,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::VerifyReport;
+use crate::CancelToken;
 use crate::clean::{
     self, ExecOptions, ItemResult, ModuleRef, NoCleanProgress, PlanOptions, Skipped, Target, audit,
 };
 use crate::discover::Report;
 use crate::env::EnvMap;
-use crate::CancelToken;
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -289,7 +289,8 @@ pub fn repair(
                 use std::os::unix::fs::PermissionsExt;
                 builder.permissions(std::fs::Permissions::from_mode(0o700));
             }
-            tmp = builder.tempdir()
+            tmp = builder
+                .tempdir()
                 .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
             tmp.path().to_path_buf()
         }
