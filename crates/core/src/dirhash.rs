@@ -621,6 +621,44 @@ mod tests {
     use std::io::Write;
     use std::process::Command;
 
+    /// A file listed as regular, then swapped for a FIFO before it is read (the race a
+    /// listing cannot close): the digest fails at once instead of blocking on the FIFO, and
+    /// symlinks are not followed by `open_regular`.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_after_listing_is_refused_not_read() {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let files = dir_files(t.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].special, None);
+        std::fs::remove_file(&f).unwrap();
+        assert!(Command::new("mkfifo").arg(&f).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r = digest_dir_files(&files, "m@v1", &|_| {}, &CancelToken::new());
+            let _ = tx.send(r.map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("digest_dir_files blocked on a FIFO");
+        let err = r.unwrap_err();
+        assert!(err.contains("not a regular file (FIFO)"), "{err}");
+        // Listed again, the FIFO is special and digested as a marker, never opened.
+        let files = dir_files(t.path()).unwrap();
+        assert_eq!(files[0].special, Some(Special::Fifo));
+        let sums = digest_dir_files(&files, "m@v1", &|_| {}, &CancelToken::new()).unwrap();
+        assert_eq!(sums[0].sha, sha256(b"special file FIFO"));
+        // A symlink to a regular file is not followed.
+        let link = t.path().join("link");
+        std::os::unix::fs::symlink(t.path().join("target"), &link).unwrap();
+        std::fs::write(t.path().join("target"), "x").unwrap();
+        assert!(open_regular(&link).is_err());
+        assert_eq!(read_regular(&t.path().join("target"), 1).unwrap(), b"x");
+        assert!(read_regular(&t.path().join("target"), 0).is_err());
+    }
+
     fn sum(name: &str, data: &[u8]) -> FileSum {
         FileSum {
             name: name.into(),
