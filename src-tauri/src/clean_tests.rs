@@ -80,7 +80,7 @@ fn fixture(undo: Duration) -> Fx {
     fs::create_dir_all(gocache.join("ab")).unwrap();
     fs::write(
         gocache.join("README"),
-        "This directory holds cached build artifacts\n",
+        "This directory holds cached build artifacts from the Go build system.\n",
     )
     .unwrap();
     fs::write(gocache.join("trim.txt"), "1700000000\n").unwrap();
@@ -299,6 +299,28 @@ fn undo_during_the_window_restores_a_byte_identical_tree() {
     }));
     assert_eq!(state.undo(&run.run_id).unwrap_err().code, "NotUndoable");
     assert_eq!(state.undo("run-999").unwrap_err().code, "UnknownRun");
+}
+
+#[test]
+fn a_second_instance_launching_in_the_undo_window_leaves_the_quarantine_alone() {
+    let fx = fixture(Duration::from_secs(3600));
+    let before = listing(&fx.home);
+    let state = CleanState::new(fx.config.clone());
+    let planned = state.plan(&[Target::Modcache, Target::Build]).unwrap();
+    let (channel, _events) = recording();
+    let run = state.execute(&planned.id, channel).unwrap();
+    assert!(!fx.modcache.exists());
+    let held = listing(&fx.home);
+    // What another app instance does at launch (commands/env.rs): discover, purge leftovers.
+    let report = crate::commands::env::discover(fx.config.env.as_ref().unwrap());
+    let left = gocache_core::clean::purge_leftovers(&report, &gocache_core::CancelToken::new());
+    assert!(left.purged.is_empty(), "{left:?}");
+    assert_eq!(left.skipped.len(), 2, "{left:?}");
+    assert_eq!(listing(&fx.home), held, "the quarantine is untouched");
+    let reply = state.undo(&run.run_id).unwrap();
+    assert!(reply.failures.is_empty(), "{reply:?}");
+    assert_eq!(reply.restored, 3);
+    assert_eq!(listing(&fx.home), before, "every file back, byte-identical");
 }
 
 #[test]

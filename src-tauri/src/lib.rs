@@ -169,6 +169,8 @@ mod csp_tests;
 #[cfg(test)]
 mod doctor_tests;
 #[cfg(test)]
+mod env_hardening_tests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod verify_tests;

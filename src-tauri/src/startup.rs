@@ -58,6 +58,7 @@ fn process_start_ms() -> (f64, &'static str) {
     if let Some(t0) = std::env::var(T0_VAR)
         .ok()
         .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|t| t.is_finite() && *t >= 0.0)
     {
         return (t0 / 1e6, "launcher");
     }

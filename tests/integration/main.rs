@@ -1,4 +1,6 @@
 //! The one cross-crate integration-test binary.
+mod attack_env;
+mod attack_quarantine;
 mod attack_verify;
 mod clean_core;
 mod diagnose;

@@ -384,6 +384,9 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
             for p in &left.purged {
                 eprintln!("purged a leftover quarantine: {}", p.display());
             }
+            for (p, why) in &left.skipped {
+                eprintln!("left a quarantine alone: {} ({why})", p.display());
+            }
         }
     }
     let targets = targets(a, &report, &env)?;

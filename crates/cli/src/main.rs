@@ -6,6 +6,38 @@
     reason = "a CLI prints its results"
 )]
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by `--show-secrets`: print credentials (URL user info, GOAUTH commands, netrc tokens)
+/// as they are instead of `***`.
+static SHOW_SECRETS: AtomicBool = AtomicBool::new(false);
+
+/// `s` as the CLI shows it: redacted by [`gocache_core::redact::text`] unless `--show-secrets`.
+fn shown(s: &str) -> String {
+    if SHOW_SECRETS.load(Ordering::Relaxed) {
+        s.to_owned()
+    } else {
+        gocache_core::redact::text(s)
+    }
+}
+
+// Every line this binary prints goes through `shown`: these shadow std's macros for the whole
+// crate (the modules below are in their textual scope), so no output can skip redaction.
+macro_rules! println {
+    () => { ::std::println!() };
+    ($($t:tt)*) => { ::std::print!("{}\n", $crate::shown(&::std::format!($($t)*))) };
+}
+macro_rules! print {
+    ($($t:tt)*) => { ::std::print!("{}", $crate::shown(&::std::format!($($t)*))) };
+}
+macro_rules! eprintln {
+    () => { ::std::eprintln!() };
+    ($($t:tt)*) => { ::std::eprint!("{}\n", $crate::shown(&::std::format!($($t)*))) };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => { ::std::eprint!("{}", $crate::shown(&::std::format!($($t)*))) };
+}
+
 mod clean;
 mod diagnose;
 mod doctor;
@@ -26,6 +58,10 @@ use gocache_core::{CancelToken, scan};
 #[derive(Debug, Parser)]
 #[command(name = "gocache-doctor", version, about, long_about = None)]
 struct Cli {
+    /// Show credentials (user:token@ in GOPROXY/GOSUMDB URLs, GOAUTH commands, netrc tokens)
+    /// instead of `***`, in every output.
+    #[arg(long, global = true)]
+    show_secrets: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -88,6 +124,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    SHOW_SECRETS.store(cli.show_secrets, Ordering::Relaxed);
     let env = EnvMap::from_process();
     match cli.command {
         Command::Clean(args) => clean::run(&args),
@@ -181,6 +218,12 @@ fn parse_kinds(kinds: &[String]) -> Result<Vec<CacheKind>, String> {
         .collect()
 }
 
+/// Pretty JSON of `v`, with every string redacted ([`gocache_core::redact::json`], which also
+/// knows GOAUTH values) unless `--show-secrets`.
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(v).map_err(|e| format!("cannot encode JSON: {e}"))
+    let mut value = serde_json::to_value(v).map_err(|e| format!("cannot encode JSON: {e}"))?;
+    if !SHOW_SECRETS.load(Ordering::Relaxed) {
+        gocache_core::redact::json(&mut value);
+    }
+    serde_json::to_string_pretty(&value).map_err(|e| format!("cannot encode JSON: {e}"))
 }

@@ -77,7 +77,12 @@ pub fn env_table(r: &EnvReport) -> String {
     for k in order {
         if let Some(v) = r.vars.get(*k) {
             let source = discover::source_label(v.source).to_owned();
-            rows.push(vec![(*k).to_owned(), source, v.value.clone()]);
+            let value = if crate::SHOW_SECRETS.load(std::sync::atomic::Ordering::Relaxed) {
+                v.value.clone()
+            } else {
+                gocache_core::redact::var_value(k, &v.value)
+            };
+            rows.push(vec![(*k).to_owned(), source, value]);
         }
     }
     out.push_str(&table(&rows, &[]));

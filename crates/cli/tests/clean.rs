@@ -727,10 +727,11 @@ fn a_subtree_owned_by_another_user_is_reported_not_fatal() {
         let path = c.gopath().join(&rel);
         if let Ok(m) = std::fs::symlink_metadata(&path) {
             let name = rel.file_name().map(|n| n.to_string_lossy().into_owned());
-            // The marker naming a quarantine that still holds root's files stays with it.
+            // The marker naming a quarantine that still holds root's files stays with it, and
+            // so does its lock file.
             let marker_of_kept_trash = name.as_deref().is_some_and(|n| {
                 n.starts_with(".gocache-doctor-trash-")
-                    && n.ends_with(".json")
+                    && (n.ends_with(".json") || n.ends_with(".lock"))
                     && path.with_extension("").is_dir()
             });
             if !m.is_dir() && !foreign_inodes.contains(&m.ino()) && !marker_of_kept_trash {

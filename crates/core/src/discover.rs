@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::env::{EnvFile, EnvMap, GO_VARS, Source, TOOL_VARS, Var, Vars, parse_env_file};
+use crate::env::{
+    EnvFile, EnvMap, GO_VARS, LOCATION_VARS, Source, TOOL_VARS, Var, Vars, parse_env_file,
+};
 use crate::gocmd;
 use crate::os::{OsKind, OsRules};
 
@@ -226,7 +228,8 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
         ));
     }
 
-    let caches = find_caches(&vars, rules, &mut problems);
+    let mut caches = find_caches(&vars, rules, &mut problems);
+    not_utf8_problems(env, &mut caches, &mut problems);
     problems.sort_by_key(|p| p.severity as u8);
     Report {
         os: rules.kind(),
@@ -234,6 +237,38 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
         vars: std::mem::take(&mut vars),
         caches,
         problems,
+    }
+}
+
+/// Reports the variables skipped because they are not valid UTF-8 ([`EnvMap::not_utf8`]). When
+/// one of them locates caches ([`LOCATION_VARS`]), the caches listed may not be Go's, so none
+/// is offered for cleaning.
+fn not_utf8_problems(env: &EnvMap, caches: &mut [Cache], problems: &mut Vec<Problem>) {
+    for name in env.not_utf8() {
+        let locates = LOCATION_VARS.contains(&name.as_str());
+        let (severity, consequence) = if locates {
+            (
+                Severity::Error,
+                " It locates Go's caches, so the caches listed here may not be the ones Go \
+                 uses, and none is offered for cleaning until the variable is fixed.",
+            )
+        } else {
+            (Severity::Warning, "")
+        };
+        problems.push(problem(
+            "env-not-utf8",
+            severity,
+            format!(
+                "The environment variable {name:?} is not valid UTF-8 (name or value), so Go \
+                 Cache Doctor ignored it.{consequence} Set it to a UTF-8 value or unset it."
+            ),
+            Some(name),
+        ));
+        if locates {
+            for c in caches.iter_mut() {
+                c.cleanable = false;
+            }
+        }
     }
 }
 
@@ -528,10 +563,13 @@ fn resolve(
     vars.insert("GOMODCACHE".into(), gomodcache);
     vars.insert("GOCACHE".into(), gocache);
 
-    // Other tools' caches: OS environment, else the user cache dir.
+    vars.insert("GOPLSCACHE".to_owned(), gopls_dir(env, rules, &cache_dir));
+    // golangci-lint's and staticcheck's caches: the variable is the cache itself, else the
+    // user cache dir.
     for (var, sub) in TOOL_VARS
         .iter()
         .zip(["gopls", "golangci-lint", "staticcheck"])
+        .filter(|(var, _)| **var != "GOPLSCACHE")
     {
         let v = match env.get(var).filter(|v| !v.is_empty()) {
             Some(v) => Var {
@@ -549,6 +587,34 @@ fn resolve(
         vars.insert((*var).to_owned(), v);
     }
     vars
+}
+
+/// gopls' cache directory as gopls resolves it (golang/tools
+/// `gopls/internal/filecache/filecache.go`, `getCacheDir`): `userDir` is `$GOPLSCACHE`, else
+/// `os.UserCacheDir()`, else `os.TempDir()`; the cache is `userDir/gopls` (never `userDir`
+/// itself, which is often `~/.cache` holding other programs' data). When `userDir/gopls` cannot
+/// be created gopls falls back to `os.TempDir()/gopls`; the one case of that we can tell
+/// without writing is `userDir/gopls` existing as something other than a directory.
+///
+/// The resolved `GOPLSCACHE` value is therefore the `gopls` directory itself, with the source
+/// of `$GOPLSCACHE` (or the default).
+fn gopls_dir(env: &EnvMap, rules: &dyn OsRules, cache_dir: &Result<PathBuf, String>) -> Var {
+    let (user_dir, source) = match env.get("GOPLSCACHE").filter(|v| !v.is_empty()) {
+        Some(v) => (v.clone(), Source::Env),
+        None => (
+            match cache_dir {
+                Ok(d) => d.display().to_string(),
+                Err(_) => rules.temp_dir(env).display().to_string(),
+            },
+            Source::Default,
+        ),
+    };
+    let mut dir = join(&user_dir, "gopls", rules);
+    let blocked = std::fs::metadata(&dir).is_ok_and(|m| !m.is_dir());
+    if blocked {
+        dir = join(&rules.temp_dir(env).display().to_string(), "gopls", rules);
+    }
+    Var { value: dir, source }
 }
 
 fn join(base: &str, rel: &str, rules: &dyn OsRules) -> String {
@@ -1024,6 +1090,94 @@ mod tests {
             Some(CacheKind::Modcache)
         );
         assert_eq!(r.cache(CacheKind::Build).map(|c| c.exists), Some(false));
+    }
+
+    #[test]
+    fn goplscache_names_the_parent_of_the_gopls_cache() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let h = dir.path();
+        let cache = h.join(".cache");
+        std::fs::create_dir_all(cache.join("gopls").join("0a1b2c3d"))
+            .unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::create_dir_all(cache.join("mozilla")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        // GOPLSCACHE=$HOME/.cache: gopls uses $HOME/.cache/gopls, never $HOME/.cache itself.
+        let env = EnvMap::from_pairs([
+            ("HOME", h.display().to_string()),
+            ("GOPLSCACHE", cache.display().to_string()),
+        ]);
+        let r = discover_with(&env, &Linux, &no_go());
+        let gopls = r.cache(CacheKind::Gopls).map(|c| c.path.clone());
+        assert_eq!(gopls, Some(cache.join("gopls")));
+        assert_eq!(
+            val(&r, "GOPLSCACHE"),
+            (
+                cache.join("gopls").display().to_string().as_str(),
+                Source::Env
+            )
+        );
+
+        // No user cache dir (no HOME, no XDG_CACHE_HOME): os.TempDir()/gopls.
+        let env = EnvMap::from_pairs([("TMPDIR", "/t")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPLSCACHE"), ("/t/gopls", Source::Default));
+        let env = EnvMap::from_pairs([("PATH", "/nonexistent")]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPLSCACHE"), ("/tmp/gopls", Source::Default));
+        let env = EnvMap::from_pairs([("TMP", r"D:\tmp")]);
+        let r = discover_with(&env, &Windows, &no_go());
+        assert_eq!(val(&r, "GOPLSCACHE"), (r"D:\tmp\gopls", Source::Default));
+        let env = EnvMap::from_pairs([("GOPLSCACHE", r"E:\c\")]);
+        let r = discover_with(&env, &Windows, &no_go());
+        assert_eq!(val(&r, "GOPLSCACHE"), (r"E:\c\gopls", Source::Env));
+
+        // `userDir/gopls` is a file: gopls cannot create its directory and uses the temp dir.
+        let blocked = h.join("blocked");
+        std::fs::create_dir_all(&blocked).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(blocked.join("gopls"), b"x").unwrap_or_else(|e| panic!("write: {e}"));
+        let env = EnvMap::from_pairs([
+            ("GOPLSCACHE", blocked.display().to_string()),
+            ("TMPDIR", "/t".to_owned()),
+        ]);
+        let r = discover_with(&env, &Linux, &no_go());
+        assert_eq!(val(&r, "GOPLSCACHE"), ("/t/gopls", Source::Env));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_variables_are_problems_and_block_cleaning_when_they_locate_caches() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt as _;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let h = dir.path();
+        std::fs::create_dir_all(h.join("go/pkg/mod/cache/download"))
+            .unwrap_or_else(|e| panic!("mkdir: {e}"));
+        let base = || {
+            vec![
+                (OsString::from("HOME"), OsString::from(h)),
+                (OsString::from("PATH"), OsString::from("/nonexistent")),
+            ]
+        };
+        let mut pairs = base();
+        pairs.push((OsString::from("BAD"), OsString::from_vec(vec![0xff])));
+        let r = discover_with(&EnvMap::from_os_pairs(pairs), &Linux, &no_go());
+        let p = r.problems.iter().find(|p| p.id == "env-not-utf8");
+        assert_eq!(p.map(|p| p.severity), Some(Severity::Warning));
+        assert_eq!(p.and_then(|p| p.var_name.as_deref()), Some("BAD"));
+        assert_eq!(
+            r.cache(CacheKind::Modcache).map(|c| c.cleanable),
+            Some(true)
+        );
+
+        let mut pairs = base();
+        pairs.push((
+            OsString::from("GOMODCACHE"),
+            OsString::from_vec(b"/elsewhere/\xff".to_vec()),
+        ));
+        let r = discover_with(&EnvMap::from_os_pairs(pairs), &Linux, &no_go());
+        let p = r.problems.iter().find(|p| p.id == "env-not-utf8");
+        assert_eq!(p.map(|p| p.severity), Some(Severity::Error));
+        assert!(!r.caches.is_empty());
+        assert!(r.caches.iter().all(|c| !c.cleanable));
     }
 
     #[test]

@@ -11,14 +11,75 @@ use serde::Serialize;
 #[derive(Debug, Clone, Default)]
 pub struct EnvMap {
     vars: HashMap<String, String>,
+    /// Names (lossily decoded) of variables skipped because their name or value is not valid
+    /// UTF-8, sorted.
+    not_utf8: Vec<String>,
 }
 
+/// Variables whose values locate caches or the files Go reads to locate them. When one of these
+/// is not valid UTF-8 it is skipped like any other, but discovery then refuses to offer any
+/// cache for cleaning: without it, the caches it lists may not be the ones Go uses.
+pub const LOCATION_VARS: &[&str] = &[
+    "HOME",
+    "USERPROFILE",
+    "LocalAppData",
+    "LOCALAPPDATA",
+    "AppData",
+    "APPDATA",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "GOROOT",
+    "GOENV",
+    "GOPATH",
+    "GOMODCACHE",
+    "GOCACHE",
+    "GOPLSCACHE",
+    "GOLANGCI_LINT_CACHE",
+    "STATICCHECK_CACHE",
+    "GOBIN",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+];
+
 impl EnvMap {
-    /// The current process environment (variables that are not valid UTF-8 are skipped).
+    /// The current process environment, read with [`std::env::vars_os`] so that it never
+    /// panics.
+    ///
+    /// A variable whose name or value is not valid UTF-8 is **skipped** (it is not carried as a
+    /// path: every rule downstream works on strings, and a lossy path would name another
+    /// directory). Its lossily decoded name is kept in [`EnvMap::not_utf8`], and discovery
+    /// reports it as the `env-not-utf8` problem; when it is one of [`LOCATION_VARS`] discovery
+    /// also marks every cache as not cleanable.
     pub fn from_process() -> Self {
-        Self {
-            vars: std::env::vars().collect(),
+        Self::from_os_pairs(std::env::vars_os())
+    }
+
+    /// An environment from OS strings, skipping (and recording) the pairs that are not valid
+    /// UTF-8, as [`EnvMap::from_process`] does.
+    pub fn from_os_pairs<I>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>,
+    {
+        let mut out = Self::default();
+        for (k, v) in pairs {
+            match (k.into_string(), v.into_string()) {
+                (Ok(k), Ok(v)) => {
+                    out.vars.insert(k, v);
+                }
+                (Ok(k), Err(_)) => out.not_utf8.push(k),
+                (Err(k), _) => out.not_utf8.push(k.to_string_lossy().into_owned()),
+            }
         }
+        out.not_utf8.sort();
+        out.not_utf8.dedup();
+        out
+    }
+
+    /// Names (lossily decoded, sorted) of the variables skipped because their name or value is
+    /// not valid UTF-8.
+    pub fn not_utf8(&self) -> &[String] {
+        &self.not_utf8
     }
 
     /// An environment made of the given pairs only.
@@ -33,6 +94,7 @@ impl EnvMap {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            not_utf8: Vec::new(),
         }
     }
 
@@ -43,7 +105,9 @@ impl EnvMap {
 
     /// Sets `key` (used by callers that layer overrides on a snapshot).
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
-        self.vars.insert(key.into(), value.into());
+        let key = key.into();
+        self.not_utf8.retain(|k| *k != key);
+        self.vars.insert(key, value.into());
     }
 
     /// Removes `key`.
@@ -105,6 +169,10 @@ pub const GO_VARS: &[&str] = &[
 ];
 
 /// Variables of other Go tools' caches; only the OS environment sets them.
+///
+/// `GOLANGCI_LINT_CACHE` and `STATICCHECK_CACHE` name the cache itself. `GOPLSCACHE` names the
+/// directory gopls puts its `gopls` cache directory in; its resolved value
+/// ([`crate::discover`]) is that `gopls` directory (`$GOPLSCACHE/gopls`).
 pub const TOOL_VARS: &[&str] = &["GOPLSCACHE", "GOLANGCI_LINT_CACHE", "STATICCHECK_CACHE"];
 
 /// One line of an env file that Go ignores, reported so the user can fix it.
@@ -175,6 +243,28 @@ mod tests {
         assert!(!f.values.contains_key("lower"));
         let lines: Vec<usize> = f.ignored.iter().map(|l| l.line).collect();
         assert_eq!(lines, vec![4, 5]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_variables_are_skipped_and_named() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt as _;
+        let env = EnvMap::from_os_pairs([
+            (OsString::from("HOME"), OsString::from("/h")),
+            (OsString::from("BAD"), OsString::from_vec(vec![0xff, b'x'])),
+            (OsString::from_vec(vec![b'N', 0xfe]), OsString::from("v")),
+            (
+                OsString::from("GOMODCACHE"),
+                OsString::from_vec(b"/m\xff".to_vec()),
+            ),
+        ]);
+        assert_eq!(env.get("HOME").map(String::as_str), Some("/h"));
+        assert!(env.get("BAD").is_none());
+        assert_eq!(env.not_utf8(), ["BAD", "GOMODCACHE", "N\u{fffd}"]);
+        let mut env = env;
+        env.set("BAD", "fixed");
+        assert_eq!(env.not_utf8(), ["GOMODCACHE", "N\u{fffd}"]);
     }
 
     #[test]

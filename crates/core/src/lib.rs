@@ -10,6 +10,8 @@
 //!   problems found on the way.
 //! * [`scan`]: sizes caches with a parallel walk that never follows symlinks and counts hard
 //!   links once; breaks the module cache down per module version and the build cache by age.
+//! * [`markers`]: what a root of each cache kind must show before anything in it is removed.
+//! * [`redact`]: hides credentials (URL user info, GOAUTH commands, netrc tokens) in output.
 //! * [`escape`]: Go's `!` case-encoding of module paths and versions.
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
 //!   one trait.
@@ -33,10 +35,12 @@ pub mod escape;
 pub mod gocmd;
 pub mod i18n;
 pub mod locks;
+pub mod markers;
 pub mod os;
 pub mod pathser;
 pub mod progress;
 pub mod projects;
+pub mod redact;
 pub mod scan;
 pub mod semver;
 pub mod verify;

@@ -637,13 +637,16 @@ impl CleanState {
             .prefix("gocache-doctor-elevated-")
             .tempdir()
             .map_err(|e| unavailable(format!("cannot create a temporary directory: {e}")))?;
+        elevate::make_private_dir(dir.path()).map_err(|e| {
+            unavailable(format!("cannot make {} private: {e}", dir.path().display()))
+        })?;
         let request = dir.path().join("request.json");
         let report = dir.path().join("report.json");
+        // A request only its user can have written: 0600 in the 0700 temporary directory,
+        // with the cache variables only (the elevated half takes nothing else from it).
         let mut req = elevate::Request::new((*plan).clone(), &self.config().env());
         req.lock_timeout_secs = self.config().lock_timeout.as_secs();
-        let json =
-            serde_json::to_vec(&req).map_err(|e| CommandError::new("Internal", e.to_string()))?;
-        std::fs::write(&request, json)
+        elevate::write_request(&request, &req)
             .map_err(|e| unavailable(format!("cannot write {}: {e}", request.display())))?;
         let exe = match &self.config().exe {
             Some(p) => p.clone(),

@@ -5,7 +5,8 @@
 //! OS), `doctor_checks` runs the environment checks for the dashboard, and `guide_context` gives
 //! the guidance pages the user's real values. Each command is a thin wrapper over a `*_with`
 //! function of an explicit environment (the app's configured one, `Config::env`), which the
-//! tests call.
+//! tests call. Their answers are redacted at this boundary ([`gocache_core::redact`]): pasted
+//! text and Go's settings may carry credentials, and the UI only displays them.
 
 use std::path::PathBuf;
 
@@ -14,6 +15,7 @@ use gocache_core::discover::{Cache, GoInfo, Report};
 use gocache_core::env::{EnvMap, Vars};
 use gocache_core::i18n::Lang;
 use gocache_core::os::{self, OsKind};
+use gocache_core::redact::Redacted;
 use serde::Serialize;
 use tauri::State;
 
@@ -143,11 +145,12 @@ pub async fn diagnose_text(
     text: String,
     os: Option<String>,
     lang: Option<Lang>,
-) -> Result<Diagnosis, CommandError> {
+) -> Result<Redacted<Diagnosis>, CommandError> {
     let env = clean.config().env();
     let lang = lang.unwrap_or_default();
     tauri::async_runtime::spawn_blocking(move || diagnose_with(&env, &text, os.as_deref(), lang))
         .await?
+        .map(Redacted)
 }
 
 /// The environment checks of the app's environment (the dashboard's panel), explained in
@@ -156,16 +159,22 @@ pub async fn diagnose_text(
 pub async fn doctor_checks(
     clean: State<'_, CleanState>,
     lang: Option<Lang>,
-) -> Result<Checks, CommandError> {
+) -> Result<Redacted<Checks>, CommandError> {
     let env = clean.config().env();
     let lang = lang.unwrap_or_default();
-    Ok(tauri::async_runtime::spawn_blocking(move || checks_with(&env, lang)).await?)
+    Ok(Redacted(
+        tauri::async_runtime::spawn_blocking(move || checks_with(&env, lang)).await?,
+    ))
 }
 
 /// What the guidance pages show for this machine: OS, variables with sources, caches, Go, home
 /// and user.
 #[tauri::command]
-pub async fn guide_context(clean: State<'_, CleanState>) -> Result<GuideContext, CommandError> {
+pub async fn guide_context(
+    clean: State<'_, CleanState>,
+) -> Result<Redacted<GuideContext>, CommandError> {
     let env = clean.config().env();
-    Ok(tauri::async_runtime::spawn_blocking(move || guide_context_with(&env)).await?)
+    Ok(Redacted(
+        tauri::async_runtime::spawn_blocking(move || guide_context_with(&env)).await?,
+    ))
 }

@@ -5,8 +5,10 @@ use std::thread::JoinHandle;
 
 use gocache_core::discover::{Options, Report};
 use gocache_core::env::EnvMap;
+use gocache_core::redact::Redacted;
 use tauri::State;
 
+use crate::commands::clean::CleanState;
 use crate::error::CommandError;
 
 /// Discovery started at launch, while the webview loads, so that the UI's first `env_report`
@@ -40,19 +42,26 @@ impl Prefetch {
     }
 }
 
-/// Resolves Go's environment from the app's own environment and discovers the caches.
+/// Resolves Go's environment from the app's own environment (the configured one,
+/// `Config::env`, which is the process environment in a real run) and discovers the caches.
+/// Credentials in the answer (GOPROXY/GOSUMDB user info, ...) are redacted
+/// ([`gocache_core::redact`]): the UI only displays them.
 #[tauri::command]
-pub async fn env_report(prefetch: State<'_, Prefetch>) -> Result<Report, CommandError> {
+pub async fn env_report(
+    prefetch: State<'_, Prefetch>,
+    clean: State<'_, CleanState>,
+) -> Result<Redacted<Report>, CommandError> {
     crate::startup::mark("env_report.start");
     let prefetched = prefetch.take();
+    let env = clean.config().env.clone();
     let report = tauri::async_runtime::spawn_blocking(move || {
         prefetched
             .and_then(|handle| handle.join().ok())
-            .unwrap_or_else(|| discover(&EnvMap::from_process()))
+            .unwrap_or_else(|| discover(&env.unwrap_or_else(EnvMap::from_process)))
     })
     .await?;
     crate::startup::mark("env_report.end");
-    Ok(report)
+    Ok(Redacted(report))
 }
 
 /// Discovery over an explicit environment (the command uses the process environment),

@@ -23,7 +23,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExecOptions, ItemResult, NoCleanProgress, Outcome, Plan};
+use super::sys::{Account, Platform, Sys};
+use super::{Action, ExecOptions, ItemResult, NoCleanProgress, Outcome, Plan, Who};
 use crate::CancelToken;
 use crate::env::EnvMap;
 use crate::os::OsKind;
@@ -47,15 +48,61 @@ pub struct Request {
     pub lock_timeout_secs: u64,
 }
 
+/// The variables a request may carry: Go's cache variables and the per-user base
+/// directories they default from. Everything else (HOME, the user's name) the elevated half
+/// takes from the account database, and the rest of the environment never leaves the app.
+pub const REQUEST_VARS: &[&str] = &[
+    "GOMODCACHE",
+    "GOCACHE",
+    "GOPATH",
+    "GOENV",
+    "GOROOT",
+    "GOPLSCACHE",
+    "GOLANGCI_LINT_CACHE",
+    "STATICCHECK_CACHE",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    // Windows has no account database entry to read them from (SECURITY.md).
+    "USERPROFILE",
+    "LOCALAPPDATA",
+    "APPDATA",
+    "HOME",
+];
+
 impl Request {
-    /// A request for `plan` with the environment `env`.
+    /// A request for `plan` with the cache-related part of `env` ([`REQUEST_VARS`]).
     pub fn new(plan: Plan, env: &EnvMap) -> Self {
         Self {
             plan,
-            env: env.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            env: env
+                .iter()
+                .filter(|(k, _)| REQUEST_VARS.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             lock_timeout_secs: 10,
         }
     }
+}
+
+/// Makes the directory a request goes into private to its owner (Unix mode 0700), as the
+/// elevated half requires.
+///
+/// # Errors
+/// The I/O error.
+pub fn make_private_dir(path: &Path) -> std::io::Result<()> {
+    Sys::make_private_dir(path)
+}
+
+/// Writes `req` as a file only its owner can read or write (mode 0600, created new, in a
+/// directory that must already be private to the user), as the elevated half requires.
+///
+/// # Errors
+/// The I/O error.
+pub fn write_request(path: &Path, req: &Request) -> std::io::Result<()> {
+    let json = serde_json::to_vec(req).map_err(std::io::Error::other)?;
+    let mut f = super::sys::create_private(path)?;
+    f.write_all(&json)?;
+    f.sync_all()
 }
 
 /// What the elevated process writes.
@@ -91,9 +138,15 @@ impl Elevator {
         }
     }
 
-    /// From the process environment, for the running OS.
+    /// From the process environment, for the running OS. [`ELEVATOR_VAR`] is read only in
+    /// builds with the `test-hooks` feature: a shipped build always uses the OS's way.
     pub fn from_process() -> Self {
-        Self::from_var(std::env::var_os(ELEVATOR_VAR), crate::os::current().kind())
+        let var = if cfg!(feature = "test-hooks") {
+            std::env::var_os(ELEVATOR_VAR)
+        } else {
+            None
+        };
+        Self::from_var(var, crate::os::current().kind())
     }
 }
 
@@ -148,7 +201,7 @@ pub fn invocation(
             args: inner,
         }),
         Elevator::Os(OsKind::Linux) => Ok(Invocation {
-            program: "pkexec".into(),
+            program: PKEXEC.into(),
             args: inner,
         }),
         Elevator::Os(OsKind::Macos) => {
@@ -185,7 +238,7 @@ pub fn invocation(
                 WINDOWS_CANCELLED
             );
             Ok(Invocation {
-                program: "powershell.exe".into(),
+                program: powershell_exe().into(),
                 args: vec![
                     "-NoProfile".into(),
                     "-NonInteractive".into(),
@@ -197,6 +250,23 @@ pub fn invocation(
             })
         }
     }
+}
+
+/// pkexec by its absolute path (never looked up through `PATH`, which another program
+/// could have changed).
+pub const PKEXEC: &str = "/usr/bin/pkexec";
+
+/// Windows PowerShell by its absolute path: `%SystemRoot%\System32\WindowsPowerShell\v1.0`
+/// (`C:\Windows` when SystemRoot is unset or not an absolute drive path).
+pub fn powershell_exe() -> String {
+    let root = std::env::var("SystemRoot")
+        .ok()
+        .filter(|r| r.len() >= 3 && r.as_bytes()[1] == b':' && r.as_bytes()[2] == b'\\')
+        .unwrap_or_else(|| r"C:\Windows".to_owned());
+    format!(
+        r"{}\System32\WindowsPowerShell\v1.0\powershell.exe",
+        root.trim_end_matches('\\')
+    )
 }
 
 /// The exit code of the PowerShell wrapper when UAC was refused (`ERROR_CANCELLED`).
@@ -316,7 +386,8 @@ pub fn classify_failure(elevator: &Elevator, code: Option<i32>, stderr: &str) ->
 }
 
 /// Parses the elevated process's arguments (after the program name):
-/// `--elevated-clean <request> --report <report>`. `None` when they are not that.
+/// `--elevated-clean <request> --report <report>`, either of which may be `-` (standard input,
+/// standard output). `None` when they are not that.
 pub fn parse_args(args: &[OsString]) -> Option<(PathBuf, PathBuf)> {
     match args {
         [flag, request, report_flag, report]
@@ -328,14 +399,30 @@ pub fn parse_args(args: &[OsString]) -> Option<(PathBuf, PathBuf)> {
     }
 }
 
-/// Runs an elevated clean: reads the request at `request`, executes its plan in place against
-/// a fresh discovery with the requester's environment, and writes the [`Report`] to `report`
-/// (which must not exist: it is created with `O_EXCL`, so a planted symlink is never
-/// followed). Returns the process exit code: 0 when nothing failed, 1 when an item failed, 2
-/// when the request could not be read or the plan was refused (the report's `error` says why),
-/// 3 when the report could not be written.
+/// The variable pkexec sets to the real user id of the process that ran it.
+pub const PKEXEC_UID: &str = "PKEXEC_UID";
+
+/// Runs an elevated clean: reads the request at `request` (`-`: standard input), works out
+/// who asked from the OS (not from the request), executes the plan in place against a fresh
+/// discovery with that user's account and the request's cache variables only, gives back to
+/// that user what the clean left or created, and writes the [`Report`] to `report` (`-`:
+/// standard output; a file must not exist yet: it is created with `O_EXCL`, so a planted
+/// symlink is never followed). Returns the process exit code: 0 when nothing failed, 1 when
+/// an item failed, 2 when the request could not be read or was refused (the report's
+/// `error` says why), 3 when the report could not be written.
+///
+/// What is checked (SECURITY.md):
+/// * the requester: when this process runs as root, `PKEXEC_UID` (set by pkexec itself) or,
+///   without it, the owner of the request file; a request file must be a regular file, not a
+///   link, mode 0600, in a directory of the same owner with mode 0700, checked on the opened
+///   descriptor; a request written by another user than the requester is refused;
+/// * the environment: HOME and the user name come from the account database; of the
+///   request's variables only [`REQUEST_VARS`] are used;
+/// * every root: a discovered cache of that user, showing its kind's markers, inside the
+///   user's home or owned by the user, with no ancestor another user could write.
 pub fn run(request: &Path, report: &Path) -> i32 {
-    let out = match execute_request(request) {
+    let pkexec = std::env::var(PKEXEC_UID).ok();
+    let out = match execute_request(request, pkexec.as_deref()) {
         Ok(r) => r,
         Err(e) => Report {
             error: Some(e),
@@ -355,30 +442,120 @@ pub fn run(request: &Path, report: &Path) -> i32 {
     }
 }
 
-fn execute_request(path: &Path) -> Result<Report, String> {
-    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+fn read_request(path: &Path) -> Result<(Request, Option<u32>), String> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    let owner = if path == Path::new("-") {
+        std::io::stdin()
+            .take(64 << 20)
+            .read_to_end(&mut data)
+            .map_err(|e| format!("cannot read the request from standard input: {e}"))?;
+        None
+    } else {
+        let f = Sys::open_nofollow(path)
+            .map_err(|e| format!("cannot open the request {}: {e}", path.display()))?;
+        let owner = Sys::check_private_file(&f, path)?;
+        f.take(64 << 20)
+            .read_to_end(&mut data)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        owner
+    };
     let req: Request = serde_json::from_slice(&data)
         .map_err(|e| format!("{} is not a clean request: {e}", path.display()))?;
-    let env = EnvMap::from_pairs(req.env);
-    let report = crate::discover::discover(
-        &env,
-        &crate::discover::Options {
-            // Never run the requester's `go` binary with administrator rights.
-            run_go: false,
-            ..crate::discover::Options::default()
-        },
+    Ok((req, owner))
+}
+
+/// Who asked, from the OS: `None` on Windows (no account database; the UAC-elevated
+/// process runs as the consenting account).
+fn requester(file_owner: Option<u32>, pkexec_uid: Option<&str>) -> Result<Option<Account>, String> {
+    let Some(euid) = Sys::effective_uid() else {
+        return Ok(None);
+    };
+    let uid = if euid == 0 {
+        match (pkexec_uid, file_owner) {
+            (Some(p), _) => p
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{PKEXEC_UID} is not a user id: {p:?}"))?,
+            (None, Some(o)) => o,
+            (None, None) => {
+                return Err(
+                    "cannot tell who asked for this clean: run through pkexec, or pass the \
+                     request as a private file"
+                        .into(),
+                );
+            }
+        }
+    } else {
+        euid
+    };
+    if let Some(o) = file_owner {
+        if o != uid && o != 0 {
+            return Err(format!(
+                "refusing: the request was written by user {o}, not by the requesting user {uid}"
+            ));
+        }
+    }
+    Sys::account(uid)
+        .map(Some)
+        .ok_or_else(|| format!("user {uid} is not in the account database"))
+}
+
+/// The environment of the requester: the request's [`REQUEST_VARS`], with HOME, USER and
+/// LOGNAME from the account database.
+fn requester_env(req: &Request, account: Option<&Account>) -> EnvMap {
+    let mut env = EnvMap::from_pairs(
+        req.env
+            .iter()
+            .filter(|(k, _)| REQUEST_VARS.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone())),
     );
-    let home = crate::os::current().home_dir(&env);
+    if let Some(a) = account {
+        env.remove("HOME");
+        if let Some(h) = a.home.to_str() {
+            env.set("HOME", h);
+        }
+        env.set("USER", a.name.clone());
+        env.set("LOGNAME", a.name.clone());
+    }
+    env
+}
+
+fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, String> {
+    let (req, owner) = read_request(path)?;
+    let account = requester(owner, pkexec_uid)?;
+    let env = requester_env(&req, account.as_ref());
+    let act_as = account
+        .as_ref()
+        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
+        .map(|a| (a.uid, a.gid));
+    // Discovery reads the user's files (GOENV, go.env): as that user, so a link planted there
+    // reads nothing the user could not.
+    let report = Sys::as_user(act_as, || {
+        crate::discover::discover(
+            &env,
+            &crate::discover::Options {
+                // Never run the requester's `go` binary with administrator rights.
+                run_go: false,
+                ..crate::discover::Options::default()
+            },
+        )
+    })
+    .map_err(|e| format!("cannot act as user {:?}: {e}", act_as.map(|a| a.0)))?;
     let opts = ExecOptions {
         quarantine: false,
-        lock_timeout: Duration::from_secs(req.lock_timeout_secs),
+        lock_timeout: Duration::from_secs(req.lock_timeout_secs.min(600)),
         ..ExecOptions::default()
     };
-    let exec = super::exec::execute_for_home(
+    let who = Who {
+        env,
+        account: account.clone(),
+    };
+    let exec = super::exec::execute_for(
         &report,
         &req.plan,
         &opts,
-        home.as_ref(),
+        Some(&who),
         &NoCleanProgress,
         &CancelToken::new(),
     )
@@ -386,6 +563,9 @@ fn execute_request(path: &Path) -> Result<Report, String> {
     // In place: nothing is held, but a rename fallback never happens either.
     let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
     let (results, bytes_freed) = super::finish(exec.results, &purge);
+    if let Some(a) = account.as_ref().filter(|a| a.uid != 0) {
+        give_back(&req.plan, a);
+    }
     Ok(Report {
         results,
         bytes_freed,
@@ -393,8 +573,39 @@ fn execute_request(path: &Path) -> Result<Report, String> {
     })
 }
 
+/// Gives the requester back what an elevated clean left or created in each item's cache:
+/// the directories from the root down to a module version's download directory and its
+/// files (lock files, `list`, `.partial`), the directories above the version's tree, and the
+/// build cache's `testexpire.txt`. By descriptor, never following a link.
+fn give_back(plan: &Plan, a: &Account) {
+    for item in &plan.items {
+        match &item.action {
+            Action::ModuleVersion {
+                escpath, escver, ..
+            } => {
+                let p = super::modver::VersionPaths::new(&item.root, escpath, escver);
+                super::modver::give_back(&item.root, &p, (a.uid, a.gid));
+            }
+            Action::TestExpire => {
+                if let Ok(rel) = item.path.strip_prefix(&item.root) {
+                    let _ = Sys::give_back(&item.root, rel, false, a.uid, a.gid);
+                }
+            }
+            Action::Tree | Action::Entries { .. } => {
+                let _ = Sys::give_back(&item.root, Path::new(""), false, a.uid, a.gid);
+            }
+            Action::Root => {}
+        }
+    }
+}
+
 fn write_report(path: &Path, report: &Report) -> std::io::Result<()> {
     let json = serde_json::to_vec(report).map_err(std::io::Error::other)?;
+    if path == Path::new("-") {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&json)?;
+        return out.flush();
+    }
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -640,7 +851,7 @@ mod tests {
             Path::new(NASTY[2]),
         )
         .unwrap();
-        assert_eq!(inv.program, "pkexec");
+        assert_eq!(inv.program, PKEXEC);
         assert_eq!(
             as_strs(&inv),
             [NASTY[0], ELEVATED_FLAG, NASTY[1], REPORT_FLAG, NASTY[2]]
@@ -683,7 +894,13 @@ mod tests {
             Path::new(report),
         )
         .unwrap();
-        assert_eq!(inv.program, "powershell.exe");
+        assert!(
+            inv.program
+                .to_string_lossy()
+                .ends_with(r"\System32\WindowsPowerShell\v1.0\powershell.exe"),
+            "{:?}",
+            inv.program
+        );
         let args = as_strs(&inv);
         assert_eq!(args[args.len() - 2], "-EncodedCommand");
         let script = decode_powershell(&args[args.len() - 1]);

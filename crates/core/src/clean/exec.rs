@@ -10,19 +10,25 @@ use serde::Serialize;
 
 use super::modver::{self, VersionPaths};
 use super::remove::{self, remove_tree};
-use super::trash::{self, Marker, Moved, Trash};
+use super::sys::{Platform, Sys};
+use super::trash::{self, LockOwner, Marker, Moved, QuarantineLock, TakeError, Trash};
 use super::{
     Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, ItemResult, Outcome,
-    Plan, PlanItem, build, guard_for, safety, unix_now,
+    Plan, PlanItem, Who, build, guard_for, merge, safety, unix_now,
 };
-use crate::discover::Report;
+use crate::discover::{CacheKind, Report};
 use crate::{CancelToken, Error, Result};
 
 /// What one item left in quarantine.
 #[derive(Debug)]
 enum Held {
-    /// A whole cache root renamed to a sibling, with its marker file.
-    Root { moved: Moved, marker: PathBuf },
+    /// A whole cache root renamed to a sibling, with its marker file and its lock.
+    Root {
+        moved: Moved,
+        marker: PathBuf,
+        lock: QuarantineLock,
+        kind: CacheKind,
+    },
     /// Entries moved into `<root>/.gocache-doctor-trash/<id>/`.
     Moves { moved: Vec<Moved> },
     /// A module version's tree and download files.
@@ -41,13 +47,17 @@ struct Part {
 }
 
 /// Everything a clean moved aside. Until [`Quarantine::purge`] runs, [`Quarantine::undo`]
-/// moves it all back. Dropping it without either leaves the quarantine on disk for
+/// moves it all back. It holds the lock of each of its quarantine directories for as long as
+/// it lives, so that [`purge_leftovers`] (of this or any other process) leaves it alone.
+/// Dropping it without purge or undo releases the locks and leaves the quarantine on disk for
 /// [`purge_leftovers`].
 #[derive(Debug)]
 pub struct Quarantine {
     id: String,
     parts: Vec<Part>,
     trash_dirs: Vec<PathBuf>,
+    /// The locks of the `trash_dirs` that were created.
+    locks: Vec<QuarantineLock>,
     lock_timeout: std::time::Duration,
 }
 
@@ -88,10 +98,12 @@ pub struct PurgeReport {
 /// The result of [`Quarantine::undo`].
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct UndoReport {
-    /// Entries moved back.
+    /// Entries moved back. When Go recreated a whole cache root during the undo window, the
+    /// entries of the quarantined root that the new one lacked (module versions count their
+    /// tree and each download file).
     pub restored: usize,
     /// Entries that could not go back because Go had already put something new in their place
-    /// (their quarantined copy was purged).
+    /// (their quarantined copy was purged; what is there now is kept as is).
     pub superseded: usize,
     /// Entries that failed to move back, with the error (they stay in quarantine).
     pub failures: Vec<(PathBuf, String)>,
@@ -104,6 +116,10 @@ pub struct LeftoverReport {
     pub purged: Vec<PathBuf>,
     /// Those that could not be purged, with the error.
     pub failed: Vec<(PathBuf, String)>,
+    /// Quarantines (or what claims to be one) left alone, with the reason: in use by a running
+    /// process, not owned by the current user, a symlink, or a marker in a directory other
+    /// users can write to.
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -149,6 +165,8 @@ fn failed(item: &PlanItem, kind: CauseKind, detail: CauseDetail) -> ItemResult {
 }
 
 struct Runner<'a> {
+    /// An elevated clean's requester (uid, gid): everything but deletions runs as them.
+    act_as: Option<(u32, u32)>,
     opts: &'a ExecOptions,
     cancel: &'a CancelToken,
     id: String,
@@ -196,7 +214,52 @@ impl Runner<'_> {
         }
     }
 
-    fn root(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+    /// The whole cache behind a symlinked cache path: every entry of the target directory
+    /// goes (quarantined into the target's own trash, or deleted in place); the directory and
+    /// the link stay, so Go finds an empty cache where the link says.
+    fn contents(&mut self, idx: usize, item: &PlanItem) -> (ItemResult, Option<Part>) {
+        let children: Vec<PathBuf> = match std::fs::read_dir(&item.root) {
+            Ok(rd) => rd
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.file_name().is_some_and(|n| n != trash::INNER_TRASH))
+                .collect(),
+            Err(e) => {
+                let (k, d) = remove::failure(&item.root, &e, &item.root);
+                return (failed(item, k, d), None);
+            }
+        };
+        let mut each = item.clone();
+        each.action = Action::Entries {
+            entries: children
+                .iter()
+                .map(|p| super::Entry {
+                    path: p.clone(),
+                    bytes: 0,
+                    disk_bytes: 0,
+                    files: 0,
+                })
+                .collect(),
+        };
+        let (mut r, mut part) = self.moves(idx, &each, &children);
+        if r.outcome == Outcome::Removed {
+            r.bytes = item.bytes;
+            if let Some(p) = part.as_mut() {
+                p.bytes = item.bytes;
+            }
+        }
+        r.note.get_or_insert_with(|| {
+            "the cache path is a symbolic link: its target was emptied, the link and the \
+             directory were kept"
+                .into()
+        });
+        (r, part)
+    }
+
+    fn root(&mut self, idx: usize, item: &PlanItem, report: &Report) -> (ItemResult, Option<Part>) {
+        if super::is_link_target(report, &item.root) {
+            return self.contents(idx, item);
+        }
         let root = &item.root;
         if std::fs::symlink_metadata(root).is_err() {
             return (
@@ -213,28 +276,45 @@ impl Runner<'_> {
             if let (Some(parent), Some(_)) = (root.parent(), root.file_name()) {
                 let trashed = parent.join(format!("{}{}-{idx}", trash::ROOT_TRASH_PREFIX, self.id));
                 let marker = trash::marker_path(&trashed);
+                let owner = LockOwner::current();
                 let m = Marker {
                     original: root.clone(),
                     trashed: trashed.clone(),
-                    pid: std::process::id(),
+                    pid: owner.pid,
                     time: unix_now(),
+                    start: owner.start,
                 };
-                let written = serde_json::to_vec(&m)
-                    .map_err(std::io::Error::other)
-                    .and_then(|b| std::fs::write(&marker, b));
-                let moved = written.and_then(|()| trash::move_to(root, &trashed));
+                // The lock first: from the moment the marker exists, the quarantine is ours.
+                let lock = QuarantineLock::acquire(&trashed);
+                let moved = lock.and_then(|lock| {
+                    let written = serde_json::to_vec(&m)
+                        .map_err(std::io::Error::other)
+                        .and_then(|b| std::fs::write(&marker, b));
+                    match written.and_then(|()| trash::move_to(root, &trashed)) {
+                        Ok(moved) => Ok((moved, lock)),
+                        Err(e) => {
+                            let _ = std::fs::remove_file(&marker);
+                            lock.remove();
+                            Err(e)
+                        }
+                    }
+                });
                 match moved {
-                    Ok(moved) => {
+                    Ok((moved, lock)) => {
                         let part = Part {
                             item: idx,
                             path: root.clone(),
                             bytes: item.bytes,
-                            held: Held::Root { moved, marker },
+                            held: Held::Root {
+                                moved,
+                                marker,
+                                lock,
+                                kind: item.cache,
+                            },
                         };
                         return (result(item, Outcome::Removed), Some(part));
                     }
                     Err(e) => {
-                        let _ = std::fs::remove_file(&marker);
                         note = Some(format!(
                             "could not move the cache into quarantine ({e}); deleted in place"
                         ));
@@ -332,8 +412,13 @@ impl Runner<'_> {
         let root = item.root.clone();
         let timeout = self.opts.lock_timeout;
         let cancel = self.cancel;
+        let act_as = self.act_as;
+        if let Some(who) = act_as {
+            modver::give_back(&root, &paths, who);
+        }
         let trash = self.trash(&root);
         let ctx = modver::Ctx {
+            act_as,
             root: &root,
             trash,
             lock_timeout: timeout,
@@ -379,7 +464,14 @@ impl Runner<'_> {
     }
 
     fn test_expire(&self, item: &PlanItem) -> ItemResult {
-        match build::expire_tests(&item.root, self.opts.lock_timeout, self.cancel) {
+        if let Some((uid, gid)) = self.act_as {
+            let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
+        }
+        let expired = Sys::as_user(self.act_as, || {
+            build::expire_tests(&item.root, self.opts.lock_timeout, self.cancel)
+        })
+        .and_then(|r| r);
+        match expired {
             Ok(_) => {
                 let mut r = result(item, Outcome::Removed);
                 r.note =
@@ -398,14 +490,14 @@ fn check_item(guard: &safety::Guard, report: &Report, item: &PlanItem) -> Result
     let known = report
         .caches
         .iter()
-        .any(|c| c.cleanable && c.path == item.root);
+        .any(|c| c.cleanable && (c.path == item.root || super::resolve_root(&c.path) == item.root));
     if !known {
         return Err(Error::BadRoot {
             path: item.root.clone(),
             reason: "refusing: not one of the discovered cache roots".into(),
         });
     }
-    guard.check_root(&item.root, matches!(item.action, Action::Root))?;
+    guard.check_root(item.cache, &item.root, matches!(item.action, Action::Root))?;
     match &item.action {
         Action::Root => {
             if item.path != item.root {
@@ -449,24 +541,29 @@ pub fn execute(
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    execute_for_home(report, plan, opts, None, progress, cancel)
+    execute_for(report, plan, opts, None, progress, cancel)
 }
 
-/// [`execute`] with the home directory the safety checks refuse given explicitly (an
-/// elevated process runs with another user's environment); `None` reads it from the process.
-pub(super) fn execute_for_home(
+/// [`execute`] for a given requester (an elevated process runs for another user, whose
+/// environment and account the safety checks use); `None` uses this process's environment.
+pub(super) fn execute_for(
     report: &Report,
     plan: &Plan,
     opts: &ExecOptions,
-    home: Option<&PathBuf>,
+    who: Option<&Who>,
     progress: &dyn CleanProgress,
     cancel: &CancelToken,
 ) -> Result<Execution> {
-    let guard = guard_for(report, home);
+    let guard = guard_for(report, None, who);
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }
+    let act_as = who
+        .and_then(|w| w.account.as_ref())
+        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
+        .map(|a| (a.uid, a.gid));
     let mut run = Runner {
+        act_as,
         opts,
         cancel,
         id: new_id(),
@@ -490,7 +587,7 @@ pub(super) fn execute_for_home(
             )
         } else {
             match &item.action {
-                Action::Root => run.root(idx, item),
+                Action::Root => run.root(idx, item, report),
                 Action::Tree => run.moves(idx, item, std::slice::from_ref(&item.path)),
                 Action::Entries { entries } => {
                     let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
@@ -512,21 +609,41 @@ pub(super) fn execute_for_home(
         results.push(r);
         parts.extend(part);
     }
-    let trash_dirs = run.trashes.values().map(|t| t.dir.clone()).collect();
+    let mut trash_dirs = Vec::new();
+    let mut locks = Vec::new();
+    for t in run.trashes.into_values() {
+        trash_dirs.push(t.dir.clone());
+        locks.extend(t.into_lock());
+    }
     Ok(Execution {
         results,
         quarantine: Quarantine {
             id: run.id,
             parts,
             trash_dirs,
+            locks,
             lock_timeout: opts.lock_timeout,
         },
     })
 }
 
-fn remove_trash_dir(dir: &Path, cancel: &CancelToken) -> Option<String> {
-    let errs = remove_tree(dir, cancel);
+/// Deletes the quarantine directory `dir` (`<root>/.gocache-doctor-trash/<id>`), then its lock
+/// file (still holding the lock), then `<root>/.gocache-doctor-trash` when this was its last
+/// quarantine. On failure the lock file stays (the lock is released when `lock` is dropped).
+fn remove_trash_dir(
+    dir: &Path,
+    lock: Option<QuarantineLock>,
+    cancel: &CancelToken,
+) -> Option<String> {
+    let errs = if std::fs::symlink_metadata(dir).is_ok() {
+        remove_tree(dir, cancel)
+    } else {
+        remove::Errors::default()
+    };
     if errs.is_empty() {
+        if let Some(l) = lock {
+            l.remove();
+        }
         // `<root>/.gocache-doctor-trash` itself, when this was its last quarantine.
         if let Some(parent) = dir.parent() {
             if parent.file_name().is_some_and(|n| n == trash::INNER_TRASH) {
@@ -542,8 +659,22 @@ fn remove_trash_dir(dir: &Path, cancel: &CancelToken) -> Option<String> {
     }
 }
 
+/// [`remove_trash_dir`] for every quarantine directory, each with its lock.
+fn remove_trash_dirs(dirs: &[PathBuf], mut locks: Vec<QuarantineLock>, cancel: &CancelToken) {
+    for d in dirs {
+        let lp = trash::lock_path(d);
+        let lock = locks
+            .iter()
+            .position(|l| l.path() == lp)
+            .map(|i| locks.swap_remove(i));
+        if lock.is_some() || std::fs::symlink_metadata(d).is_ok() {
+            let _ = remove_trash_dir(d, lock, cancel);
+        }
+    }
+}
+
 /// Deletes one quarantined item; what cannot be deleted stays and is reported.
-fn purge_part(part: &Part, cancel: &CancelToken) -> PurgedItem {
+fn purge_part(part: Part, cancel: &CancelToken) -> PurgedItem {
     let targets: Vec<&Path> = match &part.held {
         Held::Root { moved, .. } => vec![moved.trashed.as_path()],
         Held::Moves { moved } | Held::Version { moved, .. } => {
@@ -560,14 +691,15 @@ fn purge_part(part: &Part, cancel: &CancelToken) -> PurgedItem {
             left += crate::scan::scan_dir(t, &opts, cancel).map_or(0, |d| d.bytes);
         }
     }
-    if let (Held::Root { marker, .. }, None) = (&part.held, &failure) {
-        let _ = std::fs::remove_file(marker);
-    }
     let bytes = part.bytes.saturating_sub(left);
+    if let (Held::Root { marker, lock, .. }, None) = (part.held, &failure) {
+        let _ = std::fs::remove_file(&marker);
+        lock.remove();
+    }
     let (cause, detail) = failure.map_or((None, None), |(k, d)| (Some(k), Some(d)));
     PurgedItem {
         item: part.item,
-        path: part.path.clone(),
+        path: part.path,
         bytes,
         cause,
         detail,
@@ -629,6 +761,7 @@ impl Quarantine {
             id,
             parts,
             trash_dirs,
+            locks,
             lock_timeout,
         } = self;
         let total = parts.len();
@@ -640,7 +773,7 @@ impl Quarantine {
                 if stop.is_some_and(CancelToken::is_cancelled) {
                     return Err(Box::new(part));
                 }
-                let item = purge_part(&part, cancel);
+                let item = purge_part(part, cancel);
                 let b = freed.fetch_add(item.bytes, Ordering::Relaxed) + item.bytes;
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                 progress.emit(CleanEvent::Purged {
@@ -659,13 +792,12 @@ impl Quarantine {
                 Err(p) => rest.push(*p),
             }
         }
-        if rest.is_empty() {
-            for d in &trash_dirs {
-                if std::fs::symlink_metadata(d).is_ok() {
-                    let _ = remove_trash_dir(d, cancel);
-                }
-            }
-        }
+        let locks = if rest.is_empty() {
+            remove_trash_dirs(&trash_dirs, locks, cancel);
+            Vec::new()
+        } else {
+            locks
+        };
         let report = PurgeReport {
             bytes_freed: items.iter().map(|i| i.bytes).sum(),
             items,
@@ -674,6 +806,7 @@ impl Quarantine {
             id,
             parts: rest,
             trash_dirs,
+            locks,
             lock_timeout,
         };
         (report, remaining)
@@ -685,22 +818,64 @@ impl Quarantine {
     }
 
     /// Moves everything back where it was (module versions under Go's lock, with
-    /// `.partial` while it happens). An entry whose place Go has filled again meanwhile is
-    /// not restored; its quarantined copy is purged.
+    /// `.partial` while it happens), each entry with a no-replace rename: an entry whose
+    /// place Go has filled again meanwhile is never replaced; its quarantined copy is purged.
+    /// When Go recreated a whole cache root, what the new root lacks is merged back into it
+    /// entry by entry (module versions under Go's lock) and only the rest is purged.
     pub fn undo(self, cancel: &CancelToken) -> UndoReport {
         let mut rep = UndoReport::default();
+        let Self {
+            parts,
+            trash_dirs,
+            locks,
+            lock_timeout,
+            ..
+        } = self;
         // Last in, first out.
-        for part in self.parts.iter().rev() {
-            match &part.held {
-                Held::Root { moved, marker } => match trash::move_back(moved) {
+        for part in parts.into_iter().rev() {
+            match part.held {
+                Held::Root {
+                    moved,
+                    marker,
+                    lock,
+                    kind,
+                } => match trash::move_back(&moved) {
                     Ok(true) => {
                         rep.restored += 1;
-                        let _ = std::fs::remove_file(marker);
+                        let _ = std::fs::remove_file(&marker);
+                        lock.remove();
                     }
-                    Ok(false) => {
+                    Ok(false)
+                        if !std::fs::symlink_metadata(&moved.original)
+                            .is_ok_and(|m| m.is_dir()) =>
+                    {
+                        // Something other than a directory (a link, a file) took the root's
+                        // place: nothing is merged into it; the old copy is purged.
                         rep.superseded += 1;
                         if remove_tree(&moved.trashed, cancel).is_empty() {
-                            let _ = std::fs::remove_file(marker);
+                            let _ = std::fs::remove_file(&marker);
+                            lock.remove();
+                        }
+                    }
+                    Ok(false) => {
+                        // Go recreated the root: give it back what it lacks.
+                        let m = merge::merge_root(
+                            kind,
+                            &moved.trashed,
+                            &moved.original,
+                            lock_timeout,
+                            cancel,
+                        );
+                        rep.restored += m.restored;
+                        rep.superseded += m.superseded;
+                        if m.failures.is_empty() {
+                            if remove_tree(&moved.trashed, cancel).is_empty() {
+                                let _ = std::fs::remove_file(&marker);
+                                lock.remove();
+                            }
+                        } else {
+                            // The rest stays in quarantine for the next start.
+                            rep.failures.extend(m.failures);
                         }
                     }
                     Err(e) => rep.failures.push((moved.original.clone(), e.to_string())),
@@ -718,10 +893,10 @@ impl Quarantine {
                     }
                 }
                 Held::Version { paths, moved } => {
-                    match modver::restore_version(paths, moved, self.lock_timeout, cancel) {
+                    match modver::restore_version(&paths, &moved, lock_timeout, cancel) {
                         Ok(n) => {
                             rep.restored += n;
-                            for m in moved {
+                            for m in &moved {
                                 if std::fs::symlink_metadata(&m.trashed).is_ok() {
                                     rep.superseded += 1;
                                     let _ = remove_tree(&m.trashed, cancel);
@@ -734,11 +909,7 @@ impl Quarantine {
             }
         }
         if rep.failures.is_empty() {
-            for d in &self.trash_dirs {
-                if std::fs::symlink_metadata(d).is_ok() {
-                    let _ = remove_trash_dir(d, cancel);
-                }
-            }
+            remove_trash_dirs(&trash_dirs, locks, cancel);
         }
         rep
     }
@@ -770,22 +941,26 @@ pub fn finish(mut results: Vec<ItemResult>, purge: &PurgeReport) -> (Vec<ItemRes
 }
 
 /// Purges quarantines left by a crashed or killed clean: every
-/// `<root>/.gocache-doctor-trash/` inside the discovered cache roots, and every sibling
+/// `<root>/.gocache-doctor-trash/<id>/` inside the discovered cache roots, and every sibling
 /// `.gocache-doctor-trash-<id>` of a root that has its `.json` marker (nothing without a
 /// marker is touched).
+///
+/// A quarantine is purged only when all of these hold (otherwise it is left alone and listed
+/// in [`LeftoverReport::skipped`]):
+/// * its lock (`<dir>.lock`, see [`Quarantine`]) is free: no live quarantine of this or
+///   another process; the lock is then held until the purge ends;
+/// * the process recorded as its owner (pid and start time) is gone;
+/// * it belongs to the current user: the quarantine directory (a real directory, never a
+///   symlink), its marker and its lock file are owned by the user running this, and the
+///   directory holding them cannot be written to by other users (Unix: not group- or
+///   world-writable unless sticky, owned by the user or root);
+/// * a marker names the trash directory right next to it (it is untrusted data: nothing else
+///   it says is followed).
 pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport {
     let mut rep = LeftoverReport::default();
     let mut parents = Vec::new();
     for c in report.caches.iter().filter(|c| c.cleanable) {
-        let inner = c.path.join(trash::INNER_TRASH);
-        if std::fs::symlink_metadata(&inner).is_ok_and(|m| m.is_dir()) {
-            let errs = remove_tree(&inner, cancel);
-            if errs.is_empty() {
-                rep.purged.push(inner);
-            } else {
-                rep.failed.push((inner, describe(&errs)));
-            }
-        }
+        purge_inner_leftovers(&c.path.join(trash::INNER_TRASH), &mut rep, cancel);
         if let Some(p) = c.path.parent() {
             if !parents.iter().any(|x: &PathBuf| x == p) {
                 parents.push(p.to_path_buf());
@@ -796,33 +971,205 @@ pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport 
         let Ok(rd) = std::fs::read_dir(&parent) else {
             continue;
         };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !(name.starts_with(trash::ROOT_TRASH_PREFIX) && name.ends_with(".json")) {
-                continue;
+        let mut markers: Vec<PathBuf> = rd
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(trash::ROOT_TRASH_PREFIX) && name.ends_with(".json")
+            })
+            .map(|e| e.path())
+            .collect();
+        if markers.is_empty() {
+            continue;
+        }
+        markers.sort();
+        if let Err(why) = trusted_parent(&parent) {
+            for m in markers {
+                rep.skipped.push((m, why.clone()));
             }
-            let marker = e.path();
-            let Ok(m) = std::fs::read(&marker)
-                .map_err(|e| e.to_string())
-                .and_then(|b| serde_json::from_slice::<Marker>(&b).map_err(|e| e.to_string()))
-            else {
-                continue;
-            };
-            // The marker must name a trash dir next to it, with our prefix.
-            let expected = marker.with_extension("");
-            if m.trashed != expected {
-                continue;
-            }
-            let errs = remove_tree(&m.trashed, cancel);
-            if errs.is_empty() {
-                let _ = std::fs::remove_file(&marker);
-                rep.purged.push(m.trashed);
-            } else {
-                rep.failed.push((m.trashed, describe(&errs)));
-            }
+            continue;
+        }
+        for marker in markers {
+            purge_root_leftover(&marker, &mut rep, cancel);
         }
     }
     rep
+}
+
+/// Whether the directory holding quarantines can be trusted: a real directory (after
+/// resolving links to it) that other users cannot write to.
+fn trusted_parent(dir: &Path) -> std::result::Result<(), String> {
+    let md = std::fs::metadata(dir).map_err(|e| e.to_string())?;
+    if !md.is_dir() {
+        return Err("not a directory".into());
+    }
+    if Sys::dir_open_to_others(&md) {
+        return Err(format!(
+            "not trusted: {} can be written to by other users",
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `path` is an entry of the current user of the expected type (never a symlink).
+fn trusted_entry(path: &Path, want_dir: bool) -> std::result::Result<(), String> {
+    let md = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if md.file_type().is_symlink() {
+        return Err("not trusted: a symbolic link".into());
+    }
+    if want_dir != md.is_dir() {
+        return Err(if want_dir {
+            "not trusted: not a directory".into()
+        } else {
+            "not trusted: not a regular file".into()
+        });
+    }
+    if !Sys::owned_by_current_user(path, &md) {
+        return Err("not trusted: owned by another user".into());
+    }
+    Ok(())
+}
+
+/// Takes the lock of quarantine directory `dir` for a leftover purge and checks that the
+/// lock file is the user's and the owner process is gone (`fallback_pid`: the marker's, for
+/// quarantines of versions that did not record their owner in the lock file).
+fn take_leftover(
+    dir: &Path,
+    fallback: Option<LockOwner>,
+) -> std::result::Result<QuarantineLock, String> {
+    let lock = match QuarantineLock::try_take(dir) {
+        Ok(l) => l,
+        Err(TakeError::Held) => return Err("in use by a running Go Cache Doctor".into()),
+        Err(TakeError::Moved) => return Err("its lock file changed while being locked".into()),
+        Err(TakeError::Io(e)) => return Err(format!("cannot lock it: {e}")),
+    };
+    trusted_entry(lock.path(), false)?;
+    if let Some(owner) = lock.owner().or(fallback) {
+        if !owner.is_gone() {
+            return Err(format!("its owner process {} still runs", owner.pid));
+        }
+    }
+    Ok(lock)
+}
+
+/// The quarantines in `<root>/.gocache-doctor-trash`.
+fn purge_inner_leftovers(inner: &Path, rep: &mut LeftoverReport, cancel: &CancelToken) {
+    let Ok(md) = std::fs::symlink_metadata(inner) else {
+        return;
+    };
+    if let Err(why) = trusted_entry(inner, true) {
+        rep.skipped.push((inner.to_path_buf(), why));
+        return;
+    }
+    if Sys::dir_open_to_others(&md) {
+        rep.skipped.push((
+            inner.to_path_buf(),
+            "not trusted: other users can write to it".into(),
+        ));
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(inner) else {
+        return;
+    };
+    let mut names: Vec<String> = rd
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let path = inner.join(name);
+        if let Some(id) = name.strip_suffix(".lock") {
+            // A lock file whose quarantine is gone (a crash right after taking it).
+            let dir = inner.join(id);
+            if std::fs::symlink_metadata(&dir).is_err() && trusted_entry(&path, false).is_ok() {
+                if let Ok(l) = take_leftover(&dir, None) {
+                    l.remove();
+                }
+            }
+            continue;
+        }
+        if let Err(why) = trusted_entry(&path, true) {
+            rep.skipped.push((path, why));
+            continue;
+        }
+        let lock = match take_leftover(&path, None) {
+            Ok(l) => l,
+            Err(why) => {
+                rep.skipped.push((path, why));
+                continue;
+            }
+        };
+        let errs = remove_tree(&path, cancel);
+        if errs.is_empty() {
+            lock.remove();
+            rep.purged.push(path);
+        } else {
+            rep.failed.push((path, describe(&errs)));
+        }
+    }
+    let _ = std::fs::remove_dir(inner);
+}
+
+/// One sibling quarantine of a whole cache root, found by its marker.
+fn purge_root_leftover(marker: &Path, rep: &mut LeftoverReport, cancel: &CancelToken) {
+    if let Err(why) = trusted_entry(marker, false) {
+        rep.skipped.push((marker.to_path_buf(), why));
+        return;
+    }
+    let m = match std::fs::read(marker)
+        .map_err(|e| e.to_string())
+        .and_then(|b| serde_json::from_slice::<Marker>(&b).map_err(|e| e.to_string()))
+    {
+        Ok(m) => m,
+        Err(e) => {
+            rep.skipped
+                .push((marker.to_path_buf(), format!("unreadable marker: {e}")));
+            return;
+        }
+    };
+    // The marker must name the trash dir next to it, with our prefix.
+    let expected = marker.with_extension("");
+    if m.trashed != expected {
+        rep.skipped.push((
+            marker.to_path_buf(),
+            "not trusted: the marker names another directory".into(),
+        ));
+        return;
+    }
+    let trashed = expected;
+    let present = std::fs::symlink_metadata(&trashed).is_ok();
+    if present {
+        if let Err(why) = trusted_entry(&trashed, true) {
+            rep.skipped.push((trashed, why));
+            return;
+        }
+    }
+    let fallback = LockOwner {
+        pid: m.pid,
+        start: m.start,
+    };
+    let lock = match take_leftover(&trashed, Some(fallback)) {
+        Ok(l) => l,
+        Err(why) => {
+            rep.skipped.push((trashed, why));
+            return;
+        }
+    };
+    if !present {
+        // A marker whose quarantine never came to be (or was purged before the marker).
+        let _ = std::fs::remove_file(marker);
+        lock.remove();
+        return;
+    }
+    let errs = remove_tree(&trashed, cancel);
+    if errs.is_empty() {
+        let _ = std::fs::remove_file(marker);
+        lock.remove();
+        rep.purged.push(trashed);
+    } else {
+        rep.failed.push((trashed, describe(&errs)));
+    }
 }
 
 fn describe(errs: &remove::Errors) -> String {

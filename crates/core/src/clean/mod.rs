@@ -13,7 +13,9 @@
 //!   is impossible (another file system, a Windows sharing violation) the item is deleted in
 //!   place and the result says so.
 //! * [`Quarantine::purge`] deletes the quarantine in parallel; [`Quarantine::undo`] moves
-//!   everything back instead. [`purge_leftovers`] purges what a crash left behind.
+//!   everything back instead (no-replace renames: what Go wrote meanwhile is kept). Each
+//!   quarantine is locked for its lifetime; [`purge_leftovers`] purges what a crash left
+//!   behind, and only quarantines no live process holds that belong to the current user.
 //! * Every item ends [`Outcome::Removed`], [`Outcome::Skipped`] or [`Outcome::Failed`] with a
 //!   [`CauseKind`] and [`CauseDetail`] (owner and fix command for permission errors).
 //! * [`audit`] appends one JSON line per clean to a log.
@@ -26,6 +28,7 @@
 pub mod audit;
 mod build;
 pub mod elevate;
+mod merge;
 mod modver;
 mod remove;
 mod safety;
@@ -475,10 +478,24 @@ fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-fn guard_for(report: &Report, home: Option<&PathBuf>) -> safety::Guard {
+/// Who a clean runs for: the environment the refusals are computed from and, for an
+/// elevated clean, the account that asked.
+#[derive(Debug, Clone)]
+pub(crate) struct Who {
+    pub env: EnvMap,
+    pub account: Option<sys::Account>,
+}
+
+fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safety::Guard {
+    let env = who.map_or_else(EnvMap::from_process, |w| w.env.clone());
     let home = home
         .cloned()
-        .or_else(|| crate::os::current().home_dir(&EnvMap::from_process()));
+        .or_else(|| who.and_then(|w| w.account.as_ref().map(|a| a.home.clone())))
+        .or_else(|| crate::os::current().home_dir(&env));
+    let mut never = safety::never_roots(&env);
+    if let Some(h) = &home {
+        never.push(h.clone());
+    }
     let mut goroot = Vec::new();
     if let Some(g) = report.go.as_ref().and_then(|g| g.goroot.clone()) {
         goroot.push(g);
@@ -508,7 +525,30 @@ fn guard_for(report: &Report, home: Option<&PathBuf>) -> safety::Guard {
         home,
         goroot,
         gopaths,
+        never,
+        requester: who.and_then(|w| w.account.clone()),
     }
+}
+
+/// A cache path that is a symlink (a cache moved to a bigger disk and linked back) resolved
+/// once to what it points to; any other path as it is.
+pub(crate) fn resolve_root(p: &Path) -> PathBuf {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => {
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+        }
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Whether `root` is the resolved target of a discovered cache path that is a symlink: its
+/// whole-root clean empties the directory and keeps it (and the link), so Go finds its cache
+/// where the link says.
+pub(crate) fn is_link_target(report: &Report, root: &Path) -> bool {
+    report
+        .caches
+        .iter()
+        .any(|c| c.cleanable && c.path != root && resolve_root(&c.path) == root)
 }
 
 fn cache_root(report: &Report, kind: CacheKind) -> Option<PathBuf> {
@@ -551,7 +591,7 @@ impl Planner<'_> {
             );
             return Ok(None);
         };
-        self.guard.check_root(&root, whole)?;
+        self.guard.check_root(kind, &root, whole)?;
         if std::fs::symlink_metadata(&root).is_err() {
             self.skip(
                 t,
@@ -561,7 +601,13 @@ impl Planner<'_> {
             );
             return Ok(None);
         }
-        Ok(Some(root))
+        // A symlinked root is resolved once; everything is planned on (and sized from) its
+        // target, which must pass the same checks.
+        let resolved = resolve_root(&root);
+        if resolved != root {
+            self.guard.check_root(kind, &resolved, whole)?;
+        }
+        Ok(Some(resolved))
     }
 
     fn sized(
@@ -707,6 +753,7 @@ impl Planner<'_> {
             );
             return Ok(());
         };
+        let root = resolve_root(&root);
         let escpath = escape::escape(path)?;
         let mut versions: Vec<String> = modver::versions_in_cache(&root, &escpath)
             .into_iter()
@@ -885,7 +932,7 @@ pub fn plan(
 ) -> Result<Plan> {
     let mut p = Planner {
         report,
-        guard: guard_for(report, opts.home.as_ref()),
+        guard: guard_for(report, opts.home.as_ref(), None),
         now: opts.now.unwrap_or_else(unix_now),
         cancel,
         items: Vec::new(),
@@ -901,7 +948,7 @@ pub fn plan(
     p.size_versions();
     cancel.check()?;
     if let Some(mc) = cache_root(report, CacheKind::Modcache) {
-        let removes_modcache = p.items.iter().any(|i| i.path == mc);
+        let removes_modcache = p.items.iter().any(|i| i.path == resolve_root(&mc));
         if removes_modcache {
             if let Some(g) = p.guard.goroot.iter().find(|g| g.starts_with(&mc)) {
                 p.warnings.push(format!(

@@ -15,7 +15,7 @@ use super::{CauseDetail, CauseKind, semver};
 use crate::CancelToken;
 
 /// The download files of a version, in the order they are removed.
-const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
+pub(crate) const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
 
 /// Where one module version lives in a module cache.
 #[derive(Debug, Clone)]
@@ -262,6 +262,9 @@ pub(crate) enum Done {
 
 /// Settings of a version removal.
 pub(crate) struct Ctx<'a> {
+    /// For an elevated clean: the requester's (uid, gid); every step but the deletions runs
+    /// as that user ([`Platform::as_user`]).
+    pub act_as: Option<(u32, u32)>,
     pub root: &'a Path,
     pub trash: Option<&'a Trash>,
     pub lock_timeout: Duration,
@@ -343,22 +346,39 @@ struct Failure {
     untouched: bool,
 }
 
+/// Gives `who` the directories from `root` down to the version's download directory and
+/// that directory's entries, and the directories above its extracted tree (an elevated clean,
+/// before and after it runs; by descriptor, never following a link).
+pub(crate) fn give_back(root: &Path, paths: &VersionPaths, who: (u32, u32)) {
+    if let Ok(rel) = paths.dl_dir.strip_prefix(root) {
+        let _ = Sys::give_back(root, rel, true, who.0, who.1);
+    }
+    if let Some(rel) = paths.dir.parent().and_then(|p| p.strip_prefix(root).ok()) {
+        let _ = Sys::give_back(root, rel, false, who.0, who.1);
+    }
+}
+
 /// Removes one module version (spec §8.5). On failure the cache stays consistent: the
 /// `.partial` marker stays while the extracted tree is incomplete, so Go re-extracts it.
 pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
     if !paths.present() {
         return Done::NotPresent;
     }
-    if let Err(e) = std::fs::create_dir_all(&paths.dl_dir) {
+    let user = |f: &dyn Fn() -> io::Result<()>| Sys::as_user(ctx.act_as, f).and_then(|r| r);
+    if let Err(e) = user(&|| std::fs::create_dir_all(&paths.dl_dir)) {
         let (k, d) = remove::failure(&paths.dl_dir, &e, ctx.root);
         return Done::Failed(k, d);
     }
-    let _guard = match lock_file(&paths.file("lock"), ctx.lock_timeout, ctx.cancel) {
+    let locked = Sys::as_user(ctx.act_as, || {
+        lock_file(&paths.file("lock"), ctx.lock_timeout, ctx.cancel)
+    })
+    .unwrap_or_else(|e| Err(LockError::Io(e)));
+    let _guard = match locked {
         Ok(g) => g,
         Err(e) => return lock_failure(paths, e, ctx),
     };
     let partial = paths.file("partial");
-    if let Err(e) = File::create(&partial) {
+    if let Err(e) = user(&|| File::create(&partial).map(drop)) {
         let (k, d) = remove::failure(&partial, &e, ctx.root);
         return Done::Failed(k, d);
     }
@@ -369,7 +389,7 @@ pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
         // `.partial` and Go keeps using it. Otherwise the tree may be half gone: keep
         // `.partial` (Go re-extracts from the zip, which stays) and touch nothing else.
         if f.untouched {
-            let _ = std::fs::remove_file(&partial);
+            let _ = user(&|| std::fs::remove_file(&partial));
         }
         return Done::Failed(f.kind, f.detail);
     }
@@ -381,17 +401,20 @@ pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
             return Done::FailedAfter(fail.kind, fail.detail, moved);
         }
     }
-    if let Err(e) = rewrite_list(&paths.dl_dir, ctx.lock_timeout, ctx.cancel) {
+    if let Err(e) = user(&|| rewrite_list(&paths.dl_dir, ctx.lock_timeout, ctx.cancel)) {
         let (k, d) = remove::failure(&paths.dl_dir.join("list"), &e, ctx.root);
         return Done::Failed(k, d);
     }
-    if let Err(e) = std::fs::remove_file(&partial) {
+    if let Err(e) = user(&|| std::fs::remove_file(&partial)) {
         if e.kind() != io::ErrorKind::NotFound {
             let (k, d) = remove::failure(&partial, &e, ctx.root);
             return Done::Failed(k, d);
         }
     }
-    remove_empty_parents(&paths.dir, ctx.root);
+    let _ = user(&|| {
+        remove_empty_parents(&paths.dir, ctx.root);
+        Ok(())
+    });
     Done::Removed {
         moved,
         in_place_note: note,
@@ -400,7 +423,11 @@ pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
 
 /// Moves a quarantined version back under its lock (`.partial` while it happens), then
 /// rewrites `list`. Entries whose place was taken again (Go downloaded it meanwhile) stay in
-/// quarantine. Returns how many entries were restored.
+/// quarantine: each goes back with a no-replace rename, so even one Go writes at the last
+/// moment is kept. A `.partial` that was there before (Go's interrupted extraction) stays
+/// unless the extracted tree itself was put back whole. Returns how many entries were
+/// restored; an error of kind [`io::ErrorKind::WouldBlock`] when a go command holds the
+/// version's lock.
 pub(crate) fn restore_version(
     paths: &VersionPaths,
     moved: &[Moved],
@@ -419,20 +446,21 @@ pub(crate) fn restore_version(
         }
     };
     let partial = paths.file("partial");
+    let partial_before = std::fs::symlink_metadata(&partial).is_ok();
     File::create(&partial)?;
     let mut restored = 0;
-    let mut dir_blocked = false;
+    let mut dir_restored = false;
     // Download files first, the extracted tree last, as Go writes them.
     for m in moved.iter().rev() {
-        match trash::move_back(m) {
-            Ok(true) => restored += 1,
-            Ok(false) => dir_blocked |= m.original == paths.dir,
-            Err(e) => return Err(e),
+        if trash::move_back(m)? {
+            restored += 1;
+            dir_restored |= m.original == paths.dir;
         }
     }
-    let _ = dir_blocked;
     rewrite_list(&paths.dl_dir, timeout, cancel)?;
-    std::fs::remove_file(&partial)?;
+    if !partial_before || dir_restored {
+        std::fs::remove_file(&partial)?;
+    }
     Ok(restored)
 }
 

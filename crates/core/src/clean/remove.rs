@@ -7,8 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use super::sys::{Platform, RawKind, Sys};
 use super::{CauseDetail, CauseKind, Owner};
 use crate::CancelToken;
@@ -36,13 +34,22 @@ impl Errors {
     }
 }
 
-struct Sink {
+/// Where a removal collects its failures; shared by the worker threads of one removal.
+pub(crate) struct Sink {
     errs: Mutex<Errors>,
     removed: std::sync::atomic::AtomicBool,
 }
 
 impl Sink {
-    fn push(&self, path: &Path, e: io::Error) {
+    fn new() -> Self {
+        Self {
+            errs: Mutex::new(Errors::default()),
+            removed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Records a failure on `path` (an entry that vanished meanwhile is not one).
+    pub(crate) fn push(&self, path: &Path, e: io::Error) {
         if Sys::classify(&e) == RawKind::Vanished {
             return;
         }
@@ -53,21 +60,42 @@ impl Sink {
             }
         }
     }
+
+    /// Records that an entry was removed.
+    pub(crate) fn removed(&self) {
+        self.removed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether an entry failed already (a directory that is not empty then needs no error
+    /// of its own).
+    pub(crate) fn any_failed(&self) -> bool {
+        self.errs.lock().map(|g| g.count > 0).unwrap_or(false)
+    }
+}
+
+/// Children of one directory are removed in parallel from this many entries on.
+pub(crate) const fn par_threshold() -> usize {
+    PAR_THRESHOLD
 }
 
 /// Removes `path` (a file, a symlink or a whole directory tree) in parallel. A missing
 /// `path` is a success. Ephemeral errors (Windows sharing violations, a concurrent writer)
 /// are retried for about 2 s.
+///
+/// On Unix the walk is done by file descriptor ([`Platform::remove_tree_once`]): the parent
+/// of `path` is opened by walking its canonical path from `/` without following any symlink,
+/// every directory below it is opened with `O_NOFOLLOW | O_DIRECTORY` relative to its parent,
+/// made searchable with `fchmod(0700)` on that descriptor when it is not, and its entries are
+/// removed with `unlinkat`. A directory swapped for a symlink at any moment makes the walk
+/// remove the link, never what it points to.
 pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
     let started = Instant::now();
     let mut delay = Duration::from_millis(10);
     let mut removed_any = false;
     loop {
-        let sink = Sink {
-            errs: Mutex::new(Errors::default()),
-            removed: std::sync::atomic::AtomicBool::new(false),
-        };
-        remove_one(path, &sink, cancel);
+        let sink = Sink::new();
+        Sys::remove_tree_once(path, &sink, cancel);
         removed_any |= sink.removed.load(std::sync::atomic::Ordering::Relaxed);
         let mut errs = sink.errs.into_inner().unwrap_or_default();
         errs.cancelled = cancel.is_cancelled();
@@ -81,64 +109,6 @@ pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
         }
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_millis(250));
-    }
-}
-
-fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
-    if cancel.is_cancelled() {
-        return;
-    }
-    let md = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) => return sink.push(path, e),
-    };
-    if !md.is_dir() {
-        match Sys::remove_entry(path, &md) {
-            Ok(()) => sink
-                .removed
-                .store(true, std::sync::atomic::Ordering::Relaxed),
-            Err(e) => sink.push(path, e),
-        }
-        return;
-    }
-    if let Err(e) = Sys::make_writable(path, &md) {
-        sink.push(path, e);
-    }
-    let children: Vec<PathBuf> = match std::fs::read_dir(path) {
-        Ok(rd) => rd
-            .filter_map(|e| match e {
-                Ok(e) => Some(e.path()),
-                Err(err) => {
-                    sink.push(path, err);
-                    None
-                }
-            })
-            .collect(),
-        Err(e) => return sink.push(path, e),
-    };
-    if children.len() >= PAR_THRESHOLD {
-        children
-            .par_iter()
-            .for_each(|c| remove_one(c, sink, cancel));
-    } else {
-        for c in &children {
-            remove_one(c, sink, cancel);
-        }
-    }
-    if cancel.is_cancelled() {
-        return;
-    }
-    let removed = std::fs::remove_dir(path);
-    if removed.is_ok() {
-        sink.removed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
-    }
-    if let Err(e) = removed {
-        // The children's failures already explain a non-empty directory.
-        let children_failed = sink.errs.lock().map(|g| g.count > 0).unwrap_or(false);
-        if !(children_failed && Sys::classify(&e) == RawKind::NotEmpty) {
-            sink.push(path, e);
-        }
     }
 }
 

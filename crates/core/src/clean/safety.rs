@@ -2,7 +2,65 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use super::sys::{Account, Platform, Sys};
+use crate::discover::CacheKind;
+use crate::env::EnvMap;
 use crate::{Error, Result};
+
+/// The directories [`Guard::never`] lists for an environment: `$HOME`, `os.UserCacheDir`,
+/// `os.UserConfigDir` and the XDG base directories (`XDG_CACHE_HOME`, `XDG_CONFIG_HOME`,
+/// `XDG_DATA_HOME`, `XDG_STATE_HOME`, `XDG_RUNTIME_DIR`), plus Windows' `%LocalAppData%`,
+/// `%AppData%` and `%USERPROFILE%` and macOS' `~/Library`.
+pub(crate) fn never_roots(env: &EnvMap) -> Vec<PathBuf> {
+    let rules = crate::os::current();
+    let mut v = Vec::new();
+    if let Some(h) = rules.home_dir(env) {
+        v.push(h.join("Library"));
+        v.push(h.join("Library").join("Caches"));
+        v.push(h.join(".cache"));
+        v.push(h.join(".config"));
+        v.push(h.join(".local"));
+        v.push(h.join(".local").join("share"));
+        v.push(h.join(".local").join("state"));
+        v.push(h);
+    }
+    v.extend(rules.user_cache_dir(env).ok());
+    v.extend(rules.user_config_dir(env).ok());
+    for k in [
+        "XDG_CACHE_HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_DATA_HOME",
+        "XDG_STATE_HOME",
+        "XDG_RUNTIME_DIR",
+        "LOCALAPPDATA",
+        "APPDATA",
+        "USERPROFILE",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+    ] {
+        if let Some(val) = crate::os::non_empty(env, k) {
+            v.push(PathBuf::from(val));
+        }
+    }
+    v.push(std::env::temp_dir());
+    v.retain(|p| p.is_absolute());
+    v
+}
+
+/// Whether `root` shows the markers of a `kind` cache ([`crate::markers`] has the rules): a
+/// refusal reason when it does not.
+///
+/// # Errors
+/// A sentence saying which marker is missing.
+pub(crate) fn check_markers(kind: CacheKind, root: &Path) -> std::result::Result<(), String> {
+    crate::markers::looks_like(kind, root).map_err(|why| {
+        format!(
+            "refusing: it does not look like a {} ({why})",
+            kind.title().to_lowercase()
+        )
+    })
+}
 
 /// What a root is checked against.
 #[derive(Debug, Clone, Default)]
@@ -10,6 +68,12 @@ pub(crate) struct Guard {
     pub home: Option<PathBuf>,
     pub goroot: Vec<PathBuf>,
     pub gopaths: Vec<PathBuf>,
+    /// Directories that are never a cache root themselves: the home, cache and config
+    /// directories and every XDG base directory.
+    pub never: Vec<PathBuf>,
+    /// For an elevated clean: the account that asked. Each root must then be inside its home
+    /// or owned by it, with no ancestor another user could write.
+    pub requester: Option<Account>,
 }
 
 fn refuse(path: &Path, reason: impl Into<String>) -> Error {
@@ -46,7 +110,7 @@ impl Guard {
     ///
     /// # Errors
     /// [`Error::BadRoot`] naming the reason.
-    pub fn check_root(&self, root: &Path, whole: bool) -> Result<()> {
+    pub fn check_root(&self, kind: CacheKind, root: &Path, whole: bool) -> Result<()> {
         if !root.is_absolute() {
             return Err(refuse(root, "refusing a relative cache path"));
         }
@@ -66,6 +130,15 @@ impl Guard {
                     ),
                 ));
             }
+        }
+        if let Some(n) = self.never.iter().find(|n| same(root, n)) {
+            return Err(refuse(
+                root,
+                format!(
+                    "refusing: {} is a user or system base directory, never a cache itself",
+                    n.display()
+                ),
+            ));
         }
         for g in &self.goroot {
             // A toolchain Go downloaded into the module cache is a cache entry itself: the
@@ -107,8 +180,34 @@ impl Guard {
                 }
             }
         }
+        check_markers(kind, root).map_err(|r| refuse(root, r))?;
+        if let Some(a) = &self.requester {
+            check_requester_owns(a, root).map_err(|r| refuse(root, r))?;
+        }
         Ok(())
     }
+}
+
+/// For an elevated clean: `root` must be inside the requester's home or owned by the
+/// requester, and no other user may be able to replace it or an ancestor.
+fn check_requester_owns(a: &Account, root: &Path) -> std::result::Result<(), String> {
+    if std::fs::symlink_metadata(root).is_err() {
+        return Ok(());
+    }
+    let in_home = match (std::fs::canonicalize(root), std::fs::canonicalize(&a.home)) {
+        (Ok(r), Ok(h)) => r.starts_with(&h) && r != h,
+        _ => false,
+    };
+    let canon = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let owned = Sys::owner_uid(&canon) == Some(a.uid);
+    if !(in_home || owned) {
+        return Err(format!(
+            "refusing: it is neither inside the home of {} ({}) nor owned by that user",
+            a.name,
+            a.home.display()
+        ));
+    }
+    Sys::check_private_chain(&canon, a.uid).map_err(|e| format!("refusing: {e}"))
 }
 
 /// Whether `goroot` is `<modcache>/golang.org/toolchain@<version>` (or below it).

@@ -26,8 +26,14 @@ fn tmp() -> Tmp {
     let gopath = home.join("go");
     let modcache = gopath.join("pkg/mod");
     let gocache = home.join(".cache/go-build");
-    fs::create_dir_all(&modcache).unwrap();
+    // As Go leaves them: a module cache has cache/download, a build cache Go's README.
+    fs::create_dir_all(modcache.join("cache/download")).unwrap();
     fs::create_dir_all(&gocache).unwrap();
+    fs::write(
+        gocache.join("README"),
+        "This directory holds cached build artifacts from the Go build system.\n",
+    )
+    .unwrap();
     Tmp {
         _dir: dir,
         base,
@@ -296,8 +302,10 @@ fn whole_root_quarantine_then_purge_and_leftovers() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "trash dir and its marker: {names:?}");
+    assert_eq!(names.len(), 3, "trash dir, its marker and lock: {names:?}");
     assert!(names.iter().all(|n| n.starts_with(ROOT_TRASH_PREFIX)));
+    assert_eq!(names.iter().filter(|n| n.ends_with(".json")).count(), 1);
+    assert_eq!(names.iter().filter(|n| n.ends_with(".lock")).count(), 1);
     // Simulate a crash: the quarantine is dropped without purge or undo.
     drop(exec);
     let left = purge_leftovers(&report, &CancelToken::new());
@@ -317,7 +325,7 @@ fn leftovers_without_marker_are_never_touched() {
     let report = report_with(&t, &[]);
     let left = purge_leftovers(&report, &CancelToken::new());
     assert!(stranger.join("precious").exists());
-    assert_eq!(left.purged, [t.gocache.join(INNER_TRASH)]);
+    assert_eq!(left.purged, [t.gocache.join(INNER_TRASH).join("1-2-3")]);
     assert!(!t.gocache.join(INNER_TRASH).exists());
 }
 
@@ -459,7 +467,8 @@ fn build_cache(t: &Tmp) {
     }
     fs::create_dir_all(t.gocache.join("fuzz/example.com/p/FuzzX")).unwrap();
     fs::write(t.gocache.join("fuzz/example.com/p/FuzzX/abc"), "corpus").unwrap();
-    for f in ["README", "trim.txt", "testexpire.txt", "log.txt"] {
+    // Go's README is already there (tmp()); its other top-level files:
+    for f in ["trim.txt", "testexpire.txt", "log.txt"] {
         fs::write(t.gocache.join(f), "1\n").unwrap();
     }
 }
@@ -807,6 +816,13 @@ fn purge_until_with_stop_already_set_purges_nothing() {
     assert_eq!(strip(snapshot(&t.modcache)), strip(before));
 }
 
+/// A directory only its owner may enter, as the app makes for a request.
+fn private_dir(p: &Path) {
+    fs::create_dir_all(p).unwrap();
+    #[cfg(unix)]
+    chmod(p, 0o700);
+}
+
 fn env_of(t: &Tmp) -> EnvMap {
     EnvMap::from_pairs([
         ("HOME", t.home.display().to_string()),
@@ -830,8 +846,8 @@ fn elevated_runner_executes_the_request_in_place_and_writes_the_report() {
     let plan = plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
     let req = elevate::Request::new(plan.clone(), &env_of(&t));
     let req_path = t.base.join("request dir ü/req.json");
-    fs::create_dir_all(req_path.parent().unwrap()).unwrap();
-    fs::write(&req_path, serde_json::to_vec(&req).unwrap()).unwrap();
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &req).unwrap();
     let out = t.base.join("request dir ü/report.json");
     assert_eq!(elevate::run(&req_path, &out), 0);
     let rep = elevate::read_report(&out).unwrap();
@@ -863,12 +879,9 @@ fn elevated_runner_refuses_what_execute_refuses() {
     // the caches discovered for it.
     let mut env = env_of(&t);
     env.set("GOMODCACHE", t.base.join("elsewhere").display().to_string());
-    let req_path = t.base.join("req.json");
-    fs::write(
-        &req_path,
-        serde_json::to_vec(&elevate::Request::new(plan, &env)).unwrap(),
-    )
-    .unwrap();
+    let req_path = t.base.join("req/req.json");
+    private_dir(req_path.parent().unwrap());
+    elevate::write_request(&req_path, &elevate::Request::new(plan, &env)).unwrap();
     let out = t.base.join("out.json");
     assert_eq!(elevate::run(&req_path, &out), 2);
     let rep = elevate::read_report(&out).unwrap();
@@ -885,4 +898,454 @@ fn elevated_runner_refuses_what_execute_refuses() {
     let out2 = t.base.join("out2.json");
     assert_eq!(elevate::run(&t.base.join("missing.json"), &out2), 2);
     assert!(elevate::read_report(&out2).unwrap().error.is_some());
+}
+
+/// Issue #12 §7: a module cache moved to a bigger disk and linked back. The clean acts on the
+/// target, keeps the link and the directory, reports the target's bytes, and undo restores.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_root_is_emptied_through_its_link_and_the_link_is_kept() {
+    let t = tmp();
+    let big = t.base.join("bigdisk/mod");
+    fs::create_dir_all(big.join("cache/download")).unwrap();
+    add_version(&big, "example.com/a", "v1.0.0");
+    add_version(&big, "example.com/b", "v1.2.0");
+    fs::remove_dir_all(&t.modcache).unwrap();
+    std::os::unix::fs::symlink(&big, &t.modcache).unwrap();
+    let report = report_with(&t, &[]);
+    let target_bytes =
+        crate::scan::scan_dir(&big, &crate::scan::Options::default(), &CancelToken::new())
+            .unwrap()
+            .bytes;
+    assert!(target_bytes > 0);
+    for quarantine in [true, false] {
+        let before = snapshot(&big);
+        let plan = plan(
+            &report,
+            &[Target::Modcache],
+            &popts(&t),
+            &CancelToken::new(),
+        )
+        .unwrap();
+        assert_eq!(plan.items.len(), 1);
+        assert_eq!(plan.items[0].root, big, "acts on the target");
+        assert_eq!(plan.items[0].bytes, target_bytes, "the target's bytes");
+        let opts = ExecOptions {
+            quarantine,
+            ..ExecOptions::default()
+        };
+        let exec = execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+        assert_eq!(
+            exec.results[0].outcome,
+            Outcome::Removed,
+            "{:?}",
+            exec.results
+        );
+        let link = fs::symlink_metadata(&t.modcache).unwrap();
+        assert!(link.file_type().is_symlink(), "the link is kept");
+        assert!(big.is_dir(), "the target directory is kept");
+        let visible: Vec<_> = fs::read_dir(&big)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n != INNER_TRASH)
+            .collect();
+        assert!(visible.is_empty(), "gone for Go: {visible:?}");
+        if quarantine {
+            let undo = exec.quarantine.undo(&CancelToken::new());
+            assert!(undo.failures.is_empty(), "{undo:?}");
+            assert_eq!(snapshot(&big), before, "undo restores the target");
+            // Then clean for real.
+            let exec =
+                execute(&report, &plan, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
+            let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+            assert_eq!(purge.bytes_freed, target_bytes);
+            assert_eq!(fs::read_dir(&big).unwrap().count(), 0, "purged, trash too");
+            assert!(
+                fs::symlink_metadata(&t.modcache)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            fs::create_dir_all(big.join("cache/download")).unwrap();
+            add_version(&big, "example.com/a", "v1.0.0");
+            add_version(&big, "example.com/b", "v1.2.0");
+        } else {
+            assert_eq!(exec.results[0].bytes, target_bytes);
+            assert!(exec.results[0].in_place);
+        }
+    }
+    assert_eq!(fs::read_dir(&big).unwrap().count(), 0);
+}
+
+// ---- Quarantine locks, the leftover purge's trust checks, no-replace undo (issue #12) ----
+
+fn parent_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A whole module cache and a build-cache subtree quarantined, not purged.
+fn quarantined_root_and_fuzz(t: &Tmp) -> (Report, Execution) {
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    add_version(&t.modcache, "example.com/b", "v1.2.0");
+    build_cache(t);
+    let report = report_with(t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache, Target::Fuzz],
+        &popts(t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert_eq!(plan.items.len(), 2);
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(!t.modcache.exists());
+    assert!(!t.gocache.join("fuzz").exists());
+    (report, exec)
+}
+
+#[test]
+fn rename_noreplace_never_replaces_a_file_or_an_empty_dir() {
+    use super::sys::{Platform, Sys};
+    let t = tmp();
+    let a = t.base.join("a");
+    let b = t.base.join("b");
+    fs::write(&a, "old").unwrap();
+    fs::write(&b, "new").unwrap();
+    let e = Sys::rename_noreplace(&a, &b).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists, "{e}");
+    assert_eq!(fs::read(&a).unwrap(), b"old");
+    assert_eq!(fs::read(&b).unwrap(), b"new");
+    let d = t.base.join("d");
+    let empty = t.base.join("empty");
+    fs::create_dir(&d).unwrap();
+    fs::write(d.join("f"), "x").unwrap();
+    fs::create_dir(&empty).unwrap();
+    // A plain rename(2) would replace the empty directory.
+    let e = Sys::rename_noreplace(&d, &empty).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists, "{e}");
+    assert!(d.join("f").exists());
+    assert_eq!(fs::read_dir(&empty).unwrap().count(), 0);
+    Sys::rename_noreplace(&a, &t.base.join("c")).unwrap();
+    assert!(!a.exists());
+    assert_eq!(fs::read(t.base.join("c")).unwrap(), b"old");
+}
+
+#[test]
+fn a_held_quarantine_survives_the_leftover_purge_and_undo_restores_it() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    build_cache(&t);
+    let mod_before = snapshot(&t.modcache);
+    let build_before = snapshot(&t.gocache);
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache, Target::Fuzz],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(!t.modcache.exists());
+    // "Another instance" starts and purges leftovers while this one is in its undo window.
+    let report = report_with(&t, &[]);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert!(left.purged.is_empty(), "{left:?}");
+    assert!(left.failed.is_empty(), "{left:?}");
+    assert_eq!(left.skipped.len(), 2, "{left:?}");
+    assert!(
+        left.skipped
+            .iter()
+            .all(|(_, why)| why.contains("in use by a running")),
+        "{left:?}"
+    );
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    assert_eq!(undo.superseded, 0);
+    assert_eq!(snapshot(&t.modcache), mod_before);
+    assert_eq!(snapshot(&t.gocache), build_before);
+    assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
+}
+
+#[test]
+fn a_dropped_quarantine_is_purged_with_its_lock_files() {
+    let t = tmp();
+    let (report, exec) = quarantined_root_and_fuzz(&t);
+    drop(exec);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert_eq!(left.purged.len(), 2, "{left:?}");
+    assert!(left.skipped.is_empty(), "{left:?}");
+    assert!(parent_names(t.modcache.parent().unwrap()).is_empty());
+    assert!(!t.gocache.join(INNER_TRASH).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_marker_in_a_directory_others_can_write_to_is_not_trusted() {
+    let t = tmp();
+    let (report, exec) = quarantined_root_and_fuzz(&t);
+    drop(exec);
+    let parent = t.modcache.parent().unwrap().to_path_buf();
+    let names = parent_names(&parent);
+    let mut purged = Vec::new();
+    for mode in [0o777, 0o775] {
+        chmod(&parent, mode);
+        let left = purge_leftovers(&report, &CancelToken::new());
+        purged.extend(left.purged.clone());
+        assert_eq!(left.skipped.len(), 1, "{left:?}");
+        assert!(left.skipped[0].1.contains("other users"), "{left:?}");
+        assert_eq!(parent_names(&parent), names, "nothing touched at {mode:o}");
+    }
+    // The build cache's quarantine (inside its root) was not concerned.
+    assert_eq!(purged, [t.gocache.join(INNER_TRASH).join(exec_id(&names))]);
+    // Sticky (like /tmp): others cannot rename or remove our entries; ours are trusted.
+    chmod(&parent, 0o1777);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert_eq!(left.purged.len(), 1, "{left:?}");
+    assert!(parent_names(&parent).is_empty());
+}
+
+/// The quarantine id in the names of a sibling trash (`.gocache-doctor-trash-<id>-<n>`).
+fn exec_id(names: &[String]) -> String {
+    let n = names.iter().find(|n| n.ends_with(".json")).unwrap();
+    let rest = n
+        .strip_prefix(ROOT_TRASH_PREFIX)
+        .unwrap()
+        .strip_suffix(".json")
+        .unwrap();
+    rest.rsplit_once('-').unwrap().0.to_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_forged_marker_naming_a_symlink_or_another_dir_is_not_followed() {
+    let t = tmp();
+    let canary = t.base.join("canary");
+    fs::create_dir_all(canary.join("sub")).unwrap();
+    fs::write(canary.join("sub/precious"), "keep").unwrap();
+    let canary_before = snapshot(&canary);
+    let parent = t.modcache.parent().unwrap();
+    // 1. The trash dir next to the marker is a symlink to the canary.
+    let link = parent.join(format!("{ROOT_TRASH_PREFIX}link"));
+    std::os::unix::fs::symlink(&canary, &link).unwrap();
+    let m1 = serde_json::json!({
+        "original": t.modcache, "trashed": link, "pid": 999_999_999_u32, "time": 0
+    });
+    fs::write(trash::marker_path(&link), m1.to_string()).unwrap();
+    // 2. The marker names the canary itself.
+    let other = parent.join(format!("{ROOT_TRASH_PREFIX}other"));
+    let m2 = serde_json::json!({
+        "original": t.modcache, "trashed": canary, "pid": 999_999_999_u32, "time": 0
+    });
+    fs::write(trash::marker_path(&other), m2.to_string()).unwrap();
+    // 3. The inner trash is a symlink to the canary.
+    std::os::unix::fs::symlink(&canary, t.gocache.join(INNER_TRASH)).unwrap();
+    let report = report_with(&t, &[]);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert!(left.purged.is_empty(), "{left:?}");
+    assert_eq!(left.skipped.len(), 3, "{left:?}");
+    assert_eq!(snapshot(&canary), canary_before);
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_free_quarantine_whose_recorded_owner_still_runs_is_left_alone() {
+    // A quarantine (of an older version, without a lock file) whose marker names a live
+    // process: the lock is free, but its owner has not finished with it.
+    let t = tmp();
+    let parent = t.modcache.parent().unwrap();
+    let trashed = parent.join(format!("{ROOT_TRASH_PREFIX}1-2-0"));
+    fs::create_dir_all(trashed.join("example.com/a@v1.0.0")).unwrap();
+    fs::write(trashed.join("example.com/a@v1.0.0/go.mod"), "module a\n").unwrap();
+    let mut child = std::process::Command::new("sleep")
+        .arg("60")
+        .spawn()
+        .unwrap();
+    let marker = serde_json::json!({
+        "original": t.modcache, "trashed": trashed, "pid": child.id(), "time": 0
+    });
+    fs::write(trash::marker_path(&trashed), marker.to_string()).unwrap();
+    let report = report_with(&t, &[]);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert!(left.purged.is_empty(), "{left:?}");
+    assert!(left.skipped[0].1.contains("still runs"), "{left:?}");
+    assert!(trashed.join("example.com/a@v1.0.0/go.mod").exists());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert_eq!(left.purged, std::slice::from_ref(&trashed), "{left:?}");
+    assert!(parent_names(parent).iter().all(|n| n == "mod"));
+}
+
+#[test]
+fn undo_keeps_an_entry_go_recreated_meanwhile() {
+    let t = tmp();
+    build_cache(&t);
+    let report = report_with(&t, &[]);
+    let plan = plan(&report, &[Target::Fuzz], &popts(&t), &CancelToken::new()).unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let fuzz = t.gocache.join("fuzz");
+    assert!(!fuzz.exists());
+    // Go writes a new fuzz corpus in the undo window.
+    fs::create_dir_all(fuzz.join("example.com/q")).unwrap();
+    fs::write(fuzz.join("example.com/q/new"), "new corpus").unwrap();
+    let new_before = snapshot(&fuzz);
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    assert_eq!(undo.restored, 0);
+    assert_eq!(undo.superseded, 1);
+    assert_eq!(snapshot(&fuzz), new_before, "the new entry is kept as is");
+    assert!(
+        !t.gocache.join(INNER_TRASH).exists(),
+        "the old copy is purged"
+    );
+}
+
+#[test]
+fn undo_after_go_recreated_the_module_cache_restores_what_is_missing() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    add_version(&t.modcache, "example.com/b", "v1.2.0");
+    fs::create_dir_all(t.modcache.join("cache/vcs/abc")).unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc/HEAD"), "old ref").unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc.info"), "git3:x").unwrap();
+    let old_b = snapshot(&t.modcache.join("example.com/b@v1.2.0"));
+    let old_b_zip = fs::read(
+        t.modcache
+            .join("cache/download/example.com/b/@v/v1.2.0.zip"),
+    )
+    .unwrap();
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(!t.modcache.exists());
+    // Go recreates the cache in the undo window: a@v1.0.0 again (its own bytes), a new c.
+    let new_a = t.modcache.join("example.com/a@v1.0.0");
+    fs::create_dir_all(&new_a).unwrap();
+    fs::write(new_a.join("go.mod"), "module new a\n").unwrap();
+    let dl_a = t.modcache.join("cache/download/example.com/a/@v");
+    fs::create_dir_all(&dl_a).unwrap();
+    for ext in ["info", "mod", "zip", "ziphash"] {
+        fs::write(dl_a.join(format!("v1.0.0.{ext}")), format!("new {ext}")).unwrap();
+    }
+    fs::write(dl_a.join("list"), "v1.0.0\n").unwrap();
+    add_version(&t.modcache, "example.com/c", "v0.1.0");
+    fs::create_dir_all(t.modcache.join("cache/vcs/abc")).unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc/HEAD"), "new ref").unwrap();
+    let new_a_before = snapshot(&new_a);
+    let new_c_before = snapshot(&t.modcache.join("example.com/c@v0.1.0"));
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    // a: tree + 4 files superseded; vcs HEAD superseded; b: tree + 4 files restored,
+    // vcs abc.info restored.
+    assert_eq!(undo.restored, 6, "{undo:?}");
+    assert_eq!(undo.superseded, 6, "{undo:?}");
+    assert_eq!(snapshot(&new_a), new_a_before, "Go's new copy is kept");
+    assert_eq!(fs::read(dl_a.join("v1.0.0.zip")).unwrap(), b"new zip");
+    assert_eq!(
+        snapshot(&t.modcache.join("example.com/c@v0.1.0")),
+        new_c_before
+    );
+    assert_eq!(
+        snapshot(&t.modcache.join("example.com/b@v1.2.0")),
+        old_b,
+        "the missing version is back, byte-identical with its modes"
+    );
+    let dl_b = t.modcache.join("cache/download/example.com/b/@v");
+    assert_eq!(fs::read(dl_b.join("v1.2.0.zip")).unwrap(), old_b_zip);
+    assert_eq!(fs::read_to_string(dl_b.join("list")).unwrap(), "v1.2.0\n");
+    assert!(!dl_b.join("v1.2.0.partial").exists());
+    assert_eq!(
+        fs::read(t.modcache.join("cache/vcs/abc/HEAD")).unwrap(),
+        b"new ref"
+    );
+    assert_eq!(
+        fs::read(t.modcache.join("cache/vcs/abc.info")).unwrap(),
+        b"git3:x"
+    );
+    assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn undo_never_merges_into_a_link_that_took_the_roots_place() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/a", "v1.0.0");
+    let canary = t.base.join("canary");
+    fs::create_dir_all(&canary).unwrap();
+    fs::write(canary.join("precious"), "keep").unwrap();
+    let canary_before = snapshot(&canary);
+    let report = report_with(&t, &[]);
+    let plan = plan(
+        &report,
+        &[Target::Modcache],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let exec = execute(
+        &report,
+        &plan,
+        &ExecOptions::default(),
+        &NoCleanProgress,
+        &CancelToken::new(),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&canary, &t.modcache).unwrap();
+    let undo = exec.quarantine.undo(&CancelToken::new());
+    assert!(undo.failures.is_empty(), "{:?}", undo.failures);
+    assert_eq!((undo.restored, undo.superseded), (0, 1));
+    assert_eq!(snapshot(&canary), canary_before);
+    assert!(
+        fs::symlink_metadata(&t.modcache)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
 }

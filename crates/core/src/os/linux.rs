@@ -29,6 +29,11 @@ impl OsRules for Linux {
         xdg(env, "XDG_CACHE_HOME", ".cache", self)
     }
 
+    /// `$TMPDIR`, else `/tmp` (Go's `os.TempDir` on Unix).
+    fn temp_dir(&self, env: &EnvMap) -> PathBuf {
+        PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))
+    }
+
     fn list_separator(&self) -> char {
         ':'
     }

@@ -33,6 +33,11 @@ impl OsRules for MacOs {
             .ok_or_else(|| "$HOME is not defined".to_owned())
     }
 
+    /// `$TMPDIR`, else `/tmp` (Go's `os.TempDir` on Unix).
+    fn temp_dir(&self, env: &EnvMap) -> PathBuf {
+        PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))
+    }
+
     fn list_separator(&self) -> char {
         ':'
     }

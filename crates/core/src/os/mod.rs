@@ -50,6 +50,8 @@ pub trait OsRules: Send + Sync {
     /// # Errors
     /// A message like Go's when the directory cannot be determined.
     fn user_cache_dir(&self, env: &EnvMap) -> Result<PathBuf, String>;
+    /// `os.TempDir()`: where gopls puts its cache when `os.UserCacheDir()` fails.
+    fn temp_dir(&self, env: &EnvMap) -> PathBuf;
     /// The separator of list variables such as GOPATH (`:` or `;`).
     fn list_separator(&self) -> char;
     /// The suffix of executables (`""` or `".exe"`).

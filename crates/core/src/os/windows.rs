@@ -35,6 +35,15 @@ impl OsRules for Windows {
             .ok_or_else(|| "%LocalAppData% is not defined".to_owned())
     }
 
+    /// `GetTempPath2`'s order, as Go's `os.TempDir`: `%TMP%`, `%TEMP%`, `%USERPROFILE%`, then
+    /// the Windows directory.
+    fn temp_dir(&self, env: &EnvMap) -> PathBuf {
+        ["TMP", "TEMP", "USERPROFILE", "SystemRoot", "windir"]
+            .iter()
+            .find_map(|k| non_empty(env, k))
+            .map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from)
+    }
+
     fn list_separator(&self) -> char {
         ';'
     }

@@ -6,6 +6,9 @@ use std::fs::{File, Metadata};
 use std::io;
 use std::path::Path;
 
+use super::remove::Sink;
+use crate::CancelToken;
+
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
@@ -54,9 +57,6 @@ pub(crate) trait Platform {
     /// Gives the current user write (and, for directories, search) access to `path`,
     /// never following a symlink. Directories get at most `u+rwx` added (never 0777).
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()>;
-    /// Removes a non-directory entry; a symlink or junction is removed itself, never its
-    /// target. Read-only files are handled.
-    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()>;
     /// The owner of `path` (not following symlinks).
     fn owner(path: &Path) -> Option<OwnerInfo>;
     /// The shell command that gives the current user back `root`, for a permission failure.
@@ -68,6 +68,81 @@ pub(crate) trait Platform {
     fn is_ephemeral(err: &io::Error) -> bool;
     /// The mode bits to restore after an undo (`None` where the OS has none).
     fn mode(md: &Metadata) -> Option<u32>;
-    /// Restores mode bits saved with [`Platform::mode`].
+    /// Restores mode bits saved with [`Platform::mode`] (never set-user-id).
     fn set_mode(path: &Path, mode: u32) -> io::Result<()>;
+    /// One attempt at removing `path` and everything below it, in parallel, never following a
+    /// symlink or junction; failures go to `sink` (see [`super::remove::remove_tree`]).
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken);
+    /// The effective user id of this process (`None` where the OS has none: Windows).
+    fn effective_uid() -> Option<u32>;
+    /// The account database's entry for `uid`.
+    fn account(uid: u32) -> Option<Account>;
+    /// The owner's user id of `path` (not following a symlink).
+    fn owner_uid(path: &Path) -> Option<u32>;
+    /// Checks that no other user than `uid` (and the administrator) could rename or replace
+    /// `path` or any of its ancestors: each must be owned by `uid` or root, and a directory
+    /// writable by group or others is accepted only with the sticky bit when the entry
+    /// below it is owned by `uid` or root. `Err` says which directory fails.
+    fn check_private_chain(path: &Path, uid: u32) -> Result<(), String>;
+    /// Checks that the request file just opened (`file`, named `path`) could only have been
+    /// written by its owner: a regular file, not a link, no group or other permission bits,
+    /// in a directory owned by the same user with no group or other bits. Returns the owner.
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String>;
+    /// Gives `uid`/`gid` every directory from `root` down to `root/rel` and `root/rel` itself
+    /// (whichever exist), walking by descriptor without following a symlink; with
+    /// `children`, the entries directly inside `root/rel` too. Entries already owned by `uid`
+    /// are left alone.
+    fn give_back(root: &Path, rel: &Path, children: bool, uid: u32, gid: u32) -> io::Result<()>;
+    /// Opens an existing file for reading without following a symlink in its last component
+    /// and without blocking on a FIFO.
+    fn open_nofollow(path: &Path) -> io::Result<File>;
+    /// Creates a new file that only its owner may read or write (Unix mode 0600), never
+    /// following a symlink and failing when the path exists.
+    fn create_private(path: &Path) -> io::Result<File>;
+    /// Makes an existing directory private to its owner (Unix mode 0700).
+    fn make_private_dir(path: &Path) -> io::Result<()>;
+    /// Runs `f` with the effective user and group `who` (an elevated clean does everything
+    /// but the deletions themselves as the user who asked, so that a link planted in the
+    /// user's cache gains nothing, and what it creates belongs to that user), then returns to
+    /// the administrator. `None` runs `f` as is. Not for concurrent use: the switch applies to
+    /// the whole process.
+    ///
+    /// # Errors
+    /// When the switch itself fails; `f` has not run then.
+    fn as_user<T>(who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T>;
+    /// Renames `from` to `to` only when nothing is at `to`, in one step where the OS can:
+    /// an error of kind [`io::ErrorKind::AlreadyExists`] when something is there (a file, a
+    /// link, even an empty directory); it is never replaced.
+    fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()>;
+    /// Opens (creating it, private to the user) the lock file of a quarantine, never following
+    /// a symlink or junction at `path`.
+    fn open_lock_file(path: &Path) -> io::Result<File>;
+    /// Whether the open `file` is the file `path` names now (not following a symlink): a
+    /// lock taken on a file that was unlinked or replaced meanwhile protects nothing.
+    fn same_file(file: &File, path: &Path) -> io::Result<bool>;
+    /// Whether process `pid` exists (a zombie does not count where the OS tells).
+    fn process_alive(pid: u32) -> bool;
+    /// When process `pid` started, in an OS-specific unit (compared only with itself, to
+    /// tell a reused pid apart); `None` when unknown.
+    fn process_start(pid: u32) -> Option<u64>;
+    /// Whether `md` (not following symlinks) belongs to the user running this process.
+    fn owned_by_current_user(path: &Path, md: &Metadata) -> bool;
+    /// Whether users other than the current one (and the administrator) could create,
+    /// rename or delete entries in the directory `md` describes, so that what sits in it
+    /// cannot be trusted to be ours.
+    fn dir_open_to_others(md: &Metadata) -> bool;
+}
+
+/// [`Platform::create_private`] for this OS.
+pub(crate) fn create_private(path: &Path) -> io::Result<File> {
+    Sys::create_private(path)
+}
+
+/// A user account from the OS's account database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Account {
+    pub uid: u32,
+    pub gid: u32,
+    pub name: String,
+    pub home: std::path::PathBuf,
 }

@@ -9,7 +9,12 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
-use super::{OwnerInfo, Platform, RawKind};
+use rayon::prelude::*;
+use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
+
+use super::{Account, OwnerInfo, Platform, RawKind};
+use crate::CancelToken;
+use crate::clean::remove::{Sink, par_threshold};
 
 /// The Unix implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -35,7 +40,11 @@ fn current_uid() -> u32 {
 }
 
 fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0_u8; 4096];
+    account(uid).map(|a| a.name)
+}
+
+fn account(uid: u32) -> Option<Account> {
+    let mut buf = vec![0_u8; 16384];
     // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
     let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
     let mut result: *mut libc::passwd = std::ptr::null_mut();
@@ -50,12 +59,20 @@ fn user_name(uid: u32) -> Option<String> {
             &mut result,
         )
     };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() {
+    if r != 0 || result.is_null() || pwd.pw_name.is_null() || pwd.pw_dir.is_null() {
         return None;
     }
-    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`, alive here.
-    let name = unsafe { CStr::from_ptr(pwd.pw_name) };
-    Some(name.to_string_lossy().into_owned())
+    // SAFETY: on success pw_name and pw_dir point at NUL-terminated strings inside `buf`,
+    // alive here.
+    let (name, dir) = unsafe { (CStr::from_ptr(pwd.pw_name), CStr::from_ptr(pwd.pw_dir)) };
+    Some(Account {
+        uid,
+        gid: pwd.pw_gid,
+        name: name.to_string_lossy().into_owned(),
+        home: std::path::PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
+            dir.to_bytes(),
+        )),
+    })
 }
 
 fn shell_quote(p: &Path) -> String {
@@ -76,20 +93,21 @@ impl Platform for Sys {
     }
 
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()> {
-        if md.file_type().is_symlink() {
+        if !md.is_dir() {
+            // Unix: unlink and rename need write access to the parent only; a file's own
+            // mode never matters, so files are never chmod-ed.
             return Ok(());
         }
-        let mode = md.permissions().mode() & 0o7777;
-        let want = if md.is_dir() { 0o700 } else { 0o200 };
-        if mode & want == want {
+        let mode = md.permissions().mode();
+        if mode & 0o700 == 0o700 {
             return Ok(());
         }
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode | want))
-    }
-
-    fn remove_entry(path: &Path, _md: &Metadata) -> io::Result<()> {
-        // unlink removes a symlink itself; a file's own mode does not matter on Unix.
-        std::fs::remove_file(path)
+        // By descriptor: the directory opened without following a symlink gets u+rwx on
+        // its own permission bits; set-user-id is never carried over.
+        let fd = open_dir_nofollow(CWD, path)?;
+        let now = rustix::fs::fstat(&fd)?.st_mode;
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode((now & 0o3777) | 0o700))?;
+        Ok(())
     }
 
     fn owner(path: &Path) -> Option<OwnerInfo> {
@@ -135,6 +153,554 @@ impl Platform for Sys {
     }
 
     fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+        let fd = rustix::fs::openat(
+            CWD,
+            path,
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
+            Mode::empty(),
+        )?;
+        let raw = rustix::fs::RawMode::try_from(mode & 0o3777).unwrap_or(0o700);
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(raw))?;
+        Ok(())
     }
+
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken) {
+        let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+            return sink.push(
+                path,
+                io::Error::new(io::ErrorKind::InvalidInput, "refusing to remove `/`"),
+            );
+        };
+        let parent_fd = match open_parent(parent) {
+            Ok(fd) => fd,
+            Err(e) => return sink.push(path, e),
+        };
+        remove_at(parent_fd.as_fd(), name, path, sink, cancel);
+    }
+
+    fn effective_uid() -> Option<u32> {
+        Some(current_uid())
+    }
+
+    fn account(uid: u32) -> Option<Account> {
+        account(uid)
+    }
+
+    fn owner_uid(path: &Path) -> Option<u32> {
+        std::fs::symlink_metadata(path).ok().map(|m| m.uid())
+    }
+
+    fn check_private_chain(path: &Path, uid: u32) -> Result<(), String> {
+        let canon = std::fs::canonicalize(path)
+            .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
+        let mut below: Option<u32> = None;
+        let mut cur = Some(canon.as_path());
+        while let Some(p) = cur {
+            let md = std::fs::symlink_metadata(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let owner_ok = md.uid() == uid || md.uid() == 0;
+            if !owner_ok {
+                return Err(format!(
+                    "{} belongs to another user (uid {})",
+                    p.display(),
+                    md.uid()
+                ));
+            }
+            let mode = md.permissions().mode();
+            if p != canon.as_path() && mode & 0o022 != 0 {
+                let sticky = mode & 0o1000 != 0;
+                let child_ok = below.is_some_and(|b| b == uid || b == 0);
+                if !(sticky && child_ok) {
+                    return Err(format!(
+                        "{} can be written by other users (mode {:o}), so they could replace \
+                         what is below it",
+                        p.display(),
+                        mode & 0o7777
+                    ));
+                }
+            }
+            below = Some(md.uid());
+            cur = p.parent();
+        }
+        Ok(())
+    }
+
+    fn open_nofollow(path: &Path) -> io::Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+    }
+
+    fn as_user<T>(who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T> {
+        let Some((uid, gid)) = who else {
+            return Ok(f());
+        };
+        static SWITCH: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = SWITCH
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let groups = [gid];
+        // SAFETY: plain system calls on integers and a live local array of the length passed.
+        let set = unsafe {
+            libc::setgroups(1, groups.as_ptr()) == 0
+                && libc::setegid(gid) == 0
+                && libc::seteuid(uid) == 0
+        };
+        let err = (!set).then(io::Error::last_os_error);
+        let out = if err.is_none() { Some(f()) } else { None };
+        // SAFETY: as above; back to root (the saved set-user-id), its group and no
+        // supplementary group.
+        let back = unsafe {
+            libc::seteuid(0) == 0
+                && libc::setegid(0) == 0
+                && libc::setgroups(0, std::ptr::null()) == 0
+        };
+        if !back {
+            // Never go on with half the privileges of either user.
+            std::process::abort();
+        }
+        match (out, err) {
+            (Some(v), _) => Ok(v),
+            (None, Some(e)) => Err(e),
+            (None, None) => Err(io::Error::other("could not switch user")),
+        }
+    }
+
+    fn make_private_dir(path: &Path) -> io::Result<()> {
+        let fd = open_dir_nofollow(CWD, path)?;
+        rustix::fs::fchmod(&fd, Mode::RWXU)?;
+        Ok(())
+    }
+
+    fn create_private(path: &Path) -> io::Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(path)
+    }
+
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String> {
+        let md = file
+            .metadata()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !md.is_file() {
+            return Err(format!("{} is not a regular file", path.display()));
+        }
+        if md.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "{} can be read or written by other users (mode {:o}); a request must be 0600",
+                path.display(),
+                md.permissions().mode() & 0o7777
+            ));
+        }
+        let parent = path
+            .parent()
+            .ok_or_else(|| format!("{} has no directory", path.display()))?;
+        let pmd = std::fs::symlink_metadata(parent)
+            .map_err(|e| format!("cannot read {}: {e}", parent.display()))?;
+        if !pmd.is_dir() || pmd.uid() != md.uid() || pmd.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "{} must be a directory of the request's owner that no one else can enter \
+                 (0700)",
+                parent.display()
+            ));
+        }
+        Ok(Some(md.uid()))
+    }
+
+    fn give_back(root: &Path, rel: &Path, children: bool, uid: u32, gid: u32) -> io::Result<()> {
+        let (Some(parent), Some(name)) = (root.parent(), root.file_name()) else {
+            return Ok(());
+        };
+        let pfd = open_parent(parent)?;
+        let mut fd = open_dir_nofollow(&pfd, name)?;
+        chown_fd(&fd, uid, gid)?;
+        let comps: Vec<_> = rel.components().collect();
+        for (i, c) in comps.iter().enumerate() {
+            let std::path::Component::Normal(n) = c else {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "not a plain path",
+                ));
+            };
+            let st = match rustix::fs::statat(&fd, *n, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => st,
+                Err(rustix::io::Errno::NOENT) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            };
+            let is_dir = FileType::from_raw_mode(st.st_mode) == FileType::Directory;
+            if !is_dir {
+                if i + 1 == comps.len() && st.st_uid != uid {
+                    rustix::fs::chownat(
+                        &fd,
+                        *n,
+                        Some(rustix::fs::Uid::from_raw(uid)),
+                        Some(rustix::fs::Gid::from_raw(gid)),
+                        AtFlags::SYMLINK_NOFOLLOW,
+                    )?;
+                }
+                return Ok(());
+            }
+            fd = open_dir_nofollow(&fd, *n)?;
+            chown_fd(&fd, uid, gid)?;
+        }
+        if children {
+            let names: Vec<std::ffi::OsString> = rustix::fs::Dir::read_from(&fd)?
+                .filter_map(Result::ok)
+                .map(|e| {
+                    std::ffi::OsString::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
+                        e.file_name().to_bytes(),
+                    ))
+                })
+                .filter(|n| n != "." && n != "..")
+                .collect();
+            for n in names {
+                match rustix::fs::statat(&fd, &n, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) if st.st_uid != uid => rustix::fs::chownat(
+                        &fd,
+                        &n,
+                        Some(rustix::fs::Uid::from_raw(uid)),
+                        Some(rustix::fs::Gid::from_raw(gid)),
+                        AtFlags::SYMLINK_NOFOLLOW,
+                    )?,
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Linux: `renameat2(RENAME_NOREPLACE)`; macOS: `renamex_np(RENAME_EXCL)`. Where the file
+    /// system does not support the flag (Linux `EINVAL`, e.g. some network and FUSE file
+    /// systems; macOS `ENOTSUP`) and on the other Unixes, it falls back to checking with
+    /// `lstat` that `to` is absent, then `rename`: a small window remains there in which an
+    /// entry created at `to` by another process would be replaced.
+    fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+        let f = c_path(from)?;
+        let t = c_path(to)?;
+        if let Some(r) = rename_noreplace_native(&f, &t) {
+            return r;
+        }
+        match std::fs::symlink_metadata(to) {
+            Ok(_) => Err(io::Error::from_raw_os_error(libc::EEXIST)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::rename(from, to),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_lock_file(path: &Path) -> io::Result<File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(path)
+    }
+
+    fn same_file(file: &File, path: &Path) -> io::Result<bool> {
+        let a = file.metadata()?;
+        match std::fs::symlink_metadata(path) {
+            Ok(b) => Ok(a.dev() == b.dev() && a.ino() == b.ino()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn process_alive(pid: u32) -> bool {
+        let Ok(p) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        if p <= 0 {
+            return false;
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => {
+                return !matches!(
+                    stat_fields(&stat).and_then(|f| f.first().copied()),
+                    Some("Z" | "X")
+                );
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
+            Err(_) => {}
+        }
+        // SAFETY: kill with signal 0 only checks that the process exists (p > 0, so never a
+        // process group); it touches no memory.
+        let r = unsafe { libc::kill(p, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+
+    fn process_start(pid: u32) -> Option<u64> {
+        process_start_time(pid)
+    }
+
+    fn owned_by_current_user(_path: &Path, md: &Metadata) -> bool {
+        md.uid() == current_uid()
+    }
+
+    fn dir_open_to_others(md: &Metadata) -> bool {
+        let mode = md.mode();
+        let foreign_owner = md.uid() != current_uid() && md.uid() != 0;
+        let writable_by_others = mode & 0o022 != 0 && mode & 0o1000 == 0;
+        foreign_owner || writable_by_others
+    }
+}
+
+use std::ffi::OsStr;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+/// Opens a directory relative to `dir` without following a symlink in its last component.
+fn open_dir_nofollow(dir: impl AsFd, name: impl rustix::path::Arg) -> io::Result<OwnedFd> {
+    Ok(rustix::fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
+}
+
+/// Opens `dir` by resolving it once (`canonicalize`, so legitimate links such as macOS'
+/// `/var` are followed at this moment only), then walking the canonical path from `/` with
+/// `O_NOFOLLOW` on every component: a component swapped for a symlink afterwards makes the
+/// open fail instead of leading elsewhere.
+pub(crate) fn open_parent(dir: &Path) -> io::Result<OwnedFd> {
+    let canon = std::fs::canonicalize(dir)?;
+    let mut fd = open_dir_nofollow(CWD, "/")?;
+    for c in canon.components() {
+        match c {
+            std::path::Component::RootDir => {}
+            std::path::Component::Normal(n) => fd = open_dir_nofollow(&fd, n)?,
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} is not a canonical path", canon.display()),
+                ));
+            }
+        }
+    }
+    Ok(fd)
+}
+
+/// Makes a directory that cannot be opened (mode 0000) searchable, without following a
+/// symlink: Linux opens it `O_PATH | O_NOFOLLOW` and changes the mode through
+/// `/proc/self/fd`, which names exactly that inode; elsewhere `fchmodat` with
+/// `AT_SYMLINK_NOFOLLOW` (lchmod semantics).
+fn chmod_dir_nofollow(dir: BorrowedFd<'_>, name: &OsStr) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let fd = rustix::fs::openat(
+            dir,
+            name,
+            OFlags::PATH | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        let proc_path = format!("/proc/self/fd/{}", std::os::fd::AsRawFd::as_raw_fd(&fd));
+        rustix::fs::chmodat(CWD, proc_path.as_str(), Mode::RWXU, AtFlags::empty())?;
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        rustix::fs::chmodat(dir, name, Mode::RWXU, AtFlags::SYMLINK_NOFOLLOW)?;
+        Ok(())
+    }
+}
+
+/// Removes the entry `name` of the open directory `dir` (`path` names it for errors).
+fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel: &CancelToken) {
+    if cancel.is_cancelled() {
+        return;
+    }
+    let st = match rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => st,
+        Err(e) => return sink.push(path, e.into()),
+    };
+    if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
+        return unlink(dir, name, path, AtFlags::empty(), sink);
+    }
+    let fd = match open_dir_nofollow(dir, name) {
+        Ok(fd) => fd,
+        Err(e) if e.raw_os_error() == Some(libc::EACCES) => {
+            match chmod_dir_nofollow(dir, name).and_then(|()| open_dir_nofollow(dir, name)) {
+                Ok(fd) => fd,
+                Err(e) => return sink.push(path, e),
+            }
+        }
+        // Swapped for a symlink or a file since the stat: remove that entry itself.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+            return unlink(dir, name, path, AtFlags::empty(), sink);
+        }
+        Err(e) => return sink.push(path, e),
+    };
+    match rustix::fs::fstat(&fd) {
+        Ok(now) if now.st_mode & 0o700 != 0o700 => {
+            // Exactly u+rwx on this directory (we delete it next): no other bit carried.
+            if let Err(e) = rustix::fs::fchmod(&fd, Mode::RWXU) {
+                sink.push(path, e.into());
+            }
+        }
+        Ok(_) => {}
+        Err(e) => sink.push(path, e.into()),
+    }
+    let mut names = Vec::new();
+    match rustix::fs::Dir::read_from(&fd) {
+        Ok(d) => {
+            for e in d {
+                match e {
+                    Ok(e) => {
+                        let n = e.file_name().to_bytes();
+                        if n != b"." && n != b".." {
+                            names.push(std::ffi::OsString::from(
+                                <OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(n),
+                            ));
+                        }
+                    }
+                    Err(e) => {
+                        sink.push(path, e.into());
+                        break;
+                    }
+                }
+            }
+        }
+        Err(e) => return sink.push(path, e.into()),
+    }
+    let child = |n: &std::ffi::OsString| remove_at(fd.as_fd(), n, &path.join(n), sink, cancel);
+    if names.len() >= par_threshold() {
+        names.par_iter().for_each(child);
+    } else {
+        names.iter().for_each(child);
+    }
+    drop(fd);
+    if cancel.is_cancelled() {
+        return;
+    }
+    unlink(dir, name, path, AtFlags::REMOVEDIR, sink);
+}
+
+fn chown_fd(fd: &OwnedFd, uid: u32, gid: u32) -> io::Result<()> {
+    if rustix::fs::fstat(fd)?.st_uid != uid {
+        rustix::fs::fchown(
+            fd,
+            Some(rustix::fs::Uid::from_raw(uid)),
+            Some(rustix::fs::Gid::from_raw(gid)),
+        )?;
+    }
+    Ok(())
+}
+
+fn unlink(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, flags: AtFlags, sink: &Sink) {
+    match rustix::fs::unlinkat(dir, name, flags) {
+        Ok(()) => sink.removed(),
+        Err(e) => {
+            let e: io::Error = e.into();
+            // The children's failures already explain a non-empty directory.
+            if !(flags.contains(AtFlags::REMOVEDIR)
+                && sink.any_failed()
+                && Sys::classify(&e) == RawKind::NotEmpty)
+            {
+                sink.push(path, e);
+            }
+        }
+    }
+}
+
+fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(p.as_os_str().as_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains a NUL byte"))
+}
+
+/// The one-step no-replace rename, or `None` where it is not available (then the caller
+/// checks first).
+#[cfg(target_os = "linux")]
+fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
+    // SAFETY: both paths are NUL-terminated strings alive for the call; AT_FDCWD makes them
+    // relative to the working directory as rename(2) does.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            from.as_ptr(),
+            libc::AT_FDCWD,
+            to.as_ptr(),
+            libc::RENAME_NOREPLACE,
+        )
+    };
+    if r == 0 {
+        return Some(Ok(()));
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        // The file system (or an old kernel) does not support the flag.
+        Some(libc::EINVAL | libc::ENOSYS) => None,
+        _ => Some(Err(e)),
+    }
+}
+
+/// The one-step no-replace rename, or `None` where it is not available (then the caller
+/// checks first).
+#[cfg(target_os = "macos")]
+fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
+    // SAFETY: both paths are NUL-terminated strings alive for the call.
+    let r = unsafe { libc::renamex_np(from.as_ptr(), to.as_ptr(), libc::RENAME_EXCL) };
+    if r == 0 {
+        return Some(Ok(()));
+    }
+    let e = io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::ENOTSUP | libc::EINVAL) => None,
+        _ => Some(Err(e)),
+    }
+}
+
+/// The one-step no-replace rename, or `None` where it is not available (then the caller
+/// checks first).
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn rename_noreplace_native(_from: &CStr, _to: &CStr) -> Option<io::Result<()>> {
+    None
+}
+
+/// The fields of `/proc/PID/stat` after the command name (state first), which may itself
+/// hold spaces and parentheses.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn stat_fields(stat: &str) -> Option<Vec<&str>> {
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    Some(rest.split_whitespace().collect())
+}
+
+/// Linux: `starttime` (field 22 of `/proc/PID/stat`, clock ticks after boot).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn process_start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 3 (state) is the first after the name, so field 22 is at index 19.
+    stat_fields(&stat)?.get(19)?.parse().ok()
+}
+
+/// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds.
+#[cfg(target_os = "macos")]
+fn process_start_time(pid: u32) -> Option<u64> {
+    let p = libc::c_int::try_from(pid).ok()?;
+    // SAFETY: proc_bsdinfo is plain old data; all zeroes is a valid value to be overwritten.
+    let mut info: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
+    let size = libc::c_int::try_from(std::mem::size_of::<libc::proc_bsdinfo>()).ok()?;
+    // SAFETY: `info` is a live local of exactly `size` bytes.
+    let r =
+        unsafe { libc::proc_pidinfo(p, libc::PROC_PIDTBSDINFO, 0, (&raw mut info).cast(), size) };
+    (r == size).then(|| {
+        info.pbi_start_tvsec
+            .saturating_mul(1_000_000)
+            .saturating_add(info.pbi_start_tvusec)
+    })
+}
+
+/// Elsewhere the start time is not read (the lock and the pid's existence decide).
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+fn process_start_time(_pid: u32) -> Option<u64> {
+    None
 }

@@ -24,7 +24,11 @@ use windows_sys::Win32::Storage::FileSystem::{
 use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
-use super::{OwnerInfo, Platform, RawKind};
+use rayon::prelude::*;
+
+use super::{Account, OwnerInfo, Platform, RawKind};
+use crate::CancelToken;
+use crate::clean::remove::{Sink, par_threshold};
 
 /// The Windows implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -101,21 +105,6 @@ impl Platform for Sys {
         Ok(())
     }
 
-    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()> {
-        let ft = md.file_type();
-        if ft.is_symlink_dir() {
-            // A directory symlink or junction: RemoveDirectoryW removes the link only.
-            return std::fs::remove_dir(path);
-        }
-        match std::fs::remove_file(path) {
-            Err(e) if e.raw_os_error() == Some(ERROR_ACCESS_DENIED) && !ft.is_symlink() => {
-                Self::make_writable(path, md)?;
-                std::fs::remove_file(path)
-            }
-            r => r,
-        }
-    }
-
     fn owner(path: &Path) -> Option<OwnerInfo> {
         let wide: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
         let mut owner: PSID = std::ptr::null_mut();
@@ -189,6 +178,213 @@ impl Platform for Sys {
     fn set_mode(_path: &Path, _mode: u32) -> io::Result<()> {
         Ok(())
     }
+
+    fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken) {
+        remove_one(path, sink, cancel);
+    }
+
+    fn effective_uid() -> Option<u32> {
+        None
+    }
+
+    /// Windows has no numeric accounts: the elevated half runs as the account UAC chose and
+    /// re-derives its folders from that account's environment (SECURITY.md says so).
+    fn account(_uid: u32) -> Option<Account> {
+        None
+    }
+
+    fn owner_uid(_path: &Path) -> Option<u32> {
+        None
+    }
+
+    /// Not checked on Windows yet (ACLs); SECURITY.md names the gap.
+    fn check_private_chain(_path: &Path, _uid: u32) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The request is read from a directory the app created under the user's own profile;
+    /// its ACL is not inspected yet (SECURITY.md names the gap).
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String> {
+        let md = file
+            .metadata()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if md.is_file() {
+            Ok(None)
+        } else {
+            Err(format!("{} is not a regular file", path.display()))
+        }
+    }
+
+    fn open_nofollow(path: &Path) -> io::Result<File> {
+        use std::os::windows::fs::OpenOptionsExt;
+        // FILE_FLAG_OPEN_REPARSE_POINT: open a link itself, never what it points to.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(0x0020_0000)
+            .open(path)
+    }
+
+    /// Windows: the elevated process runs as the consenting account; nothing to switch.
+    fn as_user<T>(_who: Option<(u32, u32)>, f: impl FnOnce() -> T) -> io::Result<T> {
+        Ok(f())
+    }
+
+    /// A directory under the user's profile is private through its inherited ACL.
+    fn make_private_dir(_path: &Path) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn create_private(path: &Path) -> io::Result<File> {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    }
+
+    /// Nothing to give back: files an elevated Windows process creates stay usable by the
+    /// user through the folder's inherited ACL.
+    fn give_back(
+        _root: &Path,
+        _rel: &Path,
+        _children: bool,
+        _uid: u32,
+        _gid: u32,
+    ) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// `MoveFileExW` without `MOVEFILE_REPLACE_EXISTING` (nor `MOVEFILE_COPY_ALLOWED`): it
+    /// fails with `ERROR_ALREADY_EXISTS`/`ERROR_FILE_EXISTS` when `to` exists.
+    fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
+        let f = wide(from);
+        let t = wide(to);
+        // SAFETY: both buffers are NUL-terminated UTF-16 strings alive for the call.
+        let ok = unsafe {
+            windows_sys::Win32::Storage::FileSystem::MoveFileExW(f.as_ptr(), t.as_ptr(), 0)
+        };
+        if ok != 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+
+    fn open_lock_file(path: &Path) -> io::Result<File> {
+        use std::os::windows::fs::OpenOptionsExt;
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(windows_sys::Win32::Storage::FileSystem::FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)?;
+        if file.metadata()?.file_type().is_symlink() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the lock file is a symbolic link or junction",
+            ));
+        }
+        Ok(file)
+    }
+
+    fn same_file(file: &File, path: &Path) -> io::Result<bool> {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT,
+        };
+        let other = match std::fs::OpenOptions::new()
+            .access_mode(0)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(path)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        Ok(file_id(file)? == file_id(&other)?)
+    }
+
+    fn process_alive(pid: u32) -> bool {
+        use windows_sys::Win32::System::Threading::{
+            GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        const STILL_ACTIVE: u32 = 259;
+        if pid == 0 {
+            return false;
+        }
+        // SAFETY: OpenProcess takes no pointers; a null result is checked.
+        let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if h.is_null() {
+            // A process of another user or a protected one exists but cannot be opened.
+            return io::Error::last_os_error().raw_os_error() == Some(ERROR_ACCESS_DENIED);
+        }
+        let mut code = 0_u32;
+        // SAFETY: `h` is a process handle opened above; `code` is a live local.
+        let ok = unsafe { GetExitCodeProcess(h, &mut code) };
+        // SAFETY: `h` was opened above and is closed once.
+        unsafe { CloseHandle(h) };
+        ok != 0 && code == STILL_ACTIVE
+    }
+
+    /// The creation time `GetProcessTimes` reports (100 ns units since 1601).
+    fn process_start(pid: u32) -> Option<u64> {
+        use windows_sys::Win32::Foundation::FILETIME;
+        use windows_sys::Win32::System::Threading::{
+            GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+        };
+        if pid == 0 {
+            return None;
+        }
+        // SAFETY: OpenProcess takes no pointers; a null result is checked.
+        let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        if h.is_null() {
+            return None;
+        }
+        let zero = FILETIME {
+            dwLowDateTime: 0,
+            dwHighDateTime: 0,
+        };
+        let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: `h` is a process handle opened above; the four FILETIMEs are live locals.
+        let ok = unsafe { GetProcessTimes(h, &mut created, &mut exited, &mut kernel, &mut user) };
+        // SAFETY: `h` was opened above and is closed once.
+        unsafe { CloseHandle(h) };
+        (ok != 0)
+            .then(|| (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime))
+    }
+
+    fn owned_by_current_user(path: &Path, _md: &Metadata) -> bool {
+        Self::owner(path).is_some_and(|o| o.is_current_user)
+    }
+
+    /// Not read from the ACL: directories inherit their parent's, and a cache's parent is
+    /// normally the user's profile. The owner check of each entry carries the trust here.
+    fn dir_open_to_others(_md: &Metadata) -> bool {
+        false
+    }
+}
+
+fn wide(p: &Path) -> Vec<u16> {
+    p.as_os_str().encode_wide().chain(Some(0)).collect()
+}
+
+/// The volume serial number and file index of an open file.
+fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle,
+    };
+    // SAFETY: BY_HANDLE_FILE_INFORMATION is plain old data; all zeroes is valid.
+    let mut info: BY_HANDLE_FILE_INFORMATION = unsafe { std::mem::zeroed() };
+    // SAFETY: the handle is owned by `file`, alive for the call; `info` is a live local.
+    let ok = unsafe { GetFileInformationByHandle(file.as_raw_handle() as HANDLE, &mut info) };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((
+        info.dwVolumeSerialNumber,
+        info.nFileIndexHigh,
+        info.nFileIndexLow,
+    ))
 }
 
 /// `DOMAIN\user` for a SID (`None` when it does not resolve, e.g. a deleted account).
@@ -253,4 +449,78 @@ fn current_user_is(sid: PSID) -> bool {
     let user = unsafe { &*buf.as_ptr().cast::<TOKEN_USER>() };
     // SAFETY: both SIDs are valid for the call.
     unsafe { EqualSid(user.User.Sid, sid) != 0 }
+}
+
+impl Sys {
+    /// Removes a non-directory entry; a directory symlink or junction is removed itself,
+    /// never its target. Read-only files are handled.
+    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()> {
+        let ft = md.file_type();
+        if ft.is_symlink_dir() {
+            // A directory symlink or junction: RemoveDirectoryW removes the link only.
+            return std::fs::remove_dir(path);
+        }
+        match std::fs::remove_file(path) {
+            Err(e) if e.raw_os_error() == Some(ERROR_ACCESS_DENIED) && !ft.is_symlink() => {
+                Self::make_writable(path, md)?;
+                std::fs::remove_file(path)
+            }
+            r => r,
+        }
+    }
+}
+
+/// The path-based walk: `symlink_metadata` never follows a junction or symlink, and
+/// [`Sys::remove_entry`] removes a reparse point itself.
+fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
+    if cancel.is_cancelled() {
+        return;
+    }
+    let md = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) => return sink.push(path, e),
+    };
+    if !md.is_dir() || md.file_type().is_symlink_dir() {
+        match Sys::remove_entry(path, &md) {
+            Ok(()) => sink.removed(),
+            Err(e) => sink.push(path, e),
+        }
+        return;
+    }
+    if let Err(e) = Sys::make_writable(path, &md) {
+        sink.push(path, e);
+    }
+    let children: Vec<std::path::PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd
+            .filter_map(|e| match e {
+                Ok(e) => Some(e.path()),
+                Err(err) => {
+                    sink.push(path, err);
+                    None
+                }
+            })
+            .collect(),
+        Err(e) => return sink.push(path, e),
+    };
+    if children.len() >= par_threshold() {
+        children
+            .par_iter()
+            .for_each(|c| remove_one(c, sink, cancel));
+    } else {
+        for c in &children {
+            remove_one(c, sink, cancel);
+        }
+    }
+    if cancel.is_cancelled() {
+        return;
+    }
+    match std::fs::remove_dir(path) {
+        Ok(()) => sink.removed(),
+        Err(e) => {
+            // The children's failures already explain a non-empty directory.
+            if !(sink.any_failed() && Sys::classify(&e) == RawKind::NotEmpty) {
+                sink.push(path, e);
+            }
+        }
+    }
 }
