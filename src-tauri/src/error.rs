@@ -28,6 +28,12 @@ impl From<gocache_core::Error> for CommandError {
     }
 }
 
+impl From<gocache_core::verify::RepairError> for CommandError {
+    fn from(error: gocache_core::verify::RepairError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
 impl From<tauri::Error> for CommandError {
     fn from(error: tauri::Error) -> Self {
         Self::new("Internal", format!("internal error: {error}"))

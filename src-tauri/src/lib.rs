@@ -165,6 +165,8 @@ fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
 #[cfg(test)]
 mod clean_tests;
 #[cfg(test)]
+mod csp_tests;
+#[cfg(test)]
 mod doctor_tests;
 #[cfg(test)]
 mod env_hardening_tests;

@@ -367,8 +367,7 @@ fn verify_over_ipc_names_the_edited_file_and_repair_downloads_it_again_with_go()
     let repair = invoke(
         &w,
         "verify_repair",
-        json!({"versions": [{"path": "example.com/a", "version": "v1.0.0"}],
-               "onEvent": "__CHANNEL__:7003"}),
+        json!({"ids": ["example.com/a@v1.0.0"], "onEvent": "__CHANNEL__:7003"}),
     )
     .unwrap();
     assert_eq!(repair["versions"], json!(["example.com/a@v1.0.0"]));
@@ -378,8 +377,27 @@ fn verify_over_ipc_names_the_edited_file_and_repair_downloads_it_again_with_go()
     assert_eq!(download["success"], true, "{repair:#}");
     let command = download["command"].as_str().unwrap();
     assert!(
-        command.contains("mod download example.com/a@v1.0.0"),
+        command.contains("mod download -- example.com/a@v1.0.0"),
         "{command}"
+    );
+    // What the repair deleted is in the audit log.
+    let log = gocache_core::clean::audit::read(fx.config.audit_log.as_ref().unwrap()).unwrap();
+    assert_eq!(log.entries.len(), 1, "{log:#?}");
+    let entry = &log.entries[0];
+    assert_eq!(
+        entry.targets,
+        [gocache_core::clean::Target::ModuleVersions {
+            versions: vec![gocache_core::clean::ModuleRef::new(
+                "example.com/a",
+                "v1.0.0"
+            )]
+        }]
+    );
+    assert_eq!(entry.outcomes.len(), 1);
+    assert_eq!(entry.outcomes[0].path, fx.tree("example.com/a", "v1.0.0"));
+    assert_eq!(
+        entry.outcomes[0].outcome,
+        gocache_core::clean::Outcome::Removed
     );
 
     // Go downloaded and extracted it again: the file is back, and everything verifies.
@@ -500,14 +518,24 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     #[cfg(unix)]
     chmod(&tree, 0o755);
     fs::write(tree.join("stray.go"), "package b\n").unwrap();
+    // Repair takes only what the last verification reported broken: verify again.
+    let (channel, _) = recording::<VerifyEvent>();
+    let report = state.start(&fx.config, &opts, channel).unwrap();
+    let b = report
+        .modules
+        .iter()
+        .find(|m| m.path == "example.com/b")
+        .unwrap();
+    assert_eq!(
+        b.status,
+        gocache_core::verify::Status::DirModified,
+        "{b:#?}"
+    );
     let (channel, events) = recording::<RepairUpdate>();
     let rep = state
         .repair(
             &fx.config,
-            &[gocache_core::clean::ModuleRef::new(
-                "example.com/b",
-                "v0.1.0",
-            )],
+            &["example.com/b@v0.1.0".to_owned()],
             None,
             &channel,
         )
@@ -532,6 +560,99 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     );
     assert!(tree.join("b.go").is_file());
     assert!(!tree.join("stray.go").exists());
+}
+
+/// Every file of `dir` with its content (a snapshot to compare before and after an attack).
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    let mut out: Vec<(PathBuf, Option<Vec<u8>>)> = walk(dir)
+        .into_iter()
+        .map(|p| {
+            let content = p.is_file().then(|| fs::read(&p).unwrap());
+            (p, content)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The attack of issue #12 item 9: the page asks the app to "repair" a healthy version (or
+/// sends free module refs, or a version of another project). Nothing is removed: repair only
+/// takes ids of versions the last verification reported broken.
+#[test]
+fn repair_refuses_versions_the_last_verification_did_not_report_and_free_refs() {
+    let fx = fixture();
+    let app = app_with(fx.config.clone());
+    let w = main_window(&app);
+    let before = snapshot(&fx.modcache);
+    let repair = |n: u32, args: Value| {
+        let mut args = args;
+        args["onEvent"] = json!(format!("__CHANNEL__:{n}"));
+        invoke(&w, "verify_repair", args)
+    };
+
+    // No verification yet: nothing may be repaired.
+    let err = repair(7200, json!({"ids": ["example.com/b@v0.1.0"]})).unwrap_err();
+    assert_eq!(err["code"], "NotReported", "{err}");
+    assert_eq!(snapshot(&fx.modcache), before);
+
+    // Break a; verify: a is broken, b healthy.
+    let a_go = fx.tree("example.com/a", "v1.0.0").join("a.go");
+    edit(
+        &a_go,
+        "package a
+
+const A = 41
+",
+    );
+    let before = snapshot(&fx.modcache);
+    let report = invoke(
+        &w,
+        "verify_start",
+        json!({"options": {"project": null}, "onEvent": "__CHANNEL__:7201"}),
+    )
+    .unwrap();
+    assert_eq!(report["broken"], 1, "{report:#}");
+    assert_eq!(row(&report, "example.com/b", "v0.1.0")["status"], "ok");
+
+    // The healthy version, alone or next to the broken one: refused, nothing touched.
+    for ids in [
+        json!(["example.com/b@v0.1.0"]),
+        json!(["example.com/a@v1.0.0", "example.com/b@v0.1.0"]),
+        json!(["example.com/nope@v1.0.0"]),
+        json!(["-modfile=/tmp/x"]),
+    ] {
+        let err = repair(7202, json!({"ids": ids})).unwrap_err();
+        assert_eq!(err["code"], "NotReported", "{ids}: {err}");
+        assert_eq!(snapshot(&fx.modcache), before, "{ids}");
+    }
+    // Free module refs (the old argument) are not accepted at all.
+    let err = repair(
+        7203,
+        json!({"versions": [{"path": "example.com/b", "version": "v0.1.0"}]}),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("ids"), "{err}");
+    assert_eq!(snapshot(&fx.modcache), before);
+    // A project the verification did not check (go would run there): refused.
+    let err = repair(
+        7204,
+        json!({"ids": ["example.com/a@v1.0.0"], "project": fx.project}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "NotReported", "{err}");
+    assert_eq!(snapshot(&fx.modcache), before);
+    assert!(
+        gocache_core::clean::audit::read(fx.config.audit_log.as_ref().unwrap())
+            .unwrap()
+            .entries
+            .is_empty()
+    );
+
+    // The reported version is repaired; the healthy one was never touched.
+    let b_tree = snapshot(&fx.tree("example.com/b", "v0.1.0"));
+    let done = repair(7205, json!({"ids": ["example.com/a@v1.0.0"]})).unwrap();
+    assert_eq!(done["removed"][0]["outcome"], "removed", "{done:#}");
+    assert_eq!(snapshot(&fx.tree("example.com/b", "v0.1.0")), b_tree);
 }
 
 #[test]

@@ -3,6 +3,7 @@ mod attack_diagnose;
 mod attack_env;
 mod attack_locks;
 mod attack_quarantine;
+mod attack_verify;
 mod clean_core;
 mod diagnose;
 mod discover;

@@ -394,7 +394,8 @@ fn every_breakage_is_named_and_agrees_with_go_mod_verify() {
     let rr = verify::repair(
         &rep,
         &env_of(&fx),
-        &versions,
+        &r,
+        &verify::broken_ids(&r),
         None,
         &RepairOptions {
             plan: PlanOptions {
@@ -588,7 +589,8 @@ fn project_mode_explains_mismatches() {
     let rr = verify::repair(
         &rep,
         &env_of(&fx),
-        &versions,
+        &r,
+        &verify::broken_ids(&r),
         Some(&fx.project),
         &RepairOptions {
             plan: PlanOptions {

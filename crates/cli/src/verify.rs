@@ -103,16 +103,24 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
     let mut repair = None;
     let mut before = None;
     let fin = if args.repair && first.anything_broken() {
-        let versions = verify::broken_versions(&first);
+        // Only what this run found broken; the project is the one this run verified.
+        let ids = verify::broken_ids(&first);
         let rr = verify::repair(
             &report,
             &env,
-            &versions,
+            &first,
+            &ids,
             args.project.as_deref(),
-            &RepairOptions::default(),
+            &RepairOptions {
+                audit_log: gocache_core::clean::audit::default_path(),
+                ..RepairOptions::default()
+            },
             &CancelToken::new(),
         )
         .map_err(|e| format!("repair: {e}"))?;
+        if let Some(e) = &rr.audit_error {
+            eprintln!("gocache-doctor: warning: cannot write the audit log: {e}");
+        }
         repair = Some(rr);
         before = Some(first);
         verify_once(args, &report, show_progress)?
@@ -290,6 +298,14 @@ fn human(r: &VerifyReport) -> String {
             b.corrupt_outputs,
             b.malformed_actions,
             b.dangling_actions
+        );
+    }
+    if r.special_files > 0 {
+        let _ = writeln!(
+            out,
+            "Skipped {} special file(s) (FIFOs, sockets, devices): not read; Go never writes \
+             them into its caches (listed above as special-file)",
+            r.special_files
         );
     }
     let _ = writeln!(

@@ -13,6 +13,7 @@ fn cli(fx: &Fixture, args: &[&str]) -> Output {
         .env_clear()
         .envs(fx.go_env())
         .env("PATH", format!("{go_dir}:/usr/bin:/bin"))
+        .env("GOCACHE_DOCTOR_DATA_DIR", fx.root.join("data"))
         .output()
         .unwrap()
 }
@@ -87,4 +88,13 @@ fn verify_reports_exits_and_repairs() {
     assert_eq!(v["repair"]["removed"][0]["outcome"], "removed");
     assert_eq!(v["repair"]["download"]["success"], true, "{v:#}");
     assert!(!dir.join("sneaky.go").exists());
+    // The repair's removal is in the audit log; go got the label after `--`.
+    let log = gocache_core::clean::audit::read(&fx.root.join("data/audit.jsonl")).unwrap();
+    assert_eq!(log.entries.len(), 1, "{log:#?}");
+    assert_eq!(log.entries[0].outcomes[0].path, dir);
+    let command = v["repair"]["download"]["command"].as_str().unwrap();
+    assert!(
+        command.contains(&format!("mod download -- {}@{}", m.path, m.version)),
+        "{command}"
+    );
 }

@@ -211,12 +211,115 @@ fn digest_reader(
     })
 }
 
-/// SHA-256 of a file's content, streamed, calling `on_bytes` per chunk read.
+/// The kind of a file that is neither a regular file, a directory nor a symlink: reading one
+/// can block forever (a FIFO with no writer), fail (a socket) or never end (a device), so the
+/// cache checks never open them ([`open_regular`]) and count them instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Special {
+    /// A named pipe (`mkfifo`).
+    Fifo,
+    /// A Unix domain socket.
+    Socket,
+    /// A block or character device.
+    Device,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl Special {
+    /// The kind of `ft`, or `None` for a regular file, a directory or a symlink.
+    pub fn of(ft: std::fs::FileType) -> Option<Self> {
+        if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+            return None;
+        }
+        Some(special_kind(ft))
+    }
+
+    /// A word for people (`FIFO`, `socket`, `device`, `special file`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fifo => "FIFO",
+            Self::Socket => "socket",
+            Self::Device => "device",
+            Self::Other => "special file",
+        }
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(ft: std::fs::FileType) -> Special {
+    use std::os::unix::fs::FileTypeExt;
+    if ft.is_fifo() {
+        Special::Fifo
+    } else if ft.is_socket() {
+        Special::Socket
+    } else if ft.is_block_device() || ft.is_char_device() {
+        Special::Device
+    } else {
+        Special::Other
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_ft: std::fs::FileType) -> Special {
+    Special::Other
+}
+
+/// Opens `path` for reading only if it is a regular file, without blocking and without
+/// following a symlink in its last component: on Unix with `O_NONBLOCK | O_NOFOLLOW` (opening
+/// a FIFO with no writer would otherwise block forever, and no cancellation could stop it),
+/// then checks the type of what was opened (`fstat`), so a file swapped for a FIFO, socket or
+/// device after it was listed is refused too.
+///
+/// # Errors
+/// Opening fails (a symlink gives `ELOOP` on Unix), or what was opened is not a regular file
+/// ([`io::ErrorKind::InvalidInput`], naming its kind).
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    let mut oo = std::fs::OpenOptions::new();
+    oo.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        oo.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
+    }
+    let f = oo.open(path)?;
+    let ft = f.metadata()?.file_type();
+    if !ft.is_file() {
+        let kind = Special::of(ft).map_or("directory", Special::as_str);
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("not a regular file ({kind}): not read"),
+        ));
+    }
+    Ok(f)
+}
+
+/// Reads a whole regular file ([`open_regular`]) of at most `limit` bytes.
+///
+/// # Errors
+/// As [`open_regular`]; reading fails; the file is longer than `limit`
+/// ([`io::ErrorKind::InvalidData`]).
+pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let f = open_regular(path)?;
+    let mut buf = Vec::new();
+    f.take(limit.saturating_add(1)).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("longer than {limit} bytes"),
+        ));
+    }
+    Ok(buf)
+}
+
+/// SHA-256 of a regular file's content ([`open_regular`]: FIFOs, sockets and devices are
+/// refused, never opened for reading), streamed, calling `on_bytes` per chunk read.
 ///
 /// # Errors
 /// Opening or reading the file; `Interrupted` when cancelled.
 pub fn sha256_file(path: &Path, on_bytes: &dyn Fn(u64), cancel: &CancelToken) -> io::Result<Sha> {
-    let mut f = File::open(path)?;
+    let mut f = open_regular(path)?;
     match digest_reader(&mut f, u64::MAX, on_bytes, cancel)? {
         Some((sha, _)) => Ok(sha),
         None => Ok(unreachable_limit().0),
@@ -236,6 +339,8 @@ pub struct DirFile {
     pub symlink: bool,
     /// Whether anyone may write it (Go extracts files read-only, 0444).
     pub writable: bool,
+    /// A FIFO, socket or device: never opened; digested as a marker ([`digest_dir_files`]).
+    pub special: Option<Special>,
 }
 
 /// Lists the files of `dir` like Go's `dirhash.DirFiles`: every non-directory entry, walked
@@ -276,6 +381,7 @@ pub fn dir_files(dir: &Path) -> Result<Vec<DirFile>, HashError> {
                     size: md.len(),
                     symlink: md.file_type().is_symlink(),
                     writable: !md.permissions().readonly(),
+                    special: Special::of(md.file_type()),
                 });
             }
         }
@@ -289,6 +395,10 @@ pub fn dir_files(dir: &Path) -> Result<Vec<DirFile>, HashError> {
 /// A symlink is never followed (it could point out of the cache): it is digested as the text
 /// `symlink -> <target>`, so a tree holding one never matches a module hash. Go would follow
 /// it; module zips cannot contain symlinks, so either way the tree is not what Go extracted.
+/// A FIFO, socket or device is never opened (a FIFO would block): it is digested as the text
+/// `special file <kind>`, so the tree does not match either (module zips hold regular files
+/// only). A regular file is opened with [`open_regular`], so one swapped for a FIFO after it
+/// was listed is an error, not a hang.
 ///
 /// # Errors
 /// [`HashError::Io`] when a file cannot be read; [`HashError::Cancelled`].
@@ -308,8 +418,11 @@ pub fn digest_dir_files(
             let target = std::fs::read_link(&f.path).map_err(io_err)?;
             let text = format!("symlink -> {}", target.display());
             (sha256(text.as_bytes()), f.size)
+        } else if let Some(kind) = f.special {
+            let text = format!("special file {}", kind.as_str());
+            (sha256(text.as_bytes()), 0)
         } else {
-            let mut file = File::open(&f.path).map_err(io_err)?;
+            let mut file = open_regular(&f.path).map_err(io_err)?;
             match digest_reader(&mut file, u64::MAX, on_bytes, cancel) {
                 Ok(Some(r)) => r,
                 Ok(None) => unreachable_limit(),
@@ -361,7 +474,7 @@ pub fn hash_zip(
     on_bytes: &dyn Fn(u64),
     cancel: &CancelToken,
 ) -> Result<(String, Vec<FileSum>), HashError> {
-    let file = File::open(path).map_err(|source| HashError::Io {
+    let file = open_regular(path).map_err(|source| HashError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -507,6 +620,44 @@ mod tests {
     use super::*;
     use std::io::Write;
     use std::process::Command;
+
+    /// A file listed as regular, then swapped for a FIFO before it is read (the race a
+    /// listing cannot close): the digest fails at once instead of blocking on the FIFO, and
+    /// symlinks are not followed by `open_regular`.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_after_listing_is_refused_not_read() {
+        let t = tempfile::tempdir().unwrap();
+        let f = t.path().join("a.go");
+        std::fs::write(&f, "package a\n").unwrap();
+        let files = dir_files(t.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].special, None);
+        std::fs::remove_file(&f).unwrap();
+        assert!(Command::new("mkfifo").arg(&f).status().unwrap().success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let r = digest_dir_files(&files, "m@v1", &|_| {}, &CancelToken::new());
+            let _ = tx.send(r.map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let r = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("digest_dir_files blocked on a FIFO");
+        let err = r.unwrap_err();
+        assert!(err.contains("not a regular file (FIFO)"), "{err}");
+        // Listed again, the FIFO is special and digested as a marker, never opened.
+        let files = dir_files(t.path()).unwrap();
+        assert_eq!(files[0].special, Some(Special::Fifo));
+        let sums = digest_dir_files(&files, "m@v1", &|_| {}, &CancelToken::new()).unwrap();
+        assert_eq!(sums[0].sha, sha256(b"special file FIFO"));
+        // A symlink to a regular file is not followed.
+        let link = t.path().join("link");
+        std::os::unix::fs::symlink(t.path().join("target"), &link).unwrap();
+        std::fs::write(t.path().join("target"), "x").unwrap();
+        assert!(open_regular(&link).is_err());
+        assert_eq!(read_regular(&t.path().join("target"), 1).unwrap(), b"x");
+        assert!(read_regular(&t.path().join("target"), 0).is_err());
+    }
 
     fn sum(name: &str, data: &[u8]) -> FileSum {
         FileSum {

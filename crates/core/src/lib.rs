@@ -40,6 +40,7 @@ pub mod locks;
 pub mod markers;
 pub mod modpath;
 pub mod os;
+pub mod pathser;
 pub mod progress;
 pub mod projects;
 pub mod quote;

@@ -3,15 +3,17 @@
 //!
 //! `verify_start` checks the whole cache (or one project's go.sum against it), streaming
 //! [`VerifyEvent`]s (bytes hashed of a total known up front, so the UI shows an ETA);
-//! starting a verification cancels the one running. `verify_repair` removes the broken
-//! versions through the clean engine and downloads them again with `go mod download`
-//! (`gocache_core::verify::repair`); the UI then verifies again. Every command is a thin
+//! starting a verification cancels the one running. The state keeps the last verification's
+//! report: `verify_repair` takes ids (`path@version`) of versions that report found broken,
+//! refuses any other, removes them through the clean engine (recorded in the audit log) and
+//! downloads them again with `go mod download` (`gocache_core::verify::repair`); the UI then
+//! verifies again. Every command is a thin
 //! wrapper over a function of [`VerifyState`] that the tests call with recording channels.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use gocache_core::clean::{ModuleRef, Outcome, PlanOptions};
+use gocache_core::clean::{Outcome, PlanOptions};
 use gocache_core::discover::{self, Report};
 use gocache_core::verify::{self, RepairOptions, RepairReport, VerifyEvent, VerifyReport};
 use gocache_core::{CancelToken, env::EnvMap};
@@ -52,8 +54,8 @@ pub enum RepairUpdate {
     },
 }
 
-/// The managed state of verification: the running verification's and repair's tokens.
-/// Cheap to clone (shared).
+/// The managed state of verification: the running verification's and repair's tokens, and
+/// the last verification's report (what a repair may touch). Cheap to clone (shared).
 #[derive(Debug, Default, Clone)]
 pub struct VerifyState {
     inner: Arc<Inner>,
@@ -63,6 +65,8 @@ pub struct VerifyState {
 struct Inner {
     verify: ScanSlot,
     repair: Mutex<Option<CancelToken>>,
+    /// The report of the latest verification that finished, with its generation.
+    last: Mutex<Option<(u64, VerifyReport)>>,
 }
 
 fn discover(env: &EnvMap) -> Report {
@@ -88,6 +92,17 @@ impl VerifyState {
         let (token, generation) = self.inner.verify.begin();
         let result = verify_with(config, options, &token, on_event);
         self.inner.verify.finish(generation);
+        if let Ok(rep) = &result {
+            let mut last = self
+                .inner
+                .last
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            // A run that was superseded and finishes late does not replace a newer report.
+            if last.as_ref().is_none_or(|(g, _)| *g < generation) {
+                *last = Some((generation, rep.clone()));
+            }
+        }
         result
     }
 
@@ -105,28 +120,53 @@ impl VerifyState {
         }
     }
 
-    /// Removes `versions` (through the clean engine, in place) and downloads them again with
-    /// `go mod download` (in `project` when given, so its go.sum checks them).
+    /// Repairs the versions `ids` (`path@version`) of the last verification's report: each
+    /// must be a version that report found broken; they are removed (through the clean engine,
+    /// in place, recorded in the audit log) and downloaded again with `go mod download` (in
+    /// `project`, which must be the project the verification checked, so its go.sum checks
+    /// them; `None`: a private temporary directory).
     ///
     /// # Errors
-    /// The clean engine's refusals (`BadRoot`, `BadEscape`, ...); a failed download is part of
-    /// the answer, not an error.
+    /// `NotReported` when no verification finished yet, when `project` is not the project
+    /// the last verification checked, or for an id it did not report broken (nothing is
+    /// touched); `InvalidModule`; the clean engine's refusals (`BadRoot`, `BadEscape`, ...).
+    /// A failed download is part of the answer, not an error.
     pub fn repair(
         &self,
         config: &Config,
-        versions: &[ModuleRef],
+        ids: &[String],
         project: Option<&Path>,
         on_event: &Channel<RepairUpdate>,
     ) -> Result<RepairReport, CommandError> {
+        let verified = self
+            .inner
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .map(|(_, r)| r.clone())
+            .ok_or_else(|| {
+                CommandError::new(
+                    "NotReported",
+                    "nothing to repair: no verification has finished yet (verify first)",
+                )
+            })?;
+        // Refused before anything is discovered, announced or removed (the core checks
+        // again).
+        let verified_project = verified.project.as_ref().map(|p| p.dir.as_path());
+        if let Some(p) = project.filter(|p| Some(*p) != verified_project) {
+            return Err(verify::RepairError::OtherProject(p.to_path_buf()).into());
+        }
+        let broken = verify::broken_ids(&verified);
+        if let Some(id) = ids.iter().find(|id| !broken.contains(id)) {
+            return Err(verify::RepairError::NotReported(id.clone()).into());
+        }
         let env = config.env();
         let report = discover(&env);
         let token = CancelToken::new();
         *self.repair_slot() = Some(token.clone());
         let _ = on_event.send(RepairUpdate::RepairStarted {
-            versions: versions
-                .iter()
-                .map(|v| format!("{}@{}", v.path, v.version))
-                .collect(),
+            versions: ids.to_vec(),
             download: report.go.is_some(),
         });
         let opts = RepairOptions {
@@ -134,9 +174,10 @@ impl VerifyState {
                 home: gocache_core::os::current().home_dir(&env),
                 now: None,
             },
+            audit_log: config.audit_log.clone(),
             ..RepairOptions::default()
         };
-        let result = verify::repair(&report, &env, versions, project, &opts, &token);
+        let result = verify::repair(&report, &env, &verified, ids, project, &opts, &token);
         *self.repair_slot() = None;
         let rep = result?;
         let _ = on_event.send(RepairUpdate::RepairFinished {
@@ -207,16 +248,17 @@ pub fn verify_cancel(state: State<'_, VerifyState>) {
     state.cancel();
 }
 
-/// Removes the given broken versions and downloads them again (see [`VerifyState::repair`]).
+/// Removes the given broken versions of the last verification (ids `path@version`) and
+/// downloads them again (see [`VerifyState::repair`]).
 #[tauri::command]
 pub async fn verify_repair(
     state: State<'_, VerifyState>,
     clean: State<'_, CleanState>,
-    versions: Vec<ModuleRef>,
+    ids: Vec<String>,
     project: Option<PathBuf>,
     on_event: Channel<RepairUpdate>,
 ) -> Result<RepairReport, CommandError> {
     let config = clean.config().clone();
     let s = state.inner().clone();
-    blocking(move || s.repair(&config, &versions, project.as_deref(), &on_event)).await
+    blocking(move || s.repair(&config, &ids, project.as_deref(), &on_event)).await
 }

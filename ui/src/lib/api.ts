@@ -580,6 +580,8 @@ export interface VerifyReport {
   modcache: string | null;
   build: BuildSummary | null;
   project: ProjectReport | null;
+  /** FIFOs, sockets and devices skipped (never read); each is also a `special-file` problem. */
+  special_files?: number;
   bytes_hashed: number;
   elapsed_ms: number;
   cancelled: boolean;
@@ -609,6 +611,7 @@ export interface RepairReport {
   skipped: SkippedTarget[];
   download: Download | null;
   note: string | null;
+  audit_error: string | null;
 }
 
 export type RepairUpdate =
@@ -630,7 +633,11 @@ export function verifyCancel(): Promise<void> {
   return invoke<void>('verify_cancel');
 }
 
-/** Removes the versions through the clean engine and downloads them again with `go mod download`. */
+/**
+ * Removes the versions through the clean engine and downloads them again with `go mod download`.
+ * The app repairs only versions its last verification found broken: they are sent as ids
+ * (`path@version`), and `project` must be the project that verification checked (or null).
+ */
 export function verifyRepair(
   versions: { path: string; version: string }[],
   project: string | null,
@@ -638,7 +645,8 @@ export function verifyRepair(
 ): Promise<RepairReport> {
   const ch = new Channel<RepairUpdate>();
   ch.onmessage = onEvent;
-  return invoke<RepairReport>('verify_repair', { versions, project, onEvent: ch });
+  const ids = versions.map((v) => `${v.path}@${v.version}`);
+  return invoke<RepairReport>('verify_repair', { ids, project, onEvent: ch });
 }
 
 // --- Locks (docs/contract.md "Locks"; issue #5) -------------------------------------------------

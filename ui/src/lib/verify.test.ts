@@ -160,6 +160,7 @@ describe('languages', () => {
     expect(severityTitle('warning').title).toBe('值得留意');
     expect(changeLabel('removed')).toBe('已删除');
     expect(problemHint('build-output-corrupt')).toContain('go clean -cache');
+    expect(problemHint('special-file')).toContain('命名管道');
     expect(problemHint('unknown-id')).toBe('');
   });
 

@@ -237,7 +237,7 @@ export function summarize(r: VerifyReport): string {
   return t(key, { count: r.checked, problems: bad.join(t('verify.summary.separator')) });
 }
 
-const PROBLEM_IDS = new Set(['build-output-corrupt', 'build-action-malformed', 'build-action-dangling']);
+const PROBLEM_IDS = new Set(['build-output-corrupt', 'build-action-malformed', 'build-action-dangling', 'special-file']);
 
 /** What to do about a problem not tied to a module version (repair does not touch the build cache). */
 export function problemHint(id: string): string {

@@ -15,8 +15,12 @@ export const ARTIFACTS = resolve(here, '../../../artifacts/ui');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MOCK = join(here, 'mock-ipc.js');
 
-/** The CSP the app ships with (Tauri adds its IPC origins; the mock needs none). */
-export const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'";
+/**
+ * The CSP the app ships with, read from src-tauri/tauri.conf.json so the rendering tests run
+ * the UI under exactly that policy (no 'unsafe-inline' anywhere: a style or script the UI
+ * needed inline would show up as a CSP violation in every test's console check).
+ */
+export const CSP: string = JSON.parse(readFileSync(resolve(here, '../../../src-tauri/tauri.conf.json'), 'utf8')).app.security.csp;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

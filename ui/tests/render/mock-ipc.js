@@ -563,21 +563,23 @@
   }
 
   async function verifyRepair(args) {
-    verifyCalls.push({ cmd: 'verify_repair', versions: args.versions, project: args.project ?? null });
+    // The app takes ids (`path@version`) of versions its last verification reported broken.
+    const versions = args.ids.map((id) => { const at = id.indexOf('@'); return { path: id.slice(0, at), version: id.slice(at + 1) }; });
+    verifyCalls.push({ cmd: 'verify_repair', ids: args.ids, versions, project: args.project ?? null });
     const channelId = args.onEvent.id;
-    const labels = args.versions.map((v) => `${v.path}@${v.version}`);
+    const labels = args.ids;
     send(channelId, 0, { event: 'repairStarted', data: { versions: labels, download: !cfg.goMissing } });
     await sleep(cfg.repairDelay ?? 300);
     for (const l of labels) repaired.add(l);
-    const removed = args.versions.map((v) => ({ path: `${GOMODCACHE}/${v.path}@${v.version}`, label: `${v.path}@${v.version}`, outcome: 'removed', cause: null, detail: null, bytes: 120_000, in_place: true, note: null }));
+    const removed = versions.map((v) => ({ path: `${GOMODCACHE}/${v.path}@${v.version}`, label: `${v.path}@${v.version}`, outcome: 'removed', cause: null, detail: null, bytes: 120_000, in_place: true, note: null }));
     const download = cfg.goMissing ? null : {
-      command: `GOTOOLCHAIN=local GOFLAGS=-mod=mod /usr/local/go/bin/go mod download ${labels.join(' ')}`,
+      command: `GOTOOLCHAIN=local GOFLAGS=-mod=mod /usr/local/go/bin/go mod download -- ${labels.join(' ')}`,
       dir: args.project || '/tmp/gocache-doctor-repair-4242',
       output: labels.map((l) => `go: downloading ${l.replace('@', ' ')}`).join('\n') + '\n',
       success: true,
     };
     send(channelId, 1, { event: 'repairFinished', data: { removed: removed.length, download_success: download ? download.success : null } });
-    return { versions: labels, removed, skipped: [], download, note: cfg.goMissing ? 'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again' : null };
+    return { versions: labels, removed, skipped: [], download, audit_error: null, note: cfg.goMissing ? 'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again' : null };
   }
 
   // --- locks (issue #5) ----------------------------------------------------------------------

@@ -46,6 +46,7 @@ async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light')
 interface VerifyCall {
   cmd: string;
   project?: string | null;
+  ids?: string[];
   versions?: { path: string; version: string }[];
 }
 
@@ -145,12 +146,13 @@ describe('verify view', { timeout: 60_000 }, () => {
       await waitForVerify(page, 'done');
       const out = page.getByTestId('verify-repair-output');
       expect(await out.getAttribute('data-state')).toBe('done');
-      expect(await out.getByTestId('verify-repair-command').textContent()).toContain(`go mod download ${dirModule}@${dirVersion}`);
+      expect(await out.getByTestId('verify-repair-command').textContent()).toContain(`go mod download -- ${dirModule}@${dirVersion}`);
       expect(await out.textContent()).toContain(`go: downloading ${dirModule} ${dirVersion}`);
       expect(await item(page, 'dir-modified').count()).toBe(0);
       expect(await summary.getAttribute('data-broken')).toBe('2');
       let c = await calls(page);
       expect(c.map((x) => x.cmd)).toEqual(['verify_start', 'verify_repair', 'verify_start']);
+      expect(c[1].ids).toEqual([`${dirModule}@${dirVersion}`]);
       expect(c[1].versions).toEqual([{ path: dirModule, version: dirVersion }]);
       expect(c[1].project).toBeNull();
 

@@ -163,6 +163,7 @@ impl From<&crate::projects::ModuleVersionRef> for ModuleRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// The entry.
+    #[serde(with = "crate::pathser")]
     pub path: PathBuf,
     /// Apparent bytes (`du -sb`).
     pub bytes: u64,
@@ -217,8 +218,10 @@ pub struct PlanItem {
     #[serde(deserialize_with = "kind_de")]
     pub cache: CacheKind,
     /// That cache's root.
+    #[serde(with = "crate::pathser")]
     pub root: PathBuf,
     /// What goes (for a module version, its extracted directory).
+    #[serde(with = "crate::pathser")]
     pub path: PathBuf,
     /// A label for people (`module cache`, `example.com/m@v1.0.0`, ...).
     pub label: String,
@@ -238,6 +241,7 @@ pub struct Skipped {
     /// The target's label.
     pub target: String,
     /// The path concerned, if any.
+    #[serde(with = "crate::pathser::option")]
     pub path: Option<PathBuf>,
     /// Why (`not-present`, `covered`, `in-use`).
     pub cause: CauseKind,
@@ -321,6 +325,7 @@ pub struct Owner {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CauseDetail {
     /// The entry the error is about.
+    #[serde(with = "crate::pathser")]
     pub path: PathBuf,
     /// What happened.
     pub message: String,
@@ -352,6 +357,7 @@ impl CauseDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemResult {
     /// The item's path ([`PlanItem::path`]).
+    #[serde(with = "crate::pathser")]
     pub path: PathBuf,
     /// The item's label.
     pub label: String,

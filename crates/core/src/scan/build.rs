@@ -152,7 +152,8 @@ pub(crate) fn classify_test_file(path: &Path, size: u64) -> Option<TestFile> {
     if !(TEST_PEEK_MIN..=TEST_PEEK_MAX).contains(&size) {
         return None;
     }
-    let mut f = File::open(path).ok()?;
+    // Only a regular file is read: one swapped for a FIFO since the walk would block.
+    let mut f = crate::dirhash::open_regular(path).ok()?;
     let mut head = [0u8; PEEK_LEN];
     let n = read_full(&mut f, &mut head).ok()?;
     let head = &head[..n];

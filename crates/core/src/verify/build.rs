@@ -4,6 +4,7 @@
 //! point at an output of that size.
 
 use std::collections::HashMap;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -22,6 +23,7 @@ const ACTION_LEN: u64 = 175;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BuildSummary {
     /// The build cache root.
+    #[serde(serialize_with = "crate::pathser::serialize")]
     pub path: PathBuf,
     /// `-a` entries examined.
     pub action_entries: usize,
@@ -131,6 +133,13 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Vec<Entry> 
                 let Ok(md) = std::fs::symlink_metadata(e.path()) else {
                     continue;
                 };
+                if let Some(kind) = dirhash::Special::of(md.file_type()) {
+                    // Never opened (a FIFO blocks a reader); counted by the report.
+                    if let Ok(mut p) = problems_m.lock() {
+                        p.push(super::special_problem(&e.path(), kind));
+                    }
+                    continue;
+                }
                 let (kind, size) = match (k, md.is_dir()) {
                     ('a', _) => (Kind::Action, 0),
                     (_, true) => (Kind::OutputDir, 0),
@@ -200,9 +209,20 @@ fn check_one(
             }
         }
         Kind::Action => {
-            let data = match std::fs::read(&e.path) {
-                Ok(d) if d.len() as u64 <= 4096 => d,
-                Ok(d) => return Verdict::Malformed(format!("{} bytes, not 175", d.len())),
+            // Opened only when it is a regular file: a FIFO would block the read forever.
+            let read = dirhash::open_regular(&e.path).and_then(|f| {
+                let len = f.metadata()?.len();
+                if len > 4096 {
+                    return Ok(Err(len));
+                }
+                let mut d = Vec::new();
+                f.take(4097).read_to_end(&mut d)?;
+                Ok(Ok(d))
+            });
+            let data = match read {
+                Ok(Ok(d)) if d.len() as u64 <= 4096 => d,
+                Ok(Ok(d)) => return Verdict::Malformed(format!("{} bytes, not 175", d.len())),
+                Ok(Err(len)) => return Verdict::Malformed(format!("{len} bytes, not 175")),
                 Err(err) => return Verdict::Malformed(format!("cannot read it: {err}")),
             };
             match parse_action(&data) {

@@ -39,7 +39,10 @@ use crate::{CancelToken, Result};
 pub use build::BuildSummary;
 pub use modcache::parse_list;
 pub use project::{Cause, Mismatch, ProjectReport, verify_project};
-pub use repair::{Download, RepairOptions, RepairReport, broken_versions, repair};
+pub use repair::{
+    Download, RepairError, RepairOptions, RepairReport, broken_ids, broken_versions, id_of, repair,
+    valid_module_path, valid_module_version,
+};
 
 /// The verdict on one module version. Several can apply; [`ModuleResult::status`] is the most
 /// serious one and [`ModuleResult::findings`] lists them all.
@@ -190,6 +193,7 @@ pub struct ModuleResult {
     /// Every finding, most serious first.
     pub findings: Vec<Finding>,
     /// The extracted tree, when present.
+    #[serde(serialize_with = "crate::pathser::option::serialize")]
     pub dir: Option<PathBuf>,
     /// `.ziphash`, when present and valid.
     pub ziphash: Option<String>,
@@ -204,16 +208,31 @@ impl ModuleResult {
     }
 }
 
+/// A `special-file` problem: a FIFO, socket or device at `path`, skipped.
+pub(crate) fn special_problem(path: &Path, kind: crate::dirhash::Special) -> Problem {
+    Problem {
+        id: "special-file".into(),
+        severity: Severity::Warning,
+        path: Some(path.to_path_buf()),
+        message: format!(
+            "{} is a {}: Go never writes one into its caches; skipped (not read)",
+            path.display(),
+            kind.as_str()
+        ),
+    }
+}
+
 /// A problem not tied to one module version (build cache entries, unreadable directories,
 /// names Go could not have written).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Stable identifier (`build-output-corrupt`, `build-action-malformed`,
-    /// `build-action-dangling`, `bad-escape`, `unreadable`).
+    /// `build-action-dangling`, `bad-escape`, `unreadable`, `special-file`).
     pub id: String,
     /// How bad it is.
     pub severity: Severity,
     /// The entry concerned.
+    #[serde(serialize_with = "crate::pathser::option::serialize")]
     pub path: Option<PathBuf>,
     /// A sentence for people.
     pub message: String,
@@ -231,11 +250,16 @@ pub struct VerifyReport {
     /// Module versions with a broken status ([`Status::is_broken`]).
     pub broken: usize,
     /// The module cache examined.
+    #[serde(serialize_with = "crate::pathser::option::serialize")]
     pub modcache: Option<PathBuf>,
     /// The build cache check, when run.
     pub build: Option<BuildSummary>,
     /// Project mode: the go.sum comparison.
     pub project: Option<ProjectReport>,
+    /// FIFOs, sockets and devices found in the caches: never opened (reading a FIFO blocks),
+    /// each also listed as a `special-file` problem. In an extracted tree one also makes the
+    /// version `dir-modified` (module zips hold regular files only).
+    pub special_files: usize,
     /// Bytes read and hashed.
     pub bytes_hashed: u64,
     /// Wall time in milliseconds.
@@ -458,6 +482,15 @@ pub(crate) fn run(
                 v.retain(|e| only.contains(&(e.path.clone(), e.version.clone())));
             }
             modcache::plan(&mut v, cancel);
+            for e in &v {
+                if let Some(Ok(files)) = &e.files {
+                    for f in files {
+                        if let Some(kind) = f.special {
+                            problems.push(special_problem(&f.path, kind));
+                        }
+                    }
+                }
+            }
             v
         }
         None => Vec::new(),
@@ -480,6 +513,7 @@ pub(crate) fn run(
     sort_modules(&mut modules);
     let broken = modules.iter().filter(|m| m.status.is_broken()).count();
     let cancelled = cancel.is_cancelled();
+    let special_files = problems.iter().filter(|p| p.id == "special-file").count();
     progress.emit(VerifyEvent::VerifyFinished {
         bytes: meter.bytes(),
         broken,
@@ -493,6 +527,7 @@ pub(crate) fn run(
         modcache: modcache.map(Path::to_path_buf),
         build,
         project: None,
+        special_files,
         bytes_hashed: meter.bytes(),
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         cancelled,

@@ -17,6 +17,8 @@ const QUARANTINE_PREFIX: &str = ".gocache-doctor-trash";
 const TOOLCHAIN: &str = "golang.org/toolchain";
 /// Download-file extensions that identify a version.
 const EXTS: [&str; 6] = ["zip", "ziphash", "mod", "info", "partial", "lock"];
+/// The largest `list` file read (Go's lists are a few KiB).
+const LIST_LIMIT: u64 = 16 << 20;
 /// Temp-file extensions (`<escver>.<ext><digits>.tmp`).
 const TMP_EXTS: [&str; 4] = ["ziphash", "zip", "info", "mod"];
 
@@ -59,7 +61,11 @@ impl Entry {
     pub fn planned_bytes(&self) -> u64 {
         let zip = if self.has("zip") { self.zip_size } else { 0 };
         let dir = match &self.files {
-            Some(Ok(f)) => f.iter().filter(|f| !f.symlink).map(|f| f.size).sum(),
+            Some(Ok(f)) => f
+                .iter()
+                .filter(|f| !f.symlink && f.special.is_none())
+                .map(|f| f.size)
+                .sum(),
             _ => 0,
         };
         zip + dir
@@ -212,6 +218,10 @@ impl Walker<'_> {
                 list = Some(path);
                 continue;
             }
+            if let Some(kind) = e.file_type().ok().and_then(dirhash::Special::of) {
+                // Counted, never opened; a version file that is one is unreadable below.
+                self.problems.push(super::special_problem(&path, kind));
+            }
             if let Some(v) = tmp_version(&name) {
                 let v = v.to_owned();
                 if let Some(en) = self.entry(escpath, &v, &path) {
@@ -236,7 +246,8 @@ impl Walker<'_> {
             }
         }
         if let Some(list) = list {
-            let Ok(text) = std::fs::read(&list) else {
+            // Opened only when regular (a FIFO would block), and bounded.
+            let Ok(text) = dirhash::read_regular(&list, LIST_LIMIT) else {
                 return;
             };
             for v in parse_list(&String::from_utf8_lossy(&text)) {
@@ -397,7 +408,13 @@ fn check(
     let mut ziphash = None;
     if e.has("ziphash") {
         let p = e.file("ziphash")?;
-        match std::fs::read(&p) {
+        // Never blocks on a FIFO: only a regular file is read (at most 4097 bytes).
+        let read = dirhash::open_regular(&p).and_then(|f| {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, 4097), &mut b)?;
+            Ok(b)
+        });
+        match read {
             Ok(b) if b.len() <= 4096 => match dirhash::parse_ziphash(&b) {
                 Some(h) => ziphash = Some(h),
                 None => push(
@@ -413,7 +430,15 @@ fn check(
             Ok(b) => push(
                 &mut findings,
                 Status::ZiphashInvalid,
-                format!("{} is {} bytes, not an h1: hash", p.display(), b.len()),
+                format!(
+                    "{} is {} bytes, not an h1: hash",
+                    p.display(),
+                    if b.len() > 4096 {
+                        "more than 4096".to_owned()
+                    } else {
+                        b.len().to_string()
+                    }
+                ),
             ),
             Err(err) => push(
                 &mut findings,
@@ -489,8 +514,10 @@ fn check(
             match files_r {
                 Err(err) => push(&mut findings, Status::Unreadable, err.clone()),
                 Ok(list) => {
-                    let writable: Vec<&DirFile> =
-                        list.iter().filter(|f| f.writable && !f.symlink).collect();
+                    let writable: Vec<&DirFile> = list
+                        .iter()
+                        .filter(|f| f.writable && !f.symlink && f.special.is_none())
+                        .collect();
                     if !writable.is_empty() {
                         let names: Vec<&str> =
                             writable.iter().take(5).map(|f| f.rel.as_str()).collect();

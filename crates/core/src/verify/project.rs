@@ -15,6 +15,8 @@ use crate::discover::{CacheKind, Report};
 use crate::projects::parse_gosum;
 use crate::{CancelToken, Error, Result, escape};
 
+/// The largest go.mod read (Go's own limit for a module's go.mod, `modfetch`: 16 MiB).
+const GOMOD_LIMIT: u64 = 16 << 20;
 /// The default GOPROXY (`$GOROOT/go.env`).
 const DEFAULT_PROXY: &str = "https://proxy.golang.org,direct";
 
@@ -60,8 +62,10 @@ pub struct Mismatch {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProjectReport {
     /// The project directory.
+    #[serde(serialize_with = "crate::pathser::serialize")]
     pub dir: PathBuf,
     /// The go.sum read.
+    #[serde(serialize_with = "crate::pathser::serialize")]
     pub gosum: PathBuf,
     /// go.sum lines compared.
     pub lines: usize,
@@ -262,7 +266,8 @@ pub fn verify_project(
         };
         if l.go_mod_only {
             let modf = dl.join(format!("{escver}.mod"));
-            let Ok(content) = std::fs::read(&modf) else {
+            // Only a regular file is read (a FIFO would block), at most Go's go.mod limit.
+            let Ok(content) = dirhash::read_regular(&modf, GOMOD_LIMIT) else {
                 pr.not_in_cache.push(format!("{label}/go.mod"));
                 continue;
             };
@@ -278,7 +283,7 @@ pub fn verify_project(
                 modf.display()
             )];
             let tree_gomod = root.join(format!("{escpath}@{escver}")).join("go.mod");
-            let tree = std::fs::read(&tree_gomod).ok();
+            let tree = dirhash::read_regular(&tree_gomod, GOMOD_LIMIT).ok();
             let m = match tree {
                 Some(t) if t != content => {
                     evidence.push(format!(

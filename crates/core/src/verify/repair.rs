@@ -1,6 +1,11 @@
-//! Repair: removes exactly the broken module versions through the clean engine (Go's lock and
-//! `.partial` protocol, deleted in place), then, when Go is installed, downloads them again
-//! with `go mod download mod@ver` and returns the command and its output.
+//! Repair: removes exactly the broken module versions a verification reported, through the
+//! clean engine (Go's lock and `.partial` protocol, deleted in place, recorded in the audit
+//! log), then, when Go is installed, downloads them again with `go mod download -- mod@ver`
+//! and returns the command and its output.
+//!
+//! What may be repaired is decided here, not by the caller: only ids of versions the given
+//! [`VerifyReport`] found broken, with module paths and versions Go accepts; anything else is
+//! refused before a file is touched.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -10,12 +15,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::VerifyReport;
+use crate::CancelToken;
 use crate::clean::{
-    self, ExecOptions, ItemResult, ModuleRef, NoCleanProgress, PlanOptions, Skipped, Target,
+    self, ExecOptions, ItemResult, ModuleRef, NoCleanProgress, PlanOptions, Skipped, Target, audit,
 };
 use crate::discover::Report;
 use crate::env::EnvMap;
-use crate::{CancelToken, Result};
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,6 +28,7 @@ pub struct Download {
     /// The command line, as a user would type it.
     pub command: String,
     /// The directory it ran in.
+    #[serde(serialize_with = "crate::pathser::serialize")]
     pub dir: PathBuf,
     /// Its stdout and stderr.
     pub output: String,
@@ -43,6 +49,8 @@ pub struct RepairReport {
     pub download: Option<Download>,
     /// Why no re-download ran, when it did not.
     pub note: Option<String>,
+    /// Why the audit entry could not be written, when it could not.
+    pub audit_error: Option<String>,
 }
 
 /// The broken versions of a verification: every module row with a broken status, plus, in
@@ -66,6 +74,91 @@ pub fn broken_versions(rep: &VerifyReport) -> Vec<ModuleRef> {
     out
 }
 
+/// The id of a module version in a [`VerifyReport`]: `path@version` ([`super::ModuleResult::label`]).
+pub fn id_of(path: &str, version: &str) -> String {
+    format!("{path}@{version}")
+}
+
+/// The ids ([`id_of`]) of [`broken_versions`]: what [`repair`] accepts for this report.
+pub fn broken_ids(rep: &VerifyReport) -> Vec<String> {
+    broken_versions(rep)
+        .iter()
+        .map(|v| id_of(&v.path, &v.version))
+        .collect()
+}
+
+/// Why [`repair`] refused to start. Nothing was removed when it returns one of these.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RepairError {
+    /// An id that the verification given did not report as broken (a healthy version, one it
+    /// did not examine, or no such version).
+    #[error(
+        "{0} was not reported broken by the last verification: only versions it found broken \
+         are repaired (verify again first)"
+    )]
+    NotReported(String),
+    /// A reported version whose module path or version Go would not accept (a name Go never
+    /// writes): it is never passed to a command.
+    #[error("{0:?} is not a valid module path and version: refused")]
+    InvalidModule(String),
+    /// The project to download in is not the project the verification checked.
+    #[error(
+        "{} is not the project the last verification checked: verify it first",
+        .0.display()
+    )]
+    OtherProject(PathBuf),
+    /// The clean engine's refusals ([`crate::Error::BadRoot`], ...).
+    #[error(transparent)]
+    Core(#[from] crate::Error),
+}
+
+impl RepairError {
+    /// A short machine-readable code (`NotReported`, `InvalidModule`, or the core error's).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotReported(_) => "NotReported",
+            Self::InvalidModule(_) => "InvalidModule",
+            Self::OtherProject(_) => "NotReported",
+            Self::Core(e) => e.code(),
+        }
+    }
+}
+
+/// Whether `path` is a module path Go accepts (`golang.org/x/mod/module.CheckPath`'s character
+/// and element rules): `/`-separated non-empty elements of ASCII letters, digits and `-._~`,
+/// none starting or ending with a dot; the first element (the host) has a dot, lower-case
+/// letters, digits, `-` and `.` only, and does not start with `-`.
+pub fn valid_module_path(path: &str) -> bool {
+    if path.is_empty() || path.len() > 1024 {
+        return false;
+    }
+    let mut elems = path.split('/');
+    let Some(first) = elems.next() else {
+        return false;
+    };
+    let elem_ok = |e: &str| {
+        !e.is_empty()
+            && !e.starts_with('.')
+            && !e.ends_with('.')
+            && e.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+    };
+    elem_ok(first)
+        && first.contains('.')
+        && !first.starts_with('-')
+        && first
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && elems.all(elem_ok)
+}
+
+/// Whether `version` is a canonical module version (`module.CanonicalVersion(v) == v`: full
+/// semantic version, pseudo-versions included, build suffix only `+incompatible`).
+pub fn valid_module_version(version: &str) -> bool {
+    crate::semver::canonical_module_version(version).as_deref() == Some(version)
+}
+
 /// Options of [`repair`].
 #[derive(Debug, Clone)]
 pub struct RepairOptions {
@@ -75,6 +168,9 @@ pub struct RepairOptions {
     pub download: bool,
     /// Time limit for `go mod download`.
     pub download_timeout: Duration,
+    /// The audit log to append what the repair removed to ([`crate::clean::audit`]); `None`
+    /// writes none.
+    pub audit_log: Option<PathBuf>,
 }
 
 impl Default for RepairOptions {
@@ -83,29 +179,53 @@ impl Default for RepairOptions {
             plan: PlanOptions::default(),
             download: true,
             download_timeout: Duration::from_secs(600),
+            audit_log: None,
         }
     }
 }
 
-/// Removes `versions` from the module cache (deleted in place, no quarantine: a broken copy is
-/// not worth keeping) and re-downloads them with `go mod download` in `project` (so go.sum
-/// checks them) or in an empty temporary directory. `env` is the user's environment;
+/// Repairs the versions `ids` ([`id_of`]) of `verified`, which must all be broken versions of
+/// that report ([`broken_ids`]), with valid module paths and versions: removes them from the
+/// module cache (deleted in place, no quarantine: a broken copy is not worth keeping), appends
+/// what was removed to [`RepairOptions::audit_log`], and re-downloads them with
+/// `go mod download -- <path@version>...` in `project` (so its go.sum checks them; it must be
+/// the project `verified` checked) or, with `None`, in a fresh private temporary directory. `env` is the user's environment;
 /// `GOTOOLCHAIN=local` and `GOFLAGS=-mod=mod` are added.
 ///
 /// # Errors
-/// The clean engine's refusals ([`crate::Error::BadRoot`], ...). A failing download is a
-/// result ([`Download::success`] false), not an error.
+/// [`RepairError::NotReported`], [`RepairError::InvalidModule`] and
+/// [`RepairError::OtherProject`] before anything is touched; the clean engine's refusals. A failing download is a result
+/// ([`Download::success`] false), not an error.
 pub fn repair(
     report: &Report,
     env: &EnvMap,
-    versions: &[ModuleRef],
+    verified: &VerifyReport,
+    ids: &[String],
     project: Option<&Path>,
     opts: &RepairOptions,
     cancel: &CancelToken,
-) -> Result<RepairReport> {
+) -> std::result::Result<RepairReport, RepairError> {
+    if let Some(p) = project {
+        if verified.project.as_ref().map(|v| v.dir.as_path()) != Some(p) {
+            return Err(RepairError::OtherProject(p.to_path_buf()));
+        }
+    }
+    let broken = broken_versions(verified);
+    let mut versions: Vec<ModuleRef> = Vec::new();
+    for id in ids {
+        let Some(v) = broken.iter().find(|v| id_of(&v.path, &v.version) == *id) else {
+            return Err(RepairError::NotReported(id.clone()));
+        };
+        if !valid_module_path(&v.path) || !valid_module_version(&v.version) {
+            return Err(RepairError::InvalidModule(id.clone()));
+        }
+        if !versions.contains(v) {
+            versions.push(v.clone());
+        }
+    }
     let labels: Vec<String> = versions
         .iter()
-        .map(|v| format!("{}@{}", v.path, v.version))
+        .map(|v| id_of(&v.path, &v.version))
         .collect();
     let mut out = RepairReport {
         versions: labels.clone(),
@@ -113,15 +233,16 @@ pub fn repair(
         skipped: Vec::new(),
         download: None,
         note: None,
+        audit_error: None,
     };
     if versions.is_empty() {
         out.note = Some("nothing to repair".into());
         return Ok(out);
     }
     let target = Target::ModuleVersions {
-        versions: versions.to_vec(),
+        versions: versions.clone(),
     };
-    let plan = clean::plan(report, &[target], &opts.plan, cancel)?;
+    let plan = clean::plan(report, std::slice::from_ref(&target), &opts.plan, cancel)?;
     out.skipped = plan.skipped.clone();
     let exec_opts = ExecOptions {
         quarantine: false,
@@ -129,7 +250,19 @@ pub fn repair(
     };
     let exec = clean::execute(report, &plan, &exec_opts, &NoCleanProgress, cancel)?;
     let purge = exec.quarantine.purge(&NoCleanProgress, cancel);
-    out.removed = clean::finish(exec.results, &purge).0;
+    let (removed, freed) = clean::finish(exec.results, &purge);
+    out.removed = removed;
+    if let (Some(log), false) = (&opts.audit_log, plan.items.is_empty()) {
+        let entry = audit::Entry {
+            time: plan.created,
+            targets: vec![target],
+            bytes_freed: freed,
+            outcomes: out.removed.clone(),
+        };
+        if let Err(e) = audit::append(log, &entry) {
+            out.audit_error = Some(e.to_string());
+        }
+    }
 
     if !opts.download {
         out.note = Some("re-download not requested".into());
@@ -143,22 +276,29 @@ pub fn repair(
         );
         return Ok(out);
     };
+    // A fresh directory only this user can enter (0700, unpredictable name), removed after:
+    // nobody can plant a go.mod in it or swap it for a link.
     let tmp;
     let dir = match project {
         Some(p) => p.to_path_buf(),
         None => {
-            tmp =
-                std::env::temp_dir().join(format!("gocache-doctor-repair-{}", std::process::id()));
-            std::fs::create_dir_all(&tmp).map_err(|e| crate::Error::io(&tmp, e))?;
-            tmp.clone()
+            let mut builder = tempfile::Builder::new();
+            builder.prefix("gocache-doctor-repair-");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o700));
+            }
+            tmp = builder
+                .tempdir()
+                .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;
+            tmp.path().to_path_buf()
         }
     };
-    let mut args = vec!["mod".to_owned(), "download".to_owned()];
+    // `--` ends go's flags: nothing after it is read as one (the labels are validated anyway).
+    let mut args = vec!["mod".to_owned(), "download".to_owned(), "--".to_owned()];
     args.extend(labels.iter().cloned());
     out.download = Some(run_go(&go, &args, &dir, env, opts.download_timeout, cancel));
-    if project.is_none() {
-        let _ = std::fs::remove_dir(&dir);
-    }
     Ok(out)
 }
 
