@@ -234,12 +234,14 @@ pub async fn verify_start(
     clean: State<'_, CleanState>,
     options: Option<VerifyOptions>,
     on_event: Channel<VerifyEvent>,
-) -> Result<VerifyReport, CommandError> {
+) -> Result<gocache_core::redact::Redacted<VerifyReport>, CommandError> {
     // One configuration (environment, directories) per app: the clean state holds it.
     let config = clean.config().clone();
     let s = state.inner().clone();
     let options = options.unwrap_or_default();
-    blocking(move || s.start(&config, &options, on_event)).await
+    blocking(move || s.start(&config, &options, on_event))
+        .await
+        .map(gocache_core::redact::Redacted)
 }
 
 /// Cancels the running verification (and repair), if any.
@@ -257,8 +259,11 @@ pub async fn verify_repair(
     ids: Vec<String>,
     project: Option<PathBuf>,
     on_event: Channel<RepairUpdate>,
-) -> Result<RepairReport, CommandError> {
+) -> Result<gocache_core::redact::Redacted<RepairReport>, CommandError> {
+    // `go mod download`'s output can name the proxy with its credentials: redacted.
     let config = clean.config().clone();
     let s = state.inner().clone();
-    blocking(move || s.repair(&config, &ids, project.as_deref(), &on_event)).await
+    blocking(move || s.repair(&config, &ids, project.as_deref(), &on_event))
+        .await
+        .map(gocache_core::redact::Redacted)
 }

@@ -77,6 +77,7 @@ pub struct PurgedItem {
     /// Index of the item in the plan.
     pub item: usize,
     /// The item's original path.
+    #[serde(with = "crate::pathser")]
     pub path: PathBuf,
     /// Bytes freed (the planned size less what could not be deleted).
     pub bytes: u64,
@@ -113,6 +114,7 @@ pub struct UndoReport {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LeftoverReport {
     /// Quarantine directories purged.
+    #[serde(with = "crate::pathser::vec")]
     pub purged: Vec<PathBuf>,
     /// Those that could not be purged, with the error.
     pub failed: Vec<(PathBuf, String)>,

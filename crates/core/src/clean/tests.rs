@@ -1125,6 +1125,7 @@ fn a_marker_in_a_directory_others_can_write_to_is_not_trusted() {
 }
 
 /// The quarantine id in the names of a sibling trash (`.gocache-doctor-trash-<id>-<n>`).
+#[cfg(unix)]
 fn exec_id(names: &[String]) -> String {
     let n = names.iter().find(|n| n.ends_with(".json")).unwrap();
     let rest = n

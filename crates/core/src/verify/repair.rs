@@ -125,38 +125,16 @@ impl RepairError {
     }
 }
 
-/// Whether `path` is a module path Go accepts (`golang.org/x/mod/module.CheckPath`'s character
-/// and element rules): `/`-separated non-empty elements of ASCII letters, digits and `-._~`,
-/// none starting or ending with a dot; the first element (the host) has a dot, lower-case
-/// letters, digits, `-` and `.` only, and does not start with `-`.
+/// Whether `path` is a module path Go accepts ([`crate::modpath::check_path`], the port of
+/// `golang.org/x/mod/module.CheckPath`).
 pub fn valid_module_path(path: &str) -> bool {
-    if path.is_empty() || path.len() > 1024 {
-        return false;
-    }
-    let mut elems = path.split('/');
-    let Some(first) = elems.next() else {
-        return false;
-    };
-    let elem_ok = |e: &str| {
-        !e.is_empty()
-            && !e.starts_with('.')
-            && !e.ends_with('.')
-            && e.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
-    };
-    elem_ok(first)
-        && first.contains('.')
-        && !first.starts_with('-')
-        && first
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
-        && elems.all(elem_ok)
+    crate::modpath::check_path(path).is_ok()
 }
 
-/// Whether `version` is a canonical module version (`module.CanonicalVersion(v) == v`: full
-/// semantic version, pseudo-versions included, build suffix only `+incompatible`).
+/// Whether `version` is a canonical module version ([`crate::modpath::check_version`]:
+/// `module.CanonicalVersion(v) == v`, pseudo-versions included).
 pub fn valid_module_version(version: &str) -> bool {
-    crate::semver::canonical_module_version(version).as_deref() == Some(version)
+    crate::modpath::check_version(version).is_ok()
 }
 
 /// Options of [`repair`].
