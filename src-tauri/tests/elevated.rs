@@ -146,6 +146,65 @@ fn elevated_clean_runs_the_real_binary_behind_an_elevator_program() {
     elevated_clean_deletes_in_place(Elevator::Program("env".into()));
 }
 
+/// Issue #12 §3: the request the app hands to the elevated half is private (0600 in a 0700
+/// directory) and carries none of the app's other environment (tokens, cloud keys). A
+/// stand-in for pkexec copies what it is given before running the real binary.
+#[cfg(unix)]
+#[test]
+fn the_request_is_private_and_carries_no_secrets() {
+    let spy = tempfile::tempdir().unwrap();
+    let script = spy.path().join("spy-pkexec");
+    let seen = spy.path().join("seen");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nstat -c '%a %U' \"$3\" \"$(dirname \"$3\")\" > '{0}.mode'\ncp \"$3\" '{0}.json'\nexec \"$@\"\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut fx = fixture(Elevator::Program(script.clone().into_os_string()));
+    let mut env = fx.config.env.clone().unwrap();
+    env.set("AWS_SECRET_ACCESS_KEY", "aws-leak-123");
+    env.set("GOPROXY", "https://bob:proxy-leak-456@proxy.example/");
+    env.set("GITHUB_TOKEN", "ghp_leak789");
+    fx.config.env = Some(env);
+    let state = CleanState::new(fx.config.clone());
+    let planned = state
+        .plan(&[Target::ModuleVersion {
+            path: "example.com/a".into(),
+            version: "v1.0.0".into(),
+        }])
+        .unwrap();
+    let (channel, _events) = recording();
+    let run = state.elevated(&planned.id, channel).unwrap();
+    assert_eq!(
+        run.results[0].outcome,
+        Outcome::Removed,
+        "{:?}",
+        run.results
+    );
+    let modes = fs::read_to_string(seen.with_extension("mode")).unwrap();
+    let lines: Vec<&str> = modes.lines().collect();
+    assert!(lines[0].starts_with("600 "), "request mode: {modes}");
+    assert!(
+        lines[1].starts_with("700 "),
+        "request directory mode: {modes}"
+    );
+    let json = fs::read_to_string(seen.with_extension("json")).unwrap();
+    assert!(json.contains("GOMODCACHE"), "{json}");
+    for secret in ["aws-leak-123", "proxy-leak-456", "ghp_leak789"] {
+        assert!(
+            !json.contains(secret),
+            "{secret} leaked into the request: {json}"
+        );
+    }
+}
+
 #[test]
 fn the_binary_in_elevated_mode_reports_a_refusal() {
     let fx = fixture(Elevator::Direct);

@@ -949,6 +949,66 @@ mod tests {
         assert_eq!(parse_args(&direct.args[..3]), None);
     }
 
+    /// Issue #12 §13: the test hook that replaces pkexec is read only in builds with the
+    /// `test-hooks` feature. The test re-runs itself in a child process with the variable set
+    /// (setting it in this process would race other tests).
+    #[test]
+    fn the_elevator_variable_is_ignored_without_the_test_hooks_feature() {
+        if std::env::var_os("GOCACHE_DOCTOR_TEST_CHILD").is_some() {
+            let expect = if cfg!(feature = "test-hooks") {
+                Elevator::Program("/bin/false".into())
+            } else {
+                Elevator::Os(crate::os::current().kind())
+            };
+            assert_eq!(Elevator::from_process(), expect);
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "clean::elevate::tests::the_elevator_variable_is_ignored_without_the_test_hooks_feature",
+            ])
+            .env("GOCACHE_DOCTOR_TEST_CHILD", "1")
+            .env(ELEVATOR_VAR, "/bin/false")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("1 passed"), "the child ran the test: {text}");
+    }
+
+    #[test]
+    fn requests_carry_only_the_cache_variables() {
+        let env = EnvMap::from_pairs([
+            ("GOMODCACHE", "/home/u/go/pkg/mod"),
+            ("GOPROXY", "https://u:tok@proxy.example/"),
+            ("AWS_SECRET_ACCESS_KEY", "leak-me"),
+            ("GITHUB_TOKEN", "ghp_leak"),
+            ("PATH", "/usr/bin"),
+        ]);
+        let plan = Plan {
+            created: 0,
+            targets: Vec::new(),
+            items: Vec::new(),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+            total_bytes: 0,
+            total_disk_bytes: 0,
+            total_files: 0,
+        };
+        let req = Request::new(plan, &env);
+        assert_eq!(
+            req.env.keys().collect::<Vec<_>>(),
+            ["GOMODCACHE"],
+            "{:?}",
+            req.env
+        );
+        let json = serde_json::to_string(&req).unwrap();
+        for secret in ["u:tok@", "leak-me", "ghp_leak"] {
+            assert!(!json.contains(secret), "{json}");
+        }
+    }
+
     #[test]
     fn failures_are_classified() {
         let linux = Elevator::Os(OsKind::Linux);
