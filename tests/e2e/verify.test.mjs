@@ -126,7 +126,7 @@ test('Verify flags an edited file of a module version, Repair downloads it again
   const output = await session.waitForElement('[data-testid="verify-repair-output"]');
   assert.equal(await output.attribute('data-state'), 'done', await output.text());
   const command = await (await output.find('[data-testid="verify-repair-command"]')).text();
-  assert.match(command, new RegExp(`go mod download ${victim.path.replace(/[.]/g, '\\.')}@${victim.version.replace(/[.]/g, '\\.')}`));
+  assert.match(command, new RegExp(`go mod download -- ${victim.path.replace(/[.]/g, '\\.')}@${victim.version.replace(/[.]/g, '\\.')}`));
 
   // Clean now: nothing broken, and the version is "Verified" in the "Fine" group.
   const after = await session.waitForElement('[data-testid="verify-summary"]');
