@@ -421,6 +421,11 @@ pub const PKEXEC_UID: &str = "PKEXEC_UID";
 ///   request's variables only [`REQUEST_VARS`] are used;
 /// * every root: a discovered cache of that user, showing its kind's markers, inside the
 ///   user's home or owned by the user, with no ancestor another user could write.
+///
+/// On Windows the requester is the request file's owner when the token is elevated, the
+/// request file and its directory are checked by their DACLs, the profile folders come from
+/// the registry, and the ancestors are checked by their owners and DACLs (SECURITY.md, "On
+/// Windows").
 pub fn run(request: &Path, report: &Path) -> i32 {
     let pkexec = std::env::var(PKEXEC_UID).ok();
     let out = match execute_request(request, pkexec.as_deref()) {

@@ -20,10 +20,10 @@ use windows_sys::Win32::Security::Authorization::{
     SDDL_REVISION_1, SE_FILE_OBJECT, SetSecurityInfo,
 };
 use windows_sys::Win32::Security::{
-    ACL, DACL_SECURITY_INFORMATION, EqualSid, GetLengthSid, GetSecurityDescriptorDacl,
-    GetTokenInformation, LookupAccountSidW, OWNER_SECURITY_INFORMATION,
-    PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, SID_NAME_USE, TOKEN_ELEVATION,
-    TOKEN_QUERY, TOKEN_USER, TokenElevation, TokenUser,
+    ACL, DACL_SECURITY_INFORMATION, GetLengthSid, GetSecurityDescriptorDacl, GetTokenInformation,
+    LookupAccountSidW, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
+    PSECURITY_DESCRIPTOR, PSID, SID_NAME_USE, TOKEN_ELEVATION, TOKEN_QUERY, TOKEN_USER,
+    TokenElevation, TokenUser,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, UnlockFileEx,
@@ -819,34 +819,9 @@ fn account_name(sid: PSID) -> Option<String> {
 
 /// Whether `sid` is the user of this process' token.
 fn current_user_is(sid: PSID) -> bool {
-    let mut token: HANDLE = std::ptr::null_mut();
-    // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` is a live local.
-    if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
-        return false;
-    }
-    // TOKEN_USER plus the SID it points to; 256 bytes hold any SID (at most 68 bytes).
-    let mut buf = [0_u64; 32];
-    let mut len = 0_u32;
-    // SAFETY: `token` is open with TOKEN_QUERY; `buf` is a live, 8-byte aligned buffer of the
-    // size passed.
-    let ok = unsafe {
-        GetTokenInformation(
-            token,
-            TokenUser,
-            buf.as_mut_ptr().cast(),
-            std::mem::size_of_val(&buf) as u32,
-            &mut len,
-        )
-    };
-    // SAFETY: `token` was opened above and is closed once.
-    unsafe { CloseHandle(token) };
-    if ok == 0 {
-        return false;
-    }
-    // SAFETY: on success the buffer starts with a TOKEN_USER whose SID points into `buf`.
-    let user = unsafe { &*buf.as_ptr().cast::<TOKEN_USER>() };
-    // SAFETY: both SIDs are valid for the call.
-    unsafe { EqualSid(user.User.Sid, sid) != 0 }
+    // SAFETY: the callers pass the owner SID of a security descriptor they still hold.
+    let sid = unsafe { sid_at(sid) };
+    sid.is_some() && sid == current_user_sid()
 }
 
 impl Sys {
