@@ -279,9 +279,9 @@ impl Platform for Sys {
     }
 
     /// On the open handle: not a reparse point nor a directory, and no one but its owner,
-    /// SYSTEM and Administrators may write it, delete it or change its ACL; its directory
+    /// SYSTEM and Administrators may read, write or delete it or change its ACL; its directory
     /// (opened without following a reparse point): a real directory of the same owner in
-    /// which no one else may add, delete or rename entries ([`acl::check_request_file`],
+    /// which no one else may list, add, delete or rename entries ([`acl::check_request_file`],
     /// [`acl::check_request_dir`]). Returns the owner's SID.
     fn check_private_file(file: &File, path: &Path) -> Result<Option<Sid>, String> {
         let shown = path.display();
@@ -289,7 +289,7 @@ impl Platform for Sys {
         acl::check_attributes(attrs, false).map_err(|e| format!("{shown} {e}"))?;
         let sec = security_of(file).map_err(|e| format!("{shown} {e}"))?;
         acl::check_request_file(&sec)
-            .map_err(|e| format!("{shown} {e}; a request must be writable by its owner only"))?;
+            .map_err(|e| format!("{shown} {e}; a request must be private to its owner"))?;
         let parent = path
             .parent()
             .ok_or_else(|| format!("{shown} has no directory"))?;
@@ -301,6 +301,10 @@ impl Platform for Sys {
         acl::check_request_dir(&sec.owner, &psec).map_err(|e| {
             format!("{pshown} {e}; the request's directory must be private to the request's owner")
         })?;
+        // The directory checked is the one the request is in now.
+        if !Self::same_file(file, path).map_err(|e| format!("cannot read {shown}: {e}"))? {
+            return Err(format!("{shown} was replaced while it was being checked"));
+        }
         Ok(Some(sec.owner))
     }
 

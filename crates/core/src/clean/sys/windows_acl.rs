@@ -6,9 +6,10 @@
 //!
 //! The rules (SECURITY.md, "The elevated clean"):
 //! * **Request file**: any owner (that owner is who asked); no allow entry that applies to the
-//!   file grants write data, append data, delete, change permissions or take ownership to
-//!   anyone but the owner, SYSTEM and Administrators. Its directory: the same owner, and no
-//!   one else may add, delete or rename entries in it or change its permissions.
+//!   file grants read data, write data, append data, delete, change permissions or take
+//!   ownership to anyone but the owner, SYSTEM and Administrators (Unix: 0600). Its directory:
+//!   the same owner, and no one else may list, add, delete or rename entries in it or change
+//!   its permissions (Unix: 0700).
 //! * **Chain of a root** (every existing directory from the volume root down to the cache
 //!   root, canonical): each is owned by the requester, SYSTEM, Administrators or
 //!   TrustedInstaller, and no allow entry that applies to it grants anyone else
@@ -226,7 +227,8 @@ pub(crate) fn map_generic(mask: u32) -> u32 {
 }
 
 fn rights_names(mask: u32, dir: bool) -> String {
-    let names: [(u32, &str, &str); 6] = [
+    let names: [(u32, &str, &str); 7] = [
+        (READ_DATA, "read data", "list entries"),
         (WRITE_DATA, "write data", "add files"),
         (APPEND_DATA, "append data", "add subdirectories"),
         (DELETE_CHILD, "delete children", "delete children"),
@@ -397,25 +399,28 @@ fn harmless(sid: &Sid) -> bool {
 
 /// The rights on a file that let someone change what it says.
 const FILE_WRITE_RIGHTS: u32 = WRITE_DATA | APPEND_DATA | DELETE | WRITE_DAC | WRITE_OWNER;
+/// `FILE_READ_DATA`, for a directory `FILE_LIST_DIRECTORY`.
+pub(crate) const READ_DATA: u32 = 0x0001;
 /// The rights on a directory that let someone add, remove or rename what is in it, or give
 /// themselves those rights.
 const DIR_WRITE_RIGHTS: u32 =
     WRITE_DATA | APPEND_DATA | DELETE_CHILD | DELETE | WRITE_DAC | WRITE_OWNER;
 
-/// The request file: only its owner (and SYSTEM, Administrators) may write, delete it or
-/// change its permissions. `Err` is what fails, for "<path> ...".
+/// The request file: only its owner (and SYSTEM, Administrators) may read, write or delete
+/// it or change its permissions, as a Unix request must be 0600. `Err` is what fails, for
+/// "<path> ...".
 pub(crate) fn check_request_file(sec: &Security) -> Result<(), String> {
     let owner = sec.owner.clone();
     no_grant_to_others(
         sec,
         &|s| *s == owner || harmless(s),
-        FILE_WRITE_RIGHTS,
+        FILE_WRITE_RIGHTS | READ_DATA,
         false,
     )
 }
 
-/// The request's directory: owned by the request's owner, and no one else may add, remove or
-/// rename entries in it or change its permissions.
+/// The request's directory: owned by the request's owner, and no one else may list, add,
+/// remove or rename entries in it or change its permissions, as a Unix one must be 0700.
 pub(crate) fn check_request_dir(file_owner: &Sid, sec: &Security) -> Result<(), String> {
     if sec.owner != *file_owner {
         return Err(format!(
@@ -427,7 +432,7 @@ pub(crate) fn check_request_dir(file_owner: &Sid, sec: &Security) -> Result<(), 
     no_grant_to_others(
         sec,
         &|s| s == file_owner || harmless(s),
-        DIR_WRITE_RIGHTS,
+        DIR_WRITE_RIGHTS | READ_DATA,
         true,
     )
 }
@@ -904,10 +909,16 @@ mod tests {
             ],
         );
         check_request_file(&private_file).unwrap();
-        // Readable by Users is not a write; writable by them is refused.
+        // Readable or writable by Users is refused, as a Unix request must be 0600; reading
+        // attributes or the ACL is not.
         let readable = sec(USER, &[(0, 0, FULL, USER), (0, 0, RX, USERS)]);
-        check_request_file(&readable).unwrap();
+        let e = check_request_file(&readable).unwrap_err();
+        assert!(e.contains("Users") && e.contains("read data"), "{e}");
+        let stat = sec(USER, &[(0, 0, FULL, USER), (0, 0, 0x0002_0080, EVERYONE)]);
+        check_request_file(&stat).unwrap();
         for right in [
+            READ_DATA,
+            GENERIC_READ,
             WRITE_DATA,
             APPEND_DATA,
             DELETE,
@@ -936,6 +947,8 @@ mod tests {
         assert!(e.contains("not to the request's owner"), "{e}");
         let shared = sec(USER, &[(0, OICI, FULL, USER), (0, 0, APPEND_DATA, USERS)]);
         assert!(check_request_dir(&sid(USER), &shared).is_err());
+        let listable = sec(USER, &[(0, OICI, FULL, USER), (0, 0, RX, USERS)]);
+        assert!(check_request_dir(&sid(USER), &listable).is_err());
         let shared = sec(
             USER,
             &[(0, OICI, FULL, USER), (0, 0, DELETE_CHILD, EVERYONE)],
