@@ -325,39 +325,9 @@ impl Platform for Sys {
     /// Opened with `WRITE_DAC` without following a reparse point, then given the protected
     /// DACL of [`acl::private_sddl`] (directory form) on that handle.
     fn make_private_dir(path: &Path) -> io::Result<()> {
-        use std::os::windows::fs::OpenOptionsExt;
-        use windows_sys::Win32::Storage::FileSystem::{
-            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES,
-            READ_CONTROL, WRITE_DAC,
-        };
-        let dir = std::fs::OpenOptions::new()
-            .access_mode(READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES)
-            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
-            .open(path)?;
-        acl::check_attributes(attributes(&dir)?, true)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
         let me = current_user_sid()
             .ok_or_else(|| io::Error::other("cannot read this process' user from its token"))?;
-        let sd = SecurityDescriptor::from_sddl(&acl::private_sddl(&me, true))?;
-        let dacl = sd.dacl()?;
-        // SAFETY: the handle is owned by `dir` and open with WRITE_DAC; `dacl` points into
-        // `sd`, alive for the call; owner, group and SACL are not set (null).
-        let status = unsafe {
-            SetSecurityInfo(
-                dir.as_raw_handle() as HANDLE,
-                SE_FILE_OBJECT,
-                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                dacl,
-                std::ptr::null(),
-            )
-        };
-        if status == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::from_raw_os_error(status as i32))
-        }
+        set_protected_dacl(path, true, &acl::private_sddl(&me, true))
     }
 
     /// `CreateFileW` with `CREATE_NEW` (never replacing, never following a reparse point) and
@@ -621,6 +591,43 @@ fn security_of(file: &File) -> Result<acl::Security, String> {
         owner: owner.ok_or("has no owner")?,
         dacl: entries.transpose()?,
     })
+}
+
+/// Opens `path` with `WRITE_DAC` without following a reparse point, checks that it is a
+/// directory exactly when `dir` (and no reparse point), and gives it the DACL of `sddl`,
+/// protected from inheritance, on that handle.
+fn set_protected_dacl(path: &Path, dir: bool, sddl: &str) -> io::Result<()> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES,
+        READ_CONTROL, WRITE_DAC,
+    };
+    let f = std::fs::OpenOptions::new()
+        .access_mode(READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)?;
+    acl::check_attributes(attributes(&f)?, dir)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let sd = SecurityDescriptor::from_sddl(sddl)?;
+    let dacl = sd.dacl()?;
+    // SAFETY: the handle is owned by `f` and open with WRITE_DAC; `dacl` points into `sd`,
+    // alive for the call; owner, group and SACL are not set (null).
+    let status = unsafe {
+        SetSecurityInfo(
+            f.as_raw_handle() as HANDLE,
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            dacl,
+            std::ptr::null(),
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(status as i32))
+    }
 }
 
 /// A self-relative security descriptor made from SDDL, freed on drop.
@@ -899,5 +906,110 @@ fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
                 sink.push(path, e);
             }
         }
+    }
+}
+
+/// Run on Windows only (compile-checked on Linux with clippy for x86_64-pc-windows-msvc; issue
+/// #13 runs them under Wine and on real runners): the real ACL calls on real files in a
+/// temporary directory of the user's profile.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> Sid {
+        current_user_sid().unwrap()
+    }
+
+    /// A private directory in the user's temporary directory, with a private request in it.
+    fn private_request() -> (tempfile::TempDir, std::path::PathBuf) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        Sys::make_private_dir(dir.path()).unwrap();
+        let req = dir.path().join("request.json");
+        let mut f = Sys::create_private(&req).unwrap();
+        f.write_all(b"{}").unwrap();
+        drop(f);
+        (dir, req)
+    }
+
+    fn check(req: &Path) -> Result<Option<Sid>, String> {
+        let f = Sys::open_nofollow(req).map_err(|e| e.to_string())?;
+        Sys::check_private_file(&f, req)
+    }
+
+    #[test]
+    fn a_private_request_names_its_writer() {
+        let (_dir, req) = private_request();
+        assert_eq!(check(&req), Ok(Some(me())));
+        // The file was created new: a second create fails and leaves it alone.
+        assert!(Sys::create_private(&req).is_err());
+        assert_eq!(std::fs::read(&req).unwrap(), b"{}");
+        assert_eq!(Sys::who_asked(Some(me()), None), Ok(me()));
+    }
+
+    #[test]
+    fn a_request_others_can_write_or_read_is_refused() {
+        for ace in [
+            "(A;;FA;;;WD)",
+            "(A;;0x2;;;AU)",
+            "(A;;FR;;;BU)",
+            "(A;;SD;;;WD)",
+        ] {
+            let (_dir, req) = private_request();
+            let sddl = format!("D:P(A;;FA;;;{}){ace}", me());
+            set_protected_dacl(&req, false, &sddl).unwrap();
+            let e = check(&req).unwrap_err();
+            assert!(e.contains("must be private"), "{ace}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_request_in_a_directory_others_can_change_is_refused() {
+        for ace in [
+            "(A;;0x4;;;AU)",
+            "(A;;0x2;;;WD)",
+            "(A;;0x40;;;BU)",
+            "(A;;FR;;;WD)",
+        ] {
+            let (dir, req) = private_request();
+            let sddl = format!("D:P(A;OICI;FA;;;{}){ace}", me());
+            set_protected_dacl(dir.path(), true, &sddl).unwrap();
+            let e = check(&req).unwrap_err();
+            assert!(e.contains("directory must be private"), "{ace}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_users_own_profile_chain_passes_and_an_open_folder_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir(&cache).unwrap();
+        Sys::check_private_chain(&cache, &me()).unwrap();
+        // A folder above the cache that Authenticated Users may modify (as one made directly
+        // under C:\ inherits).
+        let sddl = format!("D:P(A;OICI;FA;;;{})(A;OICI;0x1301bf;;;AU)", me());
+        set_protected_dacl(dir.path(), true, &sddl).unwrap();
+        let e = Sys::check_private_chain(&cache, &me()).unwrap_err();
+        assert!(e.contains("Authenticated Users"), "{e}");
+    }
+
+    #[test]
+    fn the_account_comes_from_the_registry() {
+        let a = Sys::account(&me()).unwrap();
+        assert_eq!(a.uid, me());
+        let profile = std::env::var("USERPROFILE").unwrap();
+        assert!(
+            a.home.to_string_lossy().eq_ignore_ascii_case(&profile),
+            "{} vs {profile}",
+            a.home.display()
+        );
+        let mut env =
+            EnvMap::from_pairs([("LOCALAPPDATA", r"C:\elsewhere"), ("HOME", r"C:\elsewhere")]);
+        Sys::account_env(&a, &mut env);
+        assert_eq!(env.get("HOME"), None);
+        assert_eq!(
+            env.get("LOCALAPPDATA").map(String::as_str),
+            Some(format!(r"{}\AppData\Local", a.home.display()).as_str())
+        );
     }
 }
