@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::sys::{Account, Platform, Sys};
+use super::sys::{Account, Platform, Sys, UserId};
 use super::{Action, ExecOptions, ItemResult, NoCleanProgress, Outcome, Plan, Who};
 use crate::CancelToken;
 use crate::env::EnvMap;
@@ -62,7 +62,8 @@ pub const REQUEST_VARS: &[&str] = &[
     "STATICCHECK_CACHE",
     "XDG_CACHE_HOME",
     "XDG_CONFIG_HOME",
-    // Windows has no account database entry to read them from (SECURITY.md).
+    // The home and profile folders: the elevated half replaces them with the requester's
+    // own (the account database on Unix, the registry's ProfileList on Windows).
     "USERPROFILE",
     "LOCALAPPDATA",
     "APPDATA",
@@ -420,6 +421,11 @@ pub const PKEXEC_UID: &str = "PKEXEC_UID";
 ///   request's variables only [`REQUEST_VARS`] are used;
 /// * every root: a discovered cache of that user, showing its kind's markers, inside the
 ///   user's home or owned by the user, with no ancestor another user could write.
+///
+/// On Windows the requester is the request file's owner when the token is elevated, the
+/// request file and its directory are checked by their DACLs, the profile folders come from
+/// the registry, and the ancestors are checked by their owners and DACLs (SECURITY.md, "On
+/// Windows").
 pub fn run(request: &Path, report: &Path) -> i32 {
     let pkexec = std::env::var(PKEXEC_UID).ok();
     let out = match execute_request(request, pkexec.as_deref()) {
@@ -442,7 +448,7 @@ pub fn run(request: &Path, report: &Path) -> i32 {
     }
 }
 
-fn read_request(path: &Path) -> Result<(Request, Option<u32>), String> {
+fn read_request(path: &Path) -> Result<(Request, Option<UserId>), String> {
     use std::io::Read;
     let mut data = Vec::new();
     let owner = if path == Path::new("-") {
@@ -465,44 +471,20 @@ fn read_request(path: &Path) -> Result<(Request, Option<u32>), String> {
     Ok((req, owner))
 }
 
-/// Who asked, from the OS: `None` on Windows (no account database; the UAC-elevated
-/// process runs as the consenting account).
-fn requester(file_owner: Option<u32>, pkexec_uid: Option<&str>) -> Result<Option<Account>, String> {
-    let Some(euid) = Sys::effective_uid() else {
-        return Ok(None);
-    };
-    let uid = if euid == 0 {
-        match (pkexec_uid, file_owner) {
-            (Some(p), _) => p
-                .trim()
-                .parse::<u32>()
-                .map_err(|_| format!("{PKEXEC_UID} is not a user id: {p:?}"))?,
-            (None, Some(o)) => o,
-            (None, None) => {
-                return Err(
-                    "cannot tell who asked for this clean: run through pkexec, or pass the \
-                     request as a private file"
-                        .into(),
-                );
-            }
-        }
-    } else {
-        euid
-    };
-    if let Some(o) = file_owner {
-        if o != uid && o != 0 {
-            return Err(format!(
-                "refusing: the request was written by user {o}, not by the requesting user {uid}"
-            ));
-        }
-    }
-    Sys::account(uid)
+/// Who asked, from the OS ([`Platform::who_asked`]), and that user's account.
+fn requester(
+    file_owner: Option<UserId>,
+    pkexec_uid: Option<&str>,
+) -> Result<Option<Account>, String> {
+    let uid = Sys::who_asked(file_owner, pkexec_uid)?;
+    Sys::account(&uid)
         .map(Some)
         .ok_or_else(|| format!("user {uid} is not in the account database"))
 }
 
-/// The environment of the requester: the request's [`REQUEST_VARS`], with HOME, USER and
-/// LOGNAME from the account database.
+/// The environment of the requester: the request's [`REQUEST_VARS`], with the account's own
+/// variables (HOME, USER and LOGNAME from the account database; on Windows the profile
+/// folders from the registry) instead of the request's ([`Platform::account_env`]).
 fn requester_env(req: &Request, account: Option<&Account>) -> EnvMap {
     let mut env = EnvMap::from_pairs(
         req.env
@@ -511,12 +493,7 @@ fn requester_env(req: &Request, account: Option<&Account>) -> EnvMap {
             .map(|(k, v)| (k.clone(), v.clone())),
     );
     if let Some(a) = account {
-        env.remove("HOME");
-        if let Some(h) = a.home.to_str() {
-            env.set("HOME", h);
-        }
-        env.set("USER", a.name.clone());
-        env.set("LOGNAME", a.name.clone());
+        Sys::account_env(a, &mut env);
     }
     env
 }
@@ -527,8 +504,8 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
     let env = requester_env(&req, account.as_ref());
     let act_as = account
         .as_ref()
-        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
-        .map(|a| (a.uid, a.gid));
+        .and_then(Sys::owner_ids)
+        .filter(|_| Sys::effective_uid() == Some(0));
     // Discovery reads the user's files (GOENV, go.env): as that user, so a link planted there
     // reads nothing the user could not.
     let report = Sys::as_user(act_as, || {
@@ -563,8 +540,8 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
     // In place: nothing is held, but a rename fallback never happens either.
     let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
     let (results, bytes_freed) = super::finish(exec.results, &purge);
-    if let Some(a) = account.as_ref().filter(|a| a.uid != 0) {
-        give_back(&req.plan, a);
+    if let Some(ids) = account.as_ref().and_then(Sys::owner_ids) {
+        give_back(&req.plan, ids);
     }
     Ok(Report {
         results,
@@ -577,22 +554,22 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
 /// the directories from the root down to a module version's download directory and its
 /// files (lock files, `list`, `.partial`), the directories above the version's tree, and the
 /// build cache's `testexpire.txt`. By descriptor, never following a link.
-fn give_back(plan: &Plan, a: &Account) {
+fn give_back(plan: &Plan, (uid, gid): (u32, u32)) {
     for item in &plan.items {
         match &item.action {
             Action::ModuleVersion {
                 escpath, escver, ..
             } => {
                 let p = super::modver::VersionPaths::new(&item.root, escpath, escver);
-                super::modver::give_back(&item.root, &p, (a.uid, a.gid));
+                super::modver::give_back(&item.root, &p, (uid, gid));
             }
             Action::TestExpire => {
                 if let Ok(rel) = item.path.strip_prefix(&item.root) {
-                    let _ = Sys::give_back(&item.root, rel, false, a.uid, a.gid);
+                    let _ = Sys::give_back(&item.root, rel, false, uid, gid);
                 }
             }
             Action::Tree | Action::Entries { .. } => {
-                let _ = Sys::give_back(&item.root, Path::new(""), false, a.uid, a.gid);
+                let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
             }
             Action::Root => {}
         }

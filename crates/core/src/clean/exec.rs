@@ -562,8 +562,8 @@ pub(super) fn execute_for(
     }
     let act_as = who
         .and_then(|w| w.account.as_ref())
-        .filter(|a| a.uid != 0 && Sys::effective_uid() == Some(0))
-        .map(|a| (a.uid, a.gid));
+        .and_then(Sys::owner_ids)
+        .filter(|_| Sys::effective_uid() == Some(0));
     let mut run = Runner {
         act_as,
         opts,

@@ -199,7 +199,7 @@ fn check_requester_owns(a: &Account, root: &Path) -> std::result::Result<(), Str
         _ => false,
     };
     let canon = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let owned = Sys::owner_uid(&canon) == Some(a.uid);
+    let owned = Sys::owner_uid(&canon).as_ref() == Some(&a.uid);
     if !(in_home || owned) {
         return Err(format!(
             "refusing: it is neither inside the home of {} ({}) nor owned by that user",
@@ -207,7 +207,7 @@ fn check_requester_owns(a: &Account, root: &Path) -> std::result::Result<(), Str
             a.home.display()
         ));
     }
-    Sys::check_private_chain(&canon, a.uid).map_err(|e| format!("refusing: {e}"))
+    Sys::check_private_chain(&canon, &a.uid).map_err(|e| format!("refusing: {e}"))
 }
 
 /// Whether `goroot` is `<modcache>/golang.org/toolchain@<version>` (or below it).

@@ -8,11 +8,15 @@ use std::path::Path;
 
 use super::remove::Sink;
 use crate::CancelToken;
+use crate::env::EnvMap;
 
 #[cfg(unix)]
 mod unix;
 #[cfg(windows)]
 mod windows;
+// The OS-independent half of the Windows checks, unit-tested on every OS.
+#[cfg(any(windows, test))]
+mod windows_acl;
 
 // Make every OS file visible to rustfmt on any host (the sysinfo trick).
 #[cfg(any())]
@@ -24,6 +28,13 @@ mod windows;
 pub(crate) use unix::Sys;
 #[cfg(windows)]
 pub(crate) use windows::Sys;
+
+/// A user as the OS identifies one: the numeric user id on Unix.
+#[cfg(unix)]
+pub(crate) type UserId = u32;
+/// A user as the OS identifies one: the SID on Windows.
+#[cfg(windows)]
+pub(crate) type UserId = windows_acl::Sid;
 
 /// What an OS error code means for a deletion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,19 +86,41 @@ pub(crate) trait Platform {
     fn remove_tree_once(path: &Path, sink: &Sink, cancel: &CancelToken);
     /// The effective user id of this process (`None` where the OS has none: Windows).
     fn effective_uid() -> Option<u32>;
-    /// The account database's entry for `uid`.
-    fn account(uid: u32) -> Option<Account>;
-    /// The owner's user id of `path` (not following a symlink).
-    fn owner_uid(path: &Path) -> Option<u32>;
+    /// Who asked for an elevated clean, from the OS: on Unix, when this process runs as root,
+    /// `PKEXEC_UID` (set by pkexec) or else the owner of the request file, and this process'
+    /// user otherwise; on Windows, when the token is elevated, the owner of the request file
+    /// (this process' user when the administration owns it), and this process' user
+    /// otherwise. A request file owned by another user than the one found (and not by the
+    /// administrator) is refused, and so is a request without a way to tell who asked.
+    ///
+    /// # Errors
+    /// The refusal.
+    fn who_asked(file_owner: Option<UserId>, pkexec_uid: Option<&str>) -> Result<UserId, String>;
+    /// The account database's entry for `uid` (Windows: the name from `LookupAccountSidW`, the
+    /// home from the registry's ProfileList).
+    fn account(uid: &UserId) -> Option<Account>;
+    /// Puts the variables the OS's account gives into `env`, replacing the request's: Unix
+    /// `HOME`, `USER`, `LOGNAME`; Windows `USERPROFILE`, `LOCALAPPDATA`, `APPDATA` (and no
+    /// `HOME`).
+    fn account_env(a: &Account, env: &mut EnvMap);
+    /// The user and group ids an elevated clean switches to ([`Platform::as_user`]) and gives
+    /// entries back to ([`Platform::give_back`]) for `a`: `None` for the administrator itself,
+    /// and on Windows, where neither happens.
+    fn owner_ids(a: &Account) -> Option<(u32, u32)>;
+    /// The owner of `path` (not following a symlink).
+    fn owner_uid(path: &Path) -> Option<UserId>;
     /// Checks that no other user than `uid` (and the administrator) could rename or replace
     /// `path` or any of its ancestors: each must be owned by `uid` or root, and a directory
     /// writable by group or others is accepted only with the sticky bit when the entry
-    /// below it is owned by `uid` or root. `Err` says which directory fails.
-    fn check_private_chain(path: &Path, uid: u32) -> Result<(), String>;
+    /// below it is owned by `uid` or root (Windows: the ACL rules of `windows_acl`). `Err`
+    /// says which directory fails.
+    fn check_private_chain(path: &Path, uid: &UserId) -> Result<(), String>;
     /// Checks that the request file just opened (`file`, named `path`) could only have been
     /// written by its owner: a regular file, not a link, no group or other permission bits,
-    /// in a directory owned by the same user with no group or other bits. Returns the owner.
-    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String>;
+    /// in a directory owned by the same user with no group or other bits (Windows: no one
+    /// but the owner, SYSTEM and Administrators may write it or its directory's entries).
+    /// Returns the owner.
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<UserId>, String>;
     /// Gives `uid`/`gid` every directory from `root` down to `root/rel` and `root/rel` itself
     /// (whichever exist), walking by descriptor without following a symlink; with
     /// `children`, the entries directly inside `root/rel` too. Entries already owned by `uid`
@@ -96,10 +129,13 @@ pub(crate) trait Platform {
     /// Opens an existing file for reading without following a symlink in its last component
     /// and without blocking on a FIFO.
     fn open_nofollow(path: &Path) -> io::Result<File>;
-    /// Creates a new file that only its owner may read or write (Unix mode 0600), never
-    /// following a symlink and failing when the path exists.
+    /// Creates a new file that only its owner may read or write (Unix mode 0600; Windows a
+    /// protected DACL giving full control to this process' user, SYSTEM and Administrators
+    /// only), never following a symlink and failing when the path exists.
     fn create_private(path: &Path) -> io::Result<File>;
-    /// Makes an existing directory private to its owner (Unix mode 0700).
+    /// Makes an existing directory private to its owner (Unix mode 0700; Windows a protected
+    /// DACL giving full control to this process' user, SYSTEM and Administrators only,
+    /// inherited by what is created in it), not following a symlink or junction.
     fn make_private_dir(path: &Path) -> io::Result<()>;
     /// Runs `f` with the effective user and group `who` (an elevated clean does everything
     /// but the deletions themselves as the user who asked, so that a link planted in the
@@ -141,7 +177,9 @@ pub(crate) fn create_private(path: &Path) -> io::Result<File> {
 /// A user account from the OS's account database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Account {
-    pub uid: u32,
+    /// The user: its uid on Unix, its SID on Windows.
+    pub uid: UserId,
+    /// Its primary group (Unix; 0 on Windows, which has none to switch to).
     pub gid: u32,
     pub name: String,
     pub home: std::path::PathBuf,

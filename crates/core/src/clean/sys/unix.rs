@@ -15,6 +15,7 @@ use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
 use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
+use crate::env::EnvMap;
 
 /// The Unix implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -182,15 +183,61 @@ impl Platform for Sys {
         Some(current_uid())
     }
 
-    fn account(uid: u32) -> Option<Account> {
-        account(uid)
+    fn who_asked(file_owner: Option<u32>, pkexec_uid: Option<&str>) -> Result<u32, String> {
+        use crate::clean::elevate::PKEXEC_UID;
+        let euid = current_uid();
+        let uid = if euid == 0 {
+            match (pkexec_uid, file_owner) {
+                (Some(p), _) => p
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| format!("{PKEXEC_UID} is not a user id: {p:?}"))?,
+                (None, Some(o)) => o,
+                (None, None) => {
+                    return Err(
+                        "cannot tell who asked for this clean: run through pkexec, or pass the \
+                         request as a private file"
+                            .into(),
+                    );
+                }
+            }
+        } else {
+            euid
+        };
+        if let Some(o) = file_owner {
+            if o != uid && o != 0 {
+                return Err(format!(
+                    "refusing: the request was written by user {o}, not by the requesting \
+                     user {uid}"
+                ));
+            }
+        }
+        Ok(uid)
+    }
+
+    fn account(uid: &u32) -> Option<Account> {
+        account(*uid)
+    }
+
+    fn account_env(a: &Account, env: &mut EnvMap) {
+        env.remove("HOME");
+        if let Some(h) = a.home.to_str() {
+            env.set("HOME", h);
+        }
+        env.set("USER", a.name.clone());
+        env.set("LOGNAME", a.name.clone());
+    }
+
+    fn owner_ids(a: &Account) -> Option<(u32, u32)> {
+        (a.uid != 0).then_some((a.uid, a.gid))
     }
 
     fn owner_uid(path: &Path) -> Option<u32> {
         std::fs::symlink_metadata(path).ok().map(|m| m.uid())
     }
 
-    fn check_private_chain(path: &Path, uid: u32) -> Result<(), String> {
+    fn check_private_chain(path: &Path, uid: &u32) -> Result<(), String> {
+        let uid = *uid;
         let canon = std::fs::canonicalize(path)
             .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
         let mut below: Option<u32> = None;

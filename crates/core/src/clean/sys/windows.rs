@@ -1,8 +1,10 @@
 //! Windows: `LockFileEx` over the whole range as Go's `filelock_windows.go`, the read-only
-//! attribute, junctions and directory symlinks, Win32 error codes.
+//! attribute, junctions and directory symlinks, Win32 error codes; for the elevated clean the
+//! token (user, elevation), security descriptors read on open handles, protected private
+//! DACLs, and the registry's ProfileList. The decisions are in [`super::windows_acl`].
 #![allow(
     unsafe_code,
-    reason = "LockFileEx, UnlockFileEx and the security API are Win32 calls"
+    reason = "LockFileEx, UnlockFileEx, the security, token and registry APIs are Win32 calls"
 )]
 
 use std::fs::{File, Metadata};
@@ -13,10 +15,15 @@ use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 
 use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, LocalFree};
-use windows_sys::Win32::Security::Authorization::{GetNamedSecurityInfoW, SE_FILE_OBJECT};
+use windows_sys::Win32::Security::Authorization::{
+    ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW, GetSecurityInfo,
+    SDDL_REVISION_1, SE_FILE_OBJECT, SetSecurityInfo,
+};
 use windows_sys::Win32::Security::{
-    EqualSid, GetTokenInformation, LookupAccountSidW, OWNER_SECURITY_INFORMATION, PSID,
-    SID_NAME_USE, TOKEN_QUERY, TOKEN_USER, TokenUser,
+    ACL, DACL_SECURITY_INFORMATION, GetLengthSid, GetSecurityDescriptorDacl, GetTokenInformation,
+    LookupAccountSidW, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
+    PSECURITY_DESCRIPTOR, PSID, SID_NAME_USE, TOKEN_ELEVATION, TOKEN_QUERY, TOKEN_USER,
+    TokenElevation, TokenUser,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, UnlockFileEx,
@@ -26,9 +33,11 @@ use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken}
 
 use rayon::prelude::*;
 
+use super::windows_acl::{self as acl, Sid};
 use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
+use crate::env::EnvMap;
 
 /// The Windows implementation of [`Platform`].
 pub(crate) struct Sys;
@@ -187,32 +196,116 @@ impl Platform for Sys {
         None
     }
 
-    /// Windows has no numeric accounts: the elevated half runs as the account UAC chose and
-    /// re-derives its folders from that account's environment (SECURITY.md says so).
-    fn account(_uid: u32) -> Option<Account> {
+    /// Elevated (`TokenElevation`): the owner of the request file, read from its security
+    /// descriptor on the open handle; not elevated: this process' user
+    /// ([`acl::decide_requester`]). `PKEXEC_UID` means nothing here and is ignored.
+    fn who_asked(file_owner: Option<Sid>, _pkexec_uid: Option<&str>) -> Result<Sid, String> {
+        let me = current_user_sid().ok_or("cannot read this process' user from its token")?;
+        acl::decide_requester(&me, is_elevated(), file_owner.as_ref())
+    }
+
+    /// The name from `LookupAccountSidW` (the SID when it does not resolve); the home from
+    /// `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList\<SID>`'s
+    /// `ProfileImagePath`, expanded with the system's own drive and directory
+    /// ([`acl::expand_profile_path`]). `None` for an account without a profile.
+    fn account(uid: &Sid) -> Option<Account> {
+        let raw = profile_image_path(uid)?;
+        let home = acl::expand_profile_path(&raw, &windows_dir()?).ok()?;
+        let bytes = sid_buffer(uid);
+        let name =
+            account_name(bytes.as_ptr().cast_mut().cast()).unwrap_or_else(|| uid.to_string());
+        Some(Account {
+            uid: uid.clone(),
+            gid: 0,
+            name,
+            home: home.into(),
+        })
+    }
+
+    fn account_env(a: &Account, env: &mut EnvMap) {
+        for k in acl::PROFILE_VARS {
+            env.remove(k);
+        }
+        if let Some(h) = a.home.to_str() {
+            for (k, v) in acl::profile_env(h) {
+                env.set(k, v);
+            }
+        }
+        env.set("USERNAME", a.name.rsplit('\\').next().unwrap_or(&a.name));
+    }
+
+    /// Windows neither switches the user nor changes owners: what the elevated process
+    /// creates inherits the cache folder's ACL, which gives the user full control.
+    fn owner_ids(_a: &Account) -> Option<(u32, u32)> {
         None
     }
 
-    fn owner_uid(_path: &Path) -> Option<u32> {
-        None
+    /// From the security descriptor of the entry itself (opened without following a reparse
+    /// point).
+    fn owner_uid(path: &Path) -> Option<Sid> {
+        let f = open_meta(path).ok()?;
+        security_of(&f).ok().map(|s| s.owner)
     }
 
-    /// Not checked on Windows yet (ACLs); SECURITY.md names the gap.
-    fn check_private_chain(_path: &Path, _uid: u32) -> Result<(), String> {
+    /// Every directory from the volume root down to `path` (canonical), each opened without
+    /// following a reparse point and checked on its handle: not a reparse point, owned by
+    /// `uid`, SYSTEM, Administrators or TrustedInstaller, and no ACL entry granting anyone
+    /// else the rights to replace what is below ([`acl::check_chain_entry`]).
+    fn check_private_chain(path: &Path, uid: &Sid) -> Result<(), String> {
+        let canon = std::fs::canonicalize(path)
+            .map_err(|e| format!("cannot resolve {}: {e}", path.display()))?;
+        let mut cur = Some(canon.as_path());
+        while let Some(p) = cur {
+            let place = if p.parent().is_none() {
+                acl::Place::VolumeRoot
+            } else if p == canon.as_path() {
+                acl::Place::Root
+            } else {
+                acl::Place::Ancestor
+            };
+            let f = open_meta(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?;
+            let attrs = attributes(&f).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            if attrs & acl::ATTR_REPARSE_POINT != 0 {
+                return Err(format!(
+                    "{} is a symbolic link, junction or other reparse point",
+                    p.display()
+                ));
+            }
+            let sec = security_of(&f).map_err(|e| format!("{} {e}", p.display()))?;
+            acl::check_chain_entry(uid, &sec, place).map_err(|e| format!("{} {e}", p.display()))?;
+            cur = p.parent();
+        }
         Ok(())
     }
 
-    /// The request is read from a directory the app created under the user's own profile;
-    /// its ACL is not inspected yet (SECURITY.md names the gap).
-    fn check_private_file(file: &File, path: &Path) -> Result<Option<u32>, String> {
-        let md = file
-            .metadata()
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if md.is_file() {
-            Ok(None)
-        } else {
-            Err(format!("{} is not a regular file", path.display()))
+    /// On the open handle: not a reparse point nor a directory, and no one but its owner,
+    /// SYSTEM and Administrators may read, write or delete it or change its ACL; its directory
+    /// (opened without following a reparse point): a real directory of the same owner in
+    /// which no one else may list, add, delete or rename entries ([`acl::check_request_file`],
+    /// [`acl::check_request_dir`]). Returns the owner's SID.
+    fn check_private_file(file: &File, path: &Path) -> Result<Option<Sid>, String> {
+        let shown = path.display();
+        let attrs = attributes(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
+        acl::check_attributes(attrs, false).map_err(|e| format!("{shown} {e}"))?;
+        let sec = security_of(file).map_err(|e| format!("{shown} {e}"))?;
+        acl::check_request_file(&sec)
+            .map_err(|e| format!("{shown} {e}; a request must be private to its owner"))?;
+        let parent = path
+            .parent()
+            .ok_or_else(|| format!("{shown} has no directory"))?;
+        let pshown = parent.display();
+        let d = open_meta(parent).map_err(|e| format!("cannot read {pshown}: {e}"))?;
+        let pattrs = attributes(&d).map_err(|e| format!("cannot read {pshown}: {e}"))?;
+        acl::check_attributes(pattrs, true).map_err(|e| format!("{pshown} {e}"))?;
+        let psec = security_of(&d).map_err(|e| format!("{pshown} {e}"))?;
+        acl::check_request_dir(&sec.owner, &psec).map_err(|e| {
+            format!("{pshown} {e}; the request's directory must be private to the request's owner")
+        })?;
+        // The directory checked is the one the request is in now.
+        if !Self::same_file(file, path).map_err(|e| format!("cannot read {shown}: {e}"))? {
+            return Err(format!("{shown} was replaced while it was being checked"));
         }
+        Ok(Some(sec.owner))
     }
 
     fn open_nofollow(path: &Path) -> io::Result<File> {
@@ -229,16 +322,51 @@ impl Platform for Sys {
         Ok(f())
     }
 
-    /// A directory under the user's profile is private through its inherited ACL.
-    fn make_private_dir(_path: &Path) -> io::Result<()> {
-        Ok(())
+    /// Opened with `WRITE_DAC` without following a reparse point, then given the protected
+    /// DACL of [`acl::private_sddl`] (directory form) on that handle.
+    fn make_private_dir(path: &Path) -> io::Result<()> {
+        let me = current_user_sid()
+            .ok_or_else(|| io::Error::other("cannot read this process' user from its token"))?;
+        set_protected_dacl(path, true, &acl::private_sddl(&me, true))
     }
 
+    /// `CreateFileW` with `CREATE_NEW` (never replacing, never following a reparse point) and
+    /// the protected DACL of [`acl::private_sddl`] given at creation.
     fn create_private(path: &Path) -> io::Result<File> {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
+        use std::os::windows::io::FromRawHandle;
+        use windows_sys::Win32::Foundation::{GENERIC_WRITE, INVALID_HANDLE_VALUE};
+        use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
+        use windows_sys::Win32::Storage::FileSystem::{
+            CREATE_NEW, CreateFileW, FILE_ATTRIBUTE_NORMAL, FILE_FLAG_OPEN_REPARSE_POINT,
+            FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE,
+        };
+        let me = current_user_sid()
+            .ok_or_else(|| io::Error::other("cannot read this process' user from its token"))?;
+        let sd = SecurityDescriptor::from_sddl(&acl::private_sddl(&me, false))?;
+        let sa = SECURITY_ATTRIBUTES {
+            nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
+            lpSecurityDescriptor: sd.0,
+            bInheritHandle: 0,
+        };
+        let name = wide(path);
+        // SAFETY: `name` is NUL-terminated and outlives the call; `sa` and the descriptor it
+        // points to (`sd`) are alive for the call; no template handle.
+        let h = unsafe {
+            CreateFileW(
+                name.as_ptr(),
+                GENERIC_WRITE,
+                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                &sa,
+                CREATE_NEW,
+                FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT,
+                std::ptr::null_mut(),
+            )
+        };
+        if h == INVALID_HANDLE_VALUE {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `h` is a valid file handle just opened and owned by nobody else.
+        Ok(unsafe { File::from_raw_handle(h as _) })
     }
 
     /// Nothing to give back: files an elevated Windows process creates stay usable by the
@@ -250,6 +378,7 @@ impl Platform for Sys {
         _uid: u32,
         _gid: u32,
     ) -> io::Result<()> {
+        // Never reached: `owner_ids` is `None` on Windows.
         Ok(())
     }
 
@@ -368,8 +497,282 @@ fn wide(p: &Path) -> Vec<u16> {
     p.as_os_str().encode_wide().chain(Some(0)).collect()
 }
 
-/// The volume serial number and file index of an open file.
-fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
+fn wide_str(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain(Some(0)).collect()
+}
+
+/// Opens `path` to read its attributes and security descriptor only, never following a
+/// reparse point (a directory too: `FILE_FLAG_BACKUP_SEMANTICS`).
+fn open_meta(path: &Path) -> io::Result<File> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES,
+        READ_CONTROL,
+    };
+    std::fs::OpenOptions::new()
+        .access_mode(READ_CONTROL | FILE_READ_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)
+}
+
+/// `GetFileInformationByHandle`'s attributes of an open file.
+fn attributes(file: &File) -> io::Result<u32> {
+    Ok(file_info(file)?.dwFileAttributes)
+}
+
+/// The SID at `sid` (valid for the call).
+///
+/// # Safety
+/// `sid` must point at a valid SID.
+unsafe fn sid_at(sid: PSID) -> Option<Sid> {
+    if sid.is_null() {
+        return None;
+    }
+    // SAFETY: the caller guarantees a valid SID; GetLengthSid reads its header only.
+    let len = unsafe { GetLengthSid(sid) } as usize;
+    // SAFETY: a valid SID is `len` bytes long.
+    let bytes = unsafe { std::slice::from_raw_parts(sid.cast::<u8>(), len) };
+    Sid::from_bytes(bytes)
+}
+
+/// The binary form of `sid`, 4-byte aligned as a `SID` must be, to pass as a `PSID`.
+fn sid_buffer(sid: &Sid) -> Vec<u32> {
+    let bytes = sid.to_bytes();
+    let mut out = vec![0_u32; bytes.len().div_ceil(4)];
+    for (i, b) in bytes.iter().enumerate() {
+        out[i / 4] |= u32::from(*b) << (8 * (i % 4));
+    }
+    out
+}
+
+/// The owner and DACL of an open file or directory (`GetSecurityInfo` on its handle, which
+/// needs `READ_CONTROL`). `Err` reads after the path: "cannot ...".
+fn security_of(file: &File) -> Result<acl::Security, String> {
+    let mut owner: PSID = std::ptr::null_mut();
+    let mut dacl: *mut ACL = std::ptr::null_mut();
+    let mut sd = std::ptr::null_mut();
+    // SAFETY: the handle is owned by `file`, alive for the call; the out-pointers are live
+    // locals; group and SACL are not requested (null).
+    let status = unsafe {
+        GetSecurityInfo(
+            file.as_raw_handle() as HANDLE,
+            SE_FILE_OBJECT,
+            OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+            &mut owner,
+            std::ptr::null_mut(),
+            &mut dacl,
+            std::ptr::null_mut(),
+            &mut sd,
+        )
+    };
+    if status != 0 {
+        return Err(format!(
+            "cannot read its security descriptor: {}",
+            io::Error::from_raw_os_error(status as i32)
+        ));
+    }
+    // SAFETY: on success `owner` is null or points into `sd`.
+    let owner = unsafe { sid_at(owner) };
+    let entries = if dacl.is_null() {
+        None
+    } else {
+        // SAFETY: a non-null DACL points into `sd` and starts with its ACL header, whose
+        // AclSize is the length of the whole list.
+        let bytes = unsafe {
+            let size = usize::from((*dacl).AclSize);
+            std::slice::from_raw_parts(dacl.cast::<u8>(), size)
+        };
+        Some(acl::parse_acl(bytes))
+    };
+    // SAFETY: `sd` was allocated by GetSecurityInfo with LocalAlloc; nothing points into it
+    // any more (`owner` and `entries` are copies).
+    unsafe { LocalFree(sd) };
+    Ok(acl::Security {
+        owner: owner.ok_or("has no owner")?,
+        dacl: entries.transpose()?,
+    })
+}
+
+/// Opens `path` with `WRITE_DAC` without following a reparse point, checks that it is a
+/// directory exactly when `dir` (and no reparse point), and gives it the DACL of `sddl`,
+/// protected from inheritance, on that handle.
+fn set_protected_dacl(path: &Path, dir: bool, sddl: &str) -> io::Result<()> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT, FILE_READ_ATTRIBUTES,
+        READ_CONTROL, WRITE_DAC,
+    };
+    let f = std::fs::OpenOptions::new()
+        .access_mode(READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)?;
+    acl::check_attributes(attributes(&f)?, dir)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let sd = SecurityDescriptor::from_sddl(sddl)?;
+    let dacl = sd.dacl()?;
+    // SAFETY: the handle is owned by `f` and open with WRITE_DAC; `dacl` points into `sd`,
+    // alive for the call; owner, group and SACL are not set (null).
+    let status = unsafe {
+        SetSecurityInfo(
+            f.as_raw_handle() as HANDLE,
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            dacl,
+            std::ptr::null(),
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::from_raw_os_error(status as i32))
+    }
+}
+
+/// A self-relative security descriptor made from SDDL, freed on drop.
+struct SecurityDescriptor(PSECURITY_DESCRIPTOR);
+
+impl SecurityDescriptor {
+    fn from_sddl(sddl: &str) -> io::Result<Self> {
+        let w = wide_str(sddl);
+        let mut sd: PSECURITY_DESCRIPTOR = std::ptr::null_mut();
+        // SAFETY: `w` is NUL-terminated and outlives the call; `sd` is a live local; the size
+        // output is not wanted (null).
+        let ok = unsafe {
+            ConvertStringSecurityDescriptorToSecurityDescriptorW(
+                w.as_ptr(),
+                SDDL_REVISION_1,
+                &mut sd,
+                std::ptr::null_mut(),
+            )
+        };
+        if ok == 0 || sd.is_null() {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(Self(sd))
+    }
+
+    /// The DACL inside the descriptor (valid while `self` is).
+    fn dacl(&self) -> io::Result<*const ACL> {
+        let (mut present, mut defaulted) = (0, 0);
+        let mut dacl: *mut ACL = std::ptr::null_mut();
+        // SAFETY: `self.0` is a valid descriptor; the out-pointers are live locals.
+        let ok =
+            unsafe { GetSecurityDescriptorDacl(self.0, &mut present, &mut dacl, &mut defaulted) };
+        if ok == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if present == 0 || dacl.is_null() {
+            return Err(io::Error::other("the private descriptor has no DACL"));
+        }
+        Ok(dacl)
+    }
+}
+
+impl Drop for SecurityDescriptor {
+    fn drop(&mut self) {
+        // SAFETY: allocated by ConvertStringSecurityDescriptorToSecurityDescriptorW with
+        // LocalAlloc, freed once.
+        unsafe { LocalFree(self.0) };
+    }
+}
+
+/// A token's information of class `class`, in an 8-byte aligned buffer.
+fn token_information(class: i32) -> Option<[u64; 32]> {
+    let mut token: HANDLE = std::ptr::null_mut();
+    // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` is a live local.
+    if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
+        return None;
+    }
+    // 256 bytes hold a TOKEN_USER and any SID (at most 68 bytes), or a TOKEN_ELEVATION.
+    let mut buf = [0_u64; 32];
+    let mut len = 0_u32;
+    // SAFETY: `token` is open with TOKEN_QUERY; `buf` is a live, 8-byte aligned buffer of the
+    // size passed.
+    let ok = unsafe {
+        GetTokenInformation(
+            token,
+            class,
+            buf.as_mut_ptr().cast(),
+            std::mem::size_of_val(&buf) as u32,
+            &mut len,
+        )
+    };
+    // SAFETY: `token` was opened above and is closed once.
+    unsafe { CloseHandle(token) };
+    (ok != 0).then_some(buf)
+}
+
+/// The user of this process' token.
+fn current_user_sid() -> Option<Sid> {
+    let buf = token_information(TokenUser)?;
+    // SAFETY: on success the buffer starts with a TOKEN_USER whose SID points into `buf`,
+    // which is alive here.
+    unsafe {
+        let user = &*buf.as_ptr().cast::<TOKEN_USER>();
+        sid_at(user.User.Sid)
+    }
+}
+
+/// Whether this process' token is elevated (`TokenElevation`).
+fn is_elevated() -> bool {
+    token_information(TokenElevation).is_some_and(|buf| {
+        // SAFETY: on success the buffer starts with a TOKEN_ELEVATION.
+        let e = unsafe { &*buf.as_ptr().cast::<TOKEN_ELEVATION>() };
+        e.TokenIsElevated != 0
+    })
+}
+
+/// The Windows directory (`GetSystemWindowsDirectoryW`), not taken from the environment.
+fn windows_dir() -> Option<String> {
+    use windows_sys::Win32::System::SystemInformation::GetSystemWindowsDirectoryW;
+    let mut buf = [0_u16; 512];
+    // SAFETY: `buf` is a live buffer of the length passed (in u16 units).
+    let n = unsafe { GetSystemWindowsDirectoryW(buf.as_mut_ptr(), buf.len() as u32) } as usize;
+    if n == 0 || n >= buf.len() {
+        return None;
+    }
+    String::from_utf16(buf.get(..n)?).ok()
+}
+
+/// `ProfileImagePath` of `sid` in the registry's ProfileList, unexpanded.
+fn profile_image_path(sid: &Sid) -> Option<String> {
+    use windows_sys::Win32::System::Registry::{
+        HKEY_LOCAL_MACHINE, RRF_NOEXPAND, RRF_RT_REG_EXPAND_SZ, RRF_RT_REG_SZ, RegGetValueW,
+    };
+    // `Sid` holds only digits, `-`, `S` and `x`: nothing that changes the key path.
+    let key = wide_str(&format!(
+        r"SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList\{sid}"
+    ));
+    let value = wide_str("ProfileImagePath");
+    let mut buf = vec![0_u16; 1024];
+    let mut bytes = (buf.len() * 2) as u32;
+    // SAFETY: `key` and `value` are NUL-terminated and outlive the call; `buf` is a live
+    // buffer of `bytes` bytes; the type output is not wanted (null).
+    let status = unsafe {
+        RegGetValueW(
+            HKEY_LOCAL_MACHINE,
+            key.as_ptr(),
+            value.as_ptr(),
+            RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND,
+            std::ptr::null_mut(),
+            buf.as_mut_ptr().cast(),
+            &mut bytes,
+        )
+    };
+    if status != 0 {
+        return None;
+    }
+    let units = buf.get(..(bytes as usize) / 2)?;
+    let s = String::from_utf16(units).ok()?;
+    Some(s.trim_end_matches('\0').to_owned())
+}
+
+/// `GetFileInformationByHandle` of an open file.
+fn file_info(
+    file: &File,
+) -> io::Result<windows_sys::Win32::Storage::FileSystem::BY_HANDLE_FILE_INFORMATION> {
     use windows_sys::Win32::Storage::FileSystem::{
         BY_HANDLE_FILE_INFORMATION, GetFileInformationByHandle,
     };
@@ -380,6 +783,12 @@ fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
     if ok == 0 {
         return Err(io::Error::last_os_error());
     }
+    Ok(info)
+}
+
+/// The volume serial number and file index of an open file.
+fn file_id(file: &File) -> io::Result<(u32, u32, u32)> {
+    let info = file_info(file)?;
     Ok((
         info.dwVolumeSerialNumber,
         info.nFileIndexHigh,
@@ -421,34 +830,9 @@ fn account_name(sid: PSID) -> Option<String> {
 
 /// Whether `sid` is the user of this process' token.
 fn current_user_is(sid: PSID) -> bool {
-    let mut token: HANDLE = std::ptr::null_mut();
-    // SAFETY: GetCurrentProcess returns a pseudo-handle; `token` is a live local.
-    if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) } == 0 {
-        return false;
-    }
-    // TOKEN_USER plus the SID it points to; 256 bytes hold any SID (at most 68 bytes).
-    let mut buf = [0_u64; 32];
-    let mut len = 0_u32;
-    // SAFETY: `token` is open with TOKEN_QUERY; `buf` is a live, 8-byte aligned buffer of the
-    // size passed.
-    let ok = unsafe {
-        GetTokenInformation(
-            token,
-            TokenUser,
-            buf.as_mut_ptr().cast(),
-            std::mem::size_of_val(&buf) as u32,
-            &mut len,
-        )
-    };
-    // SAFETY: `token` was opened above and is closed once.
-    unsafe { CloseHandle(token) };
-    if ok == 0 {
-        return false;
-    }
-    // SAFETY: on success the buffer starts with a TOKEN_USER whose SID points into `buf`.
-    let user = unsafe { &*buf.as_ptr().cast::<TOKEN_USER>() };
-    // SAFETY: both SIDs are valid for the call.
-    unsafe { EqualSid(user.User.Sid, sid) != 0 }
+    // SAFETY: the callers pass the owner SID of a security descriptor they still hold.
+    let sid = unsafe { sid_at(sid) };
+    sid.is_some() && sid == current_user_sid()
 }
 
 impl Sys {
@@ -522,5 +906,110 @@ fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
                 sink.push(path, e);
             }
         }
+    }
+}
+
+/// Run on Windows only (compile-checked on Linux with clippy for x86_64-pc-windows-msvc; issue
+/// #13 runs them under Wine and on real runners): the real ACL calls on real files in a
+/// temporary directory of the user's profile.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn me() -> Sid {
+        current_user_sid().unwrap()
+    }
+
+    /// A private directory in the user's temporary directory, with a private request in it.
+    fn private_request() -> (tempfile::TempDir, std::path::PathBuf) {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        Sys::make_private_dir(dir.path()).unwrap();
+        let req = dir.path().join("request.json");
+        let mut f = Sys::create_private(&req).unwrap();
+        f.write_all(b"{}").unwrap();
+        drop(f);
+        (dir, req)
+    }
+
+    fn check(req: &Path) -> Result<Option<Sid>, String> {
+        let f = Sys::open_nofollow(req).map_err(|e| e.to_string())?;
+        Sys::check_private_file(&f, req)
+    }
+
+    #[test]
+    fn a_private_request_names_its_writer() {
+        let (_dir, req) = private_request();
+        assert_eq!(check(&req), Ok(Some(me())));
+        // The file was created new: a second create fails and leaves it alone.
+        assert!(Sys::create_private(&req).is_err());
+        assert_eq!(std::fs::read(&req).unwrap(), b"{}");
+        assert_eq!(Sys::who_asked(Some(me()), None), Ok(me()));
+    }
+
+    #[test]
+    fn a_request_others_can_write_or_read_is_refused() {
+        for ace in [
+            "(A;;FA;;;WD)",
+            "(A;;0x2;;;AU)",
+            "(A;;FR;;;BU)",
+            "(A;;SD;;;WD)",
+        ] {
+            let (_dir, req) = private_request();
+            let sddl = format!("D:P(A;;FA;;;{}){ace}", me());
+            set_protected_dacl(&req, false, &sddl).unwrap();
+            let e = check(&req).unwrap_err();
+            assert!(e.contains("must be private"), "{ace}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_request_in_a_directory_others_can_change_is_refused() {
+        for ace in [
+            "(A;;0x4;;;AU)",
+            "(A;;0x2;;;WD)",
+            "(A;;0x40;;;BU)",
+            "(A;;FR;;;WD)",
+        ] {
+            let (dir, req) = private_request();
+            let sddl = format!("D:P(A;OICI;FA;;;{}){ace}", me());
+            set_protected_dacl(dir.path(), true, &sddl).unwrap();
+            let e = check(&req).unwrap_err();
+            assert!(e.contains("directory must be private"), "{ace}: {e}");
+        }
+    }
+
+    #[test]
+    fn the_users_own_profile_chain_passes_and_an_open_folder_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir(&cache).unwrap();
+        Sys::check_private_chain(&cache, &me()).unwrap();
+        // A folder above the cache that Authenticated Users may modify (as one made directly
+        // under C:\ inherits).
+        let sddl = format!("D:P(A;OICI;FA;;;{})(A;OICI;0x1301bf;;;AU)", me());
+        set_protected_dacl(dir.path(), true, &sddl).unwrap();
+        let e = Sys::check_private_chain(&cache, &me()).unwrap_err();
+        assert!(e.contains("Authenticated Users"), "{e}");
+    }
+
+    #[test]
+    fn the_account_comes_from_the_registry() {
+        let a = Sys::account(&me()).unwrap();
+        assert_eq!(a.uid, me());
+        let profile = std::env::var("USERPROFILE").unwrap();
+        assert!(
+            a.home.to_string_lossy().eq_ignore_ascii_case(&profile),
+            "{} vs {profile}",
+            a.home.display()
+        );
+        let mut env =
+            EnvMap::from_pairs([("LOCALAPPDATA", r"C:\elsewhere"), ("HOME", r"C:\elsewhere")]);
+        Sys::account_env(&a, &mut env);
+        assert_eq!(env.get("HOME"), None);
+        assert_eq!(
+            env.get("LOCALAPPDATA").map(String::as_str),
+            Some(format!(r"{}\AppData\Local", a.home.display()).as_str())
+        );
     }
 }
