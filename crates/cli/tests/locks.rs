@@ -121,10 +121,19 @@ fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
     let out = cli(dir.path(), &modcache, &["locks", "--end", &pid]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(kid.0.try_wait().unwrap().is_none());
+    // A huge --timeout is clamped to a day before it is added to the clock (never an overflow).
     let out = cli(
         dir.path(),
         &modcache,
-        &["locks", "--end", &pid, "--yes", "--json"],
+        &[
+            "locks",
+            "--end",
+            &pid,
+            "--yes",
+            "--json",
+            "--timeout",
+            "1e15",
+        ],
     );
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -34,6 +34,10 @@ use super::{LockProbe, find_holders};
 use crate::CancelToken;
 use crate::discover::CacheKind;
 
+/// The longest an end waits for a process to exit after a signal: a larger `--timeout`
+/// (`1e15` seconds) is clamped to this instead of overflowing the clock.
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

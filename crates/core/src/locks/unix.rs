@@ -153,7 +153,7 @@ impl<F: PidFacts> ProcessRef for PidRef<F> {
     }
 
     fn wait_gone(&self, limit: Duration) -> bool {
-        let until = Instant::now() + limit;
+        let until = Instant::now() + limit.min(crate::locks::end::MAX_WAIT);
         loop {
             if !self.same() {
                 return true;
