@@ -12,7 +12,7 @@ APP_BIN := target/debug/gocache-doctor-app
 CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
 CROSS_PKGS := -p gocache-core -p gocache-doctor
 
-.PHONY: all setup ui app cli run test fmt-check clippy test-rust cross test-ui e2e bench clean \
+.PHONY: all setup ui app cli run test test-scripts fmt-check clippy test-rust cross test-ui e2e bench clean \
 	dist test-dist lint-workflows
 
 all: app cli
@@ -43,6 +43,10 @@ run: app cli
 fmt-check:
 	cargo fmt --all --check
 
+# The set-up scripts' own logic (the Debian mirror for backports).
+test-scripts:
+	bash scripts/test-debian-mirror.sh
+
 clippy: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
@@ -64,7 +68,7 @@ test-ui: setup
 e2e: app
 	APP_BIN="$(CURDIR)/$(APP_BIN)" bash tests/e2e/run.sh
 
-test: setup fmt-check clippy cross test-rust test-ui e2e test-dist
+test: setup test-scripts fmt-check clippy cross test-rust test-ui e2e test-dist
 	@echo "make test: all checks passed"
 
 # Release installers in target/release/bundle/ (README "Install"). Only the .deb by default: the

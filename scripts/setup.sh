@@ -17,7 +17,9 @@ GO_PKG=""
 if ! ls /usr/lib/go-1.2[3-9]/bin/go >/dev/null 2>&1; then
   if grep -q bookworm /etc/os-release 2>/dev/null; then
     if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
-      echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/backports.list >/dev/null
+      # The mirror the machine's own sources use for bookworm (a local mirror keeps working).
+      mirror=$(bash "$(dirname "$0")/debian-mirror.sh" bookworm)
+      echo "deb $mirror bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/backports.list >/dev/null
     fi
     GO_PKG="golang-1.23-go"
   else
