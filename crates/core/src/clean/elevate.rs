@@ -4,8 +4,10 @@
 //!
 //! * [`invocation`] builds the elevated command per OS, as a program and an argument vector
 //!   (no shell in between on our side): Linux `pkexec <exe> ...`; macOS `osascript -e 'do
-//!   shell script "<cmd>" with administrator privileges'` (the command is POSIX-shell quoted,
-//!   then put in an AppleScript string literal); Windows PowerShell `Start-Process -Verb RunAs
+//!   shell script "<cmd>" with prompt "<why>" with administrator privileges'` (the command is
+//!   POSIX-shell quoted, then put in an AppleScript string literal; the prompt
+//!   ([`MACOS_PROMPT`]) names the app, else macOS' password dialog says "osascript wants to
+//!   make changes"); Windows PowerShell `Start-Process -Verb RunAs
 //!   -Wait -FilePath ... -ArgumentList ...` passed with `-EncodedCommand` (UTF-16LE base64), so
 //!   no quoting of ours meets Windows' command-line parser twice.
 //! * [`run`] is what the elevated process does: read the [`Request`], discover the caches
@@ -215,8 +217,9 @@ pub fn invocation(
             ];
             let cmd = words.map(posix_quote).join(" ");
             let script = format!(
-                "do shell script {} with administrator privileges",
-                applescript_string(&cmd)
+                "do shell script {} with prompt {} with administrator privileges",
+                applescript_string(&cmd),
+                applescript_string(MACOS_PROMPT)
             );
             Ok(Invocation {
                 program: "/usr/bin/osascript".into(),
@@ -252,6 +255,11 @@ pub fn invocation(
         }
     }
 }
+
+/// What macOS' administrator password dialog says (AppleScript `do shell script ... with
+/// prompt`): without it the dialog names osascript, not this app.
+pub const MACOS_PROMPT: &str =
+    "Go Cache Doctor needs administrator rights to clean the Go cache files another user owns.";
 
 /// pkexec by its absolute path (never looked up through `PATH`, which another program
 /// could have changed).
@@ -848,10 +856,20 @@ mod tests {
         let args = as_strs(&inv);
         assert_eq!(args[0], "-e");
         let script = &args[1];
-        let literal = script
+        let literals = script
             .strip_prefix("do shell script ")
             .and_then(|s| s.strip_suffix(" with administrator privileges"))
             .unwrap();
+        // The command literal ends at its first unescaped quote; the prompt follows.
+        let mut end = 1;
+        let bytes = literals.as_bytes();
+        while bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let (literal, rest) = literals.split_at(end + 1);
+        let prompt = rest.strip_prefix(" with prompt ").unwrap();
+        assert_eq!(applescript_unquote(prompt), MACOS_PROMPT);
+        assert!(MACOS_PROMPT.starts_with("Go Cache Doctor needs administrator rights to clean"));
         let cmd = applescript_unquote(literal);
         assert_eq!(
             sh_words(&cmd),

@@ -360,9 +360,9 @@ static CATALOG: &[Entry] = &[
         variant: Some("undefined"),
         severity: E,
         explanation: "Go cannot locate its build cache: GOCACHE is not set and neither HOME nor \
-            XDG_CACHE_HOME (LocalAppData on Windows) is defined, which happens in services, CI \
-            jobs and containers. Set HOME or GOCACHE to an absolute directory.",
-        zh: "Go 找不到构建缓存的位置：GOCACHE 未设置，HOME 和 XDG_CACHE_HOME（Windows 上为 LocalAppData）也都未定义，这常见于系统服务、CI 任务和容器中。请把 HOME 或 GOCACHE 设为一个绝对路径目录。",
+            XDG_CACHE_HOME (LocalAppData on Windows; on macOS only HOME, for \
+            ~/Library/Caches) is defined, which happens in services, CI jobs and containers. Set HOME or GOCACHE to an absolute directory.",
+        zh: "Go 找不到构建缓存的位置：GOCACHE 未设置，HOME 和 XDG_CACHE_HOME（Windows 上为 LocalAppData；macOS 上只看 HOME，即 ~/Library/Caches）也都未定义，这常见于系统服务、CI 任务和容器中。请把 HOME 或 GOCACHE 设为一个绝对路径目录。",
         fixes: &[Sh(
             "export GOCACHE=\"${TMPDIR:-/tmp}/go-build\"",
             "$env:GOCACHE = \"$env:TEMP\\go-build\"",
@@ -528,7 +528,7 @@ static CATALOG: &[Entry] = &[
             sharing it can corrupt it. Move it to a local disk.",
         zh: "{cache}（{path}）位于网络文件系统（{fstype}）上。在那里 Go 的文件锁和重命名不可靠，每次构建也更慢；多台机器共享时还可能损坏缓存。请把它移到本地磁盘。",
         fixes: &[Sh(
-            "go env -w {var}=\"$HOME/.cache/{default_name}\"",
+            "go env -w {var}=\"{user_cache}/{default_name}\"",
             "go env -w {var}=\"$env:LocalAppData\\{default_name}\"",
             "go env -w {var}=%LocalAppData%\\{default_name}",
         )],
@@ -541,7 +541,7 @@ static CATALOG: &[Entry] = &[
             it is unplugged, and FAT/exFAT drives ignore the permissions Go uses.",
         zh: "{cache}（{path}）位于可移动驱动器（{fstype}）上：拔出时构建会失败，而且 FAT/exFAT 驱动器会忽略 Go 所依赖的权限。",
         fixes: &[Sh(
-            "go env -w {var}=\"$HOME/.cache/{default_name}\"",
+            "go env -w {var}=\"{user_cache}/{default_name}\"",
             "go env -w {var}=\"$env:LocalAppData\\{default_name}\"",
             "go env -w {var}=%LocalAppData%\\{default_name}",
         )],
@@ -964,6 +964,10 @@ fn render_command(
                     expr = true;
                     Some(go_env_expr("GOCACHE", shell, os))
                 }
+                (None, "user_cache") => {
+                    expr = true;
+                    Some(user_cache_expr(shell, os))
+                }
                 (None, _) => None,
             }
         })?;
@@ -1001,6 +1005,18 @@ fn go_env_expr(var: &str, shell: Shell, os: OsKind) -> String {
             ("GOCACHE", _) => "\"%LocalAppData%\\go-build\"".to_owned(),
             _ => "\"%USERPROFILE%\\go\\pkg\\mod\"".to_owned(),
         },
+    }
+}
+
+/// A shell expression for the user's cache directory, `os.UserCacheDir()` as Go defines it
+/// (`{user_cache}` in templates): `~/Library/Caches` on macOS, `~/.cache` on Linux (its
+/// `XDG_CACHE_HOME` default), `%LocalAppData%` on Windows.
+fn user_cache_expr(shell: Shell, os: OsKind) -> String {
+    match (shell, os) {
+        (Shell::Bash, OsKind::Macos) => "$HOME/Library/Caches".to_owned(),
+        (Shell::Bash, _) => "$HOME/.cache".to_owned(),
+        (Shell::Powershell, _) => "$env:LocalAppData".to_owned(),
+        (Shell::Cmd, _) => "%LocalAppData%".to_owned(),
     }
 }
 
@@ -1102,7 +1118,7 @@ mod tests {
                 extra.remove(k);
             }
             m.extra = extra;
-            for os in [OsKind::Linux, OsKind::Windows] {
+            for os in [OsKind::Linux, OsKind::Macos, OsKind::Windows] {
                 let ctx = Context::for_os(os);
                 let en = finding(m.clone(), &ctx);
                 let zh = finding(m.clone(), &ctx.clone().with_lang(Lang::ZhHans));
@@ -1154,6 +1170,46 @@ mod tests {
                     zh.explanation
                 );
             }
+        }
+    }
+
+    /// Moving a cache off a network or removable volume suggests the OS's own user cache
+    /// directory (Go's `os.UserCacheDir`): `~/Library/Caches` on macOS, not `~/.cache`.
+    #[test]
+    fn cache_moves_suggest_the_os_user_cache_dir() {
+        let fixes = |id: &'static str, os: OsKind| {
+            let vals = BTreeMap::from([
+                ("cache", "build cache".to_owned()),
+                ("path", "/Volumes/share/go-build".to_owned()),
+                ("fstype", "smbfs".to_owned()),
+                ("var", "GOCACHE".to_owned()),
+                ("default_name", "go-build".to_owned()),
+            ]);
+            env_finding(id, None, None, vals, &Context::for_os(os))
+                .fixes
+                .into_iter()
+                .map(|f| f.text)
+                .collect::<Vec<_>>()
+        };
+        for id in ["cache-on-network-fs", "cache-on-removable"] {
+            assert_eq!(
+                fixes(id, OsKind::Macos),
+                ["go env -w GOCACHE=\"$HOME/Library/Caches/go-build\""],
+                "{id}"
+            );
+            assert_eq!(
+                fixes(id, OsKind::Linux),
+                ["go env -w GOCACHE=\"$HOME/.cache/go-build\""],
+                "{id}"
+            );
+            assert_eq!(
+                fixes(id, OsKind::Windows),
+                [
+                    "go env -w GOCACHE=\"$env:LocalAppData\\go-build\"",
+                    "go env -w GOCACHE=%LocalAppData%\\go-build"
+                ],
+                "{id}"
+            );
         }
     }
 

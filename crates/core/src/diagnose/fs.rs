@@ -5,10 +5,14 @@
 //!   and its filesystem type ([`mountinfo_lookup`]).
 //! * Windows: UNC paths (`\\server\share\...`) are network paths; drive types
 //!   ([`windows_drive_class`], `GetDriveTypeW` values) are classified by a pure helper.
-//! * macOS: `statfs`' `f_fstypename` values are classified by [`classify_fs_type`]; the
-//!   runtime lookup is not wired yet (the helper is unit-tested).
+//! * macOS: `statfs(2)` of the path (its nearest existing ancestor): `f_fstypename` and
+//!   `f_flags` are classified by [`macos_fs_class`] (network types, and any volume without
+//!   `MNT_LOCAL`, are network; `MNT_REMOVABLE` volumes and FAT/exFAT are removable).
 
 use std::path::Path;
+
+#[cfg(target_os = "macos")]
+mod macos;
 
 use serde::Serialize;
 
@@ -75,6 +79,26 @@ pub fn classify_fs_type(fstype: &str) -> FsClass {
         FsClass::Removable
     } else {
         FsClass::Local
+    }
+}
+
+/// `MNT_LOCAL` of `statfs.f_flags` (xnu `bsd/sys/mount.h`): the filesystem is stored
+/// locally. Network filesystems (nfs, smbfs, afpfs, webdav, ...) do not set it.
+pub const MNT_LOCAL: u32 = 0x0000_1000;
+/// `MNT_REMOVABLE` of `statfs.f_flags` (xnu `bsd/sys/mount.h`): storage the user can remove
+/// (USB drives, SD cards, disk images of them); set by xnu's `mountfs` from the device.
+pub const MNT_REMOVABLE: u32 = 0x0000_0200;
+
+/// macOS: the class of a volume from `statfs`' `f_fstypename` and `f_flags`. A network type
+/// name, or no `MNT_LOCAL` flag, is a network filesystem; `MNT_REMOVABLE`, or a FAT/exFAT
+/// type (`msdos`, `exfat`: external drives and cards), is removable; anything else (apfs,
+/// hfs, ...) is local.
+pub fn macos_fs_class(fstypename: &str, flags: u32) -> FsClass {
+    match classify_fs_type(fstypename) {
+        FsClass::Network => FsClass::Network,
+        _ if flags & MNT_LOCAL == 0 => FsClass::Network,
+        _ if flags & MNT_REMOVABLE != 0 => FsClass::Removable,
+        class => class,
     }
 }
 
@@ -157,7 +181,12 @@ pub fn fs_of(path: &Path) -> Option<FsInfo> {
         let info = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
         mountinfo_lookup(&info, &real)
     }
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(target_os = "macos")]
+    {
+        let existing = path.ancestors().find(|p| p.exists())?;
+        macos::statfs_info(existing)
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
     {
         let s = path.to_string_lossy();
         (windows_drive_class(&s, None) == FsClass::Network).then(|| FsInfo {
@@ -202,6 +231,35 @@ mod tests {
             f("/home/u/remote/x").map(|i| i.class),
             Some(FsClass::Network)
         );
+    }
+
+    #[test]
+    fn macos_volumes_by_type_and_flags() {
+        // The flags of a boot APFS volume (MNT_LOCAL | MNT_ROOTFS | MNT_DOVOLFS | ...).
+        let local = MNT_LOCAL | 0x4000 | 0x8000 | 0x0080_0000;
+        assert_eq!(macos_fs_class("apfs", local), FsClass::Local);
+        assert_eq!(macos_fs_class("hfs", local), FsClass::Local);
+        // Network filesystems: by name, whatever the flags say.
+        for t in ["nfs", "smbfs", "afpfs", "webdav", "cifs", "macfuse"] {
+            assert_eq!(macos_fs_class(t, 0), FsClass::Network, "{t}");
+            assert_eq!(macos_fs_class(t, local), FsClass::Network, "{t}");
+        }
+        // An unknown type without MNT_LOCAL (a third-party network filesystem).
+        assert_eq!(macos_fs_class("ftp", 0), FsClass::Network);
+        assert_eq!(macos_fs_class("apfs", MNT_REMOVABLE), FsClass::Network);
+        // External drives: MNT_REMOVABLE, whatever their filesystem; FAT/exFAT by name.
+        assert_eq!(
+            macos_fs_class("apfs", MNT_LOCAL | MNT_REMOVABLE),
+            FsClass::Removable
+        );
+        assert_eq!(
+            macos_fs_class("hfs", MNT_LOCAL | MNT_REMOVABLE),
+            FsClass::Removable
+        );
+        assert_eq!(macos_fs_class("msdos", MNT_LOCAL), FsClass::Removable);
+        assert_eq!(macos_fs_class("exfat", MNT_LOCAL), FsClass::Removable);
+        assert_eq!(MNT_LOCAL, 0x1000);
+        assert_eq!(MNT_REMOVABLE, 0x200);
     }
 
     #[test]

@@ -36,6 +36,13 @@ use crate::discover::CacheKind;
 
 /// The longest an end waits for a process to exit after a signal: a larger `--timeout`
 /// (`1e15` seconds) is clamped to this instead of overflowing the clock.
+#[cfg_attr(
+    not(unix),
+    allow(
+        dead_code,
+        reason = "the Unix waits poll against the clock; Windows waits on the process handle"
+    )
+)]
 pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
 /// How a process ended.

@@ -1,10 +1,12 @@
 //! macOS lock probe through libproc (what `lsof` uses).
 //!
-//! For every process (`proc_listallpids`, in parallel): `PROC_PIDTBSDINFO` (name, uid),
+//! For every process (`proc_listallpids`, in parallel): `PROC_PIDTBSDINFO` (name, uid; for
+//! other users' processes `PROC_PIDT_SHORTBSDINFO`, which answers for them),
 //! `proc_pidpath` (exe), `PROC_PIDVNODEPATHINFO` (cwd and root), `PROC_PIDLISTFDS` then
 //! `proc_pidfdinfo(PROC_PIDFDVNODEPATHINFO)` for each vnode fd (open files and directories;
 //! a regular file with no links left is reported as deleted-open), and the mapped files
-//! through `PROC_PIDREGIONPATHINFO2` (falling back to `PROC_PIDREGIONPATHINFO`). Processes
+//! through `PROC_PIDREGIONPATHINFO2` (asking `PROC_PIDREGIONPATHINFO` where it fails, see
+//! [`layout::walk_regions`]). Processes
 //! that answer `EPERM` (other users', SIP-protected) are counted as inaccessible. `flock`s are
 //! not visible through libproc.
 //!
@@ -35,7 +37,7 @@ pub(crate) mod end {
     use std::io;
 
     use super::layout;
-    use super::sys::{bsd_info, bsd_name};
+    use super::sys::{bsd_info, bsd_name, short_info};
     use crate::locks::end::{OpenError, ProcessRef};
     use crate::locks::unix::{self, PidFacts, PidRef};
 
@@ -60,12 +62,23 @@ pub(crate) mod end {
         }
 
         fn uid(pid: u32) -> Option<u32> {
-            info(pid).ok().map(|b| b.pbi_uid)
+            identity(pid).1
         }
 
         fn name(pid: u32) -> Option<String> {
-            info(pid).ok().map(|b| bsd_name(&b))
+            Some(identity(pid).0).filter(|n| !n.is_empty())
         }
+    }
+
+    /// Name and uid, from `PROC_PIDT_SHORTBSDINFO` when `PROC_PIDTBSDINFO` is refused.
+    fn identity(pid: u32) -> (String, Option<u32>) {
+        let full = info(pid).ok().map(|b| (bsd_name(&b), b.pbi_uid));
+        layout::identity(full, || i32::try_from(pid).ok().and_then(short_info))
+    }
+
+    /// Whether `pid` is a zombie (exited, not reaped): xnu's `kill(pid, 0)` succeeds on one.
+    pub(crate) fn is_zombie(pid: u32) -> bool {
+        layout::is_zombie(i32::try_from(pid).ok().and_then(short_info).as_ref())
     }
 
     /// Opens `pid` by pid and start time.
@@ -96,6 +109,9 @@ mod sys {
     const _: () = assert!(size_of::<libc::vnode_info_path>() == layout::VNODE_INFO_PATH_SIZE);
     const _: () = assert!(size_of::<libc::proc_vnodepathinfo>() == layout::PROC_VNODEPATHINFO_SIZE);
     const _: () = assert!(size_of::<libc::proc_fdinfo>() == layout::PROC_FDINFO_SIZE);
+    const _: () = assert!(size_of::<libc::proc_bsdshortinfo>() == layout::PROC_BSDSHORTINFO_SIZE);
+    const _: () = assert!(libc::PROC_PIDT_SHORTBSDINFO == layout::PROC_PIDT_SHORTBSDINFO);
+    const _: () = assert!(libc::SZOMB == layout::SZOMB);
 
     /// Regions walked per process at most.
     const MAX_REGIONS: usize = 100_000;
@@ -107,23 +123,27 @@ mod sys {
         std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
     }
 
+    /// Sets this thread's `errno` to 0, so that a libproc call's 0 can be told apart.
+    fn clear_errno() {
+        // SAFETY: `__error` returns this thread's errno location, always valid to write.
+        unsafe { *libc::__error() = 0 };
+    }
+
     /// Every pid, or the errno.
     fn all_pids() -> Result<Vec<i32>, std::io::Error> {
+        clear_errno();
         // SAFETY: a null buffer asks for the count only.
         let n = unsafe { libc::proc_listallpids(std::ptr::null_mut(), 0) };
-        if n < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let mut cap = usize::try_from(n).unwrap_or(0) + 64;
+        let n = layout::pid_count_answer(n, errno()).map_err(std::io::Error::from_raw_os_error)?;
+        let mut cap = n + 64;
         loop {
             let mut buf = vec![0i32; cap];
             let bytes = libc::c_int::try_from(cap * size_of::<i32>()).unwrap_or(libc::c_int::MAX);
+            clear_errno();
             // SAFETY: `buf` is writable for `bytes` bytes.
             let got = unsafe { libc::proc_listallpids(buf.as_mut_ptr().cast::<c_void>(), bytes) };
-            if got < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            let got = usize::try_from(got).unwrap_or(0);
+            let got = layout::pid_count_answer(got, errno())
+                .map_err(std::io::Error::from_raw_os_error)?;
             if got < cap || cap > (1 << 22) {
                 buf.truncate(got.min(cap));
                 return Ok(buf);
@@ -141,12 +161,18 @@ mod sys {
         } else {
             buf.as_mut_ptr().cast()
         };
+        clear_errno();
         // SAFETY: `ptr` is NULL or writable for `len` bytes; the kernel copies out at most that.
         let r = unsafe { libc::proc_pidinfo(pid, flavor, arg, ptr, len) };
-        if r <= 0 {
-            Err(errno())
-        } else {
-            Ok(usize::try_from(r).unwrap_or(0))
+        layout::pidinfo_answer(r, errno())
+    }
+
+    /// `PROC_PIDT_SHORTBSDINFO` of `pid`: answers for other users' processes and zombies.
+    pub(super) fn short_info(pid: i32) -> Option<layout::ShortInfo> {
+        let mut buf = vec![0u8; layout::PROC_BSDSHORTINFO_SIZE];
+        match pidinfo(pid, layout::PROC_PIDT_SHORTBSDINFO, 0, &mut buf) {
+            Ok(n) if n == buf.len() => layout::decode_short_info(&buf),
+            _ => None,
         }
     }
 
@@ -163,6 +189,7 @@ mod sys {
         // SAFETY: proc_bsdinfo is plain old data; all zeroes is a valid value.
         let mut bsd: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
         let bsd_len = size_of::<libc::proc_bsdinfo>() as libc::c_int;
+        clear_errno();
         // SAFETY: `bsd` is a live, writable proc_bsdinfo of `bsd_len` bytes.
         let r = unsafe {
             libc::proc_pidinfo(
@@ -173,7 +200,13 @@ mod sys {
                 bsd_len,
             )
         };
-        if r == bsd_len { Ok(bsd) } else { Err(errno()) }
+        if r == bsd_len {
+            Ok(bsd)
+        } else {
+            Err(layout::pidinfo_answer(r, errno())
+                .err()
+                .unwrap_or(libc::EIO))
+        }
     }
 
     /// The name in a `proc_bsdinfo` (`pbi_name`, else `pbi_comm`).
@@ -189,18 +222,19 @@ mod sys {
 
     fn scan(pid: i32, roots: &MacRoots) -> Option<Scan> {
         let mut info = ProcessInfo::default();
-        match bsd_info(pid) {
+        let full = match bsd_info(pid) {
             Ok(bsd) => {
-                info.name = bsd_name(&bsd);
-                info.uid = Some(bsd.pbi_uid);
                 info.start_time = Some(layout::start_micros(
                     bsd.pbi_start_tvsec,
                     bsd.pbi_start_tvusec,
                 ));
+                Some((bsd_name(&bsd), bsd.pbi_uid))
             }
             Err(e) if e == libc::ESRCH => return None,
-            Err(_) => {}
-        }
+            // EPERM for other users' processes: the short info answers for them.
+            Err(_) => None,
+        };
+        (info.name, info.uid) = layout::identity(full, || short_info(pid));
         let mut holds = Vec::new();
         let mut path_buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
         // SAFETY: `path_buf` is writable for the size passed.
@@ -299,12 +333,23 @@ mod sys {
         {
             flavor = layout::PROC_PIDREGIONPATHINFO;
         }
-        let mapped = layout::walk_regions(MAX_REGIONS, |addr| {
-            match pidinfo(pid, flavor, addr, &mut rbuf) {
+        let mut any_buf = vec![0u8; layout::PROC_REGIONWITHPATHINFO_SIZE];
+        let mapped = layout::walk_regions(
+            MAX_REGIONS,
+            |addr| match pidinfo(pid, flavor, addr, &mut rbuf) {
                 Ok(n) if n == rbuf.len() => layout::decode_region(&rbuf),
                 _ => None,
-            }
-        });
+            },
+            |addr| {
+                if flavor == layout::PROC_PIDREGIONPATHINFO {
+                    return None;
+                }
+                match pidinfo(pid, layout::PROC_PIDREGIONPATHINFO, addr, &mut any_buf) {
+                    Ok(n) if n == any_buf.len() => layout::decode_region(&any_buf),
+                    _ => None,
+                }
+            },
+        );
         for m in mapped {
             if info.exe.as_deref() == Some(m.as_path()) {
                 continue;

@@ -167,7 +167,7 @@ impl<F: PidFacts> ProcessRef for PidRef<F> {
 }
 
 /// Whether `pid` exists (signal 0). A zombie (exited, not yet reaped by its parent) counts as
-/// gone on Linux.
+/// gone (Linux and macOS).
 pub(crate) fn presence(pid: u32) -> Presence {
     match signal(pid, 0) {
         Ok(()) => {
@@ -192,7 +192,13 @@ fn is_zombie(pid: u32) -> bool {
     })
 }
 
-#[cfg(not(target_os = "linux"))]
+/// macOS: `PROC_PIDT_SHORTBSDINFO`'s status is `SZOMB` (xnu's `kill()` succeeds on a zombie).
+#[cfg(target_os = "macos")]
+fn is_zombie(pid: u32) -> bool {
+    super::macos::end::is_zombie(pid)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn is_zombie(_pid: u32) -> bool {
     false
 }

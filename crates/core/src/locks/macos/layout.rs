@@ -16,6 +16,119 @@ pub(super) const PROC_PIDREGIONPATHINFO2: i32 = 22;
 /// `proc_fdinfo.proc_fdtype` of a file or directory.
 pub(super) const PROX_FDTYPE_VNODE: u32 = 1;
 
+/// `proc_pidinfo` flavor `PROC_PIDT_SHORTBSDINFO` (xnu `bsd/sys/proc_info.h`). Unlike
+/// `PROC_PIDTBSDINFO` it needs no same-user check (`proc_pidinfo` in `bsd/kern/proc_info.c`
+/// sets `NO_CHECK_SAME_USER` for it), so it answers for other users' processes, and it
+/// answers for zombies (`findzomb`).
+pub(super) const PROC_PIDT_SHORTBSDINFO: i32 = 13;
+/// `SZOMB` (xnu `bsd/sys/proc.h`): the `p_stat` (`pbsi_status`) of a process that has exited
+/// and not been reaped by its parent.
+pub(super) const SZOMB: u32 = 5;
+/// `MAXCOMLEN`: the size of `pbsi_comm`.
+const MAXCOMLEN: usize = 16;
+
+/// `struct proc_bsdshortinfo`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ProcBsdShortInfo {
+    pub(super) pbsi_pid: u32,
+    pub(super) pbsi_ppid: u32,
+    pub(super) pbsi_pgid: u32,
+    pub(super) pbsi_status: u32,
+    pub(super) pbsi_comm: [u8; MAXCOMLEN],
+    pub(super) pbsi_flags: u32,
+    pub(super) pbsi_uid: u32,
+    pub(super) pbsi_gid: u32,
+    pub(super) pbsi_ruid: u32,
+    pub(super) pbsi_rgid: u32,
+    pub(super) pbsi_svuid: u32,
+    pub(super) pbsi_svgid: u32,
+    pub(super) pbsi_rfu: u32,
+}
+
+/// `struct proc_bsdshortinfo`.
+pub(super) const PROC_BSDSHORTINFO_SIZE: usize = size_of::<ProcBsdShortInfo>();
+const _: () = assert!(PROC_BSDSHORTINFO_SIZE == 64);
+
+/// What a `PROC_PIDT_SHORTBSDINFO` answer says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ShortInfo {
+    /// `pbsi_status` (`p_stat`).
+    pub(super) status: u32,
+    /// `pbsi_comm`.
+    pub(super) comm: String,
+    /// `pbsi_uid` (effective).
+    pub(super) uid: u32,
+}
+
+/// Decodes a `proc_bsdshortinfo` (`None` when the answer is short).
+pub(super) fn decode_short_info(buf: &[u8]) -> Option<ShortInfo> {
+    if buf.len() < PROC_BSDSHORTINFO_SIZE {
+        return None;
+    }
+    let comm_at = std::mem::offset_of!(ProcBsdShortInfo, pbsi_comm);
+    Some(ShortInfo {
+        status: u32_at(buf, std::mem::offset_of!(ProcBsdShortInfo, pbsi_status))?,
+        comm: c_name(buf.get(comm_at..comm_at + MAXCOMLEN)?),
+        uid: u32_at(buf, std::mem::offset_of!(ProcBsdShortInfo, pbsi_uid))?,
+    })
+}
+
+/// Whether a process counts as gone although `kill(pid, 0)` succeeded: xnu's `kill()` succeeds
+/// on a zombie (`bsd/kern/kern_sig.c`), so its `PROC_PIDT_SHORTBSDINFO` status decides. No
+/// answer (the process was reaped meanwhile, or the call failed) is not a zombie: the next
+/// `kill(pid, 0)` tells.
+pub(super) fn is_zombie(short: Option<&ShortInfo>) -> bool {
+    short.is_some_and(|s| s.status == SZOMB)
+}
+
+/// A process' name and uid: from `PROC_PIDTBSDINFO` (`full`: name, uid) when it answered,
+/// else from `PROC_PIDT_SHORTBSDINFO` (`short`, asked only then), which answers for other
+/// users' processes where `PROC_PIDTBSDINFO` gives `EPERM`. An empty full name is completed
+/// from the short one.
+pub(super) fn identity(
+    full: Option<(String, u32)>,
+    short: impl FnOnce() -> Option<ShortInfo>,
+) -> (String, Option<u32>) {
+    match full {
+        Some((name, uid)) if !name.is_empty() => (name, Some(uid)),
+        Some((_, uid)) => (short().map(|s| s.comm).unwrap_or_default(), Some(uid)),
+        None => match short() {
+            Some(s) => (s.comm, Some(s.uid)),
+            None => (String::new(), None),
+        },
+    }
+}
+
+/// The meaning of `proc_pidinfo`'s return `r`, given the `errno` after a call made with
+/// `errno` cleared to 0. libproc's `proc_pidinfo` returns 0, not -1, when the `__proc_info`
+/// system call fails (`libproc.c`: `if ((retval = __proc_info(...)) == -1) return 0;`), and a
+/// successful answer can also be 0 bytes (`PROC_PIDLISTFDS` of a process with no files), so 0
+/// is a failure only when the call set `errno`.
+pub(super) fn pidinfo_answer(r: i32, errno: i32) -> Result<usize, i32> {
+    match usize::try_from(r) {
+        Ok(n) if n > 0 || errno == 0 => Ok(n),
+        _ if errno != 0 => Err(errno),
+        // A negative return without an errno: not a libproc answer.
+        _ => Err(EIO),
+    }
+}
+
+/// The meaning of `proc_listallpids`' return `n`. It is 0, not -1, on failure
+/// (`libproc.c`: `proc_listpids` returns 0 when `__proc_info` fails, and `proc_listallpids`'
+/// `numpids == -1` test never holds), and a system always has processes (launchd and this
+/// one), so 0 is a failure too; `errno` says which (`EIO` when none was set).
+pub(super) fn pid_count_answer(n: i32, errno: i32) -> Result<usize, i32> {
+    match usize::try_from(n) {
+        Ok(n) if n > 0 => Ok(n),
+        _ if errno != 0 => Err(errno),
+        _ => Err(EIO),
+    }
+}
+
+/// `EIO`, the same on every Unix.
+const EIO: i32 = 5;
+
 /// `struct proc_fileinfo`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default)]
@@ -192,24 +305,39 @@ pub(super) fn decode_region(buf: &[u8]) -> Option<Region> {
     })
 }
 
-/// Walks the regions of a process: `query(address)` returns the region at or after it.
-/// Stops at the end, on a region that would not advance, or after `max` regions. Returns the
-/// distinct mapped paths in first-seen order.
+/// Walks the regions of a process: `next(address)` returns the region at or after it
+/// (`PROC_PIDREGIONPATHINFO2`: the next *vnode-backed* region). When `next` fails,
+/// `any(address)` (`PROC_PIDREGIONPATHINFO`: the next region of any kind) is asked instead,
+/// and the walk goes on past the region it names. Stops when both fail, on a region that
+/// would not advance, or after `max` regions. Returns the distinct mapped paths in first-seen
+/// order.
+///
+/// Why the second question (xnu `bsd/kern/proc_info.c`, `proc_pidregionpathinfo2`, and
+/// `osfmk/vm/bsd_vm.c`, `fill_procregioninfo_onlymappedvnodes`): `PROC_PIDREGIONPATHINFO2`
+/// answers `EINVAL` both at the end of the map *and* for a vnode-backed region whose vnode
+/// cannot be taken (`vnode_getwithvid` fails: recycled, being reclaimed), without saying how
+/// big that region is, so stopping on its `EINVAL` (as libproc's `check_process_text` does)
+/// misses every mapping after it. `PROC_PIDREGIONPATHINFO` (`fill_procregioninfo`) answers
+/// `EINVAL` only when no entry lies at or after the address (it steps over unmapped gaps with
+/// `vme_next`), so it tells the end apart from a bad region and gives the region's extent.
 pub(super) fn walk_regions(
     max: usize,
-    mut query: impl FnMut(u64) -> Option<Region>,
+    mut next: impl FnMut(u64) -> Option<Region>,
+    mut any: impl FnMut(u64) -> Option<Region>,
 ) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = Vec::new();
     let mut addr = 0u64;
     for _ in 0..max {
-        let Some(r) = query(addr) else { break };
+        let Some(r) = next(addr).or_else(|| any(addr)) else {
+            break;
+        };
         if let Some(p) = r.path
             && !out.contains(&p)
         {
             out.push(p);
         }
         match r.address.checked_add(r.size) {
-            Some(next) if next > addr && r.size > 0 => addr = next,
+            Some(end) if end > addr && r.size > 0 => addr = end,
             _ => break,
         }
     }
@@ -419,37 +547,187 @@ mod tests {
             (0x9000, 0x1000, "/c/b"),
         ];
         let mut asked = Vec::new();
-        let got = walk_regions(100, |addr| {
-            asked.push(addr);
-            map.iter()
-                .find(|(a, s, _)| a + s > addr)
-                .and_then(|(a, s, p)| decode_region(&region_bytes(*a, *s, p)))
-        });
+        let got = walk_regions(
+            100,
+            |addr| {
+                asked.push(addr);
+                map.iter()
+                    .find(|(a, s, _)| a + s > addr)
+                    .and_then(|(a, s, p)| decode_region(&region_bytes(*a, *s, p)))
+            },
+            |_| None,
+        );
         assert_eq!(got, vec![PathBuf::from("/c/a.so"), PathBuf::from("/c/b")]);
         assert_eq!(asked, vec![0, 0x2000, 0x4000, 0x7000, 0xA000]);
         // A zero-size region or the cap stops the walk.
         let mut n = 0;
-        let stuck = walk_regions(100, |_| {
-            n += 1;
-            Some(Region {
-                address: 0,
-                size: 0,
-                path: None,
-            })
-        });
+        let stuck = walk_regions(
+            100,
+            |_| {
+                n += 1;
+                Some(Region {
+                    address: 0,
+                    size: 0,
+                    path: None,
+                })
+            },
+            |_| None,
+        );
         assert!(stuck.is_empty());
         assert_eq!(n, 1);
         let mut m = 0u64;
-        let capped = walk_regions(5, |a| {
-            m += 1;
-            Some(Region {
-                address: a,
-                size: 1,
-                path: Some(PathBuf::from(format!("/r{a}"))),
-            })
-        });
+        let capped = walk_regions(
+            5,
+            |a| {
+                m += 1;
+                Some(Region {
+                    address: a,
+                    size: 1,
+                    path: Some(PathBuf::from(format!("/r{a}"))),
+                })
+            },
+            |_| None,
+        );
         assert_eq!(capped.len(), 5);
         assert_eq!(m, 5);
+    }
+
+    /// A map with a gap and a vnode region the vnode-only flavor cannot answer for (its
+    /// `EINVAL`): the walk asks the any-region flavor there and goes on to the later files.
+    #[test]
+    fn region_walk_goes_past_a_region_the_vnode_flavor_refuses() {
+        // (address, size, path): 0x3000..0x5000 is unmapped; 0x5000 is anonymous; 0x6000's
+        // vnode cannot be taken (PROC_PIDREGIONPATHINFO2 answers EINVAL from 0x5000 on,
+        // PROC_PIDREGIONPATHINFO answers it without a path).
+        let map = [
+            (0x1000u64, 0x2000u64, Some("/c/a.so")),
+            (0x5000, 0x1000, None),
+            (0x6000, 0x1000, None),
+            (0x8000, 0x1000, Some("/c/b")),
+            (0xA000, 0x1000, Some("/c/c")),
+        ];
+        let region = |(a, s, p): &(u64, u64, Option<&str>)| Region {
+            address: *a,
+            size: *s,
+            path: p.map(PathBuf::from),
+        };
+        let mut fallbacks = Vec::new();
+        let got = walk_regions(
+            100,
+            |addr| {
+                let r = map.iter().find(|(a, s, p)| a + s > addr && p.is_some())?;
+                // The vnode of 0x6000 blocks every answer before it.
+                (addr >= 0x7000 || r.0 < 0x5000).then(|| region(r))
+            },
+            |addr| {
+                fallbacks.push(addr);
+                map.iter().find(|(a, s, _)| a + s > addr).map(region)
+            },
+        );
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("/c/a.so"),
+                PathBuf::from("/c/b"),
+                PathBuf::from("/c/c")
+            ]
+        );
+        // From 0x3000 (a gap: the any-region flavor names 0x5000) and 0x6000; the end of the
+        // map (0xB000) ends the walk only when the any-region flavor has nothing either.
+        assert_eq!(fallbacks, vec![0x3000, 0x6000, 0xB000]);
+        // Without the fallback the walk would have stopped after the first file.
+        assert_eq!(
+            walk_regions(
+                100,
+                |addr| {
+                    let r = map.iter().find(|(a, s, p)| a + s > addr && p.is_some())?;
+                    (addr >= 0x7000 || r.0 < 0x5000).then(|| region(r))
+                },
+                |_| None,
+            ),
+            vec![PathBuf::from("/c/a.so")]
+        );
+    }
+
+    fn short_bytes(status: u32, comm: &[u8], uid: u32) -> Vec<u8> {
+        let mut b = vec![0u8; PROC_BSDSHORTINFO_SIZE];
+        b[0..4].copy_from_slice(&4242u32.to_ne_bytes());
+        b[12..16].copy_from_slice(&status.to_ne_bytes());
+        b[16..16 + comm.len()].copy_from_slice(comm);
+        b[36..40].copy_from_slice(&uid.to_ne_bytes());
+        b[44..48].copy_from_slice(&7u32.to_ne_bytes());
+        b
+    }
+
+    #[test]
+    fn short_info_decodes_and_a_zombie_is_gone() {
+        assert_eq!(std::mem::offset_of!(ProcBsdShortInfo, pbsi_status), 12);
+        assert_eq!(std::mem::offset_of!(ProcBsdShortInfo, pbsi_comm), 16);
+        assert_eq!(std::mem::offset_of!(ProcBsdShortInfo, pbsi_uid), 36);
+        let zombie = decode_short_info(&short_bytes(SZOMB, b"gopls", 501)).unwrap();
+        assert_eq!(
+            zombie,
+            ShortInfo {
+                status: 5,
+                comm: "gopls".to_owned(),
+                uid: 501
+            }
+        );
+        assert!(is_zombie(Some(&zombie)));
+        // SRUN (2) and SSTOP (4) are alive; no answer is not a zombie.
+        let running = decode_short_info(&short_bytes(2, b"go", 0)).unwrap();
+        assert!(!is_zombie(Some(&running)));
+        assert!(!is_zombie(
+            decode_short_info(&short_bytes(4, b"go", 0)).as_ref()
+        ));
+        assert!(!is_zombie(None));
+        // A full 16-byte name has no NUL; a short answer decodes to nothing.
+        let long = decode_short_info(&short_bytes(2, b"0123456789abcdef", 1)).unwrap();
+        assert_eq!(long.comm, "0123456789abcdef");
+        assert_eq!(
+            decode_short_info(&short_bytes(2, b"go", 0)[..PROC_BSDSHORTINFO_SIZE - 1]),
+            None
+        );
+    }
+
+    #[test]
+    fn other_users_processes_get_name_and_uid_from_the_short_info() {
+        let short = || decode_short_info(&short_bytes(2, b"gopls", 502));
+        // PROC_PIDTBSDINFO answered: its name and uid, the short info not asked.
+        assert_eq!(
+            identity(Some(("go".to_owned(), 501)), || -> Option<ShortInfo> {
+                panic!("not asked")
+            }),
+            ("go".to_owned(), Some(501))
+        );
+        // EPERM (another user's process): the short info's.
+        assert_eq!(identity(None, short), ("gopls".to_owned(), Some(502)));
+        // An empty full name is completed, the full uid kept.
+        assert_eq!(
+            identity(Some((String::new(), 501)), short),
+            ("gopls".to_owned(), Some(501))
+        );
+        assert_eq!(identity(None, || None), (String::new(), None));
+    }
+
+    #[test]
+    fn zero_answers_are_errors_only_with_an_errno() {
+        // PROC_PIDLISTFDS of a process with no fds: 0 bytes, errno untouched (cleared before).
+        assert_eq!(pidinfo_answer(0, 0), Ok(0));
+        // libproc's failure: 0 with errno set (a stale errno is cleared before the call).
+        assert_eq!(pidinfo_answer(0, 1), Err(1));
+        assert_eq!(pidinfo_answer(0, 3), Err(3));
+        assert_eq!(pidinfo_answer(1272, 0), Ok(1272));
+        // A positive answer wins over any errno left by an inner call.
+        assert_eq!(pidinfo_answer(8, 22), Ok(8));
+        assert_eq!(pidinfo_answer(-1, 0), Err(5));
+        assert_eq!(pidinfo_answer(-1, 1), Err(1));
+        // proc_listallpids: 0 is a failure, never "no processes".
+        assert_eq!(pid_count_answer(0, 0), Err(5));
+        assert_eq!(pid_count_answer(0, 12), Err(12));
+        assert_eq!(pid_count_answer(-1, 1), Err(1));
+        assert_eq!(pid_count_answer(517, 0), Ok(517));
+        assert_eq!(pid_count_answer(517, 4), Ok(517));
     }
 
     #[test]

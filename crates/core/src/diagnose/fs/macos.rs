@@ -1,0 +1,37 @@
+//! macOS: the filesystem of a path from `statfs(2)` (`f_fstypename`, `f_flags`,
+//! `f_mntonname`); the classification is [`super::macos_fs_class`], unit-tested on every OS.
+#![allow(unsafe_code, reason = "statfs is a libc call")]
+
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use super::{FsInfo, macos_fs_class};
+
+/// `statfs` of `path` as an [`FsInfo`]; `None` when the call fails.
+pub(super) fn statfs_info(path: &Path) -> Option<FsInfo> {
+    let c = CString::new(path.as_os_str().as_bytes()).ok()?;
+    // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a NUL-terminated path alive for the call; `st` is a writable statfs.
+    if unsafe { libc::statfs(c.as_ptr(), &raw mut st) } != 0 {
+        return None;
+    }
+    let text = |s: &[libc::c_char]| {
+        let bytes: Vec<u8> = s
+            .iter()
+            .take_while(|&&c| c != 0)
+            .map(|&c| c as u8)
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let fstype = text(&st.f_fstypename);
+    Some(FsInfo {
+        class: macos_fs_class(&fstype, st.f_flags),
+        mount_point: text(&st.f_mntonname),
+        fstype,
+    })
+}
+
+// The flags agree with libc's (MNT_REMOVABLE is not in libc).
+const _: () = assert!(super::MNT_LOCAL == libc::MNT_LOCAL as u32);
