@@ -1,4 +1,6 @@
 //! The one cross-crate integration-test binary.
+// Runs the doctor's bash fixes in `shell::Sandbox` (bash recorders): Unix only.
+#[cfg(unix)]
 mod attack_diagnose;
 mod attack_env;
 mod attack_locks;
