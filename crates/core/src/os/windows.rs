@@ -44,6 +44,10 @@ impl OsRules for Windows {
             .map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from)
     }
 
+    fn path_separator(&self) -> char {
+        '\\'
+    }
+
     fn list_separator(&self) -> char {
         ';'
     }
