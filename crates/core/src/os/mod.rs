@@ -15,7 +15,7 @@ mod windows;
 
 pub use linux::Linux;
 pub use macos::MacOs;
-pub use windows::Windows;
+pub use windows::{Windows, simplified, strip_verbatim};
 
 /// The operating-system families whose Go defaults differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
