@@ -293,8 +293,6 @@ mod sys {
             }
 
             fn wait_gone(&self, limit: Duration) -> bool {
-                // Same one-day cap as on Unix (INFINITE is u32::MAX, so stay below it).
-                let limit = limit.min(crate::locks::end::MAX_WAIT);
                 let ms = u32::try_from(limit.as_millis()).unwrap_or(u32::MAX - 1);
                 // SAFETY: `h` is an open process handle with SYNCHRONIZE access.
                 unsafe { WaitForSingleObject(self.h.0, ms) == WAIT_OBJECT_0 }
