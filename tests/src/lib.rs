@@ -18,6 +18,7 @@
 
 pub mod fixture;
 pub mod shell;
+mod sys;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -31,8 +32,8 @@ pub fn go_binary() -> Option<PathBuf> {
     }
     if let Some(path) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&path) {
-            let candidate = dir.join("go");
-            if is_executable_file(&candidate) {
+            let candidate = dir.join(format!("go{}", std::env::consts::EXE_SUFFIX));
+            if sys::is_executable_file(&candidate) {
                 return Some(candidate);
             }
         }
@@ -52,21 +53,17 @@ fn newest_versioned_go(lib: &Path) -> Option<PathBuf> {
             continue;
         };
         let go = entry.path().join("bin").join("go");
-        if is_executable_file(&go) && best.as_ref().is_none_or(|(m, _)| minor > *m) {
+        if sys::is_executable_file(&go) && best.as_ref().is_none_or(|(m, _)| minor > *m) {
             best = Some((minor, go));
         }
     }
     best.map(|(_, go)| go)
 }
 
-fn is_executable_file(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
 /// Removes a directory tree that Go made read-only (the module cache's `dr-xr-xr-x`
-/// directories): first adds `u+rwx` to every directory (never following symlinks), then
-/// removes the tree. A missing `path` is not an error.
+/// directories, or read-only files on Windows): first makes the tree writable (never following
+/// symlinks; `u+rwx` on every directory on Unix, the read-only attribute cleared on Windows),
+/// then removes the tree. A missing `path` is not an error.
 ///
 /// # Errors
 /// The first I/O error of the chmod walk or of the removal.
@@ -77,29 +74,24 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
         Ok(m) if !m.is_dir() => return std::fs::remove_file(path),
         Ok(_) => {}
     }
-    make_dirs_writable(path)?;
+    sys::make_tree_writable(path)?;
     std::fs::remove_dir_all(path)
 }
 
-fn make_dirs_writable(dir: &Path) -> io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::symlink_metadata(dir)?.permissions().mode();
-    if mode & 0o700 != 0o700 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode | 0o700))?;
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            make_dirs_writable(&entry.path())?;
-        }
-    }
-    Ok(())
+/// Makes the directory `dir` itself writable so a test can add files to a version Go made
+/// read-only (`u+rwx` on Unix; the read-only attribute cleared on Windows).
+///
+/// # Errors
+/// The I/O error of reading or changing its permissions.
+pub fn make_dir_writable(dir: &Path) -> io::Result<()> {
+    sys::make_dir_writable(dir)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[cfg(unix)]
     #[test]
     fn newest_versioned_go_compares_minor_numerically() {
         use std::os::unix::fs::PermissionsExt;
@@ -117,6 +109,7 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
     #[test]
     fn remove_tree_removes_read_only_dirs() {
         use std::os::unix::fs::PermissionsExt;
@@ -135,5 +128,23 @@ mod tests {
         remove_tree(&root).unwrap();
         assert!(!root.exists());
         remove_tree(&root).unwrap(); // missing is fine
+    }
+
+    /// Go's module cache on Windows is made of read-only files (FILE_ATTRIBUTE_READONLY),
+    /// which refuse deletion until the attribute is cleared.
+    #[test]
+    fn remove_tree_removes_read_only_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("t");
+        let deep = root.join("a@v1.0.0").join("b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let f = deep.join("f.go");
+        std::fs::write(&f, "package b\n").unwrap();
+        let mut perms = std::fs::metadata(&f).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&f, perms).unwrap();
+        assert!(std::fs::metadata(&f).unwrap().permissions().readonly());
+        remove_tree(&root).unwrap();
+        assert!(!root.exists());
     }
 }

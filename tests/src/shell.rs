@@ -9,9 +9,13 @@
 //! that each program got exactly the arguments the reference splitter reads from the line, and
 //! that nothing else happened (no file created by an injected `touch`).
 
+#[cfg(unix)]
 use std::collections::BTreeSet;
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
+#[cfg(unix)]
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::Command;
 
 /// Programs the sandbox replaces with recorders (they print nothing and succeed, except `id`
@@ -24,9 +28,12 @@ pub const FAKES: [&str; 12] = [
 /// Shell builtins our fixes use (they run in the shell and are not recorded).
 pub const BUILTINS: [&str; 3] = ["unset", "export", "set"];
 
+/// Unix only: the recorders are bash scripts and the fixes run in `/bin/bash`.
+///
 /// A temporary directory with `bin/` (the recorders), `log/` (one file per call: the
 /// program's name and arguments, NUL-separated) and `work/` (the commands' working directory,
 /// which must stay empty).
+#[cfg(unix)]
 pub struct Sandbox {
     dir: tempfile::TempDir,
 }
@@ -44,6 +51,7 @@ pub struct Ran {
     pub stderr: String,
 }
 
+#[cfg(unix)]
 impl Sandbox {
     /// Makes the directories and the recorders.
     ///
@@ -148,6 +156,7 @@ impl Sandbox {
     }
 }
 
+#[cfg(unix)]
 impl Default for Sandbox {
     fn default() -> Self {
         Sandbox::new()

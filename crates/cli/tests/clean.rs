@@ -7,6 +7,10 @@
 //! One fixture is built per test binary; every test works on its own `cp -a` copy of its
 //! module cache and project (the proxy and the build cache are shared: Go's build cache is safe
 //! for concurrent use, and the proxy is only read).
+//!
+//! Unix only: the copies are made with `cp -a`, interrupted with signals to process groups and
+//! compared by mode, uid and inode. The Windows clean is checked by the Windows scenarios.
+#![cfg(unix)]
 #![allow(clippy::print_stderr, reason = "tests log seeds and timings")]
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -395,6 +395,7 @@ fn clean_unused_keeps_every_project_buildable_offline() {
     assert!(go_in(&fx, &["mod", "verify"], &[]).status.success());
 }
 
+#[cfg(unix)] // the holder is flock(1) in its own process group, ended with kill(1)
 #[test]
 fn clean_exits_non_zero_when_an_item_fails() {
     use std::io::{BufRead, BufReader};

@@ -157,6 +157,7 @@ fn doctor_follows_lang() {
 /// Issue #12 item 6 through the real binary: the malicious paste on standard input, the JSON
 /// fixes run in a sandbox of recording stand-ins (the real `touch` on PATH behind them), the
 /// text output free of the payload's commands and of raw control characters.
+#[cfg(unix)] // the fixes run in `shell::Sandbox` (bash recorders)
 #[test]
 fn a_malicious_paste_gives_only_safe_fixes() {
     use gocache_tests::shell::{Sandbox, expected_bash_calls};

@@ -3,8 +3,10 @@
 //! variable that is not UTF-8 does not crash the CLI; `GOPLSCACHE=$HOME/.cache` never makes
 //! `clean --gopls` plan to remove `$HOME/.cache`.
 
+#[cfg(unix)]
 use std::ffi::OsString;
 use std::io::Write as _;
+#[cfg(unix)]
 use std::os::unix::ffi::OsStringExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -173,6 +175,7 @@ fn secrets_never_reach_the_output_unless_asked() {
     assert!(all_output(&o).contains("pastedTOK"), "{}", all_output(&o));
 }
 
+#[cfg(unix)]
 fn os_env(pairs: &[(&str, OsString)]) -> Vec<(OsString, OsString)> {
     pairs
         .iter()
@@ -180,6 +183,7 @@ fn os_env(pairs: &[(&str, OsString)]) -> Vec<(OsString, OsString)> {
         .collect()
 }
 
+#[cfg(unix)]
 fn run_os(env: &[(OsString, OsString)], args: &[&str]) -> Output {
     Command::new(BIN)
         .env_clear()
@@ -190,6 +194,7 @@ fn run_os(env: &[(OsString, OsString)], args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("spawn {BIN}: {e}"))
 }
 
+#[cfg(unix)] // non-UTF-8 bytes (Windows variables are UTF-16; unpaired surrogates differ)
 #[test]
 fn a_non_utf8_variable_does_not_crash_the_cli() {
     let home = tmp();

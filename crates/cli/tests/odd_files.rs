@@ -2,6 +2,9 @@
 //! not UTF-8 does not break `verify --json`, `scan --json` or `clean --json` (the clean used
 //! to delete, then fail to print and to log), and a FIFO in a module version does not hang
 //! `verify` and is counted in both outputs.
+//!
+//! Unix only: non-UTF-8 byte names and FIFOs are Unix file system features.
+#![cfg(unix)]
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;

@@ -1,6 +1,5 @@
 //! `gocache-doctor verify` end to end on a genuine cache: JSON shape, exit codes, repair.
 
-use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 
 use gocache_tests::fixture::{Fixture, Spec, TempFixture};
@@ -55,7 +54,7 @@ fn verify_reports_exits_and_repairs() {
     // Add a file to one version's tree.
     let m = fx.regular_modules().next().unwrap().clone();
     let dir = m.extracted_dir(&fx.gomodcache);
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    gocache_tests::make_dir_writable(&dir).unwrap();
     std::fs::write(dir.join("sneaky.go"), "package x\n").unwrap();
 
     let bad = cli(&fx, &["verify", "--json"]);

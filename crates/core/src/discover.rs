@@ -379,7 +379,7 @@ fn resolve(
         None => Var {
             value: config_dir
                 .as_ref()
-                .map(|d| d.join("go").join("env").display().to_string())
+                .map(|d| join(&d.display().to_string(), "go/env", rules))
                 .unwrap_or_default(),
             source: Source::Default,
         },
@@ -430,9 +430,8 @@ fn resolve(
     // GOPATH: default $HOME/go, or "" when that is GOROOT.
     let default_gopath = rules
         .home_dir(env)
-        .map(|h| h.join("go"))
-        .filter(|g| goroot.value.is_empty() || Path::new(&goroot.value) != g.as_path())
-        .map(|g| g.display().to_string())
+        .map(|h| join(&h.display().to_string(), "go", rules))
+        .filter(|g| goroot.value.is_empty() || Path::new(&goroot.value) != Path::new(g))
         .unwrap_or_default();
     let gopath = layers.or_default("GOPATH", default_gopath);
     let entries: Vec<&str> = gopath.value.split(rules.list_separator()).collect();
@@ -502,7 +501,7 @@ fn resolve(
         Some(v) => v,
         None => match &cache_dir {
             Ok(d) => Var {
-                value: d.join("go-build").display().to_string(),
+                value: join(&d.display().to_string(), "go-build", rules),
                 source: Source::Default,
             },
             Err(e) => {
@@ -579,7 +578,7 @@ fn resolve(
             None => Var {
                 value: cache_dir
                     .as_ref()
-                    .map(|d| d.join(sub).display().to_string())
+                    .map(|d| join(&d.display().to_string(), sub, rules))
                     .unwrap_or_default(),
                 source: Source::Default,
             },
@@ -617,18 +616,9 @@ fn gopls_dir(env: &EnvMap, rules: &dyn OsRules, cache_dir: &Result<PathBuf, Stri
     Var { value: dir, source }
 }
 
+/// `base` joined with the `/`-separated `rel` by the target OS's rules (never the host's).
 fn join(base: &str, rel: &str, rules: &dyn OsRules) -> String {
-    let sep = if rules.list_separator() == ';' {
-        '\\'
-    } else {
-        '/'
-    };
-    let rel = rel.replace('/', &sep.to_string());
-    if base.ends_with(sep) {
-        format!("{base}{rel}")
-    } else {
-        format!("{base}{sep}{rel}")
-    }
+    crate::os::join_path(rules, base, rel)
 }
 
 fn check_gopath(
@@ -1060,6 +1050,31 @@ mod tests {
         assert_eq!(val(&r, "GOPATH").0, "");
     }
 
+    /// The host OS's rules with `h` as the home directory, and the user cache directory
+    /// relative to `h` (`/`-separated): for tests that look at a real disk.
+    fn host_home(h: &Path) -> (EnvMap, &'static dyn OsRules, &'static str) {
+        let home = h.display().to_string();
+        let rules = crate::os::current();
+        match rules.kind() {
+            OsKind::Windows => {
+                let local = crate::os::join_path(rules, &home, "AppData/Local");
+                let roaming = crate::os::join_path(rules, &home, "AppData/Roaming");
+                let env = EnvMap::from_pairs([
+                    ("USERPROFILE", home),
+                    ("LocalAppData", local),
+                    ("AppData", roaming),
+                ]);
+                (env, rules, "AppData/Local")
+            }
+            OsKind::Macos => (
+                EnvMap::from_pairs([("HOME", home)]),
+                rules,
+                "Library/Caches",
+            ),
+            OsKind::Linux => (EnvMap::from_pairs([("HOME", home)]), rules, ".cache"),
+        }
+    }
+
     #[test]
     fn toolchains_and_tool_caches_found_on_disk() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
@@ -1067,11 +1082,12 @@ mod tests {
         let mk = |p: &str| {
             std::fs::create_dir_all(h.join(p)).unwrap_or_else(|e| panic!("mkdir {p}: {e}"))
         };
+        // A real disk: the host's rules (Linux rules cannot read `C:\\...` as absolute).
+        let (env, rules, cache) = host_home(h);
         mk("go/pkg/mod/golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64");
-        mk(".cache/gopls");
+        mk(&format!("{cache}/gopls"));
         mk("go/bin");
-        let env = EnvMap::from_pairs([("HOME", h.display().to_string())]);
-        let r = discover_with(&env, &Linux, &no_go());
+        let r = discover_with(&env, rules, &no_go());
         let kinds: Vec<CacheKind> = r.caches.iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
@@ -1101,11 +1117,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("mkdir: {e}"));
         std::fs::create_dir_all(cache.join("mozilla")).unwrap_or_else(|e| panic!("mkdir: {e}"));
         // GOPLSCACHE=$HOME/.cache: gopls uses $HOME/.cache/gopls, never $HOME/.cache itself.
-        let env = EnvMap::from_pairs([
-            ("HOME", h.display().to_string()),
-            ("GOPLSCACHE", cache.display().to_string()),
-        ]);
-        let r = discover_with(&env, &Linux, &no_go());
+        // A real disk: the host's rules.
+        let (mut env, rules, _) = host_home(h);
+        env.set("GOPLSCACHE", cache.display().to_string());
+        let r = discover_with(&env, rules, &no_go());
         let gopls = r.cache(CacheKind::Gopls).map(|c| c.path.clone());
         assert_eq!(gopls, Some(cache.join("gopls")));
         assert_eq!(
@@ -1134,12 +1149,20 @@ mod tests {
         let blocked = h.join("blocked");
         std::fs::create_dir_all(&blocked).unwrap_or_else(|e| panic!("mkdir: {e}"));
         std::fs::write(blocked.join("gopls"), b"x").unwrap_or_else(|e| panic!("write: {e}"));
+        let rules = crate::os::current();
+        let tmp = if rules.kind() == OsKind::Windows {
+            r"D:\t"
+        } else {
+            "/t"
+        };
         let env = EnvMap::from_pairs([
             ("GOPLSCACHE", blocked.display().to_string()),
-            ("TMPDIR", "/t".to_owned()),
+            ("TMPDIR", tmp.to_owned()),
+            ("TMP", tmp.to_owned()),
         ]);
-        let r = discover_with(&env, &Linux, &no_go());
-        assert_eq!(val(&r, "GOPLSCACHE"), ("/t/gopls", Source::Env));
+        let r = discover_with(&env, rules, &no_go());
+        let want = crate::os::join_path(rules, tmp, "gopls");
+        assert_eq!(val(&r, "GOPLSCACHE"), (want.as_str(), Source::Env));
     }
 
     #[cfg(unix)]

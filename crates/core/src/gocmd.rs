@@ -56,9 +56,11 @@ fn is_executable(p: &Path) -> bool {
 }
 
 /// The GOROOT a `go` binary belongs to, as Go's `findGOROOT` derives it: the binary's real
-/// path (symlinks resolved) two levels up, when that directory has `pkg/tool`.
+/// path (symlinks resolved) two levels up, when that directory has `pkg/tool`. Written as Go
+/// writes it: without the `\\?\` prefix canonicalization adds on Windows (which made `go env
+/// GOROOT` look different and gave a spurious `go-env-mismatch`).
 pub fn goroot_of(go: &Path) -> Option<PathBuf> {
-    let real = std::fs::canonicalize(go).ok()?;
+    let real = crate::os::simplified(std::fs::canonicalize(go).ok()?);
     let root = real.parent()?.parent()?;
     root.join("pkg")
         .join("tool")
@@ -131,4 +133,36 @@ pub fn go_env_json(
         return Err(err(format!("exited with {status}: {}", msg.trim())));
     }
     serde_json::from_slice(&out).map_err(|e| err(format!("unexpected output: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real GOROOT layout on disk: its GOROOT is the directory as written (no `\\?\` prefix on
+    /// Windows), and a binary outside a GOROOT has none.
+    #[test]
+    fn goroot_of_is_the_plain_directory_two_levels_up() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        // The temp dir itself may sit behind a symlink (macOS /var): compare canonical forms,
+        // simplified.
+        let base = crate::os::simplified(
+            std::fs::canonicalize(dir.path()).unwrap_or_else(|e| panic!("canonicalize: {e}")),
+        );
+        let root = base.join("goroot");
+        let go = root
+            .join("bin")
+            .join(format!("go{}", std::env::consts::EXE_SUFFIX));
+        std::fs::create_dir_all(root.join("pkg").join("tool"))
+            .unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::create_dir_all(root.join("bin")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(&go, b"").unwrap_or_else(|e| panic!("write: {e}"));
+        let got = goroot_of(&go);
+        assert_eq!(got.as_deref(), Some(root.as_path()));
+        let shown = got.map(|p| p.display().to_string()).unwrap_or_default();
+        assert!(!shown.starts_with(r"\\?\"), "{shown}");
+
+        std::fs::remove_dir_all(root.join("pkg")).unwrap_or_else(|e| panic!("rm: {e}"));
+        assert_eq!(goroot_of(&go), None);
+    }
 }

@@ -283,6 +283,32 @@ pub fn is_module_version(path: &str, version: &str) -> bool {
     check_path(path).is_ok() && check_version_query(version).is_ok()
 }
 
+/// `base` with the `/`-separated `rel` (an escaped module path, `cache/download`, a path
+/// relative to a cache root) pushed element by element, so the result is written with the
+/// OS's own separator only (`Path::join("example.com/m@v1.0.0")` leaves the `/` in on
+/// Windows: `C:\\mod\\example.com/m@v1.0.0`). Empty and `.` elements are skipped. When an
+/// element is not one plain file name (on Windows a `C:` would replace `base`), the string
+/// is joined as a whole, as before.
+pub(crate) fn join_slashed(base: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    use std::path::{Component, Path};
+    let elems: Vec<&str> = rel
+        .split('/')
+        .filter(|e| !e.is_empty() && *e != ".")
+        .collect();
+    let plain = elems.iter().all(|e| {
+        let mut c = Path::new(e).components();
+        matches!((c.next(), c.next()), (Some(Component::Normal(n)), None) if n == *e)
+    });
+    if !plain {
+        return base.join(rel);
+    }
+    let mut out = base.to_path_buf();
+    for e in elems {
+        out.push(e);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -432,5 +458,32 @@ mod tests {
         assert!(check_version_query("none").is_err());
         assert!(is_module_version("example.com/m", "v1.0.0"));
         assert!(!is_module_version("example.com/m;id", "v1.0.0"));
+    }
+
+    #[test]
+    fn join_slashed_pushes_each_element_with_the_native_separator() {
+        use std::path::{Component, MAIN_SEPARATOR_STR, Path};
+        let root = std::env::temp_dir().join("mod");
+        let p = join_slashed(&root, "cache/download/example.com/!m/@v");
+        let mut want: Vec<Component<'_>> = root.components().collect();
+        for e in ["cache", "download", "example.com", "!m", "@v"] {
+            want.push(Component::Normal(e.as_ref()));
+        }
+        assert_eq!(p.components().collect::<Vec<_>>(), want);
+        // Written with the OS's separator only.
+        let s = p.display().to_string();
+        let tail = ["cache", "download", "example.com", "!m", "@v"].join(MAIN_SEPARATOR_STR);
+        assert_eq!(
+            s,
+            format!("{}{MAIN_SEPARATOR_STR}{tail}", root.display()),
+            "{s}"
+        );
+        assert_eq!(join_slashed(&root, "a//./b/"), root.join("a").join("b"));
+        assert_eq!(join_slashed(&root, ""), root);
+        // An element that is not a plain name falls back to the whole-string join.
+        assert_eq!(
+            join_slashed(Path::new("r"), "a/../b"),
+            Path::new("r").join("a/../b")
+        );
     }
 }

@@ -21,6 +21,7 @@ use super::modver::{self, DOWNLOAD_EXTS, VersionPaths};
 use super::trash::{self, INNER_TRASH};
 use crate::CancelToken;
 use crate::discover::CacheKind;
+use crate::modpath::join_slashed;
 
 /// What a merge did.
 #[derive(Debug, Default)]
@@ -70,7 +71,7 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut stack = vec![String::new()];
     while let Some(rel) = stack.pop() {
-        let Ok(list) = names(&root.join(&rel)) else {
+        let Ok(list) = names(&join_slashed(root, &rel)) else {
             continue;
         };
         for n in list {
@@ -83,7 +84,7 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             } else {
                 format!("{rel}/{name}")
             };
-            if !is_real_dir(&root.join(&child)) {
+            if !is_real_dir(&join_slashed(root, &child)) {
                 continue;
             }
             match name.split_once('@') {
@@ -100,10 +101,10 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             }
         }
     }
-    let dl = root.join("cache/download");
+    let dl = join_slashed(root, "cache/download");
     let mut stack = vec![String::new()];
     while let Some(rel) = stack.pop() {
-        let Ok(list) = names(&dl.join(&rel)) else {
+        let Ok(list) = names(&join_slashed(&dl, &rel)) else {
             continue;
         };
         for n in list {
@@ -116,7 +117,7 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             } else {
                 format!("{rel}/{name}")
             };
-            if !is_real_dir(&dl.join(&child)) {
+            if !is_real_dir(&join_slashed(&dl, &child)) {
                 continue;
             }
             if name != "@v" {
@@ -126,7 +127,7 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             if rel.is_empty() {
                 continue;
             }
-            let Ok(files) = names(&dl.join(&child)) else {
+            let Ok(files) = names(&join_slashed(&dl, &child)) else {
                 continue;
             };
             for f in files {
@@ -154,7 +155,8 @@ fn merge_versions(
     for (escpath, vers) in versions(old) {
         for escver in vers {
             if cancel.is_cancelled() {
-                m.failures.push((new.join(&escpath), "cancelled".into()));
+                m.failures
+                    .push((join_slashed(new, &escpath), "cancelled".into()));
                 return;
             }
             let from = VersionPaths::new(old, &escpath, &escver);

@@ -644,7 +644,7 @@ impl Planner<'_> {
         let Some(root) = self.root(t, kind, false)? else {
             return Ok(());
         };
-        let path = root.join(rel);
+        let path = crate::modpath::join_slashed(&root, rel);
         safety::check_inside(&root, &path)?;
         if std::fs::symlink_metadata(&path).is_err() {
             self.skip(
@@ -763,7 +763,7 @@ impl Planner<'_> {
         if versions.is_empty() {
             self.skip(
                 t,
-                Some(&root.join(&escpath)),
+                Some(&crate::modpath::join_slashed(&root, &escpath)),
                 CauseKind::NotPresent,
                 format!("no version of {path} is in the module cache"),
             );

@@ -13,6 +13,7 @@ use super::sys::{Platform, Sys};
 use super::trash::{self, Moved, Trash};
 use super::{CauseDetail, CauseKind, semver};
 use crate::CancelToken;
+use crate::modpath::join_slashed;
 
 /// The download files of a version, in the order they are removed.
 pub(crate) const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
@@ -32,8 +33,8 @@ pub(crate) struct VersionPaths {
 impl VersionPaths {
     pub fn new(root: &Path, escpath: &str, escver: &str) -> Self {
         Self {
-            dir: root.join(format!("{escpath}@{escver}")),
-            dl_dir: root.join("cache/download").join(escpath).join("@v"),
+            dir: join_slashed(root, &format!("{escpath}@{escver}")),
+            dl_dir: join_slashed(root, &format!("cache/download/{escpath}/@v")),
             escver: escver.to_owned(),
             keep_mod_files: false,
         }
@@ -102,7 +103,7 @@ impl VersionPaths {
 /// files), unsorted.
 pub(crate) fn versions_in_cache(root: &Path, escpath: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let p = root.join(escpath);
+    let p = join_slashed(root, escpath);
     if let (Some(parent), Some(last)) = (p.parent(), p.file_name()) {
         let prefix = format!("{}@", last.to_string_lossy());
         if let Ok(rd) = std::fs::read_dir(parent) {
@@ -116,7 +117,7 @@ pub(crate) fn versions_in_cache(root: &Path, escpath: &str) -> BTreeSet<String> 
             }
         }
     }
-    let dl = root.join("cache/download").join(escpath).join("@v");
+    let dl = join_slashed(root, &format!("cache/download/{escpath}/@v"));
     if let Ok(rd) = std::fs::read_dir(dl) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
@@ -475,5 +476,66 @@ pub(crate) fn remove_empty_parents(dir: &Path, root: &Path) {
             break;
         }
         cur = p.parent();
+    }
+}
+
+#[cfg(test)]
+mod paths_tests {
+    use std::path::{Component, MAIN_SEPARATOR_STR};
+
+    use super::VersionPaths;
+
+    /// The components of `root` followed by `rest`.
+    fn comps(root: &std::path::Path, rest: &[&str]) -> Vec<String> {
+        root.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .chain(rest.iter().map(|s| (*s).to_owned()))
+            .collect()
+    }
+
+    fn strs(p: &std::path::Path) -> Vec<String> {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    /// Every path of a version is built element by element: the right components, written
+    /// with the OS's separator only (no `example.com/m@v1.0.0` inside a `C:\` path).
+    #[test]
+    fn version_paths_have_the_right_components_and_only_native_separators() {
+        let root = std::env::temp_dir().join("mod");
+        let v = VersionPaths::new(&root, "example.com/!m", "v1.0.0");
+        assert_eq!(strs(&v.dir), comps(&root, &["example.com", "!m@v1.0.0"]));
+        assert_eq!(
+            strs(&v.dl_dir),
+            comps(&root, &["cache", "download", "example.com", "!m", "@v"])
+        );
+        assert_eq!(
+            strs(&v.file("zip")),
+            comps(
+                &root,
+                &["cache", "download", "example.com", "!m", "@v", "v1.0.0.zip"]
+            )
+        );
+        assert!(
+            v.dl_dir
+                .components()
+                .all(|c| !matches!(c, Component::Normal(n) if n.to_string_lossy().contains('/')))
+        );
+        let native = |rest: &[&str]| {
+            format!(
+                "{}{MAIN_SEPARATOR_STR}{}",
+                root.display(),
+                rest.join(MAIN_SEPARATOR_STR)
+            )
+        };
+        assert_eq!(
+            v.dir.display().to_string(),
+            native(&["example.com", "!m@v1.0.0"])
+        );
+        assert_eq!(
+            v.file("mod").display().to_string(),
+            native(&["cache", "download", "example.com", "!m", "@v", "v1.0.0.mod"])
+        );
     }
 }

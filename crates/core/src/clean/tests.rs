@@ -409,7 +409,8 @@ fn wrong_looking_roots_are_refused() {
         let report = report_with(&t, extra);
         plan(&report, &[target], &popts(&t), &CancelToken::new())
     };
-    let root = Path::new("/");
+    // A file-system root of the host (`/` is not absolute on Windows).
+    let root = Path::new(if cfg!(windows) { r"C:\" } else { "/" });
     let e = plan_for(&[("GOMODCACHE", root)], Target::Modcache).unwrap_err();
     assert!(e.to_string().contains("file-system root"), "{e}");
     let e = plan_for(&[("GOMODCACHE", &t.home)], Target::Modcache).unwrap_err();

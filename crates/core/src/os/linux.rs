@@ -34,6 +34,10 @@ impl OsRules for Linux {
         PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))
     }
 
+    fn path_separator(&self) -> char {
+        '/'
+    }
+
     fn list_separator(&self) -> char {
         ':'
     }
@@ -78,7 +82,11 @@ fn xdg(env: &EnvMap, var: &str, fallback: &str, rules: &Linux) -> Result<PathBuf
         return Ok(PathBuf::from(v));
     }
     match rules.home_dir(env) {
-        Some(h) => Ok(h.join(fallback)),
+        Some(h) => Ok(PathBuf::from(super::join_path(
+            rules,
+            &h.display().to_string(),
+            fallback,
+        ))),
         None => Err(format!("neither ${var} nor $HOME are defined")),
     }
 }

@@ -22,20 +22,36 @@ impl OsRules for MacOs {
     /// `$HOME/Library/Application Support`.
     fn user_config_dir(&self, env: &EnvMap) -> Result<PathBuf, String> {
         self.home_dir(env)
-            .map(|h| h.join("Library").join("Application Support"))
+            .map(|h| {
+                PathBuf::from(super::join_path(
+                    self,
+                    &h.display().to_string(),
+                    "Library/Application Support",
+                ))
+            })
             .ok_or_else(|| "$HOME is not defined".to_owned())
     }
 
     /// `$HOME/Library/Caches`.
     fn user_cache_dir(&self, env: &EnvMap) -> Result<PathBuf, String> {
         self.home_dir(env)
-            .map(|h| h.join("Library").join("Caches"))
+            .map(|h| {
+                PathBuf::from(super::join_path(
+                    self,
+                    &h.display().to_string(),
+                    "Library/Caches",
+                ))
+            })
             .ok_or_else(|| "$HOME is not defined".to_owned())
     }
 
     /// `$TMPDIR`, else `/tmp` (Go's `os.TempDir` on Unix).
     fn temp_dir(&self, env: &EnvMap) -> PathBuf {
         PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))
+    }
+
+    fn path_separator(&self) -> char {
+        '/'
     }
 
     fn list_separator(&self) -> char {

@@ -15,7 +15,7 @@ mod windows;
 
 pub use linux::Linux;
 pub use macos::MacOs;
-pub use windows::Windows;
+pub use windows::{Windows, simplified, strip_verbatim};
 
 /// The operating-system families whose Go defaults differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,6 +54,9 @@ pub trait OsRules: Send + Sync {
     fn temp_dir(&self, env: &EnvMap) -> PathBuf;
     /// The separator of list variables such as GOPATH (`:` or `;`).
     fn list_separator(&self) -> char;
+    /// The separator this OS's paths are written with (`/`, or `\\` on Windows): the
+    /// defaults are built with it whatever OS the rules are evaluated on (see [`join_path`]).
+    fn path_separator(&self) -> char;
     /// The suffix of executables (`""` or `".exe"`).
     fn exe_suffix(&self) -> &'static str;
     /// Where Go is commonly installed when it is not on `PATH` (desktop apps often start with a
@@ -77,6 +80,25 @@ pub fn current() -> &'static dyn OsRules {
     #[cfg(not(any(target_os = "windows", target_os = "macos")))]
     {
         &Linux
+    }
+}
+
+/// `base` and the `/`-separated `rel` joined with `rules`' own separator, as Go's
+/// `filepath.Join` writes defaults on that OS: the same string on every host (a host
+/// `Path::join` would give `/home/u\\go` for the Linux rules on Windows). A `base` already
+/// ending in a separator of that OS gets none added.
+pub fn join_path(rules: &dyn OsRules, base: &str, rel: &str) -> String {
+    let sep = rules.path_separator();
+    let rel = if sep == '/' {
+        rel.to_owned()
+    } else {
+        rel.replace('/', &sep.to_string())
+    };
+    let ends_with_sep = base.ends_with(sep) || (sep == '\\' && base.ends_with('/'));
+    if base.is_empty() || ends_with_sep {
+        format!("{base}{rel}")
+    } else {
+        format!("{base}{sep}{rel}")
     }
 }
 
@@ -109,4 +131,25 @@ pub(crate) fn versioned_dirs(dir: &std::path::Path, prefix: &str, rest: &[&str])
         .collect();
     found.sort_by(|a, b| b.0.cmp(&a.0));
     found.into_iter().map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+
+    #[test]
+    fn join_path_uses_the_rules_separator_on_every_host() {
+        assert_eq!(join_path(&Linux, "/home/u", "go"), "/home/u/go");
+        assert_eq!(join_path(&Linux, "/home/u/", "go/env"), "/home/u/go/env");
+        assert_eq!(
+            join_path(&MacOs, "/Users/u", "Library/Caches"),
+            "/Users/u/Library/Caches"
+        );
+        assert_eq!(
+            join_path(&Windows, r"C:\Users\u", "go/env"),
+            r"C:\Users\u\go\env"
+        );
+        assert_eq!(join_path(&Windows, r"C:\", "go"), r"C:\go");
+        assert_eq!(join_path(&Windows, "C:/Users/u/", "go"), r"C:/Users/u/go");
+    }
 }

@@ -44,6 +44,10 @@ impl OsRules for Windows {
             .map_or_else(|| PathBuf::from(r"C:\Windows"), PathBuf::from)
     }
 
+    fn path_separator(&self) -> char {
+        '\\'
+    }
+
     fn list_separator(&self) -> char {
         ';'
     }
@@ -86,9 +90,101 @@ impl OsRules for Windows {
     }
 }
 
+/// `p` without the verbatim prefix `std::fs::canonicalize` adds on Windows, as Go and the user
+/// write it: `\\?\C:\x` is `C:\x` and `\\?\UNC\server\share\x` is `\\server\share\x`.
+/// Returns `None` (keep the verbatim form) for anything else, and when the plain form would
+/// not mean the same path: a component Win32 would change (`.`, `..`, a trailing dot or
+/// space, a reserved device name such as `NUL`), a `/` (a plain path treats it as a
+/// separator), or a length past `MAX_PATH`.
+pub fn strip_verbatim(p: &str) -> Option<String> {
+    let (plain, rest) = if let Some(rest) = p.strip_prefix(r"\\?\UNC\") {
+        (format!(r"\\{rest}"), rest)
+    } else {
+        let rest = p.strip_prefix(r"\\?\")?;
+        let b = rest.as_bytes();
+        let drive = b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'\\';
+        if !drive {
+            return None;
+        }
+        (rest.to_owned(), &rest[3..])
+    };
+    const MAX_PATH: usize = 260;
+    if plain.len() >= MAX_PATH || rest.contains('/') {
+        return None;
+    }
+    let reserved = |c: &str| {
+        let stem = c
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_ascii_uppercase();
+        matches!(
+            stem.as_str(),
+            "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+        ) || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+            && stem.len() == 4
+            && stem.as_bytes()[3].is_ascii_digit())
+    };
+    let odd = rest
+        .split('\\')
+        .filter(|c| !c.is_empty())
+        .any(|c| c == "." || c == ".." || c.ends_with('.') || c.ends_with(' ') || reserved(c));
+    (!odd).then_some(plain)
+}
+
+/// [`strip_verbatim`] on a path: the plain form when there is one, else `p` unchanged (on
+/// Unix no canonical path has the prefix, so this is the identity there).
+pub fn simplified(p: std::path::PathBuf) -> std::path::PathBuf {
+    match p.to_str().and_then(strip_verbatim) {
+        Some(plain) => std::path::PathBuf::from(plain),
+        None => p,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verbatim_prefix_is_stripped_only_when_the_plain_path_means_the_same() {
+        let s = |p: &str| strip_verbatim(p);
+        assert_eq!(s(r"\\?\C:\Go"), Some(r"C:\Go".to_owned()));
+        assert_eq!(
+            s(r"\\?\c:\Program Files\Go\bin"),
+            Some(r"c:\Program Files\Go\bin".to_owned())
+        );
+        assert_eq!(s(r"\\?\C:\"), Some(r"C:\".to_owned()));
+        assert_eq!(
+            s(r"\\?\UNC\srv\share\go"),
+            Some(r"\\srv\share\go".to_owned())
+        );
+        // Not verbatim, or not a drive/UNC path: kept as is.
+        assert_eq!(s(r"C:\Go"), None);
+        assert_eq!(s("/usr/lib/go"), None);
+        assert_eq!(s(r"\\?\Volume{0a1b}\Go"), None);
+        assert_eq!(s(r"\\.\C:\Go"), None);
+        // The plain form would name another file.
+        assert_eq!(s(r"\\?\C:\x\NUL"), None);
+        assert_eq!(s(r"\\?\C:\x\com1.txt"), None);
+        assert_eq!(s(r"\\?\C:\x\dir."), None);
+        assert_eq!(s(r"\\?\C:\x\dir "), None);
+        assert_eq!(s(r"\\?\C:\x\..\y"), None);
+        assert_eq!(s(r"\\?\C:\a/b"), None);
+        let long = format!(r"\\?\C:\{}", "a".repeat(300));
+        assert_eq!(s(&long), None);
+        // COM10 and "console" are ordinary names.
+        assert_eq!(s(r"\\?\C:\COM10"), Some(r"C:\COM10".to_owned()));
+        assert_eq!(s(r"\\?\C:\console"), Some(r"C:\console".to_owned()));
+        assert_eq!(
+            simplified(std::path::PathBuf::from(r"\\?\D:\go")),
+            std::path::PathBuf::from(r"D:\go")
+        );
+        assert_eq!(
+            simplified(std::path::PathBuf::from("/usr/lib/go")),
+            std::path::PathBuf::from("/usr/lib/go")
+        );
+    }
 
     #[test]
     fn windows_dirs_and_absolute() {

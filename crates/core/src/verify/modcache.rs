@@ -274,7 +274,7 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Result<Vec<
         problems,
     };
     w.top(root, "");
-    let dl = w.root.join("cache/download");
+    let dl = crate::modpath::join_slashed(w.root, "cache/download");
     if dl.is_dir() {
         w.download(&dl, "");
     }

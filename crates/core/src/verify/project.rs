@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::{ModuleResult, Options, Status, VerifyProgress, VerifyReport};
 use crate::dirhash;
 use crate::discover::{CacheKind, Report};
+use crate::modpath::join_slashed;
 use crate::projects::parse_gosum;
 use crate::{CancelToken, Error, Result, escape};
 
@@ -252,7 +253,7 @@ pub fn verify_project(
         else {
             continue;
         };
-        let dl = root.join("cache/download").join(&escpath).join("@v");
+        let dl = join_slashed(&root, &format!("cache/download/{escpath}/@v"));
         let mk = |cause, cache_hash, explanation: String, evidence| Mismatch {
             path: l.path.clone(),
             version: l.version.clone(),
@@ -282,7 +283,7 @@ pub fn verify_project(
                 l.hash,
                 modf.display()
             )];
-            let tree_gomod = root.join(format!("{escpath}@{escver}")).join("go.mod");
+            let tree_gomod = join_slashed(&root, &format!("{escpath}@{escver}/go.mod"));
             let tree = dirhash::read_regular(&tree_gomod, GOMOD_LIMIT).ok();
             let m = match tree {
                 Some(t) if t != content => {

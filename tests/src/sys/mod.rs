@@ -1,0 +1,12 @@
+//! The per-OS parts of the test support: what "executable" means and how to make a tree Go
+//! made read-only removable again.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+pub(crate) use unix::{is_executable_file, make_dir_writable, make_tree_writable};
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+pub(crate) use windows::{is_executable_file, make_dir_writable, make_tree_writable};

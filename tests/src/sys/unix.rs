@@ -1,0 +1,32 @@
+//! Unix: the execute bits, and `u+rwx` on every directory.
+
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+/// A regular file with any execute bit.
+pub(crate) fn is_executable_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Adds `u+rwx` to `dir` and every directory below it (never following symlinks): Go's module
+/// cache directories are `dr-xr-xr-x`, and removing an entry needs write access to its parent.
+pub(crate) fn make_tree_writable(dir: &Path) -> io::Result<()> {
+    make_dir_writable(dir)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            make_tree_writable(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds `u+rwx` to the directory `dir` itself (so files can be added to it).
+pub(crate) fn make_dir_writable(dir: &Path) -> io::Result<()> {
+    let mode = std::fs::symlink_metadata(dir)?.permissions().mode();
+    if mode & 0o700 != 0o700 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(mode | 0o700))?;
+    }
+    Ok(())
+}

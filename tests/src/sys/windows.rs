@@ -1,0 +1,43 @@
+//! Windows: executables are files (found by their `.exe` name), and Go's read-only module
+//! cache is made of files with FILE_ATTRIBUTE_READONLY, which refuse deletion until cleared.
+
+use std::io;
+use std::path::Path;
+
+/// A regular file (Windows has no execute bit; callers look for `go.exe`).
+pub(crate) fn is_executable_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+/// Clears the read-only attribute of `dir` and of every file and directory below it (never
+/// following symlinks or junctions).
+pub(crate) fn make_tree_writable(dir: &Path) -> io::Result<()> {
+    clear_readonly(dir)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            make_tree_writable(&entry.path())?;
+        } else if kind.is_file() {
+            clear_readonly(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Clears the read-only attribute of the directory `dir` itself (Windows lets files be added
+/// to a read-only directory anyway; the attribute only blocks removing it).
+pub(crate) fn make_dir_writable(dir: &Path) -> io::Result<()> {
+    clear_readonly(dir)
+}
+
+fn clear_readonly(path: &Path) -> io::Result<()> {
+    let mut perms = std::fs::symlink_metadata(path)?.permissions();
+    if perms.readonly() {
+        // On Windows this clears FILE_ATTRIBUTE_READONLY only (no Unix mode bits to widen).
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(path, perms)?;
+    }
+    Ok(())
+}
