@@ -26,7 +26,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::sys::{Account, Platform, Sys, UserId};
-use super::{Action, ExecOptions, ItemResult, NoCleanProgress, Outcome, Plan, Who};
+use super::{ExecOptions, ItemResult, NoCleanProgress, Outcome, Plan, Who};
 use crate::CancelToken;
 use crate::env::EnvMap;
 use crate::os::OsKind;
@@ -509,16 +509,16 @@ fn requester_env(req: &Request, account: Option<&Account>) -> EnvMap {
 fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, String> {
     let (req, owner) = read_request(path)?;
     let account = requester(owner, pkexec_uid)?;
-    let env = requester_env(&req, account.as_ref());
-    let act_as = account
-        .as_ref()
-        .and_then(Sys::owner_ids)
-        .filter(|_| Sys::effective_uid() == Some(0));
+    let who = Who {
+        env: requester_env(&req, account.as_ref()),
+        account,
+    };
+    let act_as = who.act_as();
     // Discovery reads the user's files (GOENV, go.env): as that user, so a link planted there
     // reads nothing the user could not.
     let report = Sys::as_user(act_as, || {
         crate::discover::discover(
-            &env,
+            &who.env,
             &crate::discover::Options {
                 // Never run the requester's `go` binary with administrator rights.
                 run_go: false,
@@ -532,10 +532,6 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
         lock_timeout: Duration::from_secs(req.lock_timeout_secs.min(600)),
         ..ExecOptions::default()
     };
-    let who = Who {
-        env,
-        account: account.clone(),
-    };
     let exec = super::exec::execute_for(
         &report,
         &req.plan,
@@ -547,41 +543,14 @@ fn execute_request(path: &Path, pkexec_uid: Option<&str>) -> Result<Report, Stri
     .map_err(|e| e.to_string())?;
     // In place: nothing is held, but a rename fallback never happens either.
     let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
+    // What the clean leaves is the requester's already: the execution gave each item's chain
+    // back before it ran and did everything but the deletions as the requester.
     let (results, bytes_freed) = super::finish(exec.results, &purge);
-    if let Some(ids) = account.as_ref().and_then(Sys::owner_ids) {
-        give_back(&req.plan, ids);
-    }
     Ok(Report {
         results,
         bytes_freed,
         error: None,
     })
-}
-
-/// Gives the requester back what an elevated clean left or created in each item's cache:
-/// the directories from the root down to a module version's download directory and its
-/// files (lock files, `list`, `.partial`), the directories above the version's tree, and the
-/// build cache's `testexpire.txt`. By descriptor, never following a link.
-fn give_back(plan: &Plan, (uid, gid): (u32, u32)) {
-    for item in &plan.items {
-        match &item.action {
-            Action::ModuleVersion {
-                escpath, escver, ..
-            } => {
-                let p = super::modver::VersionPaths::new(&item.root, escpath, escver);
-                super::modver::give_back(&item.root, &p, (uid, gid));
-            }
-            Action::TestExpire => {
-                if let Ok(rel) = item.path.strip_prefix(&item.root) {
-                    let _ = Sys::give_back(&item.root, rel, false, uid, gid);
-                }
-            }
-            Action::Tree | Action::Entries { .. } => {
-                let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
-            }
-            Action::Root => {}
-        }
-    }
 }
 
 fn write_report(path: &Path, report: &Report) -> std::io::Result<()> {

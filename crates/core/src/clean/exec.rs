@@ -465,6 +465,14 @@ impl Runner<'_> {
         }
     }
 
+    /// An elevated clean gives the requester back the root directory of a tree or entries
+    /// item (where a root-owned cache root is what blocked the user).
+    fn give_back_root(&self, item: &PlanItem) {
+        if let Some((uid, gid)) = self.act_as {
+            let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
+        }
+    }
+
     fn test_expire(&self, item: &PlanItem) -> ItemResult {
         if let Some((uid, gid)) = self.act_as {
             let _ = Sys::give_back(&item.root, Path::new(""), false, uid, gid);
@@ -560,10 +568,7 @@ pub(super) fn execute_for(
     for item in &plan.items {
         check_item(&guard, report, item)?;
     }
-    let act_as = who
-        .and_then(|w| w.account.as_ref())
-        .and_then(Sys::owner_ids)
-        .filter(|_| Sys::effective_uid() == Some(0));
+    let act_as = who.and_then(Who::act_as);
     let mut run = Runner {
         act_as,
         opts,
@@ -590,8 +595,12 @@ pub(super) fn execute_for(
         } else {
             match &item.action {
                 Action::Root => run.root(idx, item, report),
-                Action::Tree => run.moves(idx, item, std::slice::from_ref(&item.path)),
+                Action::Tree => {
+                    run.give_back_root(item);
+                    run.moves(idx, item, std::slice::from_ref(&item.path))
+                }
                 Action::Entries { entries } => {
+                    run.give_back_root(item);
                     let paths: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
                     run.moves(idx, item, &paths)
                 }

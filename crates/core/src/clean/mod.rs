@@ -486,6 +486,18 @@ pub(crate) struct Who {
     pub account: Option<sys::Account>,
 }
 
+impl Who {
+    /// The requester's (uid, gid) that every step but the deletions runs as: set only for an
+    /// elevated clean (this process is root) on behalf of another user.
+    pub fn act_as(&self) -> Option<(u32, u32)> {
+        use sys::Platform;
+        self.account
+            .as_ref()
+            .and_then(sys::Sys::owner_ids)
+            .filter(|_| sys::Sys::effective_uid() == Some(0))
+    }
+}
+
 fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safety::Guard {
     let env = who.map_or_else(EnvMap::from_process, |w| w.env.clone());
     let home = home

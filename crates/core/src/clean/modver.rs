@@ -349,7 +349,7 @@ struct Failure {
 
 /// Gives `who` the directories from `root` down to the version's download directory and
 /// that directory's entries, and the directories above its extracted tree (an elevated clean,
-/// before and after it runs; by descriptor, never following a link).
+/// before it works on the version; by descriptor, never following a link).
 pub(crate) fn give_back(root: &Path, paths: &VersionPaths, who: (u32, u32)) {
     if let Ok(rel) = paths.dl_dir.strip_prefix(root) {
         let _ = Sys::give_back(root, rel, true, who.0, who.1);
