@@ -51,7 +51,7 @@ clippy: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 
 test-rust: ui
-	cargo test --workspace --no-fail-fast
+	scripts/logged.sh test-rust cargo test --workspace --no-fail-fast
 
 # The app too where it builds from Linux: Windows yes; macOS no (objc2 needs Apple's clang).
 cross:
@@ -63,10 +63,10 @@ cross:
 	cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings
 
 test-ui: setup
-	cd ui && npm test
+	scripts/logged.sh test-ui bash -c 'cd ui && npm test'
 
 e2e: app
-	APP_BIN="$(CURDIR)/$(APP_BIN)" bash tests/e2e/run.sh
+	APP_BIN="$(CURDIR)/$(APP_BIN)" scripts/logged.sh e2e bash tests/e2e/run.sh
 
 test: setup test-scripts fmt-check clippy cross test-rust test-ui e2e test-dist
 	@echo "make test: all checks passed"
