@@ -62,13 +62,17 @@ cross:
 	echo "== clippy of the app for x86_64-pc-windows-msvc"
 	cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings
 
+# The Windows build's tests and scenarios under Wine (README "Windows under Wine").
+test-windows: setup
+	scripts/logged.sh test-windows bash scripts/wine/test.sh
+
 test-ui: setup
 	scripts/logged.sh test-ui bash -c 'cd ui && npm test'
 
 e2e: app
 	APP_BIN="$(CURDIR)/$(APP_BIN)" scripts/logged.sh e2e bash tests/e2e/run.sh
 
-test: setup test-scripts fmt-check clippy cross test-rust test-ui e2e test-dist
+test: setup test-scripts fmt-check clippy cross test-rust test-windows test-ui e2e test-dist
 	@echo "make test: all checks passed"
 
 # Release installers in target/release/bundle/ (README "Install"). Only the .deb by default: the

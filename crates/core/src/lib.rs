@@ -48,6 +48,7 @@ pub mod redact;
 pub mod scan;
 pub mod semver;
 pub mod verify;
+pub mod wine;
 
 #[cfg(test)]
 mod fuzz;
