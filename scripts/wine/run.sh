@@ -5,8 +5,8 @@
 # (gocache_core::wine; Wine also reveals itself through ntdll's wine_get_version).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-export WINEPREFIX="$root/target/wine/prefix" WINEDEBUG=-all
-goexe="$root/target/wine/goroot/bin/go.exe"
-export GO="Z:${goexe//\//\\}"
-export WINEPATH="Z:${root//\//\\}\\target\\wine\\goroot\\bin"
+w="${CARGO_TARGET_DIR:-$root/target}/wine"
+export WINEPREFIX="$w/prefix" WINEDEBUG=-all
+export GO="Z:${w//\//\\}\\goroot\\bin\\go.exe"
+export WINEPATH="Z:${w//\//\\}\\goroot\\bin"
 exec env -u DISPLAY -u WAYLAND_DISPLAY wine "$@"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-W="$PWD/target/wine"
+W="${CARGO_TARGET_DIR:-$PWD/target}/wine"
 mkdir -p "$W"
 
 missing=""

@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/wine/setup.sh
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/scripts/wine/run.sh"
-skips="$PWD/target/wine/skipped.txt"
+w="${CARGO_TARGET_DIR:-$PWD/target}/wine"
+skips="$w/skipped.txt"
 rm -f "$skips"
 export GOCACHE_DOCTOR_WINE_SKIPS="$skips"
 start=$(date +%s)
@@ -15,7 +16,7 @@ rc=0
 cargo test --target x86_64-pc-windows-gnu -p gocache-core -p gocache-doctor -p gocache-tests \
   --no-fail-fast "$@" || rc=$?
 # Wine keeps a server per prefix for a few seconds; wait for it so nothing outlives the run.
-WINEPREFIX="$PWD/target/wine/prefix" wineserver -w || true
+WINEPREFIX="$w/prefix" wineserver -w || true
 echo "test-windows: $(($(date +%s) - start)) s under Wine (exit $rc)"
 if [ -s "$skips" ]; then
   echo "test-windows: $(sort -u "$skips" | wc -l) tests skipped under Wine (they run on a real Windows runner):"
