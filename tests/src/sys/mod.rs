@@ -4,9 +4,13 @@
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
-pub(crate) use unix::{is_executable_file, make_dir_writable, make_tree_writable};
+pub(crate) use unix::{
+    SYSTEM_PATH, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
+};
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
-pub(crate) use windows::{is_executable_file, make_dir_writable, make_tree_writable};
+pub(crate) use windows::{
+    SYSTEM_PATH, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
+};

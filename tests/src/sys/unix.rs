@@ -30,3 +30,12 @@ pub(crate) fn make_dir_writable(dir: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// The system directories a fixture's `go` finds its helpers in (git is not needed: the proxy
+/// is a `file://` URL).
+pub(crate) const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// Variables kept from the test's environment when a fixture's `go` runs: none on Unix.
+pub(crate) fn kept_env() -> Vec<(String, String)> {
+    Vec::new()
+}

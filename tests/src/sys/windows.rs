@@ -41,3 +41,15 @@ fn clear_readonly(path: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// The system directories a fixture's `go.exe` may need.
+pub(crate) const SYSTEM_PATH: &str = r"C:\windows\system32;C:\windows";
+
+/// Variables kept from the test's environment when a fixture's `go.exe` runs: Windows programs
+/// need SystemRoot, and Go's os.TempDir wants TMP/TEMP.
+pub(crate) fn kept_env() -> Vec<(String, String)> {
+    ["SystemRoot", "windir", "TMP", "TEMP"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok().map(|v| ((*k).to_owned(), v)))
+        .collect()
+}
