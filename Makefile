@@ -91,6 +91,7 @@ test-dist: app lint-workflows
 
 lint-workflows: setup
 	node tests/dist/actionlint.mjs
+	bash tests/dist/same-tests.sh
 
 bench: setup
 	bash bench/run.sh
