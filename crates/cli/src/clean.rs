@@ -328,6 +328,13 @@ fn results_text(results: &[ItemResult], freed: u64) -> String {
                 d.message,
                 d.path.display()
             ));
+            // macOS: what stands in the way when it is not (only) the owner.
+            if let Some(c) = d
+                .perm_cause
+                .filter(|c| *c != gocache_core::eperm::PermCause::Ownership)
+            {
+                out.push_str(&format!("           why: {}\n", c.summary()));
+            }
             if let Some(o) = &d.owner {
                 let name = o.name.clone().unwrap_or_else(|| "?".into());
                 let uid = o.uid.map(|u| format!(" (uid {u})")).unwrap_or_default();
@@ -486,7 +493,53 @@ fn to_json<T: Serialize>(v: &T) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{ItemResult, Outcome, parse_size, results_text};
+    use gocache_core::clean::{CauseDetail, CauseKind};
+    use gocache_core::eperm::PermCause;
+    use std::path::Path;
+
+    /// A macOS permission failure says which cause applies; an ownership one (every other OS)
+    /// prints as before.
+    #[test]
+    fn permission_failures_say_why() {
+        let path = Path::new("/Users/ann/go/pkg/mod/example.com/m@v1.0.0");
+        let failed = |cause: Option<PermCause>, fix: &str| {
+            let mut d = CauseDetail::message(path, "Operation not permitted (os error 1)");
+            d.perm_cause = cause;
+            d.fix = Some(fix.to_owned());
+            ItemResult {
+                path: path.to_path_buf(),
+                label: "example.com/m@v1.0.0".into(),
+                outcome: Outcome::Failed,
+                cause: Some(CauseKind::Permission),
+                detail: Some(d),
+                bytes: 0,
+                in_place: false,
+                note: None,
+            }
+        };
+        let text = results_text(
+            &[failed(
+                Some(PermCause::UserImmutable),
+                "chflags -R nouchg '/Users/ann/go/pkg/mod'",
+            )],
+            0,
+        );
+        assert!(
+            text.contains("why: the user immutable or append-only flag (uchg/uappnd)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fix: chflags -R nouchg '/Users/ann/go/pkg/mod'"),
+            "{text}"
+        );
+        let text = results_text(&[failed(Some(PermCause::PrivacyDenied), "x")], 0);
+        assert!(text.contains("why: macOS privacy protection"), "{text}");
+        for cause in [None, Some(PermCause::Ownership)] {
+            let text = results_text(&[failed(cause, "chmod -R u+rwX '/x'")], 0);
+            assert!(!text.contains("why:"), "{text}");
+        }
+    }
 
     #[test]
     fn sizes_parse_like_du_prints_them() {

@@ -15,6 +15,8 @@
 //! * [`escape`]: Go's `!` case-encoding of module paths and versions.
 //! * [`modpath`]: Go's validity rules for module paths, import paths and versions.
 //! * [`quote`]: quoting values for bash, PowerShell and cmd in the fix commands.
+//! * [`eperm`]: why macOS refused with "Operation not permitted" when ownership is not the
+//!   reason (file flags, System Integrity Protection, privacy protection).
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
 //!   one trait.
 //! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
@@ -32,6 +34,7 @@ pub mod diagnose;
 pub mod dirhash;
 pub mod discover;
 pub mod env;
+pub mod eperm;
 pub mod error;
 pub mod escape;
 pub mod gocmd;

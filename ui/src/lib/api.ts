@@ -296,10 +296,18 @@ export interface Owner {
   is_current_user: boolean;
 }
 
+/**
+ * macOS: what stands in the way of a permission failure beyond the owner
+ * (`gocache_core::eperm::PermCause`): file flags, System Integrity Protection, privacy protection.
+ */
+export type PermCause = 'user-immutable' | 'system-immutable' | 'sip-restricted' | 'privacy-denied' | 'ownership';
+
 export interface CauseDetail {
   path: string;
   message: string;
   owner: Owner | null;
+  /** Null on other OSes (and absent in literals written before it existed). */
+  perm_cause?: PermCause | null;
   fix: string | null;
   holder: string | null;
   more: number;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { CleanRun, ItemResult, Plan, PlanItem, Target } from './api';
 import { setLocale } from './i18n';
 import {
+  adminMayHelp,
   cardOptions,
   causeTitle,
   causeExplanation,
@@ -261,6 +262,47 @@ describe('causes and fixes in plain words', () => {
     expect(causeFix(perm(null, null))?.command).toBe(false);
   });
 
+  test('macOS causes beyond the owner: their own explanation, chflags as a command, advice translated', () => {
+    const mac = (perm_cause: 'user-immutable' | 'system-immutable' | 'sip-restricted' | 'privacy-denied' | 'ownership' | null, fix: string | null) => ({
+      cause: 'permission' as const,
+      detail: { path: '/Users/ann/go/pkg/mod/x', message: 'Operation not permitted (os error 1)', owner: { name: 'ann', uid: 501, is_current_user: true }, perm_cause, fix, holder: null, more: 0 },
+    });
+    const chflags = "chflags -R nouchg '/Users/ann/it'\\''s a \"go\"/pkg/mod'";
+    const r = mac('user-immutable', chflags);
+    expect(causeExplanation(r)).toContain('user immutable flag (uchg');
+    expect(causeFix(r)).toEqual({ text: chflags, command: true });
+    expect(causeFix(mac('user-immutable', "sudo chflags -R nouappnd '/x'"))?.command).toBe(true);
+    expect(causeExplanation(mac('system-immutable', null))).toContain('single-user mode');
+    expect(causeExplanation(mac('sip-restricted', null))).toContain('System Integrity Protection');
+    const tcc = mac(
+      'privacy-denied',
+      'give Go Cache Doctor Full Disk Access: System Settings > Privacy & Security > Full Disk Access, add the app, then reopen it and retry',
+    );
+    expect(causeExplanation(tcc)).toContain('Full Disk Access');
+    expect(causeFix(tcc)).toEqual({ text: tcc.detail.fix, command: false });
+    // Ownership (and every other OS, where there is no cause) keeps the owner's words.
+    expect(causeExplanation(mac('ownership', null))).toContain('write-protected');
+    expect(causeExplanation(mac(null, null))).toContain('write-protected');
+  });
+
+  test('clean as administrator is offered only where an administrator gets past the cause', () => {
+    const failed = (perm_cause?: 'user-immutable' | 'system-immutable' | 'sip-restricted' | 'privacy-denied' | 'ownership' | null) =>
+      result('/m/a', 'failed', 1, {
+        cause: 'permission',
+        detail: { path: '/m/a', message: 'Operation not permitted', owner: null, perm_cause, fix: null, holder: null, more: 0 },
+      });
+    expect(adminMayHelp([failed()])).toBe(true);
+    expect(adminMayHelp([failed(null)])).toBe(true);
+    expect(adminMayHelp([failed('ownership')])).toBe(true);
+    expect(adminMayHelp([failed('user-immutable')])).toBe(true);
+    for (const c of ['system-immutable', 'sip-restricted', 'privacy-denied'] as const) {
+      expect(adminMayHelp([failed(c)])).toBe(false);
+      expect(adminMayHelp([failed(c), failed('ownership')])).toBe(true);
+    }
+    expect(adminMayHelp([result('/m/a', 'failed', 1, { cause: 'locked' })])).toBe(false);
+    expect(adminMayHelp([result('/m/a', 'removed', 1)])).toBe(false);
+  });
+
   test('locked names the holder; advice sentences are not commands; vanished needs nothing', () => {
     const locked = { cause: 'locked' as const, detail: { path: '/b', message: 'busy', owner: null, fix: 'wait for the running go command to finish, then retry', holder: 'gopls.exe (pid 42)', more: 0 } };
     expect(causeExplanation(locked)).toBe('gopls.exe (pid 42) has files open here. Close it, then retry.');
@@ -323,6 +365,18 @@ describe('in Simplified Chinese', () => {
       command: false,
     });
     expect(causeFix({ cause: 'locked', detail: { ...detail, fix: 'some new advice' } })).toEqual({ text: 'some new advice', command: false });
+    // macOS causes beyond the owner: explanation and advice in Chinese, commands as they are.
+    const fda = 'give Go Cache Doctor Full Disk Access: System Settings > Privacy & Security > Full Disk Access, add the app, then reopen it and retry';
+    expect(causeExplanation({ cause: 'permission', detail: { ...detail, perm_cause: 'privacy-denied', fix: fda } })).toContain('完全磁盘访问权限');
+    expect(causeFix({ cause: 'permission', detail: { ...detail, perm_cause: 'privacy-denied', fix: fda } })).toEqual({
+      text: '给予 Go Cache Doctor 完全磁盘访问权限：系统设置 > 隐私与安全性 > 完全磁盘访问权限，添加该应用，然后重新打开它并重试',
+      command: false,
+    });
+    expect(causeExplanation({ cause: 'permission', detail: { ...detail, perm_cause: 'user-immutable' } })).toContain('uchg');
+    expect(causeFix({ cause: 'permission', detail: { ...detail, perm_cause: 'user-immutable', fix: "chflags -R nouchg '/m'" } })).toEqual({
+      text: "chflags -R nouchg '/m'",
+      command: true,
+    });
     expect(errorHelp({ code: 'UnknownPlan', message: 'unknown plan p1' })).toEqual({
       title: '此预览已过期。',
       action: '请重新打开清理对话框，生成新的预览。',

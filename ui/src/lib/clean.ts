@@ -10,6 +10,7 @@ import type {
   CleanUpdate,
   ItemResult,
   ModuleRef,
+  PermCause,
   Plan,
   Target,
   TargetName,
@@ -356,6 +357,14 @@ const CAUSE_KEYS: Record<CauseKind, string> = {
   other: 'other',
 };
 
+/** The catalog key of a macOS permission cause beyond the owner (`clean.cause.explain.<key>`). */
+const PERM_KEYS: Record<Exclude<PermCause, 'ownership'>, string> = {
+  'user-immutable': 'userImmutable',
+  'system-immutable': 'systemImmutable',
+  'sip-restricted': 'sipRestricted',
+  'privacy-denied': 'privacyDenied',
+};
+
 /** Plain words for a cause. */
 export function causeTitle(cause: CauseKind | null): string {
   return t(`clean.cause.title.${CAUSE_KEYS[cause ?? 'other'] ?? 'other'}`);
@@ -366,6 +375,9 @@ export function causeExplanation(r: Pick<ItemResult, 'cause' | 'detail'>): strin
   const d = r.detail;
   switch (r.cause) {
     case 'permission': {
+      // macOS: file flags, SIP or privacy protection explain it better than the owner.
+      const pc = d?.perm_cause;
+      if (pc && pc !== 'ownership' && Object.hasOwn(PERM_KEYS, pc)) return t(`clean.cause.explain.${PERM_KEYS[pc]}`);
       const o = d?.owner;
       if (o && !o.is_current_user) {
         if (o.name) return t('clean.cause.explain.ownedByName', { name: o.name });
@@ -397,6 +409,13 @@ const BACKEND_FIXES: Record<string, string> = {
   'wait for the running go command to finish, then retry': 'waitForGo',
   'the file system is mounted read-only; remount it read-write (or clean from the machine that owns it)': 'readOnlyFs',
   'enable long paths (Windows: LongPathsEnabled) or move the cache to a shorter path': 'longPaths',
+  // core `eperm.rs` (macOS permission causes beyond the owner; checked by its tests).
+  "macOS System Integrity Protection guards these files; nobody can delete them, not even an administrator: keep Go's caches in a folder of yours":
+    'sipRestricted',
+  'give Go Cache Doctor Full Disk Access: System Settings > Privacy & Security > Full Disk Access, add the app, then reopen it and retry': 'fullDiskAccess',
+  'clear the user immutable flag in Terminal with chflags -R nouchg,nouappnd on the cache folder, then retry': 'userFlags',
+  'a system flag protects these files: an administrator must clear it (chflags noschg,nosappnd), on a Mac at a raised security level only in single-user mode':
+    'systemFlags',
 };
 
 /**
@@ -408,7 +427,7 @@ export function causeFix(r: Pick<ItemResult, 'cause' | 'detail'>): { text: strin
   if (r.detail?.fix) {
     const fix = r.detail.fix;
     // Commands start with a program name; the backend's advice sentences contain spaces and no shell syntax.
-    const command = /^(sudo |chmod |chown |icacls |takeown |attrib |rm |mount )/.test(fix);
+    const command = /^(sudo |chmod |chown |chflags |icacls |takeown |attrib |rm |mount )/.test(fix);
     if (command) return { text: fix, command };
     const known = Object.hasOwn(BACKEND_FIXES, fix) ? BACKEND_FIXES[fix] : undefined;
     return { text: known ? t(`clean.cause.backendFix.${known}`) : fix, command };
@@ -426,6 +445,16 @@ export function causeFix(r: Pick<ItemResult, 'cause' | 'detail'>): { text: strin
     default:
       return null;
   }
+}
+
+/**
+ * Whether "Clean as administrator" can help with the failures: some failed for permission and
+ * the administrator can get past that (the owner, macOS' user flags), not for macOS' system
+ * flags, System Integrity Protection or privacy protection, which stop an administrator too.
+ */
+export function adminMayHelp(results: ItemResult[]): boolean {
+  const stops: (PermCause | null | undefined)[] = ['system-immutable', 'sip-restricted', 'privacy-denied'];
+  return results.some((r) => r.outcome === 'failed' && r.cause === 'permission' && !stops.includes(r.detail?.perm_cause));
 }
 
 /** The summary line of a toast: `Removed 1.2 GiB (3 items) — gone for Go.` */

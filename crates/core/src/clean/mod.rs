@@ -288,7 +288,8 @@ pub enum Outcome {
 #[serde(rename_all = "kebab-case")]
 pub enum CauseKind {
     /// Permission denied: usually another user owns the entries ([`CauseDetail::owner`],
-    /// [`CauseDetail::fix`]).
+    /// [`CauseDetail::fix`]); on macOS also file flags, SIP or privacy protection
+    /// ([`CauseDetail::perm_cause`]).
     Permission,
     /// Another process holds the files (Windows) or Go's lock file.
     Locked,
@@ -331,6 +332,11 @@ pub struct CauseDetail {
     pub message: String,
     /// For permission errors: who owns the offending entry.
     pub owner: Option<Owner>,
+    /// For permission errors on macOS: what stands in the way when it is not (only) the owner
+    /// (file flags, SIP, privacy protection; [`crate::eperm`]); `None` on other OSes and in
+    /// audit lines written before it existed.
+    #[serde(default)]
+    pub perm_cause: Option<crate::eperm::PermCause>,
     /// The exact command (for this OS) or action that fixes it.
     pub fix: Option<String>,
     /// For locked files: the process holding them, when known (hook for the locks issue).
@@ -346,6 +352,7 @@ impl CauseDetail {
             path: path.to_path_buf(),
             message: message.into(),
             owner: None,
+            perm_cause: None,
             fix: None,
             holder: None,
             more: 0,

@@ -286,6 +286,7 @@ fn lock_failure(paths: &VersionPaths, e: LockError, ctx: &Ctx<'_>) -> Done {
                     ctx.lock_timeout.as_secs_f64()
                 ),
                 owner: None,
+                perm_cause: None,
                 fix: Some("wait for the running go command to finish, then retry".into()),
                 holder: None,
                 more: 0,

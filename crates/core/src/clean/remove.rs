@@ -1,6 +1,7 @@
 //! Parallel removal of a tree that never follows symlinks or junctions, makes read-only
-//! directories writable (`u+rwx`, never 0777) on the way, ignores entries that vanish, and
-//! classifies what it could not remove.
+//! directories writable (`u+rwx`, never 0777) on the way (and, on macOS, clears the user's
+//! `uchg`/`uappnd` flags), ignores entries that vanish, and classifies what it could not
+//! remove.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::time::{Duration, Instant};
 use super::sys::{Platform, RawKind, Sys};
 use super::{CauseDetail, CauseKind, Owner};
 use crate::CancelToken;
+use crate::eperm::{self, PermCause, PermFacts};
 
 /// At most this many failed paths are kept per removal (all are counted).
 const MAX_ERRORS: usize = 32;
@@ -88,7 +90,9 @@ pub(crate) const fn par_threshold() -> usize {
 /// every directory below it is opened with `O_NOFOLLOW | O_DIRECTORY` relative to its parent,
 /// made searchable with `fchmod(0700)` on that descriptor when it is not, and its entries are
 /// removed with `unlinkat`. A directory swapped for a symlink at any moment makes the walk
-/// remove the link, never what it points to.
+/// remove the link, never what it points to. On macOS the user flags (`uchg`, `uappnd`) of an
+/// entry the user owns (any entry when running as root) are cleared with `fchflags` on its
+/// descriptor before it is deleted ([`crate::eperm::may_clear_user_flags`]).
 pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
     let started = Instant::now();
     let mut delay = Duration::from_millis(10);
@@ -126,12 +130,17 @@ pub(crate) fn cause_kind(e: &io::Error) -> CauseKind {
 
 /// The classified failure for an error on `path`, with the owner and fix command for
 /// permission errors. `fix_root` is the directory the fix command should cover.
+///
+/// On macOS a permission failure is classified further ([`crate::eperm::classify_eperm`] on
+/// [`Platform::perm_facts`]): file flags, SIP and privacy protection get their own cause
+/// ([`CauseDetail::perm_cause`]) and fix (`chflags`, advice) instead of `chmod`/`chown`.
 pub(crate) fn failure(path: &Path, e: &io::Error, fix_root: &Path) -> (CauseKind, CauseDetail) {
     let kind = cause_kind(e);
     let mut detail = CauseDetail {
         path: path.to_path_buf(),
         message: e.to_string(),
         owner: None,
+        perm_cause: None,
         fix: None,
         holder: None,
         more: 0,
@@ -147,7 +156,10 @@ pub(crate) fn failure(path: &Path, e: &io::Error, fix_root: &Path) -> (CauseKind
                 .filter_map(Sys::owner)
                 .find(|o| !o.is_current_user)
                 .or_else(|| Sys::owner(path));
-            detail.fix = Some(Sys::fix_permission_command(fix_root, owner.as_ref()));
+            let (cause, fix) = permission_fix(Sys::perm_facts(path, e), path, fix_root);
+            detail.perm_cause = cause;
+            detail.fix =
+                Some(fix.unwrap_or_else(|| Sys::fix_permission_command(fix_root, owner.as_ref())));
             detail.owner = owner.map(|o| Owner {
                 uid: o.uid,
                 name: o.name,
@@ -174,6 +186,21 @@ pub(crate) fn failure(path: &Path, e: &io::Error, fix_root: &Path) -> (CauseKind
         _ => {}
     }
     (kind, detail)
+}
+
+/// The cause beyond ownership of a permission failure on `path` from the OS' facts (`None`:
+/// the OS has none to tell, Linux and Windows), and its fix when it is not the ownership
+/// command (`None`: that command).
+pub(crate) fn permission_fix(
+    facts: Option<PermFacts>,
+    path: &Path,
+    fix_root: &Path,
+) -> (Option<PermCause>, Option<String>) {
+    let Some(f) = facts else {
+        return (None, None);
+    };
+    let cause = eperm::classify_eperm(&f);
+    (Some(cause), eperm::clean_fix(cause, &f, path, fix_root))
 }
 
 /// The failure to report for a removal's errors (`None` when it succeeded).

@@ -663,6 +663,115 @@ fn causes_are_classified_with_owner_and_fix() {
     }
 }
 
+/// Linux: "Operation not permitted" keeps the ownership explanation and fix; no cause
+/// beyond the owner is reported (macOS' file flags, SIP and privacy protection do not exist).
+#[cfg(target_os = "linux")]
+#[test]
+fn linux_eperm_keeps_the_ownership_fix() {
+    let e = std::io::Error::from_raw_os_error(libc::EPERM);
+    let (k, d) = remove::failure(Path::new("/"), &e, Path::new("/home/u/go/pkg/mod"));
+    assert_eq!(k, CauseKind::Permission);
+    assert_eq!(d.perm_cause, None);
+    let fix = d.fix.unwrap_or_default();
+    assert!(
+        fix == "chmod -R u+rwX '/home/u/go/pkg/mod'"
+            || fix == "sudo chown -R \"$(id -un)\" '/home/u/go/pkg/mod'",
+        "{fix}"
+    );
+}
+
+/// Linux with a real immutable file (`chattr +i`, which makes unlink fail with EPERM even for
+/// root): the removal reports the ownership cause and command as before, and no macOS cause.
+/// Skipped where `chattr` cannot set the flag (not root, a file system without it).
+#[cfg(target_os = "linux")]
+#[test]
+fn linux_immutable_file_keeps_the_ownership_explanation() {
+    let t = tmp();
+    let root = t.modcache.join("example.com/m@v1.0.0");
+    fs::create_dir_all(&root).unwrap();
+    let locked = root.join("go.mod");
+    fs::write(&locked, "module example.com/m\n").unwrap();
+    let chattr = |flag: &str| {
+        std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(&locked)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !chattr("+i") {
+        return;
+    }
+    let errs = remove::remove_tree(&root, &CancelToken::new());
+    let failure = remove::failure_of(&errs, &t.modcache);
+    assert!(chattr("-i"), "could not clear the flag again");
+    let (k, d) = failure.unwrap_or_else(|| panic!("the immutable file was removed"));
+    assert_eq!(k, CauseKind::Permission);
+    assert_eq!(d.path, locked);
+    assert_eq!(d.perm_cause, None);
+    assert!(
+        d.fix
+            .as_deref()
+            .is_some_and(|f| f.starts_with("chmod -R u+rwX '") || f.starts_with("sudo chown -R ")),
+        "{:?}",
+        d.fix
+    );
+    assert!(locked.exists());
+}
+
+/// The clean report's cause and fix for a permission failure, from the facts macOS gives
+/// (issue #13): chflags on the cache root for user flags, advice for SIP and privacy
+/// protection, the ownership command otherwise (and where the OS has no facts).
+#[test]
+fn permission_fix_per_cause() {
+    use crate::eperm::{self, PermCause, PermFacts};
+    let root = Path::new("/Users/ann/Library/Caches/go build");
+    let path = root.join("00/0a1b-d");
+    assert_eq!(remove::permission_fix(None, &path, root), (None, None));
+    let facts = |flags, privacy_protected| PermFacts {
+        eperm: true,
+        flags,
+        owner_is_user: true,
+        privacy_protected,
+        ..PermFacts::default()
+    };
+    assert_eq!(
+        remove::permission_fix(Some(facts(eperm::UF_IMMUTABLE, true)), &path, root),
+        (
+            Some(PermCause::UserImmutable),
+            Some("chflags -R nouchg '/Users/ann/Library/Caches/go build'".to_owned())
+        )
+    );
+    assert_eq!(
+        remove::permission_fix(Some(facts(0, true)), &path, root),
+        (
+            Some(PermCause::PrivacyDenied),
+            Some(eperm::PRIVACY_ADVICE.to_owned())
+        )
+    );
+    assert_eq!(
+        remove::permission_fix(Some(facts(eperm::SF_RESTRICTED, true)), &path, root),
+        (
+            Some(PermCause::SipRestricted),
+            Some(eperm::SIP_ADVICE.to_owned())
+        )
+    );
+    assert_eq!(
+        remove::permission_fix(Some(facts(0, false)), &path, root),
+        (Some(PermCause::Ownership), None)
+    );
+    // The report carries the cause; audit lines written before it existed still read.
+    let mut d = CauseDetail::message(&path, "Operation not permitted (os error 1)");
+    d.perm_cause = Some(PermCause::UserImmutable);
+    let json = serde_json::to_value(&d).unwrap_or_default();
+    assert_eq!(json["perm_cause"], "user-immutable");
+    let mut old = json.clone();
+    if let Some(o) = old.as_object_mut() {
+        o.remove("perm_cause");
+    }
+    let back: CauseDetail = serde_json::from_value(old).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.perm_cause, None);
+}
+
 #[test]
 fn audit_log_appends_and_tolerates_a_truncated_line() {
     let t = tmp();

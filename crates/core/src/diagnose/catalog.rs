@@ -7,11 +7,14 @@
 //!
 //! Templates use `{name}` placeholders: `module`, `version`, `modver` (`module@version`),
 //! `path`, `modcache`, `gocache`, `url`, `host`, `private` (a GOPRIVATE pattern for the
-//! module), `goversion`, `value`, `list`. A module or version from pasted text is used only
+//! module), `goversion`, `value`, `list`, and for macOS' `permission-denied` causes beyond
+//! ownership `flag_path` (the entry carrying the file flags) and `noflags` / `sudo_noflags`
+//! (the `chflags` keywords that clear them, the second when it takes an administrator: the
+//! command without a value is left out). A module or version from pasted text is used only
 //! when Go would accept it ([`crate::modpath`]; issue #12); otherwise the explanation shows it
 //! marked as invalid and no command or action gets it. In commands every value is quoted for
 //! the shell ([`render_command`], [`crate::quote`]): path placeholders (`path`, `modcache`,
-//! `gocache`) always, others when they are not plain words. A fix whose placeholder has no
+//! `gocache`, `flag_path`) always, others when they are not plain words. A fix whose placeholder has no
 //! value, or a value its shell cannot quote, is left out (paths fall back to `go env`
 //! expressions first).
 
@@ -304,6 +307,76 @@ static CATALOG: &[Entry] = &[
             module cache back to your user; do not run go with sudo.",
         zh: "{path} 属于另一个用户（通常是 root，因为之前用 sudo 运行过 go 命令或在容器中运行过），所以 Go 无法以你的身份在那里创建、修改或删除文件。请把模块缓存的所有权还给你的用户；不要用 sudo 运行 go。",
         fixes: &[Act("fix-ownership"), CHOWN, Go("go clean -modcache")],
+    },
+    Entry {
+        id: "permission-denied",
+        variant: Some("user-immutable"),
+        severity: E,
+        explanation: "{path} is locked by the user immutable or append-only flag (uchg/uappnd, \
+            set with chflags, Finder's Locked box or a backup or sync tool). While it is set, \
+            macOS refuses to change or delete the entry (\"operation not permitted\") for \
+            everyone, an administrator included, so chmod, chown and sudo do not help. Clear \
+            the flag (its owner can), then retry; this app's clean clears it by itself on the \
+            files you own in the cache it deletes.",
+        zh: "{path} 被用户不可更改或仅追加标志锁定（uchg/uappnd，由 chflags、访达的“已锁定”选项或备份、同步工具设置）。只要该标志存在，macOS 就拒绝任何人（包括管理员）修改或删除它（\"operation not permitted\"），所以 chmod、chown 和 sudo 都没有用。请先清除该标志（文件的所有者即可清除），然后重试；本应用的清理功能会自动清除缓存中属于你的文件上的该标志。",
+        fixes: &[
+            Sh("chflags -R {noflags} {flag_path}", "", ""),
+            Sh("sudo chflags -R {sudo_noflags} {flag_path}", "", ""),
+            Act("clean-version:{modver}"),
+        ],
+    },
+    Entry {
+        id: "permission-denied",
+        variant: Some("system-immutable"),
+        severity: E,
+        explanation: "{path} is locked by a system flag (schg/sappnd: system immutable or \
+            append-only). macOS refuses to change or delete it (\"operation not permitted\") \
+            for everyone, an administrator included, until the flag is cleared; only an \
+            administrator can clear it, and on a Mac running at a raised security level \
+            (kern.securelevel above 0) only after starting up in single-user mode. Go never \
+            sets it: find out what did (a backup, security or device-management tool) before \
+            clearing it.",
+        zh: "{path} 被系统标志锁定（schg/sappnd：系统不可更改或仅追加）。在清除该标志之前，macOS 拒绝任何人（包括管理员）修改或删除它（\"operation not permitted\"）；只有管理员能清除它，而在提高了安全级别（kern.securelevel 大于 0）的 Mac 上，只能在单用户模式下启动后清除。Go 从不设置该标志：清除之前请先查明是什么设置的（备份、安全或设备管理工具）。",
+        fixes: &[
+            Sh("ls -ldO {flag_path}", "", ""),
+            Sh("chflags -R {noflags} {flag_path}", "", ""),
+            Sh("sudo chflags -R {sudo_noflags} {flag_path}", "", ""),
+        ],
+    },
+    Entry {
+        id: "permission-denied",
+        variant: Some("sip-restricted"),
+        severity: E,
+        explanation: "{path} is protected by macOS System Integrity Protection (SIP: the \
+            restricted flag or the com.apple.rootless attribute). No program may change or \
+            delete it without Apple's entitlement, an administrator included, so sudo fails \
+            too (\"operation not permitted\"). A Go cache does not belong there: keep \
+            GOMODCACHE and GOCACHE in a folder of yours (the defaults are ~/go/pkg/mod and \
+            ~/Library/Caches/go-build).",
+        zh: "{path} 受 macOS 系统完整性保护（SIP：restricted 标志或 com.apple.rootless 属性）保护。没有 Apple 授权的程序（包括管理员）都不能修改或删除它，所以 sudo 也会失败（\"operation not permitted\"）。Go 缓存不应放在那里：请把 GOMODCACHE 和 GOCACHE 放在你自己的文件夹中（默认是 ~/go/pkg/mod 和 ~/Library/Caches/go-build）。",
+        fixes: &[
+            Sh("ls -ldO {flag_path}", "", ""),
+            Go("go env GOMODCACHE GOCACHE"),
+        ],
+    },
+    Entry {
+        id: "permission-denied",
+        variant: Some("privacy-denied"),
+        severity: E,
+        explanation: "macOS privacy protection refused access to {path} (\"operation not \
+            permitted\", although the files are yours and no flag is set): it is in a \
+            protected place (a folder in ~/Library, Desktop, Documents, Downloads, or an \
+            external or network volume), and the program that failed has not been allowed in. \
+            Give it Full Disk Access: System Settings > Privacy & Security > Full Disk Access \
+            (macOS 12 and earlier: System Preferences > Security & Privacy > Privacy > Full \
+            Disk Access), add the app (Go Cache Doctor, or the terminal you run go in), then \
+            quit and reopen it. chmod, chown and sudo do not help.",
+        zh: "macOS 隐私保护拒绝访问 {path}（\"operation not permitted\"，尽管这些文件属于你且没有设置任何标志）：它位于受保护的位置（~/Library 中的文件夹、桌面、文稿、下载，或外置、网络宗卷），而失败的程序未获准访问。请给予它完全磁盘访问权限：系统设置 > 隐私与安全性 > 完全磁盘访问权限（macOS 12 及更早版本：系统偏好设置 > 安全性与隐私 > 隐私 > 完全磁盘访问权限），添加该应用（Go Cache Doctor，或你运行 go 的终端），然后退出并重新打开它。chmod、chown 和 sudo 都没有用。",
+        fixes: &[Sh(
+            "open \"x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles\"",
+            "",
+            "",
+        )],
     },
     Entry {
         id: "file-locked",
@@ -880,7 +953,7 @@ fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
 }
 
 /// Placeholders whose values are file-system paths: always quoted.
-const PATH_NAMES: [&str; 3] = ["path", "modcache", "gocache"];
+const PATH_NAMES: [&str; 4] = ["path", "modcache", "gocache", "flag_path"];
 
 /// Commands: one fix per shell, every value quoted for it ([`render_command`]); actions only
 /// with valid values. `None` (no fix) when a value is missing or cannot be written safely.

@@ -395,13 +395,20 @@ fn line_match(line: &str, next: &[(usize, &str)], ctx: &Context) -> Option<Match
             )
         });
         let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
-        let variant = permission_variant(line, path.as_deref(), ctx);
-        return Some(
-            Match::new("permission-denied")
-                .variant(variant)
-                .modver(mv)
-                .path(path),
-        );
+        // macOS: file flags, SIP or privacy protection, read from the disk (EPERM only).
+        let beyond_owner = path.as_deref().filter(|_| ctx.inspect_disk).and_then(|p| {
+            let eperm = lower.contains("operation not permitted");
+            eperm_values(&crate::eperm::facts(Path::new(p), eperm)?, Path::new(p))
+        });
+        let mut m = Match::new("permission-denied").modver(mv).path(path);
+        match beyond_owner {
+            Some((variant, values)) => {
+                m = m.variant(variant);
+                m.extra.extend(values);
+            }
+            None => m.variant = Some(permission_variant(line, m.path.as_deref(), ctx)),
+        }
+        return Some(m);
     }
     None
 }
@@ -437,6 +444,40 @@ fn network_variant(lower: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The `permission-denied` variant and fix values for a permission failure on `path` whose
+/// cause is not ownership ([`crate::eperm::classify_eperm`]; `None` when it is):
+/// `user-immutable`, `system-immutable`, `sip-restricted` or `privacy-denied`, with
+/// `flag_path` (the entry carrying the flags: `path` or its directory) and the `chflags`
+/// keywords that clear them: `noflags` when the user (or root) may run the command,
+/// `sudo_noflags` when it needs an administrator.
+pub(crate) fn eperm_values(
+    f: &crate::eperm::PermFacts,
+    path: &Path,
+) -> Option<(&'static str, BTreeMap<&'static str, String>)> {
+    use crate::eperm::{PermCause, clear_keywords, flagged_path};
+    let cause = crate::eperm::classify_eperm(f);
+    let variant = match cause {
+        PermCause::UserImmutable => "user-immutable",
+        PermCause::SystemImmutable => "system-immutable",
+        PermCause::SipRestricted => "sip-restricted",
+        PermCause::PrivacyDenied => "privacy-denied",
+        PermCause::Ownership => return None,
+    };
+    let mut values = BTreeMap::new();
+    if cause != PermCause::PrivacyDenied {
+        // A path that is not UTF-8 is named by no command.
+        if let Some(p) = flagged_path(cause, f, path).to_str() {
+            values.insert("flag_path", p.to_owned());
+        }
+    }
+    if let Some(kw) = clear_keywords(f.all_flags(), cause) {
+        let own = cause == PermCause::UserImmutable && (f.owner_is_user || f.is_root)
+            || cause == PermCause::SystemImmutable && f.is_root;
+        values.insert(if own { "noflags" } else { "sudo_noflags" }, kw);
+    }
+    Some((variant, values))
 }
 
 /// Read-only module cache (Go's own 0555 directories, the user's own cache) or a cache owned

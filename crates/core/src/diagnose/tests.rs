@@ -114,3 +114,137 @@ fn json_shape() {
     assert_eq!(f["fixes"][0]["kind"], "command");
     assert_eq!(f["fixes"][0]["shell"], "bash");
 }
+
+/// macOS permission failures beyond ownership (issue #13): each cause gets its own variant,
+/// explanation and fixes (chflags with the path quoted as one bash word, the Full Disk Access
+/// pane), the same in every language.
+#[test]
+fn macos_eperm_causes_have_their_own_fixes() {
+    use crate::eperm::{PermFacts, SF_IMMUTABLE, SF_RESTRICTED, UF_APPEND, UF_IMMUTABLE};
+    use crate::quote::tests::posix_split;
+    use std::path::Path;
+    let path = "/Users/ann/it's a \"go\"/pkg/mod/example.com/m@v1.0.0/a.go";
+    let mut mac = Context::for_os(OsKind::Macos);
+    mac.gomodcache = Some("/Users/ann/it's a \"go\"/pkg/mod".into());
+    let facts = |flags: u32, parent_flags: u32, owner_is_user: bool| PermFacts {
+        eperm: true,
+        flags,
+        parent_flags,
+        owner_is_user,
+        ..PermFacts::default()
+    };
+    let find = |f: PermFacts, lang: Lang| {
+        let (variant, values) = parse::eperm_values(&f, Path::new(path))?;
+        let mut m = parse::Match::new("permission-denied");
+        m.variant = Some(variant);
+        m.module = Some("example.com/m".into());
+        m.version = Some("v1.0.0".into());
+        m.path = Some(path.into());
+        m.extra = values;
+        Some(catalog::finding(m, &mac.clone().with_lang(lang)))
+    };
+    let commands = |f: &Finding| -> Vec<String> {
+        f.fixes
+            .iter()
+            .filter(|x| x.kind == FixKind::Command)
+            .map(|x| x.text.clone())
+            .collect()
+    };
+    let words = |s: &str| -> Vec<String> { s.split(' ').map(str::to_owned).collect() };
+
+    // User flags on the user's own file: chflags without sudo, and the app's clean.
+    let f = find(facts(UF_IMMUTABLE, 0, true), Lang::En).unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(f.variant.as_deref(), Some("user-immutable"));
+    assert_eq!(
+        commands(&f),
+        [r#"chflags -R nouchg '/Users/ann/it'\''s a "go"/pkg/mod/example.com/m@v1.0.0/a.go'"#]
+    );
+    let mut want = words("chflags -R nouchg");
+    want.push(path.to_owned());
+    assert_eq!(posix_split(&commands(&f)[0]), Some(want));
+    assert!(
+        f.fixes
+            .iter()
+            .any(|x| x.text == "clean-version:example.com/m@v1.0.0")
+    );
+    assert!(f.explanation.contains("uchg"), "{}", f.explanation);
+    assert!(!f.explanation.contains("sudo chown"), "{}", f.explanation);
+    // Someone else's file, flag on its directory: sudo, on the directory.
+    let f = find(facts(0, UF_IMMUTABLE | UF_APPEND, false), Lang::En)
+        .unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(
+        commands(&f),
+        [
+            r#"sudo chflags -R nouchg,nouappnd '/Users/ann/it'\''s a "go"/pkg/mod/example.com/m@v1.0.0'"#
+        ]
+    );
+    // System flags: look at them, and an administrator clears them.
+    let f = find(facts(SF_IMMUTABLE, 0, true), Lang::En).unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(f.variant.as_deref(), Some("system-immutable"));
+    assert_eq!(commands(&f).len(), 2, "{:?}", commands(&f));
+    assert!(commands(&f)[0].starts_with("ls -ldO '/Users/ann/it'"));
+    assert!(commands(&f)[1].starts_with("sudo chflags -R noschg '/Users/"));
+    assert!(
+        f.explanation.contains("single-user mode"),
+        "{}",
+        f.explanation
+    );
+    // SIP: no chflags at all.
+    let f = find(facts(SF_RESTRICTED, 0, true), Lang::En).unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(f.variant.as_deref(), Some("sip-restricted"));
+    assert!(commands(&f).iter().all(|c| !c.contains("chflags")));
+    assert!(f.explanation.contains("System Integrity Protection"));
+    // Privacy protection: the Full Disk Access pane, in both languages.
+    let tcc = PermFacts {
+        privacy_protected: true,
+        ..facts(0, 0, true)
+    };
+    let en = find(tcc, Lang::En).unwrap_or_else(|| panic!("no finding"));
+    let zh = find(tcc, Lang::ZhHans).unwrap_or_else(|| panic!("no finding"));
+    assert_eq!(en.variant.as_deref(), Some("privacy-denied"));
+    assert!(
+        en.explanation
+            .contains("System Settings > Privacy & Security > Full Disk Access"),
+        "{}",
+        en.explanation
+    );
+    assert!(
+        zh.explanation
+            .contains("系统设置 > 隐私与安全性 > 完全磁盘访问权限"),
+        "{}",
+        zh.explanation
+    );
+    assert_eq!(en.fixes, zh.fixes);
+    assert_eq!(
+        commands(&en),
+        ["open \"x-apple.systempreferences:com.apple.preference.security?Privacy_AllFiles\""]
+    );
+    // No flag, not a protected place: ownership, the variants of every other OS.
+    assert!(find(facts(0, 0, true), Lang::En).is_none());
+    assert!(find(facts(0, 0, false), Lang::En).is_none());
+    // EACCES ("permission denied") is never about flags.
+    let eacces = PermFacts {
+        eperm: false,
+        ..facts(UF_IMMUTABLE, 0, true)
+    };
+    assert!(find(eacces, Lang::En).is_none());
+}
+
+/// On Linux (and Windows) "operation not permitted" keeps today's owner-based variants, even
+/// with the disk inspected.
+#[cfg(not(target_os = "macos"))]
+#[test]
+fn eperm_elsewhere_keeps_the_ownership_variants() {
+    let dir = std::env::temp_dir().join(format!("gcd-eperm-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let mut ctx = linux();
+    ctx.inspect_disk = true;
+    let text = format!(
+        "rm: cannot remove '{}': Operation not permitted\n",
+        dir.display()
+    );
+    let f = one(&text, &ctx);
+    assert_eq!(f.id, "permission-denied");
+    assert_eq!(f.variant.as_deref(), Some("read-only-cache"));
+    let _ = std::fs::remove_dir(&dir);
+}

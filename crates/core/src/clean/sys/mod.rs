@@ -74,6 +74,10 @@ pub(crate) trait Platform {
     fn fix_permission_command(root: &Path, owner: Option<&OwnerInfo>) -> String;
     /// Classifies an OS error.
     fn classify(err: &io::Error) -> RawKind;
+    /// What the OS tells beyond the owner about the permission failure `err` on `path`, for
+    /// [`crate::eperm::classify_eperm`]: macOS the file flags, SIP's attribute and privacy
+    /// locations; `None` elsewhere (the ownership explanation stands).
+    fn perm_facts(path: &Path, err: &io::Error) -> Option<crate::eperm::PermFacts>;
     /// Whether an error may go away by itself (antivirus, a closing handle) and is worth
     /// retrying for a short while, as Go's robustio does.
     fn is_ephemeral(err: &io::Error) -> bool;

@@ -144,6 +144,10 @@ impl Platform for Sys {
         }
     }
 
+    fn perm_facts(path: &Path, err: &io::Error) -> Option<crate::eperm::PermFacts> {
+        crate::eperm::facts(path, err.raw_os_error() == Some(libc::EPERM))
+    }
+
     fn is_ephemeral(err: &io::Error) -> bool {
         // A concurrent writer (another go) can recreate an entry between readdir and rmdir.
         err.raw_os_error() == Some(libc::ENOTEMPTY)
@@ -570,6 +574,8 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
         Err(e) => return sink.push(path, e.into()),
     };
     if FileType::from_raw_mode(st.st_mode) != FileType::Directory {
+        #[cfg(target_os = "macos")]
+        unflag_entry(dir, name, &st);
         return unlink(dir, name, path, AtFlags::empty(), sink);
     }
     let fd = match open_dir_nofollow(dir, name) {
@@ -587,13 +593,17 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
         Err(e) => return sink.push(path, e),
     };
     match rustix::fs::fstat(&fd) {
-        Ok(now) if now.st_mode & 0o700 != 0o700 => {
-            // Exactly u+rwx on this directory (we delete it next): no other bit carried.
-            if let Err(e) = rustix::fs::fchmod(&fd, Mode::RWXU) {
-                sink.push(path, e.into());
+        Ok(now) => {
+            // macOS: a user-immutable directory can neither change mode nor lose entries.
+            #[cfg(target_os = "macos")]
+            unflag(fd.as_fd(), &now);
+            if now.st_mode & 0o700 != 0o700 {
+                // Exactly u+rwx on this directory (we delete it next): no other bit carried.
+                if let Err(e) = rustix::fs::fchmod(&fd, Mode::RWXU) {
+                    sink.push(path, e.into());
+                }
             }
         }
-        Ok(_) => {}
         Err(e) => sink.push(path, e.into()),
     }
     let mut names = Vec::new();
@@ -629,6 +639,42 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
         return;
     }
     unlink(dir, name, path, AtFlags::REMOVEDIR, sink);
+}
+
+/// macOS: clears the user flags (`uchg`, `uappnd`) of the open entry `fd` whose `lstat` is
+/// `st`, which would make its deletion (and, for a directory, its entries') fail with `EPERM`
+/// for everyone, when [`crate::eperm::may_clear_user_flags`] allows it: the entry belongs to
+/// the user running the clean (or the clean runs as root) and has no system flag. Only the
+/// removal walk calls it, on what it deletes inside a cache root or a quarantine. A failure is
+/// left to the deletion to report (as [`crate::eperm::PermCause::UserImmutable`]).
+#[cfg(target_os = "macos")]
+fn unflag(fd: BorrowedFd<'_>, st: &rustix::fs::Stat) {
+    if crate::eperm::may_clear_user_flags(st.st_flags, st.st_uid, current_uid()) {
+        let _ = crate::eperm::macos::set_flags(fd, st.st_flags & !crate::eperm::USER_FLAGS);
+    }
+}
+
+/// macOS: [`unflag`] for the entry `name` of `dir` that is not a directory (`st`: its
+/// `lstat`), opened by descriptor without following a symlink (`O_SYMLINK` opens a link
+/// itself) and checked to be the entry `st` describes. Entries without a user flag are not
+/// opened.
+#[cfg(target_os = "macos")]
+fn unflag_entry(dir: BorrowedFd<'_>, name: &OsStr, st: &rustix::fs::Stat) {
+    if st.st_flags & crate::eperm::USER_FLAGS == 0 {
+        return;
+    }
+    let Ok(fd) = rustix::fs::openat(
+        dir,
+        name,
+        OFlags::RDONLY | OFlags::SYMLINK | OFlags::NONBLOCK | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return;
+    };
+    match rustix::fs::fstat(&fd) {
+        Ok(now) if now.st_dev == st.st_dev && now.st_ino == st.st_ino => unflag(fd.as_fd(), &now),
+        _ => {}
+    }
 }
 
 fn chown_fd(fd: &OwnedFd, uid: u32, gid: u32) -> io::Result<()> {

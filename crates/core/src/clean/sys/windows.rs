@@ -172,6 +172,10 @@ impl Platform for Sys {
         }
     }
 
+    fn perm_facts(_path: &Path, _err: &io::Error) -> Option<crate::eperm::PermFacts> {
+        None
+    }
+
     fn is_ephemeral(err: &io::Error) -> bool {
         // robustio_windows.go: antivirus scanners and closing handles.
         matches!(
