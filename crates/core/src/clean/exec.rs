@@ -1049,7 +1049,21 @@ fn take_leftover(
     dir: &Path,
     fallback: Option<LockOwner>,
 ) -> std::result::Result<QuarantineLock, String> {
-    let lock = match QuarantineLock::try_take(dir) {
+    // A lock seen held may only be a copy of the descriptor in a child that another thread
+    // of its owner is starting (fork keeps it until exec closes it): look again a few times
+    // over half a second before calling it in use. A running Go Cache Doctor holds it for as
+    // long as the quarantine exists.
+    let mut tries = 0;
+    let taken = loop {
+        match QuarantineLock::try_take(dir) {
+            Err(TakeError::Held) if tries < 10 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => break other,
+        }
+    };
+    let lock = match taken {
         Ok(l) => l,
         Err(TakeError::Held) => return Err("in use by a running Go Cache Doctor".into()),
         Err(TakeError::Moved) => return Err("its lock file changed while being locked".into()),
