@@ -9,4 +9,10 @@ w="${CARGO_TARGET_DIR:-$root/target}/wine"
 export WINEPREFIX="$w/prefix" WINEDEBUG=-all
 export GO="Z:${w//\//\\}\\goroot\\bin\\go.exe"
 export WINEPATH="Z:${w//\//\\}\\goroot\\bin"
+# Test executables live in <profile>/deps; the DLLs build scripts copy (WebView2Loader.dll for
+# the app's tests) sit in <profile>, which Windows would search only through PATH.
+exe_dir=$(dirname "$1")
+if [ "$(basename "$exe_dir")" = deps ]; then
+  WINEPATH="$WINEPATH;Z:$(cd "$exe_dir/.." && pwd | sed 's|/|\\|g')"
+fi
 exec env -u DISPLAY -u WAYLAND_DISPLAY wine "$@"

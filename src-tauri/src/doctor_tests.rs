@@ -274,6 +274,7 @@ fn guide_context_gives_the_real_values_and_their_sources() {
 /// and a path with shell code. No fix carries the module's shell code, the invalid module is
 /// shown marked and is no finding's module, and every bash fix runs as written in a sandbox of
 /// recording stand-ins (`gocache_tests::shell`) with the real `touch` behind them.
+#[cfg(unix)] // The recording sandbox runs bash fixes.
 #[test]
 fn diagnose_text_over_ipc_keeps_pasted_shell_code_out_of_the_fixes() {
     use gocache_tests::shell::{Sandbox, expected_bash_calls};

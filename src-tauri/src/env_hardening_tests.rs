@@ -117,6 +117,7 @@ fn env_report_and_doctor_commands_never_show_credentials() {
 }
 
 /// Set in the child process of [`the_app_starts_with_a_non_utf8_variable`].
+#[cfg(unix)]
 const CHILD_VAR: &str = "GOCACHE_DOCTOR_TEST_START_CHILD";
 
 /// Issue #12 §16 and §13: the app's start-up path (configuration from the process

@@ -157,10 +157,18 @@ fn chmod(p: &Path, mode: u32) {
 
 /// Makes a tree writable again (for edits and for the temporary directory's removal).
 fn writable(dir: &Path) {
-    #[cfg(unix)]
     for e in walk(dir) {
         let md = fs::symlink_metadata(&e).unwrap();
+        #[cfg(unix)]
         chmod(&e, if md.is_dir() { 0o755 } else { 0o644 });
+        #[cfg(windows)]
+        {
+            // Go's module cache files carry FILE_ATTRIBUTE_READONLY on Windows.
+            let mut perms = md.permissions();
+            #[allow(clippy::permissions_set_readonly_false)]
+            perms.set_readonly(false);
+            fs::set_permissions(&e, perms).unwrap();
+        }
     }
 }
 

@@ -101,7 +101,7 @@ pub async fn locks_end(
 mod tests {
     use std::process::{Command, Stdio};
 
-    use serde_json::{Value, json};
+    use serde_json::json;
 
     use super::*;
     use crate::tests::{app_with, invoke, main_window};
@@ -317,7 +317,7 @@ mod tests {
         let r = list_with(&env);
         let _ = child.kill();
         let _ = child.wait();
-        let value: Value = serde_json::to_value(r.unwrap()).unwrap();
+        let value: serde_json::Value = serde_json::to_value(r.unwrap()).unwrap();
         let holders = value["holders"].as_array().unwrap();
         let me = holders
             .iter()
