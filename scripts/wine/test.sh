@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test-windows`: builds the CLI and every core, CLI and integration test target for
+# `make test-windows`: builds the CLI and every core, CLI, integration and app test target for
 # x86_64-pc-windows-gnu and runs them under Wine (scripts/wine/run.sh is cargo's runner), the
 # Windows scenarios with the cross-built go.exe among them. Tests of what Wine only fakes are
 # skipped by gocache_core::skip_under_wine! and listed at the end.
@@ -15,6 +15,8 @@ start=$(date +%s)
 rc=0
 cargo test --target x86_64-pc-windows-gnu -p gocache-core -p gocache-doctor -p gocache-tests \
   --no-fail-fast "$@" || rc=$?
+# The app cannot start under Wine (WebView2), but its command tests run on tauri's mock runtime.
+cargo test --target x86_64-pc-windows-gnu -p gocache-doctor-app --no-fail-fast "$@" || rc=$?
 # Wine keeps a server per prefix for a few seconds; wait for it so nothing outlives the run.
 WINEPREFIX="$w/prefix" wineserver -w || true
 echo "test-windows: $(($(date +%s) - start)) s under Wine (exit $rc)"
