@@ -619,6 +619,7 @@ pub fn parse_ziphash(text: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
     use std::io::Write;
+    #[cfg(unix)]
     use std::process::Command;
 
     /// A file listed as regular, then swapped for a FIFO before it is read (the race a
@@ -667,7 +668,81 @@ mod tests {
         }
     }
 
+    /// Lowercase hex of SHA-256 from the `sha2` crate, formatted plainly.
+    fn reference_sha256_hex(data: &[u8]) -> String {
+        sha2::Sha256::digest(data)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Standard base64 with `=` padding, written out from RFC 4648 as a bit stream (not the
+    /// module's three-byte grouping).
+    fn reference_base64(data: &[u8]) -> String {
+        let alphabet: Vec<char> = ('A'..='Z')
+            .chain('a'..='z')
+            .chain('0'..='9')
+            .chain(['+', '/'])
+            .collect();
+        let bits: Vec<u8> = data
+            .iter()
+            .flat_map(|byte| (0..8).rev().map(move |i| (byte >> i) & 1))
+            .collect();
+        let mut out: String = bits
+            .chunks(6)
+            .map(|six| {
+                let v = (0..6).fold(0_usize, |v, i| {
+                    (v << 1) | usize::from(six.get(i).copied().unwrap_or(0))
+                });
+                alphabet[v]
+            })
+            .collect();
+        while out.len() % 4 != 0 {
+            out.push('=');
+        }
+        out
+    }
+
+    /// Go's `dirhash.Hash1` (golang.org/x/mod/sumdb/dirhash) from its definition, with none
+    /// of this module's code: the lines `"<hex sha256(file)>  <name>\n"` sorted by name,
+    /// SHA-256 of their concatenation, `"h1:"` + base64.
+    fn reference_hash1(files: &[(&str, &[u8])]) -> String {
+        let mut files = files.to_vec();
+        files.sort_by_key(|(name, _)| name.as_bytes().to_vec());
+        let summary: String = files
+            .iter()
+            .map(|(name, data)| format!("{}  {name}\n", reference_sha256_hex(data)))
+            .collect();
+        format!(
+            "h1:{}",
+            reference_base64(&sha2::Sha256::digest(summary.as_bytes()))
+        )
+    }
+
+    #[test]
+    fn the_reference_base64_follows_rfc_4648() {
+        // RFC 4648 section 10.
+        for (raw, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(reference_base64(raw.as_bytes()), enc, "{raw}");
+            assert_eq!(base64(raw.as_bytes()), enc, "{raw}");
+        }
+        // FIPS 180-2's "abc" example.
+        assert_eq!(
+            reference_sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
     /// `sha256sum` of `summary`, then `base64`, through coreutils: an independent path.
+    #[cfg(unix)]
     fn coreutils_h1(summary: &str) -> String {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("summary");
@@ -683,6 +758,7 @@ mod tests {
         format!("h1:{}", String::from_utf8_lossy(&out.stdout).trim())
     }
 
+    #[cfg(unix)]
     fn coreutils_sha256_hex(data: &[u8]) -> String {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f");
@@ -708,12 +784,20 @@ mod tests {
     fn abc_xyz_matches_an_independent_computation() {
         let files = [sum("xyz", b"data for xyz"), sum("abc", b"data for abc")];
         let got = hash1(&files).unwrap();
-        let summary = format!(
-            "{}  abc\n{}  xyz\n",
-            coreutils_sha256_hex(b"data for abc"),
-            coreutils_sha256_hex(b"data for xyz")
+        assert_eq!(
+            got,
+            reference_hash1(&[("xyz", b"data for xyz"), ("abc", b"data for abc")])
         );
-        assert_eq!(got, coreutils_h1(&summary));
+        // And through coreutils where they exist.
+        #[cfg(unix)]
+        {
+            let summary = format!(
+                "{}  abc\n{}  xyz\n",
+                coreutils_sha256_hex(b"data for abc"),
+                coreutils_sha256_hex(b"data for xyz")
+            );
+            assert_eq!(got, coreutils_h1(&summary));
+        }
         // The value stated in the spec (§4.5), computed there by an independent Python
         // implementation of Go's algorithm.
         assert_eq!(got, "h1:EP6WfDoQTSk9klnxcjriWJOGztueJUywHNmWeq+efB8=");
@@ -759,6 +843,13 @@ mod tests {
         std::fs::remove_file(d.join("sub/k")).unwrap();
         let (h2, _) = hash_dir(&d, "prefix", &cancel).unwrap();
         assert_eq!(h2, "h1:rLyfpGMAgqOnGE2aKOY5Xb6cOc0/YQhPjHBHBwkblhs=");
+        assert_eq!(
+            h2,
+            reference_hash1(&[
+                ("prefix/xyz", b"data for xyz"),
+                ("prefix/abc", b"data for abc")
+            ])
+        );
     }
 
     #[test]
@@ -814,6 +905,8 @@ mod tests {
     fn hex_round_trips() {
         let s = sha256(b"x");
         assert_eq!(parse_hex(&hex(&s)), Some(s));
+        assert_eq!(hex(&s), reference_sha256_hex(b"x"));
+        #[cfg(unix)]
         assert_eq!(hex(&s), coreutils_sha256_hex(b"x"));
         assert_eq!(parse_hex("zz"), None);
     }

@@ -16,8 +16,11 @@
 pub enum WineGap {
     /// Restart Manager: `RmGetList` always answers "no process".
     RestartManager,
-    /// File owners and ACLs: every file's owner is a fixed SID that is not the token's user,
-    /// and DACLs are not enforced against other users (there are none).
+    /// File owners and ACLs: every file's owner is the token's user (there are no other
+    /// users), a DACL is read back as made from the Unix mode bits (the owner and SYSTEM, and
+    /// Everyone for the "other" bits), and a DACL set on an existing file or folder
+    /// (`SetSecurityInfo`) is accepted and changes nothing. (One given at creation becomes the
+    /// Unix mode.)
     FileOwners,
     /// Allocation size ("size on disk"): not the NTFS cluster rounding.
     SizeOnDisk,
@@ -49,7 +52,8 @@ impl WineGap {
         match self {
             WineGap::RestartManager => "Wine's Restart Manager is a stub that lists no process",
             WineGap::FileOwners => {
-                "Wine fakes file owners and ACLs (one fixed owner SID, no other users)"
+                "Wine fakes file ACLs (made from the Unix mode; a DACL set later changes nothing; \
+                 no other users)"
             }
             WineGap::SizeOnDisk => "Wine does not report NTFS allocation sizes",
             WineGap::RenameOpenDirectory => {
@@ -120,7 +124,10 @@ pub fn record_skip(test: &str, gap: WineGap) {
 ///     gocache_core::skip_under_wine!(gocache_core::wine::WineGap::FileOwners);
 ///     // ... the checks, which run on real Windows and on the other OSes ...
 /// }
-/// # a_test_of_owners();
+/// # // Run where it does not skip: under Wine this example would list itself as a skipped test.
+/// # if !gocache_core::wine::under_wine() {
+/// #     a_test_of_owners();
+/// # }
 /// ```
 #[macro_export]
 macro_rules! skip_under_wine {

@@ -926,11 +926,20 @@ fn purge_until_with_stop_already_set_purges_nothing() {
     assert_eq!(strip(snapshot(&t.modcache)), strip(before));
 }
 
-/// A directory only its owner may enter, as the app makes for a request.
+/// A directory only its owner may enter, as the app makes for a request: mode 0700 on Unix;
+/// on Windows a protected DACL for the user, SYSTEM and Administrators given at its creation
+/// (which Wine honours too, unlike one set afterwards; see `sys::windows::create_private_dir`).
 fn private_dir(p: &Path) {
-    fs::create_dir_all(p).unwrap();
     #[cfg(unix)]
-    chmod(p, 0o700);
+    {
+        fs::create_dir_all(p).unwrap();
+        chmod(p, 0o700);
+    }
+    #[cfg(windows)]
+    {
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        super::sys::create_private_dir(p).unwrap();
+    }
 }
 
 fn env_of(t: &Tmp) -> EnvMap {

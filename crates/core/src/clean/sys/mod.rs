@@ -28,6 +28,8 @@ mod windows;
 pub(crate) use unix::Sys;
 #[cfg(windows)]
 pub(crate) use windows::Sys;
+#[cfg(all(windows, test))]
+pub(crate) use windows::create_private_dir;
 
 /// A user as the OS identifies one: the numeric user id on Unix.
 #[cfg(unix)]

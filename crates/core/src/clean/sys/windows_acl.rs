@@ -956,6 +956,57 @@ mod tests {
         assert!(check_request_dir(&sid(USER), &shared).is_err());
     }
 
+    /// The entries the Windows tests (`sys::windows`) give real files and folders with
+    /// `SetSecurityInfo`, which Wine ignores (they are skipped there): the same decisions on
+    /// every OS.
+    #[test]
+    fn the_entries_the_windows_tests_set_are_refused() {
+        let owner_only = (0, 0, FULL, USER);
+        // "(A;;FA;;;WD)", "(A;;0x2;;;AU)", "(A;;FR;;;BU)", "(A;;SD;;;WD)" on the request.
+        for (mask, who) in [
+            (FULL, EVERYONE),
+            (WRITE_DATA, AUTH_USERS),
+            (FILE_GENERIC_READ, USERS),
+            (DELETE, EVERYONE),
+        ] {
+            let s = sec(USER, &[owner_only, (0, 0, mask, who)]);
+            assert!(check_request_file(&s).is_err(), "{mask:#x} {who}");
+        }
+        // "(A;;0x4;;;AU)", "(A;;0x2;;;WD)", "(A;;0x40;;;BU)", "(A;;FR;;;WD)" on its folder.
+        for (mask, who) in [
+            (APPEND_DATA, AUTH_USERS),
+            (WRITE_DATA, EVERYONE),
+            (DELETE_CHILD, USERS),
+            (FILE_GENERIC_READ, EVERYONE),
+        ] {
+            let s = sec(USER, &[(0, OICI, FULL, USER), (0, 0, mask, who)]);
+            assert!(
+                check_request_dir(&sid(USER), &s).is_err(),
+                "{mask:#x} {who}"
+            );
+        }
+        // "(A;OICI;0x1301bf;;;AU)" on a folder above a cache.
+        let s = sec(
+            USER,
+            &[(0, OICI, FULL, USER), (0, OICI, MODIFY, AUTH_USERS)],
+        );
+        let e = check_chain_entry(&sid(USER), &s, Place::Ancestor).unwrap_err();
+        assert!(e.contains("Authenticated Users"), "{e}");
+        // What Wine reports for a folder of mode 0755 (Everyone may list it): fine above a
+        // cache, not for a request's folder.
+        let wine = sec(
+            USER,
+            &[
+                (0, OICI, FULL, SYSTEM),
+                (0, OICI, FULL, USER),
+                (0, OICI, RX, EVERYONE),
+            ],
+        );
+        check_chain_entry(&sid(USER), &wine, Place::Ancestor).unwrap();
+        let e = check_request_dir(&sid(USER), &wine).unwrap_err();
+        assert!(e.contains("lets Everyone (S-1-1-0) list entries"), "{e}");
+    }
+
     #[test]
     fn who_asked() {
         let (me, other) = (sid(USER), sid(OTHER));
