@@ -170,6 +170,8 @@ mod csp_tests;
 mod doctor_tests;
 #[cfg(test)]
 mod env_hardening_tests;
+#[cfg(all(test, unix))]
+mod shell_env_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

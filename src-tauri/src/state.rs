@@ -97,8 +97,9 @@ mod tests {
 /// environment), so they never set process-wide variables.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The environment Go's caches are discovered with; `None` reads the process environment
-    /// at each call.
+    /// The environment Go's caches are discovered with; `None` means [`app_env`] (the process
+    /// environment, with the login shell's Go variables when the app was not started from a
+    /// terminal).
     pub env: Option<gocache_core::env::EnvMap>,
     /// The audit log (`GOCACHE_DOCTOR_DATA_DIR`, else `<data dir>/gocache-doctor/audit.jsonl`);
     /// `None` when the OS has no data directory (nothing is logged).
@@ -163,10 +164,18 @@ impl Config {
         }
     }
 
-    /// The environment caches are discovered with.
+    /// The environment caches are discovered with: the configured one, else [`app_env`].
     pub fn env(&self) -> gocache_core::env::EnvMap {
-        self.env
-            .clone()
-            .unwrap_or_else(gocache_core::env::EnvMap::from_process)
+        self.env.clone().unwrap_or_else(app_env)
     }
+}
+
+/// The app's environment: the process environment, with Go's variables from the user's login
+/// shell when the core decides so (`gocache_core::shellenv`: the app was not started from a
+/// terminal, or `GOCACHE_DOCTOR_SHELL_ENV=on`). Resolved once per launch, on the first call
+/// (the start-up prefetch); calls meanwhile wait for it (at most the shell's time limit).
+pub fn app_env() -> gocache_core::env::EnvMap {
+    use gocache_core::shellenv::{Caller, environment};
+    static ENV: std::sync::OnceLock<gocache_core::env::EnvMap> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| environment(Caller::App)).clone()
 }

@@ -121,8 +121,10 @@ fn env_report_serves_the_prefetched_discovery_first() {
     let second = invoke(&window, "env_report", serde_json::json!({})).unwrap();
     assert_eq!(first["caches"], second["caches"]);
     assert_eq!(first["vars"], second["vars"]);
+    // The app's environment: the process environment, with the login shell's Go variables
+    // when this test runs outside a terminal.
     let direct =
-        serde_json::to_value(crate::commands::env::discover(&EnvMap::from_process())).unwrap();
+        serde_json::to_value(crate::commands::env::discover(&crate::state::app_env())).unwrap();
     assert_eq!(first["caches"], direct["caches"]);
 }
 

@@ -98,6 +98,10 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=${WEBKIT_DISABLE_COMPOSITING_MODE:-0}
 # A short undo window: long enough to click Undo, short enough to wait for the purge.
 export GOCACHE_DOCTOR_UNDO_SECONDS=${GOCACHE_DOCTOR_UNDO_SECONDS:-6}
 export GOCACHE_DOCTOR_DATA_DIR="$XDG_DATA_HOME/gocache-doctor" GOCACHE_DOCTOR_CONFIG_DIR="$XDG_CONFIG_HOME/gocache-doctor"
+# This environment is the app's: never replaced by the login shell's (/etc/profile would reset
+# PATH), whether or not `make test` runs in a terminal. The import has its own tests
+# (tests/integration/shellenv.rs, src-tauri/src/shell_env_tests.rs).
+export GOCACHE_DOCTOR_SHELL_ENV=off
 
 # 4. A display and the WebDriver server.
 exec 3>"$WORK/display"

@@ -1,7 +1,7 @@
 //! The one cross-crate integration-test binary.
 //!
 //! The modules marked `#[cfg(unix)]` use Unix-only means (modes, uids, inodes, symlinks,
-//! non-UTF-8 names, process groups, flock(1), a Unix socket, bash recorders) and are not built
+//! non-UTF-8 names, process groups, flock(1), a Unix socket, bash recorders, login shells) and are not built
 //! for Windows; the Windows behaviours they cover need Windows scenarios (issue #13).
 #[cfg(unix)]
 mod attack_diagnose;
@@ -22,6 +22,8 @@ mod fixture;
 mod locks;
 mod projects;
 mod scan_build;
+#[cfg(unix)]
+mod shellenv;
 #[cfg(unix)]
 mod verify;
 

@@ -376,7 +376,7 @@ fn confirm(plan: &Plan) -> Result<bool, String> {
 
 /// Runs `gocache-doctor clean`.
 pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
-    let env = EnvMap::from_process();
+    let env = crate::env();
     let report = discover::discover(
         &env,
         &discover::Options {

@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use gocache_core::diagnose::{self, Context, Finding, FixKind};
 use gocache_core::discover;
 use gocache_core::discover::Severity;
-use gocache_core::env::EnvMap;
 use gocache_core::i18n::Lang;
 use gocache_core::os::OsKind;
 
@@ -83,7 +82,7 @@ pub fn run(args: &DiagnoseArgs) -> Result<ExitCode, String> {
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };
-    let report = discover::discover(&EnvMap::from_process(), &crate::discover_opts(args.no_go));
+    let report = discover::discover(&crate::env(), &crate::discover_opts(args.no_go));
     let lang = lang_of(args.lang);
     let mut ctx = Context::from_report(&report).with_lang(lang);
     if let Some(os) = args.os {

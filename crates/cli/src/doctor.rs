@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Args;
 use gocache_core::diagnose::{self, EnvChecks};
 use gocache_core::discover::{self, Severity};
-use gocache_core::env::EnvMap;
 use serde::Serialize;
 
 /// Arguments of `doctor`.
@@ -35,7 +34,7 @@ struct Out<'a> {
 
 /// Runs `doctor`: exit 1 when a finding is an error.
 pub fn run(args: &DoctorArgs) -> Result<ExitCode, String> {
-    let report = discover::discover(&EnvMap::from_process(), &crate::discover_opts(args.no_go));
+    let report = discover::discover(&crate::env(), &crate::discover_opts(args.no_go));
     let lang = crate::diagnose::lang_of(args.lang);
     let opts = EnvChecks {
         lang,

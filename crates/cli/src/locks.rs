@@ -21,7 +21,6 @@ use std::time::Duration;
 use clap::Args;
 use gocache_core::CancelToken;
 use gocache_core::discover::{self, CacheKind, Report};
-use gocache_core::env::EnvMap;
 use gocache_core::locks::{self, EndError, EndOptions, Holder, LocksReport, ProcessIdentity};
 
 /// Which processes hold files in the Go caches.
@@ -61,7 +60,7 @@ pub fn run(a: &LocksArgs) -> Result<ExitCode, String> {
         return end(a, pid);
     }
     let report = discover::discover(
-        &EnvMap::from_process(),
+        &crate::env(),
         &discover::Options {
             run_go: !a.no_go,
             ..discover::Options::default()
@@ -113,7 +112,7 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
     // holds anything in the caches.
     locks::preflight(pid, &opts).map_err(|e| e.to_string())?;
     let report = discover::discover(
-        &EnvMap::from_process(),
+        &crate::env(),
         &discover::Options {
             run_go: !a.no_go,
             ..discover::Options::default()

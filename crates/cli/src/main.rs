@@ -6,6 +6,7 @@
     reason = "a CLI prints its results"
 )]
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Set by `--show-secrets`: print credentials (URL user info, GOAUTH commands, netrc tokens)
@@ -52,6 +53,7 @@ use clap::{Parser, Subcommand};
 use gocache_core::discover::{self, CacheKind};
 use gocache_core::env::EnvMap;
 use gocache_core::progress::ProgressEvent;
+use gocache_core::shellenv;
 use gocache_core::{CancelToken, scan};
 
 /// Find, size and clean Go's module and build caches.
@@ -62,6 +64,12 @@ struct Cli {
     /// instead of `***`, in every output.
     #[arg(long, global = true)]
     show_secrets: bool,
+    /// Take Go's variables (GOMODCACHE, GOPATH, GOFLAGS, PATH, ...) from your login shell
+    /// (`$SHELL -l -i`, as a terminal has them) instead of this process's environment: for
+    /// scripts started by cron, launchd or systemd. Fails when the shell cannot be read.
+    /// GOCACHE_DOCTOR_SHELL_ENV=on does the same.
+    #[arg(long, global = true)]
+    login_shell_env: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -123,9 +131,37 @@ fn main() -> ExitCode {
     }
 }
 
+/// The environment every command works with, set once by [`run`].
+static ENV: OnceLock<EnvMap> = OnceLock::new();
+
+/// The environment of this run: the process environment, or with `--login-shell-env` (or
+/// `GOCACHE_DOCTOR_SHELL_ENV=on`) Go's variables from the login shell.
+fn env() -> EnvMap {
+    ENV.get().cloned().unwrap_or_else(EnvMap::from_process)
+}
+
+/// The process environment, with the login shell's Go variables when asked for. A failed
+/// import is an error: a script that asked for the shell's GOMODCACHE must not clean another.
+fn resolve_env(requested: bool) -> Result<EnvMap, String> {
+    let env = shellenv::environment(shellenv::Caller::Cli { requested });
+    if let Some(r) = env.login_shell() {
+        if let Some(e) = &r.error {
+            return Err(format!(
+                "cannot read the login shell's environment ({}): {}. Without \
+                 --login-shell-env (and with {} unset) this process's environment is used.",
+                r.shell_command(),
+                e.message,
+                shellenv::MODE_VAR
+            ));
+        }
+    }
+    Ok(env)
+}
+
 fn run(cli: Cli) -> Result<ExitCode, String> {
     SHOW_SECRETS.store(cli.show_secrets, Ordering::Relaxed);
-    let env = EnvMap::from_process();
+    let env = resolve_env(cli.login_shell_env)?;
+    let env = ENV.get_or_init(|| env).clone();
     match cli.command {
         Command::Clean(args) => clean::run(&args),
         Command::Verify(args) => verify::run(&args),

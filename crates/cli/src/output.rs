@@ -65,6 +65,19 @@ pub fn env_table(r: &EnvReport) -> String {
         }
         None => out.push_str("Go: not found (using Go's rules to locate the caches)\n\n"),
     }
+    if let Some(shell) = r
+        .shell_env
+        .as_ref()
+        .filter(|s| s.attempted && s.error.is_none())
+    {
+        let _ = writeln!(
+            out,
+            "Login shell: {} ({}), read in {} ms\n",
+            shell.shell_command(),
+            shell.reason,
+            shell.elapsed_ms
+        );
+    }
     let mut rows = vec![vec![
         "VARIABLE".to_owned(),
         "SOURCE".to_owned(),
@@ -76,7 +89,12 @@ pub fn env_table(r: &EnvReport) -> String {
         .chain(gocache_core::env::TOOL_VARS);
     for k in order {
         if let Some(v) = r.vars.get(*k) {
-            let source = discover::source_label(v.source).to_owned();
+            let source = match (v.source, &r.shell_env) {
+                (gocache_core::env::Source::LoginShell, Some(shell)) => {
+                    format!("login shell ({})", shell.shell_command())
+                }
+                (s, _) => discover::source_label(s).to_owned(),
+            };
             let value = if crate::SHOW_SECRETS.load(std::sync::atomic::Ordering::Relaxed) {
                 v.value.clone()
             } else {

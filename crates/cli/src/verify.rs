@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::Args;
 use gocache_core::CancelToken;
 use gocache_core::discover::{self, Severity};
-use gocache_core::env::EnvMap;
 use gocache_core::verify::{
     self, Cause, RepairOptions, RepairReport, Status, VerifyEvent, VerifyReport,
 };
@@ -90,7 +89,7 @@ fn verify_once(
 
 /// Runs `verify`. Exit code 1 when anything is broken (after a repair: still broken).
 pub fn run(args: &VerifyArgs) -> Result<ExitCode, String> {
-    let env = EnvMap::from_process();
+    let env = crate::env();
     let report = discover::discover(
         &env,
         &discover::Options {

@@ -146,6 +146,9 @@ pub struct Report {
     pub caches: Vec<Cache>,
     /// Problems, most severe first.
     pub problems: Vec<Problem>,
+    /// What the login-shell import did ([`crate::shellenv`]); `None` when the environment was
+    /// not built by [`crate::shellenv::import`] (tests, literal environments).
+    pub shell_env: Option<crate::shellenv::Report>,
 }
 
 impl Report {
@@ -230,6 +233,7 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
 
     let mut caches = find_caches(&vars, rules, &mut problems);
     not_utf8_problems(env, &mut caches, &mut problems);
+    shell_env_problems(env, &mut problems);
     problems.sort_by_key(|p| p.severity as u8);
     Report {
         os: rules.kind(),
@@ -237,6 +241,70 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
         vars: std::mem::take(&mut vars),
         caches,
         problems,
+        shell_env: env.login_shell().cloned(),
+    }
+}
+
+/// The login-shell import's problems: a failed import (`shell-env-failed`), each variable the
+/// process environment had with another value than the login shell (`shell-env-mismatch`;
+/// values the process lacked are only shown as [`Source::LoginShell`]), and an unusable
+/// `GOCACHE_DOCTOR_SHELL_ENV` (`shell-env-mode-invalid`).
+fn shell_env_problems(env: &EnvMap, problems: &mut Vec<Problem>) {
+    use crate::shellenv::MODE_VAR;
+    let Some(r) = env.login_shell() else {
+        return;
+    };
+    if let Some(bad) = &r.bad_mode {
+        problems.push(problem(
+            "shell-env-mode-invalid",
+            Severity::Warning,
+            format!(
+                "{MODE_VAR} is {bad:?}, which is not on, off or auto; Go Cache Doctor treats it \
+                 as auto ({}). Set it to on, off or auto.",
+                r.reason
+            ),
+            Some(MODE_VAR),
+        ));
+    }
+    let shell = r.shell_command();
+    if let Some(e) = &r.error {
+        problems.push(problem(
+            "shell-env-failed",
+            Severity::Warning,
+            format!(
+                "Go Cache Doctor could not read your login shell's environment ({shell}): {}. \
+                 It uses the environment it was started with, which lacks what your shell's \
+                 start-up files (~/.zshrc, ~/.bashrc, ~/.profile) export, so the caches shown \
+                 may not be the ones go uses in your terminal. Fix the start-up file, or set \
+                 {MODE_VAR}=off to stop trying.",
+                e.message
+            ),
+            None,
+        ));
+    }
+    for d in &r.disagreements {
+        let Some(started) = &d.process_value else {
+            continue;
+        };
+        let name = &d.name;
+        let message = match &d.shell_value {
+            Some(theirs) => format!(
+                "Your login shell ({shell}) sets {name} to {theirs:?}, but Go Cache Doctor was \
+                 started with {started:?}. It uses the login shell's value, as go in your \
+                 terminal does; set {MODE_VAR}=off to use the value it was started with."
+            ),
+            None => format!(
+                "Your login shell ({shell}) does not set {name}, but Go Cache Doctor was started \
+                 with {started:?}. It leaves {name} unset, as go in your terminal has it; set \
+                 {MODE_VAR}=off to use the value it was started with."
+            ),
+        };
+        problems.push(problem(
+            "shell-env-mismatch",
+            Severity::Warning,
+            message,
+            Some(name),
+        ));
     }
 }
 
@@ -295,7 +363,7 @@ impl Layers<'_> {
         if let Some(v) = self.env.get(key).filter(|v| !v.is_empty()) {
             return Some(Var {
                 value: v.clone(),
-                source: Source::Env,
+                source: self.env.source_of(key),
             });
         }
         if let Some(v) = self.user.values.get(key) {
@@ -374,7 +442,7 @@ fn resolve(
     let goenv = match env.get("GOENV").filter(|v| !v.is_empty()) {
         Some(v) => Var {
             value: v.clone(),
-            source: Source::Env,
+            source: env.source_of("GOENV"),
         },
         None => Var {
             value: config_dir
@@ -403,7 +471,7 @@ fn resolve(
     let goroot = match env.get("GOROOT").filter(|v| !v.is_empty()) {
         Some(v) => Var {
             value: v.clone(),
-            source: Source::Env,
+            source: env.source_of("GOROOT"),
         },
         None => Var {
             value: goroot_hint
@@ -573,7 +641,7 @@ fn resolve(
         let v = match env.get(var).filter(|v| !v.is_empty()) {
             Some(v) => Var {
                 value: v.clone(),
-                source: Source::Env,
+                source: env.source_of(var),
             },
             None => Var {
                 value: cache_dir
@@ -599,7 +667,7 @@ fn resolve(
 /// of `$GOPLSCACHE` (or the default).
 fn gopls_dir(env: &EnvMap, rules: &dyn OsRules, cache_dir: &Result<PathBuf, String>) -> Var {
     let (user_dir, source) = match env.get("GOPLSCACHE").filter(|v| !v.is_empty()) {
-        Some(v) => (v.clone(), Source::Env),
+        Some(v) => (v.clone(), env.source_of("GOPLSCACHE")),
         None => (
             match cache_dir {
                 Ok(d) => d.display().to_string(),
@@ -741,6 +809,7 @@ pub fn source_label(s: Source) -> &'static str {
         Source::GoEnvFile => "the go env -w file",
         Source::GoRootEnv => "$GOROOT/go.env",
         Source::Default => "Go's default",
+        Source::LoginShell => "your login shell",
     }
 }
 

@@ -1,8 +1,11 @@
 //! Resolution of Go's environment variables, exactly as `go env` does it
 //! (`cmd/go/internal/cfg`): a non-empty OS variable wins, then the user's GOENV file, then
 //! `$GOROOT/go.env`, then the built-in per-OS default. Every value records its [`Source`].
+//!
+//! An [`EnvMap`] may carry values imported from the user's login shell
+//! ([`crate::shellenv`]); those resolve with [`Source::LoginShell`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
@@ -14,6 +17,10 @@ pub struct EnvMap {
     /// Names (lossily decoded) of variables skipped because their name or value is not valid
     /// UTF-8, sorted.
     not_utf8: Vec<String>,
+    /// Names whose current value came from the login shell ([`crate::shellenv::merge`]).
+    from_login_shell: BTreeSet<String>,
+    /// What the login-shell import did, when it was considered.
+    login_shell: Option<crate::shellenv::Report>,
 }
 
 /// Variables whose values locate caches or the files Go reads to locate them. When one of these
@@ -94,7 +101,7 @@ impl EnvMap {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
-            not_utf8: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -103,16 +110,68 @@ impl EnvMap {
         self.vars.get(key)
     }
 
-    /// Sets `key` (used by callers that layer overrides on a snapshot).
+    /// Sets `key` (used by callers that layer overrides on a snapshot). The value no longer
+    /// counts as the login shell's.
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
         let key = key.into();
         self.not_utf8.retain(|k| *k != key);
+        self.from_login_shell.remove(&key);
         self.vars.insert(key, value.into());
     }
 
     /// Removes `key`.
     pub fn remove(&mut self, key: &str) {
+        self.from_login_shell.remove(key);
         self.vars.remove(key);
+    }
+
+    /// Whether the value of `key` came from the login shell ([`crate::shellenv::merge`]).
+    pub fn is_from_login_shell(&self, key: &str) -> bool {
+        self.from_login_shell.contains(key)
+    }
+
+    /// Where a non-empty value of `key` came from: [`Source::LoginShell`] or [`Source::Env`].
+    pub fn source_of(&self, key: &str) -> Source {
+        if self.is_from_login_shell(key) {
+            Source::LoginShell
+        } else {
+            Source::Env
+        }
+    }
+
+    /// What the login-shell import did, when [`crate::shellenv::import`] considered it.
+    pub fn login_shell(&self) -> Option<&crate::shellenv::Report> {
+        self.login_shell.as_ref()
+    }
+
+    /// Records that the value of `key` came from the login shell.
+    pub(crate) fn mark_login_shell(&mut self, key: &str) {
+        self.from_login_shell.insert(key.to_owned());
+    }
+
+    /// The names whose values came from the login shell, sorted.
+    pub(crate) fn login_shell_names(&self) -> Vec<String> {
+        self.from_login_shell.iter().cloned().collect()
+    }
+
+    /// Attaches the login-shell import's report.
+    pub(crate) fn set_login_shell_report(&mut self, report: crate::shellenv::Report) {
+        self.login_shell = Some(report);
+    }
+
+    /// Records an unusable `GOCACHE_DOCTOR_SHELL_ENV` value in the attached report.
+    pub(crate) fn set_bad_mode(&mut self, value: String) {
+        if let Some(r) = self.login_shell.as_mut() {
+            r.bad_mode = Some(value);
+        }
+    }
+
+    /// Records `key` as skipped for a value that is not valid UTF-8.
+    pub(crate) fn mark_not_utf8(&mut self, key: &str) {
+        if !self.not_utf8.iter().any(|k| k == key) {
+            self.not_utf8.push(key.to_owned());
+            self.not_utf8.sort();
+        }
     }
 
     /// All pairs, for passing to a child process.
@@ -136,6 +195,10 @@ pub enum Source {
     /// Go's built-in default for this OS.
     #[serde(rename = "default")]
     Default,
+    /// A non-empty variable of the user's login shell (`$SHELL -l -i`), imported because the
+    /// process was not started from a terminal ([`crate::shellenv`]).
+    #[serde(rename = "login-shell")]
+    LoginShell,
 }
 
 /// One resolved variable.

@@ -17,6 +17,8 @@
 //! * [`quote`]: quoting values for bash, PowerShell and cmd in the fix commands.
 //! * [`eperm`]: why macOS refused with "Operation not permitted" when ownership is not the
 //!   reason (file flags, System Integrity Protection, privacy protection).
+//! * [`shellenv`]: the login shell's environment (`$SHELL -l -i`), imported into the app when it
+//!   was not started from a terminal, with the source of each value and the disagreements.
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
 //!   one trait.
 //! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
@@ -50,6 +52,7 @@ pub mod quote;
 pub mod redact;
 pub mod scan;
 pub mod semver;
+pub mod shellenv;
 pub mod verify;
 pub mod wine;
 

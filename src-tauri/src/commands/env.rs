@@ -19,12 +19,13 @@ pub struct Prefetch {
 }
 
 impl Prefetch {
-    /// Starts discovery over the process environment on a background thread.
+    /// Starts discovery over the app's environment ([`crate::state::app_env`]: this is where
+    /// the login shell's environment is read, once) on a background thread.
     pub fn start(&self) {
         let spawned = std::thread::Builder::new()
             .name("env-prefetch".into())
             .spawn(|| {
-                let report = discover(&EnvMap::from_process());
+                let report = discover(&crate::state::app_env());
                 purge_leftovers_in_background(report.clone());
                 report
             });
@@ -43,7 +44,8 @@ impl Prefetch {
 }
 
 /// Resolves Go's environment from the app's own environment (the configured one,
-/// `Config::env`, which is the process environment in a real run) and discovers the caches.
+/// `Config::env`, which in a real run is the process environment with the login shell's Go
+/// variables when the app was not started from a terminal) and discovers the caches.
 /// Credentials in the answer (GOPROXY/GOSUMDB user info, ...) are redacted
 /// ([`gocache_core::redact`]): the UI only displays them.
 #[tauri::command]
@@ -53,11 +55,11 @@ pub async fn env_report(
 ) -> Result<Redacted<Report>, CommandError> {
     crate::startup::mark("env_report.start");
     let prefetched = prefetch.take();
-    let env = clean.config().env.clone();
+    let config = clean.config().clone();
     let report = tauri::async_runtime::spawn_blocking(move || {
         prefetched
             .and_then(|handle| handle.join().ok())
-            .unwrap_or_else(|| discover(&env.unwrap_or_else(EnvMap::from_process)))
+            .unwrap_or_else(|| discover(&config.env()))
     })
     .await?;
     crate::startup::mark("env_report.end");

@@ -7,22 +7,25 @@ use gocache_core::scan::{Options, Report};
 use tauri::State;
 use tauri::ipc::Channel;
 
+use crate::commands::clean::CleanState;
 use crate::error::CommandError;
 use crate::state::ScanSlot;
 
-/// Re-discovers the caches, then scans every existing one. Cancels a scan already running.
+/// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
+/// existing one. Cancels a scan already running.
 /// A cancelled scan resolves with `cancelled: true` and partial totals.
 #[tauri::command]
 pub async fn scan_start(
     slot: State<'_, ScanSlot>,
+    clean: State<'_, CleanState>,
     on_event: Channel<ProgressEvent>,
 ) -> Result<Report, CommandError> {
     crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
-    let result = tauri::async_runtime::spawn_blocking(move || {
-        scan_env(&EnvMap::from_process(), &token, on_event)
-    })
-    .await;
+    let config = clean.config().clone();
+    let result =
+        tauri::async_runtime::spawn_blocking(move || scan_env(&config.env(), &token, on_event))
+            .await;
     slot.finish(generation);
     Ok(result?)
 }

@@ -3,8 +3,8 @@
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 
-/** Where a resolved variable's value came from. */
-export type Source = 'env' | 'goenv-file' | 'goroot-go.env' | 'default';
+/** Where a resolved variable's value came from (`login-shell`: imported from `$SHELL -l -i`). */
+export type Source = 'env' | 'goenv-file' | 'goroot-go.env' | 'default' | 'login-shell';
 
 /** Cache kinds known to the core (`CacheKind::as_str`). */
 export type CacheKind =
@@ -46,6 +46,26 @@ export interface Problem {
   var?: string;
 }
 
+/** A variable the app's start-up environment and the login shell disagree on (redacted). */
+export interface ShellEnvDisagreement {
+  name: string;
+  process_value: string | null;
+  shell_value: string | null;
+}
+
+/** `gocache_core::shellenv::Report`: what the login-shell import did. */
+export interface ShellEnvReport {
+  attempted: boolean;
+  reason: string;
+  shell: string | null;
+  args: string[];
+  elapsed_ms: number;
+  imported: string[];
+  disagreements: ShellEnvDisagreement[];
+  error: { code: string; message: string } | null;
+  bad_mode: string | null;
+}
+
 /** `gocache_core::discover::Report` (`env_report`). */
 export interface EnvReport {
   os: 'linux' | 'macos' | 'windows';
@@ -53,6 +73,7 @@ export interface EnvReport {
   vars: Record<string, Var>;
   caches: Cache[];
   problems: Problem[];
+  shell_env: ShellEnvReport | null;
 }
 
 export interface CacheScan {

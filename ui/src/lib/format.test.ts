@@ -69,6 +69,7 @@ describe('labels', () => {
     expect(sourceLabel('GOCACHE', 'goenv-file')).toBe('GOCACHE from go env -w file');
     expect(sourceLabel('GOTOOLCHAIN', 'goroot-go.env')).toBe('GOTOOLCHAIN from $GOROOT/go.env');
     expect(sourceLabel('GOMODCACHE', 'default')).toBe('GOMODCACHE default');
+    expect(sourceLabel('GOMODCACHE', 'login-shell')).toBe('GOMODCACHE from your login shell');
   });
   test('titles', () => {
     expect(cacheTitle('modcache')).toBe('Module cache');
@@ -136,6 +137,7 @@ describe('in Simplified Chinese', () => {
     expect(sourceLabel('GOCACHE', 'goenv-file')).toBe('GOCACHE 来自 go env -w 配置文件');
     expect(sourceLabel('GOTOOLCHAIN', 'goroot-go.env')).toBe('GOTOOLCHAIN 来自 $GOROOT/go.env');
     expect(sourceLabel('GOMODCACHE', 'default')).toBe('GOMODCACHE 默认位置');
+    expect(sourceLabel('GOPATH', 'login-shell')).toBe('GOPATH 来自你的登录 shell');
     expect(cacheTitle('modcache')).toBe('模块缓存');
     expect(cacheTitle('golangci-lint')).toBe('golangci-lint 缓存');
     expect(cacheTitle('something-new')).toBe('something-new');
@@ -174,7 +176,11 @@ describe('problemText', () => {
       summary: 'With GOCACHE=off every build fails (since Go 1.12). Unset GOCACHE.',
     });
     expect(problemText({ id: 'go-env-mismatch', var: 'GOMODCACHE' })?.title).toBe('go env disagrees about GOMODCACHE');
+    expect(problemText({ id: 'shell-env-mismatch', var: 'GOFLAGS' })?.title).toBe(
+      'Your terminal and the app disagree about GOFLAGS',
+    );
     setLocale('zh-CN');
+    expect(problemText({ id: 'shell-env-mismatch', var: 'GOFLAGS' })?.title).toBe('终端与本应用的 GOFLAGS 不一致');
     expect(problemText({ id: 'gomodcache-relative', var: 'GOMODCACHE' })).toEqual({
       title: 'GOMODCACHE 是相对路径',
       summary: 'Go 不接受相对路径的 GOMODCACHE。请改为绝对路径。',
@@ -196,6 +202,7 @@ describe('problemText', () => {
       'gomodcache-unset', 'gomodcache-relative', 'gocache-off', 'gocache-relative', 'gocache-undefined',
       'gopath-empty', 'gopath-list', 'gopath-first-empty', 'gopath-tilde', 'gopath-relative',
       'gopath-is-goroot', 'go-env-mismatch', 'gomodcache-symlink', 'gomodcache-not-dir',
+      'shell-env-mismatch', 'shell-env-failed', 'shell-env-mode-invalid',
     ];
     for (const locale of ['en', 'zh-CN'] as const) {
       setLocale(locale);

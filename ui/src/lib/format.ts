@@ -128,6 +128,8 @@ export function sourceLabel(varName: string, source: Source): string {
       return t('app.source.gorootGoEnv', { var: varName });
     case 'default':
       return t('app.source.default', { var: varName });
+    case 'login-shell':
+      return t('app.source.loginShell', { var: varName });
   }
 }
 

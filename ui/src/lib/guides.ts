@@ -45,6 +45,7 @@ const SOURCE_KEYS: Record<Source, string> = {
   'goenv-file': 'goenvFile',
   'goroot-go.env': 'gorootGoEnv',
   default: 'default',
+  'login-shell': 'loginShell',
 };
 
 /** Where a variable's value comes from, in words. */

@@ -390,6 +390,7 @@ fn source_words(s: Source, lang: Lang) -> &'static str {
         Source::GoEnvFile => "go env -w 配置文件",
         Source::GoRootEnv => "$GOROOT/go.env",
         Source::Default => "Go 的默认值",
+        Source::LoginShell => "你的登录 shell",
     };
     lang.pick(source_label(s), zh)
 }
