@@ -87,6 +87,25 @@ pub fn make_dir_writable(dir: &Path) -> io::Result<()> {
     sys::make_dir_writable(dir)
 }
 
+/// What a fresh shell on this OS has besides the Go variables, for running a program with a
+/// cleared environment: `PATH` = `path_dirs` then the system directories (joined with this
+/// OS's list separator), and on Windows also `SystemRoot`, `windir`, `TMP` and `TEMP`, which
+/// every Windows session has and Windows programs need.
+pub fn shell_env(path_dirs: &[&Path]) -> Vec<(String, std::ffi::OsString)> {
+    let mut path = std::ffi::OsString::new();
+    for d in path_dirs {
+        path.push(d.as_os_str());
+        path.push(if cfg!(windows) { ";" } else { ":" });
+    }
+    path.push(sys::SYSTEM_PATH);
+    let mut env: Vec<(String, std::ffi::OsString)> = sys::kept_env()
+        .into_iter()
+        .map(|(k, v)| (k, v.into()))
+        .collect();
+    env.push(("PATH".into(), path));
+    env
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

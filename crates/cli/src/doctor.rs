@@ -22,7 +22,8 @@ pub struct DoctorArgs {
     /// Do not run `go env` to cross-check discovery.
     #[arg(long)]
     no_go: bool,
-    /// Language of the explanations (default: from LC_ALL, LC_MESSAGES or LANG).
+    /// Language of the explanations (default: from LC_ALL, LC_MESSAGES or LANG; on Windows,
+    /// when none is set, the Windows display language).
     #[arg(long, value_enum, value_name = "LANG")]
     lang: Option<crate::diagnose::CliLang>,
 }

@@ -20,18 +20,24 @@ fn fixture() -> &'static TempFixture {
     })
 }
 
+/// The fixture's environment plus what a fresh shell has, with the fixture's go first on PATH.
+fn shell_env(f: &TempFixture) -> Vec<(String, std::ffi::OsString)> {
+    let mut env: Vec<(String, std::ffi::OsString)> =
+        f.go_env().into_iter().map(|(k, v)| (k, v.into())).collect();
+    env.extend(gocache_tests::shell_env(&[f
+        .go
+        .parent()
+        .unwrap_or(Path::new(""))]));
+    env
+}
+
 /// Runs the CLI with only the fixture's environment (plus PATH), like a fresh shell would.
 fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
     let f = fixture();
-    let go_dir =
-        f.go.parent()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
         .args(args)
         .env_clear()
-        .envs(f.go_env())
-        .env("PATH", format!("{go_dir}:/usr/bin:/bin"))
+        .envs(shell_env(f))
         .envs(extra.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
@@ -48,6 +54,8 @@ fn json(out: &Output) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
+/// `du FLAG PATH` (`-sb`: apparent bytes, `-sB1`: bytes on disk), the oracle of the sizes.
+#[cfg(unix)]
 fn du(flag: &str, path: &Path) -> u64 {
     let out = Command::new("du")
         .arg(flag)
@@ -59,6 +67,31 @@ fn du(flag: &str, path: &Path) -> u64 {
     first
         .parse()
         .unwrap_or_else(|e| panic!("du output {text:?}: {e}"))
+}
+
+/// Windows has no `du` and directories there have no size: `-sb` is the sum of the sizes of
+/// the files below `path` and `-sB1` the same with each file rounded up to a 4 KiB cluster
+/// (what the scan documents for Windows), from a walk of its own that never follows links.
+#[cfg(windows)]
+fn du(flag: &str, path: &Path) -> u64 {
+    fn walk(p: &Path, round: bool) -> u64 {
+        let md = std::fs::symlink_metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        if md.is_dir() {
+            std::fs::read_dir(p)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+                .map(|e| walk(&e.unwrap_or_else(|e| panic!("{e}")).path(), round))
+                .sum()
+        } else if round {
+            md.len().div_ceil(4096) * 4096
+        } else {
+            md.len()
+        }
+    }
+    match flag {
+        "-sb" => walk(path, false),
+        "-sB1" => walk(path, true),
+        _ => panic!("du {flag}: not emulated"),
+    }
 }
 
 fn cache<'a>(v: &'a Value, kind: &str) -> &'a Value {
@@ -204,6 +237,49 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     assert!(tc["bytes"].as_u64().is_some_and(|n| n > 0), "{tc}");
 }
 
+/// Windows: GOMODCACHE and GOCACHE written with `/` (Go accepts `C:/Users/u/go/pkg/mod`) still
+/// give paths written with `\` only, in the JSON and in the table; the variables themselves
+/// are reported as they are set.
+#[cfg(windows)]
+#[test]
+fn windows_paths_are_written_with_backslashes_whatever_the_variables_use() {
+    let f = fixture();
+    let slashed = |p: &Path| p.display().to_string().replace('\\', "/");
+    let (modcache, gocache) = (slashed(&f.gomodcache), slashed(&f.gocache));
+    let extra = [
+        ("GOMODCACHE", modcache.as_str()),
+        ("GOCACHE", gocache.as_str()),
+    ];
+    let v = json(&cli(&["env", "--json"], &extra));
+    assert_eq!(v["vars"]["GOMODCACHE"]["value"], modcache.as_str());
+    assert_eq!(
+        cache(&v, "modcache")["path"],
+        f.gomodcache.display().to_string()
+    );
+    assert_eq!(cache(&v, "build")["path"], f.gocache.display().to_string());
+    assert_eq!(
+        cache(&v, "toolchains")["path"],
+        f.gomodcache.join("golang.org").display().to_string()
+    );
+    let v = json(&cli(&["scan", "--json"], &extra));
+    let dirs: BTreeSet<String> = v["modules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["dir"].as_str().map(str::to_owned))
+        .collect();
+    let mut on_disk = BTreeSet::new();
+    version_dirs(&f.gomodcache, &f.gomodcache.join("cache"), &mut on_disk);
+    assert_eq!(dirs, on_disk);
+    assert!(dirs.iter().all(|d| !d.contains('/')), "{dirs:?}");
+    let out = cli(&["scan"], &extra);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let root = f.root.display().to_string();
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains(&root)).collect();
+    assert!(!lines.is_empty(), "{text}");
+    assert!(lines.iter().all(|l| !l.contains('/')), "{text}");
+}
+
 #[test]
 fn scan_human_output_lists_the_largest_modules() {
     let out = cli(&["scan", "--top", "3"], &[]);
@@ -268,17 +344,11 @@ fn version_dirs(dir: &Path, skip: &Path, out: &mut BTreeSet<String>) {
 
 /// Runs the CLI against `fx` with the audit log in `<root>/data`.
 fn clean_cli(fx: &TempFixture, args: &[&str]) -> Output {
-    let go_dir = fx
-        .go
-        .parent()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
         .arg("clean")
         .args(args)
         .env_clear()
-        .envs(fx.go_env())
-        .env("PATH", format!("{go_dir}:/usr/bin:/bin"))
+        .envs(shell_env(fx))
         .env("GOCACHE_DOCTOR_DATA_DIR", fx.root.join("data"))
         .output()
         .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
@@ -434,6 +504,7 @@ fn clean_exits_non_zero_when_an_item_fails() {
 }
 
 /// Runs `gocache-doctor clean ARGS` as the unprivileged `uid` (setpriv), against `fx`.
+#[cfg(unix)]
 fn clean_cli_as(fx: &TempFixture, uid: u32, args: &[&str]) -> Output {
     let go_dir = fx
         .go
@@ -455,6 +526,7 @@ fn clean_cli_as(fx: &TempFixture, uid: u32, args: &[&str]) -> Output {
         .unwrap_or_else(|e| panic!("cannot run setpriv: {e}"))
 }
 
+#[cfg(unix)]
 fn chown(owner: &str, path: &Path) {
     let st = Command::new("chown")
         .args(["-R", owner])
@@ -464,6 +536,11 @@ fn chown(owner: &str, path: &Path) {
     assert!(st.success(), "chown {owner} {}", path.display());
 }
 
+// Unix only: the fixture is given to two users with chown(1), the CLI runs as one of them
+// through setpriv(1) and the fix is `sudo chown`. On Windows another account's files need a
+// second account and the take-ownership privilege, and Wine has no other users at all
+// (WineGap::FileOwners).
+#[cfg(unix)]
 #[test]
 #[allow(clippy::print_stderr, reason = "explains a skipped test")]
 fn clean_reports_another_users_subtree_as_permission_with_owner_and_fix() {

@@ -12,17 +12,30 @@ fn corpus(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../tests/corpus/linux/{name}.txt"))
 }
 
-/// Runs the CLI in a clean environment (a temporary HOME, no Go on PATH, `--no-go`).
+/// The shells the fixes are written for on this OS, as the text output labels them.
+const SHELLS: &[&str] = if cfg!(windows) {
+    &["powershell", "cmd"]
+} else {
+    &["bash"]
+};
+
+/// Runs the CLI in a clean environment (a temporary home, no Go on PATH, `--no-go`); on
+/// Windows with the profile variables every Windows session has.
 fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let home_s = home.path().display().to_string();
-    Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gocache-doctor"));
+    cmd.args(args)
         .env_clear()
         .env("HOME", &home_s)
         .env("GOENV", "off")
-        .env("PATH", "/usr/bin:/bin")
-        .envs(env.iter().copied())
+        .envs(gocache_tests::shell_env(&[]));
+    if cfg!(windows) {
+        cmd.env("USERPROFILE", &home_s)
+            .env("LOCALAPPDATA", home.path().join("AppData").join("Local"))
+            .env("APPDATA", home.path().join("AppData").join("Roaming"));
+    }
+    cmd.envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
 }
@@ -51,16 +64,21 @@ fn assert_chinese(o: &Output) {
     // The explanation names the module and speaks of go.sum and the checksum mismatch.
     assert!(s.contains("校验和不匹配"), "{s}");
     assert!(s.contains("go.sum"), "{s}");
-    assert!(s.contains("修复 (bash): go clean -modcache"), "{s}");
-    assert!(
-        s.contains(&format!("修复 (bash): go mod download {MODULE}@v1.0.0")),
-        "{s}"
-    );
+    for sh in SHELLS {
+        assert!(
+            s.contains(&format!("修复 ({sh}): go clean -modcache")),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!("修复 ({sh}): go mod download {MODULE}@v1.0.0")),
+            "{s}"
+        );
+    }
     assert!(
         s.contains(&format!("应用操作：  clean-version:{MODULE}@v1.0.0")),
         "{s}"
     );
-    assert!(!s.contains("fix (bash)"), "{s}");
+    assert!(!s.contains("fix ("), "{s}");
     assert!(!s.contains("checksum recorded in go.sum"), "{s}");
 }
 
@@ -70,7 +88,12 @@ fn assert_english(o: &Output) {
     assert!(s.contains("error: checksum-mismatch (go-sum)"), "{s}");
     assert!(s.contains(&format!("module:  {MODULE}@v1.0.0")), "{s}");
     assert!(s.contains("checksum recorded in go.sum"), "{s}");
-    assert!(s.contains("fix (bash): go clean -modcache"), "{s}");
+    for sh in SHELLS {
+        assert!(
+            s.contains(&format!("fix ({sh}): go clean -modcache")),
+            "{s}"
+        );
+    }
     assert!(
         s.contains(&format!("app action:  clean-version:{MODULE}@v1.0.0")),
         "{s}"
@@ -82,7 +105,6 @@ fn assert_english(o: &Output) {
 fn diagnose_follows_lang() {
     assert_chinese(&diagnose(&[], &[("LANG", "zh_CN.UTF-8")]));
     assert_english(&diagnose(&[], &[("LANG", "C")]));
-    assert_english(&diagnose(&[], &[]));
     // Traditional Chinese is not translated: English.
     assert_english(&diagnose(&[], &[("LANG", "zh_TW.UTF-8")]));
 }
@@ -100,6 +122,39 @@ fn lc_all_then_lc_messages_then_lang() {
     ));
     // An empty LC_ALL does not count.
     assert_chinese(&diagnose(&[], &[("LC_ALL", ""), ("LANG", "zh_SG.UTF-8")]));
+}
+
+/// Whether the user's Windows display language is Simplified Chinese, read with
+/// `GetUserDefaultUILanguage` (the LANGID's primary language `LANG_CHINESE` with the sublanguage
+/// of the PRC or Singapore). Never on the other OSes, which have no display language apart from
+/// the locale variables.
+#[cfg(windows)]
+#[allow(unsafe_code, reason = "GetUserDefaultUILanguage is a Win32 call")]
+fn display_language_is_simplified_chinese() -> bool {
+    // SAFETY: no arguments and no preconditions.
+    let id = unsafe { windows_sys::Win32::Globalization::GetUserDefaultUILanguage() };
+    id & 0x3ff == 0x04 && matches!(id >> 10, 0x02 | 0x04)
+}
+
+#[cfg(not(windows))]
+fn display_language_is_simplified_chinese() -> bool {
+    false
+}
+
+/// Without LC_ALL, LC_MESSAGES and LANG: English on Linux and macOS; on Windows the display
+/// language (a Chinese Windows speaks Chinese even in cmd and PowerShell, which set no locale
+/// variable). Under Wine the display language follows the Unix locale Wine started with.
+#[test]
+fn without_a_locale_variable_the_windows_display_language_decides() {
+    let o = diagnose(&[], &[]);
+    if display_language_is_simplified_chinese() {
+        assert_chinese(&o);
+    } else {
+        assert_english(&o);
+    }
+    // Set, a variable wins over the display language, whichever it is.
+    assert_english(&diagnose(&[], &[("LANG", "C")]));
+    assert_chinese(&diagnose(&[], &[("LC_MESSAGES", "zh_CN.UTF-8")]));
 }
 
 #[test]
@@ -144,12 +199,19 @@ fn doctor_follows_lang() {
     assert!(s.contains("校验和数据库"), "{s}");
     assert!(s.contains("（来源：环境变量）"), "{s}");
     assert!(s.contains("警告: goproxy-direct"), "{s}");
-    assert!(s.contains("修复 (bash): go env -u GOSUMDB"), "{s}");
+    for sh in SHELLS {
+        assert!(
+            s.contains(&format!("修复 ({sh}): go env -u GOSUMDB")),
+            "{s}"
+        );
+    }
     let en = run(&["doctor", "--no-go", "--no-disk"], &env("C"));
     let s = stdout(&en);
     assert!(s.contains("warning: gosumdb-off"), "{s}");
     assert!(s.contains("(from the environment)"), "{s}");
-    assert!(s.contains("fix (bash): go env -u GOSUMDB"), "{s}");
+    for sh in SHELLS {
+        assert!(s.contains(&format!("fix ({sh}): go env -u GOSUMDB")), "{s}");
+    }
     assert!(!has_cjk(&s), "{s}");
     assert_eq!(zh.status.code(), en.status.code());
 }

@@ -1,9 +1,15 @@
 //! `gocache-doctor locks` run as a user would, against real child processes holding files in
 //! a module-cache tree, and `locks --end` on real children.
+//!
+//! The holders are this test binary started again to run only [`holder`] (a real process of
+//! the OS under test, Windows included, where Unix programs such as `sleep` cannot be waited
+//! for): it opens the file `GOCACHE_TEST_HOLD_OPEN` names, if any, prints a line and sleeps,
+//! with the working directory it was started in.
 
-use std::fs::File;
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -20,7 +26,7 @@ impl Drop for Kid {
 fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let modcache = dir.path().join("mod");
-    let version = modcache.join("example.com/!foo@v1.2.0");
+    let version = modcache.join("example.com").join("!foo@v1.2.0");
     std::fs::create_dir_all(&version).unwrap();
     std::fs::write(version.join("go.mod"), "module example.com/Foo\n").unwrap();
     (dir, modcache, version)
@@ -30,7 +36,7 @@ fn cli(home: &Path, modcache: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
         .args(args)
         .env_clear()
-        .env("PATH", "/usr/bin:/bin")
+        .envs(gocache_tests::shell_env(&[]))
         .env("HOME", home)
         .env("GOENV", "off")
         .env("GOMODCACHE", modcache)
@@ -40,23 +46,94 @@ fn cli(home: &Path, modcache: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn sleep_in(dir: &Path) -> Kid {
-    Kid(Command::new("sleep")
-        .arg("120")
-        .current_dir(dir)
-        .spawn()
-        .unwrap())
+/// What [`holder`] prints once it holds what it was asked to.
+const READY: &str = "gocache-test-holder-ready";
+
+/// The holder process the tests start: not a test of its own (it does nothing when not started
+/// by [`hold`]).
+#[test]
+#[ignore = "the holder process the other tests start; not a test"]
+fn holder() {
+    if std::env::var_os("GOCACHE_TEST_HOLDER").is_none() {
+        return;
+    }
+    let _file = std::env::var_os("GOCACHE_TEST_HOLD_OPEN")
+        .map(|p| std::fs::File::open(p).unwrap_or_else(|e| panic!("holder: open: {e}")));
+    let mut out = std::io::stdout();
+    writeln!(out, "\n{READY}").unwrap();
+    out.flush().unwrap();
+    std::thread::sleep(Duration::from_secs(120));
+}
+
+/// Starts [`holder`] with the working directory `cwd`, holding `open` open when given, and
+/// returns once it holds them.
+fn hold(cwd: &Path, open: Option<&Path>) -> Kid {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([
+        "holder",
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .current_dir(cwd)
+    .env("GOCACHE_TEST_HOLDER", "1")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped());
+    if let Some(f) = open {
+        cmd.env("GOCACHE_TEST_HOLD_OPEN", f);
+    }
+    let mut kid = Kid(cmd.spawn().unwrap());
+    let stdout = kid.0.stdout.take().unwrap();
+    let ready = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.trim() == READY);
+    assert!(ready, "the holder did not start");
+    kid
+}
+
+/// A holder whose working directory is `dir`.
+fn hold_cwd(dir: &Path) -> Kid {
+    hold(dir, None)
+}
+
+/// Whether `name` is the holder's name as the OS lists it: the test binary's file name (on
+/// Unix the kernel's short name, which may be cut: 15 bytes of `comm` on Linux).
+fn is_holder_name(name: &str) -> bool {
+    let exe = std::env::current_exe().unwrap();
+    let full = exe.file_name().unwrap().to_string_lossy().into_owned();
+    if cfg!(windows) {
+        name == full
+    } else {
+        full.starts_with(name) && name.len() >= full.len().min(15)
+    }
+}
+
+/// What a working directory in the cache is listed as: `cwd` on Unix; on Windows the process'
+/// handle to that directory, an open file like any other.
+const CWD_KIND: &str = if cfg!(windows) { "open-file" } else { "cwd" };
+
+/// How `locks --end` ends a process: asked to exit on Unix (`SIGTERM`); killed on Windows
+/// (`TerminateProcess`, which has no polite step).
+const END_HOW: &str = if cfg!(windows) { "killed" } else { "exited" };
+
+/// Whether `status` is that of a process ended by `locks --end`: by a signal on Unix, with
+/// `TerminateProcess`'s exit code 1 on Windows.
+fn ended_by_end(status: std::process::ExitStatus) -> bool {
+    if cfg!(windows) {
+        status.code() == Some(1)
+    } else {
+        status.code().is_none()
+    }
 }
 
 #[test]
 fn locks_json_and_table_name_a_child_in_the_module_cache() {
     let (dir, modcache, version) = tree();
-    let cwd = sleep_in(&version);
-    let reader = Kid(Command::new("sleep")
-        .arg("120")
-        .stdin(File::open(version.join("go.mod")).unwrap())
-        .spawn()
-        .unwrap());
+    let cwd = hold_cwd(&version);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let reader = hold(elsewhere.path(), Some(&version.join("go.mod")));
     let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -70,20 +147,29 @@ fn locks_json_and_table_name_a_child_in_the_module_cache() {
             .unwrap_or_else(|| panic!("{pid} missing in {v:#}"))
     };
     let h = find(cwd.0.id());
-    assert_eq!(h["name"], "sleep");
-    assert_eq!(h["kinds"], json!(["cwd"]));
+    let name = h["name"].as_str().unwrap_or_default().to_owned();
+    assert!(is_holder_name(&name), "{h:#}");
+    assert_eq!(h["kinds"], json!([CWD_KIND]));
     assert_eq!(h["tool"], Value::Null);
     assert_eq!(h["category"], "other");
     assert_eq!(h["modules"], json!(["example.com/Foo@v1.2.0"]));
     assert_eq!(
         h["paths"],
         json!([{"cache": "modcache", "module": "example.com/Foo@v1.2.0",
-                "path": version.display().to_string(), "kind": "cwd"}])
+                "path": version.display().to_string(), "kind": CWD_KIND}])
     );
-    assert!(h["exe"].as_str().unwrap().ends_with("/sleep"));
+    assert_eq!(
+        h["exe"].as_str().map(PathBuf::from),
+        Some(std::env::current_exe().unwrap())
+    );
     assert!(h["user"].is_string());
     let r = find(reader.0.id());
     assert_eq!(r["kinds"], json!(["open-file"]));
+    assert_eq!(
+        r["paths"],
+        json!([{"cache": "modcache", "module": "example.com/Foo@v1.2.0",
+                "path": version.join("go.mod").display().to_string(), "kind": "open-file"}])
+    );
     let card = &v["caches"][0];
     assert_eq!(
         (card["kind"].as_str(), card["holders"].as_u64()),
@@ -107,15 +193,18 @@ fn locks_json_and_table_name_a_child_in_the_module_cache() {
         .lines()
         .find(|l| l.starts_with(&format!("{} ", cwd.0.id())))
         .unwrap_or_else(|| panic!("{text}"));
-    assert!(row.contains("sleep") && row.contains("cwd"), "{row}");
-    assert!(text.contains("example.com/Foo@v1.2.0  (cwd)"), "{text}");
+    assert!(row.contains(&name) && row.contains(CWD_KIND), "{row}");
+    assert!(
+        text.contains(&format!("example.com/Foo@v1.2.0  ({CWD_KIND})")),
+        "{text}"
+    );
     assert!(text.contains("advice: "), "{text}");
 }
 
 #[test]
 fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
     let (dir, modcache, version) = tree();
-    let mut kid = sleep_in(&version);
+    let mut kid = hold_cwd(&version);
     let pid = kid.0.id().to_string();
     // No terminal and no --yes: refused, nothing ended.
     let out = cli(dir.path(), &modcache, &["locks", "--end", &pid]);
@@ -137,14 +226,16 @@ fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
     );
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["how"], "exited");
+    assert_eq!(v["how"], END_HOW);
     assert_eq!(v["pid"], kid.0.id());
-    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
+    let status = kid.0.wait().unwrap();
+    assert!(ended_by_end(status), "{status:?}");
     let out = cli(dir.path(), &modcache, &["locks", "--end", "1", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("operating system"));
 }
 
+#[cfg(unix)] // another user: setpriv(1) as root; Wine has no other users
 #[test]
 fn another_users_process_is_refused_without_privileges() {
     // Needs root to start the CLI as another user (nobody) against root's child.
@@ -155,7 +246,7 @@ fn another_users_process_is_refused_without_privileges() {
         return; // not root: no other user to start the CLI as (the test machines run as root)
     }
     let (dir, modcache, version) = tree();
-    let mut kid = sleep_in(&version);
+    let mut kid = hold_cwd(&version);
     // Everything the CLI touches must be reachable for nobody.
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_gocache-doctor"));
     let out = Command::new("setpriv")
@@ -197,6 +288,7 @@ fn another_users_process_is_refused_without_privileges() {
     assert!(kid.0.try_wait().unwrap().is_none(), "still running");
 }
 
+#[cfg(target_os = "linux")] // another user: setpriv(1) as root, its uid read from /proc
 #[test]
 fn root_ends_another_users_holder_only_with_force_system() {
     if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
@@ -267,7 +359,7 @@ fn locks_end_refuses_a_process_that_holds_nothing_in_the_caches() {
     // The attack: `locks --end PID` used to end any process the user could signal.
     let (dir, modcache, _version) = tree();
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut bystander = sleep_in(elsewhere.path());
+    let mut bystander = hold_cwd(elsewhere.path());
     let pid = bystander.0.id().to_string();
     let out = cli(
         dir.path(),
@@ -301,7 +393,7 @@ fn locks_end_refuses_a_process_that_holds_nothing_in_the_caches() {
 #[test]
 fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
     let (dir, modcache, version) = tree();
-    let mut kid = sleep_in(&version);
+    let mut kid = hold_cwd(&version);
     let pid = kid.0.id();
     let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
     assert!(out.status.success(), "{out:?}");
@@ -354,8 +446,9 @@ fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
     );
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["how"], "exited");
-    assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
+    assert_eq!(v["how"], END_HOW);
+    let status = kid.0.wait().unwrap();
+    assert!(ended_by_end(status), "{status:?}");
 }
 
 #[test]

@@ -6,12 +6,11 @@ use gocache_tests::fixture::{Fixture, Spec, TempFixture};
 use serde_json::Value;
 
 fn cli(fx: &Fixture, args: &[&str]) -> Output {
-    let go_dir = fx.go.parent().unwrap().display().to_string();
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
         .args(args)
         .env_clear()
         .envs(fx.go_env())
-        .env("PATH", format!("{go_dir}:/usr/bin:/bin"))
+        .envs(gocache_tests::shell_env(&[fx.go.parent().unwrap()]))
         .env("GOCACHE_DOCTOR_DATA_DIR", fx.root.join("data"))
         .output()
         .unwrap()

@@ -11,7 +11,7 @@ use crate::env::{
     EnvFile, EnvMap, GO_VARS, LOCATION_VARS, Source, TOOL_VARS, Var, Vars, parse_env_file,
 };
 use crate::gocmd;
-use crate::os::{OsKind, OsRules};
+use crate::os::{OsKind, OsRules, native_path};
 
 /// The kinds of cache Go Cache Doctor knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -827,7 +827,7 @@ fn find_caches(vars: &Vars, rules: &dyn OsRules, problems: &mut Vec<Problem>) ->
     };
 
     if let Some(m) = get("GOMODCACHE").filter(|v| rules.is_absolute(&v.value)) {
-        let root = PathBuf::from(&m.value);
+        let root = native_path(rules, &m.value);
         caches.push(mk(
             CacheKind::Modcache,
             root.clone(),
@@ -876,7 +876,7 @@ fn find_caches(vars: &Vars, rules: &dyn OsRules, problems: &mut Vec<Problem>) ->
     if let Some(c) = get("GOCACHE").filter(|v| v.value != "off" && rules.is_absolute(&v.value)) {
         caches.push(mk(
             CacheKind::Build,
-            PathBuf::from(&c.value),
+            native_path(rules, &c.value),
             "GOCACHE",
             c.source,
             true,
@@ -889,7 +889,14 @@ fn find_caches(vars: &Vars, rules: &dyn OsRules, problems: &mut Vec<Problem>) ->
         CacheKind::Staticcheck,
     ]) {
         if let Some(v) = get(var).filter(|v| rules.is_absolute(&v.value)) {
-            let c = mk(kind, PathBuf::from(&v.value), var, v.source, true, None);
+            let c = mk(
+                kind,
+                native_path(rules, &v.value),
+                var,
+                v.source,
+                true,
+                None,
+            );
             if c.exists {
                 caches.push(c);
             }
@@ -907,7 +914,7 @@ fn find_caches(vars: &Vars, rules: &dyn OsRules, problems: &mut Vec<Problem>) ->
     if let Some(b) = gobin.filter(|v| rules.is_absolute(&v.value)) {
         let c = mk(
             CacheKind::Gobin,
-            PathBuf::from(&b.value),
+            native_path(rules, &b.value),
             "GOBIN",
             b.source,
             false,

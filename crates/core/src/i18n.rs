@@ -1,8 +1,9 @@
 //! The languages Go Cache Doctor speaks and how the user's language is chosen.
 //!
 //! [`Lang::from_env`] follows the POSIX rules the CLI needs (`LC_ALL`, then `LC_MESSAGES`,
-//! then `LANG`; the first non-empty one wins); [`Lang::from_bcp47`] reads the tags the OS and
-//! the webview report (`zh-CN`, `zh-Hans-CN`, `en-US`). Only Simplified Chinese is
+//! then `LANG`; the first non-empty one wins); [`Lang::from_process_env`] adds the CLI's
+//! fallback when none is set (the Windows display language); [`Lang::from_bcp47`] reads the
+//! tags the OS and the webview report (`zh-CN`, `zh-Hans-CN`, `en-US`). Only Simplified Chinese is
 //! translated: Traditional Chinese locales (`zh_TW`, `zh-Hant`, `zh-HK`) stay English.
 
 use serde::{Deserialize, Serialize};
@@ -70,9 +71,29 @@ impl Lang {
             .map_or(Lang::En, |v| Lang::from_posix(&v))
     }
 
-    /// [`Lang::from_env`] over this process's environment.
+    /// [`Lang::from_env`] when one of `LC_ALL`, `LC_MESSAGES`, `LANG` is set and non-empty;
+    /// else the language of the BCP-47 tag `os_ui` returns (the OS display language); else
+    /// English.
+    pub fn from_env_or(
+        get: impl Fn(&str) -> Option<String>,
+        os_ui: impl FnOnce() -> Option<String>,
+    ) -> Lang {
+        let set = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .any(|k| get(k).is_some_and(|v| !v.trim().is_empty()));
+        if set {
+            Lang::from_env(get)
+        } else {
+            os_ui().map_or(Lang::En, |tag| Lang::from_bcp47(&tag))
+        }
+    }
+
+    /// The language of this process, for the CLI: [`Lang::from_env`] over its environment
+    /// when a locale variable is set (on Windows too: Git for Windows and MSYS2 shells set
+    /// `LANG`, and whoever sets it means it), else on Windows the user's display language (the
+    /// first of the preferred UI languages, as the app follows it), else English.
     pub fn from_process_env() -> Lang {
-        Lang::from_env(|k| std::env::var(k).ok())
+        Lang::from_env_or(|k| std::env::var(k).ok(), os_display_language)
     }
 
     /// `en` or `zh` text, whichever is this language.
@@ -81,6 +102,20 @@ impl Lang {
             Lang::En => en,
             Lang::ZhHans => zh,
         }
+    }
+}
+
+/// The OS display language as a BCP-47 tag: on Windows the first of the user's preferred UI
+/// languages (`GetUserPreferredUILanguages`); `None` elsewhere, where the locale variables
+/// are the user's choice.
+fn os_display_language() -> Option<String> {
+    #[cfg(windows)]
+    {
+        sys_locale::get_locale()
+    }
+    #[cfg(not(windows))]
+    {
+        None
     }
 }
 
@@ -167,6 +202,41 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&Lang::ZhHans).unwrap_or_default(),
             "\"zh-CN\""
+        );
+    }
+
+    #[test]
+    fn the_display_language_counts_only_without_a_locale_variable() {
+        let lang = |pairs: &[(&str, &str)], ui: Option<&str>| {
+            let m: HashMap<String, String> = pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Lang::from_env_or(move |k| m.get(k).cloned(), || ui.map(str::to_owned))
+        };
+        assert_eq!(lang(&[], Some("zh-CN")), Lang::ZhHans);
+        assert_eq!(lang(&[], Some("zh-Hans-SG")), Lang::ZhHans);
+        assert_eq!(lang(&[], Some("zh-TW")), Lang::En);
+        assert_eq!(lang(&[], Some("en-US")), Lang::En);
+        assert_eq!(lang(&[], None), Lang::En);
+        // Empty or blank variables are not set.
+        assert_eq!(
+            lang(&[("LANG", ""), ("LC_ALL", " ")], Some("zh-CN")),
+            Lang::ZhHans
+        );
+        // A variable that is set wins, whichever language it names.
+        assert_eq!(lang(&[("LANG", "C")], Some("zh-CN")), Lang::En);
+        assert_eq!(
+            lang(&[("LC_MESSAGES", "en_US.UTF-8")], Some("zh-CN")),
+            Lang::En
+        );
+        assert_eq!(
+            lang(&[("LANG", "zh_CN.UTF-8")], Some("en-US")),
+            Lang::ZhHans
+        );
+        assert_eq!(
+            lang(&[("LC_ALL", "C"), ("LANG", "zh_CN.UTF-8")], Some("zh-CN")),
+            Lang::En
         );
     }
 }

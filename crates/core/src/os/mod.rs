@@ -102,6 +102,19 @@ pub fn join_path(rules: &dyn OsRules, base: &str, rel: &str) -> String {
     }
 }
 
+/// The directory a variable's value `p` names, written with `rules`' own separator: on Windows
+/// a value written with `/` (`C:/Users/u/go/pkg/mod`, which Go accepts) becomes
+/// `C:\Users\u\go\pkg\mod`, so that the paths shown below it are written one way (never
+/// `C:/Users/u/go/pkg/mod\example.com`). A verbatim path (`\\?\`), where `/` is not a
+/// separator, is kept as it is; so is every path under the `/` rules.
+pub fn native_path(rules: &dyn OsRules, p: &str) -> PathBuf {
+    if rules.path_separator() == '\\' && !p.starts_with(r"\\?\") {
+        PathBuf::from(p.replace('/', "\\"))
+    } else {
+        PathBuf::from(p)
+    }
+}
+
 /// Reads a variable and treats an empty value as unset, as Go does.
 pub(crate) fn non_empty(env: &EnvMap, key: &str) -> Option<String> {
     env.get(key).filter(|v| !v.is_empty()).cloned()
@@ -151,5 +164,22 @@ mod join_tests {
         );
         assert_eq!(join_path(&Windows, r"C:\", "go"), r"C:\go");
         assert_eq!(join_path(&Windows, "C:/Users/u/", "go"), r"C:/Users/u/go");
+    }
+
+    #[test]
+    fn native_path_writes_windows_values_with_backslashes_only() {
+        let w = |p: &str| native_path(&Windows, p).to_string_lossy().into_owned();
+        assert_eq!(w("C:/Users/u/go/pkg/mod"), r"C:\Users\u\go\pkg\mod");
+        assert_eq!(w(r"C:\x\gopath/pkg/mod"), r"C:\x\gopath\pkg\mod");
+        assert_eq!(w("//server/share/go"), r"\\server\share\go");
+        assert_eq!(w(r"C:\Users\u\go"), r"C:\Users\u\go");
+        // Verbatim: `/` is an ordinary character there.
+        assert_eq!(w(r"\\?\C:\a/b"), r"\\?\C:\a/b");
+        for rules in [&Linux as &dyn OsRules, &MacOs] {
+            assert_eq!(
+                native_path(rules, r"/h/a\b/go"),
+                PathBuf::from(r"/h/a\b/go")
+            );
+        }
     }
 }
