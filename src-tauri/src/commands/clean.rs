@@ -772,6 +772,13 @@ impl Worker {
         }
         let (results, freed) = clean::finish(self.results.clone(), &purged);
         self.state.audit(&self.targets, &results, freed);
+        // The event goes out before the run is marked done, so a caller that Undo or the
+        // window's end wakes has it already.
+        let _ = self.channel.send(CleanUpdate::PurgeFinished {
+            run_id: self.run_id.clone(),
+            results,
+            bytes_freed: freed,
+        });
         let mut g = self.run.lock();
         g.phase = Phase::Done;
         if g.undo_requested {
@@ -785,12 +792,6 @@ impl Worker {
             });
         }
         self.run.cond.notify_all();
-        drop(g);
-        let _ = self.channel.send(CleanUpdate::PurgeFinished {
-            run_id: self.run_id.clone(),
-            results,
-            bytes_freed: freed,
-        });
     }
 
     /// Puts `held` back; `purged` is what the purge already deleted.
@@ -841,12 +842,12 @@ impl Worker {
             already_purged: purged.items.len(),
             failures,
         };
+        // The event first: `CleanState::undo` returns as soon as the reply is set.
+        let _ = self.channel.send(CleanUpdate::Undone(reply.clone()));
         let mut g = self.run.lock();
         g.phase = Phase::Undone;
-        g.undo_reply = Some(reply.clone());
+        g.undo_reply = Some(reply);
         self.run.cond.notify_all();
-        drop(g);
-        let _ = self.channel.send(CleanUpdate::Undone(reply));
     }
 }
 
