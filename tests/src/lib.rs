@@ -78,6 +78,18 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
     std::fs::remove_dir_all(path)
 }
 
+/// The apparent size of the tree at `path` in bytes, as an oracle independent of the
+/// scanner: on Unix what `du -sb` prints (files, symlinks and directories, hard links once);
+/// on Windows, where directories have no size, the sum of the lengths of every file and
+/// link below `path` from a plain recursive walk that never follows a link
+/// ([`std::fs::symlink_metadata`]).
+///
+/// # Panics
+/// When `du` fails or an entry cannot be read: a test oracle must not guess.
+pub fn du_bytes(path: &Path) -> u64 {
+    sys::du_bytes(path)
+}
+
 /// Makes the directory `dir` itself writable so a test can add files to a version Go made
 /// read-only (`u+rwx` on Unix; the read-only attribute cleared on Windows).
 ///
