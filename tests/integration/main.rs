@@ -2,8 +2,8 @@
 //!
 //! The modules marked `#[cfg(unix)]` use Unix-only means (modes, uids, inodes, symlinks,
 //! non-UTF-8 names, process groups, flock(1), sleep(1), python3 holders, procfs, a Unix socket,
-//! bash recorders) and are not built for Windows; the Windows behaviours they cover need Windows
-//! scenarios (issue #13).
+//! bash recorders) and are not built for Windows; `windows` holds the Windows scenarios of
+//! what they cover, with the real go.exe as the oracle (issue #13).
 #[cfg(unix)]
 mod attack_diagnose;
 mod attack_env;
@@ -26,6 +26,8 @@ mod projects;
 mod scan_build;
 #[cfg(unix)]
 mod verify;
+#[cfg(windows)]
+mod windows;
 
 use std::process::Command;
 
