@@ -792,8 +792,7 @@ fn find_named(dir: &Path, name: &str) -> Option<PathBuf> {
 /// A file of a quarantined version opened before the purge (as an indexer or an antivirus
 /// scanner opens what just moved): the purge fails naming the holder and what to do, the
 /// version stays gone for Go (which downloads it again meanwhile), and once the holder is gone
-/// the next start's purge of leftovers deletes the rest (that last part on real Windows only:
-/// [`WineGap::FileOwners`]).
+/// the next start's purge of leftovers deletes the rest.
 #[test]
 fn a_purge_that_meets_a_held_file_names_the_holder_and_the_next_start_finishes_it() {
     let fx = small_fixture(1, 1);
@@ -853,9 +852,6 @@ fn a_purge_that_meets_a_held_file_names_the_holder_and_the_next_start_finishes_i
     assert!(out.contains("all modules verified"), "{out}");
 
     holder.release();
-    // The purge of leftovers takes only what the current user owns; Wine reports another
-    // owner for every file, so only a real Windows can show this last part.
-    skip_under_wine!(WineGap::FileOwners);
     let left = clean::purge_leftovers(&report(&fx), &CancelToken::new());
     assert!(left.failed.is_empty(), "{left:?}");
     assert_eq!(left.purged.len(), 1, "{left:?}");

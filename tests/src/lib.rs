@@ -15,6 +15,8 @@
 //!
 //! The `gocache-fixture` binary exposes the same builder to benchmarks and end-to-end tests and
 //! prints the JSON summary of docs/contract.md "Fixture builder".
+//! The `gocache-hold` binary holds files open (and a working directory) as Windows programs do,
+//! for the Windows scenarios of the lock probe, End process and clean.
 
 pub mod fixture;
 pub mod shell;
