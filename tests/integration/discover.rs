@@ -17,13 +17,42 @@ fn go_dir() -> String {
         .unwrap_or_default()
 }
 
-/// A clean environment: a fresh HOME, PATH with Go, and `extra` on top.
+/// The variable naming the directory Go's `os.UserConfigDir` returns (and GOENV's default
+/// lives in): `%AppData%` on Windows, `$XDG_CONFIG_HOME` elsewhere.
+const CONFIG_HOME: &str = if cfg!(windows) {
+    "AppData"
+} else {
+    "XDG_CONFIG_HOME"
+};
+/// The same for `os.UserCacheDir` (GOCACHE's default): `%LocalAppData%` or `$XDG_CACHE_HOME`.
+const CACHE_HOME: &str = if cfg!(windows) {
+    "LocalAppData"
+} else {
+    "XDG_CACHE_HOME"
+};
+/// The separator of list variables such as GOPATH.
+const LIST_SEP: char = if cfg!(windows) { ';' } else { ':' };
+
+/// A clean environment: a fresh home (`HOME`; on Windows also `%USERPROFILE%` and the
+/// `%LocalAppData%` and `%AppData%` folders below it, which Go reads there instead), PATH with
+/// Go, and `extra` on top.
 fn env_with(home: &Path, path: &str, extra: &[(&str, String)]) -> EnvMap {
     let mut env = EnvMap::from_pairs([
         ("HOME", home.display().to_string()),
         ("PATH", path.to_owned()),
         ("GOTELEMETRY", "off".to_owned()),
     ]);
+    if cfg!(windows) {
+        let under = |rel: &[&str]| {
+            rel.iter()
+                .fold(home.to_path_buf(), |p, c| p.join(c))
+                .display()
+                .to_string()
+        };
+        env.set("USERPROFILE", under(&[]));
+        env.set("LocalAppData", under(&["AppData", "Local"]));
+        env.set("AppData", under(&["AppData", "Roaming"]));
+    }
     for (k, v) in extra {
         env.set(*k, v.clone());
     }
@@ -72,8 +101,8 @@ fn defaults_match_go_env() {
     let t = tmp();
     let env = env_with(t.path(), &go_dir(), &[]);
     let r = assert_matches_go(&env);
-    let home = t.path().display().to_string();
-    assert_eq!(r.vars["GOMODCACHE"].value, format!("{home}/go/pkg/mod"));
+    let want = t.path().join("go").join("pkg").join("mod");
+    assert_eq!(r.vars["GOMODCACHE"].value, want.display().to_string());
     assert_eq!(r.vars["GOMODCACHE"].source, Source::Default);
     assert_eq!(r.vars["GOPROXY"].source, Source::GoRootEnv);
     assert!(r.go.is_some());
@@ -118,13 +147,14 @@ fn goenv_file_matches_go_env() {
     assert_eq!(r.vars["GOMODCACHE"].source, Source::GoEnvFile);
     assert_eq!(r.vars["GOMODCACHE"].value, mods);
 
-    // The default GOENV location (XDG_CONFIG_HOME/go/env), written by `go env -w` itself.
+    // The default GOENV location (XDG_CONFIG_HOME/go/env, %AppData%\go\env), written by
+    // `go env -w` itself.
     let t2 = tmp();
     let cfg = t2.path().join("cfg");
     let mut env = env_with(
         t2.path(),
         &go_dir(),
-        &[("XDG_CONFIG_HOME", cfg.display().to_string())],
+        &[(CONFIG_HOME, cfg.display().to_string())],
     );
     let mut go_env = env.clone();
     go_env.set("PATH", go_dir());
@@ -136,6 +166,10 @@ fn goenv_file_matches_go_env() {
         .status()
         .unwrap_or_else(|e| panic!("go env -w: {e}"));
     assert!(status.success());
+    assert!(
+        cfg.join("go").join("env").is_file(),
+        "go env -w wrote no file"
+    );
     let r = assert_matches_go(&env);
     assert_eq!(r.vars["GOMODCACHE"].value, gomodcache);
     assert_eq!(r.vars["GOMODCACHE"].source, Source::GoEnvFile);
@@ -156,12 +190,12 @@ fn empty_variables_gopath_list_and_gocache_off_match_go_env() {
             ("GOCACHE", String::new()),
             ("GOPATH", String::new()),
         ],
-        vec![("GOPATH", format!("{a}:{b}"))],
-        vec![("GOPATH", format!(":{b}"))],
+        vec![("GOPATH", format!("{a}{LIST_SEP}{b}"))],
+        vec![("GOPATH", format!("{LIST_SEP}{b}"))],
         vec![("GOCACHE", "off".into())],
         vec![("GOCACHE", "relative/dir".into())],
         vec![("GOMODCACHE", "relative".into())],
-        vec![("XDG_CACHE_HOME", t.path().join("xdg").display().to_string())],
+        vec![(CACHE_HOME, t.path().join("xdg").display().to_string())],
     ];
     for extra in cases {
         let env = env_with(t.path(), &go_dir(), &extra);

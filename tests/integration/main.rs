@@ -1,11 +1,13 @@
 //! The one cross-crate integration-test binary.
 //!
 //! The modules marked `#[cfg(unix)]` use Unix-only means (modes, uids, inodes, symlinks,
-//! non-UTF-8 names, process groups, flock(1), a Unix socket, bash recorders, login shells) and are not built
-//! for Windows; the Windows behaviours they cover need Windows scenarios (issue #13).
+//! non-UTF-8 names, process groups, flock(1), sleep(1), python3 holders, procfs, a Unix socket,
+//! bash recorders, login shells) and are not built for Windows; `windows` holds the Windows
+//! scenarios of what they cover, with the real go.exe as the oracle (issue #13).
 #[cfg(unix)]
 mod attack_diagnose;
 mod attack_env;
+#[cfg(unix)]
 mod attack_locks;
 #[cfg(unix)]
 mod attack_quarantine;
@@ -26,6 +28,8 @@ mod scan_build;
 mod shellenv;
 #[cfg(unix)]
 mod verify;
+#[cfg(windows)]
+mod windows;
 
 use std::process::Command;
 

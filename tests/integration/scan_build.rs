@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use gocache_core::discover::{Cache, CacheKind};
 use gocache_core::env::Source;
@@ -13,7 +12,8 @@ use gocache_core::scan::{BuildReport, Options, scan};
 use gocache_core::{CancelToken, NoProgress};
 use gocache_tests::fixture::{Fixture, Spec, TempFixture};
 
-/// Scans `gocache` as a build cache and returns its build report (checked against `du -sb`).
+/// Scans `gocache` as a build cache and returns its build report (its size checked against
+/// `du -sb`, or the sum of file sizes on Windows: [`gocache_tests::du_bytes`]).
 fn scan_build(gocache: &Path) -> BuildReport {
     let cache = Cache {
         kind: CacheKind::Build,
@@ -31,7 +31,7 @@ fn scan_build(gocache: &Path) -> BuildReport {
     };
     let r = scan(&[cache], &opts, &NoProgress, &CancelToken::new());
     assert_eq!(r.caches[0].error, None);
-    assert_eq!(r.caches[0].bytes, du_sb(gocache));
+    assert_eq!(r.caches[0].bytes, gocache_tests::du_bytes(gocache));
     r.build
         .unwrap_or_else(|| panic!("no build report for {}", gocache.display()))
 }
@@ -42,13 +42,6 @@ fn tests_of(b: &BuildReport) -> (u64, u64, u64) {
         (Some(e), Some(i), Some(by)) => (e, i, by),
         other => panic!("test results not measured: {other:?}"),
     }
-}
-
-fn du_sb(path: &Path) -> u64 {
-    let out = Command::new("du").arg("-sb").arg(path).output().unwrap();
-    assert!(out.status.success(), "du -sb {}", path.display());
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.split_whitespace().next().unwrap().parse().unwrap()
 }
 
 /// A `go` command for `fx`'s toolchain and environment, run in `dir` with GOCACHE `gocache`.

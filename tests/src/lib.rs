@@ -15,6 +15,8 @@
 //!
 //! The `gocache-fixture` binary exposes the same builder to benchmarks and end-to-end tests and
 //! prints the JSON summary of docs/contract.md "Fixture builder".
+//! The `gocache-hold` binary holds files open (and a working directory) as Windows programs do,
+//! for the Windows scenarios of the lock probe, End process and clean.
 
 pub mod fixture;
 pub mod shell;
@@ -76,6 +78,18 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
     }
     sys::make_tree_writable(path)?;
     std::fs::remove_dir_all(path)
+}
+
+/// The apparent size of the tree at `path` in bytes, as an oracle independent of the
+/// scanner: on Unix what `du -sb` prints (files, symlinks and directories, hard links once);
+/// on Windows, where directories have no size, the sum of the lengths of every file and
+/// link below `path` from a plain recursive walk that never follows a link
+/// ([`std::fs::symlink_metadata`]).
+///
+/// # Panics
+/// When `du` fails or an entry cannot be read: a test oracle must not guess.
+pub fn du_bytes(path: &Path) -> u64 {
+    sys::du_bytes(path)
 }
 
 /// Makes the directory `dir` itself writable so a test can add files to a version Go made

@@ -105,24 +105,37 @@ impl EnvMap {
         }
     }
 
-    /// The raw value of `key`, empty or not.
+    /// The raw value of `key`, empty or not. On Windows names are case-insensitive, as the
+    /// OS treats them (the system's `Path` is `PATH`, `APPDATA` is `AppData`); an exact match
+    /// wins.
     pub fn get(&self, key: &str) -> Option<&String> {
-        self.vars.get(key)
+        self.vars.get(key).or_else(|| {
+            NAMES_IGNORE_CASE
+                .then(|| {
+                    self.vars
+                        .iter()
+                        .find(|(k, _)| same_name(k, key))
+                        .map(|(_, v)| v)
+                })
+                .flatten()
+        })
     }
 
     /// Sets `key` (used by callers that layer overrides on a snapshot). The value no longer
-    /// counts as the login shell's.
+    /// counts as the login shell's. On Windows this replaces the variable whatever the case it
+    /// was stored with, so a child process never gets both `Path` and `PATH`.
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
         let key = key.into();
-        self.not_utf8.retain(|k| *k != key);
+        self.not_utf8.retain(|k| !same_name(k, &key));
+        self.vars.retain(|k, _| !same_name(k, &key));
         self.from_login_shell.remove(&key);
         self.vars.insert(key, value.into());
     }
 
-    /// Removes `key`.
+    /// Removes `key` (on Windows, whatever its case).
     pub fn remove(&mut self, key: &str) {
         self.from_login_shell.remove(key);
-        self.vars.remove(key);
+        self.vars.retain(|k, _| !same_name(k, key));
     }
 
     /// Whether the value of `key` came from the login shell ([`crate::shellenv::merge`]).
@@ -178,6 +191,14 @@ impl EnvMap {
     pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
         self.vars.iter()
     }
+}
+
+/// Whether variable names are case-insensitive: on Windows, as the OS treats them.
+const NAMES_IGNORE_CASE: bool = cfg!(windows);
+
+/// Whether `a` and `b` name the same variable on this OS.
+fn same_name(a: &str, b: &str) -> bool {
+    a == b || (NAMES_IGNORE_CASE && a.eq_ignore_ascii_case(b))
 }
 
 /// Where a resolved value came from.
@@ -328,6 +349,36 @@ mod tests {
         let mut env = env;
         env.set("BAD", "fixed");
         assert_eq!(env.not_utf8(), ["GOMODCACHE", "N\u{fffd}"]);
+    }
+
+    /// Windows variable names are case-insensitive (the system's `Path` is what `PATH` reads);
+    /// elsewhere `Path` and `PATH` are two variables.
+    #[test]
+    fn names_ignore_case_on_windows_only() {
+        let mut env = EnvMap::from_pairs([("Path", r"C:\Go\bin"), ("HOME", "/h")]);
+        if cfg!(windows) {
+            assert_eq!(env.get("PATH").map(String::as_str), Some(r"C:\Go\bin"));
+            env.set("PATH", r"D:\go\bin");
+            assert_eq!(env.get("Path").map(String::as_str), Some(r"D:\go\bin"));
+            assert_eq!(
+                env.iter()
+                    .filter(|(k, _)| k.eq_ignore_ascii_case("path"))
+                    .count(),
+                1
+            );
+            env.remove("path");
+            assert_eq!(env.get("Path"), None);
+        } else {
+            assert_eq!(env.get("PATH"), None);
+            env.set("PATH", "/usr/bin");
+            assert_eq!(env.get("Path").map(String::as_str), Some(r"C:\Go\bin"));
+            env.remove("path");
+            assert_eq!(env.iter().count(), 3);
+        }
+        assert_eq!(
+            env.get("home").map(String::as_str),
+            cfg!(windows).then_some("/h")
+        );
     }
 
     #[test]

@@ -1,16 +1,16 @@
-//! The per-OS parts of the test support: what "executable" means and how to make a tree Go
-//! made read-only removable again.
+//! The per-OS parts of the test support: what "executable" means, how to make a tree Go
+//! made read-only removable again, and the size oracle (`du -sb`, or a walk on Windows).
 
 #[cfg(unix)]
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::{
-    SYSTEM_PATH, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
+    SYSTEM_PATH, du_bytes, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{
-    SYSTEM_PATH, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
+    SYSTEM_PATH, du_bytes, is_executable_file, kept_env, make_dir_writable, make_tree_writable,
 };

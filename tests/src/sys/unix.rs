@@ -39,3 +39,18 @@ pub(crate) const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 pub(crate) fn kept_env() -> Vec<(String, String)> {
     Vec::new()
 }
+
+/// `du -sb PATH`, the number it prints.
+pub(crate) fn du_bytes(path: &Path) -> u64 {
+    let out = std::process::Command::new("du")
+        .arg("-sb")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("du -sb {}: {e}", path.display()));
+    assert!(out.status.success(), "du -sb {} failed", path.display());
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("du -sb {}: unexpected output", path.display()))
+}

@@ -53,3 +53,21 @@ pub(crate) fn kept_env() -> Vec<(String, String)> {
         .filter_map(|k| std::env::var(k).ok().map(|v| ((*k).to_owned(), v)))
         .collect()
 }
+
+/// The sum of the lengths of every non-directory entry at or below `path`, never following a
+/// link or junction (Windows directories have no size of their own).
+pub(crate) fn du_bytes(path: &Path) -> u64 {
+    let md = std::fs::symlink_metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    if !md.is_dir() {
+        return md.len();
+    }
+    std::fs::read_dir(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .map(|e| {
+            du_bytes(
+                &e.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+                    .path(),
+            )
+        })
+        .sum()
+}

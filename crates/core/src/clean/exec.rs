@@ -13,8 +13,8 @@ use super::remove::{self, remove_tree};
 use super::sys::{Platform, Sys};
 use super::trash::{self, LockOwner, Marker, Moved, QuarantineLock, TakeError, Trash};
 use super::{
-    Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, ItemResult, Outcome,
-    Plan, PlanItem, Who, build, guard_for, merge, safety, unix_now,
+    Action, CauseDetail, CauseKind, CleanEvent, CleanProgress, ExecOptions, HolderLookup,
+    ItemResult, Outcome, Plan, PlanItem, Who, build, guard_for, merge, safety, unix_now,
 };
 use crate::discover::{CacheKind, Report};
 use crate::{CancelToken, Error, Result};
@@ -59,6 +59,18 @@ pub struct Quarantine {
     /// The locks of the `trash_dirs` that were created.
     locks: Vec<QuarantineLock>,
     lock_timeout: std::time::Duration,
+    /// Names who holds a file the purge cannot delete ([`ExecOptions::holder_lookup`]).
+    holder_lookup: Lookup,
+}
+
+/// An optional [`HolderLookup`], shown in `Debug` only as whether there is one.
+#[derive(Clone, Default)]
+struct Lookup(Option<HolderLookup>);
+
+impl std::fmt::Debug for Lookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Lookup").field(&self.0.is_some()).finish()
+    }
 }
 
 /// The result of [`execute`].
@@ -634,6 +646,7 @@ pub(super) fn execute_for(
             trash_dirs,
             locks,
             lock_timeout: opts.lock_timeout,
+            holder_lookup: Lookup(opts.holder_lookup.clone()),
         },
     })
 }
@@ -774,6 +787,7 @@ impl Quarantine {
             trash_dirs,
             locks,
             lock_timeout,
+            holder_lookup,
         } = self;
         let total = parts.len();
         let done = AtomicUsize::new(0);
@@ -803,6 +817,15 @@ impl Quarantine {
                 Err(p) => rest.push(*p),
             }
         }
+        // A file another process holds (Windows): name the process, as an execution failure
+        // does.
+        if let Some(lookup) = &holder_lookup.0 {
+            for i in &mut items {
+                if let (Some(CauseKind::Locked), Some(d)) = (i.cause, i.detail.as_mut()) {
+                    d.holder = lookup(&d.path);
+                }
+            }
+        }
         let locks = if rest.is_empty() {
             remove_trash_dirs(&trash_dirs, locks, cancel);
             Vec::new()
@@ -819,6 +842,7 @@ impl Quarantine {
             trash_dirs,
             locks,
             lock_timeout,
+            holder_lookup,
         };
         (report, remaining)
     }

@@ -454,8 +454,9 @@ pub struct ExecOptions {
     pub quarantine: bool,
     /// How long to wait for Go's lock of a module version (or `testexpire.txt`).
     pub lock_timeout: Duration,
-    /// Names the process holding a locked path (hook for the locks issue); `None` leaves
-    /// [`CauseDetail::holder`] empty.
+    /// Names the process holding a locked path (hook for the locks issue), for the items the
+    /// execution could not remove and for the quarantined files the purge could not delete;
+    /// `None` leaves [`CauseDetail::holder`] empty.
     pub holder_lookup: Option<HolderLookup>,
 }
 

@@ -24,7 +24,9 @@ pub struct Found {
 /// `testdata/`, `node_modules/`, hidden directories (`.git`, `.cache`, ...), every directory
 /// in `skip` (module caches) and every `pkg/mod` directory that holds `cache/download` (a
 /// module cache, full of other modules' `go.mod` files). Nested modules are found too.
-/// Roots are canonicalized first, so the returned paths are absolute.
+/// Roots are canonicalized first, so the returned paths are absolute (on Windows written as
+/// the user writes them, without the `\\?\` prefix canonicalization adds:
+/// [`crate::os::simplified`]).
 ///
 /// # Errors
 /// [`ProjectError::BadRoot`] when a root is missing or not a directory;
@@ -36,7 +38,7 @@ pub fn find_projects(
 ) -> Result<Found, ProjectError> {
     let skip: Vec<PathBuf> = skip
         .iter()
-        .map(|s| std::fs::canonicalize(s).unwrap_or_else(|_| s.clone()))
+        .map(|s| canonical(s).unwrap_or_else(|_| s.clone()))
         .collect();
     let mut found = Found::default();
     for root in roots {
@@ -44,7 +46,7 @@ pub fn find_projects(
             path: root.clone(),
             reason,
         };
-        let canon = std::fs::canonicalize(root).map_err(|e| bad(e.to_string()))?;
+        let canon = canonical(root).map_err(|e| bad(e.to_string()))?;
         if !canon.is_dir() {
             return Err(bad("not a directory".into()));
         }
@@ -102,6 +104,11 @@ pub fn find_projects(
     Ok(found)
 }
 
+/// `p` canonicalized, without the verbatim prefix where the plain path means the same.
+pub(crate) fn canonical(p: &Path) -> std::io::Result<PathBuf> {
+    std::fs::canonicalize(p).map(crate::os::simplified)
+}
+
 /// `.../pkg/mod` holding `cache/download`: a module cache (GOPATH layout).
 fn is_module_cache(dir: &Path) -> bool {
     dir.file_name().is_some_and(|n| n == "mod")
@@ -124,7 +131,7 @@ mod tests {
     #[test]
     fn finds_modules_and_workspaces_and_skips_the_rest() {
         let tmp = tempfile::tempdir().unwrap();
-        let r = tmp.path().canonicalize().unwrap();
+        let r = canonical(tmp.path()).unwrap();
         for p in [
             "a/go.mod",
             "a/nested/go.mod",
@@ -161,6 +168,22 @@ mod tests {
             assert_eq!(found.workspaces, std::slice::from_ref(&r));
             assert!(found.warnings.is_empty(), "{:?}", found.warnings);
         }
+    }
+
+    /// Found directories are written as the user writes them: no `\\?\` prefix on Windows
+    /// (they are shown in the app and the CLI, and compared with the paths Go prints).
+    #[test]
+    fn found_paths_have_no_verbatim_prefix() {
+        let tmp = tempfile::tempdir().unwrap();
+        touch(&tmp.path().join("p").join("go.mod"));
+        let found = find_projects(&[tmp.path().to_path_buf()], &[], &CancelToken::new()).unwrap();
+        assert_eq!(found.modules.len(), 1, "{found:?}");
+        let shown = found.modules[0].display().to_string();
+        assert!(!shown.starts_with(r"\\?\"), "{shown}");
+        assert_eq!(
+            found.modules[0].file_name(),
+            Some(std::ffi::OsStr::new("p"))
+        );
     }
 
     #[test]

@@ -545,7 +545,7 @@ fn read_workspace(
         .iter()
         .map(|u| {
             let p = dir.join(u);
-            std::fs::canonicalize(&p).unwrap_or(p)
+            find::canonical(&p).unwrap_or(p)
         })
         .collect())
 }
@@ -620,7 +620,7 @@ mod tests {
     #[test]
     fn union_of_files_without_go() {
         let tmp = tempfile::tempdir().unwrap();
-        let r = tmp.path().canonicalize().unwrap();
+        let r = find::canonical(tmp.path()).unwrap();
         write(
             &r.join("a/go.mod"),
             "module a\ngo 1.22.0\ntoolchain go1.22.4\nrequire (\n\tx.com/x v1.0.0\n\ty.com/y v0.1.0 // indirect\n)\n\
@@ -680,7 +680,7 @@ mod tests {
     #[test]
     fn malformed_files_fail_with_path_and_line() {
         let tmp = tempfile::tempdir().unwrap();
-        let r = tmp.path().canonicalize().unwrap();
+        let r = find::canonical(tmp.path()).unwrap();
         write(&r.join("m/go.mod"), "module m\n");
         write(&r.join("m/go.sum"), "a v1 h1:x\nbroken line\n");
         let e = used_versions(
@@ -716,7 +716,7 @@ mod tests {
     #[test]
     fn failing_go_list_falls_back_with_a_warning() {
         let tmp = tempfile::tempdir().unwrap();
-        let r = tmp.path().canonicalize().unwrap();
+        let r = find::canonical(tmp.path()).unwrap();
         write(&r.join("m/go.mod"), "module m\nrequire x.com/x v1.0.0\n");
         let opts = Options {
             go: Some(r.join("no-such-go")),
