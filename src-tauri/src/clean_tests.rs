@@ -107,8 +107,9 @@ fn fixture(undo: Duration) -> Fx {
     let base = gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap());
     let home = base.join("home");
     let gopath = home.join("go");
-    let modcache = gopath.join("pkg/mod");
-    let gocache = home.join(".cache/go-build");
+    // Written in the OS's separators, as a user's variables are.
+    let modcache = gopath.join("pkg").join("mod");
+    let gocache = home.join(".cache").join("go-build");
     add_version(&modcache, "example.com/a", "v1.0.0", 200);
     add_version(&modcache, "example.com/a", "v1.1.0", 100);
     add_version(&modcache, "example.com/a", "v1.2.0", 1);

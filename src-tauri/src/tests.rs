@@ -179,7 +179,7 @@ fn du_sb(path: &Path) -> u64 {
 
 /// A small module cache and build cache on disk, and an environment pointing at them only.
 fn fixture(root: &Path) -> EnvMap {
-    let modcache = root.join("gopath/pkg/mod");
+    let modcache = root.join("gopath").join("pkg").join("mod");
     write(&modcache.join("example.com/a@v1.0.0/a.go"), 1200);
     write(&modcache.join("example.com/a@v1.1.0/a.go"), 1300);
     write(&modcache.join("example.com/!big@v0.1.0/big.go"), 70_000);
@@ -236,7 +236,10 @@ fn scan_sizes_the_caches_like_du_and_streams_progress() {
             .find(|c| c["kind"] == kind)
     };
     let modcache = cache("modcache").unwrap();
-    assert_eq!(modcache["bytes"], du_sb(&dir.path().join("gopath/pkg/mod")));
+    assert_eq!(
+        modcache["bytes"],
+        du_sb(&dir.path().join("gopath").join("pkg").join("mod"))
+    );
     assert_eq!(
         cache("build").unwrap()["bytes"],
         du_sb(&dir.path().join("gocache"))

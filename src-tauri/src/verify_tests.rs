@@ -180,7 +180,7 @@ fn fixture() -> Fx {
     let base = gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap());
     let home = base.join("home");
     let gopath = home.join("go");
-    let modcache = gopath.join("pkg/mod");
+    let modcache = gopath.join("pkg").join("mod");
     let proxy = base.join("proxy");
     let project = base.join("project");
     fs::create_dir_all(&project).unwrap();

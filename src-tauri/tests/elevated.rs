@@ -32,7 +32,7 @@ fn fixture(elevator: Elevator) -> Fx {
     let base =
         gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap()).join("it's a ü dir");
     let home = base.join("home");
-    let modcache = home.join("go/pkg/mod");
+    let modcache = home.join("go").join("pkg").join("mod");
     for v in ["v1.0.0", "v1.1.0"] {
         let d = modcache.join(format!("example.com/a@{v}"));
         fs::create_dir_all(&d).unwrap();
@@ -64,7 +64,7 @@ fn fixture(elevator: Elevator) -> Fx {
         ("HOME", s(&home)),
         ("GOPATH", s(&home.join("go"))),
         ("GOMODCACHE", s(&modcache)),
-        ("GOCACHE", s(&home.join(".cache/go-build"))),
+        ("GOCACHE", s(&home.join(".cache").join("go-build"))),
         ("XDG_CACHE_HOME", s(&base.join("xdg"))),
         ("GOENV", "off".to_owned()),
         ("PATH", String::new()),
