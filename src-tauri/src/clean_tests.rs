@@ -36,7 +36,38 @@ fn chmod(p: &Path, mode: u32) {
 
 fn set_age(p: &Path, days: u64) {
     let t = SystemTime::now() - Duration::from_secs(days * 86_400);
-    fs::File::open(p).unwrap().set_modified(t).unwrap();
+    times_handle(p)
+        .unwrap_or_else(|e| panic!("{p:?}: {e}"))
+        .set_modified(t)
+        .unwrap_or_else(|e| panic!("{p:?}: {e}"));
+}
+
+/// A handle of a file or directory that can set its times: any handle on Unix (futimens).
+#[cfg(unix)]
+fn times_handle(p: &Path) -> std::io::Result<fs::File> {
+    fs::File::open(p)
+}
+
+/// A handle of a file or directory that can set its times: Windows needs
+/// FILE_WRITE_ATTRIBUTES (a read-only handle gets "Access denied") and, for a directory,
+/// FILE_FLAG_BACKUP_SEMANTICS.
+#[cfg(windows)]
+fn times_handle(p: &Path) -> std::io::Result<fs::File> {
+    use std::os::windows::fs::OpenOptionsExt as _;
+    const FILE_WRITE_ATTRIBUTES: u32 = 0x0100;
+    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
+    fs::OpenOptions::new()
+        .access_mode(FILE_WRITE_ATTRIBUTES)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+        .open(p)
+}
+
+/// Marks a file read-only as Go leaves module files on Windows (FILE_ATTRIBUTE_READONLY).
+#[cfg(windows)]
+fn set_readonly(p: &Path) {
+    let mut perms = fs::metadata(p).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(p, perms).unwrap();
 }
 
 /// A module version as Go leaves it: a read-only extracted tree plus its download files, all
@@ -56,6 +87,11 @@ fn add_version(modcache: &Path, escpath: &str, escver: &str, age_days: u64) {
         chmod(&dir.join("sub"), 0o555);
         chmod(&dir, 0o555);
     }
+    #[cfg(windows)]
+    {
+        set_readonly(&dir.join("go.mod"));
+        set_readonly(&dir.join("sub/a.go"));
+    }
     let dl = modcache.join("cache/download").join(escpath).join("@v");
     fs::create_dir_all(&dl).unwrap();
     for ext in ["info", "mod", "zip", "ziphash", "lock"] {
@@ -67,11 +103,13 @@ fn add_version(modcache: &Path, escpath: &str, escver: &str, age_days: u64) {
 
 fn fixture(undo: Duration) -> Fx {
     let dir = tempfile::tempdir().unwrap();
-    let base = fs::canonicalize(dir.path()).unwrap();
+    // Without the `\\?\` prefix canonicalize adds on Windows: the paths a user's Go reports.
+    let base = gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap());
     let home = base.join("home");
     let gopath = home.join("go");
-    let modcache = gopath.join("pkg/mod");
-    let gocache = home.join(".cache/go-build");
+    // Written in the OS's separators, as a user's variables are.
+    let modcache = gopath.join("pkg").join("mod");
+    let gocache = home.join(".cache").join("go-build");
     add_version(&modcache, "example.com/a", "v1.0.0", 200);
     add_version(&modcache, "example.com/a", "v1.1.0", 100);
     add_version(&modcache, "example.com/a", "v1.2.0", 1);
@@ -125,7 +163,7 @@ fn listing(root: &Path) -> BTreeMap<PathBuf, (char, Vec<u8>, u32)> {
             md.permissions().mode()
         };
         #[cfg(not(unix))]
-        let mode = 0;
+        let mode = u32::from(md.permissions().readonly());
         let rel = p.strip_prefix(root).unwrap().to_path_buf();
         if md.is_dir() {
             out.insert(rel, ('d', Vec::new(), mode));

@@ -34,16 +34,24 @@ fn config(root: &Path, env: EnvMap) -> crate::state::Config {
     }
 }
 
-/// A module cache, a build cache and a home under `root`, and settings `extra` on top.
+/// `root` joined with the `/`-separated `rel`, in the OS's own separators (as a user's paths).
+fn under(root: &Path, rel: &str) -> PathBuf {
+    rel.split('/').fold(root.to_path_buf(), |p, c| p.join(c))
+}
+
+/// A module cache, a build cache and a home under `root`, and settings `extra` on top. The
+/// home is in the OS's variable for it: HOME on Unix, USERPROFILE on Windows (Go's
+/// `os.UserHomeDir`).
 fn env(root: &Path, extra: &[(&str, &str)]) -> EnvMap {
     let s = |p: PathBuf| p.to_string_lossy().into_owned();
-    std::fs::create_dir_all(root.join("gopath/pkg/mod/example.com/a@v1.0.0")).unwrap();
+    std::fs::create_dir_all(under(root, "gopath/pkg/mod/example.com/a@v1.0.0")).unwrap();
     std::fs::create_dir_all(root.join("gocache")).unwrap();
+    let home_var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
     let mut env = EnvMap::from_pairs([
-        ("HOME", s(root.join("home"))),
+        (home_var, s(root.join("home"))),
         ("USER", "gopher".to_owned()),
         ("GOPATH", s(root.join("gopath"))),
-        ("GOMODCACHE", s(root.join("gopath/pkg/mod"))),
+        ("GOMODCACHE", s(under(root, "gopath/pkg/mod"))),
         ("GOCACHE", s(root.join("gocache"))),
         ("XDG_CACHE_HOME", s(root.join("xdg"))),
         ("GOENV", "off".to_owned()),
@@ -145,27 +153,62 @@ fn diagnose_text_over_ipc_names_the_module_of_a_real_checksum_mismatch() {
 fn diagnose_uses_the_discovered_module_cache_in_its_commands() {
     let dir = tempfile::tempdir().unwrap();
     let env = env(dir.path(), &[]);
-    let modcache = dir.path().join("gopath/pkg/mod");
-    // The real `rm -rf` output, as if captured under this fixture's root.
-    let text = corpus("rm-read-only-cache.txt").replace(
-        "/tmp/gocache-corpus/rm-read-only-cache",
-        &dir.path().to_string_lossy(),
-    );
-    let d = diagnose_with(&env, &text, None, Lang::En).unwrap();
-    let f = &d.findings[0];
-    assert_eq!(f.id, "permission-denied");
-    let commands: Vec<&str> = f
-        .fixes
-        .iter()
-        .filter(|x| x.shell.is_some())
-        .map(|x| x.text.as_str())
-        .collect();
-    assert!(
-        commands
+    let modcache = under(dir.path(), "gopath/pkg/mod");
+    let local_commands = |f: &gocache_core::diagnose::Finding| -> Vec<String> {
+        f.fixes
             .iter()
-            .any(|c| c.contains(&*modcache.to_string_lossy())),
-        "{commands:?}"
-    );
+            .filter(|x| x.shell.is_some())
+            .map(|x| x.text.clone())
+            .collect()
+    };
+    // Unix: the real `rm -rf` output, as if captured under this fixture's root; the fix
+    // removes the discovered module cache.
+    #[cfg(unix)]
+    {
+        let text = corpus("rm-read-only-cache.txt").replace(
+            "/tmp/gocache-corpus/rm-read-only-cache",
+            &dir.path().to_string_lossy(),
+        );
+        let d = diagnose_with(&env, &text, None, Lang::En).unwrap();
+        let f = &d.findings[0];
+        assert_eq!(f.id, "permission-denied");
+        let commands = local_commands(f);
+        assert!(
+            commands
+                .iter()
+                .any(|c| c.contains(&*modcache.to_string_lossy())),
+            "{commands:?}"
+        );
+    }
+    // Windows has no `rm`: Go itself fails to remove a file of the discovered module cache
+    // ("Access is denied": a read-only attribute, an antivirus scan). The finding names the
+    // module version from the discovered cache, and the commands are PowerShell and cmd.
+    #[cfg(windows)]
+    {
+        let file = under(&modcache, "example.com/!burnt!sushi/!toml@v1.0.0/go.mod");
+        let text = format!("go: remove {}: Access is denied.\n", file.display());
+        let d = diagnose_with(&env, &text, None, Lang::En).unwrap();
+        let f = &d.findings[0];
+        assert_eq!(f.id, "file-locked", "{f:?}");
+        assert_eq!(f.module.as_deref(), Some("example.com/BurntSushi/Toml"));
+        assert_eq!(f.version.as_deref(), Some("v1.0.0"));
+        assert_eq!(f.path.as_deref(), Some(&*file.to_string_lossy()));
+        let shells: Vec<_> = f.fixes.iter().filter_map(|x| x.shell).collect();
+        assert!(!shells.is_empty(), "{f:?}");
+        assert!(
+            shells.iter().all(|s| matches!(
+                s,
+                gocache_core::diagnose::Shell::Powershell | gocache_core::diagnose::Shell::Cmd
+            )),
+            "{shells:?}"
+        );
+        assert!(
+            local_commands(f)
+                .iter()
+                .any(|c| c.contains("go clean -modcache")),
+            "{f:?}"
+        );
+    }
     // Another OS: no local path.
     let d = diagnose_with(
         &env,
@@ -243,11 +286,11 @@ fn doctor_checks_and_guide_context_over_ipc_use_the_apps_environment() {
     assert!(own.contains(&&json!("gosumdb-off")), "{own:?}");
     assert!(checks["discovery"].is_array());
     let ctx = invoke(&window, "guide_context", json!({})).unwrap();
-    assert_eq!(ctx["os"], "linux");
+    assert_eq!(ctx["os"], std::env::consts::OS);
     assert_eq!(ctx["user"], "gopher");
     assert_eq!(
         ctx["vars"]["GOMODCACHE"]["value"],
-        json!(dir.path().join("gopath/pkg/mod"))
+        json!(under(dir.path(), "gopath/pkg/mod"))
     );
     assert_eq!(ctx["vars"]["GOMODCACHE"]["source"], "env");
 }
@@ -266,7 +309,7 @@ fn guide_context_gives_the_real_values_and_their_sources() {
     assert_eq!(v["vars"]["GOINSECURE"]["source"], "default");
     assert_eq!(
         v["caches"][0]["path"],
-        json!(dir.path().join("gopath/pkg/mod"))
+        json!(under(dir.path(), "gopath/pkg/mod"))
     );
 }
 

@@ -1,8 +1,8 @@
 //! Command tests: through the real IPC layer with `tauri::test::mock_builder()` (no display),
-//! and the scan command body against a real directory tree compared with `du`.
+//! and the scan command body against a real directory tree compared with `du` (on Windows: the
+//! sum of file sizes from an independent walk).
 
 use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use gocache_core::CancelToken;
@@ -44,6 +44,17 @@ pub(crate) fn main_window(app: &tauri::App<MockRuntime>) -> WebviewWindow<MockRu
         .unwrap()
 }
 
+/// The origin Tauri serves the app's own pages from, which its "local" capability URL matches
+/// (`Webview::is_local_url`): the `tauri://localhost` custom protocol on Linux and macOS, and
+/// wry's `http://tauri.localhost` workaround on Windows (WebView2 has no custom schemes;
+/// `useHttpsScheme` is off in tauri.conf.json).
+pub(crate) const APP_ORIGIN: &str = if cfg!(windows) {
+    "http://tauri.localhost"
+} else {
+    "tauri://localhost"
+};
+
+/// Calls `cmd` over the real IPC layer as the app's own page in `webview` would.
 pub(crate) fn invoke(
     webview: &WebviewWindow<MockRuntime>,
     cmd: &str,
@@ -53,7 +64,7 @@ pub(crate) fn invoke(
         cmd: cmd.into(),
         callback: CallbackFn(0),
         error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
+        url: APP_ORIGIN.parse().unwrap(),
         body: InvokeBody::Json(body),
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_string(),
@@ -133,16 +144,42 @@ fn write(path: &Path, bytes: usize) {
     std::fs::write(path, vec![b'x'; bytes]).unwrap();
 }
 
+/// The oracle for a cache's `bytes`: `du -sb` on Unix (apparent sizes, directories included).
+#[cfg(unix)]
 fn du_sb(path: &Path) -> u64 {
-    let out = Command::new("du").arg("-sb").arg(path).output().unwrap();
+    let out = std::process::Command::new("du")
+        .arg("-sb")
+        .arg(path)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     text.split_whitespace().next().unwrap().parse().unwrap()
 }
 
+/// The oracle for a cache's `bytes` on Windows, where directories have no size and there is no
+/// `du`: the sum of the file sizes found by an independent walk (links not followed).
+#[cfg(windows)]
+fn du_sb(path: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let md = std::fs::symlink_metadata(&path).unwrap();
+            if md.is_dir() {
+                stack.push(path);
+            } else {
+                total += md.len();
+            }
+        }
+    }
+    total
+}
+
 /// A small module cache and build cache on disk, and an environment pointing at them only.
 fn fixture(root: &Path) -> EnvMap {
-    let modcache = root.join("gopath/pkg/mod");
+    let modcache = root.join("gopath").join("pkg").join("mod");
     write(&modcache.join("example.com/a@v1.0.0/a.go"), 1200);
     write(&modcache.join("example.com/a@v1.1.0/a.go"), 1300);
     write(&modcache.join("example.com/!big@v0.1.0/big.go"), 70_000);
@@ -199,7 +236,10 @@ fn scan_sizes_the_caches_like_du_and_streams_progress() {
             .find(|c| c["kind"] == kind)
     };
     let modcache = cache("modcache").unwrap();
-    assert_eq!(modcache["bytes"], du_sb(&dir.path().join("gopath/pkg/mod")));
+    assert_eq!(
+        modcache["bytes"],
+        du_sb(&dir.path().join("gopath").join("pkg").join("mod"))
+    );
     assert_eq!(
         cache("build").unwrap()["bytes"],
         du_sb(&dir.path().join("gocache"))

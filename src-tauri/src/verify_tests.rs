@@ -49,38 +49,6 @@ const VERSIONS: [Version; 2] = [
     ),
 ];
 
-/// The Go toolchain: `$GO`, then `go` on PATH, then the newest `/usr/lib/go-1.*/bin/go`.
-fn go_binary() -> PathBuf {
-    if let Some(go) = std::env::var_os("GO").filter(|g| !g.is_empty()) {
-        return PathBuf::from(go);
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        for dir in std::env::split_paths(&path) {
-            let go = dir.join("go");
-            if go.is_file() {
-                return go;
-            }
-        }
-    }
-    let mut found: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib")
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    let minor = name.strip_prefix("go-1.")?.parse::<u32>().ok()?;
-                    let go = e.path().join("bin/go");
-                    go.is_file().then_some((minor, go))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    found.sort();
-    found
-        .pop()
-        .map(|(_, g)| g)
-        .expect("these tests need the Go toolchain (set $GO or put go on PATH)")
-}
-
 /// CRC-32 (IEEE), as zip entries carry it.
 fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
@@ -158,18 +126,20 @@ fn chmod(p: &Path, mode: u32) {
 /// Makes a tree writable again (for edits and for the temporary directory's removal).
 fn writable(dir: &Path) {
     for e in walk(dir) {
-        let md = fs::symlink_metadata(&e).unwrap();
         #[cfg(unix)]
-        chmod(&e, if md.is_dir() { 0o755 } else { 0o644 });
+        chmod(&e, if e.is_dir() { 0o755 } else { 0o644 });
         #[cfg(windows)]
-        {
-            // Go's module cache files carry FILE_ATTRIBUTE_READONLY on Windows.
-            let mut perms = md.permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            fs::set_permissions(&e, perms).unwrap();
-        }
+        set_readonly(&e, false);
     }
+}
+
+/// Sets or clears FILE_ATTRIBUTE_READONLY, which Go's module cache files carry on Windows.
+#[cfg(windows)]
+fn set_readonly(p: &Path, readonly: bool) {
+    let mut perms = fs::symlink_metadata(p).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(readonly);
+    fs::set_permissions(p, perms).unwrap();
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -205,10 +175,12 @@ impl Fx {
 /// with the same versions, and a project whose go.sum names them.
 fn fixture() -> Fx {
     let dir = tempfile::tempdir().unwrap();
-    let base = fs::canonicalize(dir.path()).unwrap();
+    // Without the `\\?\` prefix canonicalize adds on Windows: the paths a user's Go reports
+    // (and a GOPROXY file URL Go can parse).
+    let base = gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap());
     let home = base.join("home");
     let gopath = home.join("go");
-    let modcache = gopath.join("pkg/mod");
+    let modcache = gopath.join("pkg").join("mod");
     let proxy = base.join("proxy");
     let project = base.join("project");
     fs::create_dir_all(&project).unwrap();
@@ -253,6 +225,11 @@ fn fixture() -> Fx {
         for p in walk(&tree).into_iter().rev() {
             chmod(&p, if p.is_dir() { 0o555 } else { 0o444 });
         }
+        // Go's module cache files carry FILE_ATTRIBUTE_READONLY on Windows.
+        #[cfg(windows)]
+        for p in walk(&tree).into_iter().filter(|p| p.is_file()) {
+            set_readonly(&p, true);
+        }
         gosum.push_str(&format!("{module} {version} {h1}\n"));
         gosum.push_str(&format!(
             "{module} {version}/go.mod {}\n",
@@ -266,7 +243,8 @@ fn fixture() -> Fx {
     )
     .unwrap();
     fs::write(project.join("go.sum"), gosum).unwrap();
-    let go = go_binary();
+    let go = gocache_tests::go_binary()
+        .expect("these tests need the Go toolchain (set $GO or put go on PATH)");
     let s = |p: &Path| p.display().to_string();
     let env = EnvMap::from_pairs([
         ("HOME", s(&home)),
@@ -277,7 +255,7 @@ fn fixture() -> Fx {
         ("XDG_CONFIG_HOME", s(&base.join("xdg-config"))),
         ("GOENV", "off".to_owned()),
         ("GOTOOLCHAIN", "local".to_owned()),
-        ("GOPROXY", format!("file://{}", proxy.display())),
+        ("GOPROXY", gocache_tests::fixture::file_url(&proxy)),
         ("GOSUMDB", "off".to_owned()),
         ("PATH", s(go.parent().unwrap())),
     ]);
@@ -327,6 +305,8 @@ fn row<'a>(report: &'a Value, module: &str, version: &str) -> &'a Value {
 fn edit(path: &Path, content: &str) {
     #[cfg(unix)]
     chmod(path, 0o644);
+    #[cfg(windows)]
+    set_readonly(path, false);
     fs::write(path, content).unwrap();
 }
 
@@ -423,6 +403,8 @@ fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
     let tree = fx.tree("example.com/a", "v1.0.0");
     #[cfg(unix)]
     chmod(&tree.join("sub"), 0o755);
+    #[cfg(windows)]
+    set_readonly(&tree.join("sub/b.go"), false);
     fs::remove_file(tree.join("sub/b.go")).unwrap();
     fs::write(tree.join("sub/new.go"), "package sub\n").unwrap();
 

@@ -28,9 +28,11 @@ struct Fx {
 /// whose name has a space, a quote and non-ASCII letters.
 fn fixture(elevator: Elevator) -> Fx {
     let dir = tempfile::tempdir().unwrap();
-    let base = fs::canonicalize(dir.path()).unwrap().join("it's a ü dir");
+    // Without the `\\?\` prefix canonicalize adds on Windows: the paths a user's Go reports.
+    let base =
+        gocache_core::os::simplified(fs::canonicalize(dir.path()).unwrap()).join("it's a ü dir");
     let home = base.join("home");
-    let modcache = home.join("go/pkg/mod");
+    let modcache = home.join("go").join("pkg").join("mod");
     for v in ["v1.0.0", "v1.1.0"] {
         let d = modcache.join(format!("example.com/a@{v}"));
         fs::create_dir_all(&d).unwrap();
@@ -49,13 +51,20 @@ fn fixture(elevator: Elevator) -> Fx {
             }
             fs::set_permissions(&d, fs::Permissions::from_mode(0o555)).unwrap();
         }
+        // Go's module cache files carry FILE_ATTRIBUTE_READONLY on Windows.
+        #[cfg(windows)]
+        for p in [d.join("go.mod"), d.join("a.go")] {
+            let mut perms = fs::metadata(&p).unwrap().permissions();
+            perms.set_readonly(true);
+            fs::set_permissions(p, perms).unwrap();
+        }
     }
     let s = |p: &Path| p.display().to_string();
     let env = EnvMap::from_pairs([
         ("HOME", s(&home)),
         ("GOPATH", s(&home.join("go"))),
         ("GOMODCACHE", s(&modcache)),
-        ("GOCACHE", s(&home.join(".cache/go-build"))),
+        ("GOCACHE", s(&home.join(".cache").join("go-build"))),
         ("XDG_CACHE_HOME", s(&base.join("xdg"))),
         ("GOENV", "off".to_owned()),
         ("PATH", String::new()),
@@ -140,6 +149,11 @@ fn elevated_clean_runs_the_real_binary_directly() {
     elevated_clean_deletes_in_place(Elevator::Direct);
 }
 
+/// pkexec's form: a program put in front of the command. Windows elevates differently (the
+/// app runs PowerShell's `Start-Process -Verb RunAs`, a UAC prompt; its script is unit-tested
+/// in gocache-core), and has no prefix program to stand in; there the binary is run directly
+/// ([`elevated_clean_runs_the_real_binary_directly`]).
+#[cfg(unix)]
 #[test]
 fn elevated_clean_runs_the_real_binary_behind_an_elevator_program() {
     // `env` stands in for pkexec: `<elevator> <exe> --elevated-clean ... --report ...`.
@@ -215,11 +229,12 @@ fn the_binary_in_elevated_mode_reports_a_refusal() {
     let mut env = fx.config.env.clone().unwrap();
     env.set("GOMODCACHE", "/nonexistent/elsewhere");
     let req = gocache_core::clean::elevate::Request::new(planned.plan.clone(), &env);
-    let dir = tempfile::tempdir().unwrap();
-    gocache_core::clean::elevate::make_private_dir(dir.path()).unwrap();
-    let req_path = dir.path().join("request.json");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("request");
+    gocache_core::clean::elevate::create_private_dir(&dir).unwrap();
+    let req_path = dir.join("request.json");
     gocache_core::clean::elevate::write_request(&req_path, &req).unwrap();
-    let out = dir.path().join("report.json");
+    let out = dir.join("report.json");
     let status = std::process::Command::new(APP)
         .arg("--elevated-clean")
         .arg(&req_path)

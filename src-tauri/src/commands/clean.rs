@@ -633,17 +633,19 @@ impl CleanState {
     ) -> Result<CleanRun, CommandError> {
         let plan = self.plan_by_id(plan_id)?;
         let unavailable = |m: String| CommandError::new("ElevationUnavailable", m);
-        let dir = tempfile::Builder::new()
+        let tmp = tempfile::Builder::new()
             .prefix("gocache-doctor-elevated-")
             .tempdir()
             .map_err(|e| unavailable(format!("cannot create a temporary directory: {e}")))?;
-        elevate::make_private_dir(dir.path()).map_err(|e| {
-            unavailable(format!("cannot make {} private: {e}", dir.path().display()))
-        })?;
-        let request = dir.path().join("request.json");
-        let report = dir.path().join("report.json");
-        // A request only its user can have written: 0600 in the 0700 temporary directory,
-        // with the cache variables only (the elevated half takes nothing else from it).
+        // The request's own directory is private from its creation (0700; on Windows a
+        // protected DACL given to CreateDirectoryW), never opened up in between.
+        let dir = tmp.path().join("request");
+        elevate::create_private_dir(&dir)
+            .map_err(|e| unavailable(format!("cannot create {}: {e}", dir.display())))?;
+        let request = dir.join("request.json");
+        let report = dir.join("report.json");
+        // A request only its user can have written: 0600 in the 0700 directory, with the
+        // cache variables only (the elevated half takes nothing else from it).
         let mut req = elevate::Request::new((*plan).clone(), &self.config().env());
         req.lock_timeout_secs = self.config().lock_timeout.as_secs();
         elevate::write_request(&request, &req)

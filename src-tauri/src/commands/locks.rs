@@ -154,6 +154,39 @@ mod tests {
         }
     }
 
+    /// Set in a child the locks_end test starts as a holder on Windows (no `sleep` there).
+    const HOLDER_CHILD_VAR: &str = "GOCACHE_DOCTOR_TEST_HOLDER_CHILD";
+
+    /// A real child process whose working directory is `dir` (which makes it a holder of
+    /// what is in it), running for a minute unless ended: `sleep 60` on Unix; on Windows this
+    /// test executable again, running [`locks_end_over_ipc_refuses_pid_1_and_ends_a_real_child`]
+    /// in its holder role.
+    fn holder_in(dir: &std::path::Path) -> Kid {
+        #[cfg(unix)]
+        let mut cmd = {
+            let mut c = Command::new("sleep");
+            c.arg("60");
+            c
+        };
+        #[cfg(not(unix))]
+        let mut cmd = {
+            let mut c = Command::new(std::env::current_exe().unwrap());
+            c.args([
+                "--exact",
+                "commands::locks::tests::locks_end_over_ipc_refuses_pid_1_and_ends_a_real_child",
+                "--test-threads=1",
+            ])
+            .env(HOLDER_CHILD_VAR, "1");
+            c
+        };
+        Kid(cmd
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap())
+    }
+
     fn alive(kid: &mut Kid) -> bool {
         kid.0.try_wait().unwrap().is_none()
     }
@@ -205,6 +238,11 @@ mod tests {
 
     #[test]
     fn locks_end_over_ipc_refuses_pid_1_and_ends_a_real_child() {
+        if std::env::var_os(HOLDER_CHILD_VAR).is_some() {
+            // The holder role (see `holder_in`): wait to be ended.
+            std::thread::sleep(Duration::from_secs(60));
+            return;
+        }
         let (_dir, env, version) = cache_env();
         let app = app_for(&env);
         let w = main_window(&app);
@@ -214,12 +252,7 @@ mod tests {
         assert_eq!(err["code"], "RefusedSystem");
         let err = invoke(&w, "locks_end", json!({"pid": std::process::id()})).unwrap_err();
         assert_eq!(err["code"], "RefusedSelf");
-        let mut child = Kid(Command::new("sleep")
-            .arg("60")
-            .current_dir(&version)
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap());
+        let mut child = holder_in(&version);
         let pid = child.0.id();
         // Without the start time from the list: refused, still running.
         let err = invoke(&w, "locks_end", json!({"pid": pid})).unwrap_err();
@@ -228,9 +261,15 @@ mod tests {
         let start = listed_start_time(&w, pid);
         let out = invoke(&w, "locks_end", json!({"pid": pid, "startTime": start})).unwrap();
         assert_eq!(out["pid"], pid);
-        assert_eq!(out["how"], "exited");
+        // Asked with SIGTERM on Unix; Windows has no polite step (TerminateProcess, exit 1).
+        assert_eq!(out["how"], if cfg!(windows) { "killed" } else { "exited" });
         let status = child.0.wait().unwrap();
-        assert!(!status.success(), "sleep 60 ended early by a signal");
+        #[cfg(windows)]
+        assert_eq!(status.code(), Some(1), "{status:?}");
+        assert!(
+            !status.success(),
+            "the holder exited by itself instead of being ended: {status:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]

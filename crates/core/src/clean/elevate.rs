@@ -96,6 +96,18 @@ pub fn make_private_dir(path: &Path) -> std::io::Result<()> {
     Sys::make_private_dir(path)
 }
 
+/// Creates the directory a request goes into (its parent must exist; an existing `path` is
+/// an error), private to this process' user from its creation (Unix mode 0700; Windows a
+/// protected DACL for the user, SYSTEM and Administrators given to `CreateDirectoryW`), as the
+/// elevated half requires. Unlike making an existing directory private afterwards
+/// ([`make_private_dir`]), there is no moment in which it is open to others.
+///
+/// # Errors
+/// The I/O error.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    super::sys::create_private_dir(path)
+}
+
 /// Writes `req` as a file only its owner can read or write (mode 0600, created new, in a
 /// directory that must already be private to the user), as the elevated half requires.
 ///
@@ -939,6 +951,40 @@ mod tests {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(out.status.success(), "{text}");
         assert!(text.contains("1 passed"), "the child ran the test: {text}");
+    }
+
+    /// The app's request folder: private from its creation (0700 on Unix; on Windows the
+    /// DACL given at creation, which Wine honours too), never an existing one, and a request
+    /// written in it passes the elevated half's own checks.
+    #[test]
+    fn a_request_directory_is_private_from_its_creation_and_never_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("request-dir");
+        create_private_dir(&dir).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o7777, 0o700, "{mode:o}");
+        }
+        let again = create_private_dir(&dir).unwrap_err();
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists, "{again}");
+        let req = dir.join("request.json");
+        let plan = Plan {
+            created: 0,
+            targets: Vec::new(),
+            items: Vec::new(),
+            skipped: Vec::new(),
+            warnings: Vec::new(),
+            total_bytes: 0,
+            total_disk_bytes: 0,
+            total_files: 0,
+        };
+        let env = EnvMap::from_pairs([("GOMODCACHE", "/home/u/go/pkg/mod")]);
+        write_request(&req, &Request::new(plan, &env)).unwrap();
+        let (read, owner) = read_request(&req).unwrap();
+        assert_eq!(read.env.get("GOMODCACHE").unwrap(), "/home/u/go/pkg/mod");
+        assert!(owner.is_some());
     }
 
     #[test]

@@ -928,7 +928,7 @@ fn purge_until_with_stop_already_set_purges_nothing() {
 
 /// A directory only its owner may enter, as the app makes for a request: mode 0700 on Unix;
 /// on Windows a protected DACL for the user, SYSTEM and Administrators given at its creation
-/// (which Wine honours too, unlike one set afterwards; see `sys::windows::create_private_dir`).
+/// (which Wine honours too, unlike one set afterwards; see `sys::create_private_dir`).
 fn private_dir(p: &Path) {
     #[cfg(unix)]
     {

@@ -28,8 +28,6 @@ mod windows;
 pub(crate) use unix::Sys;
 #[cfg(windows)]
 pub(crate) use windows::Sys;
-#[cfg(all(windows, test))]
-pub(crate) use windows::create_private_dir;
 
 /// A user as the OS identifies one: the numeric user id on Unix.
 #[cfg(unix)]
@@ -143,6 +141,11 @@ pub(crate) trait Platform {
     /// DACL giving full control to this process' user, SYSTEM and Administrators only,
     /// inherited by what is created in it), not following a symlink or junction.
     fn make_private_dir(path: &Path) -> io::Result<()>;
+    /// Creates a new directory (its parent must exist; an existing `path` is an error) that is
+    /// private to this process' user from its creation (Unix mode 0700; Windows the protected
+    /// DACL of [`Platform::make_private_dir`] given to `CreateDirectoryW`), so there is no
+    /// moment in which others could enter it.
+    fn create_private_dir(path: &Path) -> io::Result<()>;
     /// Runs `f` with the effective user and group `who` (an elevated clean does everything
     /// but the deletions themselves as the user who asked, so that a link planted in the
     /// user's cache gains nothing, and what it creates belongs to that user), then returns to
@@ -178,6 +181,11 @@ pub(crate) trait Platform {
 /// [`Platform::create_private`] for this OS.
 pub(crate) fn create_private(path: &Path) -> io::Result<File> {
     Sys::create_private(path)
+}
+
+/// [`Platform::create_private_dir`] for this OS.
+pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
+    Sys::create_private_dir(path)
 }
 
 /// A user account from the OS's account database.

@@ -325,6 +325,14 @@ impl Platform for Sys {
         Ok(())
     }
 
+    /// `mkdir` with mode 0700, then [`Platform::make_private_dir`] (the umask only takes
+    /// bits away; this makes it exactly 0700).
+    fn create_private_dir(path: &Path) -> io::Result<()> {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().mode(0o700).create(path)?;
+        Self::make_private_dir(path)
+    }
+
     fn create_private(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()

@@ -334,6 +334,29 @@ impl Platform for Sys {
         set_protected_dacl(path, true, &acl::private_sddl(&me, true))
     }
 
+    /// `CreateDirectoryW` with the protected DACL of [`acl::private_sddl`] (directory form)
+    /// given at creation. (Wine honours a descriptor given at creation, as the Unix mode, but
+    /// not one set afterwards, [`crate::wine::WineGap::FileOwners`].)
+    fn create_private_dir(path: &Path) -> io::Result<()> {
+        use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
+        use windows_sys::Win32::Storage::FileSystem::CreateDirectoryW;
+        let me = current_user_sid()
+            .ok_or_else(|| io::Error::other("cannot read this process' user from its token"))?;
+        let sd = SecurityDescriptor::from_sddl(&acl::private_sddl(&me, true))?;
+        let sa = SECURITY_ATTRIBUTES {
+            nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
+            lpSecurityDescriptor: sd.0,
+            bInheritHandle: 0,
+        };
+        let name = wide(path);
+        // SAFETY: `name` is NUL-terminated and outlives the call; `sa` and the descriptor it
+        // points to (`sd`) are alive for the call.
+        if unsafe { CreateDirectoryW(name.as_ptr(), &sa) } == 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     /// `CreateFileW` with `CREATE_NEW` (never replacing, never following a reparse point) and
     /// the protected DACL of [`acl::private_sddl`] given at creation.
     fn create_private(path: &Path) -> io::Result<File> {
@@ -841,33 +864,6 @@ fn current_user_is(sid: PSID) -> bool {
     sid.is_some() && sid == current_user_sid()
 }
 
-/// Creates the directory `path` (its parent must exist) with the protected DACL of
-/// [`acl::private_sddl`] given at creation (`CreateDirectoryW`), for tests. Where the app
-/// makes an existing folder private ([`Platform::make_private_dir`], `SetSecurityInfo`), Wine
-/// changes nothing ([`crate::wine::WineGap::FileOwners`]), but it honours a descriptor given
-/// at creation (as the Unix mode), so the tests that need a private request folder also run
-/// the rest of what they test under Wine.
-#[cfg(test)]
-pub(crate) fn create_private_dir(path: &Path) -> io::Result<()> {
-    use windows_sys::Win32::Security::SECURITY_ATTRIBUTES;
-    use windows_sys::Win32::Storage::FileSystem::CreateDirectoryW;
-    let me = current_user_sid()
-        .ok_or_else(|| io::Error::other("cannot read this process' user from its token"))?;
-    let sd = SecurityDescriptor::from_sddl(&acl::private_sddl(&me, true))?;
-    let sa = SECURITY_ATTRIBUTES {
-        nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
-        lpSecurityDescriptor: sd.0,
-        bInheritHandle: 0,
-    };
-    let name = wide(path);
-    // SAFETY: `name` is NUL-terminated and outlives the call; `sa` and the descriptor it
-    // points to (`sd`) are alive for the call.
-    if unsafe { CreateDirectoryW(name.as_ptr(), &sa) } == 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
 impl Sys {
     /// Removes a non-directory entry; a directory symlink or junction is removed itself,
     /// never its target. Read-only files are handled.
@@ -964,12 +960,12 @@ mod tests {
     }
 
     /// A private request directory in the user's temporary directory (private from its
-    /// creation, [`create_private_dir`]), with a private request in it.
+    /// creation, [`Platform::create_private_dir`]), with a private request in it.
     fn private_request() -> (tempfile::TempDir, std::path::PathBuf) {
         use std::io::Write;
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("requests");
-        create_private_dir(&dir).unwrap();
+        Sys::create_private_dir(&dir).unwrap();
         let req = dir.join("request.json");
         let mut f = Sys::create_private(&req).unwrap();
         f.write_all(b"{}").unwrap();
@@ -1049,8 +1045,8 @@ mod tests {
         assert_eq!(Sys::who_asked(Some(me()), None), Ok(me()));
     }
 
-    /// What the app does to its request folder: an existing folder others may change is made
-    /// private ([`Platform::make_private_dir`]), and a request in it then passes.
+    /// An existing folder others may change is made private ([`Platform::make_private_dir`]),
+    /// and a request in it then passes.
     #[test]
     fn make_private_dir_closes_an_open_folder() {
         skip_under_wine!(WineGap::FileOwners);
