@@ -430,6 +430,8 @@ mod tests {
         }
     }
 
+    // macOS paths read with the host's `Path`: meaningful on Unix hosts only.
+    #[cfg(unix)]
     #[test]
     fn protected_places() {
         let p = |s: &str, home: Option<&str>| privacy_protected(Path::new(s), home.map(Path::new));
@@ -488,6 +490,7 @@ mod tests {
 
     /// The clean report's fix per cause: chflags for flags (quoted as one bash word, whatever
     /// the path holds), advice for SIP and privacy, nothing for ownership.
+    #[cfg(unix)] // macOS paths read with the host's `Path`.
     #[test]
     fn clean_fix_per_cause() {
         use crate::quote::tests::posix_split;
