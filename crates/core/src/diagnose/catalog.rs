@@ -287,15 +287,21 @@ static CATALOG: &[Entry] = &[
         variant: Some("read-only-cache"),
         severity: E,
         explanation: "{path} is in the module cache, which Go makes read-only on purpose \
-            (directories 0555, files 0444) so builds cannot change downloaded code. rm -rf and \
-            file managers therefore fail there. Remove it the way Go does: go clean -modcache, \
-            or this app's clean, which makes directories writable first.",
-        zh: "{path} 位于模块缓存中，Go 有意把模块缓存设为只读（目录 0555，文件 0444），以防构建修改已下载的代码，因此 rm -rf 和文件管理器在这里会失败。请按 Go 的方式删除：go clean -modcache，或者使用本应用的清理功能（它会先把目录改为可写）。",
+            (directories 0555 and files 0444 on Linux and macOS, the read-only attribute on \
+            Windows) so builds cannot change downloaded code. rm -rf, del and file managers \
+            therefore fail there. Remove it the way Go does: go clean -modcache, or this app's \
+            clean, which makes the entries writable first.",
+        zh: "{path} 位于模块缓存中，Go 有意把模块缓存设为只读（在 Linux 和 macOS 上目录为 0555、文件为 0444，在 Windows 上为只读属性），以防构建修改已下载的代码，因此 rm -rf、del 和文件管理器在这里会失败。请按 Go 的方式删除：go clean -modcache，或者使用本应用的清理功能（它会先把这些条目改为可写）。",
         fixes: &[
             Act("clean-version:{modver}"),
             Act("clean-modcache"),
             Go("go clean -modcache"),
-            Sh("chmod -R u+w {modcache} && rm -rf {modcache}", "", ""),
+            // PowerShell's -Force removes read-only files; cmd's rmdir does not.
+            Sh(
+                "chmod -R u+w {modcache} && rm -rf {modcache}",
+                "Remove-Item -Recurse -Force {modcache}",
+                "",
+            ),
         ],
     },
     Entry {
@@ -819,8 +825,26 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
         }
     }
     // The module cache the text is about: ours, unless the text names a path in another one.
-    let from_text = m.path.as_deref().and_then(modcache_of);
-    let ours_named = |c: &str| m.path.as_deref().is_some_and(|p| p.starts_with(c));
+    // On Windows a path may be written with `/` (Git Bash, Go's own messages) and in any case:
+    // compare in one form, and write a cache taken from the text with `\` only.
+    let windows = ctx.os == OsKind::Windows;
+    let norm = |s: &str| {
+        if windows {
+            s.replace('/', "\\").to_ascii_lowercase()
+        } else {
+            s.to_owned()
+        }
+    };
+    let from_text = m
+        .path
+        .as_deref()
+        .and_then(modcache_of)
+        .map(|t| if windows { t.replace('/', "\\") } else { t });
+    let ours_named = |c: &str| {
+        m.path
+            .as_deref()
+            .is_some_and(|p| norm(p).starts_with(&norm(c)))
+    };
     let modcache = match (&ctx.gomodcache, from_text) {
         (Some(c), Some(t)) if !ours_named(c) => Some(t),
         (Some(c), _) => Some(c.clone()),

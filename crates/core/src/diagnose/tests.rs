@@ -248,3 +248,37 @@ fn eperm_elsewhere_keeps_the_ownership_variants() {
     assert_eq!(f.variant.as_deref(), Some("read-only-cache"));
     let _ = std::fs::remove_dir(&dir);
 }
+
+/// Windows (Git Bash's `rm` in the module cache): the read-only advice speaks of Windows too
+/// and its whole-cache command is a PowerShell one that removes read-only files
+/// (`Remove-Item -Force`), quoted for PowerShell; no cmd command (`rmdir` refuses them).
+#[test]
+fn read_only_cache_on_windows_gets_a_powershell_command() {
+    let mut ctx = Context::for_os(OsKind::Windows);
+    ctx.gomodcache = Some(r"C:\Users\ann\go\pkg\mod".into());
+    let text = "rm: cannot remove 'C:/Users/ann/go/pkg/mod/example.com/m@v1.0.0/go.mod': \
+                Permission denied\n";
+    let f = one(text, &ctx);
+    assert_eq!(f.id, "permission-denied");
+    assert_eq!(f.variant.as_deref(), Some("read-only-cache"));
+    assert!(
+        f.explanation.contains("read-only attribute"),
+        "{}",
+        f.explanation
+    );
+    let ps: Vec<&str> = f
+        .fixes
+        .iter()
+        .filter(|x| x.shell == Some(Shell::Powershell))
+        .map(|x| x.text.as_str())
+        .collect();
+    assert!(
+        ps.contains(&r"Remove-Item -Recurse -Force 'C:\Users\ann\go\pkg\mod'"),
+        "{ps:?}"
+    );
+    assert!(
+        f.fixes.iter().all(|x| x.shell != Some(Shell::Bash)),
+        "{:?}",
+        f.fixes
+    );
+}
