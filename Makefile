@@ -62,7 +62,7 @@ cross:
 	echo "== clippy of the app for x86_64-pc-windows-msvc"
 	cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings
 
-# The Windows build's tests and scenarios under Wine (README "Windows under Wine").
+# The Windows build's tests and scenarios under Wine (README "Windows and macOS in the tests").
 test-windows: setup
 	scripts/logged.sh test-windows bash scripts/wine/test.sh
 

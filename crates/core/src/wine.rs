@@ -2,7 +2,7 @@
 //! cannot mean anything there.
 //!
 //! `make test-windows` builds the Windows programs and runs their tests under Wine
-//! (shared/docs/build-notes.md, README "Windows under Wine"). Wine 8.0 implements most of what
+//! (shared/docs/build-notes.md, README "Windows and macOS in the tests"). Wine 8.0 implements most of what
 //! the Windows code uses for real (the handle table, share modes, the read-only attribute,
 //! TerminateProcess), but a few behaviours are stubs or fakes: the [`WineGap`]s. A test of such
 //! a behaviour starts with [`skip_under_wine!`](crate::skip_under_wine): on real Windows (the
