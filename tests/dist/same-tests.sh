@@ -4,10 +4,10 @@
 # what Wine cannot show. Fails when the two lists drift apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-pkgs() { grep -o -- '-p gocache-[a-z-]*' "$1" | sort -u | tr '\n' ' '; }
-wine=$(grep -A1 'cargo test --target x86_64-pc-windows-gnu' scripts/wine/test.sh > /tmp/.wine-line.$$ && pkgs /tmp/.wine-line.$$)
-rm -f /tmp/.wine-line.$$
-release=$(grep 'cargo test -p gocache-core' .github/workflows/release.yml | head -n 1 | grep -o -- '-p gocache-[a-z-]*' | sort -u | tr '\n' ' ')
+# Every package named by a `-p` in the Wine test script, and in the workflow's `cargo test` lines.
+list() { grep -o -- '-p gocache-[a-z-]*' | sort -u | tr '\n' ' '; }
+wine=$(list <scripts/wine/test.sh)
+release=$(grep 'cargo test ' .github/workflows/release.yml | list)
 if [ -z "$wine" ] || [ "$wine" != "$release" ]; then
   echo "same-tests: make test-windows runs [$wine] but the release workflow runs [$release]" >&2
   exit 1
