@@ -63,7 +63,8 @@ if [ -f tests/dist/package.json ] && { [ ! -d tests/dist/node_modules ] || [ tes
   echo "setup: npm ci in tests/dist/"
   (cd tests/dist && npm ci --no-audit --no-fund --loglevel=error)
 fi
-# Two real users for the elevated-clean attack tests (src-tauri/tests/elevated.rs), as root.
+# Two real users for the elevated-clean attack tests (src-tauri/tests/integration/elevated.rs),
+# as root.
 if [ "$(id -u)" = 0 ]; then
   for u in gcd-user gcd-other; do
     id -u "$u" >/dev/null 2>&1 || useradd -M -r -s /usr/sbin/nologin "$u"

@@ -3,31 +3,63 @@
 //! The modules marked `#[cfg(unix)]` use Unix-only means (modes, uids, inodes, symlinks,
 //! non-UTF-8 names, process groups, flock(1), sleep(1), python3 holders, procfs, a Unix socket,
 //! bash recorders, login shells) and are not built for Windows; `windows` holds the Windows
-//! scenarios of what they cover, with the real go.exe as the oracle (issue #13).
+//! scenarios of what they cover, with the real go.exe as the oracle (issue #13). A test's name
+//! is its module path (`cargo test -p gocache-tests --test integration verify::`).
+
+// Attacks through pasted `go` output (issue #12 item 6): shell code in a module path, version
+// or file path; every bash fix runs in a sandbox of recording stand-ins, the PowerShell and
+// cmd fixes are read back with reference splitters.
 #[cfg(unix)]
 mod attack_diagnose;
+// Misdirected cache variables (issue #12 §15): the per-kind markers hold for caches the real
+// Go made and refuse the directories around them (`$HOME/.cache`, `$GOPATH/pkg`, a project).
 mod attack_env;
+// End process (issue #12 item 5): only a process holding files in the discovered caches, and
+// only the very process listed (pid and start time), checked again before the signal.
 #[cfg(unix)]
 mod attack_locks;
+// The quarantine (issue #12 items 8 and 10): the leftover purge against live quarantines,
+// forged markers and world-writable directories; undo after Go refilled the version.
 #[cfg(unix)]
 mod attack_quarantine;
+// Verify, repair and the JSON/audit output (issue #12 items 9 and 11): flag-like directory
+// names, a planted repair temp dir, FIFOs and sockets, non-UTF-8 file names.
 #[cfg(unix)]
 mod attack_verify;
+// The clean engine (`gocache_core::clean`) on genuine caches: real `go build`, `go test` and
+// `go mod verify` accept the cache after each clean.
 #[cfg(unix)]
 mod clean_core;
+// Doctor (`gocache_core::diagnose`) against the real failures of tests/corpus/, some captured
+// again live, and the environment checks against real environments, owners and modes.
 #[cfg(unix)]
 mod diagnose;
+// Discovery agrees with the real `go env` under many environments.
 mod discover;
+// The fixture builder makes caches Go itself accepts.
 #[cfg(unix)]
 mod fixture;
+// The lock probe (`gocache_core::locks`) against real children holding files in a genuine
+// module cache (open file, cwd, mapping, flock, deleted file), checked against lsof and fuser;
+// End process on real children.
 #[cfg(unix)]
 mod locks;
+// `gocache_core::projects` on real projects: the used set is `go list -m all`, "unused" is
+// exactly what no project needs, and every project builds with `GOPROXY=off` after (issue #3).
 mod projects;
+// The build cache's test-result part against real `go build` / `go test` runs, with Go's own
+// `GODEBUG=gocachetest=1` keys as the expected numbers.
 mod scan_build;
+// The login shell's environment from real `bash -l -i` and `zsh -l -i`: values, sources,
+// what discovery makes of them, and start-up files that hang, fail or print noise.
 #[cfg(unix)]
 mod shellenv;
+// Verify (`gocache_core::verify`, `dirhash`) on genuine caches: hashes equal Go's, every kind
+// of breakage named, verdicts agree with `go mod verify`, repair leaves a cache Go accepts.
 #[cfg(unix)]
 mod verify;
+// The Windows scenarios (issue #13) with the real go.exe as the oracle: discovery, sizes, the
+// lock probe and End process, cleaning read-only and held versions, verify; Windows paths.
 #[cfg(windows)]
 mod windows;
 

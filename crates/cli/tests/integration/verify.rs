@@ -2,8 +2,8 @@
 
 use std::process::{Command, Output};
 
+use crate::util::json;
 use gocache_tests::fixture::{Fixture, Spec, TempFixture};
-use serde_json::Value;
 
 fn cli(fx: &Fixture, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
@@ -14,16 +14,6 @@ fn cli(fx: &Fixture, args: &[&str]) -> Output {
         .env("GOCACHE_DOCTOR_DATA_DIR", fx.root.join("data"))
         .output()
         .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 #[test]

@@ -49,6 +49,8 @@ mod login_shell {
 
     use serde_json::Value;
 
+    use crate::util::ok_json;
+
     struct Setup {
         dir: tempfile::TempDir,
     }
@@ -107,17 +109,6 @@ mod login_shell {
                   export GOPROXY='https://ci:sup3rs3cret@goproxy.corp.example/'\n\
                   export GITHUB_TOKEN=ghp_n0tForUs\n";
 
-    fn json(out: &Output) -> Value {
-        assert!(
-            out.status.success(),
-            "exit {:?}: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-    }
-
     fn text(out: &Output) -> String {
         format!(
             "{}{}",
@@ -133,7 +124,7 @@ mod login_shell {
     #[test]
     fn without_the_flag_the_shell_is_not_run() {
         let s = Setup::new(RC);
-        let v = json(&s.cli(&["env", "--json", "--no-go"], &[]));
+        let v = ok_json(&s.cli(&["env", "--json", "--no-go"], &[]));
         assert_eq!(
             v["vars"]["GOMODCACHE"]["value"],
             shown(&s.path("process-mod"))
@@ -149,7 +140,7 @@ mod login_shell {
         );
         assert!(!s.shell_ran());
         // An unknown mode is reported and means auto: the CLI still does not run the shell.
-        let v = json(&s.cli(
+        let v = ok_json(&s.cli(
             &["env", "--json", "--no-go"],
             &[("GOCACHE_DOCTOR_SHELL_ENV", "perhaps")],
         ));
@@ -165,7 +156,7 @@ mod login_shell {
     #[test]
     fn the_flag_takes_the_login_shells_values_with_their_source() {
         let s = Setup::new(RC);
-        let v = json(&s.cli(&["--login-shell-env", "env", "--json", "--no-go"], &[]));
+        let v = ok_json(&s.cli(&["--login-shell-env", "env", "--json", "--no-go"], &[]));
         assert!(s.shell_ran());
         assert_eq!(
             v["vars"]["GOMODCACHE"]["value"],
@@ -212,7 +203,7 @@ mod login_shell {
         );
 
         // Any command: scan sizes the shell's module cache.
-        let v = json(&s.cli(
+        let v = ok_json(&s.cli(
             &[
                 "scan",
                 "--json",
@@ -229,7 +220,7 @@ mod login_shell {
     #[test]
     fn the_variable_forces_it_either_way() {
         let s = Setup::new(RC);
-        let v = json(&s.cli(
+        let v = ok_json(&s.cli(
             &["env", "--json", "--no-go"],
             &[("GOCACHE_DOCTOR_SHELL_ENV", "on")],
         ));

@@ -65,12 +65,21 @@ fn holder() {
     std::thread::sleep(Duration::from_secs(120));
 }
 
+/// The name libtest knows [`holder`] by in this binary: its module path without the crate
+/// (`locks::holder`), which `--exact` must match whole.
+fn holder_test_name() -> String {
+    let module = module_path!()
+        .split_once("::")
+        .map_or(module_path!(), |(_crate, module)| module);
+    format!("{module}::holder")
+}
+
 /// Starts [`holder`] with the working directory `cwd`, holding `open` open when given, and
 /// returns once it holds them.
 fn hold(cwd: &Path, open: Option<&Path>) -> Kid {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args([
-        "holder",
+        holder_test_name().as_str(),
         "--exact",
         "--ignored",
         "--nocapture",

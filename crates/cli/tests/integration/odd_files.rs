@@ -4,7 +4,6 @@
 //! `verify` and is counted in both outputs.
 //!
 //! Unix only: non-UTF-8 byte names and FIFOs are Unix file system features.
-#![cfg(unix)]
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
@@ -17,6 +16,8 @@ use std::time::Duration;
 use gocache_core::clean::audit;
 use gocache_tests::fixture::{Fixture, Spec, TempFixture};
 use serde_json::Value;
+
+use crate::util::json;
 
 fn cli(fx: &Fixture, args: &[&str]) -> Output {
     let go_dir = fx.go.parent().unwrap().display().to_string();
@@ -34,16 +35,6 @@ fn cli(fx: &Fixture, args: &[&str]) -> Output {
     rx.recv_timeout(Duration::from_secs(180))
         .unwrap_or_else(|e| panic!("gocache-doctor {args:?} did not finish ({e}): it hangs"))
         .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn fixture() -> TempFixture {

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 use gocache_tests::fixture::{Spec, TempFixture};
 use serde_json::Value;
 
+use crate::util::ok_json;
+
 fn fixture() -> &'static TempFixture {
     static F: OnceLock<TempFixture> = OnceLock::new();
     F.get_or_init(|| {
@@ -41,17 +43,6 @@ fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
         .envs(extra.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
-}
-
-fn json(out: &Output) -> Value {
-    assert!(
-        out.status.success(),
-        "exit {:?}: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// `du FLAG PATH` (`-sb`: apparent bytes, `-sB1`: bytes on disk), the oracle of the sizes.
@@ -107,7 +98,7 @@ fn cache<'a>(v: &'a Value, kind: &str) -> &'a Value {
 #[test]
 fn env_json_reports_the_fixture_caches_and_their_sources() {
     let f = fixture();
-    let v = json(&cli(&["env", "--json"], &[]));
+    let v = ok_json(&cli(&["env", "--json"], &[]));
     assert_eq!(
         v["vars"]["GOMODCACHE"]["value"],
         f.gomodcache.display().to_string()
@@ -165,7 +156,7 @@ fn env_survives_a_malformed_goenv_file() {
     std::fs::write(&file, b"GOFLAGS=-mod=mod\n\xff\xfe garbage\nlowercase=1\n")
         .unwrap_or_else(|e| panic!("write: {e}"));
     let file = file.display().to_string();
-    let v = json(&cli(
+    let v = ok_json(&cli(
         &["env", "--json"],
         &[("GOENV", &file), ("GOFLAGS", "")],
     ));
@@ -185,7 +176,7 @@ fn env_survives_a_malformed_goenv_file() {
 #[test]
 fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     let f = fixture();
-    let v = json(&cli(&["scan", "--json"], &[]));
+    let v = ok_json(&cli(&["scan", "--json"], &[]));
     let m = cache(&v, "modcache");
     assert_eq!(m["bytes"].as_u64(), Some(du("-sb", &f.gomodcache)));
     assert_eq!(m["disk_bytes"].as_u64(), Some(du("-sB1", &f.gomodcache)));
@@ -250,7 +241,7 @@ fn windows_paths_are_written_with_backslashes_whatever_the_variables_use() {
         ("GOMODCACHE", modcache.as_str()),
         ("GOCACHE", gocache.as_str()),
     ];
-    let v = json(&cli(&["env", "--json"], &extra));
+    let v = ok_json(&cli(&["env", "--json"], &extra));
     assert_eq!(v["vars"]["GOMODCACHE"]["value"], modcache.as_str());
     assert_eq!(
         cache(&v, "modcache")["path"],
@@ -261,7 +252,7 @@ fn windows_paths_are_written_with_backslashes_whatever_the_variables_use() {
         cache(&v, "toolchains")["path"],
         f.gomodcache.join("golang.org").display().to_string()
     );
-    let v = json(&cli(&["scan", "--json"], &extra));
+    let v = ok_json(&cli(&["scan", "--json"], &extra));
     let dirs: BTreeSet<String> = v["modules"]
         .as_array()
         .into_iter()
@@ -312,7 +303,7 @@ fn scan_rejects_an_unknown_kind() {
 
 #[test]
 fn scan_of_one_kind_only() {
-    let v = json(&cli(&["scan", "--json", "--kind", "build"], &[]));
+    let v = ok_json(&cli(&["scan", "--json", "--kind", "build"], &[]));
     let kinds: Vec<&str> = v["caches"]
         .as_array()
         .into_iter()
@@ -368,7 +359,7 @@ fn go_in(fx: &TempFixture, args: &[&str], extra: &[(&str, &str)]) -> Output {
 fn clean_dry_run_previews_exactly_and_changes_nothing() {
     let fx = own_fixture();
     let before = du("-sb", &fx.gomodcache);
-    let v = json(&clean_cli(&fx, &["--modcache", "--dry-run", "--json"]));
+    let v = ok_json(&clean_cli(&fx, &["--modcache", "--dry-run", "--json"]));
     let items = v["plan"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["action"]["kind"], "root");
@@ -400,7 +391,7 @@ fn clean_module_version_json_results_and_audit_log() {
     let fx = own_fixture();
     let m = fx.regular_modules().last().unwrap().clone();
     let arg = format!("{}@{}", m.path, m.version);
-    let v = json(&clean_cli(&fx, &["--module", &arg, "--yes", "--json"]));
+    let v = ok_json(&clean_cli(&fx, &["--module", &arg, "--yes", "--json"]));
     let planned = v["plan"]["total_bytes"].as_u64().unwrap();
     assert!(planned > 0);
     let r = &v["results"][0];
@@ -428,7 +419,7 @@ fn clean_module_version_json_results_and_audit_log() {
 #[test]
 fn clean_unused_keeps_every_project_buildable_offline() {
     let fx = own_fixture();
-    let v = json(&clean_cli(
+    let v = ok_json(&clean_cli(
         &fx,
         &[
             "--unused",

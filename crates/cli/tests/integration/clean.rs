@@ -4,13 +4,12 @@
 //! point of one) Go must still accept the cache (`go mod verify`, `go build`), nothing outside
 //! the cache may be touched, and failures must be reported with their cause.
 //!
-//! One fixture is built per test binary; every test works on its own `cp -a` copy of its
+//! One fixture is built per run of the test binary; every test works on its own `cp -a` copy of its
 //! module cache and project (the proxy and the build cache are shared: Go's build cache is safe
 //! for concurrent use, and the proxy is only read).
 //!
 //! Unix only: the copies are made with `cp -a`, interrupted with signals to process groups and
 //! compared by mode, uid and inode. The Windows clean is checked by the Windows scenarios.
-#![cfg(unix)]
 #![allow(clippy::print_stderr, reason = "tests log seeds and timings")]
 
 use std::collections::{BTreeMap, BTreeSet};
