@@ -6,6 +6,14 @@
 //! scenarios of what they cover, with the real go.exe as the oracle (issue #13). A test's name
 //! is its module path (`cargo test -p gocache-tests --test integration verify::`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "all test code, but clippy's allow-*-in-tests sees only #[test] functions and \
+              #[cfg(test)] modules, not this binary's helpers (fixtures, child processes), where a \
+              panic is the test's failure"
+)]
+
 // Attacks through pasted `go` output (issue #12 item 6): shell code in a module path, version
 // or file path; every bash fix runs in a sandbox of recording stand-ins, the PowerShell and
 // cmd fixes are read back with reference splitters.

@@ -3,6 +3,14 @@
 //! `src/` (`#[cfg(test)]` modules). A test's name is its module path
 //! (`cargo test -p gocache-doctor-app --test integration elevated::`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "all test code, but clippy's allow-*-in-tests sees only #[test] functions and \
+              #[cfg(test)] modules, not this binary's helpers (fixtures, child processes), where a \
+              panic is the test's failure"
+)]
+
 // `clean_elevated` end to end with the real app binary (`--elevated-clean <request> --report
 // <report>`), started directly and behind a prefix program as pkexec would be; the request
 // file is private and carries no secrets; refusals are reported. Its `attacks` module (Unix,

@@ -4,6 +4,14 @@
 //! integration locks::`). Modules marked `#[cfg(unix)]` need Unix-only means and are not built
 //! for Windows, where the Windows scenarios of the `gocache-tests` crate cover what they do.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "all test code, but clippy's allow-*-in-tests sees only #[test] functions and \
+              #[cfg(test)] modules, not this binary's helpers (fixtures, child processes), where a \
+              panic is the test's failure"
+)]
+
 // Helpers that several modules share word for word (parsing the CLI's JSON output).
 mod util;
 
