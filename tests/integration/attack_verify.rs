@@ -106,17 +106,15 @@ fn opts(fx: &Fixture) -> RepairOptions {
 /// runs the real Go.
 fn recording_go(fx: &Fixture, log: &Path) -> PathBuf {
     let script = fx.root.join("recording-go");
-    std::fs::write(
+    gocache_tests::write_script(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\n{{ echo \"cwd=$(pwd -P)\"; echo \"mode=$(stat -c %a .)\"; \
              for a in \"$@\"; do echo \"arg=$a\"; done; }} >> '{}'\nexec '{}' \"$@\"\n",
             log.display(),
             fx.go.display()
         ),
-    )
-    .unwrap();
-    chmod(&script, 0o755);
+    );
     script
 }
 

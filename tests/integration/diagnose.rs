@@ -441,12 +441,10 @@ fn environment_checks_on_real_environments() {
         .gomodcache
         .join("golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64/bin");
     std::fs::create_dir_all(&tc).unwrap();
-    std::fs::write(
-        tc.join("go"),
-        format!("#!/bin/sh\nexec {} \"$@\"\n", fx.go.display()),
-    )
-    .unwrap();
-    std::fs::set_permissions(tc.join("go"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    gocache_tests::write_script(
+        &tc.join("go"),
+        &format!("#!/bin/sh\nexec {} \"$@\"\n", fx.go.display()),
+    );
     let mut env = env_of(&fx, &[]);
     env.set("PATH", format!("{}:/usr/bin:/bin", tc.display()));
     let report = discover::discover(&env, &discover::Options::default());

@@ -362,8 +362,7 @@ fn build_errors_are_reported() {
 
     // A failing go: its stderr is in the error.
     let fake = tmp.path().join("fake-go");
-    std::fs::write(&fake, "#!/bin/sh\necho 'fake go: exploded' >&2\nexit 3\n").unwrap();
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    gocache_tests::write_script(&fake, "#!/bin/sh\necho 'fake go: exploded' >&2\nexit 3\n");
     let err = fixture::build_with(&fake, &Spec::default(), &tmp.path().join("dest")).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, FixtureError::Go { .. }), "{msg}");

@@ -62,6 +62,32 @@ fn newest_versioned_go(lib: &Path) -> Option<PathBuf> {
     best.map(|(_, go)| go)
 }
 
+/// Writes an executable script (mode 0755) at `path` without this process ever holding it open
+/// for writing: the bytes go to a side file, and `install(1)` copies them into place in a child
+/// process.
+///
+/// Tests run in parallel threads, and a thread that forks a child (to run go, bash, ...) while
+/// another thread has a file open for writing hands the child a copy of that descriptor until
+/// the child's exec closes it. Executing the file in that window fails with ETXTBSY ("Text file
+/// busy"): a recorder that never records, a fake go that never starts. Written by a child that
+/// has exited, the script has no writer left anywhere.
+///
+/// # Panics
+/// When the side file cannot be written or `install` fails.
+#[cfg(unix)]
+pub fn write_script(path: &Path, text: &str) {
+    let side = path.with_extension("script-source");
+    std::fs::write(&side, text).unwrap_or_else(|e| panic!("{side:?}: {e}"));
+    let st = std::process::Command::new("install")
+        .args(["-m", "0755"])
+        .arg(&side)
+        .arg(path)
+        .status()
+        .unwrap_or_else(|e| panic!("install(1): {e}"));
+    assert!(st.success(), "install {side:?} {path:?}: {st}");
+    let _ = std::fs::remove_file(&side);
+}
+
 /// Removes a directory tree that Go made read-only (the module cache's `dr-xr-xr-x`
 /// directories, or read-only files on Windows): first makes the tree writable (never following
 /// symlinks; `u+rwx` on every directory on Unix, the read-only attribute cleared on Windows),

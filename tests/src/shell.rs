@@ -12,8 +12,6 @@
 #[cfg(unix)]
 use std::collections::BTreeSet;
 #[cfg(unix)]
-use std::os::unix::fs::PermissionsExt;
-#[cfg(unix)]
 use std::path::{Path, PathBuf};
 #[cfg(unix)]
 use std::process::Command;
@@ -71,10 +69,8 @@ impl Sandbox {
             let script = format!(
                 "#!/bin/bash\nprintf '%s\\0' \"{name}\" \"$@\" > \"$GOCACHE_DOCTOR_TEST_LOG/$EPOCHREALTIME.$$\"\n{out}exit 0\n"
             );
-            let p = dir.path().join("bin").join(name);
-            std::fs::write(&p, script).unwrap_or_else(|e| panic!("{p:?}: {e}"));
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755))
-                .unwrap_or_else(|e| panic!("{p:?}: {e}"));
+            // Written by a child process: see `write_script` (ETXTBSY under parallel tests).
+            crate::write_script(&dir.path().join("bin").join(name), &script);
         }
         Sandbox { dir }
     }

@@ -169,18 +169,13 @@ fn the_request_is_private_and_carries_no_secrets() {
     let spy = tempfile::tempdir().unwrap();
     let script = spy.path().join("spy-pkexec");
     let seen = spy.path().join("seen");
-    fs::write(
+    gocache_tests::write_script(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\nstat -c '%a %U' \"$3\" \"$(dirname \"$3\")\" > '{0}.mode'\ncp \"$3\" '{0}.json'\nexec \"$@\"\n",
             seen.display()
         ),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    );
     let mut fx = fixture(Elevator::Program(script.clone().into_os_string()));
     let mut env = fx.config.env.clone().unwrap();
     env.set("AWS_SECRET_ACCESS_KEY", "aws-leak-123");
@@ -774,12 +769,10 @@ mod attacks {
         chown_r(&m.extracted_dir(&fx.gomodcache), 0, 0);
         chown_r(&m.download_dir(&fx.gomodcache), 0, 0);
         let script = l.base.join("fake-pkexec");
-        fs::write(
+        gocache_tests::write_script(
             &script,
-            format!("#!/bin/sh\nPKEXEC_UID={} exec \"$@\"\n", l.me.0),
-        )
-        .unwrap();
-        chmod(&script, 0o755);
+            &format!("#!/bin/sh\nPKEXEC_UID={} exec \"$@\"\n", l.me.0),
+        );
         let env = EnvMap::from_pairs(fx.go_env());
         let config = Config {
             env: Some(env),
