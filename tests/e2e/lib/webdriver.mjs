@@ -127,15 +127,30 @@ export class Session {
   }
 
   /**
-   * Ends the session and waits (up to 15 s) until the app process has exited: the app is single
+   * Ends the session and waits (up to 30 s) until the app process has exited: the app is single
    * instance, so a launch while the last one is still shutting down would hand over to it and
-   * exit instead of starting.
+   * exit instead of starting, and the next session would wait for a window that never comes.
+   * An app still running after that (a slow exit on a loaded machine) is killed, with a note.
    */
   async close() {
     await call(this.base, 'DELETE', `/session/${this.id}`);
     if (!this.application) return;
-    const deadline = Date.now() + 15_000;
-    while (running(this.application).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const gone = async (ms) => {
+      const deadline = Date.now() + ms;
+      while (running(this.application).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return running(this.application).length === 0;
+    };
+    if (await gone(30_000)) return;
+    const left = running(this.application);
+    console.error(`webdriver: the app (pids ${left.join(' ')}) still runs 30 s after its session ended; killing it`);
+    for (const pid of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+    await gone(5_000);
   }
 }
 
