@@ -8,8 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::os::host::{Host, System as _};
-
 /// A language of the user-facing texts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
@@ -111,7 +109,14 @@ impl Lang {
 /// languages (`GetUserPreferredUILanguages`); `None` elsewhere, where the locale variables
 /// are the user's choice.
 fn os_display_language() -> Option<String> {
-    Host::display_language()
+    #[cfg(windows)]
+    {
+        sys_locale::get_locale()
+    }
+    #[cfg(not(windows))]
+    {
+        None
+    }
 }
 
 #[cfg(test)]

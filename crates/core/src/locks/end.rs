@@ -33,7 +33,17 @@ use serde::{Deserialize, Serialize};
 use super::{LockProbe, find_holders};
 use crate::CancelToken;
 use crate::discover::CacheKind;
-use crate::os::OsKind;
+
+/// The longest an end waits for a process to exit after a signal: a larger `--timeout`
+/// (`1e15` seconds) is clamped to this instead of overflowing the clock.
+#[cfg_attr(
+    not(unix),
+    allow(
+        dead_code,
+        reason = "the Unix waits poll against the clock; Windows waits on the process handle"
+    )
+)]
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -249,7 +259,7 @@ const KILL_WAIT: Duration = Duration::from_secs(5);
 
 /// The refusals common to every OS.
 fn refuse(pid: u32) -> Result<(), EndError> {
-    if pid <= 1 || (crate::os::HOST == OsKind::Windows && pid == 4) {
+    if pid <= 1 || (cfg!(windows) && pid == 4) {
         return Err(EndError::System(pid));
     }
     if pid == std::process::id() {
@@ -333,10 +343,12 @@ pub enum Os {
 impl Os {
     /// The OS this was built for (Linux for the other Unixes).
     pub fn current() -> Self {
-        match crate::os::HOST {
-            OsKind::Windows => Self::Windows,
-            OsKind::Macos => Self::Macos,
-            OsKind::Linux => Self::Linux,
+        if cfg!(windows) {
+            Self::Windows
+        } else if cfg!(target_os = "macos") {
+            Self::Macos
+        } else {
+            Self::Linux
         }
     }
 }
@@ -508,10 +520,25 @@ fn signal(
 use super::linux::end as sys;
 #[cfg(target_os = "macos")]
 use super::macos::end as sys;
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-use super::other::end as sys;
 #[cfg(windows)]
 use super::windows::end as sys;
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+mod sys {
+    //! Ending processes is not available here.
+    use super::{OpenError, ProcessRef};
+
+    pub(crate) fn open(_pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
+        Err(OpenError::Io(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "ending processes is not supported on this system",
+        )))
+    }
+
+    pub(crate) fn is_elevated() -> bool {
+        false
+    }
+}
 
 #[cfg(test)]
 mod tests {

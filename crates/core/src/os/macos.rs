@@ -9,14 +9,9 @@ use crate::env::EnvMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MacOs;
 
-impl MacOs {
-    /// The [`OsKind`] these rules are for.
-    pub const KIND: OsKind = OsKind::Macos;
-}
-
 impl OsRules for MacOs {
     fn kind(&self) -> OsKind {
-        Self::KIND
+        OsKind::Macos
     }
 
     /// `$HOME`, as Go's `os.UserHomeDir` (no fall-back, as in Go).

@@ -9,14 +9,9 @@ use crate::env::EnvMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Windows;
 
-impl Windows {
-    /// The [`OsKind`] these rules are for.
-    pub const KIND: OsKind = OsKind::Windows;
-}
-
 impl OsRules for Windows {
     fn kind(&self) -> OsKind {
-        Self::KIND
+        OsKind::Windows
     }
 
     /// `%USERPROFILE%` (not `HOME`), as Go's `defaultGOPATH` reads it.

@@ -379,7 +379,7 @@ impl ResolveError {
 /// [`ResolveError::NoShell`], [`ResolveError::BadShell`]; [`ResolveError::NotApplicable`]
 /// on Windows.
 pub fn login_shell(env: &EnvMap) -> Result<PathBuf, ResolveError> {
-    if crate::os::HOST == OsKind::Windows {
+    if cfg!(windows) {
         return Err(ResolveError::NotApplicable);
     }
     if let Some(shell) = env.get("SHELL").filter(|s| !s.is_empty()) {
