@@ -18,6 +18,9 @@ use crate::modpath::join_slashed;
 /// The download files of a version, in the order they are removed.
 pub(crate) const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
 
+/// The order a removal takes the download files in (see [`VersionPaths::download_files`]).
+const REMOVAL_ORDER: [&str; 4] = ["zip", "ziphash", "mod", "info"];
+
 /// Where one module version lives in a module cache.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionPaths {
@@ -51,8 +54,12 @@ impl VersionPaths {
     }
 
     /// The download files present now (`.ziphash`, `.zip`, `.mod`, `.info`, `*.tmp`).
+    ///
+    /// In removal order: the `.zip` before its `.ziphash`, so a clean killed between the two
+    /// leaves a `.ziphash` alone (which `go mod verify` accepts) and never a `.zip` without it
+    /// ("missing ziphash"). Go writes them the other way round.
     pub fn download_files(&self) -> Vec<PathBuf> {
-        let mut out: Vec<PathBuf> = DOWNLOAD_EXTS
+        let mut out: Vec<PathBuf> = REMOVAL_ORDER
             .iter()
             .filter(|e| !(self.keep_mod_files && matches!(**e, "mod" | "info")))
             .map(|e| self.file(e))
