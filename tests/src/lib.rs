@@ -146,6 +146,32 @@ pub fn shell_env(path_dirs: &[&Path]) -> Vec<(String, std::ffi::OsString)> {
     env
 }
 
+/// [`Command::output`](std::process::Command::output), tried again when Wine fails to start
+/// the process.
+///
+/// Under Wine, `CreateProcess` now and then fails with ERROR_INTERNAL_ERROR (1359, "Internal
+/// error") when many test threads start processes at once (seen once in CI starting
+/// `go.exe test`); Windows itself does not fail that way. Such a start is tried again, up to 5
+/// times, 200 ms apart; every other result is returned at once.
+///
+/// # Errors
+/// The error of the last start.
+pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::Output> {
+    const ERROR_INTERNAL_ERROR: i32 = 1359;
+    let mut tries = 0;
+    loop {
+        match cmd.output() {
+            Err(e)
+                if cfg!(windows) && e.raw_os_error() == Some(ERROR_INTERNAL_ERROR) && tries < 5 =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            other => return other,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

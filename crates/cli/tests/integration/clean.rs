@@ -207,8 +207,7 @@ impl Copy {
     }
 
     fn cli(&self, args: &[&str]) -> Output {
-        self.cli_command(args)
-            .output()
+        gocache_tests::output(&mut self.cli_command(args))
             .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
     }
 

@@ -36,13 +36,14 @@ fn shell_env(f: &TempFixture) -> Vec<(String, std::ffi::OsString)> {
 /// Runs the CLI with only the fixture's environment (plus PATH), like a fresh shell would.
 fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
     let f = fixture();
-    Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
-        .args(args)
-        .env_clear()
-        .envs(shell_env(f))
-        .envs(extra.iter().copied())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
+    gocache_tests::output(
+        Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+            .args(args)
+            .env_clear()
+            .envs(shell_env(f))
+            .envs(extra.iter().copied()),
+    )
+    .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
 }
 
 /// `du FLAG PATH` (`-sb`: apparent bytes, `-sB1`: bytes on disk), the oracle of the sizes.

@@ -33,17 +33,18 @@ fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 fn cli(home: &Path, modcache: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
-        .args(args)
-        .env_clear()
-        .envs(gocache_tests::shell_env(&[]))
-        .env("HOME", home)
-        .env("GOENV", "off")
-        .env("GOMODCACHE", modcache)
-        .env("GOCACHE", home.join("gocache"))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+    gocache_tests::output(
+        Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+            .args(args)
+            .env_clear()
+            .envs(gocache_tests::shell_env(&[]))
+            .env("HOME", home)
+            .env("GOENV", "off")
+            .env("GOMODCACHE", modcache)
+            .env("GOCACHE", home.join("gocache"))
+            .stdin(Stdio::null()),
+    )
+    .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
 }
 
 /// What [`holder`] prints once it holds what it was asked to.
