@@ -2,6 +2,9 @@
 // structs of `gocache-core` (snake_case fields, Unix-second mtimes, u64 sizes as numbers).
 
 import { Channel, invoke } from '@tauri-apps/api/core';
+import type { Checks, Diagnosis, TargetOs } from './doctor';
+import type { GuideContext } from './guides';
+import type { Locale } from './i18n';
 
 /** Where a resolved variable's value came from (`login-shell`: imported from `$SHELL -l -i`). */
 export type Source = 'env' | 'goenv-file' | 'goroot-go.env' | 'default' | 'login-shell';
@@ -751,4 +754,23 @@ export function locksList(): Promise<LocksReport> {
  */
 export function locksEnd(pid: number, startTime: number | null): Promise<EndOutcome> {
   return invoke<EndOutcome>('locks_end', { pid, startTime });
+}
+
+// --- Doctor and guides (docs/contract.md "Doctor in the app"; issue #6) -------------------------
+// The types are the doctor's and the guides' own (lib/doctor.ts, lib/guides.ts); the callers
+// there fill in the UI's language.
+
+/** `diagnose_text`: explains pasted Go output in `lang`; `os` writes the fixes for that OS. */
+export function diagnoseText(text: string, os: TargetOs | null, lang: Locale): Promise<Diagnosis> {
+  return invoke<Diagnosis>('diagnose_text', { text, os, lang });
+}
+
+/** `doctor_checks`: the environment checks, explained in `lang`. */
+export function doctorChecks(lang: Locale): Promise<Checks> {
+  return invoke<Checks>('doctor_checks', { lang });
+}
+
+/** `guide_context`: the guidance pages' values for this machine. */
+export function guideContext(): Promise<GuideContext> {
+  return invoke<GuideContext>('guide_context');
 }

@@ -1,10 +1,9 @@
 // The doctor in the app (issue #6 §1-§2): types of `diagnose_text` / `doctor_checks` (the
-// serde structs of `gocache_core::diagnose`), their calls (in the UI's language: the core
+// serde structs of `gocache_core::diagnose`), their calls (through api.ts, in the UI's language: the core
 // writes the explanations in it), the pure helpers the views use (fixes grouped by shell, the
 // app actions) and the texts they show (from the `doctor` catalog, locales/<lang>/doctor.json).
 
-import { invoke } from '@tauri-apps/api/core';
-import type { ApiError, Severity } from './api';
+import { diagnoseText as diagnoseCall, doctorChecks as checksCall, type ApiError, type Severity } from './api';
 import { hasKey, locale, t, type Locale } from './i18n';
 
 export type Shell = 'bash' | 'powershell' | 'cmd';
@@ -42,12 +41,12 @@ export interface Checks {
  * explanations come in `lang` (the UI's language by default).
  */
 export function diagnoseText(text: string, os: TargetOs | null = null, lang: Locale = locale()): Promise<Diagnosis> {
-  return invoke<Diagnosis>('diagnose_text', { text, os, lang });
+  return diagnoseCall(text, os, lang);
 }
 
 /** The environment checks, explained in `lang` (the UI's language by default). */
 export function doctorChecks(lang: Locale = locale()): Promise<Checks> {
-  return invoke<Checks>('doctor_checks', { lang });
+  return checksCall(lang);
 }
 
 /** An app action of a fix (`clean-version:<module>@<version>`, `verify`, ...). */
@@ -209,9 +208,4 @@ export function checklistOf(explanation: string): { intro: string; items: string
   if (parts.length < 3) return { intro: explanation, items: [] };
   const items = parts.slice(1).map((s) => s.replace(/[;.；。]\s*$/, '').trim()).filter(Boolean);
   return { intro: parts[0].trim(), items };
-}
-
-/** The guidance pages' values for this machine (`guide_context`). */
-export function guideContext(): Promise<import('./guides').GuideContext> {
-  return invoke('guide_context');
 }
