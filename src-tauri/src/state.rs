@@ -168,6 +168,25 @@ impl Config {
     pub fn env(&self) -> gocache_core::env::EnvMap {
         self.env.clone().unwrap_or_else(app_env)
     }
+
+    /// The clean session's configuration: this environment (asked afresh each time), the
+    /// audit log, the undo window and the elevation settings.
+    pub fn session(&self) -> gocache_core::clean::session::SessionConfig {
+        let config = self.clone();
+        gocache_core::clean::session::SessionConfig {
+            env: std::sync::Arc::new(move || config.env()),
+            audit_log: self.audit_log.clone(),
+            undo_window: self.undo_window,
+            elevator: self.elevator.clone(),
+            exe: self.exe.clone(),
+            lock_timeout: self.lock_timeout,
+        }
+    }
+
+    /// A clean session over this configuration.
+    pub fn clean_session(&self) -> gocache_core::clean::session::CleanSession {
+        gocache_core::clean::session::CleanSession::new(self.session())
+    }
 }
 
 /// The app's environment: the process environment, with Go's variables from the user's login

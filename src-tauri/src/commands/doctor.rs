@@ -19,8 +19,8 @@ use gocache_core::redact::Redacted;
 use serde::Serialize;
 use tauri::State;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 
 /// `doctor_checks`' answer.
 #[derive(Debug, Clone, Serialize)]
@@ -141,12 +141,12 @@ pub fn guide_context_with(env: &EnvMap) -> GuideContext {
 /// explained in `lang` (`en` | `zh-CN`, the UI's language; English when absent).
 #[tauri::command]
 pub async fn diagnose_text(
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
     text: String,
     os: Option<String>,
     lang: Option<Lang>,
 ) -> Result<Redacted<Diagnosis>, CommandError> {
-    let env = clean.config().env();
+    let env = config.env();
     let lang = lang.unwrap_or_default();
     tauri::async_runtime::spawn_blocking(move || diagnose_with(&env, &text, os.as_deref(), lang))
         .await?
@@ -157,10 +157,10 @@ pub async fn diagnose_text(
 /// `lang` (English when absent).
 #[tauri::command]
 pub async fn doctor_checks(
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
     lang: Option<Lang>,
 ) -> Result<Redacted<Checks>, CommandError> {
-    let env = clean.config().env();
+    let env = config.env();
     let lang = lang.unwrap_or_default();
     Ok(Redacted(
         tauri::async_runtime::spawn_blocking(move || checks_with(&env, lang)).await?,
@@ -171,9 +171,9 @@ pub async fn doctor_checks(
 /// and user.
 #[tauri::command]
 pub async fn guide_context(
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<Redacted<GuideContext>, CommandError> {
-    let env = clean.config().env();
+    let env = config.env();
     Ok(Redacted(
         tauri::async_runtime::spawn_blocking(move || guide_context_with(&env)).await?,
     ))

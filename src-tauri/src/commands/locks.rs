@@ -13,8 +13,8 @@ use gocache_core::env::EnvMap;
 use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport, ProcessIdentity};
 use tauri::State;
 
-use super::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 
 /// How long `locks_end` waits after SIGTERM before SIGKILL.
 const END_TIMEOUT: Duration = Duration::from_secs(3);
@@ -76,9 +76,9 @@ pub fn end_with(
 /// lines (a token passed as an argument) are redacted.
 #[tauri::command]
 pub async fn locks_list(
-    state: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<gocache_core::redact::Redacted<LocksReport>, CommandError> {
-    let env = state.config().env();
+    let env = config.env();
     tauri::async_runtime::spawn_blocking(move || list_with(&env))
         .await?
         .map(gocache_core::redact::Redacted)
@@ -90,9 +90,9 @@ pub async fn locks_list(
 pub async fn locks_end(
     pid: u32,
     start_time: Option<u64>,
-    state: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<EndOutcome, CommandError> {
-    let env = state.config().env();
+    let env = config.env();
     tauri::async_runtime::spawn_blocking(move || end_with(&env, pid, start_time, END_TIMEOUT))
         .await?
 }

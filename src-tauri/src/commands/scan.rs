@@ -7,8 +7,8 @@ use gocache_core::scan::{Options, Report};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 use crate::state::ScanSlot;
 
 /// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
@@ -17,12 +17,12 @@ use crate::state::ScanSlot;
 #[tauri::command]
 pub async fn scan_start(
     slot: State<'_, ScanSlot>,
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
     on_event: Channel<ProgressEvent>,
 ) -> Result<Report, CommandError> {
     crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
-    let config = clean.config().clone();
+    let config = config.inner().clone();
     let result =
         tauri::async_runtime::spawn_blocking(move || scan_env(&config.env(), &token, on_event))
             .await;

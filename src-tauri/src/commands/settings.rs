@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tauri::State;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 
 /// The file name inside the settings directory.
 pub const FILE: &str = "settings.json";
@@ -211,18 +211,18 @@ pub fn save(dir: &Path, settings: Settings) -> Result<Settings, CommandError> {
 
 /// The stored settings (defaults when none).
 #[tauri::command]
-pub fn settings_get(state: State<'_, CleanState>) -> Result<Settings, CommandError> {
-    let dir = state.config().settings_dir.clone().ok_or_else(no_dir)?;
+pub fn settings_get(config: State<'_, Config>) -> Result<Settings, CommandError> {
+    let dir = config.settings_dir.clone().ok_or_else(no_dir)?;
     load(&dir)
 }
 
 /// Stores the settings and returns them as stored.
 #[tauri::command]
 pub fn settings_set(
-    state: State<'_, CleanState>,
+    config: State<'_, Config>,
     settings: Settings,
 ) -> Result<Settings, CommandError> {
-    let dir = state.config().settings_dir.clone().ok_or_else(no_dir)?;
+    let dir = config.settings_dir.clone().ok_or_else(no_dir)?;
     save(&dir, settings)
 }
 

@@ -21,7 +21,6 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
 use crate::state::{Config, ScanSlot};
 
@@ -231,12 +230,12 @@ async fn blocking<T: Send + 'static>(
 #[tauri::command]
 pub async fn verify_start(
     state: State<'_, VerifyState>,
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
     options: Option<VerifyOptions>,
     on_event: Channel<VerifyEvent>,
 ) -> Result<gocache_core::redact::Redacted<VerifyReport>, CommandError> {
     // One configuration (environment, directories) per app: the clean state holds it.
-    let config = clean.config().clone();
+    let config = config.inner().clone();
     let s = state.inner().clone();
     let options = options.unwrap_or_default();
     blocking(move || s.start(&config, &options, on_event))
@@ -255,13 +254,13 @@ pub fn verify_cancel(state: State<'_, VerifyState>) {
 #[tauri::command]
 pub async fn verify_repair(
     state: State<'_, VerifyState>,
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
     ids: Vec<String>,
     project: Option<PathBuf>,
     on_event: Channel<RepairUpdate>,
 ) -> Result<gocache_core::redact::Redacted<RepairReport>, CommandError> {
     // `go mod download`'s output can name the proxy with its credentials: redacted.
-    let config = clean.config().clone();
+    let config = config.inner().clone();
     let s = state.inner().clone();
     blocking(move || s.repair(&config, &ids, project.as_deref(), &on_event))
         .await

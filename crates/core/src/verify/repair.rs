@@ -231,13 +231,8 @@ pub fn repair(
     let (removed, freed) = clean::finish(exec.results, &purge);
     out.removed = removed;
     if let (Some(log), false) = (&opts.audit_log, plan.items.is_empty()) {
-        let entry = audit::Entry {
-            time: plan.created,
-            targets: vec![target],
-            bytes_freed: freed,
-            outcomes: out.removed.clone(),
-        };
-        if let Err(e) = audit::append(log, &entry) {
+        let targets = [target];
+        if let Err(e) = audit::record(log, plan.created, &targets, &out.removed, freed) {
             out.audit_error = Some(e.to_string());
         }
     }
