@@ -10,13 +10,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use gocache_core::CancelToken;
 use gocache_core::clean::select::{self, Criteria};
 use gocache_core::clean::{
     self, CleanEvent, ExecOptions, ItemResult, ModuleRef, Outcome, Plan, PlanOptions, Target, audit,
 };
 use gocache_core::discover::{self, Report};
 use gocache_core::env::EnvMap;
-use gocache_core::CancelToken;
 use serde::Serialize;
 
 use crate::output::human_bytes;

@@ -59,6 +59,6 @@ pub mod wine;
 #[cfg(test)]
 mod fuzz;
 
-pub use cancel::CancelToken;
+pub use cancel::{CancelSlot, CancelToken};
 pub use error::{Error, Result};
 pub use progress::{NoProgress, Progress};

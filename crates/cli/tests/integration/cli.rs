@@ -668,7 +668,10 @@ fn the_cli_and_the_app_select_the_same_module_versions() {
     let old = app(Criteria::OlderThan { days: 0 });
     // Meaningful criteria: each selects something, and not everything.
     assert!(!keep1.is_empty() && !unused.is_empty() && !old.is_empty());
-    assert_eq!(set(cli_selected(&["--modcache", "--keep-latest", "1"])), keep1);
+    assert_eq!(
+        set(cli_selected(&["--modcache", "--keep-latest", "1"])),
+        keep1
+    );
     assert_eq!(
         set(cli_selected(&["--unused", "--project", &project])),
         unused

@@ -91,6 +91,9 @@ pub fn broken_ids(rep: &VerifyReport) -> Vec<String> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RepairError {
+    /// No verification has finished yet, so nothing is known to be broken.
+    #[error("nothing to repair: no verification has finished yet (verify first)")]
+    NothingVerified,
     /// An id that the verification given did not report as broken (a healthy version, one it
     /// did not examine, or no such version).
     #[error(
@@ -117,7 +120,7 @@ impl RepairError {
     /// A short machine-readable code (`NotReported`, `InvalidModule`, or the core error's).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotReported(_) => "NotReported",
+            Self::NotReported(_) | Self::NothingVerified => "NotReported",
             Self::InvalidModule(_) => "InvalidModule",
             Self::OtherProject(_) => "NotReported",
             Self::Core(e) => e.code(),
