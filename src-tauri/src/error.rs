@@ -46,6 +46,12 @@ impl From<gocache_core::clean::select::SelectError> for CommandError {
     }
 }
 
+impl From<gocache_core::settings::SettingsError> for CommandError {
+    fn from(error: gocache_core::settings::SettingsError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
 impl From<tauri::Error> for CommandError {
     fn from(error: tauri::Error) -> Self {
         Self::new("Internal", format!("internal error: {error}"))
