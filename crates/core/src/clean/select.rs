@@ -92,7 +92,7 @@ fn unix_secs() -> i64 {
 /// No criteria select nothing; no module cache selects nothing, with a warning.
 ///
 /// # Errors
-/// [`SelectError::NoRoots`] for `unused` without roots; [`SelectError::Projects`] when the
+/// [`SelectError::NoRoots`] for `unused` without roots (when there is a module cache); [`SelectError::Projects`] when the
 /// projects under the roots cannot be read.
 pub fn select_modules(
     report: &Report,
@@ -101,12 +101,6 @@ pub fn select_modules(
     modules: &[String],
     cancel: &CancelToken,
 ) -> Result<ModuleSelection, SelectError> {
-    if criteria
-        .iter()
-        .any(|c| matches!(c, Criteria::Unused { roots } if roots.is_empty()))
-    {
-        return Err(SelectError::NoRoots);
-    }
     let mut out = ModuleSelection {
         versions: Vec::new(),
         projects: 0,
@@ -116,6 +110,12 @@ pub fn select_modules(
         out.warnings.push("no module cache was found".into());
         return Ok(out);
     };
+    if criteria
+        .iter()
+        .any(|c| matches!(c, Criteria::Unused { roots } if roots.is_empty()))
+    {
+        return Err(SelectError::NoRoots);
+    }
     let scanned = scan::scan(
         std::slice::from_ref(mc),
         &scan::Options::default(),
