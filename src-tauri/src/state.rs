@@ -1,31 +1,6 @@
 //! Managed state: the app's [`Config`] (directories, undo window, elevation, the environment
 //! caches are discovered with).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn undo_window_values_are_clamped_never_panic() {
-        use std::time::Duration;
-        assert_eq!(undo_window_from(None), DEFAULT_UNDO_WINDOW);
-        assert_eq!(undo_window_from(Some("0")), Duration::ZERO);
-        assert_eq!(undo_window_from(Some(" 2.5 ")), Duration::from_millis(2500));
-        assert_eq!(undo_window_from(Some("86400")), MAX_UNDO_WINDOW);
-        for huge in ["1e20", "1e300", "18446744073709551616", "86401"] {
-            assert_eq!(undo_window_from(Some(huge)), MAX_UNDO_WINDOW, "{huge}");
-        }
-        for bad in [
-            "-1", "-0.5", "NaN", "nan", "inf", "-inf", "infinity", "abc", "", "1s",
-        ] {
-            assert_eq!(undo_window_from(Some(bad)), DEFAULT_UNDO_WINDOW, "{bad}");
-        }
-        // The largest window still makes a deadline.
-        let deadline = std::time::Instant::now().checked_add(undo_window_from(Some("1e20")));
-        assert!(deadline.is_some());
-    }
-}
-
 /// Where the app finds its inputs and writes its files. Resolved once from the process
 /// environment by [`Config::from_process`]; tests build their own (tempdirs, a fixture
 /// environment), so they never set process-wide variables.
@@ -51,30 +26,9 @@ pub struct Config {
     pub lock_timeout: std::time::Duration,
 }
 
-/// The variable overriding the undo window, in seconds.
-pub const UNDO_SECONDS_VAR: &str = "GOCACHE_DOCTOR_UNDO_SECONDS";
-/// The undo window when [`UNDO_SECONDS_VAR`] is unset or unusable.
-pub const DEFAULT_UNDO_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
-/// The longest undo window [`UNDO_SECONDS_VAR`] may ask for (one day): the quarantine holds the
-/// cache's space meanwhile, and deadlines are computed by adding it to `Instant::now()`.
-pub const MAX_UNDO_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-
-/// The undo window for the value of [`UNDO_SECONDS_VAR`]: seconds (fractions allowed), clamped
-/// to at most [`MAX_UNDO_WINDOW`]; [`DEFAULT_UNDO_WINDOW`] when unset, not a number, negative,
-/// NaN or infinite. Never panics (`Duration::from_secs_f64` does on huge values).
-pub fn undo_window_from(value: Option<&str>) -> std::time::Duration {
-    let Some(secs) = value
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-    else {
-        return DEFAULT_UNDO_WINDOW;
-    };
-    if secs >= MAX_UNDO_WINDOW.as_secs_f64() {
-        MAX_UNDO_WINDOW
-    } else {
-        std::time::Duration::try_from_secs_f64(secs).unwrap_or(DEFAULT_UNDO_WINDOW)
-    }
-}
+pub use gocache_core::clean::session::{
+    DEFAULT_UNDO_WINDOW, MAX_UNDO_WINDOW, UNDO_SECONDS_VAR, undo_window_from,
+};
 
 /// The variable overriding the settings directory.
 pub const CONFIG_DIR_VAR: &str = "GOCACHE_DOCTOR_CONFIG_DIR";

@@ -37,6 +37,31 @@ pub const KEPT_PLANS: usize = 8;
 /// How many finished runs are remembered (to answer `NotUndoable` rather than `UnknownRun`).
 const KEPT_RUNS: usize = 64;
 
+/// The variable overriding the undo window, in seconds.
+pub const UNDO_SECONDS_VAR: &str = "GOCACHE_DOCTOR_UNDO_SECONDS";
+/// The undo window when [`UNDO_SECONDS_VAR`] is unset or unusable.
+pub const DEFAULT_UNDO_WINDOW: Duration = Duration::from_secs(10);
+/// The longest undo window [`UNDO_SECONDS_VAR`] may ask for (one day): the quarantine holds the
+/// cache's space meanwhile, and deadlines are computed by adding it to `Instant::now()`.
+pub const MAX_UNDO_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The undo window for the value of [`UNDO_SECONDS_VAR`]: seconds (fractions allowed), clamped
+/// to at most [`MAX_UNDO_WINDOW`]; [`DEFAULT_UNDO_WINDOW`] when unset, not a number, negative,
+/// NaN or infinite. Never panics (`Duration::from_secs_f64` does on huge values).
+pub fn undo_window_from(value: Option<&str>) -> Duration {
+    let Some(secs) = value
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+    else {
+        return DEFAULT_UNDO_WINDOW;
+    };
+    if secs >= MAX_UNDO_WINDOW.as_secs_f64() {
+        MAX_UNDO_WINDOW
+    } else {
+        Duration::try_from_secs_f64(secs).unwrap_or(DEFAULT_UNDO_WINDOW)
+    }
+}
+
 /// Progress and outcome of a clean, as the app sends them on `clean_execute`'s channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]

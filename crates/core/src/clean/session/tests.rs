@@ -11,7 +11,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::{CleanSession, SessionConfig, UpdateSink};
+use super::{
+    CleanSession, DEFAULT_UNDO_WINDOW, MAX_UNDO_WINDOW, SessionConfig, UpdateSink, undo_window_from,
+};
 use crate::CancelToken;
 use crate::clean::elevate::Elevator;
 use crate::clean::select::Criteria;
@@ -557,4 +559,23 @@ fn several_criteria_intersect_and_a_module_filter_narrows_the_selection() {
         .select_modules(&Criteria::Unused { roots: Vec::new() })
         .unwrap_err();
     assert_eq!(err.code(), "BadRoot");
+}
+
+#[test]
+fn undo_window_values_are_clamped_never_panic() {
+    assert_eq!(undo_window_from(None), DEFAULT_UNDO_WINDOW);
+    assert_eq!(undo_window_from(Some("0")), Duration::ZERO);
+    assert_eq!(undo_window_from(Some(" 2.5 ")), Duration::from_millis(2500));
+    assert_eq!(undo_window_from(Some("86400")), MAX_UNDO_WINDOW);
+    for huge in ["1e20", "1e300", "18446744073709551616", "86401"] {
+        assert_eq!(undo_window_from(Some(huge)), MAX_UNDO_WINDOW, "{huge}");
+    }
+    for bad in [
+        "-1", "-0.5", "NaN", "nan", "inf", "-inf", "infinity", "abc", "", "1s",
+    ] {
+        assert_eq!(undo_window_from(Some(bad)), DEFAULT_UNDO_WINDOW, "{bad}");
+    }
+    // The largest window still makes a deadline.
+    let deadline = std::time::Instant::now().checked_add(undo_window_from(Some("1e20")));
+    assert!(deadline.is_some());
 }
