@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use gocache_core::CancelToken;
 use gocache_core::env::EnvMap;
-use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport, ProcessIdentity};
+use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -41,7 +41,7 @@ pub fn list_with(env: &EnvMap) -> Result<LocksReport, CommandError> {
 
 /// Ends the holder `pid` started at `start_time` (both from a `locks_list` report), after
 /// checking again that it is that process and that it holds files in the caches discovered
-/// for `env`.
+/// for `env` ([`locks::end_listed`]).
 ///
 /// # Errors
 /// `EndError::code()`: `RefusedSystem`, `RefusedSelf`, `RefusedOtherUser`, `RefusedProtected`,
@@ -57,16 +57,12 @@ pub fn end_with(
         timeout,
         allow_elevated: false,
     };
-    let Some(start_time) = start_time else {
-        locks::preflight(pid, &opts)?;
-        return Err(EndError::Unidentified(pid).into());
-    };
-    let report = super::env::discover(env);
-    let roots = locks::holders::cache_roots(&report);
     let probe = locks::system_probe();
-    Ok(locks::end_process(
-        ProcessIdentity { pid, start_time },
-        &roots,
+    let discover = || super::env::discover(env);
+    Ok(locks::end_listed(
+        pid,
+        start_time,
+        discover,
         probe.as_ref(),
         &opts,
     )?)
