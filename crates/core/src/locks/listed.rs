@@ -27,3 +27,28 @@ pub fn end_listed(
     let roots = super::holders::cache_roots(&discover());
     end_process(ProcessIdentity { pid, start_time }, &roots, probe, opts)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    /// Without a start time nothing is discovered and nothing is signalled: PID 1 and this
+    /// process keep their own refusals (the app's test ends a real child with its listed
+    /// start time and sees `Unidentified` without it).
+    #[test]
+    fn without_a_start_time_the_refusals_come_first_and_nothing_is_discovered() {
+        let probe = crate::locks::system_probe();
+        let opts = EndOptions {
+            timeout: Duration::ZERO,
+            allow_elevated: false,
+        };
+        let never = || -> Report { panic!("discovered without a start time") };
+        let err = end_listed(1, None, never, probe.as_ref(), &opts).unwrap_err();
+        assert_eq!(err.code(), "RefusedSystem", "{err}");
+        let me = std::process::id();
+        let err = end_listed(me, None, never, probe.as_ref(), &opts).unwrap_err();
+        assert_eq!(err.code(), "RefusedSelf", "{err}");
+    }
+}
