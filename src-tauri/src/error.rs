@@ -34,6 +34,24 @@ impl From<gocache_core::verify::RepairError> for CommandError {
     }
 }
 
+impl From<gocache_core::clean::session::SessionError> for CommandError {
+    fn from(error: gocache_core::clean::session::SessionError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
+impl From<gocache_core::clean::select::SelectError> for CommandError {
+    fn from(error: gocache_core::clean::select::SelectError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
+impl From<gocache_core::settings::SettingsError> for CommandError {
+    fn from(error: gocache_core::settings::SettingsError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
 impl From<tauri::Error> for CommandError {
     fn from(error: tauri::Error) -> Self {
         Self::new("Internal", format!("internal error: {error}"))

@@ -1,8 +1,9 @@
 //! Go Cache Doctor desktop app: a thin Tauri 2 shell over `gocache-core`.
 //!
 //! All logic lives in the core; this crate wires the commands in [`commands`], the managed
-//! [`state::ScanSlot`] (cancellation of the running scan) and
-//! [`commands::clean::CleanState`] (plans, runs and their undo windows), the
+//! [`gocache_core::CancelSlot`] (cancellation of the running scan),
+//! [`gocache_core::verify::session::VerifySession`] (the running verification, the last report),
+//! [`gocache_core::clean::session::CleanSession`] (plans, runs and their undo windows), the
 //! [`state::Config`] (directories, undo window, elevation) and the [`error::CommandError`]
 //! the UI receives as `{code, message}`.
 
@@ -30,10 +31,11 @@ pub fn run_app_with<R: Runtime>(
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state::ScanSlot::default())
+        .manage(gocache_core::CancelSlot::default())
         .manage(commands::env::Prefetch::default())
-        .manage(commands::clean::CleanState::new(config))
-        .manage(commands::verify::VerifyState::default())
+        .manage(config.clean_session())
+        .manage(config)
+        .manage(gocache_core::verify::session::VerifySession::default())
         .invoke_handler(tauri::generate_handler![
             commands::env::env_report,
             commands::scan::scan_start,
@@ -59,7 +61,6 @@ pub fn run_app_with<R: Runtime>(
             commands::doctor::diagnose_text,
             commands::doctor::doctor_checks,
             commands::doctor::guide_context,
-            commands::settings::system_locale,
             commands::about::app_info,
             commands::about::open_link,
         ])

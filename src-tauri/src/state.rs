@@ -1,96 +1,5 @@
-//! Managed state: the cancellation token of the scan that is running, if any.
-
-use std::sync::{Mutex, PoisonError};
-
-use gocache_core::CancelToken;
-
-/// Holds the token of the running scan. Starting a scan cancels the previous one; a finished
-/// scan clears the slot only if it is still its own (a newer scan may have replaced it).
-#[derive(Debug, Default)]
-pub struct ScanSlot {
-    inner: Mutex<Slot>,
-}
-
-#[derive(Debug, Default)]
-struct Slot {
-    generation: u64,
-    token: Option<CancelToken>,
-}
-
-impl ScanSlot {
-    /// Cancels the running scan (if any) and registers a fresh token for a new one.
-    /// Returns the new token and its generation, for [`ScanSlot::finish`].
-    pub fn begin(&self) -> (CancelToken, u64) {
-        let mut slot = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(previous) = slot.token.take() {
-            previous.cancel();
-        }
-        slot.generation += 1;
-        let token = CancelToken::new();
-        slot.token = Some(token.clone());
-        (token, slot.generation)
-    }
-
-    /// Clears the slot if `generation` is still the latest scan.
-    pub fn finish(&self, generation: u64) {
-        let mut slot = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if slot.generation == generation {
-            slot.token = None;
-        }
-    }
-
-    /// Cancels the running scan. Returns whether one was running.
-    pub fn cancel(&self) -> bool {
-        let slot = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        match &slot.token {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_scan_cancels_the_running_one() {
-        let slot = ScanSlot::default();
-        let (first, first_gen) = slot.begin();
-        let (second, second_gen) = slot.begin();
-        assert!(first.is_cancelled());
-        assert!(!second.is_cancelled());
-        // The first scan finishing late must not clear the second one's token.
-        slot.finish(first_gen);
-        assert!(slot.cancel());
-        assert!(second.is_cancelled());
-        slot.finish(second_gen);
-        assert!(!slot.cancel());
-    }
-
-    #[test]
-    fn undo_window_values_are_clamped_never_panic() {
-        use std::time::Duration;
-        assert_eq!(undo_window_from(None), DEFAULT_UNDO_WINDOW);
-        assert_eq!(undo_window_from(Some("0")), Duration::ZERO);
-        assert_eq!(undo_window_from(Some(" 2.5 ")), Duration::from_millis(2500));
-        assert_eq!(undo_window_from(Some("86400")), MAX_UNDO_WINDOW);
-        for huge in ["1e20", "1e300", "18446744073709551616", "86401"] {
-            assert_eq!(undo_window_from(Some(huge)), MAX_UNDO_WINDOW, "{huge}");
-        }
-        for bad in [
-            "-1", "-0.5", "NaN", "nan", "inf", "-inf", "infinity", "abc", "", "1s",
-        ] {
-            assert_eq!(undo_window_from(Some(bad)), DEFAULT_UNDO_WINDOW, "{bad}");
-        }
-        // The largest window still makes a deadline.
-        let deadline = std::time::Instant::now().checked_add(undo_window_from(Some("1e20")));
-        assert!(deadline.is_some());
-    }
-}
+//! Managed state: the app's [`Config`] (directories, undo window, elevation, the environment
+//! caches are discovered with).
 
 /// Where the app finds its inputs and writes its files. Resolved once from the process
 /// environment by [`Config::from_process`]; tests build their own (tempdirs, a fixture
@@ -117,30 +26,9 @@ pub struct Config {
     pub lock_timeout: std::time::Duration,
 }
 
-/// The variable overriding the undo window, in seconds.
-pub const UNDO_SECONDS_VAR: &str = "GOCACHE_DOCTOR_UNDO_SECONDS";
-/// The undo window when [`UNDO_SECONDS_VAR`] is unset or unusable.
-pub const DEFAULT_UNDO_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
-/// The longest undo window [`UNDO_SECONDS_VAR`] may ask for (one day): the quarantine holds the
-/// cache's space meanwhile, and deadlines are computed by adding it to `Instant::now()`.
-pub const MAX_UNDO_WINDOW: std::time::Duration = std::time::Duration::from_secs(24 * 60 * 60);
-
-/// The undo window for the value of [`UNDO_SECONDS_VAR`]: seconds (fractions allowed), clamped
-/// to at most [`MAX_UNDO_WINDOW`]; [`DEFAULT_UNDO_WINDOW`] when unset, not a number, negative,
-/// NaN or infinite. Never panics (`Duration::from_secs_f64` does on huge values).
-pub fn undo_window_from(value: Option<&str>) -> std::time::Duration {
-    let Some(secs) = value
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-    else {
-        return DEFAULT_UNDO_WINDOW;
-    };
-    if secs >= MAX_UNDO_WINDOW.as_secs_f64() {
-        MAX_UNDO_WINDOW
-    } else {
-        std::time::Duration::try_from_secs_f64(secs).unwrap_or(DEFAULT_UNDO_WINDOW)
-    }
-}
+pub use gocache_core::clean::session::{
+    DEFAULT_UNDO_WINDOW, MAX_UNDO_WINDOW, UNDO_SECONDS_VAR, undo_window_from,
+};
 
 /// The variable overriding the settings directory.
 pub const CONFIG_DIR_VAR: &str = "GOCACHE_DOCTOR_CONFIG_DIR";
@@ -167,6 +55,25 @@ impl Config {
     /// The environment caches are discovered with: the configured one, else [`app_env`].
     pub fn env(&self) -> gocache_core::env::EnvMap {
         self.env.clone().unwrap_or_else(app_env)
+    }
+
+    /// The clean session's configuration: this environment (asked afresh each time), the
+    /// audit log, the undo window and the elevation settings.
+    pub fn session(&self) -> gocache_core::clean::session::SessionConfig {
+        let config = self.clone();
+        gocache_core::clean::session::SessionConfig {
+            env: std::sync::Arc::new(move || config.env()),
+            audit_log: self.audit_log.clone(),
+            undo_window: self.undo_window,
+            elevator: self.elevator.clone(),
+            exe: self.exe.clone(),
+            lock_timeout: self.lock_timeout,
+        }
+    }
+
+    /// A clean session over this configuration.
+    pub fn clean_session(&self) -> gocache_core::clean::session::CleanSession {
+        gocache_core::clean::session::CleanSession::new(self.session())
     }
 }
 

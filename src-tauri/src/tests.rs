@@ -246,7 +246,7 @@ fn scan_sizes_the_caches_like_du_and_streams_progress() {
 fn a_cancelled_scan_resolves_as_cancelled() {
     let dir = tempfile::tempdir().unwrap();
     let env = fixture(dir.path());
-    let slot = crate::state::ScanSlot::default();
+    let slot = gocache_core::CancelSlot::default();
     let (token, _) = slot.begin();
     assert!(slot.cancel());
     let (channel, _events) = recording_channel();

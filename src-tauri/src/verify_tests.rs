@@ -3,7 +3,7 @@
 //! with the core's `h1:` hash), plus a `file://` GOPROXY holding the same zips, so that repair
 //! re-downloads with the real Go toolchain. The commands go through the real IPC layer
 //! (`tauri::test::mock_builder`) where no events are needed; flows with events call
-//! [`VerifyState`] with recording channels.
+//! [`VerifySession`] through recording channels (the commands' [`forward`]).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,9 +17,10 @@ use gocache_core::{CancelToken, verify::VerifyEvent};
 use serde_json::{Value, json};
 use tauri::ipc::{Channel, InvokeResponseBody};
 
-use crate::commands::verify::{RepairUpdate, VerifyOptions, VerifyState};
+use crate::commands::verify::{RepairUpdate, VerifyOptions, forward};
 use crate::state::Config;
 use crate::tests::{app_with, invoke, main_window};
+use gocache_core::verify::session::VerifySession;
 
 /// A module version of the fixture: module, version, its files as (name, content).
 type Version = (
@@ -398,7 +399,7 @@ fn verify_over_ipc_names_the_edited_file_and_repair_downloads_it_again_with_go()
 #[test]
 fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
     let fx = fixture();
-    let state = VerifyState::default();
+    let state = VerifySession::default();
     // One file added, one removed: both named.
     let tree = fx.tree("example.com/a", "v1.0.0");
     #[cfg(unix)]
@@ -410,7 +411,11 @@ fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
 
     let (channel, events) = recording::<VerifyEvent>();
     let report = state
-        .start(&fx.config, &VerifyOptions::default(), channel)
+        .start(
+            &fx.config.env(),
+            &VerifyOptions::default(),
+            &forward(channel),
+        )
         .unwrap();
     let report = serde_json::to_value(&report).unwrap();
     let a = row(&report, "example.com/a", "v1.0.0");
@@ -451,7 +456,11 @@ fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
         Ok(())
     });
     let cancelled = state
-        .start(&fx.config, &VerifyOptions::default(), channel)
+        .start(
+            &fx.config.env(),
+            &VerifyOptions::default(),
+            &forward(channel),
+        )
         .unwrap();
     assert!(cancelled.cancelled);
     assert!(cancelled.bytes_hashed < total, "{}", cancelled.bytes_hashed);
@@ -460,7 +469,7 @@ fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
 #[test]
 fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     let fx = fixture();
-    let state = VerifyState::default();
+    let state = VerifySession::default();
     // go.sum claims another hash for example.com/b: the cache is intact, so with GOSUMDB=off
     // (the fixture's settings) the explanation is "settings".
     let gosum = fs::read_to_string(fx.project.join("go.sum")).unwrap();
@@ -480,7 +489,9 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     let opts = VerifyOptions {
         project: Some(fx.project.clone()),
     };
-    let report = state.start(&fx.config, &opts, channel).unwrap();
+    let report = state
+        .start(&fx.config.env(), &opts, &forward(channel))
+        .unwrap();
     let project = report.project.as_ref().unwrap();
     assert_eq!(project.mismatches.len(), 1, "{project:#?}");
     let m = &project.mismatches[0];
@@ -510,7 +521,9 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     fs::write(tree.join("stray.go"), "package b\n").unwrap();
     // Repair takes only what the last verification reported broken: verify again.
     let (channel, _) = recording::<VerifyEvent>();
-    let report = state.start(&fx.config, &opts, channel).unwrap();
+    let report = state
+        .start(&fx.config.env(), &opts, &forward(channel))
+        .unwrap();
     let b = report
         .modules
         .iter()
@@ -524,10 +537,11 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     let (channel, events) = recording::<RepairUpdate>();
     let rep = state
         .repair(
-            &fx.config,
+            &fx.config.env(),
+            fx.config.audit_log.clone(),
             &["example.com/b@v0.1.0".to_owned()],
             None,
-            &channel,
+            &forward(channel),
         )
         .unwrap();
     assert_eq!(rep.removed.len(), 1);

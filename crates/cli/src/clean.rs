@@ -4,19 +4,19 @@
 //! serde structs of `gocache_core::clean`; `--dry-run` prints the plan with empty results.
 //! The exit code is 1 when any item failed, 2 for usage errors and refusals.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use gocache_core::CancelToken;
+use gocache_core::clean::select::{self, Criteria};
 use gocache_core::clean::{
     self, CleanEvent, ExecOptions, ItemResult, ModuleRef, Outcome, Plan, PlanOptions, Target, audit,
 };
-use gocache_core::discover::{self, CacheKind, Report};
+use gocache_core::discover::{self, Report};
 use gocache_core::env::EnvMap;
-use gocache_core::{CancelToken, NoProgress, projects, scan};
 use serde::Serialize;
 
 use crate::output::human_bytes;
@@ -143,57 +143,34 @@ fn module_selection_wanted(a: &CleanArgs) -> bool {
             && (a.older_than.is_some() || a.keep_latest.is_some()))
 }
 
-/// Module versions picked by --unused / --older-than / --keep-latest (intersected), within
-/// the --module paths when given.
+/// Module versions picked by --unused / --older-than / --keep-latest, within the --module
+/// paths when given: [`select::select_modules`], the selection the app uses too (criteria
+/// intersect).
 fn select_versions(a: &CleanArgs, report: &Report, env: &EnvMap) -> Result<Vec<ModuleRef>, String> {
-    let Some(mc) = report.cache(CacheKind::Modcache).filter(|c| c.exists) else {
-        return Ok(Vec::new());
-    };
-    let scanned = scan::scan(
-        std::slice::from_ref(mc),
-        &scan::Options::default(),
-        &NoProgress,
-        &CancelToken::new(),
-    );
-    let only: BTreeSet<&str> = a
+    let mut criteria = Vec::new();
+    if a.unused {
+        criteria.push(Criteria::Unused {
+            roots: a.projects.clone(),
+        });
+    }
+    if let Some(days) = a.older_than {
+        criteria.push(Criteria::OlderThan { days });
+    }
+    if let Some(n) = a.keep_latest {
+        criteria.push(Criteria::KeepLatest { n });
+    }
+    let only: Vec<String> = a
         .modules
         .iter()
         .filter(|m| !m.contains('@'))
-        .map(String::as_str)
+        .cloned()
         .collect();
-    let rows: Vec<scan::ModuleRow> = scanned
-        .modules
-        .into_iter()
-        .filter(|r| only.is_empty() || only.contains(r.path.as_str()))
-        .collect();
-    let mut sets: Vec<projects::Selection> = Vec::new();
-    if a.unused {
-        let opts = projects::Options {
-            go: report.go.as_ref().map(|g| g.path.clone()),
-            env: env.clone(),
-            ..projects::Options::default()
-        };
-        let used = projects::used_versions(&a.projects, &opts, &CancelToken::new())
-            .map_err(|e| format!("reading projects: {e}"))?;
-        sets.push(projects::unused(&rows, &used));
-    }
-    if let Some(days) = a.older_than {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        sets.push(projects::older_than(&rows, days, now));
-    }
-    if let Some(n) = a.keep_latest {
-        sets.push(projects::keep_latest(&rows, n));
-    }
-    let Some((first, rest)) = sets.split_first() else {
-        return Ok(Vec::new());
-    };
-    Ok(first
+    let selection = select::select_modules(report, env, &criteria, &only, &CancelToken::new())
+        .map_err(|e| e.to_string())?;
+    Ok(selection
         .versions
-        .iter()
-        .filter(|v| rest.iter().all(|s| s.contains(&v.path, &v.version)))
-        .map(ModuleRef::from)
+        .into_iter()
+        .map(|v| ModuleRef::new(v.path, v.version))
         .collect())
 }
 
@@ -457,13 +434,7 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
     }
     let (results, freed) = clean::finish(exec.results, &purge);
     if let Some(path) = audit::default_path() {
-        let entry = audit::Entry {
-            time: plan.created,
-            targets: targets.clone(),
-            bytes_freed: freed,
-            outcomes: results.clone(),
-        };
-        if let Err(e) = audit::append(&path, &entry) {
+        if let Err(e) = audit::record(&path, plan.created, &targets, &results, freed) {
             eprintln!("gocache-doctor: warning: cannot write the audit log: {e}");
         }
     }

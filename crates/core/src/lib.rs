@@ -19,6 +19,8 @@
 //!   reason (file flags, System Integrity Protection, privacy protection).
 //! * [`shellenv`]: the login shell's environment (`$SHELL -l -i`), imported into the app when it
 //!   was not started from a terminal, with the source of each value and the disagreements.
+//! * [`settings`]: what the app remembers (project roots, selection defaults, language,
+//!   theme), tolerant of unknown fields and corrupt files.
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
 //!   one trait.
 //! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
@@ -52,6 +54,7 @@ pub mod quote;
 pub mod redact;
 pub mod scan;
 pub mod semver;
+pub mod settings;
 pub mod shellenv;
 pub mod verify;
 pub mod wine;
@@ -59,6 +62,6 @@ pub mod wine;
 #[cfg(test)]
 mod fuzz;
 
-pub use cancel::CancelToken;
+pub use cancel::{CancelSlot, CancelToken};
 pub use error::{Error, Result};
 pub use progress::{NoProgress, Progress};

@@ -8,8 +8,8 @@ use gocache_core::env::EnvMap;
 use gocache_core::redact::Redacted;
 use tauri::State;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 
 /// Discovery started at launch, while the webview loads, so that the UI's first `env_report`
 /// does not wait for `go env` (~25 ms). Taken by the first call; later calls discover afresh.
@@ -51,11 +51,11 @@ impl Prefetch {
 #[tauri::command]
 pub async fn env_report(
     prefetch: State<'_, Prefetch>,
-    clean: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<Redacted<Report>, CommandError> {
     crate::startup::mark("env_report.start");
     let prefetched = prefetch.take();
-    let config = clean.config().clone();
+    let config = config.inner().clone();
     let report = tauri::async_runtime::spawn_blocking(move || {
         prefetched
             .and_then(|handle| handle.join().ok())

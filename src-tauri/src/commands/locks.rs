@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use gocache_core::CancelToken;
 use gocache_core::env::EnvMap;
-use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport, ProcessIdentity};
+use gocache_core::locks::{self, EndError, EndOptions, EndOutcome, LocksReport};
 use tauri::State;
 
-use super::clean::CleanState;
 use crate::error::CommandError;
+use crate::state::Config;
 
 /// How long `locks_end` waits after SIGTERM before SIGKILL.
 const END_TIMEOUT: Duration = Duration::from_secs(3);
@@ -41,7 +41,7 @@ pub fn list_with(env: &EnvMap) -> Result<LocksReport, CommandError> {
 
 /// Ends the holder `pid` started at `start_time` (both from a `locks_list` report), after
 /// checking again that it is that process and that it holds files in the caches discovered
-/// for `env`.
+/// for `env` ([`locks::end_listed`]).
 ///
 /// # Errors
 /// `EndError::code()`: `RefusedSystem`, `RefusedSelf`, `RefusedOtherUser`, `RefusedProtected`,
@@ -57,16 +57,12 @@ pub fn end_with(
         timeout,
         allow_elevated: false,
     };
-    let Some(start_time) = start_time else {
-        locks::preflight(pid, &opts)?;
-        return Err(EndError::Unidentified(pid).into());
-    };
-    let report = super::env::discover(env);
-    let roots = locks::holders::cache_roots(&report);
     let probe = locks::system_probe();
-    Ok(locks::end_process(
-        ProcessIdentity { pid, start_time },
-        &roots,
+    let discover = || super::env::discover(env);
+    Ok(locks::end_listed(
+        pid,
+        start_time,
+        discover,
         probe.as_ref(),
         &opts,
     )?)
@@ -76,9 +72,9 @@ pub fn end_with(
 /// lines (a token passed as an argument) are redacted.
 #[tauri::command]
 pub async fn locks_list(
-    state: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<gocache_core::redact::Redacted<LocksReport>, CommandError> {
-    let env = state.config().env();
+    let env = config.env();
     tauri::async_runtime::spawn_blocking(move || list_with(&env))
         .await?
         .map(gocache_core::redact::Redacted)
@@ -90,9 +86,9 @@ pub async fn locks_list(
 pub async fn locks_end(
     pid: u32,
     start_time: Option<u64>,
-    state: State<'_, CleanState>,
+    config: State<'_, Config>,
 ) -> Result<EndOutcome, CommandError> {
-    let env = state.config().env();
+    let env = config.env();
     tauri::async_runtime::spawn_blocking(move || end_with(&env, pid, start_time, END_TIMEOUT))
         .await?
 }

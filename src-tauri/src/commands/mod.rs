@@ -1,4 +1,4 @@
-//! The app's commands: thin wrappers that run `gocache-core` on a blocking thread.
+//! The app's commands: IPC glue that runs `gocache-core` on a blocking thread.
 
 pub mod about;
 pub mod clean;
@@ -8,3 +8,12 @@ pub mod locks;
 pub mod scan;
 pub mod settings;
 pub mod verify;
+
+use crate::error::CommandError;
+
+/// Runs `f` on Tauri's blocking pool (the core's calls block: file systems, `go env`).
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, CommandError> + Send + 'static,
+) -> Result<T, CommandError> {
+    tauri::async_runtime::spawn_blocking(f).await?
+}

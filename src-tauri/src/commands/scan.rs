@@ -1,28 +1,27 @@
 //! `scan_start` / `scan_cancel`: size every existing cache, streaming progress to the UI.
 
-use gocache_core::CancelToken;
 use gocache_core::env::EnvMap;
 use gocache_core::progress::ProgressEvent;
 use gocache_core::scan::{Options, Report};
+use gocache_core::{CancelSlot, CancelToken};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use crate::commands::clean::CleanState;
 use crate::error::CommandError;
-use crate::state::ScanSlot;
+use crate::state::Config;
 
 /// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
 /// existing one. Cancels a scan already running.
 /// A cancelled scan resolves with `cancelled: true` and partial totals.
 #[tauri::command]
 pub async fn scan_start(
-    slot: State<'_, ScanSlot>,
-    clean: State<'_, CleanState>,
+    slot: State<'_, CancelSlot>,
+    config: State<'_, Config>,
     on_event: Channel<ProgressEvent>,
 ) -> Result<Report, CommandError> {
     crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
-    let config = clean.config().clone();
+    let config = config.inner().clone();
     let result =
         tauri::async_runtime::spawn_blocking(move || scan_env(&config.env(), &token, on_event))
             .await;
@@ -32,7 +31,7 @@ pub async fn scan_start(
 
 /// Cancels the running scan, if any.
 #[tauri::command]
-pub fn scan_cancel(slot: State<'_, ScanSlot>) {
+pub fn scan_cancel(slot: State<'_, CancelSlot>) {
     slot.cancel();
 }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use gocache_core::clean::elevate::Elevator;
 use gocache_core::clean::{Outcome, Target, audit};
 use gocache_core::env::EnvMap;
-use gocache_doctor_app::commands::clean::{CleanState, RunState};
+use gocache_doctor_app::commands::clean::{RunState, sink};
 use gocache_doctor_app::state::Config;
 use serde_json::Value;
 use tauri::ipc::{Channel, InvokeResponseBody};
@@ -104,7 +104,7 @@ fn recording() -> (
 
 fn elevated_clean_deletes_in_place(elevator: Elevator) {
     let fx = fixture(elevator);
-    let state = CleanState::new(fx.config.clone());
+    let state = fx.config.clean_session();
     let planned = state
         .plan(&[Target::ModuleVersion {
             path: "example.com/a".into(),
@@ -113,7 +113,7 @@ fn elevated_clean_deletes_in_place(elevator: Elevator) {
         .unwrap();
     assert_eq!(planned.plan.items.len(), 1);
     let (channel, events) = recording();
-    let run = state.elevated(&planned.id, channel).unwrap();
+    let run = state.elevated(&planned.id, &sink(channel)).unwrap();
     assert_eq!(run.state, RunState::Done);
     assert_eq!(run.undo_deadline_ms, None);
     assert_eq!(run.results.len(), 1);
@@ -141,7 +141,7 @@ fn elevated_clean_deletes_in_place(elevator: Elevator) {
     let log = audit::read(fx.config.audit_log.as_ref().unwrap()).unwrap();
     assert_eq!(log.entries.len(), 1);
     assert_eq!(log.entries[0].bytes_freed, planned.plan.total_bytes);
-    assert_eq!(state.undo(&run.run_id).unwrap_err().code, "NotUndoable");
+    assert_eq!(state.undo(&run.run_id).unwrap_err().code(), "NotUndoable");
 }
 
 #[test]
@@ -182,7 +182,7 @@ fn the_request_is_private_and_carries_no_secrets() {
     env.set("GOPROXY", "https://bob:proxy-leak-456@proxy.example/");
     env.set("GITHUB_TOKEN", "ghp_leak789");
     fx.config.env = Some(env);
-    let state = CleanState::new(fx.config.clone());
+    let state = fx.config.clean_session();
     let planned = state
         .plan(&[Target::ModuleVersion {
             path: "example.com/a".into(),
@@ -190,7 +190,7 @@ fn the_request_is_private_and_carries_no_secrets() {
         }])
         .unwrap();
     let (channel, _events) = recording();
-    let run = state.elevated(&planned.id, channel).unwrap();
+    let run = state.elevated(&planned.id, &sink(channel)).unwrap();
     assert_eq!(
         run.results[0].outcome,
         Outcome::Removed,
@@ -217,7 +217,7 @@ fn the_request_is_private_and_carries_no_secrets() {
 #[test]
 fn the_binary_in_elevated_mode_reports_a_refusal() {
     let fx = fixture(Elevator::Direct);
-    let state = CleanState::new(fx.config.clone());
+    let state = fx.config.clean_session();
     let planned = state.plan(&[Target::Modcache]).unwrap();
     // The request's environment names another module cache: the elevated process discovers
     // the caches afresh and refuses a root it did not discover.
@@ -750,7 +750,7 @@ mod attacks {
     fn the_app_cleans_a_version_sudo_go_left_and_the_users_go_downloads_it_again() {
         use gocache_core::clean::Target;
         use gocache_core::clean::elevate::Elevator;
-        use gocache_doctor_app::commands::clean::CleanState;
+        use gocache_doctor_app::commands::clean::sink;
         use gocache_doctor_app::state::Config;
 
         let Some(l) = lab() else { return };
@@ -783,7 +783,7 @@ mod attacks {
             exe: Some(PathBuf::from(APP)),
             lock_timeout: std::time::Duration::from_secs(5),
         };
-        let state = CleanState::new(config);
+        let state = config.clean_session();
         let planned = state
             .plan(&[Target::ModuleVersion {
                 path: m.path.clone(),
@@ -792,7 +792,7 @@ mod attacks {
             .unwrap();
         assert_eq!(planned.plan.items.len(), 1, "{:?}", planned.plan);
         let (channel, _events) = super::recording();
-        let run = state.elevated(&planned.id, channel).unwrap();
+        let run = state.elevated(&planned.id, &sink(channel)).unwrap();
         assert_eq!(
             run.results[0].outcome,
             gocache_core::clean::Outcome::Removed,

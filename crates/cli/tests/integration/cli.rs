@@ -563,3 +563,105 @@ fn clean_reports_another_users_subtree_as_permission_with_owner_and_fix() {
     );
     assert_eq!(std::fs::read_dir(pkg).unwrap().count(), 0);
 }
+
+/// The `path@version`s a dry-run `clean --json` of the CLI selected (its module-versions target).
+fn cli_selected(args: &[&str]) -> Vec<String> {
+    let mut all = vec!["clean", "--dry-run", "--json"];
+    all.extend_from_slice(args);
+    let v = ok_json(&cli(&all, &[]));
+    v["plan"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["target"] == "module-versions")
+        .unwrap_or_else(|| panic!("no module-versions target in {v:#}"))["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{}@{}",
+                m["path"].as_str().unwrap(),
+                m["version"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// Issue #14: the CLI and the app select the same module versions for the same criteria. The
+/// app's side is its clean session's `select_modules` (what the `select_modules` command
+/// forwards to), over the same environment; several CLI criteria are the intersection of the
+/// app's single selections, and `--module PATH` keeps only that module's versions.
+#[test]
+fn the_cli_and_the_app_select_the_same_module_versions() {
+    use gocache_core::clean::select::Criteria;
+    use gocache_core::clean::session::{CleanSession, SessionConfig};
+
+    let f = fixture();
+    let env = gocache_core::env::EnvMap::from_pairs(
+        shell_env(f)
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string_lossy().into_owned())),
+    );
+    let session = CleanSession::new(SessionConfig {
+        env: std::sync::Arc::new(move || env.clone()),
+        audit_log: None,
+        undo_window: std::time::Duration::ZERO,
+        elevator: gocache_core::clean::elevate::Elevator::Direct,
+        exe: None,
+        lock_timeout: std::time::Duration::from_secs(10),
+    });
+    let app = |c: Criteria| -> BTreeSet<String> {
+        session
+            .select_modules(&c)
+            .unwrap_or_else(|e| panic!("{c:?}: {e}"))
+            .versions
+            .iter()
+            .map(|v| format!("{}@{}", v.path, v.version))
+            .collect()
+    };
+    let set = |v: Vec<String>| v.into_iter().collect::<BTreeSet<String>>();
+    let project = f.project.display().to_string();
+    // Ages are whole seconds: a fixture written this second is not yet "older than 0 days".
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let keep1 = app(Criteria::KeepLatest { n: 1 });
+    let unused = app(Criteria::Unused {
+        roots: vec![f.project.clone()],
+    });
+    let old = app(Criteria::OlderThan { days: 0 });
+    // Meaningful criteria: each selects something.
+    assert!(!keep1.is_empty(), "keep-latest 1 selected nothing");
+    assert!(!unused.is_empty(), "unused selected nothing");
+    assert!(!old.is_empty(), "older than 0 days selected nothing");
+    assert_eq!(
+        set(cli_selected(&["--modcache", "--keep-latest", "1"])),
+        keep1
+    );
+    assert_eq!(
+        set(cli_selected(&["--unused", "--project", &project])),
+        unused
+    );
+    assert_eq!(set(cli_selected(&["--modcache", "--older-than", "0"])), old);
+    let both: BTreeSet<String> = keep1.intersection(&unused).cloned().collect();
+    assert_eq!(
+        set(cli_selected(&[
+            "--unused",
+            "--project",
+            &project,
+            "--keep-latest",
+            "1"
+        ])),
+        both
+    );
+    let one = f.modules[0].path.clone();
+    let only: BTreeSet<String> = keep1
+        .iter()
+        .filter(|v| v.starts_with(&format!("{one}@")))
+        .cloned()
+        .collect();
+    assert!(!only.is_empty());
+    assert_eq!(
+        set(cli_selected(&["--module", &one, "--keep-latest", "1"])),
+        only
+    );
+}

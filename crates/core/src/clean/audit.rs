@@ -78,6 +78,30 @@ pub fn append(path: &Path, entry: &Entry) -> Result<()> {
     f.write_all(&line).map_err(|e| Error::io(path, e))
 }
 
+/// The one audit writer of the CLI, the app and repair: appends the entry of a clean that ran
+/// at `time` (Unix seconds) for `targets`, ended with `outcomes` and freed `bytes_freed`.
+///
+/// # Errors
+/// As [`append`]. A clean that succeeded stays done when its entry cannot be written: callers
+/// report the error (the CLI warns, repair returns it) or drop it (the app).
+pub fn record(
+    path: &Path,
+    time: i64,
+    targets: &[Target],
+    outcomes: &[ItemResult],
+    bytes_freed: u64,
+) -> Result<()> {
+    append(
+        path,
+        &Entry {
+            time,
+            targets: targets.to_vec(),
+            bytes_freed,
+            outcomes: outcomes.to_vec(),
+        },
+    )
+}
+
 fn ends_with_newline(path: &Path) -> bool {
     use std::io::{Read, Seek, SeekFrom};
     let Ok(mut f) = std::fs::File::open(path) else {

@@ -19,6 +19,10 @@
 //! * Every item ends [`Outcome::Removed`], [`Outcome::Skipped`] or [`Outcome::Failed`] with a
 //!   [`CauseKind`] and [`CauseDetail`] (owner and fix command for permission errors).
 //! * [`audit`] appends one JSON line per clean to a log.
+//! * [`select`] picks module versions by criteria (unused, older than, keep latest); the CLI
+//!   and the app share it.
+//! * [`session`] is the app's clean session: plans by id, runs with an undo window and a
+//!   background purge, the history and the elevated run.
 //!
 //! # Safety rules
 //! Symlinks and junctions are never followed: a link is removed, not its target. A
@@ -32,7 +36,9 @@ mod merge;
 mod modver;
 mod remove;
 mod safety;
+pub mod select;
 use crate::semver;
+pub mod session;
 mod sys;
 mod trash;
 

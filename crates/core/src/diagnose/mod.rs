@@ -18,6 +18,7 @@
 
 mod catalog;
 mod checks;
+pub mod dashboard;
 pub mod fs;
 mod owner;
 mod parse;

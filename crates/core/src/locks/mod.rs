@@ -116,6 +116,7 @@ pub fn is_under(path: &Path, root: &Path) -> bool {
 pub mod classify;
 pub mod end;
 pub mod holders;
+pub mod listed;
 
 pub use classify::{Category, Classification, advice, classify};
 pub use end::{
@@ -126,6 +127,7 @@ pub use holders::{
     CacheHolders, HeldPath, Holder, LocksReport, describe, find_holders, find_holders_in,
     find_holders_of, holder_lookup, holder_lookup_with, module_of,
 };
+pub use listed::end_listed;
 
 #[cfg(unix)]
 mod unix;

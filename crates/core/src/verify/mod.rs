@@ -1,7 +1,8 @@
 //! Whole-cache integrity checks (issue #4): what `go mod verify` does for one project, done
 //! for every module version in the module cache, in parallel, saying exactly what is wrong;
 //! plus the build cache's content-addressed entries, a project's `go.sum` against the cache
-//! ([`verify_project`]) and repair of the broken versions ([`repair`]).
+//! ([`verify_project`]) and repair of the broken versions ([`repair`]); [`session`] is the
+//! app's verification (one at a time, the last report is what a repair may touch).
 //!
 //! Per module version ([`ModuleResult`], spec §2.3-2.4 and §4.3):
 //! * the extracted tree against `.ziphash` ("dir has been modified"), naming the files
@@ -24,6 +25,7 @@ mod fuzz;
 mod modcache;
 mod project;
 mod repair;
+pub mod session;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

@@ -91,6 +91,9 @@ pub fn broken_ids(rep: &VerifyReport) -> Vec<String> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RepairError {
+    /// No verification has finished yet, so nothing is known to be broken.
+    #[error("nothing to repair: no verification has finished yet (verify first)")]
+    NothingVerified,
     /// An id that the verification given did not report as broken (a healthy version, one it
     /// did not examine, or no such version).
     #[error(
@@ -117,7 +120,7 @@ impl RepairError {
     /// A short machine-readable code (`NotReported`, `InvalidModule`, or the core error's).
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NotReported(_) => "NotReported",
+            Self::NotReported(_) | Self::NothingVerified => "NotReported",
             Self::InvalidModule(_) => "InvalidModule",
             Self::OtherProject(_) => "NotReported",
             Self::Core(e) => e.code(),
@@ -231,13 +234,8 @@ pub fn repair(
     let (removed, freed) = clean::finish(exec.results, &purge);
     out.removed = removed;
     if let (Some(log), false) = (&opts.audit_log, plan.items.is_empty()) {
-        let entry = audit::Entry {
-            time: plan.created,
-            targets: vec![target],
-            bytes_freed: freed,
-            outcomes: out.removed.clone(),
-        };
-        if let Err(e) = audit::append(log, &entry) {
+        let targets = [target];
+        if let Err(e) = audit::record(log, plan.created, &targets, &out.removed, freed) {
             out.audit_error = Some(e.to_string());
         }
     }
