@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::CancelToken;
+use crate::os::host::{Host, System as _};
 
 /// A SHA-256 digest.
 pub type Sha = [u8; 32];
@@ -233,7 +234,7 @@ impl Special {
         if ft.is_file() || ft.is_dir() || ft.is_symlink() {
             return None;
         }
-        Some(special_kind(ft))
+        Some(Host::special_kind(ft))
     }
 
     /// A word for people (`FIFO`, `socket`, `device`, `special file`).
@@ -245,25 +246,6 @@ impl Special {
             Self::Other => "special file",
         }
     }
-}
-
-#[cfg(unix)]
-fn special_kind(ft: std::fs::FileType) -> Special {
-    use std::os::unix::fs::FileTypeExt;
-    if ft.is_fifo() {
-        Special::Fifo
-    } else if ft.is_socket() {
-        Special::Socket
-    } else if ft.is_block_device() || ft.is_char_device() {
-        Special::Device
-    } else {
-        Special::Other
-    }
-}
-
-#[cfg(not(unix))]
-fn special_kind(_ft: std::fs::FileType) -> Special {
-    Special::Other
 }
 
 /// Opens `path` for reading only if it is a regular file, without blocking and without
@@ -278,11 +260,7 @@ fn special_kind(_ft: std::fs::FileType) -> Special {
 pub fn open_regular(path: &Path) -> io::Result<File> {
     let mut oo = std::fs::OpenOptions::new();
     oo.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        oo.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
-    }
+    Host::open_nonblocking_nofollow(&mut oo);
     let f = oo.open(path)?;
     let ft = f.metadata()?.file_type();
     if !ft.is_file() {

@@ -11,6 +11,7 @@ use crate::discover::{CacheKind, Problem, Report, source_label};
 use crate::env::Source;
 use crate::i18n::Lang;
 use crate::os::OsKind;
+use crate::os::host::{Host, System as _};
 
 /// What [`check_env`] looks at besides the report.
 #[derive(Debug, Clone)]
@@ -343,12 +344,11 @@ fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<F
     if let Some(other) = foreign_entry(&mc.path, 2) {
         let mut m = BTreeMap::new();
         m.insert("path", mc.path.display().to_string());
-        #[cfg(unix)]
-        if let Some(uid) = owner::owner_uid(&other) {
-            let name = owner::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+        // Unix only: Windows has no numeric owners (`owner_uid` is `None` there).
+        if let Some(uid) = Host::owner_uid(&other) {
+            let name = Host::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
             m.insert("owner", name);
         }
-        let _ = &other;
         out.push(env_finding(
             "modcache-other-owner",
             None,

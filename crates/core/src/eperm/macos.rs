@@ -1,7 +1,7 @@
 //! macOS: the facts [`super::classify_eperm`] decides on (`lstat`'s `st_flags` and owner,
 //! `getxattr` of `com.apple.rootless`, never following a symlink), and clearing flags by
 //! descriptor (`fchflags`) for the clean.
-#![allow(unsafe_code, reason = "geteuid, getxattr and fchflags are libc calls")]
+#![allow(unsafe_code, reason = "getxattr and fchflags are libc calls")]
 
 use std::ffi::CString;
 use std::io;
@@ -17,15 +17,14 @@ use super::{PermFacts, privacy_protected};
 /// of `path` and of its directory, whether the user owns `path` (its directory when `path` is
 /// gone), SIP's attribute on either, and whether the place is privacy-protected (any home
 /// under `/Users`, `$HOME`, `/Volumes`).
-pub(crate) fn facts(path: &Path, eperm: bool) -> PermFacts {
+pub(crate) fn facts(path: &Path, eperm: bool) -> Option<PermFacts> {
     let md = std::fs::symlink_metadata(path).ok();
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     let pmd = parent.and_then(|p| std::fs::symlink_metadata(p).ok());
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = crate::os::host::unix::effective_uid();
     let owner = md.as_ref().or(pmd.as_ref()).map(|m| m.uid());
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    PermFacts {
+    Some(PermFacts {
         eperm,
         flags: md.as_ref().map_or(0, |m| m.st_flags()),
         parent_flags: pmd.as_ref().map_or(0, |m| m.st_flags()),
@@ -33,7 +32,7 @@ pub(crate) fn facts(path: &Path, eperm: bool) -> PermFacts {
         is_root: euid == 0,
         rootless: rootless(path) || parent.is_some_and(rootless),
         privacy_protected: privacy_protected(path, home.as_deref()),
-    }
+    })
 }
 
 /// Whether `path` (not following a symlink) has the `com.apple.rootless` extended attribute

@@ -480,7 +480,7 @@ pub(crate) mod end {
 
         fn wait_gone(&self, limit: Duration) -> bool {
             // A pidfd polls readable once the process has exited (a zombie counts).
-            let until = Instant::now() + limit.min(crate::locks::end::MAX_WAIT);
+            let until = Instant::now() + limit.min(super::super::unix::MAX_WAIT);
             loop {
                 let left = until.saturating_duration_since(Instant::now());
                 let ms = libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX);

@@ -1,15 +1,20 @@
 //! Unix helpers shared by the Linux and macOS probes and by [`super::end`]: signals, the
-//! effective user id, user names (`getpwuid_r`), and [`PidRef`], End process' handle on a
-//! process named by pid and start time (macOS, and Linux kernels without pidfds).
-#![allow(unsafe_code, reason = "kill, geteuid and getpwuid_r are libc calls")]
+//! effective user id and user names (from [`crate::os::host::unix`]), and [`PidRef`], End
+//! process' handle on a process named by pid and start time (macOS, and Linux kernels without
+//! pidfds).
+#![allow(unsafe_code, reason = "kill is a libc call")]
 
 use std::collections::HashMap;
-use std::ffi::CStr;
 use std::io;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::end::{OpenError, Owner, ProcessRef};
+pub(crate) use crate::os::host::unix::{effective_uid as current_uid, user_name};
+
+/// The longest an end waits for a process to exit after a signal: a larger `--timeout`
+/// (`1e15` seconds) is clamped to this instead of overflowing the clock.
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
 /// Whether a process exists, as far as signals tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +158,7 @@ impl<F: PidFacts> ProcessRef for PidRef<F> {
     }
 
     fn wait_gone(&self, limit: Duration) -> bool {
-        let until = Instant::now() + limit.min(crate::locks::end::MAX_WAIT);
+        let until = Instant::now() + limit.min(MAX_WAIT);
         loop {
             if !self.same() {
                 return true;
@@ -201,37 +206,6 @@ fn is_zombie(pid: u32) -> bool {
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn is_zombie(_pid: u32) -> bool {
     false
-}
-
-/// The effective user id of this process.
-pub(crate) fn current_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// The name of user `uid`, from the system's user database.
-pub(crate) fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0_u8; 4096];
-    // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call: `pwd` and `result` are locals, `buf` is a
-    // live buffer of the length passed.
-    let r = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        )
-    };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`, alive here.
-    let name = unsafe { CStr::from_ptr(pwd.pw_name) };
-    Some(name.to_string_lossy().into_owned())
 }
 
 /// [`user_name`] with a cache: a probe asks for the same few users many times.

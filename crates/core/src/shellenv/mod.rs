@@ -379,7 +379,7 @@ impl ResolveError {
 /// [`ResolveError::NoShell`], [`ResolveError::BadShell`]; [`ResolveError::NotApplicable`]
 /// on Windows.
 pub fn login_shell(env: &EnvMap) -> Result<PathBuf, ResolveError> {
-    if cfg!(windows) {
+    if crate::os::HOST == OsKind::Windows {
         return Err(ResolveError::NotApplicable);
     }
     if let Some(shell) = env.get("SHELL").filter(|s| !s.is_empty()) {

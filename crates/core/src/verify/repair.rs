@@ -21,6 +21,7 @@ use crate::clean::{
 };
 use crate::discover::Report;
 use crate::env::EnvMap;
+use crate::os::host::{Host, System as _};
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -262,11 +263,7 @@ pub fn repair(
         None => {
             let mut builder = tempfile::Builder::new();
             builder.prefix("gocache-doctor-repair-");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                builder.permissions(std::fs::Permissions::from_mode(0o700));
-            }
+            Host::owner_only(&mut builder);
             tmp = builder
                 .tempdir()
                 .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;

@@ -25,16 +25,9 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub(crate) use unix::Sys;
+pub(crate) use unix::{Sys, UserId};
 #[cfg(windows)]
-pub(crate) use windows::Sys;
-
-/// A user as the OS identifies one: the numeric user id on Unix.
-#[cfg(unix)]
-pub(crate) type UserId = u32;
-/// A user as the OS identifies one: the SID on Windows.
-#[cfg(windows)]
-pub(crate) type UserId = windows_acl::Sid;
+pub(crate) use windows::{Sys, UserId};
 
 /// What an OS error code means for a deletion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,6 +1,9 @@
 //! Linux, macOS and the BSDs: `flock(LOCK_EX)` as Go's `filelock_unix.go`, Unix mode bits,
-//! `getpwuid_r` for owner names.
-#![allow(unsafe_code, reason = "flock, geteuid and getpwuid_r are libc calls")]
+//! owner names from the user database ([`crate::os::host::unix`]).
+#![allow(
+    unsafe_code,
+    reason = "flock, setgroups, seteuid, kill, renameat2 and proc_pidinfo are libc calls"
+)]
 
 use std::ffi::CStr;
 use std::fs::{File, Metadata};
@@ -16,9 +19,13 @@ use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
 use crate::env::EnvMap;
+use crate::os::host::unix::{effective_uid, user_by_uid, user_name};
 
 /// The Unix implementation of [`Platform`].
 pub(crate) struct Sys;
+
+/// A user as the OS identifies one: the numeric user id on Unix.
+pub(crate) type UserId = u32;
 
 fn flock(file: &File, op: libc::c_int) -> io::Result<()> {
     loop {
@@ -35,44 +42,14 @@ fn flock(file: &File, op: libc::c_int) -> io::Result<()> {
     }
 }
 
-fn current_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-fn user_name(uid: u32) -> Option<String> {
-    account(uid).map(|a| a.name)
-}
-
+/// The user database's entry for `uid` as an [`Account`]: one with a home directory.
 fn account(uid: u32) -> Option<Account> {
-    let mut buf = vec![0_u8; 16384];
-    // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call: `pwd` and `result` are locals, `buf` is a
-    // live buffer of the length passed.
-    let r = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        )
-    };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() || pwd.pw_dir.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_name and pw_dir point at NUL-terminated strings inside `buf`,
-    // alive here.
-    let (name, dir) = unsafe { (CStr::from_ptr(pwd.pw_name), CStr::from_ptr(pwd.pw_dir)) };
+    let user = user_by_uid(uid)?;
     Some(Account {
         uid,
-        gid: pwd.pw_gid,
-        name: name.to_string_lossy().into_owned(),
-        home: std::path::PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
-            dir.to_bytes(),
-        )),
+        gid: user.gid,
+        name: user.name,
+        home: user.home?,
     })
 }
 
@@ -117,7 +94,7 @@ impl Platform for Sys {
         Some(OwnerInfo {
             uid: Some(uid),
             name: user_name(uid),
-            is_current_user: uid == current_uid(),
+            is_current_user: uid == effective_uid(),
         })
     }
 
@@ -184,12 +161,12 @@ impl Platform for Sys {
     }
 
     fn effective_uid() -> Option<u32> {
-        Some(current_uid())
+        Some(effective_uid())
     }
 
     fn who_asked(file_owner: Option<u32>, pkexec_uid: Option<&str>) -> Result<u32, String> {
         use crate::clean::elevate::PKEXEC_UID;
-        let euid = current_uid();
+        let euid = effective_uid();
         let uid = if euid == 0 {
             match (pkexec_uid, file_owner) {
                 (Some(p), _) => p
@@ -502,12 +479,12 @@ impl Platform for Sys {
     }
 
     fn owned_by_current_user(_path: &Path, md: &Metadata) -> bool {
-        md.uid() == current_uid()
+        md.uid() == effective_uid()
     }
 
     fn dir_open_to_others(md: &Metadata) -> bool {
         let mode = md.mode();
-        let foreign_owner = md.uid() != current_uid() && md.uid() != 0;
+        let foreign_owner = md.uid() != effective_uid() && md.uid() != 0;
         let writable_by_others = mode & 0o022 != 0 && mode & 0o1000 == 0;
         foreign_owner || writable_by_others
     }
@@ -657,7 +634,7 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
 /// left to the deletion to report (as [`crate::eperm::PermCause::UserImmutable`]).
 #[cfg(target_os = "macos")]
 fn unflag(fd: BorrowedFd<'_>, st: &rustix::fs::Stat) {
-    if crate::eperm::may_clear_user_flags(st.st_flags, st.st_uid, current_uid()) {
+    if crate::eperm::may_clear_user_flags(st.st_flags, st.st_uid, effective_uid()) {
         let _ = crate::eperm::macos::set_flags(fd, st.st_flags & !crate::eperm::USER_FLAGS);
     }
 }

@@ -42,6 +42,9 @@ use crate::env::EnvMap;
 /// The Windows implementation of [`Platform`].
 pub(crate) struct Sys;
 
+/// A user as the OS identifies one: the SID on Windows.
+pub(crate) type UserId = Sid;
+
 const ERROR_FILE_NOT_FOUND: i32 = 2;
 const ERROR_PATH_NOT_FOUND: i32 = 3;
 const ERROR_ACCESS_DENIED: i32 = 5;

@@ -8,8 +8,14 @@ use std::path::Path;
 
 use super::{FsInfo, macos_fs_class};
 
+/// The filesystem holding `path` (its nearest existing ancestor).
+pub(super) fn fs_of(path: &Path) -> Option<FsInfo> {
+    let existing = path.ancestors().find(|p| p.exists())?;
+    statfs_info(existing)
+}
+
 /// `statfs` of `path` as an [`FsInfo`]; `None` when the call fails.
-pub(super) fn statfs_info(path: &Path) -> Option<FsInfo> {
+fn statfs_info(path: &Path) -> Option<FsInfo> {
     let c = CString::new(path.as_os_str().as_bytes()).ok()?;
     // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
     let mut st: libc::statfs = unsafe { std::mem::zeroed() };
