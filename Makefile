@@ -48,7 +48,7 @@ test-scripts:
 	bash scripts/test-debian-mirror.sh
 	bash scripts/test-check-os-cfg.sh
 
-# OS `cfg`s in the core only in per-OS modules (unix.rs, linux.rs, macos.rs, windows.rs,
+# OS `cfg`s in the core, the CLI and the app only in per-OS modules (unix.rs, linux.rs, macos.rs, windows.rs,
 # other.rs); the rule and what counts as one are in the script's header.
 lint-cfg:
 	bash scripts/check-os-cfg.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # OS conditions (`cfg`) only in per-OS modules (part of `make test`, issue #14). Fails, naming
-# file and line, on an OS `cfg` in the core's sources (or in the directories given) outside:
+# file and line, on an OS `cfg` in the Rust sources of the core, the CLI and the app
+# (crates/core/src, crates/cli/src, src-tauri/src; or in the directories given) outside:
 #
 # * per-OS files: a file whose name is `unix.rs`, `linux.rs`, `macos.rs`, `windows.rs` or
 #   `other.rs` (the fallback for the OSes without a file of their own), or starts with one of
@@ -8,7 +9,9 @@
 #   (`locks/macos/layout.rs`);
 # * the lines that pick a per-OS module: a `cfg` attribute on `mod NAME;` or on a `use` of NAME
 #   (`use unix as platform;`, `pub(crate) use unix::{Sys, UserId};`), NAME one of those names;
-# * test code: files named `tests.rs`, and a top-level `#[cfg(test)] mod NAME {` block, from
+# * the crate attribute `#![cfg_attr(..., windows_subsystem = "...")]`, which only a binary's
+#   root file can carry;
+# * test code: files named `tests.rs` or `*_tests.rs` (`clean_tests.rs`), and a top-level `#[cfg(test)] mod NAME {` block, from
 #   that line to the next line that is `}` at column 0 (rustfmt indents everything inside), so
 #   that a test needing Unix (modes, uids, symlinks, bash) can be `#[cfg(unix)]`.
 #
@@ -18,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(crates/core/src)
+[ ${#dirs[@]} -gt 0 ] || dirs=(crates/core/src crates/cli/src src-tauri/src)
 
 os='(unix|linux|macos|windows|other)'
 found=0
@@ -30,7 +33,7 @@ while IFS= read -r f; do
     continue
   fi
   is_tests=0
-  [ "$base" = tests.rs ] && is_tests=1
+  [[ $base == tests.rs || $base == *_tests.rs ]] && is_tests=1
   out=$(awk -v file="$f" -v is_tests="$is_tests" '
     function opens(s,   t) { t = s; return gsub(/\(/, "", t) }
     function closes(s,   t) { t = s; return gsub(/\)/, "", t) }
@@ -74,6 +77,7 @@ while IFS= read -r f; do
         while (opens(s) > closes(s) && k < n) { k++; x = line[k]; sub(/^[ \t]+/, "", x); s = s " " x }
         if (!os_cond(s)) continue
         if (t ~ /^#\[/ && selects_os_module(i)) continue
+        if (t ~ /^#!\[cfg_attr\(/ && s ~ /windows_subsystem[ \t]*=/) continue
         printf "%s:%d: %s\n", file, i, t
       }
     }' "$f")

@@ -716,7 +716,7 @@ impl CleanState {
 }
 
 fn elevation_hint() -> &'static str {
-    if cfg!(target_os = "linux") {
+    if gocache_core::os::HOST == gocache_core::os::OsKind::Linux {
         "Elevation needs pkexec and a polkit agent (install the `pkexec` package); otherwise \
          run the fix command shown in a terminal."
     } else {
