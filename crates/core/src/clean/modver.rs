@@ -153,7 +153,7 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let _ = Sys::unlock(&self.file);
+        let _ = super::sys::unlock(&self.file);
     }
 }
 
@@ -182,7 +182,7 @@ pub(crate) fn lock_file(
         .map_err(LockError::Io)?;
     let started = Instant::now();
     loop {
-        match Sys::try_lock_exclusive(&file) {
+        match super::sys::try_lock_exclusive(&file) {
             Ok(true) => return Ok(LockGuard { file }),
             Ok(false) => {}
             Err(e) => return Err(LockError::Io(e)),

@@ -51,13 +51,30 @@ pub(crate) struct OwnerInfo {
     pub is_current_user: bool,
 }
 
+/// Tries to take Go's exclusive lock on an open lock file without waiting: `Ok(false)` when
+/// another process holds it.
+///
+/// Go's `lockedfile` locks with `flock(LOCK_EX)` on Linux, macOS and the BSDs
+/// (`filelock_unix.go`) and `LockFileEx(LOCKFILE_EXCLUSIVE_LOCK)` over the whole file
+/// (offset 0, length `u32::MAX`/`u32::MAX`) on Windows (`filelock_windows.go`); std's
+/// [`File::try_lock`] is those same calls (with `LOCK_NB` and `LOCKFILE_FAIL_IMMEDIATELY`), so
+/// the two exclude each other. Where std has no lock (other Unixes), the error says so.
+pub(crate) fn try_lock_exclusive(file: &File) -> io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Releases a lock taken by [`try_lock_exclusive`] (std's [`File::unlock`]: `flock(LOCK_UN)`,
+/// `UnlockFile` over the same range).
+pub(crate) fn unlock(file: &File) -> io::Result<()> {
+    file.unlock()
+}
+
 /// The per-OS operations of the cleaner.
 pub(crate) trait Platform {
-    /// Tries to take Go's exclusive lock on an open lock file without waiting: `Ok(false)`
-    /// when another process holds it.
-    fn try_lock_exclusive(file: &File) -> io::Result<bool>;
-    /// Releases a lock taken by [`Platform::try_lock_exclusive`].
-    fn unlock(file: &File) -> io::Result<()>;
     /// Gives the current user write (and, for directories, search) access to `path`,
     /// never following a symlink. Directories get at most `u+rwx` added (never 0777).
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()>;

@@ -1,15 +1,15 @@
-//! Linux, macOS and the BSDs: `flock(LOCK_EX)` as Go's `filelock_unix.go`, Unix mode bits,
-//! owner names from the user database ([`crate::os::host::unix`]).
+//! Linux, macOS and the BSDs (Go's `flock` lock is std's `File::try_lock`, in [`super`]): Unix
+//! mode bits, owner names from the user database ([`crate::os::host::unix`]), descriptor-relative
+//! removal with rustix.
 #![allow(
     unsafe_code,
-    reason = "flock, setgroups, seteuid, kill, renameat2 and proc_pidinfo are libc calls"
+    reason = "setgroups, setegid and seteuid are libc calls (rustix has no process-wide ones)"
 )]
 
 use std::ffi::CStr;
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -27,21 +27,6 @@ pub(crate) struct Sys;
 /// A user as the OS identifies one: the numeric user id on Unix.
 pub(crate) type UserId = u32;
 
-fn flock(file: &File, op: libc::c_int) -> io::Result<()> {
-    loop {
-        // SAFETY: the descriptor is owned by `file`, which outlives the call; flock does not
-        // touch memory.
-        let r = unsafe { libc::flock(file.as_raw_fd(), op) };
-        if r == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::EINTR) {
-            return Err(e);
-        }
-    }
-}
-
 /// The user database's entry for `uid` as an [`Account`]: one with a home directory.
 fn account(uid: u32) -> Option<Account> {
     let user = user_by_uid(uid)?;
@@ -58,18 +43,6 @@ fn shell_quote(p: &Path) -> String {
 }
 
 impl Platform for Sys {
-    fn try_lock_exclusive(file: &File) -> io::Result<bool> {
-        match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
-            Ok(()) => Ok(true),
-            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn unlock(file: &File) -> io::Result<()> {
-        flock(file, libc::LOCK_UN)
-    }
-
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()> {
         if !md.is_dir() {
             // Unix: unlink and rename need write access to the parent only; a file's own
@@ -468,10 +441,14 @@ impl Platform for Sys {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
             Err(_) => {}
         }
-        // SAFETY: kill with signal 0 only checks that the process exists (p > 0, so never a
-        // process group); it touches no memory.
-        let r = unsafe { libc::kill(p, 0) };
-        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        // Signal 0 only checks that the process exists (p > 0, so never a process group).
+        let Some(pid) = rustix::process::Pid::from_raw(p) else {
+            return false;
+        };
+        matches!(
+            rustix::process::test_kill_process(pid),
+            Ok(()) | Err(rustix::io::Errno::PERM)
+        )
     }
 
     fn process_start(pid: u32) -> Option<u64> {
@@ -696,44 +673,19 @@ fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
 }
 
 /// The one-step no-replace rename, or `None` where it is not available (then the caller
-/// checks first).
-#[cfg(target_os = "linux")]
+/// checks first): rustix's `renameat_with(NOREPLACE)` is `renameat2(RENAME_NOREPLACE)` on
+/// Linux and `renameatx_np(RENAME_EXCL)` on macOS.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
-    // SAFETY: both paths are NUL-terminated strings alive for the call; AT_FDCWD makes them
-    // relative to the working directory as rename(2) does.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if r == 0 {
-        return Some(Ok(()));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        // The file system (or an old kernel) does not support the flag.
-        Some(libc::EINVAL | libc::ENOSYS) => None,
-        _ => Some(Err(e)),
-    }
-}
-
-/// The one-step no-replace rename, or `None` where it is not available (then the caller
-/// checks first).
-#[cfg(target_os = "macos")]
-fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
-    // SAFETY: both paths are NUL-terminated strings alive for the call.
-    let r = unsafe { libc::renamex_np(from.as_ptr(), to.as_ptr(), libc::RENAME_EXCL) };
-    if r == 0 {
-        return Some(Ok(()));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOTSUP | libc::EINVAL) => None,
-        _ => Some(Err(e)),
+    use rustix::io::Errno;
+    match rustix::fs::renameat_with(CWD, from, CWD, to, rustix::fs::RenameFlags::NOREPLACE) {
+        Ok(()) => Some(Ok(())),
+        // The file system (or an old kernel) does not support the flag (Linux `EINVAL`,
+        // `ENOSYS`; macOS `ENOTSUP`, and `ENOSYS` before 10.12).
+        Err(Errno::INVAL | Errno::NOSYS) => None,
+        #[cfg(target_os = "macos")]
+        Err(Errno::NOTSUP) => None,
+        Err(e) => Some(Err(e.into())),
     }
 }
 
