@@ -675,7 +675,7 @@ mod tests {
                 alphabet[v]
             })
             .collect();
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push('=');
         }
         out

@@ -173,15 +173,14 @@ fn unescape_octal(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while let Some(&c) = b.get(i) {
-        if c == b'\\' {
-            if let Some(v) = s
+        if c == b'\\'
+            && let Some(v) = s
                 .get(i + 1..i + 4)
                 .and_then(|o| u8::from_str_radix(o, 8).ok())
-            {
-                out.push(v);
-                i += 4;
-                continue;
-            }
+        {
+            out.push(v);
+            i += 4;
+            continue;
         }
         out.push(c);
         i += 1;

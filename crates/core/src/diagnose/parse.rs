@@ -79,19 +79,19 @@ pub(crate) fn recognize(text: &str, ctx: &Context) -> Vec<Match> {
         i += 1;
     }
     // A SECURITY ERROR block without its "verifying" line (pasted partly).
-    if !out.iter().any(|m| m.id == "checksum-mismatch") {
-        if let Some(pos) = text.find("SECURITY ERROR") {
-            out.push(
-                Match::new("checksum-mismatch")
-                    .variant(sec_variant(text))
-                    .at(pos),
-            );
-        }
+    if !out.iter().any(|m| m.id == "checksum-mismatch")
+        && let Some(pos) = text.find("SECURITY ERROR")
+    {
+        out.push(
+            Match::new("checksum-mismatch")
+                .variant(sec_variant(text))
+                .at(pos),
+        );
     }
-    if let Some(pos) = text.find("toolchain not available") {
-        if !out.iter().any(|m| m.id == "toolchain-download-failed") {
-            out.push(Match::new("toolchain-download-failed").at(pos));
-        }
+    if let Some(pos) = text.find("toolchain not available")
+        && !out.iter().any(|m| m.id == "toolchain-download-failed")
+    {
+        out.push(Match::new("toolchain-download-failed").at(pos));
     }
     merge(out)
 }
@@ -650,16 +650,15 @@ pub(crate) fn eperm_values(
 /// read-only design; Go itself failing (it chmods before deleting, it creates files when
 /// downloading) means it cannot write what someone else owns.
 fn permission_variant(line: &str, path: Option<&str>, ctx: &Context) -> &'static str {
-    if ctx.inspect_disk {
-        if let Some(p) = path {
-            if let Some(other) = owner::owned_by_other(Path::new(p)) {
-                return if other {
-                    "other-owner"
-                } else {
-                    "read-only-cache"
-                };
-            }
-        }
+    if ctx.inspect_disk
+        && let Some(p) = path
+        && let Some(other) = owner::owned_by_other(Path::new(p))
+    {
+        return if other {
+            "other-owner"
+        } else {
+            "read-only-cache"
+        };
     }
     let in_tree = path.is_some_and(|p| {
         p.split(['/', '\\'])

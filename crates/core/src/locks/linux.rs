@@ -202,16 +202,16 @@ fn scan_pid(pid: u32, roots: &Roots, locks: &LockIndex) -> PidScan {
                 let Some(path) = roots.map(t) else {
                     continue;
                 };
-                if !locks.is_empty() {
-                    if let Ok(md) = fs::metadata(&p) {
-                        let owners = locks.get(&(dev_parts(md.dev()), md.ino()));
-                        if owners.is_some_and(|o| o.iter().any(|&o| o == i64::from(pid) || o < 0)) {
-                            holds.push(Hold {
-                                pid,
-                                path: path.clone(),
-                                kind: HoldKind::Flock,
-                            });
-                        }
+                if !locks.is_empty()
+                    && let Ok(md) = fs::metadata(&p)
+                {
+                    let owners = locks.get(&(dev_parts(md.dev()), md.ino()));
+                    if owners.is_some_and(|o| o.iter().any(|&o| o == i64::from(pid) || o < 0)) {
+                        holds.push(Hold {
+                            pid,
+                            path: path.clone(),
+                            kind: HoldKind::Flock,
+                        });
                     }
                 }
                 let kind = if deleted {

@@ -207,15 +207,15 @@ pub(super) fn run(
                 }
             }
         }
-        if let Some(status) = exited {
-            if !read_any || !open.iter().any(|o| *o) {
-                return Ok(Output {
-                    stdout,
-                    stderr,
-                    success: status.success(),
-                    status: describe(status),
-                });
-            }
+        if let Some(status) = exited
+            && (!read_any || !open.iter().any(|o| *o))
+        {
+            return Ok(Output {
+                stdout,
+                stderr,
+                success: status.success(),
+                status: describe(status),
+            });
         }
     }
 }

@@ -160,10 +160,10 @@ impl Walker<'_> {
                     if let Some(en) = self.entry(&escpath, v, &path) {
                         en.old_tmp_dirs.push(path);
                     }
-                } else if ft.is_dir() {
-                    if let Some(en) = self.entry(&escpath, ver, &path) {
-                        en.dir = Some(path);
-                    }
+                } else if ft.is_dir()
+                    && let Some(en) = self.entry(&escpath, ver, &path)
+                {
+                    en.dir = Some(path);
                 }
             } else if ft.is_dir() {
                 let r = if rel.is_empty() {
@@ -254,11 +254,11 @@ impl Walker<'_> {
                 let Ok(escver) = escape::escape(&v) else {
                     continue;
                 };
-                if std::fs::symlink_metadata(dir.join(format!("{escver}.mod"))).is_err() {
-                    if let Some(en) = self.entry(escpath, &escver, &list) {
-                        en.listed_without_mod = true;
-                        en.base.get_or_insert_with(|| dir.join(&escver));
-                    }
+                if std::fs::symlink_metadata(dir.join(format!("{escver}.mod"))).is_err()
+                    && let Some(en) = self.entry(escpath, &escver, &list)
+                {
+                    en.listed_without_mod = true;
+                    en.base.get_or_insert_with(|| dir.join(&escver));
                 }
             }
         }

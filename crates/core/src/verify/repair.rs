@@ -184,10 +184,10 @@ pub fn repair(
     opts: &RepairOptions,
     cancel: &CancelToken,
 ) -> std::result::Result<RepairReport, RepairError> {
-    if let Some(p) = project {
-        if verified.project.as_ref().map(|v| v.dir.as_path()) != Some(p) {
-            return Err(RepairError::OtherProject(p.to_path_buf()));
-        }
+    if let Some(p) = project
+        && verified.project.as_ref().map(|v| v.dir.as_path()) != Some(p)
+    {
+        return Err(RepairError::OtherProject(p.to_path_buf()));
     }
     let broken = broken_versions(verified);
     let mut versions: Vec<ModuleRef> = Vec::new();

@@ -158,13 +158,14 @@ impl Platform for Sys {
         } else {
             euid
         };
-        if let Some(o) = file_owner {
-            if o != uid && o != 0 {
-                return Err(format!(
-                    "refusing: the request was written by user {o}, not by the requesting \
+        if let Some(o) = file_owner
+            && o != uid
+            && o != 0
+        {
+            return Err(format!(
+                "refusing: the request was written by user {o}, not by the requesting \
                      user {uid}"
-                ));
-            }
+            ));
         }
         Ok(uid)
     }
