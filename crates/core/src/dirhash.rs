@@ -328,41 +328,43 @@ pub struct DirFile {
 /// [`HashError::Io`] when a directory cannot be read.
 pub fn dir_files(dir: &Path) -> Result<Vec<DirFile>, HashError> {
     let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((d, rel)) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|source| HashError::Io {
-            path: d.clone(),
-            source,
+    // walkdir: symlinks are listed, not followed (only the root is, as read_dir would).
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.map_err(|err| HashError::Io {
+            path: err.path().unwrap_or(dir).to_path_buf(),
+            source: err.into(),
         })?;
-        for e in rd {
-            let e = e.map_err(|source| HashError::Io {
-                path: d.clone(),
-                source,
-            })?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            let path = e.path();
-            let md = std::fs::symlink_metadata(&path).map_err(|source| HashError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let r = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            if md.is_dir() {
-                stack.push((path, r));
-            } else {
-                out.push(DirFile {
-                    rel: r,
-                    path,
-                    size: md.len(),
-                    symlink: md.file_type().is_symlink(),
-                    writable: !md.permissions().readonly(),
-                    special: Special::of(md.file_type()),
+        if e.depth() == 0 {
+            if !e.file_type().is_dir() {
+                return Err(HashError::Io {
+                    path: dir.to_path_buf(),
+                    source: io::Error::from(io::ErrorKind::NotADirectory),
                 });
             }
+            continue;
         }
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let md = e.metadata().map_err(|err| HashError::Io {
+            path: e.path().to_path_buf(),
+            source: err.into(),
+        })?;
+        let rel: Vec<String> = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        out.push(DirFile {
+            rel: rel.join("/"),
+            path: e.into_path(),
+            size: md.len(),
+            symlink: md.file_type().is_symlink(),
+            writable: !md.permissions().readonly(),
+            special: Special::of(md.file_type()),
+        });
     }
     out.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
     Ok(out)

@@ -137,70 +137,75 @@ impl Walker<'_> {
         });
     }
 
-    /// Walks the extracted part: stops at the first element containing `@`.
-    fn top(&mut self, dir: &Path, rel: &str) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.unreadable(dir, &e),
-        };
-        for e in rd.flatten() {
+    /// Walks the extracted part (walkdir, symlinks not followed): stops at the first element
+    /// containing `@`; `cache` and the quarantine directories at the top are skipped.
+    fn top(&mut self, root: &Path) {
+        let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+        while let Some(e) = walk.next() {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    self.unreadable(&path, &err.into());
+                    continue;
+                }
+            };
             let name = e.file_name().to_string_lossy().into_owned();
-            if rel.is_empty() && (name == "cache" || name.starts_with(QUARANTINE_PREFIX)) {
+            let is_dir = e.file_type().is_dir();
+            if e.depth() == 1 && (name == "cache" || name.starts_with(QUARANTINE_PREFIX)) {
+                if is_dir {
+                    walk.skip_current_dir();
+                }
                 continue;
             }
-            let Ok(ft) = e.file_type() else { continue };
-            let path = e.path();
-            if let Some((last, ver)) = name.split_once('@') {
-                let escpath = if rel.is_empty() {
-                    last.to_owned()
-                } else {
-                    format!("{rel}/{last}")
-                };
-                if let Some((v, _)) = ver.split_once(".tmp-") {
-                    if let Some(en) = self.entry(&escpath, v, &path) {
-                        en.old_tmp_dirs.push(path);
-                    }
-                } else if ft.is_dir()
-                    && let Some(en) = self.entry(&escpath, ver, &path)
-                {
-                    en.dir = Some(path);
+            let Some((last, ver)) = name.split_once('@') else {
+                continue; // a directory is descended into; files are not versions
+            };
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            let rel = parent_rel(root, e.path());
+            let escpath = if rel.is_empty() {
+                last.to_owned()
+            } else {
+                format!("{rel}/{last}")
+            };
+            let path = e.into_path();
+            if let Some((v, _)) = ver.split_once(".tmp-") {
+                if let Some(en) = self.entry(&escpath, v, &path) {
+                    en.old_tmp_dirs.push(path);
                 }
-            } else if ft.is_dir() {
-                let r = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                self.top(&path, &r);
+            } else if is_dir && let Some(en) = self.entry(&escpath, ver, &path) {
+                en.dir = Some(path);
             }
         }
     }
 
-    /// Walks `cache/download` (not `sumdb`) down to the `@v` directories.
-    fn download(&mut self, dir: &Path, rel: &str) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.unreadable(dir, &e),
-        };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if rel.is_empty() && name == "sumdb" {
-                continue;
-            }
-            if !e.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            if name == "@v" {
-                if !rel.is_empty() {
-                    self.at_v(&e.path(), rel);
+    /// Walks `cache/download` (not `sumdb`) down to the `@v` directories (walkdir, symlinks
+    /// not followed).
+    fn download(&mut self, root: &Path) {
+        let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+        while let Some(e) = walk.next() {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    self.unreadable(&path, &err.into());
+                    continue;
                 }
-            } else {
-                let r = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                self.download(&e.path(), &r);
+            };
+            if !e.file_type().is_dir() {
+                continue;
+            }
+            let name = e.file_name();
+            if e.depth() == 1 && name == "sumdb" {
+                walk.skip_current_dir();
+            } else if name == "@v" {
+                walk.skip_current_dir();
+                let rel = parent_rel(root, e.path());
+                if !rel.is_empty() {
+                    self.at_v(e.path(), &rel);
+                }
             }
         }
     }
@@ -265,6 +270,18 @@ impl Walker<'_> {
     }
 }
 
+/// The path of `path`'s parent relative to `root`, with `/` separators (`""` at the top).
+fn parent_rel(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
 /// Finds every module version in the module cache at `root`.
 pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Result<Vec<Entry>> {
     std::fs::read_dir(root).map_err(|e| Error::io(root, e))?;
@@ -273,10 +290,10 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Result<Vec<
         entries: BTreeMap::new(),
         problems,
     };
-    w.top(root, "");
+    w.top(root);
     let dl = crate::modpath::join_slashed(w.root, "cache/download");
     if dl.is_dir() {
-        w.download(&dl, "");
+        w.download(&dl);
     }
     let mut out: Vec<Entry> = w.entries.into_values().collect();
     // A version with only a `.lock` file (what a clean leaves) is not in the cache.
