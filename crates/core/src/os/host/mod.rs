@@ -5,7 +5,7 @@
 //! Unlike the rules of the parent module (pure, compiled everywhere), this is the place for the
 //! system calls, so only the running OS's file is compiled. Unix-only callers (the Unix halves
 //! of the cleaner, the lock probes, the login shell) also use [`unix`]'s own functions:
-//! [`unix::user_by_uid`] (the one `getpwuid_r` in the crate), [`unix::effective_uid`],
+//! [`unix::user_by_uid`] (the one `getpwuid_r` in the crate, through nix), [`unix::effective_uid`],
 //! [`unix::real_uid`].
 
 use std::fs::{FileType, Metadata, OpenOptions};

@@ -1,12 +1,8 @@
-//! Linux, macOS and the BSDs: user ids through rustix, the user database through the crate's
-//! one `getpwuid_r` call ([`user_by_uid`]), and the Unix metadata rules (`st_blocks * 512`,
-//! mode bits, file types).
-#![allow(unsafe_code, reason = "getpwuid_r is a libc call")]
+//! Linux, macOS and the BSDs: user ids through rustix, the user database through nix's
+//! `getpwuid_r` ([`user_by_uid`], the one lookup in the crate), and the Unix metadata rules
+//! (`st_blocks * 512`, mode bits, file types).
 
-use std::ffi::{CStr, OsStr};
 use std::fs::{FileType, Metadata, OpenOptions, Permissions};
-use std::mem::MaybeUninit;
-use std::os::unix::ffi::OsStrExt as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _, OpenOptionsExt as _};
 use std::path::{Path, PathBuf};
@@ -42,68 +38,20 @@ pub(crate) fn real_uid() -> u32 {
     rustix::process::getuid().as_raw()
 }
 
-/// The first buffer for [`user_by_uid`]'s strings: enough for any ordinary entry.
-const PASSWD_BUF_START: usize = 4096;
-/// The buffer is doubled on `ERANGE` up to this size (1 MiB), then the lookup gives up.
-const PASSWD_BUF_MAX: usize = 1 << 20;
-
-/// The user database's entry for `uid` (`getpwuid_r`: `/etc/passwd`, NSS, Directory
-/// Services), or `None` when it has none or the lookup fails.
+/// The user database's entry for `uid` (`getpwuid_r` through nix, which grows its buffer on
+/// `ERANGE` up to 1 MiB: `/etc/passwd`, NSS, Directory Services), or `None` when it has none,
+/// the lookup fails or the entry has no name. An empty home directory counts as none.
 pub(crate) fn user_by_uid(uid: u32) -> Option<User> {
-    user_by_uid_from(uid, PASSWD_BUF_START)
-}
-
-/// [`user_by_uid`] starting with a buffer of `start` bytes.
-fn user_by_uid_from(uid: u32, start: usize) -> Option<User> {
-    let mut pwd = MaybeUninit::<libc::passwd>::uninit();
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    let mut buf = vec![0_u8; start.max(1)];
-    loop {
-        // SAFETY: every pointer is valid for the call: `pwd` and `result` are live locals
-        // getpwuid_r writes through, and `buf` is a live, writable buffer of the length passed
-        // (getpwuid_r fails with ERANGE rather than write past it).
-        let rc = unsafe {
-            libc::getpwuid_r(
-                uid,
-                pwd.as_mut_ptr(),
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &raw mut result,
-            )
-        };
-        match rc {
-            0 => break,
-            libc::EINTR => {}
-            // The entry's strings do not fit: a larger buffer, and the whole call again.
-            libc::ERANGE if buf.len() < PASSWD_BUF_MAX => buf.resize(buf.len() * 2, 0),
-            _ => return None,
-        }
+    let u = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok()??;
+    if u.name.is_empty() {
+        return None;
     }
-    if result.is_null() {
-        return None; // no such user
-    }
-    // SAFETY: getpwuid_r returned 0 with a non-null `result`, so `result` points at `pwd`, which
-    // it filled in, and each non-null string field of it points at a NUL-terminated string
-    // inside `buf`. `buf` is neither dropped nor written until after the strings are copied
-    // here.
-    let (name, gid, home, shell) = unsafe {
-        let p = &*result;
-        let bytes =
-            |s: *const libc::c_char| (!s.is_null()).then(|| CStr::from_ptr(s).to_bytes().to_vec());
-        (
-            bytes(p.pw_name)?,
-            p.pw_gid,
-            bytes(p.pw_dir),
-            bytes(p.pw_shell),
-        )
-    };
-    let path = |b: Vec<u8>| PathBuf::from(OsStr::from_bytes(&b));
     Some(User {
-        name: String::from_utf8_lossy(&name).into_owned(),
+        name: u.name,
         uid,
-        gid,
-        home: home.map(path),
-        shell: shell.map(path),
+        gid: u.gid.as_raw(),
+        home: Some(u.dir).filter(|d| !d.as_os_str().is_empty()),
+        shell: Some(u.shell),
     })
 }
 
@@ -188,13 +136,6 @@ mod tests {
         assert!(!me.name.is_empty());
         assert_eq!(Unix::user_name(me.uid), Some(me.name));
         assert_eq!(Unix::effective_uid(), Some(effective_uid()));
-    }
-
-    #[test]
-    fn a_buffer_too_small_for_the_entry_is_grown() {
-        // One byte cannot hold root's strings: getpwuid_r answers ERANGE until it can.
-        let grown = user_by_uid_from(0, 1).expect("found after growing the buffer");
-        assert_eq!(Some(grown), user_by_uid(0));
     }
 
     #[test]
