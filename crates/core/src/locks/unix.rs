@@ -2,7 +2,6 @@
 //! effective user id and user names (from [`crate::os::host::unix`]), and [`PidRef`], End
 //! process' handle on a process named by pid and start time (macOS, and Linux kernels without
 //! pidfds).
-#![allow(unsafe_code, reason = "kill is a libc call")]
 
 use std::collections::HashMap;
 use std::io;
@@ -38,16 +37,24 @@ fn pid_t(pid: u32) -> io::Result<libc::pid_t> {
     }
 }
 
-/// Sends `sig` to the single process `pid` (never a group).
+/// Sends `sig` (0 for the existence check, `SIGTERM` or `SIGKILL`) to the single process `pid`
+/// (never a group), with rustix's `kill`.
 pub(crate) fn signal(pid: u32, sig: libc::c_int) -> io::Result<()> {
-    let p = pid_t(pid)?;
-    // SAFETY: kill takes plain integers; `p` is positive so it addresses one process only.
-    let r = unsafe { libc::kill(p, sig) };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    use rustix::process::{Pid, Signal, kill_process, test_kill_process};
+    let p =
+        Pid::from_raw(pid_t(pid)?).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let r = match sig {
+        0 => test_kill_process(p),
+        libc::SIGTERM => kill_process(p, Signal::TERM),
+        libc::SIGKILL => kill_process(p, Signal::KILL),
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("signal {sig} is not sent"),
+            ));
+        }
+    };
+    r.map_err(io::Error::from)
 }
 
 /// `ESRCH` (no such process) as [`io::ErrorKind::NotFound`], for [`super::end::ProcessRef`].
