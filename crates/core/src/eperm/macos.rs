@@ -1,13 +1,11 @@
 //! macOS: the facts [`super::classify_eperm`] decides on (`lstat`'s `st_flags` and owner,
 //! `getxattr` of `com.apple.rootless`, never following a symlink), and clearing flags by
 //! descriptor (`fchflags`) for the clean.
-#![allow(unsafe_code, reason = "getxattr and fchflags are libc calls")]
+#![allow(unsafe_code, reason = "fchflags is a libc call (rustix has none)")]
 
-use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::macos::fs::MetadataExt as _;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 
@@ -38,22 +36,9 @@ pub(crate) fn facts(path: &Path, eperm: bool) -> Option<PermFacts> {
 /// Whether `path` (not following a symlink) has the `com.apple.rootless` extended attribute
 /// that marks what System Integrity Protection guards.
 fn rootless(path: &Path) -> bool {
-    let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: both strings are NUL-terminated and alive for the call; a null buffer of size 0
-    // asks only for the attribute's size.
-    let r = unsafe {
-        libc::getxattr(
-            c.as_ptr(),
-            c"com.apple.rootless".as_ptr(),
-            std::ptr::null_mut(),
-            0,
-            0,
-            libc::XATTR_NOFOLLOW,
-        )
-    };
-    r >= 0
+    // rustix's lgetxattr is getxattr(XATTR_NOFOLLOW) on macOS; the query form asks only for
+    // the attribute's size.
+    rustix::fs::lgetxattr_query(path, c"com.apple.rootless").is_ok()
 }
 
 /// Sets the flags of the open entry `fd` to `flags` (`fchflags`): the clean clears the user
