@@ -135,7 +135,7 @@ mod linux;
 // macOS and Windows are also compiled for Linux test runs: their pure parsing and matching
 // logic is unit-tested there (the FFI inside is gated on the real OS).
 #[cfg(any(target_os = "macos", test))]
-mod macos;
+pub(crate) mod macos;
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod other;
 #[cfg(any(windows, test))]

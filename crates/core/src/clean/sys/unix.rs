@@ -713,21 +713,11 @@ fn process_start_time(pid: u32) -> Option<u64> {
     stat_fields(&stat)?.get(19)?.parse().ok()
 }
 
-/// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds.
+/// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds (the lock
+/// probe's reading, [`crate::locks::macos::end::start_time`]).
 #[cfg(target_os = "macos")]
 fn process_start_time(pid: u32) -> Option<u64> {
-    let p = libc::c_int::try_from(pid).ok()?;
-    // SAFETY: proc_bsdinfo is plain old data; all zeroes is a valid value to be overwritten.
-    let mut info: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
-    let size = libc::c_int::try_from(std::mem::size_of::<libc::proc_bsdinfo>()).ok()?;
-    // SAFETY: `info` is a live local of exactly `size` bytes.
-    let r =
-        unsafe { libc::proc_pidinfo(p, libc::PROC_PIDTBSDINFO, 0, (&raw mut info).cast(), size) };
-    (r == size).then(|| {
-        info.pbi_start_tvsec
-            .saturating_mul(1_000_000)
-            .saturating_add(info.pbi_start_tvusec)
-    })
+    crate::locks::macos::end::start_time(pid)
 }
 
 /// Elsewhere the start time is not read (the lock and the pid's existence decide).
