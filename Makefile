@@ -12,8 +12,8 @@ APP_BIN := target/debug/gocache-doctor-app
 CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
 CROSS_PKGS := -p gocache-core -p gocache-doctor
 
-.PHONY: all setup ui app cli run test test-scripts fmt-check clippy test-rust cross test-ui e2e bench clean \
-	dist test-dist lint-workflows
+.PHONY: all setup ui app cli run test test-scripts lint-cfg fmt-check clippy test-rust cross test-ui e2e \
+	bench clean dist test-dist lint-workflows
 
 all: app cli
 
@@ -43,9 +43,15 @@ run: app cli
 fmt-check:
 	cargo fmt --all --check
 
-# The set-up scripts' own logic (the Debian mirror for backports).
+# The scripts' own logic (the Debian mirror for backports, the OS cfg check).
 test-scripts:
 	bash scripts/test-debian-mirror.sh
+	bash scripts/test-check-os-cfg.sh
+
+# OS `cfg`s in the core, the CLI and the app only in per-OS modules (unix.rs, linux.rs, macos.rs, windows.rs,
+# other.rs); the rule and what counts as one are in the script's header.
+lint-cfg:
+	bash scripts/check-os-cfg.sh
 
 clippy: ui
 	cargo clippy --workspace --all-targets -- -D warnings
@@ -72,7 +78,7 @@ test-ui: setup
 e2e: app
 	APP_BIN="$(CURDIR)/$(APP_BIN)" scripts/logged.sh e2e bash tests/e2e/run.sh
 
-test: setup test-scripts fmt-check clippy cross test-rust test-windows test-ui e2e test-dist
+test: setup test-scripts lint-cfg fmt-check clippy cross test-rust test-windows test-ui e2e test-dist
 	@echo "make test: all checks passed"
 
 # Release installers in target/release/bundle/ (README "Install"). Only the .deb by default: the

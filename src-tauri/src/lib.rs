@@ -11,10 +11,18 @@ pub mod commands;
 pub mod error;
 #[cfg(target_os = "linux")]
 pub mod linux;
+#[cfg(not(target_os = "linux"))]
+mod other;
 pub mod startup;
 pub mod state;
 
 use tauri::{Manager, Runtime};
+
+// The start-up settings of the OS this is built for (Linux: WebKitGTK and D-Bus; others: none).
+#[cfg(target_os = "linux")]
+use linux as platform;
+#[cfg(not(target_os = "linux"))]
+use other as platform;
 
 /// Registers the app's commands and managed state on `builder`, configured from the process
 /// environment ([`state::Config::from_process`]).
@@ -78,18 +86,12 @@ pub fn run_app_with<R: Runtime>(
 /// # Panics
 /// On Linux without a display: tao, under Tauri, panics while initialising GTK.
 pub fn run() -> Result<(), tauri::Error> {
-    #[cfg(target_os = "linux")]
-    linux::webkit_defaults();
+    platform::webkit_defaults();
     startup::mark("run");
     // Single instance first (the plugin's own rule): a second launch exits and brings this
     // window forward instead. Then the window's size and position, restored and saved.
     let mut builder = tauri::Builder::default();
-    #[cfg(target_os = "linux")]
-    let single = linux::session_bus_address_usable(
-        std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref(),
-    );
-    #[cfg(not(target_os = "linux"))]
-    let single = true;
+    let single = platform::single_instance_usable();
     if single {
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             focus_main(app);
@@ -171,10 +173,9 @@ mod csp_tests;
 mod doctor_tests;
 #[cfg(test)]
 mod env_hardening_tests;
-// Two attributes, not `cfg(all(test, unix))`: clippy's `allow-*-in-tests` recognises a test
-// module only by a plain `#[cfg(test)]`.
+// Unix only (the file's own `#![cfg(unix)]`); a plain `#[cfg(test)]` here because clippy's
+// `allow-*-in-tests` recognises a test module only by that.
 #[cfg(test)]
-#[cfg(unix)]
 mod shell_env_tests;
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,12 @@ pub fn webkit_defaults() {
     }
 }
 
+/// Whether the single-instance plugin may start with this process's
+/// `DBUS_SESSION_BUS_ADDRESS` ([`session_bus_address_usable`]).
+pub fn single_instance_usable() -> bool {
+    session_bus_address_usable(std::env::var("DBUS_SESSION_BUS_ADDRESS").ok().as_deref())
+}
+
 /// Whether the single-instance plugin may start: on Linux it registers a name on the D-Bus
 /// session bus, and it panics on a `DBUS_SESSION_BUS_ADDRESS` it cannot parse (seen with
 /// `disabled:` under WSL). A missing variable is fine (the plugin falls back to

@@ -3,6 +3,7 @@
 //! process whose environment is a desktop session's (no TERM) with `SHELL=/bin/bash` and a HOME
 //! whose `.bashrc` exports GOMODCACHE. The process environment cannot be changed safely inside
 //! a test, so the test runs itself as that child.
+#![cfg(unix)]
 
 use std::path::Path;
 

@@ -448,10 +448,10 @@ fn progress_counts_bytes_up_to_the_total_and_cancel_stops_the_run() {
     // verify_cancel during a run (sent as soon as the run announces its work).
     let canceller = state.clone();
     let channel = Channel::new(move |body| {
-        if let InvokeResponseBody::Json(json) = body {
-            if json.contains("verifyStarted") {
-                canceller.cancel();
-            }
+        if let InvokeResponseBody::Json(json) = body
+            && json.contains("verifyStarted")
+        {
+            canceller.cancel();
         }
         Ok(())
     });

@@ -117,12 +117,12 @@ fn go_mod_verify(fx: &Fixture) -> (bool, BTreeMap<(String, String), Vec<String>>
     let mut errs: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for line in text.lines() {
         let mut it = line.splitn(3, ' ');
-        if let (Some(p), Some(v), Some(rest)) = (it.next(), it.next(), it.next()) {
-            if let Some(v) = v.strip_suffix(':') {
-                errs.entry((p.to_owned(), v.to_owned()))
-                    .or_default()
-                    .push(rest.to_owned());
-            }
+        if let (Some(p), Some(v), Some(rest)) = (it.next(), it.next(), it.next())
+            && let Some(v) = v.strip_suffix(':')
+        {
+            errs.entry((p.to_owned(), v.to_owned()))
+                .or_default()
+                .push(rest.to_owned());
         }
     }
     (out.status.success(), errs)

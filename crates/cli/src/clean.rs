@@ -395,10 +395,12 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !a.yes && !plan.items.is_empty() && std::io::stdin().is_terminal() {
-        if let Some(text) = crate::locks::plan_holders_text(&report, &plan) {
-            eprint!("{text}");
-        }
+    if !a.yes
+        && !plan.items.is_empty()
+        && std::io::stdin().is_terminal()
+        && let Some(text) = crate::locks::plan_holders_text(&report, &plan)
+    {
+        eprint!("{text}");
     }
     if !a.yes && !plan.items.is_empty() && !confirm(&plan)? {
         eprintln!("Nothing removed.");

@@ -144,16 +144,16 @@ fn env() -> EnvMap {
 /// import is an error: a script that asked for the shell's GOMODCACHE must not clean another.
 fn resolve_env(requested: bool) -> Result<EnvMap, String> {
     let env = shellenv::environment(shellenv::Caller::Cli { requested });
-    if let Some(r) = env.login_shell() {
-        if let Some(e) = &r.error {
-            return Err(format!(
-                "cannot read the login shell's environment ({}): {}. Without \
+    if let Some(r) = env.login_shell()
+        && let Some(e) = &r.error
+    {
+        return Err(format!(
+            "cannot read the login shell's environment ({}): {}. Without \
                  --login-shell-env (and with {} unset) this process's environment is used.",
-                r.shell_command(),
-                e.message,
-                shellenv::MODE_VAR
-            ));
-        }
+            r.shell_command(),
+            e.message,
+            shellenv::MODE_VAR
+        ));
     }
     Ok(env)
 }
@@ -199,13 +199,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     total_bytes,
                     ..
                 } = e
+                    && show_progress
                 {
-                    if show_progress {
-                        eprint!(
-                            "\r\x1b[2Kscanning {kind}: {total_entries} entries, {}",
-                            output::human_bytes(total_bytes)
-                        );
-                    }
+                    eprint!(
+                        "\r\x1b[2Kscanning {kind}: {total_entries} entries, {}",
+                        output::human_bytes(total_bytes)
+                    );
                 }
             };
             let result = scan::scan(

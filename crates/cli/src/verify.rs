@@ -58,18 +58,17 @@ fn verify_once(
             versions,
             ..
         } = e
+            && show_progress
         {
-            if show_progress {
-                let pct = bytes
-                    .saturating_mul(100)
-                    .checked_div(total_bytes)
-                    .unwrap_or(100);
-                eprint!(
-                    "\r\x1b[2Kverifying: {} of {} ({pct}%), {versions_done}/{versions} versions",
-                    human_bytes(bytes),
-                    human_bytes(total_bytes)
-                );
-            }
+            let pct = bytes
+                .saturating_mul(100)
+                .checked_div(total_bytes)
+                .unwrap_or(100);
+            eprint!(
+                "\r\x1b[2Kverifying: {} of {} ({pct}%), {versions_done}/{versions} versions",
+                human_bytes(bytes),
+                human_bytes(total_bytes)
+            );
         }
     };
     let opts = verify::Options {

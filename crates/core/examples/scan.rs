@@ -3,8 +3,11 @@
 //!
 //! ```text
 //! cargo run --release -p gocache-core --example scan -- [--threads N] [--json] \
-//!     (--modcache DIR | --build DIR | --dir DIR)
+//!     (--modcache DIR | --build DIR | --dir DIR | --walkdir DIR)
 //! ```
+//!
+//! `--walkdir` is the single-threaded `walkdir` walk (one `lstat` per entry, apparent sizes
+//! only) the scanner is compared with in CONTRIBUTING.md ("Why the scan has its own walker").
 #![allow(
     clippy::print_stdout,
     clippy::print_stderr,
@@ -28,7 +31,7 @@ fn main() {
         match a.as_str() {
             "--threads" => opts.threads = args.next().and_then(|n| n.parse().ok()),
             "--json" => json = true,
-            "--modcache" | "--build" | "--dir" => {
+            "--modcache" | "--build" | "--dir" | "--walkdir" => {
                 target = args.next().map(|p| (a.clone(), PathBuf::from(p)));
             }
             _ => {
@@ -44,6 +47,20 @@ fn main() {
         std::process::exit(2);
     };
     let cancel = CancelToken::new();
+    if what == "--walkdir" {
+        let (mut bytes, mut files, mut dirs) = (0_u64, 0_u64, 0_u64);
+        for e in walkdir::WalkDir::new(&path).into_iter().flatten() {
+            let Ok(md) = e.metadata() else { continue };
+            bytes += md.len();
+            if md.is_dir() {
+                dirs += 1;
+            } else {
+                files += 1;
+            }
+        }
+        println!("{bytes}\t{files} files\t{dirs} dirs");
+        return;
+    }
     if what == "--dir" {
         match scan_dir(&path, &opts, &cancel) {
             Ok(t) if json => println!("{}", serde_json::to_string_pretty(&t).unwrap_or_default()),

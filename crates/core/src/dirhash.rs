@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::CancelToken;
+use crate::os::host::{Host, System as _};
 
 /// A SHA-256 digest.
 pub type Sha = [u8; 32];
@@ -233,7 +234,7 @@ impl Special {
         if ft.is_file() || ft.is_dir() || ft.is_symlink() {
             return None;
         }
-        Some(special_kind(ft))
+        Some(Host::special_kind(ft))
     }
 
     /// A word for people (`FIFO`, `socket`, `device`, `special file`).
@@ -245,25 +246,6 @@ impl Special {
             Self::Other => "special file",
         }
     }
-}
-
-#[cfg(unix)]
-fn special_kind(ft: std::fs::FileType) -> Special {
-    use std::os::unix::fs::FileTypeExt;
-    if ft.is_fifo() {
-        Special::Fifo
-    } else if ft.is_socket() {
-        Special::Socket
-    } else if ft.is_block_device() || ft.is_char_device() {
-        Special::Device
-    } else {
-        Special::Other
-    }
-}
-
-#[cfg(not(unix))]
-fn special_kind(_ft: std::fs::FileType) -> Special {
-    Special::Other
 }
 
 /// Opens `path` for reading only if it is a regular file, without blocking and without
@@ -278,11 +260,7 @@ fn special_kind(_ft: std::fs::FileType) -> Special {
 pub fn open_regular(path: &Path) -> io::Result<File> {
     let mut oo = std::fs::OpenOptions::new();
     oo.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        oo.custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW);
-    }
+    Host::open_nonblocking_nofollow(&mut oo);
     let f = oo.open(path)?;
     let ft = f.metadata()?.file_type();
     if !ft.is_file() {
@@ -350,41 +328,43 @@ pub struct DirFile {
 /// [`HashError::Io`] when a directory cannot be read.
 pub fn dir_files(dir: &Path) -> Result<Vec<DirFile>, HashError> {
     let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((d, rel)) = stack.pop() {
-        let rd = std::fs::read_dir(&d).map_err(|source| HashError::Io {
-            path: d.clone(),
-            source,
+    // walkdir: symlinks are listed, not followed (only the root is, as read_dir would).
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.map_err(|err| HashError::Io {
+            path: err.path().unwrap_or(dir).to_path_buf(),
+            source: err.into(),
         })?;
-        for e in rd {
-            let e = e.map_err(|source| HashError::Io {
-                path: d.clone(),
-                source,
-            })?;
-            let name = e.file_name().to_string_lossy().into_owned();
-            let path = e.path();
-            let md = std::fs::symlink_metadata(&path).map_err(|source| HashError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let r = if rel.is_empty() {
-                name
-            } else {
-                format!("{rel}/{name}")
-            };
-            if md.is_dir() {
-                stack.push((path, r));
-            } else {
-                out.push(DirFile {
-                    rel: r,
-                    path,
-                    size: md.len(),
-                    symlink: md.file_type().is_symlink(),
-                    writable: !md.permissions().readonly(),
-                    special: Special::of(md.file_type()),
+        if e.depth() == 0 {
+            if !e.file_type().is_dir() {
+                return Err(HashError::Io {
+                    path: dir.to_path_buf(),
+                    source: io::Error::from(io::ErrorKind::NotADirectory),
                 });
             }
+            continue;
         }
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let md = e.metadata().map_err(|err| HashError::Io {
+            path: e.path().to_path_buf(),
+            source: err.into(),
+        })?;
+        let rel: Vec<String> = e
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(e.path())
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        out.push(DirFile {
+            rel: rel.join("/"),
+            path: e.into_path(),
+            size: md.len(),
+            symlink: md.file_type().is_symlink(),
+            writable: !md.permissions().readonly(),
+            special: Special::of(md.file_type()),
+        });
     }
     out.sort_by(|a, b| a.rel.as_bytes().cmp(b.rel.as_bytes()));
     Ok(out)
@@ -697,7 +677,7 @@ mod tests {
                 alphabet[v]
             })
             .collect();
-        while out.len() % 4 != 0 {
+        while !out.len().is_multiple_of(4) {
             out.push('=');
         }
         out

@@ -427,32 +427,113 @@ fn read_env_file(path: &Path, what: &str, problems: &mut Vec<Problem>) -> EnvFil
     }
 }
 
-/// Resolves every variable in [`GO_VARS`] and [`TOOL_VARS`] as `go env` does.
+/// Resolves every variable in [`GO_VARS`] and [`TOOL_VARS`] as `go env` does, one function
+/// per variable (or per kind of variable); the order matters only for the problems, which
+/// follow Go's: GOENV's file, GOROOT's `go.env`, GOPATH, GOMODCACHE, GOCACHE.
 fn resolve(
     env: &EnvMap,
     rules: &dyn OsRules,
     goroot_hint: Option<&Path>,
     problems: &mut Vec<Problem>,
 ) -> Vars {
-    let mut vars = Vars::new();
-    let config_dir = rules.user_config_dir(env);
     let cache_dir = rules.user_cache_dir(env);
+    let goenv = resolve_goenv(env, rules);
+    let user = user_env_file(&goenv, problems);
+    let goroot = resolve_goroot(env, goroot_hint);
+    let layers = Layers {
+        env,
+        user,
+        goroot: goroot_env_file(&goroot, problems),
+    };
+    let gopath = resolve_gopath(&layers, rules, &goroot, problems);
+    let gomodcache = resolve_gomodcache(&layers, rules, &gopath, problems);
+    let gocache = resolve_gocache(&layers, rules, &cache_dir, problems);
 
-    // GOENV: only the OS environment sets it.
-    let goenv = match env.get("GOENV").filter(|v| !v.is_empty()) {
+    let mut vars = Vars::new();
+    for (name, default) in PLAIN_DEFAULTS {
+        vars.insert((*name).to_owned(), layers.or_default(name, *default));
+    }
+    // GONOPROXY and GONOSUMDB default to GOPRIVATE.
+    let goprivate = layers.or_default("GOPRIVATE", "");
+    for name in ["GONOPROXY", "GONOSUMDB"] {
+        vars.insert(
+            name.to_owned(),
+            layers.or_default(name, goprivate.value.clone()),
+        );
+    }
+    vars.insert("GOPRIVATE".into(), goprivate);
+    vars.insert("GOROOT".into(), goroot);
+    // `go env GOENV` prints an empty value for GOENV=off.
+    let goenv = if goenv.value == "off" {
+        Var {
+            value: String::new(),
+            ..goenv
+        }
+    } else {
+        goenv
+    };
+    vars.insert("GOENV".into(), goenv);
+    vars.insert("GOPATH".into(), gopath);
+    vars.insert("GOMODCACHE".into(), gomodcache);
+    vars.insert("GOCACHE".into(), gocache);
+
+    vars.insert("GOPLSCACHE".to_owned(), gopls_dir(env, rules, &cache_dir));
+    // golangci-lint's and staticcheck's caches: the variable is the cache itself, else the
+    // user cache dir.
+    for (var, sub) in TOOL_VARS
+        .iter()
+        .zip(["gopls", "golangci-lint", "staticcheck"])
+        .filter(|(var, _)| **var != "GOPLSCACHE")
+    {
+        let v = os_env_or(env, var, || {
+            cache_dir
+                .as_ref()
+                .map(|d| join(&d.display().to_string(), sub, rules))
+                .unwrap_or_default()
+        });
+        vars.insert((*var).to_owned(), v);
+    }
+    vars
+}
+
+/// The variables resolved from the layers with a fixed default.
+const PLAIN_DEFAULTS: &[(&str, &str)] = &[
+    ("GOBIN", ""),
+    ("GOFLAGS", ""),
+    ("GOPROXY", "https://proxy.golang.org,direct"),
+    ("GOSUMDB", "sum.golang.org"),
+    ("GOINSECURE", ""),
+    ("GOTOOLCHAIN", "auto"),
+];
+
+/// A variable only the OS environment sets: its non-empty value there, else `default()`.
+fn os_env_or(env: &EnvMap, name: &str, default: impl FnOnce() -> String) -> Var {
+    match env.get(name).filter(|v| !v.is_empty()) {
         Some(v) => Var {
             value: v.clone(),
-            source: env.source_of("GOENV"),
+            source: env.source_of(name),
         },
         None => Var {
-            value: config_dir
-                .as_ref()
-                .map(|d| join(&d.display().to_string(), "go/env", rules))
-                .unwrap_or_default(),
+            value: default(),
             source: Source::Default,
         },
-    };
-    let user = if goenv.value == "off" {
+    }
+}
+
+/// GOENV: only the OS environment sets it; the default is `<user config dir>/go/env`.
+fn resolve_goenv(env: &EnvMap, rules: &dyn OsRules) -> Var {
+    os_env_or(env, "GOENV", || {
+        rules
+            .user_config_dir(env)
+            .as_ref()
+            .map(|d| join(&d.display().to_string(), "go/env", rules))
+            .unwrap_or_default()
+    })
+}
+
+/// The `go env -w` file GOENV names (none for `off` or an empty value).
+fn user_env_file(goenv: &Var, problems: &mut Vec<Problem>) -> EnvFile {
+    if goenv.value == "off" {
         problems.push(problem(
             "goenv-off",
             Severity::Info,
@@ -464,23 +545,22 @@ fn resolve(
         EnvFile::default()
     } else {
         read_env_file(Path::new(&goenv.value), "the GOENV file", problems)
-    };
+    }
+}
 
-    // GOROOT: OS environment, else where the go binary lives (GOROOT cannot be set with -w,
-    // but Go does consult a GOROOT line of the user file to find go.env).
-    let goroot = match env.get("GOROOT").filter(|v| !v.is_empty()) {
-        Some(v) => Var {
-            value: v.clone(),
-            source: env.source_of("GOROOT"),
-        },
-        None => Var {
-            value: goroot_hint
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            source: Source::Default,
-        },
-    };
-    let goroot_file = if goroot.value.is_empty() {
+/// GOROOT: OS environment, else where the go binary lives (GOROOT cannot be set with -w,
+/// but Go does consult a GOROOT line of the user file to find go.env).
+fn resolve_goroot(env: &EnvMap, goroot_hint: Option<&Path>) -> Var {
+    os_env_or(env, "GOROOT", || {
+        goroot_hint
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// `$GOROOT/go.env`, the toolchain's own defaults.
+fn goroot_env_file(goroot: &Var, problems: &mut Vec<Problem>) -> EnvFile {
+    if goroot.value.is_empty() {
         EnvFile::default()
     } else {
         read_env_file(
@@ -488,32 +568,45 @@ fn resolve(
             "$GOROOT/go.env",
             problems,
         )
-    };
-    let layers = Layers {
-        env,
-        user,
-        goroot: goroot_file,
-    };
+    }
+}
 
-    // GOPATH: default $HOME/go, or "" when that is GOROOT.
+/// GOPATH: default $HOME/go, or "" when that is GOROOT.
+fn resolve_gopath(
+    layers: &Layers<'_>,
+    rules: &dyn OsRules,
+    goroot: &Var,
+    problems: &mut Vec<Problem>,
+) -> Var {
     let default_gopath = rules
-        .home_dir(env)
+        .home_dir(layers.env)
         .map(|h| join(&h.display().to_string(), "go", rules))
         .filter(|g| goroot.value.is_empty() || Path::new(&goroot.value) != Path::new(g))
         .unwrap_or_default();
     let gopath = layers.or_default("GOPATH", default_gopath);
     let entries: Vec<&str> = gopath.value.split(rules.list_separator()).collect();
-    let first = entries.first().copied().unwrap_or_default();
     check_gopath(&gopath, &entries, &goroot.value, rules, problems);
-    let gopath_dir = |rel: &str| -> String {
-        if first.is_empty() || !rules.is_absolute(first) {
-            String::new()
-        } else {
-            join(first, rel, rules)
-        }
-    };
+    gopath
+}
 
-    let gomodcache = layers.or_default("GOMODCACHE", gopath_dir("pkg/mod"));
+/// GOMODCACHE: default `pkg/mod` in GOPATH's first entry (none when that is not absolute).
+fn resolve_gomodcache(
+    layers: &Layers<'_>,
+    rules: &dyn OsRules,
+    gopath: &Var,
+    problems: &mut Vec<Problem>,
+) -> Var {
+    let first = gopath
+        .value
+        .split(rules.list_separator())
+        .next()
+        .unwrap_or_default();
+    let default = if first.is_empty() || !rules.is_absolute(first) {
+        String::new()
+    } else {
+        join(first, "pkg/mod", rules)
+    };
+    let gomodcache = layers.or_default("GOMODCACHE", default);
     if gomodcache.value.is_empty() {
         problems.push(problem(
             "gomodcache-unset",
@@ -536,8 +629,18 @@ fn resolve(
             Some("GOMODCACHE"),
         ));
     }
+    gomodcache
+}
 
-    let gocache = match layers.lookup("GOCACHE") {
+/// GOCACHE: default `<user cache dir>/go-build`; `off` (as Go treats it) when set to `off`, to
+/// a relative path, or when there is no user cache dir.
+fn resolve_gocache(
+    layers: &Layers<'_>,
+    rules: &dyn OsRules,
+    cache_dir: &Result<PathBuf, String>,
+    problems: &mut Vec<Problem>,
+) -> Var {
+    match layers.lookup("GOCACHE") {
         Some(v) if v.value == "off" => {
             problems.push(problem(
                 "gocache-off",
@@ -567,7 +670,7 @@ fn resolve(
             }
         }
         Some(v) => v,
-        None => match &cache_dir {
+        None => match cache_dir {
             Ok(d) => Var {
                 value: join(&d.display().to_string(), "go-build", rules),
                 source: Source::Default,
@@ -587,73 +690,7 @@ fn resolve(
                 }
             }
         },
-    };
-
-    let goprivate = layers.or_default("GOPRIVATE", "");
-    let nosumdb_default = goprivate.value.clone();
-    vars.insert("GOROOT".into(), goroot);
-    // `go env GOENV` prints an empty value for GOENV=off.
-    let goenv = if goenv.value == "off" {
-        Var {
-            value: String::new(),
-            ..goenv
-        }
-    } else {
-        goenv
-    };
-    vars.insert("GOENV".into(), goenv);
-    vars.insert("GOBIN".into(), layers.or_default("GOBIN", ""));
-    vars.insert("GOFLAGS".into(), layers.or_default("GOFLAGS", ""));
-    vars.insert(
-        "GOPROXY".into(),
-        layers.or_default("GOPROXY", "https://proxy.golang.org,direct"),
-    );
-    vars.insert(
-        "GOSUMDB".into(),
-        layers.or_default("GOSUMDB", "sum.golang.org"),
-    );
-    vars.insert(
-        "GONOPROXY".into(),
-        layers.or_default("GONOPROXY", nosumdb_default.clone()),
-    );
-    vars.insert(
-        "GONOSUMDB".into(),
-        layers.or_default("GONOSUMDB", nosumdb_default),
-    );
-    vars.insert("GOPRIVATE".into(), goprivate);
-    vars.insert("GOINSECURE".into(), layers.or_default("GOINSECURE", ""));
-    vars.insert(
-        "GOTOOLCHAIN".into(),
-        layers.or_default("GOTOOLCHAIN", "auto"),
-    );
-    vars.insert("GOPATH".into(), gopath);
-    vars.insert("GOMODCACHE".into(), gomodcache);
-    vars.insert("GOCACHE".into(), gocache);
-
-    vars.insert("GOPLSCACHE".to_owned(), gopls_dir(env, rules, &cache_dir));
-    // golangci-lint's and staticcheck's caches: the variable is the cache itself, else the
-    // user cache dir.
-    for (var, sub) in TOOL_VARS
-        .iter()
-        .zip(["gopls", "golangci-lint", "staticcheck"])
-        .filter(|(var, _)| **var != "GOPLSCACHE")
-    {
-        let v = match env.get(var).filter(|v| !v.is_empty()) {
-            Some(v) => Var {
-                value: v.clone(),
-                source: env.source_of(var),
-            },
-            None => Var {
-                value: cache_dir
-                    .as_ref()
-                    .map(|d| join(&d.display().to_string(), sub, rules))
-                    .unwrap_or_default(),
-                source: Source::Default,
-            },
-        };
-        vars.insert((*var).to_owned(), v);
     }
-    vars
 }
 
 /// gopls' cache directory as gopls resolves it (golang/tools

@@ -194,7 +194,7 @@ impl EnvMap {
 }
 
 /// Whether variable names are case-insensitive: on Windows, as the OS treats them.
-const NAMES_IGNORE_CASE: bool = cfg!(windows);
+const NAMES_IGNORE_CASE: bool = matches!(crate::os::HOST, crate::os::OsKind::Windows);
 
 /// Whether `a` and `b` name the same variable on this OS.
 fn same_name(a: &str, b: &str) -> bool {

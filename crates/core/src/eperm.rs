@@ -33,6 +33,16 @@ use crate::quote;
 
 #[cfg(target_os = "macos")]
 pub(crate) mod macos;
+#[cfg(not(target_os = "macos"))]
+mod other;
+// Make every OS file visible to rustfmt on any host (the sysinfo trick).
+#[cfg(any())]
+mod other;
+
+#[cfg(target_os = "macos")]
+use macos as host;
+#[cfg(not(target_os = "macos"))]
+use other as host;
 
 /// `UF_IMMUTABLE` (xnu `bsd/sys/stat.h`): the file may not be changed (`chflags uchg`).
 pub const UF_IMMUTABLE: u32 = 0x0000_0002;
@@ -289,15 +299,7 @@ pub fn clean_fix(cause: PermCause, f: &PermFacts, path: &Path, fix_root: &Path) 
 /// OS has any beyond the owner: macOS only (flags, SIP's attribute, privacy locations);
 /// `None` elsewhere.
 pub(crate) fn facts(path: &Path, eperm: bool) -> Option<PermFacts> {
-    #[cfg(target_os = "macos")]
-    {
-        Some(macos::facts(path, eperm))
-    }
-    #[cfg(not(target_os = "macos"))]
-    {
-        let _ = (path, eperm);
-        None
-    }
+    host::facts(path, eperm)
 }
 
 #[cfg(test)]

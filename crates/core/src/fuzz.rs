@@ -69,7 +69,7 @@ fn check_arg(arg: &str) {
 fn check_diagnosis(text: &str) {
     for os in [OsKind::Linux, OsKind::Windows] {
         let mut ctx = Context::for_os(os);
-        ctx.lang = if text.len() % 2 == 0 {
+        ctx.lang = if text.len().is_multiple_of(2) {
             crate::i18n::Lang::En
         } else {
             crate::i18n::Lang::ZhHans

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::env::EnvMap;
 use crate::os::OsRules;
+use crate::os::host::{Host, System as _};
 use crate::{Error, Result};
 
 /// Finds the `go` binary: `go` on `PATH`, else `$GOROOT/bin/go`, else the usual install
@@ -40,17 +41,7 @@ pub fn find_go(env: &EnvMap, rules: &dyn OsRules, install_locations: bool) -> Op
 
 fn is_executable(p: &Path) -> bool {
     match std::fs::metadata(p) {
-        Ok(m) if m.is_file() => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                m.permissions().mode() & 0o111 != 0
-            }
-            #[cfg(not(unix))]
-            {
-                true
-            }
-        }
+        Ok(m) if m.is_file() => Host::is_executable(&m),
         _ => false,
     }
 }

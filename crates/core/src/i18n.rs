@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::os::host::{Host, System as _};
+
 /// A language of the user-facing texts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
@@ -109,14 +111,7 @@ impl Lang {
 /// languages (`GetUserPreferredUILanguages`); `None` elsewhere, where the locale variables
 /// are the user's choice.
 fn os_display_language() -> Option<String> {
-    #[cfg(windows)]
-    {
-        sys_locale::get_locale()
-    }
-    #[cfg(not(windows))]
-    {
-        None
-    }
+    Host::display_language()
 }
 
 #[cfg(test)]

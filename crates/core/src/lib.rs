@@ -22,7 +22,8 @@
 //! * [`settings`]: what the app remembers (project roots, selection defaults, language,
 //!   theme), tolerant of unknown fields and corrupt files.
 //! * [`os`]: the per-OS rules (default directories, list separators), one file per OS behind
-//!   one trait.
+//!   one trait; inside the crate also what the running OS is asked directly (user ids and names,
+//!   allocated sizes, file modes), one file per OS in `os/host/`.
 //! * [`progress`] and [`cancel`]: the progress sink and cancellation token every long
 //!   operation takes from its caller.
 //!
@@ -30,6 +31,9 @@
 //! * Never print; report through return values and [`progress::Progress`].
 //! * Typed errors ([`Error`]) carrying the path they are about.
 //! * Never follow a symlink out of a cache root.
+//! * OS `cfg`s only in per-OS files (`unix.rs`, `linux.rs`, `macos.rs`, `windows.rs`,
+//!   `other.rs`), on the `mod`/`use` lines that pick them, and in tests
+//!   (`scripts/check-os-cfg.sh`).
 #![deny(missing_docs)]
 
 pub mod cancel;

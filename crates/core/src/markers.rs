@@ -172,13 +172,13 @@ fn build_like(
         .iter()
         .any(|n| n == "README")
         .then(|| small_file(&root.join("README")).unwrap_or_default());
-    if let Some(text) = &readme_text {
-        if !text.starts_with(readme) {
-            return Err(format!(
-                "{} has a README that is not the one a {what} has, so it belongs to something else",
-                root.display()
-            ));
-        }
+    if let Some(text) = &readme_text
+        && !text.starts_with(readme)
+    {
+        return Err(format!(
+            "{} has a README that is not the one a {what} has, so it belongs to something else",
+            root.display()
+        ));
     }
     let trim_ok =
         small_file(&root.join("trim.txt")).is_some_and(|t| t.trim().parse::<i64>().is_ok());

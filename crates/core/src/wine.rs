@@ -65,33 +65,9 @@ impl WineGap {
 
 /// Whether this process runs under Wine: ntdll exports `wine_get_version` there and nowhere
 /// else. Always false off Windows.
-#[cfg_attr(
-    windows,
-    allow(
-        unsafe_code,
-        reason = "GetModuleHandleW and GetProcAddress are Win32 calls"
-    )
-)]
 pub fn under_wine() -> bool {
-    #[cfg(windows)]
-    {
-        static UNDER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *UNDER.get_or_init(|| {
-            use windows_sys::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
-            let ntdll: Vec<u16> = "ntdll.dll\0".encode_utf16().collect();
-            // SAFETY: both names are NUL-terminated; ntdll is loaded in every process and the
-            // module handle is not freed by GetModuleHandleW.
-            unsafe {
-                let module = GetModuleHandleW(ntdll.as_ptr());
-                !module.is_null()
-                    && GetProcAddress(module, c"wine_get_version".as_ptr().cast()).is_some()
-            }
-        })
-    }
-    #[cfg(not(windows))]
-    {
-        false
-    }
+    use crate::os::host::{Host, System as _};
+    Host::under_wine()
 }
 
 /// Records that a test was skipped for `gap`: on stderr, and appended to the file named by

@@ -61,10 +61,10 @@ fn work_dir() -> &'static Path {
         const PREFIX: &str = "gocache-clean-tests-";
         for e in std::fs::read_dir(&scratch).into_iter().flatten().flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if let Some(pid) = name.strip_prefix(PREFIX) {
-                if !Path::new("/proc").join(pid).exists() {
-                    let _ = gocache_tests::remove_tree(&e.path());
-                }
+            if let Some(pid) = name.strip_prefix(PREFIX)
+                && !Path::new("/proc").join(pid).exists()
+            {
+                let _ = gocache_tests::remove_tree(&e.path());
             }
         }
         let dir = scratch.join(format!("{PREFIX}{}", std::process::id()));
@@ -537,7 +537,7 @@ fn kill_9_at_random_points_leaves_a_cache_go_accepts() {
         .collect();
     let next = AtomicUsize::new(0);
     let trial = |t: usize| {
-        let modcache = t % 2 == 0;
+        let modcache = t.is_multiple_of(2);
         let c = Copy::new();
         let args = clean_args(modcache);
         let mut child = c

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use super::Entry;
 use super::modver::{LockError, lock_file};
 use crate::CancelToken;
+use crate::os::host::{Host, System as _};
 use crate::scan::{self, scan_dir};
 
 /// Whether `name` is one of the `00`..`ff` entry directories.
@@ -107,15 +108,9 @@ fn aged_entries(root: &Path, cancel: &CancelToken) -> io::Result<Vec<Aged>> {
     Ok(per_dir.into_iter().flatten().collect())
 }
 
-#[cfg(unix)]
+/// The disk a file takes, by the OS's rule (`st_blocks * 512` on Unix).
 fn disk_of(md: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    md.blocks() * 512
-}
-
-#[cfg(not(unix))]
-fn disk_of(md: &std::fs::Metadata) -> u64 {
-    md.len().div_ceil(4096) * 4096
+    Host::file_stat(md).disk
 }
 
 /// Entries whose mtime is before `cutoff` (Unix seconds), as Go's `Trim` decides (Go keeps

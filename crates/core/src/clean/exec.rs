@@ -201,10 +201,10 @@ impl Runner<'_> {
     }
 
     fn with_holder(&self, mut kind_detail: (CauseKind, CauseDetail)) -> (CauseKind, CauseDetail) {
-        if kind_detail.0 == CauseKind::Locked {
-            if let Some(f) = &self.opts.holder_lookup {
-                kind_detail.1.holder = f(&kind_detail.1.path);
-            }
+        if kind_detail.0 == CauseKind::Locked
+            && let Some(f) = &self.opts.holder_lookup
+        {
+            kind_detail.1.holder = f(&kind_detail.1.path);
         }
         kind_detail
     }
@@ -286,53 +286,53 @@ impl Runner<'_> {
             );
         }
         let mut note = None;
-        if self.opts.quarantine {
-            if let (Some(parent), Some(_)) = (root.parent(), root.file_name()) {
-                let trashed = parent.join(format!("{}{}-{idx}", trash::ROOT_TRASH_PREFIX, self.id));
-                let marker = trash::marker_path(&trashed);
-                let owner = LockOwner::current();
-                let m = Marker {
-                    original: root.clone(),
-                    trashed: trashed.clone(),
-                    pid: owner.pid,
-                    time: unix_now(),
-                    start: owner.start,
-                };
-                // The lock first: from the moment the marker exists, the quarantine is ours.
-                let lock = QuarantineLock::acquire(&trashed);
-                let moved = lock.and_then(|lock| {
-                    let written = serde_json::to_vec(&m)
-                        .map_err(std::io::Error::other)
-                        .and_then(|b| std::fs::write(&marker, b));
-                    match written.and_then(|()| trash::move_to(root, &trashed)) {
-                        Ok(moved) => Ok((moved, lock)),
-                        Err(e) => {
-                            let _ = std::fs::remove_file(&marker);
-                            lock.remove();
-                            Err(e)
-                        }
-                    }
-                });
-                match moved {
-                    Ok((moved, lock)) => {
-                        let part = Part {
-                            item: idx,
-                            path: root.clone(),
-                            bytes: item.bytes,
-                            held: Held::Root {
-                                moved,
-                                marker,
-                                lock,
-                                kind: item.cache,
-                            },
-                        };
-                        return (result(item, Outcome::Removed), Some(part));
-                    }
+        if self.opts.quarantine
+            && let (Some(parent), Some(_)) = (root.parent(), root.file_name())
+        {
+            let trashed = parent.join(format!("{}{}-{idx}", trash::ROOT_TRASH_PREFIX, self.id));
+            let marker = trash::marker_path(&trashed);
+            let owner = LockOwner::current();
+            let m = Marker {
+                original: root.clone(),
+                trashed: trashed.clone(),
+                pid: owner.pid,
+                time: unix_now(),
+                start: owner.start,
+            };
+            // The lock first: from the moment the marker exists, the quarantine is ours.
+            let lock = QuarantineLock::acquire(&trashed);
+            let moved = lock.and_then(|lock| {
+                let written = serde_json::to_vec(&m)
+                    .map_err(std::io::Error::other)
+                    .and_then(|b| std::fs::write(&marker, b));
+                match written.and_then(|()| trash::move_to(root, &trashed)) {
+                    Ok(moved) => Ok((moved, lock)),
                     Err(e) => {
-                        note = Some(format!(
-                            "could not move the cache into quarantine ({e}); deleted in place"
-                        ));
+                        let _ = std::fs::remove_file(&marker);
+                        lock.remove();
+                        Err(e)
                     }
+                }
+            });
+            match moved {
+                Ok((moved, lock)) => {
+                    let part = Part {
+                        item: idx,
+                        path: root.clone(),
+                        bytes: item.bytes,
+                        held: Held::Root {
+                            moved,
+                            marker,
+                            lock,
+                            kind: item.cache,
+                        },
+                    };
+                    return (result(item, Outcome::Removed), Some(part));
+                }
+                Err(e) => {
+                    note = Some(format!(
+                        "could not move the cache into quarantine ({e}); deleted in place"
+                    ));
                 }
             }
         }
@@ -669,10 +669,10 @@ fn remove_trash_dir(
             l.remove();
         }
         // `<root>/.gocache-doctor-trash` itself, when this was its last quarantine.
-        if let Some(parent) = dir.parent() {
-            if parent.file_name().is_some_and(|n| n == trash::INNER_TRASH) {
-                let _ = std::fs::remove_dir(parent);
-            }
+        if let Some(parent) = dir.parent()
+            && parent.file_name().is_some_and(|n| n == trash::INNER_TRASH)
+        {
+            let _ = std::fs::remove_dir(parent);
         }
         None
     } else {
@@ -996,10 +996,10 @@ pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport 
     let mut parents = Vec::new();
     for c in report.caches.iter().filter(|c| c.cleanable) {
         purge_inner_leftovers(&c.path.join(trash::INNER_TRASH), &mut rep, cancel);
-        if let Some(p) = c.path.parent() {
-            if !parents.iter().any(|x: &PathBuf| x == p) {
-                parents.push(p.to_path_buf());
-            }
+        if let Some(p) = c.path.parent()
+            && !parents.iter().any(|x: &PathBuf| x == p)
+        {
+            parents.push(p.to_path_buf());
         }
     }
     for parent in parents {
@@ -1094,10 +1094,10 @@ fn take_leftover(
         Err(TakeError::Io(e)) => return Err(format!("cannot lock it: {e}")),
     };
     trusted_entry(lock.path(), false)?;
-    if let Some(owner) = lock.owner().or(fallback) {
-        if !owner.is_gone() {
-            return Err(format!("its owner process {} still runs", owner.pid));
-        }
+    if let Some(owner) = lock.owner().or(fallback)
+        && !owner.is_gone()
+    {
+        return Err(format!("its owner process {} still runs", owner.pid));
     }
     Ok(lock)
 }
@@ -1131,10 +1131,11 @@ fn purge_inner_leftovers(inner: &Path, rep: &mut LeftoverReport, cancel: &Cancel
         if let Some(id) = name.strip_suffix(".lock") {
             // A lock file whose quarantine is gone (a crash right after taking it).
             let dir = inner.join(id);
-            if std::fs::symlink_metadata(&dir).is_err() && trusted_entry(&path, false).is_ok() {
-                if let Ok(l) = take_leftover(&dir, None) {
-                    l.remove();
-                }
+            if std::fs::symlink_metadata(&dir).is_err()
+                && trusted_entry(&path, false).is_ok()
+                && let Ok(l) = take_leftover(&dir, None)
+            {
+                l.remove();
             }
             continue;
         }
@@ -1188,11 +1189,9 @@ fn purge_root_leftover(marker: &Path, rep: &mut LeftoverReport, cancel: &CancelT
     }
     let trashed = expected;
     let present = std::fs::symlink_metadata(&trashed).is_ok();
-    if present {
-        if let Err(why) = trusted_entry(&trashed, true) {
-            rep.skipped.push((trashed, why));
-            return;
-        }
+    if present && let Err(why) = trusted_entry(&trashed, true) {
+        rep.skipped.push((trashed, why));
+        return;
     }
     let fallback = LockOwner {
         pid: m.pid,

@@ -133,10 +133,10 @@ fn versions(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
             for f in files {
                 let Some(f) = f.to_str() else { continue };
                 for ext in DOWNLOAD_EXTS {
-                    if let Some(v) = f.strip_suffix(&format!(".{ext}")) {
-                        if !v.is_empty() {
-                            out.entry(rel.clone()).or_default().insert(v.to_owned());
-                        }
+                    if let Some(v) = f.strip_suffix(&format!(".{ext}"))
+                        && !v.is_empty()
+                    {
+                        out.entry(rel.clone()).or_default().insert(v.to_owned());
                     }
                 }
             }

@@ -975,14 +975,12 @@ pub fn plan(
     cancel.check()?;
     if let Some(mc) = cache_root(report, CacheKind::Modcache) {
         let removes_modcache = p.items.iter().any(|i| i.path == resolve_root(&mc));
-        if removes_modcache {
-            if let Some(g) = p.guard.goroot.iter().find(|g| g.starts_with(&mc)) {
-                p.warnings.push(format!(
-                    "the running Go toolchain ({}) lives in the module cache; go will download \
+        if removes_modcache && let Some(g) = p.guard.goroot.iter().find(|g| g.starts_with(&mc)) {
+            p.warnings.push(format!(
+                "the running Go toolchain ({}) lives in the module cache; go will download \
                      it again on next use",
-                    g.display()
-                ));
-            }
+                g.display()
+            ));
         }
     }
     Ok(Plan {

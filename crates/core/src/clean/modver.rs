@@ -116,10 +116,11 @@ pub(crate) fn versions_in_cache(root: &Path, escpath: &str) -> BTreeSet<String> 
         if let Ok(rd) = std::fs::read_dir(parent) {
             for e in rd.flatten() {
                 let n = e.file_name().to_string_lossy().into_owned();
-                if let Some(v) = n.strip_prefix(&prefix) {
-                    if !v.contains(".tmp-") && e.file_type().is_ok_and(|t| t.is_dir()) {
-                        out.insert(v.to_owned());
-                    }
+                if let Some(v) = n.strip_prefix(&prefix)
+                    && !v.contains(".tmp-")
+                    && e.file_type().is_ok_and(|t| t.is_dir())
+                {
+                    out.insert(v.to_owned());
                 }
             }
         }
@@ -153,7 +154,7 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let _ = Sys::unlock(&self.file);
+        let _ = super::sys::unlock(&self.file);
     }
 }
 
@@ -182,7 +183,7 @@ pub(crate) fn lock_file(
         .map_err(LockError::Io)?;
     let started = Instant::now();
     loop {
-        match Sys::try_lock_exclusive(&file) {
+        match super::sys::try_lock_exclusive(&file) {
             Ok(true) => return Ok(LockGuard { file }),
             Ok(false) => {}
             Err(e) => return Err(LockError::Io(e)),
@@ -225,10 +226,11 @@ pub(crate) fn rewrite_list(
     let mut versions = Vec::new();
     for e in std::fs::read_dir(dl_dir)?.flatten() {
         let n = e.file_name().to_string_lossy().into_owned();
-        if let Some(v) = n.strip_suffix(".mod") {
-            if !v.is_empty() && semver::canonical_module_version(v).as_deref() == Some(v) {
-                versions.push(v.to_owned());
-            }
+        if let Some(v) = n.strip_suffix(".mod")
+            && !v.is_empty()
+            && semver::canonical_module_version(v).as_deref() == Some(v)
+        {
+            versions.push(v.to_owned());
         }
     }
     semver::sort(&mut versions);
@@ -414,11 +416,11 @@ pub(crate) fn remove_version(paths: &VersionPaths, ctx: &Ctx<'_>) -> Done {
         let (k, d) = remove::failure(&paths.dl_dir.join("list"), &e, ctx.root);
         return Done::Failed(k, d);
     }
-    if let Err(e) = user(&|| std::fs::remove_file(&partial)) {
-        if e.kind() != io::ErrorKind::NotFound {
-            let (k, d) = remove::failure(&partial, &e, ctx.root);
-            return Done::Failed(k, d);
-        }
+    if let Err(e) = user(&|| std::fs::remove_file(&partial))
+        && e.kind() != io::ErrorKind::NotFound
+    {
+        let (k, d) = remove::failure(&partial, &e, ctx.root);
+        return Done::Failed(k, d);
     }
     let _ = user(&|| {
         remove_empty_parents(&paths.dir, ctx.root);

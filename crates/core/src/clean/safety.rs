@@ -120,16 +120,16 @@ impl Guard {
         if root.parent().is_none() {
             return Err(refuse(root, "refusing to clean a file-system root"));
         }
-        if let Some(h) = &self.home {
-            if contains(root, h) {
-                return Err(refuse(
-                    root,
-                    format!(
-                        "refusing: this is the home directory {} or above it",
-                        h.display()
-                    ),
-                ));
-            }
+        if let Some(h) = &self.home
+            && contains(root, h)
+        {
+            return Err(refuse(
+                root,
+                format!(
+                    "refusing: this is the home directory {} or above it",
+                    h.display()
+                ),
+            ));
         }
         if let Some(n) = self.never.iter().find(|n| same(root, n)) {
             return Err(refuse(
@@ -248,15 +248,14 @@ pub(crate) fn check_inside(root: &Path, path: &Path) -> Result<()> {
             ));
         };
         cur.push(n);
-        if i + 1 < comps.len() {
-            if let Ok(md) = std::fs::symlink_metadata(&cur) {
-                if md.file_type().is_symlink() {
-                    return Err(refuse(
-                        path,
-                        format!("refusing: {} is a symlink inside the cache", cur.display()),
-                    ));
-                }
-            }
+        if i + 1 < comps.len()
+            && let Ok(md) = std::fs::symlink_metadata(&cur)
+            && md.file_type().is_symlink()
+        {
+            return Err(refuse(
+                path,
+                format!("refusing: {} is a symlink inside the cache", cur.display()),
+            ));
         }
     }
     Ok(())

@@ -168,7 +168,7 @@ impl QuarantineLock {
     pub fn try_take(dir: &Path) -> Result<Self, TakeError> {
         let path = lock_path(dir);
         let file = Sys::open_lock_file(&path).map_err(TakeError::Io)?;
-        match Sys::try_lock_exclusive(&file) {
+        match super::sys::try_lock_exclusive(&file) {
             Ok(true) => {}
             Ok(false) => return Err(TakeError::Held),
             Err(e) => return Err(TakeError::Io(e)),

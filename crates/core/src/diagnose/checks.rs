@@ -11,6 +11,7 @@ use crate::discover::{CacheKind, Problem, Report, source_label};
 use crate::env::Source;
 use crate::i18n::Lang;
 use crate::os::OsKind;
+use crate::os::host::{Host, System as _};
 
 /// What [`check_env`] looks at besides the report.
 #[derive(Debug, Clone)]
@@ -52,47 +53,102 @@ const PUBLIC_HOSTS: [&str; 8] = [
 /// Checks the discovered environment and the caches on disk; the discovery problems are
 /// included (those the doctor knows get its ids and fixes, the others keep theirs).
 pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
-    let ctx = Context::from_report(report).with_lang(opts.lang);
-    let lang = opts.lang;
+    let env = Env {
+        report,
+        opts,
+        ctx: Context::from_report(report).with_lang(opts.lang),
+        lang: opts.lang,
+    };
     let mut out = Vec::new();
-    let var = |k: &str| report.vars.get(k).filter(|v| !v.value.is_empty());
-    let source = |k: &str| {
-        report
+    for check in ENV_CHECKS {
+        check(&env, &mut out);
+    }
+    out.sort_by_key(|f| f.severity as u8);
+    out
+}
+
+/// What each environment check reads: the report, the options and the catalog's context.
+struct Env<'a> {
+    report: &'a Report,
+    opts: &'a EnvChecks,
+    ctx: Context,
+    lang: Lang,
+}
+
+impl Env<'_> {
+    /// A variable that is set to a non-empty value.
+    fn var(&self, k: &str) -> Option<&crate::env::Var> {
+        self.report.vars.get(k).filter(|v| !v.value.is_empty())
+    }
+
+    /// Where a variable's value comes from, in words.
+    fn source(&self, k: &str) -> String {
+        self.report
             .vars
             .get(k)
-            .map_or(lang.pick("your settings", "你的设置"), |v| {
-                source_words(v.source, lang)
+            .map_or(self.lang.pick("your settings", "你的设置"), |v| {
+                source_words(v.source, self.lang)
             })
             .to_owned()
-    };
-    let vals = |pairs: &[(&'static str, String)]| -> BTreeMap<&'static str, String> {
-        pairs.iter().cloned().collect()
-    };
-
-    // Discovery's own problems.
-    for p in &report.problems {
-        out.push(problem_finding_in(report, p, lang));
     }
+}
 
-    // GOSUMDB=off.
-    if var("GOSUMDB").is_some_and(|v| v.value == "off") {
-        let private = var("GOPRIVATE").map(|v| v.value.clone());
-        let mut v = vals(&[("source", source("GOSUMDB"))]);
-        if let Some(p) = private.or_else(|| opts.private.first().cloned()) {
-            v.insert("private", p);
+fn vals(pairs: &[(&'static str, String)]) -> BTreeMap<&'static str, String> {
+    pairs.iter().cloned().collect()
+}
+
+/// One environment check: adds its findings to the list.
+type EnvCheck = fn(&Env, &mut Vec<Finding>);
+
+/// The environment checks, in the order their findings are listed (then sorted by severity,
+/// keeping that order within one severity).
+const ENV_CHECKS: &[EnvCheck] = &[
+    discovery_problems,
+    gosumdb_off,
+    goprivate_too_broad,
+    goprivate_missing,
+    modcacherw,
+    goproxy_off_or_direct,
+    goinsecure,
+    |e, out| {
+        if e.opts.inspect_disk {
+            disk_checks(e.report, e.opts, &e.ctx, out);
         }
-        out.push(env_finding(
-            "gosumdb-off",
-            None,
-            Some("off".into()),
-            v,
-            &ctx,
-        ));
-    }
+    },
+    toolchain_in_modcache,
+    case_insensitive_fs,
+];
 
-    // GOPRIVATE / GONOSUMDB / GONOPROXY too broad.
+/// Discovery's own problems.
+fn discovery_problems(e: &Env, out: &mut Vec<Finding>) {
+    for p in &e.report.problems {
+        out.push(problem_finding_in(e.report, p, e.lang));
+    }
+}
+
+/// GOSUMDB=off.
+fn gosumdb_off(e: &Env, out: &mut Vec<Finding>) {
+    if e.var("GOSUMDB").is_none_or(|v| v.value != "off") {
+        return;
+    }
+    let private = e.var("GOPRIVATE").map(|v| v.value.clone());
+    let mut v = vals(&[("source", e.source("GOSUMDB"))]);
+    if let Some(p) = private.or_else(|| e.opts.private.first().cloned()) {
+        v.insert("private", p);
+    }
+    out.push(env_finding(
+        "gosumdb-off",
+        None,
+        Some("off".into()),
+        v,
+        &e.ctx,
+    ));
+}
+
+/// GOPRIVATE / GONOSUMDB / GONOPROXY too broad.
+fn goprivate_too_broad(e: &Env, out: &mut Vec<Finding>) {
     for name in ["GOPRIVATE", "GONOSUMDB", "GONOPROXY"] {
-        let Some(v) = var(name) else { continue };
+        let Some(v) = e.var(name) else { continue };
         let patterns: Vec<&str> = v
             .value
             .split(',')
@@ -117,146 +173,157 @@ pub fn check_env(report: &Report, opts: &EnvChecks) -> Vec<Finding> {
             None,
             Some(v.value.clone()),
             m,
-            &ctx,
+            &e.ctx,
         ));
     }
+}
 
-    // Private prefixes the user named, not covered.
+/// Private prefixes the user named, not covered.
+fn goprivate_missing(e: &Env, out: &mut Vec<Finding>) {
     let covered_by = |module: &str| {
         ["GOPRIVATE", "GONOSUMDB"].iter().any(|k| {
-            var(k).is_some_and(|v| {
+            e.var(k).is_some_and(|v| {
                 v.value
                     .split(',')
                     .any(|p| glob_prefix_match(p.trim(), module))
             })
         })
     };
-    let missing: Vec<String> = opts
+    let missing: Vec<String> = e
+        .opts
         .private
         .iter()
         .filter(|p| !p.is_empty() && !covered_by(p))
         .cloned()
         .collect();
-    if !missing.is_empty() {
-        let mut list: Vec<String> = var("GOPRIVATE")
-            .map(|v| v.value.split(',').map(str::to_owned).collect())
-            .unwrap_or_default();
-        list.extend(
-            missing
-                .iter()
-                .map(|m| private_pattern(m).unwrap_or_else(|| m.clone())),
-        );
-        list.dedup();
-        out.push(env_finding(
-            "goprivate-missing",
-            None,
-            None,
-            vals(&[("pattern", missing.join(", ")), ("list", list.join(","))]),
-            &ctx,
-        ));
+    if missing.is_empty() {
+        return;
     }
-
-    // GOFLAGS=-modcacherw.
-    if let Some(v) = var("GOFLAGS") {
-        let flags: Vec<&str> = v.value.split_whitespace().collect();
-        if flags
+    let mut list: Vec<String> = e
+        .var("GOPRIVATE")
+        .map(|v| v.value.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    list.extend(
+        missing
             .iter()
-            .any(|f| f.trim_start_matches('-') == "modcacherw" || f.starts_with("-modcacherw="))
-        {
-            let rest: Vec<&str> = flags
-                .iter()
-                .copied()
-                .filter(|f| !f.trim_start_matches('-').starts_with("modcacherw"))
-                .collect();
-            let mut m = vals(&[("source", source("GOFLAGS"))]);
-            // Quoted per shell by the catalog (`go env -w 'GOFLAGS=-a -b'`).
-            m.insert("flags", rest.join(" "));
-            out.push(env_finding(
-                "modcacherw",
-                None,
-                Some(v.value.clone()),
-                m,
-                &ctx,
-            ));
-        }
-    }
+            .map(|m| private_pattern(m).unwrap_or_else(|| m.clone())),
+    );
+    list.dedup();
+    out.push(env_finding(
+        "goprivate-missing",
+        None,
+        None,
+        vals(&[("pattern", missing.join(", ")), ("list", list.join(","))]),
+        &e.ctx,
+    ));
+}
 
-    // GOPROXY=off / direct only.
-    if let Some(v) = var("GOPROXY") {
-        let entries: Vec<&str> = v
-            .value
-            .split([',', '|'])
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .collect();
-        let m = vals(&[("value", v.value.clone()), ("source", source("GOPROXY"))]);
-        if v.value.trim() == "off" {
-            out.push(env_finding(
-                "goproxy-off",
-                Some("env"),
-                Some(v.value.clone()),
-                m,
-                &ctx,
-            ));
-        } else if !entries.is_empty() && entries.iter().all(|e| *e == "direct") {
-            out.push(env_finding(
-                "goproxy-direct",
-                None,
-                Some(v.value.clone()),
-                m,
-                &ctx,
-            ));
-        }
+/// GOFLAGS=-modcacherw.
+fn modcacherw(e: &Env, out: &mut Vec<Finding>) {
+    let Some(v) = e.var("GOFLAGS") else { return };
+    let flags: Vec<&str> = v.value.split_whitespace().collect();
+    if !flags
+        .iter()
+        .any(|f| f.trim_start_matches('-') == "modcacherw" || f.starts_with("-modcacherw="))
+    {
+        return;
     }
+    let rest: Vec<&str> = flags
+        .iter()
+        .copied()
+        .filter(|f| !f.trim_start_matches('-').starts_with("modcacherw"))
+        .collect();
+    let mut m = vals(&[("source", e.source("GOFLAGS"))]);
+    // Quoted per shell by the catalog (`go env -w 'GOFLAGS=-a -b'`).
+    m.insert("flags", rest.join(" "));
+    out.push(env_finding(
+        "modcacherw",
+        None,
+        Some(v.value.clone()),
+        m,
+        &e.ctx,
+    ));
+}
 
-    // GOINSECURE.
-    if let Some(v) = var("GOINSECURE") {
-        let m = vals(&[("value", v.value.clone()), ("source", source("GOINSECURE"))]);
+/// GOPROXY=off / direct only.
+fn goproxy_off_or_direct(e: &Env, out: &mut Vec<Finding>) {
+    let Some(v) = e.var("GOPROXY") else { return };
+    let entries: Vec<&str> = v
+        .value
+        .split([',', '|'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let m = vals(&[("value", v.value.clone()), ("source", e.source("GOPROXY"))]);
+    if v.value.trim() == "off" {
         out.push(env_finding(
-            "goinsecure",
+            "goproxy-off",
+            Some("env"),
+            Some(v.value.clone()),
+            m,
+            &e.ctx,
+        ));
+    } else if !entries.is_empty() && entries.iter().all(|e| *e == "direct") {
+        out.push(env_finding(
+            "goproxy-direct",
             None,
             Some(v.value.clone()),
             m,
-            &ctx,
+            &e.ctx,
         ));
     }
+}
 
-    if opts.inspect_disk {
-        disk_checks(report, opts, &ctx, &mut out);
-    }
+/// GOINSECURE.
+fn goinsecure(e: &Env, out: &mut Vec<Finding>) {
+    let Some(v) = e.var("GOINSECURE") else { return };
+    let m = vals(&[
+        ("value", v.value.clone()),
+        ("source", e.source("GOINSECURE")),
+    ]);
+    out.push(env_finding(
+        "goinsecure",
+        None,
+        Some(v.value.clone()),
+        m,
+        &e.ctx,
+    ));
+}
 
-    // The go in use lives in the module cache.
-    if let (Some(go), Some(mc)) = (report.go.as_ref(), report.cache(CacheKind::Modcache)) {
-        let inside = go.path.starts_with(&mc.path)
-            || go.goroot.as_ref().is_some_and(|g| g.starts_with(&mc.path));
-        if inside {
-            let p = go.path.display().to_string();
-            out.push(env_finding(
-                "toolchain-in-modcache",
-                None,
-                Some(p.clone()),
-                vals(&[("path", p)]),
-                &ctx,
-            ));
-        }
-    }
-
-    if matches!(report.os, OsKind::Macos | OsKind::Windows) {
-        let os = if report.os == OsKind::Macos {
-            "macOS"
-        } else {
-            "Windows"
-        };
+/// The go in use lives in the module cache.
+fn toolchain_in_modcache(e: &Env, out: &mut Vec<Finding>) {
+    let report = e.report;
+    let (Some(go), Some(mc)) = (report.go.as_ref(), report.cache(CacheKind::Modcache)) else {
+        return;
+    };
+    let inside = go.path.starts_with(&mc.path)
+        || go.goroot.as_ref().is_some_and(|g| g.starts_with(&mc.path));
+    if inside {
+        let p = go.path.display().to_string();
         out.push(env_finding(
-            "case-insensitive-fs",
+            "toolchain-in-modcache",
             None,
-            None,
-            vals(&[("os", os.to_owned())]),
-            &ctx,
+            Some(p.clone()),
+            vals(&[("path", p)]),
+            &e.ctx,
         ));
     }
-    out.sort_by_key(|f| f.severity as u8);
-    out
+}
+
+/// macOS and Windows: module paths differing only in case collide.
+fn case_insensitive_fs(e: &Env, out: &mut Vec<Finding>) {
+    let os = match e.report.os {
+        OsKind::Macos => "macOS",
+        OsKind::Windows => "Windows",
+        OsKind::Linux => return,
+    };
+    out.push(env_finding(
+        "case-insensitive-fs",
+        None,
+        None,
+        vals(&[("os", os.to_owned())]),
+        &e.ctx,
+    ));
 }
 
 /// The finding [`check_env`] gives for one of discovery's problems: the doctor's id and fixes
@@ -343,12 +410,11 @@ fn disk_checks(report: &Report, opts: &EnvChecks, ctx: &Context, out: &mut Vec<F
     if let Some(other) = foreign_entry(&mc.path, 2) {
         let mut m = BTreeMap::new();
         m.insert("path", mc.path.display().to_string());
-        #[cfg(unix)]
-        if let Some(uid) = owner::owner_uid(&other) {
-            let name = owner::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+        // Unix only: Windows has no numeric owners (`owner_uid` is `None` there).
+        if let Some(uid) = Host::owner_uid(&other) {
+            let name = Host::user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
             m.insert("owner", name);
         }
-        let _ = &other;
         out.push(env_finding(
             "modcache-other-owner",
             None,

@@ -11,8 +11,26 @@
 
 use std::path::Path;
 
+#[cfg(target_os = "linux")]
+mod linux;
 #[cfg(target_os = "macos")]
 mod macos;
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+mod other;
+// Make every OS file visible to rustfmt on any host (the sysinfo trick).
+#[cfg(any())]
+mod linux;
+#[cfg(any())]
+mod macos;
+#[cfg(any())]
+mod other;
+
+#[cfg(target_os = "linux")]
+use linux as host;
+#[cfg(target_os = "macos")]
+use macos as host;
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+use other as host;
 
 use serde::Serialize;
 
@@ -155,15 +173,14 @@ fn unescape_octal(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while let Some(&c) = b.get(i) {
-        if c == b'\\' {
-            if let Some(v) = s
+        if c == b'\\'
+            && let Some(v) = s
                 .get(i + 1..i + 4)
                 .and_then(|o| u8::from_str_radix(o, 8).ok())
-            {
-                out.push(v);
-                i += 4;
-                continue;
-            }
+        {
+            out.push(v);
+            i += 4;
+            continue;
         }
         out.push(c);
         i += 1;
@@ -174,27 +191,7 @@ fn unescape_octal(s: &str) -> String {
 /// The filesystem of `path` (or its nearest existing ancestor) on this machine, when this
 /// OS's lookup is implemented (see the module docs).
 pub fn fs_of(path: &Path) -> Option<FsInfo> {
-    #[cfg(target_os = "linux")]
-    {
-        let existing = path.ancestors().find(|p| p.exists())?;
-        let real = std::fs::canonicalize(existing).ok()?;
-        let info = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
-        mountinfo_lookup(&info, &real)
-    }
-    #[cfg(target_os = "macos")]
-    {
-        let existing = path.ancestors().find(|p| p.exists())?;
-        macos::statfs_info(existing)
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "macos")))]
-    {
-        let s = path.to_string_lossy();
-        (windows_drive_class(&s, None) == FsClass::Network).then(|| FsInfo {
-            fstype: "UNC".to_owned(),
-            mount_point: s.into_owned(),
-            class: FsClass::Network,
-        })
-    }
+    host::fs_of(path)
 }
 
 #[cfg(test)]

@@ -79,19 +79,19 @@ pub(crate) fn recognize(text: &str, ctx: &Context) -> Vec<Match> {
         i += 1;
     }
     // A SECURITY ERROR block without its "verifying" line (pasted partly).
-    if !out.iter().any(|m| m.id == "checksum-mismatch") {
-        if let Some(pos) = text.find("SECURITY ERROR") {
-            out.push(
-                Match::new("checksum-mismatch")
-                    .variant(sec_variant(text))
-                    .at(pos),
-            );
-        }
+    if !out.iter().any(|m| m.id == "checksum-mismatch")
+        && let Some(pos) = text.find("SECURITY ERROR")
+    {
+        out.push(
+            Match::new("checksum-mismatch")
+                .variant(sec_variant(text))
+                .at(pos),
+        );
     }
-    if let Some(pos) = text.find("toolchain not available") {
-        if !out.iter().any(|m| m.id == "toolchain-download-failed") {
-            out.push(Match::new("toolchain-download-failed").at(pos));
-        }
+    if let Some(pos) = text.find("toolchain not available")
+        && !out.iter().any(|m| m.id == "toolchain-download-failed")
+    {
+        out.push(Match::new("toolchain-download-failed").at(pos));
     }
     merge(out)
 }
@@ -145,272 +145,436 @@ fn merge(mut all: Vec<Match>) -> Vec<Match> {
     out
 }
 
-fn line_match(line: &str, next: &[(usize, &str)], ctx: &Context) -> Option<Match> {
-    let lower = line.to_ascii_lowercase();
-    let gomv = go_prefix(line);
+/// One line as the matchers see it: the text, its lowercase form, the lines after it, the
+/// context, and the `m@v` of a `go: m@v: ...` prefix.
+struct Line<'a> {
+    text: &'a str,
+    lower: String,
+    next: &'a [(usize, &'a str)],
+    ctx: &'a Context,
+    gomv: Option<(String, String)>,
+}
 
-    // checksum-mismatch: "verifying m@v: checksum mismatch", "m@v: verifying module: checksum
-    // mismatch", "verifying m@v/go.mod: checksum mismatch".
-    if line.contains("checksum mismatch") {
-        let following: String = next
+impl Line<'_> {
+    fn has(&self, s: &str) -> bool {
+        self.text.contains(s)
+    }
+
+    fn has_lower(&self, s: &str) -> bool {
+        self.lower.contains(s)
+    }
+
+    /// Whether one of the `n` lines after this one contains one of `needles`.
+    fn next_has(&self, n: usize, needles: &[&str]) -> bool {
+        self.next
             .iter()
-            .take(12)
-            .map(|(_, l)| *l)
-            .collect::<Vec<_>>()
-            .join("\n");
-        let mv = line
-            .find("verifying ")
-            .and_then(|i| first_modver(line.get(i + "verifying ".len()..)?))
-            .or(gomv.clone());
-        return Some(
-            Match::new("checksum-mismatch")
-                .variant(sec_variant(&format!("{line}\n{following}")))
-                .modver(mv),
-        );
+            .take(n)
+            .any(|(_, l)| needles.iter().any(|s| l.contains(s)))
     }
-    if line.contains("dir has been modified") || line.contains("zip has been modified") {
-        // go mod verify: "example.com/m v1.0.0: dir has been modified (/path)".
-        let (head, _) = line.split_once(": ")?;
-        let mut parts = head.split_whitespace();
-        let mv = match (parts.next(), parts.next()) {
-            (Some(m), Some(v)) => Some((m.to_owned(), v.to_owned())),
-            _ => None,
-        };
-        let path = line
-            .rfind('(')
-            .and_then(|i| line.get(i + 1..))
-            .map(|s| s.trim_end_matches(')').to_owned());
-        let variant = if line.contains("zip has been modified") {
-            "zip"
-        } else {
-            "dir"
-        };
-        return Some(
-            Match::new("dir-modified")
-                .variant(variant)
-                .modver(mv)
-                .path(path),
-        );
+
+    /// The URL on the line and the `m@v` of the `go:` prefix, or else the one the URL names
+    /// (a proxy's `.../m/@v/v.info`).
+    fn url_and_modver(&self) -> (Option<String>, Option<(String, String)>) {
+        let url = url_in(self.text);
+        let mv = self
+            .gomv
+            .clone()
+            .or_else(|| url.as_deref().and_then(modver_of_proxy_url));
+        (url, mv)
     }
-    if let Some(i) = line.find("missing go.sum entry") {
-        let rest = line.get(i..).unwrap_or_default();
-        let pkg = after_word(rest, "providing package ");
-        let m = Match::new("missing-go-sum-entry").path(file_prefix(line));
-        return Some(match pkg {
-            Some(p) => {
-                let mut m = m;
-                m.module = Some(p);
-                m
-            }
-            None => m.modver(gomv.or_else(|| first_modver(line))),
-        });
-    }
-    if line.contains("cannot find module providing package")
-        || line.contains("no required module provides package")
-    {
-        let pkg = after_word(line, "providing package ")
-            .or_else(|| after_word(line, "provides package "));
-        let mut m = Match::new("module-not-found").path(file_prefix(line));
-        m.module = pkg.map(|p| p.trim_end_matches([';', ':']).to_owned());
-        return Some(m);
-    }
-    if let Some(i) = line.find("unknown revision") {
-        let rev = line
-            .get(i + "unknown revision".len()..)
+}
+
+/// A recognizer: when `applies` to a line, `build` decides (`None`: the line is informational,
+/// no later matcher is tried).
+struct Matcher {
+    applies: fn(&Line) -> bool,
+    build: fn(&Line) -> Option<Match>,
+}
+
+/// The recognizers, tried in order; the first that applies decides.
+const MATCHERS: &[Matcher] = &[
+    Matcher {
+        applies: |l| l.has("checksum mismatch"),
+        build: checksum_mismatch,
+    },
+    Matcher {
+        applies: |l| l.has("dir has been modified") || l.has("zip has been modified"),
+        build: dir_modified,
+    },
+    Matcher {
+        applies: |l| l.has("missing go.sum entry"),
+        build: missing_go_sum_entry,
+    },
+    Matcher {
+        applies: |l| {
+            l.has("cannot find module providing package")
+                || l.has("no required module provides package")
+        },
+        build: module_not_found,
+    },
+    Matcher {
+        applies: |l| l.has("unknown revision"),
+        build: unknown_revision,
+    },
+    // "go: m@v: invalid version: git ls-remote -q origin in ...: exit status 128:" is followed
+    // by git's "fatal:" line saying why; an auth problem is matched here.
+    Matcher {
+        applies: |l| {
+            l.has("git ls-remote")
+                && l.has("exit status")
+                && l.next_has(
+                    3,
+                    &[
+                        "terminal prompts disabled",
+                        "could not read",
+                        "Authentication failed",
+                        "publickey",
+                    ],
+                )
+        },
+        build: |l| Some(Match::new("private-module-auth").modver(l.gomv.clone())),
+    },
+    Matcher {
+        applies: |l| l.has("invalid version") || l.has_lower("\" invalid: must be of the form"),
+        build: invalid_version,
+    },
+    Matcher {
+        applies: |l| l.has("disabled by GOPROXY=off"),
+        build: |l| Some(Match::new("goproxy-off").modver(l.gomv.clone())),
+    },
+    Matcher {
+        applies: |l| l.has("inconsistent vendoring in "),
+        build: vendor_inconsistent,
+    },
+    Matcher {
+        applies: |l| l.has("GOMODCACHE entry is relative"),
+        build: |l| {
+            let val = l.text.split('"').nth(1).map(str::to_owned);
+            Some(Match::new("gomodcache-not-absolute").path(val))
+        },
+    },
+    Matcher {
+        applies: |l| l.has("build cache is disabled by GOCACHE=off"),
+        build: |_| Some(Match::new("gocache-off").variant("off")),
+    },
+    Matcher {
+        applies: |l| l.has("GOCACHE is not defined"),
+        build: |_| Some(Match::new("gocache-off").variant("undefined")),
+    },
+    Matcher {
+        applies: |l| l.has("GOCACHE is not an absolute path"),
+        build: |_| Some(Match::new("gocache-off").variant("relative")),
+    },
+    Matcher {
+        applies: |l| l.has("downloading go1"),
+        build: downloading_toolchain,
+    },
+    Matcher {
+        applies: |l| l.has("download go1"),
+        build: |l| toolchain_failed(l.text, "download "),
+    },
+    Matcher {
+        applies: |l| {
+            l.has_lower("no space left on device")
+                || l.has_lower("not enough space on the disk")
+                || l.has_lower("disk quota exceeded")
+        },
+        build: disk_full,
+    },
+    Matcher {
+        applies: |l| l.has("being used by another process") || l.has("Access is denied"),
+        build: file_locked,
+    },
+    // Private modules: git asking for credentials, 401/403 from a proxy or server.
+    Matcher {
+        applies: |l| {
+            [
+                "terminal prompts disabled",
+                "could not read Username",
+                "could not read Password",
+                "Permission denied (publickey",
+                "Authentication failed for",
+                "401 Unauthorized",
+                "403 Forbidden",
+                "no secure protocol found for repository",
+            ]
+            .iter()
+            .any(|s| l.has(s))
+        },
+        build: private_module_auth,
+    },
+    Matcher {
+        applies: |l| (l.has("404 Not Found") || l.has("410 Gone")) && l.has("reading "),
+        build: proxy_gone,
+    },
+    Matcher {
+        applies: |l| l.has("reading file://") && l.has("no such file or directory"),
+        build: proxy_file_gone,
+    },
+    Matcher {
+        applies: |l| network_variant(&l.lower).is_some(),
+        build: proxy_unreachable,
+    },
+    Matcher {
+        applies: |l| l.has_lower("permission denied") || l.has_lower("operation not permitted"),
+        build: permission_denied,
+    },
+];
+
+/// The match for one line (`next`: the lines after it, for messages spread over several).
+fn line_match(line: &str, next: &[(usize, &str)], ctx: &Context) -> Option<Match> {
+    let l = Line {
+        text: line,
+        lower: line.to_ascii_lowercase(),
+        next,
+        ctx,
+        gomv: go_prefix(line),
+    };
+    let matcher = MATCHERS.iter().find(|m| (m.applies)(&l))?;
+    (matcher.build)(&l)
+}
+
+/// "verifying m@v: checksum mismatch", "m@v: verifying module: checksum mismatch",
+/// "verifying m@v/go.mod: checksum mismatch".
+fn checksum_mismatch(l: &Line) -> Option<Match> {
+    let following: String = l
+        .next
+        .iter()
+        .take(12)
+        .map(|(_, l)| *l)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let line = l.text;
+    let mv = line
+        .find("verifying ")
+        .and_then(|i| first_modver(line.get(i + "verifying ".len()..)?))
+        .or(l.gomv.clone());
+    Some(
+        Match::new("checksum-mismatch")
+            .variant(sec_variant(&format!("{line}\n{following}")))
+            .modver(mv),
+    )
+}
+
+/// go mod verify: "example.com/m v1.0.0: dir has been modified (/path)".
+fn dir_modified(l: &Line) -> Option<Match> {
+    let line = l.text;
+    let (head, _) = line.split_once(": ")?;
+    let mut parts = head.split_whitespace();
+    let mv = match (parts.next(), parts.next()) {
+        (Some(m), Some(v)) => Some((m.to_owned(), v.to_owned())),
+        _ => None,
+    };
+    let path = line
+        .rfind('(')
+        .and_then(|i| line.get(i + 1..))
+        .map(|s| s.trim_end_matches(')').to_owned());
+    let variant = if line.contains("zip has been modified") {
+        "zip"
+    } else {
+        "dir"
+    };
+    Some(
+        Match::new("dir-modified")
+            .variant(variant)
+            .modver(mv)
+            .path(path),
+    )
+}
+
+fn missing_go_sum_entry(l: &Line) -> Option<Match> {
+    let line = l.text;
+    let rest = line
+        .find("missing go.sum entry")
+        .and_then(|i| line.get(i..))
+        .unwrap_or_default();
+    let pkg = after_word(rest, "providing package ");
+    let m = Match::new("missing-go-sum-entry").path(file_prefix(line));
+    Some(match pkg {
+        Some(p) => {
+            let mut m = m;
+            m.module = Some(p);
+            m
+        }
+        None => m.modver(l.gomv.clone().or_else(|| first_modver(line))),
+    })
+}
+
+fn module_not_found(l: &Line) -> Option<Match> {
+    let line = l.text;
+    let pkg =
+        after_word(line, "providing package ").or_else(|| after_word(line, "provides package "));
+    let mut m = Match::new("module-not-found").path(file_prefix(line));
+    m.module = pkg.map(|p| p.trim_end_matches([';', ':']).to_owned());
+    Some(m)
+}
+
+fn unknown_revision(l: &Line) -> Option<Match> {
+    let line = l.text;
+    let rev = line.find("unknown revision").and_then(|i| {
+        line.get(i + "unknown revision".len()..)
             .and_then(|s| s.split_whitespace().next())
-            .map(str::to_owned);
-        let mut m = Match::new("unknown-revision").modver(gomv.clone());
-        if m.version.is_none() {
-            m.version = rev;
-        }
-        return Some(m);
+            .map(str::to_owned)
+    });
+    let mut m = Match::new("unknown-revision").modver(l.gomv.clone());
+    if m.version.is_none() {
+        m.version = rev;
     }
-    if line.contains("git ls-remote") && line.contains("exit status") {
-        // "go: m@v: invalid version: git ls-remote -q origin in ...: exit status 128:" is
-        // followed by git's "fatal:" line saying why; an auth problem is matched here.
-        let auth = next.iter().take(3).any(|(_, l)| {
-            l.contains("terminal prompts disabled")
-                || l.contains("could not read")
-                || l.contains("Authentication failed")
-                || l.contains("publickey")
-        });
-        if auth {
-            return Some(Match::new("private-module-auth").modver(gomv));
-        }
+    Some(m)
+}
+
+/// "go: m@v: invalid version: ..." or a go.mod parse error
+/// "go.mod:6:2: require m: version \"v1.0\" invalid: must be of the form v1.2.3".
+fn invalid_version(l: &Line) -> Option<Match> {
+    let line = l.text;
+    let mut m = Match::new("invalid-version").modver(l.gomv.clone());
+    if m.module.is_none() {
+        m.module = after_word(line, "require ").map(|s| s.trim_end_matches(':').to_owned());
+        m.version = line.split('"').nth(1).map(str::to_owned);
+        m.path = file_prefix(line);
     }
-    if line.contains("invalid version") || lower.contains("\" invalid: must be of the form") {
-        // "go: m@v: invalid version: ..." or a go.mod parse error
-        // "go.mod:6:2: require m: version \"v1.0\" invalid: must be of the form v1.2.3".
-        let mut m = Match::new("invalid-version").modver(gomv.clone());
-        if m.module.is_none() {
-            m.module = after_word(line, "require ").map(|s| s.trim_end_matches(':').to_owned());
-            m.version = line.split('"').nth(1).map(str::to_owned);
-            m.path = file_prefix(line);
-        }
-        return Some(m);
+    Some(m)
+}
+
+fn vendor_inconsistent(l: &Line) -> Option<Match> {
+    let rest = l.text.split("inconsistent vendoring in ").nth(1)?;
+    let dir = rest.trim_end_matches(':').to_owned();
+    let mv = l
+        .next
+        .iter()
+        .take(8)
+        .find_map(|(_, l)| first_modver(l.trim_start()));
+    Some(Match::new("vendor-inconsistent").modver(mv).path(Some(dir)))
+}
+
+/// "go: downloading go1.22.0 (linux/amd64)" is informational: a match only when a failure
+/// follows.
+fn downloading_toolchain(l: &Line) -> Option<Match> {
+    if l.next_has(
+        4,
+        &[
+            "toolchain not available",
+            "download go1",
+            "switching to go1",
+        ],
+    ) {
+        toolchain_failed(l.text, "downloading ")
+    } else {
+        None
     }
-    if line.contains("disabled by GOPROXY=off") {
-        return Some(Match::new("goproxy-off").modver(gomv));
+}
+
+/// `toolchain-download-failed` with the version after `word` ("go: download go1.99.0 for
+/// linux/amd64: toolchain not available").
+fn toolchain_failed(line: &str, word: &str) -> Option<Match> {
+    let i = line.find(&format!("{word}go1"))?;
+    let v = line.get(i + word.len()..)?.split_whitespace().next()?;
+    let mut m = Match::new("toolchain-download-failed");
+    m.version = Some(v.to_owned());
+    Some(m)
+}
+
+fn disk_full(l: &Line) -> Option<Match> {
+    let path = op_path(
+        l.text,
+        &[
+            "no space left on device",
+            "There is not enough space",
+            "disk quota exceeded",
+        ],
+    );
+    let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, l.ctx));
+    Some(
+        Match::new("disk-full")
+            .modver(mv.or(l.gomv.clone()))
+            .path(path),
+    )
+}
+
+fn file_locked(l: &Line) -> Option<Match> {
+    let path = op_path(l.text, &["The process cannot access", "Access is denied"]);
+    let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, l.ctx));
+    let variant = if l.has("being used by another process") {
+        "sharing-violation"
+    } else {
+        "access-denied"
+    };
+    Some(
+        Match::new("file-locked")
+            .variant(variant)
+            .modver(mv)
+            .path(path),
+    )
+}
+
+fn private_module_auth(l: &Line) -> Option<Match> {
+    let mut m = Match::new("private-module-auth").modver(l.gomv.clone());
+    if let Some(u) = url_in(l.text) {
+        m.extra.insert("url", u);
     }
-    if let Some(rest) = line.split("inconsistent vendoring in ").nth(1) {
-        let dir = rest.trim_end_matches(':').to_owned();
-        let mv = next
-            .iter()
-            .take(8)
-            .find_map(|(_, l)| first_modver(l.trim_start()));
-        return Some(Match::new("vendor-inconsistent").modver(mv).path(Some(dir)));
+    Some(m)
+}
+
+fn proxy_gone(l: &Line) -> Option<Match> {
+    let (url, mv) = l.url_and_modver();
+    let variant = if l.has("410 Gone") { "410" } else { "404" };
+    let mut m = Match::new("proxy-gone").variant(variant).modver(mv);
+    if let Some(u) = url {
+        m.extra.insert("url", u);
     }
-    if line.contains("GOMODCACHE entry is relative") {
-        let val = line.split('"').nth(1).map(str::to_owned);
-        return Some(Match::new("gomodcache-not-absolute").path(val));
+    Some(m)
+}
+
+fn proxy_file_gone(l: &Line) -> Option<Match> {
+    let (url, mv) = l.url_and_modver();
+    let mut m = Match::new("proxy-gone").variant("file").modver(mv);
+    m.path = url.as_deref().and_then(file_url_path);
+    if let Some(u) = url {
+        m.extra.insert("url", u);
     }
-    if line.contains("build cache is disabled by GOCACHE=off") {
-        return Some(Match::new("gocache-off").variant("off"));
+    Some(m)
+}
+
+fn proxy_unreachable(l: &Line) -> Option<Match> {
+    let variant = network_variant(&l.lower)?;
+    let (url, mv) = l.url_and_modver();
+    let mut m = Match::new("proxy-unreachable").variant(variant).modver(mv);
+    if let Some(h) = url.as_deref().and_then(host_of) {
+        m.extra.insert("host", h);
     }
-    if line.contains("GOCACHE is not defined") {
-        return Some(Match::new("gocache-off").variant("undefined"));
+    if let Some(u) = url {
+        m.extra.insert("url", u);
     }
-    if line.contains("GOCACHE is not an absolute path") {
-        return Some(Match::new("gocache-off").variant("relative"));
-    }
-    if let Some(i) = line.find("downloading go1") {
-        // "go: downloading go1.22.0 (linux/amd64)" is informational; a failure follows.
-        let v = line
-            .get(i + "downloading ".len()..)?
-            .split_whitespace()
-            .next()?;
-        let failed = next.iter().take(4).any(|(_, l)| {
-            l.contains("toolchain not available")
-                || l.contains("download go1")
-                || l.contains("switching to go1")
-        });
-        if failed {
-            let mut m = Match::new("toolchain-download-failed");
-            m.version = Some(v.to_owned());
-            return Some(m);
-        }
-        return None;
-    }
-    if let Some(i) = line.find("download go1") {
-        // "go: download go1.99.0 for linux/amd64: toolchain not available"
-        let v = line
-            .get(i + "download ".len()..)?
-            .split_whitespace()
-            .next()?;
-        let mut m = Match::new("toolchain-download-failed");
-        m.version = Some(v.to_owned());
-        return Some(m);
-    }
-    if lower.contains("no space left on device")
-        || lower.contains("not enough space on the disk")
-        || lower.contains("disk quota exceeded")
-    {
-        let path = op_path(
+    Some(m)
+}
+
+fn permission_denied(l: &Line) -> Option<Match> {
+    let (line, ctx) = (l.text, l.ctx);
+    let path = rm_path(line).or_else(|| {
+        op_path(
             line,
             &[
-                "no space left on device",
-                "There is not enough space",
-                "disk quota exceeded",
+                "permission denied",
+                "Permission denied",
+                "operation not permitted",
             ],
-        );
-        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
-        return Some(Match::new("disk-full").modver(mv.or(gomv)).path(path));
-    }
-    if line.contains("being used by another process") || line.contains("Access is denied") {
-        let path = op_path(line, &["The process cannot access", "Access is denied"]);
-        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
-        let variant = if line.contains("being used by another process") {
-            "sharing-violation"
-        } else {
-            "access-denied"
-        };
-        return Some(
-            Match::new("file-locked")
-                .variant(variant)
-                .modver(mv)
-                .path(path),
-        );
-    }
-    // Private modules: git asking for credentials, 401/403 from a proxy or server.
-    if line.contains("terminal prompts disabled")
-        || line.contains("could not read Username")
-        || line.contains("could not read Password")
-        || line.contains("Permission denied (publickey")
-        || line.contains("Authentication failed for")
-        || line.contains("401 Unauthorized")
-        || line.contains("403 Forbidden")
-        || line.contains("no secure protocol found for repository")
-    {
-        let mut m = Match::new("private-module-auth").modver(gomv);
-        if let Some(u) = url_in(line) {
-            m.extra.insert("url", u);
+        )
+    });
+    let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
+    // macOS: file flags, SIP or privacy protection, read from the disk (EPERM only).
+    let beyond_owner = path.as_deref().filter(|_| ctx.inspect_disk).and_then(|p| {
+        let eperm = l.has_lower("operation not permitted");
+        eperm_values(&crate::eperm::facts(Path::new(p), eperm)?, Path::new(p))
+    });
+    let mut m = Match::new("permission-denied").modver(mv).path(path);
+    match beyond_owner {
+        Some((variant, values)) => {
+            m = m.variant(variant);
+            m.extra.extend(values);
         }
-        return Some(m);
+        None => m.variant = Some(permission_variant(line, m.path.as_deref(), ctx)),
     }
-    if (line.contains("404 Not Found") || line.contains("410 Gone")) && line.contains("reading ") {
-        let url = url_in(line);
-        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
-        let variant = if line.contains("410 Gone") {
-            "410"
-        } else {
-            "404"
-        };
-        let mut m = Match::new("proxy-gone").variant(variant).modver(mv);
-        if let Some(u) = url {
-            m.extra.insert("url", u);
-        }
-        return Some(m);
-    }
-    if line.contains("reading file://") && line.contains("no such file or directory") {
-        let url = url_in(line);
-        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
-        let mut m = Match::new("proxy-gone").variant("file").modver(mv);
-        m.path = url.as_deref().and_then(file_url_path);
-        if let Some(u) = url {
-            m.extra.insert("url", u);
-        }
-        return Some(m);
-    }
-    if let Some(variant) = network_variant(&lower) {
-        let url = url_in(line);
-        let mv = gomv.or_else(|| url.as_deref().and_then(modver_of_proxy_url));
-        let mut m = Match::new("proxy-unreachable").variant(variant).modver(mv);
-        if let Some(h) = url.as_deref().and_then(host_of) {
-            m.extra.insert("host", h);
-        }
-        if let Some(u) = url {
-            m.extra.insert("url", u);
-        }
-        return Some(m);
-    }
-    if lower.contains("permission denied") || lower.contains("operation not permitted") {
-        let path = rm_path(line).or_else(|| {
-            op_path(
-                line,
-                &[
-                    "permission denied",
-                    "Permission denied",
-                    "operation not permitted",
-                ],
-            )
-        });
-        let mv = path.as_deref().and_then(|p| modver_of_cache_path(p, ctx));
-        // macOS: file flags, SIP or privacy protection, read from the disk (EPERM only).
-        let beyond_owner = path.as_deref().filter(|_| ctx.inspect_disk).and_then(|p| {
-            let eperm = lower.contains("operation not permitted");
-            eperm_values(&crate::eperm::facts(Path::new(p), eperm)?, Path::new(p))
-        });
-        let mut m = Match::new("permission-denied").modver(mv).path(path);
-        match beyond_owner {
-            Some((variant, values)) => {
-                m = m.variant(variant);
-                m.extra.extend(values);
-            }
-            None => m.variant = Some(permission_variant(line, m.path.as_deref(), ctx)),
-        }
-        return Some(m);
-    }
-    None
+    Some(m)
 }
 
 /// `dns`, `timeout`, `tls`, `refused`, `unreachable` for network failures.
@@ -486,16 +650,15 @@ pub(crate) fn eperm_values(
 /// read-only design; Go itself failing (it chmods before deleting, it creates files when
 /// downloading) means it cannot write what someone else owns.
 fn permission_variant(line: &str, path: Option<&str>, ctx: &Context) -> &'static str {
-    if ctx.inspect_disk {
-        if let Some(p) = path {
-            if let Some(other) = owner::owned_by_other(Path::new(p)) {
-                return if other {
-                    "other-owner"
-                } else {
-                    "read-only-cache"
-                };
-            }
-        }
+    if ctx.inspect_disk
+        && let Some(p) = path
+        && let Some(other) = owner::owned_by_other(Path::new(p))
+    {
+        return if other {
+            "other-owner"
+        } else {
+            "read-only-cache"
+        };
     }
     let in_tree = path.is_some_and(|p| {
         p.split(['/', '\\'])

@@ -1,13 +1,11 @@
 //! macOS: the facts [`super::classify_eperm`] decides on (`lstat`'s `st_flags` and owner,
 //! `getxattr` of `com.apple.rootless`, never following a symlink), and clearing flags by
 //! descriptor (`fchflags`) for the clean.
-#![allow(unsafe_code, reason = "geteuid, getxattr and fchflags are libc calls")]
+#![allow(unsafe_code, reason = "fchflags is a libc call (rustix has none)")]
 
-use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::os::macos::fs::MetadataExt as _;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 
@@ -17,15 +15,14 @@ use super::{PermFacts, privacy_protected};
 /// of `path` and of its directory, whether the user owns `path` (its directory when `path` is
 /// gone), SIP's attribute on either, and whether the place is privacy-protected (any home
 /// under `/Users`, `$HOME`, `/Volumes`).
-pub(crate) fn facts(path: &Path, eperm: bool) -> PermFacts {
+pub(crate) fn facts(path: &Path, eperm: bool) -> Option<PermFacts> {
     let md = std::fs::symlink_metadata(path).ok();
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     let pmd = parent.and_then(|p| std::fs::symlink_metadata(p).ok());
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = crate::os::host::unix::effective_uid();
     let owner = md.as_ref().or(pmd.as_ref()).map(|m| m.uid());
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    PermFacts {
+    Some(PermFacts {
         eperm,
         flags: md.as_ref().map_or(0, |m| m.st_flags()),
         parent_flags: pmd.as_ref().map_or(0, |m| m.st_flags()),
@@ -33,28 +30,15 @@ pub(crate) fn facts(path: &Path, eperm: bool) -> PermFacts {
         is_root: euid == 0,
         rootless: rootless(path) || parent.is_some_and(rootless),
         privacy_protected: privacy_protected(path, home.as_deref()),
-    }
+    })
 }
 
 /// Whether `path` (not following a symlink) has the `com.apple.rootless` extended attribute
 /// that marks what System Integrity Protection guards.
 fn rootless(path: &Path) -> bool {
-    let Ok(c) = CString::new(path.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: both strings are NUL-terminated and alive for the call; a null buffer of size 0
-    // asks only for the attribute's size.
-    let r = unsafe {
-        libc::getxattr(
-            c.as_ptr(),
-            c"com.apple.rootless".as_ptr(),
-            std::ptr::null_mut(),
-            0,
-            0,
-            libc::XATTR_NOFOLLOW,
-        )
-    };
-    r >= 0
+    // rustix's lgetxattr is getxattr(XATTR_NOFOLLOW) on macOS; the query form asks only for
+    // the attribute's size.
+    rustix::fs::lgetxattr_query(path, c"com.apple.rootless").is_ok()
 }
 
 /// Sets the flags of the open entry `fd` to `flags` (`fchflags`): the clean clears the user

@@ -33,17 +33,7 @@ use serde::{Deserialize, Serialize};
 use super::{LockProbe, find_holders};
 use crate::CancelToken;
 use crate::discover::CacheKind;
-
-/// The longest an end waits for a process to exit after a signal: a larger `--timeout`
-/// (`1e15` seconds) is clamped to this instead of overflowing the clock.
-#[cfg_attr(
-    not(unix),
-    allow(
-        dead_code,
-        reason = "the Unix waits poll against the clock; Windows waits on the process handle"
-    )
-)]
-pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
+use crate::os::OsKind;
 
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,7 +249,7 @@ const KILL_WAIT: Duration = Duration::from_secs(5);
 
 /// The refusals common to every OS.
 fn refuse(pid: u32) -> Result<(), EndError> {
-    if pid <= 1 || (cfg!(windows) && pid == 4) {
+    if pid <= 1 || (crate::os::HOST == OsKind::Windows && pid == 4) {
         return Err(EndError::System(pid));
     }
     if pid == std::process::id() {
@@ -343,12 +333,10 @@ pub enum Os {
 impl Os {
     /// The OS this was built for (Linux for the other Unixes).
     pub fn current() -> Self {
-        if cfg!(windows) {
-            Self::Windows
-        } else if cfg!(target_os = "macos") {
-            Self::Macos
-        } else {
-            Self::Linux
+        match crate::os::HOST {
+            OsKind::Windows => Self::Windows,
+            OsKind::Macos => Self::Macos,
+            OsKind::Linux => Self::Linux,
         }
     }
 }
@@ -520,25 +508,10 @@ fn signal(
 use super::linux::end as sys;
 #[cfg(target_os = "macos")]
 use super::macos::end as sys;
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+use super::other::end as sys;
 #[cfg(windows)]
 use super::windows::end as sys;
-
-#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-mod sys {
-    //! Ending processes is not available here.
-    use super::{OpenError, ProcessRef};
-
-    pub(crate) fn open(_pid: u32) -> Result<Box<dyn ProcessRef>, OpenError> {
-        Err(OpenError::Io(std::io::Error::new(
-            std::io::ErrorKind::Unsupported,
-            "ending processes is not supported on this system",
-        )))
-    }
-
-    pub(crate) fn is_elevated() -> bool {
-        false
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ use crate::CancelToken;
 use crate::clean::HolderLookup;
 use crate::discover::{CacheKind, Report};
 use crate::escape::unescape;
+use crate::os::host::{Host, System as _};
 
 /// One path a process holds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -171,7 +172,7 @@ pub fn group(
     probe_name: &str,
     elapsed_ms: u64,
 ) -> LocksReport {
-    let me = current_uid();
+    let me = Host::effective_uid();
     let infos: HashMap<u32, ProcessInfo> = result.processes.into_iter().collect();
     let mut by_pid: BTreeMap<u32, BTreeSet<HeldPath>> = BTreeMap::new();
     for Hold { pid, path, kind } in result.holds {
@@ -269,16 +270,6 @@ pub fn group(
         probe: probe_name.to_owned(),
         elapsed_ms,
     }
-}
-
-#[cfg(unix)]
-fn current_uid() -> Option<u32> {
-    Some(super::unix::current_uid())
-}
-
-#[cfg(not(unix))]
-fn current_uid() -> Option<u32> {
-    None
 }
 
 /// Every process holding something under `roots` (each with the cache it is, when known).

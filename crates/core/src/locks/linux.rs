@@ -202,16 +202,16 @@ fn scan_pid(pid: u32, roots: &Roots, locks: &LockIndex) -> PidScan {
                 let Some(path) = roots.map(t) else {
                     continue;
                 };
-                if !locks.is_empty() {
-                    if let Ok(md) = fs::metadata(&p) {
-                        let owners = locks.get(&(dev_parts(md.dev()), md.ino()));
-                        if owners.is_some_and(|o| o.iter().any(|&o| o == i64::from(pid) || o < 0)) {
-                            holds.push(Hold {
-                                pid,
-                                path: path.clone(),
-                                kind: HoldKind::Flock,
-                            });
-                        }
+                if !locks.is_empty()
+                    && let Ok(md) = fs::metadata(&p)
+                {
+                    let owners = locks.get(&(dev_parts(md.dev()), md.ino()));
+                    if owners.is_some_and(|o| o.iter().any(|&o| o == i64::from(pid) || o < 0)) {
+                        holds.push(Hold {
+                            pid,
+                            path: path.clone(),
+                            kind: HoldKind::Flock,
+                        });
                     }
                 }
                 let kind = if deleted {
@@ -383,11 +383,12 @@ impl LockProbe for Probe {
 /// concern one and the same process even if it exits and its pid is reused meanwhile.
 #[allow(
     unsafe_code,
-    reason = "pidfd_open and pidfd_send_signal are raw syscalls; poll is a libc call"
+    reason = "pidfd_send_signal with signal 0 (the liveness check) is a raw syscall: rustix's \
+              Signal cannot be 0"
 )]
 pub(crate) mod end {
     use std::io;
-    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::fd::{AsRawFd, OwnedFd};
     use std::time::{Duration, Instant};
 
     use super::super::end::{OpenError, Owner, ProcessRef};
@@ -480,25 +481,21 @@ pub(crate) mod end {
 
         fn wait_gone(&self, limit: Duration) -> bool {
             // A pidfd polls readable once the process has exited (a zombie counts).
-            let until = Instant::now() + limit.min(crate::locks::end::MAX_WAIT);
+            let until = Instant::now() + limit.min(super::super::unix::MAX_WAIT);
             loop {
                 let left = until.saturating_duration_since(Instant::now());
-                let ms = libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX);
-                let mut pfd = libc::pollfd {
-                    fd: self.fd.as_raw_fd(),
-                    events: libc::POLLIN,
-                    revents: 0,
+                let timeout = rustix::event::Timespec {
+                    tv_sec: i64::try_from(left.as_secs()).unwrap_or(i64::MAX),
+                    tv_nsec: left.subsec_nanos().into(),
                 };
-                // SAFETY: `pfd` is a live pollfd and the count passed is 1.
-                let r = unsafe { libc::poll(&raw mut pfd, 1, ms) };
-                if r > 0 {
-                    return true;
-                }
-                if r == 0 {
-                    return false;
-                }
-                if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-                    return false;
+                let mut fds = [rustix::event::PollFd::new(
+                    &self.fd,
+                    rustix::event::PollFlags::IN,
+                )];
+                match rustix::event::poll(&mut fds, Some(&timeout)) {
+                    Ok(n) => return n > 0,
+                    Err(rustix::io::Errno::INTR) => {}
+                    Err(_) => return false,
                 }
             }
         }
@@ -510,26 +507,16 @@ pub(crate) mod end {
             .ok()
             .filter(|&p| p > 0)
             .ok_or(OpenError::Gone)?;
-        // SAFETY: pidfd_open takes a pid and flags (0) and returns a new fd or -1.
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, p, 0_u32) };
-        if fd < 0 {
-            let e = io::Error::last_os_error();
-            return match e.raw_os_error() {
-                Some(libc::ESRCH) => Err(OpenError::Gone),
-                Some(libc::ENOSYS) => {
-                    PidRef::<Procfs>::open(pid).map(|r| Box::new(r) as Box<dyn ProcessRef>)
-                }
-                _ => Err(OpenError::Io(e)),
-            };
-        }
-        let raw = libc::c_int::try_from(fd).map_err(|_| {
-            OpenError::Io(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "pidfd out of range",
-            ))
-        })?;
-        // SAFETY: `raw` is a new fd returned by pidfd_open, owned by nobody else.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let pid_ref = rustix::process::Pid::from_raw(p).ok_or(OpenError::Gone)?;
+        let fd = match rustix::process::pidfd_open(pid_ref, rustix::process::PidfdFlags::empty()) {
+            Ok(fd) => fd,
+            Err(rustix::io::Errno::SRCH) => return Err(OpenError::Gone),
+            // Kernels before 5.3: by pid and start time.
+            Err(rustix::io::Errno::NOSYS) => {
+                return PidRef::<Procfs>::open(pid).map(|r| Box::new(r) as Box<dyn ProcessRef>);
+            }
+            Err(e) => return Err(OpenError::Io(e.into())),
+        };
         let r = PidFd { pid, fd };
         match r.send(0) {
             Ok(()) => Ok(Box::new(r)),

@@ -70,6 +70,13 @@ pub(crate) mod end {
         }
     }
 
+    /// The start time of `pid` in microseconds (`PROC_PIDTBSDINFO`), `None` when it is gone
+    /// or another user's; also what tells a quarantine lock's owner from a reused pid
+    /// (`clean/sys/unix.rs`).
+    pub(crate) fn start_time(pid: u32) -> Option<u64> {
+        Libproc::start_time(pid).ok()
+    }
+
     /// Name and uid, from `PROC_PIDT_SHORTBSDINFO` when `PROC_PIDTBSDINFO` is refused.
     fn identity(pid: u32) -> (String, Option<u32>) {
         let full = info(pid).ok().map(|b| (bsd_name(&b), b.pbi_uid));

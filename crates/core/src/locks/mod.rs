@@ -137,7 +137,7 @@ mod linux;
 // macOS and Windows are also compiled for Linux test runs: their pure parsing and matching
 // logic is unit-tested there (the FFI inside is gated on the real OS).
 #[cfg(any(target_os = "macos", test))]
-mod macos;
+pub(crate) mod macos;
 #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
 mod other;
 #[cfg(any(windows, test))]
@@ -151,14 +151,16 @@ mod other;
 #[cfg(any())]
 mod unix;
 
+#[cfg(target_os = "linux")]
+use linux::Probe as SystemProbe;
+#[cfg(target_os = "macos")]
+use macos::Probe as SystemProbe;
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+use other::Probe as SystemProbe;
+#[cfg(windows)]
+use windows::Probe as SystemProbe;
+
 /// The probe of the OS this was built for.
 pub fn system_probe() -> Box<dyn LockProbe + Send + Sync> {
-    #[cfg(target_os = "linux")]
-    return Box::new(linux::Probe);
-    #[cfg(target_os = "macos")]
-    return Box::new(macos::Probe);
-    #[cfg(windows)]
-    return Box::new(windows::Probe);
-    #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
-    return Box::new(other::Probe);
+    Box::new(SystemProbe)
 }

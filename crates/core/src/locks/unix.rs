@@ -1,15 +1,19 @@
 //! Unix helpers shared by the Linux and macOS probes and by [`super::end`]: signals, the
-//! effective user id, user names (`getpwuid_r`), and [`PidRef`], End process' handle on a
-//! process named by pid and start time (macOS, and Linux kernels without pidfds).
-#![allow(unsafe_code, reason = "kill, geteuid and getpwuid_r are libc calls")]
+//! effective user id and user names (from [`crate::os::host::unix`]), and [`PidRef`], End
+//! process' handle on a process named by pid and start time (macOS, and Linux kernels without
+//! pidfds).
 
 use std::collections::HashMap;
-use std::ffi::CStr;
 use std::io;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::end::{OpenError, Owner, ProcessRef};
+pub(crate) use crate::os::host::unix::{effective_uid as current_uid, user_name};
+
+/// The longest an end waits for a process to exit after a signal: a larger `--timeout`
+/// (`1e15` seconds) is clamped to this instead of overflowing the clock.
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(86_400);
 
 /// Whether a process exists, as far as signals tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,16 +37,24 @@ fn pid_t(pid: u32) -> io::Result<libc::pid_t> {
     }
 }
 
-/// Sends `sig` to the single process `pid` (never a group).
+/// Sends `sig` (0 for the existence check, `SIGTERM` or `SIGKILL`) to the single process `pid`
+/// (never a group), with rustix's `kill`.
 pub(crate) fn signal(pid: u32, sig: libc::c_int) -> io::Result<()> {
-    let p = pid_t(pid)?;
-    // SAFETY: kill takes plain integers; `p` is positive so it addresses one process only.
-    let r = unsafe { libc::kill(p, sig) };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
+    use rustix::process::{Pid, Signal, kill_process, test_kill_process};
+    let p =
+        Pid::from_raw(pid_t(pid)?).ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let r = match sig {
+        0 => test_kill_process(p),
+        libc::SIGTERM => kill_process(p, Signal::TERM),
+        libc::SIGKILL => kill_process(p, Signal::KILL),
+        _ => {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("signal {sig} is not sent"),
+            ));
+        }
+    };
+    r.map_err(io::Error::from)
 }
 
 /// `ESRCH` (no such process) as [`io::ErrorKind::NotFound`], for [`super::end::ProcessRef`].
@@ -153,7 +165,7 @@ impl<F: PidFacts> ProcessRef for PidRef<F> {
     }
 
     fn wait_gone(&self, limit: Duration) -> bool {
-        let until = Instant::now() + limit.min(crate::locks::end::MAX_WAIT);
+        let until = Instant::now() + limit.min(MAX_WAIT);
         loop {
             if !self.same() {
                 return true;
@@ -201,37 +213,6 @@ fn is_zombie(pid: u32) -> bool {
 #[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn is_zombie(_pid: u32) -> bool {
     false
-}
-
-/// The effective user id of this process.
-pub(crate) fn current_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-/// The name of user `uid`, from the system's user database.
-pub(crate) fn user_name(uid: u32) -> Option<String> {
-    let mut buf = vec![0_u8; 4096];
-    // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call: `pwd` and `result` are locals, `buf` is a
-    // live buffer of the length passed.
-    let r = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        )
-    };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_name points at a NUL-terminated string inside `buf`, alive here.
-    let name = unsafe { CStr::from_ptr(pwd.pw_name) };
-    Some(name.to_string_lossy().into_owned())
 }
 
 /// [`user_name`] with a cache: a probe asks for the same few users many times.

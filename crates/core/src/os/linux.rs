@@ -9,9 +9,14 @@ use crate::env::EnvMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Linux;
 
+impl Linux {
+    /// The [`OsKind`] these rules are for.
+    pub const KIND: OsKind = OsKind::Linux;
+}
+
 impl OsRules for Linux {
     fn kind(&self) -> OsKind {
-        OsKind::Linux
+        Self::KIND
     }
 
     /// `$HOME`, as Go's `os.UserHomeDir` (no fall-back: Go has none either).

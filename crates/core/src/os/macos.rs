@@ -9,9 +9,14 @@ use crate::env::EnvMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct MacOs;
 
+impl MacOs {
+    /// The [`OsKind`] these rules are for.
+    pub const KIND: OsKind = OsKind::Macos;
+}
+
 impl OsRules for MacOs {
     fn kind(&self) -> OsKind {
-        OsKind::Macos
+        Self::KIND
     }
 
     /// `$HOME`, as Go's `os.UserHomeDir` (no fall-back, as in Go).

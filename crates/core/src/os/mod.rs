@@ -1,7 +1,9 @@
 //! Per-OS rules, one file per OS behind the [`OsRules`] trait.
 //!
 //! The rules are pure functions of an environment snapshot, so every OS's rules are compiled
-//! and unit-tested on every OS; [`current`] picks the one for the running system.
+//! and unit-tested on every OS; [`current`] picks the one for the running system. What must
+//! ask the running OS itself (user ids and names, allocated sizes, file modes) is in [`host`],
+//! where only that OS's file is compiled.
 
 use std::path::PathBuf;
 
@@ -9,9 +11,18 @@ use serde::Serialize;
 
 use crate::env::EnvMap;
 
+pub(crate) mod host;
 mod linux;
 mod macos;
 mod windows;
+
+// The rules of the OS this is built for (the BSDs follow Linux's XDG rules).
+#[cfg(not(any(windows, target_os = "macos")))]
+use linux::Linux as HostRules;
+#[cfg(target_os = "macos")]
+use macos::MacOs as HostRules;
+#[cfg(windows)]
+use windows::Windows as HostRules;
 
 pub use linux::Linux;
 pub use macos::MacOs;
@@ -69,19 +80,12 @@ pub trait OsRules: Send + Sync {
 
 /// The rules for the OS this binary was built for.
 pub fn current() -> &'static dyn OsRules {
-    #[cfg(target_os = "windows")]
-    {
-        &Windows
-    }
-    #[cfg(target_os = "macos")]
-    {
-        &MacOs
-    }
-    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
-    {
-        &Linux
-    }
+    &HostRules
 }
+
+/// The OS family this binary was built for (Linux for the BSDs): [`current`]'s kind, as a
+/// constant.
+pub const HOST: OsKind = HostRules::KIND;
 
 /// `base` and the `/`-separated `rel` joined with `rules`' own separator, as Go's
 /// `filepath.Join` writes defaults on that OS: the same string on every host (a host

@@ -9,9 +9,14 @@ use crate::env::EnvMap;
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Windows;
 
+impl Windows {
+    /// The [`OsKind`] these rules are for.
+    pub const KIND: OsKind = OsKind::Windows;
+}
+
 impl OsRules for Windows {
     fn kind(&self) -> OsKind {
-        OsKind::Windows
+        Self::KIND
     }
 
     /// `%USERPROFILE%` (not `HOME`), as Go's `defaultGOPATH` reads it.

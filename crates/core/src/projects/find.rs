@@ -50,49 +50,43 @@ pub fn find_projects(
         if !canon.is_dir() {
             return Err(bad("not a directory".into()));
         }
-        let mut stack = vec![canon];
-        while let Some(dir) = stack.pop() {
+        // walkdir: symlinks are not followed (only the root, canonical already); a skipped
+        // directory is not descended into.
+        let mut walk = walkdir::WalkDir::new(&canon).into_iter();
+        while let Some(entry) = walk.next() {
             if cancel.is_cancelled() {
                 return Err(ProjectError::Cancelled);
             }
-            if skip.contains(&dir) || is_module_cache(&dir) {
-                continue;
-            }
-            let entries = match std::fs::read_dir(&dir) {
+            let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
+                    let path = e.path().unwrap_or(&canon).to_path_buf();
                     found.warnings.push(Warning {
-                        path: dir.clone(),
-                        message: format!("cannot read directory: {e}"),
+                        path,
+                        message: format!("cannot read directory: {}", std::io::Error::from(e)),
                     });
                     continue;
                 }
             };
-            for entry in entries {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        found.warnings.push(Warning {
-                            path: dir.clone(),
-                            message: format!("cannot read directory entry: {e}"),
-                        });
-                        continue;
-                    }
+            let ft = entry.file_type();
+            let name = entry.file_name().to_string_lossy();
+            if ft.is_dir() {
+                let hidden_or_skipped = entry.depth() > 0
+                    && (name.starts_with('.') || SKIP_NAMES.contains(&name.as_ref()));
+                if hidden_or_skipped
+                    || skip.iter().any(|s| s == entry.path())
+                    || is_module_cache(entry.path())
+                {
+                    walk.skip_current_dir();
+                }
+            } else if ft.is_file() {
+                let Some(dir) = entry.path().parent() else {
+                    continue;
                 };
-                // DirEntry::file_type does not follow symlinks.
-                let Ok(ft) = entry.file_type() else { continue };
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                if ft.is_dir() {
-                    if !name.starts_with('.') && !SKIP_NAMES.contains(&name.as_ref()) {
-                        stack.push(entry.path());
-                    }
-                } else if ft.is_file() {
-                    match name.as_ref() {
-                        "go.mod" => found.modules.push(dir.clone()),
-                        "go.work" => found.workspaces.push(dir.clone()),
-                        _ => {}
-                    }
+                match name.as_ref() {
+                    "go.mod" => found.modules.push(dir.to_path_buf()),
+                    "go.work" => found.workspaces.push(dir.to_path_buf()),
+                    _ => {}
                 }
             }
         }

@@ -13,6 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::CancelToken;
+use crate::os::host::{FileStat, Host, System as _};
 use crate::progress::Throttle;
 
 /// What kind of entry a [`Stat`] describes.
@@ -31,7 +32,7 @@ pub(crate) struct Stat {
     pub kind: Kind,
     /// Apparent size (`st_size`).
     pub size: u64,
-    /// Allocated size (`st_blocks * 512`).
+    /// Allocated size (`st_blocks * 512`; estimated on Windows).
     pub disk: u64,
     /// Modification time, Unix seconds.
     pub mtime: i64,
@@ -60,41 +61,26 @@ fn kind_of(ft: std::fs::FileType) -> Kind {
     }
 }
 
-#[cfg(unix)]
+/// The [`Stat`] of an entry from its (not followed) metadata, by the OS's rules
+/// ([`crate::os::host::FileStat`]: on Windows the allocated size is estimated and hard links
+/// are not detected).
 pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
-    use std::os::unix::fs::MetadataExt;
-    let kind = kind_of(md.file_type());
-    Stat {
-        kind,
-        size: md.size(),
-        disk: md.blocks().saturating_mul(512),
-        mtime: md.mtime(),
-        dev: md.dev(),
-        ino: md.ino(),
-        nlink: md.nlink(),
-    }
-}
-
-/// Windows has no `st_blocks`: the allocated size is estimated as the apparent size rounded
-/// up to 4 KiB clusters (NTFS default), directories count 0. No inode numbers either, so hard
-/// links are not detected there (`nlink` is reported as 1).
-#[cfg(not(unix))]
-pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
-    let kind = kind_of(md.file_type());
-    let size = if kind == Kind::Dir { 0 } else { md.len() };
-    let mtime = md
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    Stat {
-        kind,
+    let FileStat {
         size,
-        disk: size.div_ceil(4096) * 4096,
+        disk,
         mtime,
-        dev: 0,
-        ino: 0,
-        nlink: 1,
+        dev,
+        ino,
+        nlink,
+    } = Host::file_stat(md);
+    Stat {
+        kind: kind_of(md.file_type()),
+        size,
+        disk,
+        mtime,
+        dev,
+        ino,
+        nlink,
     }
 }
 

@@ -55,7 +55,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::CancelToken;
-use crate::env::EnvMap;
+use crate::env::{EnvMap, GO_VARS, TOOL_VARS};
 use crate::os::OsKind;
 
 /// The variable that forces the import: `on`, `off` or `auto` (the default).
@@ -69,30 +69,36 @@ pub const RESOLVING_VAR: &str = "GOCACHE_DOCTOR_RESOLVING_ENVIRONMENT";
 /// The variables taken from the login shell: Go's own, those that locate Go's and the tools'
 /// caches, and `PATH` (to find `go`). Nothing else is read, so tokens the shell exports
 /// (`GITHUB_TOKEN`, ...) never reach Go Cache Doctor.
-pub const IMPORTED_VARS: &[&str] = &[
-    "PATH",
-    "GOROOT",
-    "GOENV",
-    "GOPATH",
-    "GOMODCACHE",
-    "GOCACHE",
-    "GOBIN",
-    "GOFLAGS",
-    "GOPROXY",
-    "GOSUMDB",
-    "GOPRIVATE",
-    "GONOPROXY",
-    "GONOSUMDB",
-    "GOINSECURE",
-    "GOTOOLCHAIN",
-    "GOTELEMETRY",
-    "GOAUTH",
-    "GOPLSCACHE",
-    "GOLANGCI_LINT_CACHE",
-    "STATICCHECK_CACHE",
-    "XDG_CACHE_HOME",
-    "XDG_CONFIG_HOME",
-];
+pub const IMPORTED_VARS: &[&str] = &concat::<IMPORTED_LEN>(&[
+    &["PATH"],
+    GO_VARS,
+    SHELL_ONLY_GO_VARS,
+    TOOL_VARS,
+    &["XDG_CACHE_HOME", "XDG_CONFIG_HOME"],
+]);
+
+/// Go's variables that are imported but not resolved by discovery ([`GO_VARS`] is the one list
+/// of those): they matter to the `go` commands run with the merged environment.
+const SHELL_ONLY_GO_VARS: &[&str] = &["GOTELEMETRY", "GOAUTH"];
+
+const IMPORTED_LEN: usize = 1 + GO_VARS.len() + SHELL_ONLY_GO_VARS.len() + TOOL_VARS.len() + 2;
+
+/// The lists `parts` one after the other, at compile time (a wrong `N` fails the build).
+const fn concat<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let (mut at, mut k) = (0, 0);
+    while k < parts.len() {
+        let mut j = 0;
+        while j < parts[k].len() {
+            out[at] = parts[k][j];
+            at += 1;
+            j += 1;
+        }
+        k += 1;
+    }
+    assert!(at == N, "IMPORTED_LEN is not the sum of the lists");
+    out
+}
 
 /// Imported variables whose differences are not reported: a desktop session's `PATH` always
 /// differs from a terminal's, and taking the shell's is the point.
@@ -379,7 +385,7 @@ impl ResolveError {
 /// [`ResolveError::NoShell`], [`ResolveError::BadShell`]; [`ResolveError::NotApplicable`]
 /// on Windows.
 pub fn login_shell(env: &EnvMap) -> Result<PathBuf, ResolveError> {
-    if cfg!(windows) {
+    if crate::os::HOST == OsKind::Windows {
         return Err(ResolveError::NotApplicable);
     }
     if let Some(shell) = env.get("SHELL").filter(|s| !s.is_empty()) {

@@ -356,3 +356,37 @@ fn errors_have_codes_and_clear_messages() {
         "b / c https://***@h/ / d"
     );
 }
+
+#[test]
+fn the_imported_variables_are_path_gos_own_the_tools_and_xdg_each_once() {
+    assert_eq!(
+        IMPORTED_VARS,
+        [
+            "PATH",
+            "GOROOT",
+            "GOENV",
+            "GOPATH",
+            "GOMODCACHE",
+            "GOCACHE",
+            "GOBIN",
+            "GOFLAGS",
+            "GOPROXY",
+            "GOSUMDB",
+            "GOPRIVATE",
+            "GONOPROXY",
+            "GONOSUMDB",
+            "GOINSECURE",
+            "GOTOOLCHAIN",
+            "GOTELEMETRY",
+            "GOAUTH",
+            "GOPLSCACHE",
+            "GOLANGCI_LINT_CACHE",
+            "STATICCHECK_CACHE",
+            "XDG_CACHE_HOME",
+            "XDG_CONFIG_HOME",
+        ]
+    );
+    for name in crate::env::GO_VARS.iter().chain(crate::env::TOOL_VARS) {
+        assert!(IMPORTED_VARS.contains(name), "{name} not imported");
+    }
+}

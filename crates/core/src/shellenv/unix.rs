@@ -1,13 +1,9 @@
-//! Linux, macOS and the BSDs: the user database's shell (`getpwuid_r`), and running the shell in
-//! a new session (`setsid`) whose process group is killed on timeout or cancellation.
-#![allow(
-    unsafe_code,
-    reason = "getpwuid_r is a libc call, and setsid runs in the child through pre_exec"
-)]
+//! Linux, macOS and the BSDs: the user database's shell ([`crate::os::host::unix`]), and
+//! running the shell in a new session (`setsid`) whose process group is killed on timeout or
+//! cancellation.
+#![allow(unsafe_code, reason = "setsid runs in the child through pre_exec")]
 
-use std::ffi::{CStr, OsStr};
 use std::io::Read;
-use std::os::unix::ffi::OsStrExt as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
 use std::path::{Path, PathBuf};
@@ -20,6 +16,7 @@ use rustix::process::{Pid, Signal, kill_process_group};
 use super::{RESOLVING_VAR, ResolveError};
 use crate::CancelToken;
 use crate::env::EnvMap;
+use crate::os::host::unix::{real_uid, user_by_uid};
 
 /// At most this much of the shell's stdout is kept (the environment is a few KiB; start-up
 /// files may print more): the rest is read and dropped, so the shell never blocks on a full pipe.
@@ -48,31 +45,12 @@ pub(super) fn checked_shell(shell: &Path) -> Result<PathBuf, ResolveError> {
     Ok(shell.to_path_buf())
 }
 
-/// The login shell the user database names for this process's real user.
+/// The login shell the user database names for this process's real user (none when the entry
+/// has an empty one).
 pub(super) fn passwd_shell() -> Option<PathBuf> {
-    let uid = rustix::process::getuid().as_raw();
-    let mut buf = vec![0_u8; 16384];
-    // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call: `pwd` and `result` are live locals, `buf` is
-    // a live buffer of the length passed.
-    let rc = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        )
-    };
-    if rc != 0 || result.is_null() || pwd.pw_shell.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_shell points at a NUL-terminated string inside `buf`, alive here.
-    let shell = unsafe { CStr::from_ptr(pwd.pw_shell) };
-    let bytes = shell.to_bytes();
-    (!bytes.is_empty()).then(|| PathBuf::from(OsStr::from_bytes(bytes)))
+    user_by_uid(real_uid())?
+        .shell
+        .filter(|s| !s.as_os_str().is_empty())
 }
 
 /// What the shell printed and how it ended.
@@ -229,15 +207,15 @@ pub(super) fn run(
                 }
             }
         }
-        if let Some(status) = exited {
-            if !read_any || !open.iter().any(|o| *o) {
-                return Ok(Output {
-                    stdout,
-                    stderr,
-                    success: status.success(),
-                    status: describe(status),
-                });
-            }
+        if let Some(status) = exited
+            && (!read_any || !open.iter().any(|o| *o))
+        {
+            return Ok(Output {
+                stdout,
+                stderr,
+                success: status.success(),
+                status: describe(status),
+            });
         }
     }
 }

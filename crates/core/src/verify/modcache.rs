@@ -137,70 +137,75 @@ impl Walker<'_> {
         });
     }
 
-    /// Walks the extracted part: stops at the first element containing `@`.
-    fn top(&mut self, dir: &Path, rel: &str) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.unreadable(dir, &e),
-        };
-        for e in rd.flatten() {
+    /// Walks the extracted part (walkdir, symlinks not followed): stops at the first element
+    /// containing `@`; `cache` and the quarantine directories at the top are skipped.
+    fn top(&mut self, root: &Path) {
+        let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+        while let Some(e) = walk.next() {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    self.unreadable(&path, &err.into());
+                    continue;
+                }
+            };
             let name = e.file_name().to_string_lossy().into_owned();
-            if rel.is_empty() && (name == "cache" || name.starts_with(QUARANTINE_PREFIX)) {
+            let is_dir = e.file_type().is_dir();
+            if e.depth() == 1 && (name == "cache" || name.starts_with(QUARANTINE_PREFIX)) {
+                if is_dir {
+                    walk.skip_current_dir();
+                }
                 continue;
             }
-            let Ok(ft) = e.file_type() else { continue };
-            let path = e.path();
-            if let Some((last, ver)) = name.split_once('@') {
-                let escpath = if rel.is_empty() {
-                    last.to_owned()
-                } else {
-                    format!("{rel}/{last}")
-                };
-                if let Some((v, _)) = ver.split_once(".tmp-") {
-                    if let Some(en) = self.entry(&escpath, v, &path) {
-                        en.old_tmp_dirs.push(path);
-                    }
-                } else if ft.is_dir() {
-                    if let Some(en) = self.entry(&escpath, ver, &path) {
-                        en.dir = Some(path);
-                    }
+            let Some((last, ver)) = name.split_once('@') else {
+                continue; // a directory is descended into; files are not versions
+            };
+            if is_dir {
+                walk.skip_current_dir();
+            }
+            let rel = parent_rel(root, e.path());
+            let escpath = if rel.is_empty() {
+                last.to_owned()
+            } else {
+                format!("{rel}/{last}")
+            };
+            let path = e.into_path();
+            if let Some((v, _)) = ver.split_once(".tmp-") {
+                if let Some(en) = self.entry(&escpath, v, &path) {
+                    en.old_tmp_dirs.push(path);
                 }
-            } else if ft.is_dir() {
-                let r = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                self.top(&path, &r);
+            } else if is_dir && let Some(en) = self.entry(&escpath, ver, &path) {
+                en.dir = Some(path);
             }
         }
     }
 
-    /// Walks `cache/download` (not `sumdb`) down to the `@v` directories.
-    fn download(&mut self, dir: &Path, rel: &str) {
-        let rd = match std::fs::read_dir(dir) {
-            Ok(rd) => rd,
-            Err(e) => return self.unreadable(dir, &e),
-        };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if rel.is_empty() && name == "sumdb" {
-                continue;
-            }
-            if !e.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            if name == "@v" {
-                if !rel.is_empty() {
-                    self.at_v(&e.path(), rel);
+    /// Walks `cache/download` (not `sumdb`) down to the `@v` directories (walkdir, symlinks
+    /// not followed).
+    fn download(&mut self, root: &Path) {
+        let mut walk = walkdir::WalkDir::new(root).min_depth(1).into_iter();
+        while let Some(e) = walk.next() {
+            let e = match e {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    self.unreadable(&path, &err.into());
+                    continue;
                 }
-            } else {
-                let r = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                self.download(&e.path(), &r);
+            };
+            if !e.file_type().is_dir() {
+                continue;
+            }
+            let name = e.file_name();
+            if e.depth() == 1 && name == "sumdb" {
+                walk.skip_current_dir();
+            } else if name == "@v" {
+                walk.skip_current_dir();
+                let rel = parent_rel(root, e.path());
+                if !rel.is_empty() {
+                    self.at_v(e.path(), &rel);
+                }
             }
         }
     }
@@ -254,15 +259,27 @@ impl Walker<'_> {
                 let Ok(escver) = escape::escape(&v) else {
                     continue;
                 };
-                if std::fs::symlink_metadata(dir.join(format!("{escver}.mod"))).is_err() {
-                    if let Some(en) = self.entry(escpath, &escver, &list) {
-                        en.listed_without_mod = true;
-                        en.base.get_or_insert_with(|| dir.join(&escver));
-                    }
+                if std::fs::symlink_metadata(dir.join(format!("{escver}.mod"))).is_err()
+                    && let Some(en) = self.entry(escpath, &escver, &list)
+                {
+                    en.listed_without_mod = true;
+                    en.base.get_or_insert_with(|| dir.join(&escver));
                 }
             }
         }
     }
+}
+
+/// The path of `path`'s parent relative to `root`, with `/` separators (`""` at the top).
+fn parent_rel(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// Finds every module version in the module cache at `root`.
@@ -273,10 +290,10 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Result<Vec<
         entries: BTreeMap::new(),
         problems,
     };
-    w.top(root, "");
+    w.top(root);
     let dl = crate::modpath::join_slashed(w.root, "cache/download");
     if dl.is_dir() {
-        w.download(&dl, "");
+        w.download(&dl);
     }
     let mut out: Vec<Entry> = w.entries.into_values().collect();
     // A version with only a `.lock` file (what a clean leaves) is not in the cache.
@@ -388,6 +405,8 @@ fn push(findings: &mut Vec<Finding>, status: Status, message: String) {
     findings.push(Finding { status, message });
 }
 
+/// Checks one version: its `.ziphash`, its zip, its extracted tree and its leftovers, one
+/// phase each. `None` when cancelled (or a file name cannot be built).
 fn check(
     e: &Entry,
     opts: &Options,
@@ -395,225 +414,34 @@ fn check(
     cancel: &CancelToken,
 ) -> Option<ModuleResult> {
     let label = format!("{}@{}", e.path, e.version);
-    let prefix = label.clone();
-    let mut findings = Vec::new();
-    let mut files = Vec::new();
-    let mut hashed = 0u64;
     let on_bytes = |n: u64| {
         meter.add_bytes(n);
         meter.tick(&label, false, false);
     };
-
-    // .ziphash
-    let mut ziphash = None;
-    if e.has("ziphash") {
-        let p = e.file("ziphash")?;
-        // Never blocks on a FIFO: only a regular file is read (at most 4097 bytes).
-        let read = dirhash::open_regular(&p).and_then(|f| {
-            let mut b = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, 4097), &mut b)?;
-            Ok(b)
-        });
-        match read {
-            Ok(b) if b.len() <= 4096 => match dirhash::parse_ziphash(&b) {
-                Some(h) => ziphash = Some(h),
-                None => push(
-                    &mut findings,
-                    Status::ZiphashInvalid,
-                    format!(
-                        "{} does not hold an h1: hash ({} bytes): Go cannot check this version",
-                        p.display(),
-                        b.len()
-                    ),
-                ),
-            },
-            Ok(b) => push(
-                &mut findings,
-                Status::ZiphashInvalid,
-                format!(
-                    "{} is {} bytes, not an h1: hash",
-                    p.display(),
-                    if b.len() > 4096 {
-                        "more than 4096".to_owned()
-                    } else {
-                        b.len().to_string()
-                    }
-                ),
-            ),
-            Err(err) => push(
-                &mut findings,
-                Status::Unreadable,
-                format!("cannot read {}: {err}", p.display()),
-            ),
-        }
-    }
-
-    // The zip.
-    let mut zip_sums: Option<Vec<FileSum>> = None;
-    let mut zip_hash = None;
-    if e.has("zip") {
-        let p = e.file("zip")?;
-        match dirhash::hash_zip(&p, &opts.zip_limits, &on_bytes, cancel) {
-            Ok((h, sums)) => {
-                hashed += e.zip_size;
-                zip_hash = Some(h.clone());
-                match &ziphash {
-                    Some(zh) if *zh != h => push(
-                        &mut findings,
-                        Status::ZipModified,
-                        format!(
-                            "zip has been modified: {} hashes to {h}, but Go recorded {zh} in \
-                             .ziphash when it downloaded it",
-                            p.display()
-                        ),
-                    ),
-                    _ => zip_sums = Some(sums),
-                }
-            }
-            Err(HashError::Cancelled) => return None,
-            Err(err) => push(
-                &mut findings,
-                Status::ZipModified,
-                format!("zip has been modified: cannot read it: {err}"),
-            ),
-        }
-        if !e.has("ziphash") {
-            push(
-                &mut findings,
-                Status::MissingZiphash,
-                "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); \
-                 Go will hash it again, but nothing records what Go checked at download time"
-                    .into(),
-            );
-        }
-    }
-
-    // The extracted tree.
-    if let Some(dir) = &e.dir {
-        if e.has("partial") {
-            push(
-                &mut findings,
-                Status::Partial,
-                format!(
-                    "{}.partial exists: an extraction was interrupted; Go ignores this tree \
-                     and extracts the version again (it needs the zip or the network)",
-                    e.version
-                ),
-            );
-        } else if !e.has("ziphash") {
-            if !e.has("zip") {
-                push(
-                    &mut findings,
-                    Status::MissingZiphash,
-                    "extracted tree without .ziphash: Go treats it as incomplete, removes it \
-                     and downloads the version again"
-                        .into(),
-                );
-            }
-        } else if let Some(files_r) = &e.files {
-            match files_r {
-                Err(err) => push(&mut findings, Status::Unreadable, err.clone()),
-                Ok(list) => {
-                    let writable: Vec<&DirFile> = list
-                        .iter()
-                        .filter(|f| f.writable && !f.symlink && f.special.is_none())
-                        .collect();
-                    if !writable.is_empty() {
-                        let names: Vec<&str> =
-                            writable.iter().take(5).map(|f| f.rel.as_str()).collect();
-                        push(
-                            &mut findings,
-                            Status::Writable,
-                            format!(
-                                "{} file(s) are writable, but Go extracts module files \
-                                 read-only: {}{}",
-                                writable.len(),
-                                names.join(", "),
-                                if writable.len() > 5 { ", ..." } else { "" }
-                            ),
-                        );
-                    }
-                    match dirhash::digest_dir_files(list, &prefix, &on_bytes, cancel) {
-                        Err(HashError::Cancelled) => return None,
-                        Err(err) => push(&mut findings, Status::Unreadable, err.to_string()),
-                        Ok(sums) => {
-                            hashed += sums.iter().map(|s| s.size).sum::<u64>();
-                            let h = dirhash::hash1(&sums).ok();
-                            let ok_as_toolchain = e.path == TOOLCHAIN
-                                && toolchain_hash(&sums, &prefix)
-                                    .is_some_and(|t| Some(&t) == ziphash.as_ref());
-                            if let (Some(h), Some(zh)) = (&h, &ziphash) {
-                                if h != zh && !ok_as_toolchain {
-                                    let detail = match (&zip_sums, &zip_hash) {
-                                        (Some(zs), Some(zhash)) if zhash == zh => {
-                                            files = diff(&sums, zs, &prefix);
-                                            let total = files.len();
-                                            files.truncate(opts.max_files_listed);
-                                            describe(&files, total)
-                                        }
-                                        _ => "the zip is not there (or not intact) to tell \
-                                              which files changed"
-                                            .to_owned(),
-                                    };
-                                    push(
-                                        &mut findings,
-                                        Status::DirModified,
-                                        format!(
-                                            "dir has been modified: {} hashes to {h}, not {zh}; \
-                                             {detail}",
-                                            dir.display()
-                                        ),
-                                    );
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    } else if e.has("zip") || e.has("mod") || e.has("info") {
-        push(
-            &mut findings,
-            Status::DownloadOnly,
-            "downloaded but not extracted: harmless, Go extracts it when a build needs it".into(),
-        );
-    }
-    if e.dir.is_none() && e.has("partial") {
-        push(
-            &mut findings,
-            Status::Leftovers,
-            format!(
-                "stale {}.partial with no extracted tree (harmless; removed by the next \
-                 extraction)",
-                e.version
-            ),
-        );
-    }
-    if !e.tmp.is_empty() || !e.old_tmp_dirs.is_empty() {
-        let names: Vec<String> = e
-            .tmp
-            .iter()
-            .chain(&e.old_tmp_dirs)
-            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .collect();
-        push(
-            &mut findings,
-            Status::Leftovers,
-            format!(
-                "leftovers of interrupted downloads or extractions: {}",
-                names.join(", ")
-            ),
-        );
-    }
-    if e.listed_without_mod {
-        push(
-            &mut findings,
-            Status::ListInconsistent,
-            "the module's list file names this version, but its .mod file is missing (Go only \
-             lists versions with a .mod)"
-                .into(),
-        );
-    }
+    let mut c = Checked {
+        e,
+        opts,
+        cancel,
+        on_bytes: &on_bytes,
+        prefix: label.clone(),
+        findings: Vec::new(),
+        files: Vec::new(),
+        hashed: 0,
+        ziphash: None,
+        zip_sums: None,
+        zip_hash: None,
+    };
+    c.read_ziphash()?;
+    c.check_zip()?;
+    c.check_tree()?;
+    c.leftovers();
+    let Checked {
+        mut findings,
+        files,
+        hashed,
+        ziphash,
+        ..
+    } = c;
     findings.sort_by_key(|f| f.status.rank());
     let status = findings.first().map_or(Status::Ok, |f| f.status);
     Some(ModuleResult {
@@ -626,6 +454,261 @@ fn check(
         ziphash,
         bytes_hashed: hashed,
     })
+}
+
+/// One version being checked: what the phases of [`check`] learn and find.
+struct Checked<'a> {
+    e: &'a Entry,
+    opts: &'a Options,
+    cancel: &'a CancelToken,
+    on_bytes: &'a dyn Fn(u64),
+    /// `module@version`, the prefix of the file names in the zip and the hash.
+    prefix: String,
+    findings: Vec<Finding>,
+    /// The files that differ between the tree and the zip.
+    files: Vec<FileChange>,
+    hashed: u64,
+    /// The hash Go recorded in `.ziphash` at download time.
+    ziphash: Option<String>,
+    /// The zip's files, when the zip hashes to `.ziphash` (or there is none).
+    zip_sums: Option<Vec<FileSum>>,
+    zip_hash: Option<String>,
+}
+
+impl Checked<'_> {
+    fn push(&mut self, status: Status, message: String) {
+        push(&mut self.findings, status, message);
+    }
+
+    /// `.ziphash`: one `h1:` hash.
+    fn read_ziphash(&mut self) -> Option<()> {
+        if !self.e.has("ziphash") {
+            return Some(());
+        }
+        let p = self.e.file("ziphash")?;
+        // Never blocks on a FIFO: only a regular file is read (at most 4097 bytes).
+        let read = dirhash::open_regular(&p).and_then(|f| {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, 4097), &mut b)?;
+            Ok(b)
+        });
+        match read {
+            Ok(b) if b.len() <= 4096 => match dirhash::parse_ziphash(&b) {
+                Some(h) => self.ziphash = Some(h),
+                None => self.push(
+                    Status::ZiphashInvalid,
+                    format!(
+                        "{} does not hold an h1: hash ({} bytes): Go cannot check this version",
+                        p.display(),
+                        b.len()
+                    ),
+                ),
+            },
+            Ok(b) => self.push(
+                Status::ZiphashInvalid,
+                format!(
+                    "{} is {} bytes, not an h1: hash",
+                    p.display(),
+                    if b.len() > 4096 {
+                        "more than 4096".to_owned()
+                    } else {
+                        b.len().to_string()
+                    }
+                ),
+            ),
+            Err(err) => self.push(
+                Status::Unreadable,
+                format!("cannot read {}: {err}", p.display()),
+            ),
+        }
+        Some(())
+    }
+
+    /// The zip: hashed and compared with `.ziphash`. `None` when cancelled.
+    fn check_zip(&mut self) -> Option<()> {
+        let e = self.e;
+        if !e.has("zip") {
+            return Some(());
+        }
+        let p = e.file("zip")?;
+        match dirhash::hash_zip(&p, &self.opts.zip_limits, self.on_bytes, self.cancel) {
+            Ok((h, sums)) => {
+                self.hashed += e.zip_size;
+                self.zip_hash = Some(h.clone());
+                match self.ziphash.clone() {
+                    Some(zh) if zh != h => self.push(
+                        Status::ZipModified,
+                        format!(
+                            "zip has been modified: {} hashes to {h}, but Go recorded {zh} in \
+                             .ziphash when it downloaded it",
+                            p.display()
+                        ),
+                    ),
+                    _ => self.zip_sums = Some(sums),
+                }
+            }
+            Err(HashError::Cancelled) => return None,
+            Err(err) => self.push(
+                Status::ZipModified,
+                format!("zip has been modified: cannot read it: {err}"),
+            ),
+        }
+        if !e.has("ziphash") {
+            self.push(
+                Status::MissingZiphash,
+                "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); \
+                 Go will hash it again, but nothing records what Go checked at download time"
+                    .into(),
+            );
+        }
+        Some(())
+    }
+
+    /// The extracted tree (or its absence). `None` when cancelled.
+    fn check_tree(&mut self) -> Option<()> {
+        let e = self.e;
+        let Some(dir) = &e.dir else {
+            if e.has("zip") || e.has("mod") || e.has("info") {
+                self.push(
+                    Status::DownloadOnly,
+                    "downloaded but not extracted: harmless, Go extracts it when a build needs it"
+                        .into(),
+                );
+            }
+            return Some(());
+        };
+        if e.has("partial") {
+            self.push(
+                Status::Partial,
+                format!(
+                    "{}.partial exists: an extraction was interrupted; Go ignores this tree \
+                     and extracts the version again (it needs the zip or the network)",
+                    e.version
+                ),
+            );
+        } else if !e.has("ziphash") {
+            if !e.has("zip") {
+                self.push(
+                    Status::MissingZiphash,
+                    "extracted tree without .ziphash: Go treats it as incomplete, removes it \
+                     and downloads the version again"
+                        .into(),
+                );
+            }
+        } else if let Some(files_r) = &e.files {
+            match files_r {
+                Err(err) => self.push(Status::Unreadable, err.clone()),
+                Ok(list) => {
+                    self.writable_files(list);
+                    self.tree_hash(dir, list)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// Module files left writable (Go extracts them read-only).
+    fn writable_files(&mut self, list: &[DirFile]) {
+        let writable: Vec<&DirFile> = list
+            .iter()
+            .filter(|f| f.writable && !f.symlink && f.special.is_none())
+            .collect();
+        if writable.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = writable.iter().take(5).map(|f| f.rel.as_str()).collect();
+        self.push(
+            Status::Writable,
+            format!(
+                "{} file(s) are writable, but Go extracts module files read-only: {}{}",
+                writable.len(),
+                names.join(", "),
+                if writable.len() > 5 { ", ..." } else { "" }
+            ),
+        );
+    }
+
+    /// The tree's hash against `.ziphash`, and which files differ from the zip when it does
+    /// not match. `None` when cancelled.
+    fn tree_hash(&mut self, dir: &Path, list: &[DirFile]) -> Option<()> {
+        let prefix = self.prefix.clone();
+        let sums = match dirhash::digest_dir_files(list, &prefix, self.on_bytes, self.cancel) {
+            Err(HashError::Cancelled) => return None,
+            Err(err) => {
+                self.push(Status::Unreadable, err.to_string());
+                return Some(());
+            }
+            Ok(sums) => sums,
+        };
+        self.hashed += sums.iter().map(|s| s.size).sum::<u64>();
+        let h = dirhash::hash1(&sums).ok();
+        let ok_as_toolchain = self.e.path == TOOLCHAIN
+            && toolchain_hash(&sums, &prefix).is_some_and(|t| Some(&t) == self.ziphash.as_ref());
+        let (Some(h), Some(zh)) = (h, self.ziphash.clone()) else {
+            return Some(());
+        };
+        if h == zh || ok_as_toolchain {
+            return Some(());
+        }
+        let detail = match (&self.zip_sums, &self.zip_hash) {
+            (Some(zs), Some(zhash)) if *zhash == zh => {
+                let mut files = diff(&sums, zs, &prefix);
+                let total = files.len();
+                files.truncate(self.opts.max_files_listed);
+                let d = describe(&files, total);
+                self.files = files;
+                d
+            }
+            _ => "the zip is not there (or not intact) to tell which files changed".to_owned(),
+        };
+        self.push(
+            Status::DirModified,
+            format!(
+                "dir has been modified: {} hashes to {h}, not {zh}; {detail}",
+                dir.display()
+            ),
+        );
+        Some(())
+    }
+
+    /// What interrupted downloads and extractions left, and a list file naming a version
+    /// without its `.mod`.
+    fn leftovers(&mut self) {
+        let e = self.e;
+        if e.dir.is_none() && e.has("partial") {
+            self.push(
+                Status::Leftovers,
+                format!(
+                    "stale {}.partial with no extracted tree (harmless; removed by the next \
+                     extraction)",
+                    e.version
+                ),
+            );
+        }
+        if !e.tmp.is_empty() || !e.old_tmp_dirs.is_empty() {
+            let names: Vec<String> = e
+                .tmp
+                .iter()
+                .chain(&e.old_tmp_dirs)
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            self.push(
+                Status::Leftovers,
+                format!(
+                    "leftovers of interrupted downloads or extractions: {}",
+                    names.join(", ")
+                ),
+            );
+        }
+        if e.listed_without_mod {
+            self.push(
+                Status::ListInconsistent,
+                "the module's list file names this version, but its .mod file is missing (Go \
+                 only lists versions with a .mod)"
+                    .into(),
+            );
+        }
+    }
 }
 
 fn describe(files: &[FileChange], total: usize) -> String {

@@ -136,13 +136,13 @@ fn var(report: &Report, name: &str) -> Option<(String, String)> {
 /// The settings evidence for `module` (empty when the defaults applied).
 fn settings_evidence(report: &Report, module: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some((v, src)) = var(report, "GOSUMDB") {
-        if v == "off" {
-            out.push(format!(
-                "GOSUMDB=off ({src}): downloads are not checked against the checksum \
+    if let Some((v, src)) = var(report, "GOSUMDB")
+        && v == "off"
+    {
+        out.push(format!(
+            "GOSUMDB=off ({src}): downloads are not checked against the checksum \
                  database, so a changed or tampered version is accepted into the cache"
-            ));
-        }
+        ));
     }
     for name in ["GONOSUMDB", "GOPRIVATE"] {
         // An unset GONOSUMDB defaults to GOPRIVATE: name the variable the user set.
@@ -153,24 +153,25 @@ fn settings_evidence(report: &Report, module: &str) -> Vec<String> {
         if name == "GONOSUMDB" && defaulted {
             continue;
         }
-        if let Some((v, src)) = var(report, name) {
-            if let Some(g) = match_prefix_patterns(&v, module) {
-                out.push(format!(
-                    "{module} matches {name} pattern {g:?} ({src}): it is never checked \
+        if let Some((v, src)) = var(report, name)
+            && let Some(g) = match_prefix_patterns(&v, module)
+        {
+            out.push(format!(
+                "{module} matches {name} pattern {g:?} ({src}): it is never checked \
                      against the checksum database"
-                ));
-                break;
-            }
+            ));
+            break;
         }
     }
-    if let Some((v, src)) = var(report, "GOPROXY") {
-        if v != DEFAULT_PROXY && !v.is_empty() {
-            out.push(format!(
-                "GOPROXY={v} ({src}): another proxy, or a direct fetch from the origin, can \
+    if let Some((v, src)) = var(report, "GOPROXY")
+        && v != DEFAULT_PROXY
+        && !v.is_empty()
+    {
+        out.push(format!(
+            "GOPROXY={v} ({src}): another proxy, or a direct fetch from the origin, can \
                  serve different content for the same version than the one go.sum was \
                  written from"
-            ));
-        }
+        ));
     }
     out
 }

@@ -21,6 +21,7 @@ use crate::clean::{
 };
 use crate::discover::Report;
 use crate::env::EnvMap;
+use crate::os::host::{Host, System as _};
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -186,10 +187,10 @@ pub fn repair(
     opts: &RepairOptions,
     cancel: &CancelToken,
 ) -> std::result::Result<RepairReport, RepairError> {
-    if let Some(p) = project {
-        if verified.project.as_ref().map(|v| v.dir.as_path()) != Some(p) {
-            return Err(RepairError::OtherProject(p.to_path_buf()));
-        }
+    if let Some(p) = project
+        && verified.project.as_ref().map(|v| v.dir.as_path()) != Some(p)
+    {
+        return Err(RepairError::OtherProject(p.to_path_buf()));
     }
     let broken = broken_versions(verified);
     let mut versions: Vec<ModuleRef> = Vec::new();
@@ -260,11 +261,7 @@ pub fn repair(
         None => {
             let mut builder = tempfile::Builder::new();
             builder.prefix("gocache-doctor-repair-");
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                builder.permissions(std::fs::Permissions::from_mode(0o700));
-            }
+            Host::owner_only(&mut builder);
             tmp = builder
                 .tempdir()
                 .map_err(|e| crate::Error::io(std::env::temp_dir(), e))?;

@@ -25,16 +25,9 @@ mod unix;
 mod windows;
 
 #[cfg(unix)]
-pub(crate) use unix::Sys;
+pub(crate) use unix::{Sys, UserId};
 #[cfg(windows)]
-pub(crate) use windows::Sys;
-
-/// A user as the OS identifies one: the numeric user id on Unix.
-#[cfg(unix)]
-pub(crate) type UserId = u32;
-/// A user as the OS identifies one: the SID on Windows.
-#[cfg(windows)]
-pub(crate) type UserId = windows_acl::Sid;
+pub(crate) use windows::{Sys, UserId};
 
 /// What an OS error code means for a deletion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +51,30 @@ pub(crate) struct OwnerInfo {
     pub is_current_user: bool,
 }
 
+/// Tries to take Go's exclusive lock on an open lock file without waiting: `Ok(false)` when
+/// another process holds it.
+///
+/// Go's `lockedfile` locks with `flock(LOCK_EX)` on Linux, macOS and the BSDs
+/// (`filelock_unix.go`) and `LockFileEx(LOCKFILE_EXCLUSIVE_LOCK)` over the whole file
+/// (offset 0, length `u32::MAX`/`u32::MAX`) on Windows (`filelock_windows.go`); std's
+/// [`File::try_lock`] is those same calls (with `LOCK_NB` and `LOCKFILE_FAIL_IMMEDIATELY`), so
+/// the two exclude each other. Where std has no lock (other Unixes), the error says so.
+pub(crate) fn try_lock_exclusive(file: &File) -> io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// Releases a lock taken by [`try_lock_exclusive`] (std's [`File::unlock`]: `flock(LOCK_UN)`,
+/// `UnlockFile` over the same range).
+pub(crate) fn unlock(file: &File) -> io::Result<()> {
+    file.unlock()
+}
+
 /// The per-OS operations of the cleaner.
 pub(crate) trait Platform {
-    /// Tries to take Go's exclusive lock on an open lock file without waiting: `Ok(false)`
-    /// when another process holds it.
-    fn try_lock_exclusive(file: &File) -> io::Result<bool>;
-    /// Releases a lock taken by [`Platform::try_lock_exclusive`].
-    fn unlock(file: &File) -> io::Result<()>;
     /// Gives the current user write (and, for directories, search) access to `path`,
     /// never following a symlink. Directories get at most `u+rwx` added (never 0777).
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()>;

@@ -1,12 +1,15 @@
-//! Linux, macOS and the BSDs: `flock(LOCK_EX)` as Go's `filelock_unix.go`, Unix mode bits,
-//! `getpwuid_r` for owner names.
-#![allow(unsafe_code, reason = "flock, geteuid and getpwuid_r are libc calls")]
+//! Linux, macOS and the BSDs (Go's `flock` lock is std's `File::try_lock`, in [`super`]): Unix
+//! mode bits, owner names from the user database ([`crate::os::host::unix`]), descriptor-relative
+//! removal with rustix.
+#![allow(
+    unsafe_code,
+    reason = "setgroups, setegid and seteuid are libc calls (rustix has no process-wide ones)"
+)]
 
 use std::ffi::CStr;
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::os::unix::io::AsRawFd;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -16,63 +19,22 @@ use super::{Account, OwnerInfo, Platform, RawKind};
 use crate::CancelToken;
 use crate::clean::remove::{Sink, par_threshold};
 use crate::env::EnvMap;
+use crate::os::host::unix::{effective_uid, user_by_uid, user_name};
 
 /// The Unix implementation of [`Platform`].
 pub(crate) struct Sys;
 
-fn flock(file: &File, op: libc::c_int) -> io::Result<()> {
-    loop {
-        // SAFETY: the descriptor is owned by `file`, which outlives the call; flock does not
-        // touch memory.
-        let r = unsafe { libc::flock(file.as_raw_fd(), op) };
-        if r == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() != Some(libc::EINTR) {
-            return Err(e);
-        }
-    }
-}
+/// A user as the OS identifies one: the numeric user id on Unix.
+pub(crate) type UserId = u32;
 
-fn current_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
-}
-
-fn user_name(uid: u32) -> Option<String> {
-    account(uid).map(|a| a.name)
-}
-
+/// The user database's entry for `uid` as an [`Account`]: one with a home directory.
 fn account(uid: u32) -> Option<Account> {
-    let mut buf = vec![0_u8; 16384];
-    // SAFETY: passwd is plain old data; an all-zero value is valid before getpwuid_r fills it.
-    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
-    let mut result: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: every pointer is valid for the call: `pwd` and `result` are locals, `buf` is a
-    // live buffer of the length passed.
-    let r = unsafe {
-        libc::getpwuid_r(
-            uid,
-            &mut pwd,
-            buf.as_mut_ptr().cast(),
-            buf.len(),
-            &mut result,
-        )
-    };
-    if r != 0 || result.is_null() || pwd.pw_name.is_null() || pwd.pw_dir.is_null() {
-        return None;
-    }
-    // SAFETY: on success pw_name and pw_dir point at NUL-terminated strings inside `buf`,
-    // alive here.
-    let (name, dir) = unsafe { (CStr::from_ptr(pwd.pw_name), CStr::from_ptr(pwd.pw_dir)) };
+    let user = user_by_uid(uid)?;
     Some(Account {
         uid,
-        gid: pwd.pw_gid,
-        name: name.to_string_lossy().into_owned(),
-        home: std::path::PathBuf::from(<OsStr as std::os::unix::ffi::OsStrExt>::from_bytes(
-            dir.to_bytes(),
-        )),
+        gid: user.gid,
+        name: user.name,
+        home: user.home?,
     })
 }
 
@@ -81,18 +43,6 @@ fn shell_quote(p: &Path) -> String {
 }
 
 impl Platform for Sys {
-    fn try_lock_exclusive(file: &File) -> io::Result<bool> {
-        match flock(file, libc::LOCK_EX | libc::LOCK_NB) {
-            Ok(()) => Ok(true),
-            Err(e) if e.raw_os_error() == Some(libc::EWOULDBLOCK) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
-    fn unlock(file: &File) -> io::Result<()> {
-        flock(file, libc::LOCK_UN)
-    }
-
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()> {
         if !md.is_dir() {
             // Unix: unlink and rename need write access to the parent only; a file's own
@@ -117,7 +67,7 @@ impl Platform for Sys {
         Some(OwnerInfo {
             uid: Some(uid),
             name: user_name(uid),
-            is_current_user: uid == current_uid(),
+            is_current_user: uid == effective_uid(),
         })
     }
 
@@ -184,12 +134,12 @@ impl Platform for Sys {
     }
 
     fn effective_uid() -> Option<u32> {
-        Some(current_uid())
+        Some(effective_uid())
     }
 
     fn who_asked(file_owner: Option<u32>, pkexec_uid: Option<&str>) -> Result<u32, String> {
         use crate::clean::elevate::PKEXEC_UID;
-        let euid = current_uid();
+        let euid = effective_uid();
         let uid = if euid == 0 {
             match (pkexec_uid, file_owner) {
                 (Some(p), _) => p
@@ -208,13 +158,14 @@ impl Platform for Sys {
         } else {
             euid
         };
-        if let Some(o) = file_owner {
-            if o != uid && o != 0 {
-                return Err(format!(
-                    "refusing: the request was written by user {o}, not by the requesting \
+        if let Some(o) = file_owner
+            && o != uid
+            && o != 0
+        {
+            return Err(format!(
+                "refusing: the request was written by user {o}, not by the requesting \
                      user {uid}"
-                ));
-            }
+            ));
         }
         Ok(uid)
     }
@@ -491,10 +442,14 @@ impl Platform for Sys {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
             Err(_) => {}
         }
-        // SAFETY: kill with signal 0 only checks that the process exists (p > 0, so never a
-        // process group); it touches no memory.
-        let r = unsafe { libc::kill(p, 0) };
-        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        // Signal 0 only checks that the process exists (p > 0, so never a process group).
+        let Some(pid) = rustix::process::Pid::from_raw(p) else {
+            return false;
+        };
+        matches!(
+            rustix::process::test_kill_process(pid),
+            Ok(()) | Err(rustix::io::Errno::PERM)
+        )
     }
 
     fn process_start(pid: u32) -> Option<u64> {
@@ -502,12 +457,12 @@ impl Platform for Sys {
     }
 
     fn owned_by_current_user(_path: &Path, md: &Metadata) -> bool {
-        md.uid() == current_uid()
+        md.uid() == effective_uid()
     }
 
     fn dir_open_to_others(md: &Metadata) -> bool {
         let mode = md.mode();
-        let foreign_owner = md.uid() != current_uid() && md.uid() != 0;
+        let foreign_owner = md.uid() != effective_uid() && md.uid() != 0;
         let writable_by_others = mode & 0o022 != 0 && mode & 0o1000 == 0;
         foreign_owner || writable_by_others
     }
@@ -657,7 +612,7 @@ fn remove_at(dir: BorrowedFd<'_>, name: &OsStr, path: &Path, sink: &Sink, cancel
 /// left to the deletion to report (as [`crate::eperm::PermCause::UserImmutable`]).
 #[cfg(target_os = "macos")]
 fn unflag(fd: BorrowedFd<'_>, st: &rustix::fs::Stat) {
-    if crate::eperm::may_clear_user_flags(st.st_flags, st.st_uid, current_uid()) {
+    if crate::eperm::may_clear_user_flags(st.st_flags, st.st_uid, effective_uid()) {
         let _ = crate::eperm::macos::set_flags(fd, st.st_flags & !crate::eperm::USER_FLAGS);
     }
 }
@@ -719,44 +674,19 @@ fn c_path(p: &Path) -> io::Result<std::ffi::CString> {
 }
 
 /// The one-step no-replace rename, or `None` where it is not available (then the caller
-/// checks first).
-#[cfg(target_os = "linux")]
+/// checks first): rustix's `renameat_with(NOREPLACE)` is `renameat2(RENAME_NOREPLACE)` on
+/// Linux and `renameatx_np(RENAME_EXCL)` on macOS.
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
-    // SAFETY: both paths are NUL-terminated strings alive for the call; AT_FDCWD makes them
-    // relative to the working directory as rename(2) does.
-    let r = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            from.as_ptr(),
-            libc::AT_FDCWD,
-            to.as_ptr(),
-            libc::RENAME_NOREPLACE,
-        )
-    };
-    if r == 0 {
-        return Some(Ok(()));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        // The file system (or an old kernel) does not support the flag.
-        Some(libc::EINVAL | libc::ENOSYS) => None,
-        _ => Some(Err(e)),
-    }
-}
-
-/// The one-step no-replace rename, or `None` where it is not available (then the caller
-/// checks first).
-#[cfg(target_os = "macos")]
-fn rename_noreplace_native(from: &CStr, to: &CStr) -> Option<io::Result<()>> {
-    // SAFETY: both paths are NUL-terminated strings alive for the call.
-    let r = unsafe { libc::renamex_np(from.as_ptr(), to.as_ptr(), libc::RENAME_EXCL) };
-    if r == 0 {
-        return Some(Ok(()));
-    }
-    let e = io::Error::last_os_error();
-    match e.raw_os_error() {
-        Some(libc::ENOTSUP | libc::EINVAL) => None,
-        _ => Some(Err(e)),
+    use rustix::io::Errno;
+    match rustix::fs::renameat_with(CWD, from, CWD, to, rustix::fs::RenameFlags::NOREPLACE) {
+        Ok(()) => Some(Ok(())),
+        // The file system (or an old kernel) does not support the flag (Linux `EINVAL`,
+        // `ENOSYS`; macOS `ENOTSUP`, and `ENOSYS` before 10.12).
+        Err(Errno::INVAL | Errno::NOSYS) => None,
+        #[cfg(target_os = "macos")]
+        Err(Errno::NOTSUP) => None,
+        Err(e) => Some(Err(e.into())),
     }
 }
 
@@ -783,21 +713,11 @@ fn process_start_time(pid: u32) -> Option<u64> {
     stat_fields(&stat)?.get(19)?.parse().ok()
 }
 
-/// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds.
+/// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds (the lock
+/// probe's reading, [`crate::locks::macos::end::start_time`]).
 #[cfg(target_os = "macos")]
 fn process_start_time(pid: u32) -> Option<u64> {
-    let p = libc::c_int::try_from(pid).ok()?;
-    // SAFETY: proc_bsdinfo is plain old data; all zeroes is a valid value to be overwritten.
-    let mut info: libc::proc_bsdinfo = unsafe { std::mem::zeroed() };
-    let size = libc::c_int::try_from(std::mem::size_of::<libc::proc_bsdinfo>()).ok()?;
-    // SAFETY: `info` is a live local of exactly `size` bytes.
-    let r =
-        unsafe { libc::proc_pidinfo(p, libc::PROC_PIDTBSDINFO, 0, (&raw mut info).cast(), size) };
-    (r == size).then(|| {
-        info.pbi_start_tvsec
-            .saturating_mul(1_000_000)
-            .saturating_add(info.pbi_start_tvusec)
-    })
+    crate::locks::macos::end::start_time(pid)
 }
 
 /// Elsewhere the start time is not read (the lock and the pid's existence decide).

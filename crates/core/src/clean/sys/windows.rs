@@ -1,10 +1,10 @@
-//! Windows: `LockFileEx` over the whole range as Go's `filelock_windows.go`, the read-only
+//! Windows (Go's `LockFileEx` lock is std's `File::try_lock`, in [`super`]): the read-only
 //! attribute, junctions and directory symlinks, Win32 error codes; for the elevated clean the
 //! token (user, elevation), security descriptors read on open handles, protected private
 //! DACLs, and the registry's ProfileList. The decisions are in [`super::windows_acl`].
 #![allow(
     unsafe_code,
-    reason = "LockFileEx, UnlockFileEx, the security, token and registry APIs are Win32 calls"
+    reason = "the security, token and registry APIs are Win32 calls"
 )]
 
 use std::fs::{File, Metadata};
@@ -25,10 +25,6 @@ use windows_sys::Win32::Security::{
     PSECURITY_DESCRIPTOR, PSID, SID_NAME_USE, TOKEN_ELEVATION, TOKEN_QUERY, TOKEN_USER,
     TokenElevation, TokenUser,
 };
-use windows_sys::Win32::Storage::FileSystem::{
-    LOCKFILE_EXCLUSIVE_LOCK, LOCKFILE_FAIL_IMMEDIATELY, LockFileEx, UnlockFileEx,
-};
-use windows_sys::Win32::System::IO::OVERLAPPED;
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
 use rayon::prelude::*;
@@ -42,6 +38,9 @@ use crate::env::EnvMap;
 /// The Windows implementation of [`Platform`].
 pub(crate) struct Sys;
 
+/// A user as the OS identifies one: the SID on Windows.
+pub(crate) type UserId = Sid;
+
 const ERROR_FILE_NOT_FOUND: i32 = 2;
 const ERROR_PATH_NOT_FOUND: i32 = 3;
 const ERROR_ACCESS_DENIED: i32 = 5;
@@ -53,51 +52,6 @@ const ERROR_DIR_NOT_EMPTY: i32 = 145;
 const ERROR_FILENAME_EXCED_RANGE: i32 = 206;
 
 impl Platform for Sys {
-    fn try_lock_exclusive(file: &File) -> io::Result<bool> {
-        // SAFETY: OVERLAPPED is plain old data; all zeroes means offset 0 and no event.
-        let mut ov: OVERLAPPED = unsafe { std::mem::zeroed() };
-        // SAFETY: the handle is owned by `file`, alive for the call; `ov` is a live local.
-        let ok = unsafe {
-            LockFileEx(
-                file.as_raw_handle() as HANDLE,
-                LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY,
-                0,
-                u32::MAX,
-                u32::MAX,
-                &mut ov,
-            )
-        };
-        if ok != 0 {
-            return Ok(true);
-        }
-        let e = io::Error::last_os_error();
-        if e.raw_os_error() == Some(ERROR_LOCK_VIOLATION) {
-            Ok(false)
-        } else {
-            Err(e)
-        }
-    }
-
-    fn unlock(file: &File) -> io::Result<()> {
-        // SAFETY: as in try_lock_exclusive.
-        let mut ov: OVERLAPPED = unsafe { std::mem::zeroed() };
-        // SAFETY: the handle is owned by `file`, alive for the call; `ov` is a live local.
-        let ok = unsafe {
-            UnlockFileEx(
-                file.as_raw_handle() as HANDLE,
-                0,
-                u32::MAX,
-                u32::MAX,
-                &mut ov,
-            )
-        };
-        if ok != 0 {
-            Ok(())
-        } else {
-            Err(io::Error::last_os_error())
-        }
-    }
-
     fn make_writable(path: &Path, md: &Metadata) -> io::Result<()> {
         if md.file_type().is_symlink() {
             return Ok(());

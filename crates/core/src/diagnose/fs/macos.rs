@@ -1,22 +1,20 @@
 //! macOS: the filesystem of a path from `statfs(2)` (`f_fstypename`, `f_flags`,
-//! `f_mntonname`); the classification is [`super::macos_fs_class`], unit-tested on every OS.
-#![allow(unsafe_code, reason = "statfs is a libc call")]
+//! `f_mntonname`, through rustix); the classification is [`super::macos_fs_class`], unit-tested
+//! on every OS.
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::{FsInfo, macos_fs_class};
 
+/// The filesystem holding `path` (its nearest existing ancestor).
+pub(super) fn fs_of(path: &Path) -> Option<FsInfo> {
+    let existing = path.ancestors().find(|p| p.exists())?;
+    statfs_info(existing)
+}
+
 /// `statfs` of `path` as an [`FsInfo`]; `None` when the call fails.
-pub(super) fn statfs_info(path: &Path) -> Option<FsInfo> {
-    let c = CString::new(path.as_os_str().as_bytes()).ok()?;
-    // SAFETY: `statfs` is plain old data; all zeroes is a valid value.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a NUL-terminated path alive for the call; `st` is a writable statfs.
-    if unsafe { libc::statfs(c.as_ptr(), &raw mut st) } != 0 {
-        return None;
-    }
+fn statfs_info(path: &Path) -> Option<FsInfo> {
+    let st = rustix::fs::statfs(path).ok()?;
     let text = |s: &[libc::c_char]| {
         let bytes: Vec<u8> = s
             .iter()

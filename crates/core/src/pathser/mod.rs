@@ -19,10 +19,24 @@
 //! `#[serde(with = "crate::pathser::option")]` on an `Option<PathBuf>` and
 //! `#[serde(with = "crate::pathser::vec")]` on a `Vec<PathBuf>`.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+// Make every OS file visible to rustfmt on any host (the sysinfo trick).
+#[cfg(any())]
+mod unix;
+#[cfg(any())]
+mod windows;
+
+#[cfg(unix)]
+use unix as host;
+#[cfg(windows)]
+use windows as host;
 
 /// The JSON form of a path: a plain string, or the object described in the module docs.
 #[derive(Serialize, Deserialize)]
@@ -42,31 +56,8 @@ fn hex_digit(n: u8) -> char {
     char::from(b"0123456789abcdef"[usize::from(n & 15)])
 }
 
-#[cfg(unix)]
-fn exact(p: &Path) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut s = String::new();
-    for b in p.as_os_str().as_bytes() {
-        s.push(hex_digit(b >> 4));
-        s.push(hex_digit(*b));
-    }
-    s
-}
-
-#[cfg(not(unix))]
-fn exact(p: &Path) -> String {
-    use std::os::windows::ffi::OsStrExt;
-    let mut s = String::new();
-    for u in p.as_os_str().encode_wide() {
-        for shift in [12u16, 8, 4, 0] {
-            s.push(hex_digit(u8::try_from((u >> shift) & 15).unwrap_or(0)));
-        }
-    }
-    s
-}
-
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     s.as_bytes()
@@ -79,35 +70,11 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-#[cfg(unix)]
-fn from_exact(unix: Option<&str>, _windows: Option<&str>) -> Option<OsString> {
-    use std::os::unix::ffi::OsStringExt;
-    Some(OsString::from_vec(unhex(unix?)?))
-}
-
-#[cfg(not(unix))]
-fn from_exact(_unix: Option<&str>, windows: Option<&str>) -> Option<OsString> {
-    use std::os::windows::ffi::OsStringExt;
-    let bytes = unhex(windows?)?;
-    if bytes.len() % 2 != 0 {
-        return None;
-    }
-    let wide: Vec<u16> = bytes
-        .chunks(2)
-        .map(|c| (u16::from(c[0]) << 8) | u16::from(c[1]))
-        .collect();
-    Some(OsString::from_wide(&wide))
-}
-
 fn to_repr(p: &Path) -> Repr {
     match p.to_str() {
         Some(s) => Repr::Plain(s.to_owned()),
         None => {
-            let hex = Some(exact(p));
-            #[cfg(unix)]
-            let (unix_bytes_hex, windows_wide_hex) = (hex, None);
-            #[cfg(not(unix))]
-            let (unix_bytes_hex, windows_wide_hex) = (None, hex);
+            let (unix_bytes_hex, windows_wide_hex) = host::exact(p);
             Repr::Raw {
                 lossy: p.to_string_lossy().into_owned(),
                 unix_bytes_hex,
@@ -124,7 +91,7 @@ fn from_repr(r: Repr) -> PathBuf {
             lossy,
             unix_bytes_hex,
             windows_wide_hex,
-        } => from_exact(unix_bytes_hex.as_deref(), windows_wide_hex.as_deref())
+        } => host::from_exact(unix_bytes_hex.as_deref(), windows_wide_hex.as_deref())
             .map_or_else(|| PathBuf::from(lossy), PathBuf::from),
     }
 }
@@ -219,6 +186,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn non_utf8_paths_round_trip_exactly() {
+        use std::ffi::OsString;
         use std::os::unix::ffi::OsStringExt;
         let bad = PathBuf::from(OsString::from_vec(b"/c/bad\xff.go".to_vec()));
         // serde's own serializer refuses it: the failure this module exists for.
