@@ -435,10 +435,10 @@ pub fn run(a: &CleanArgs) -> Result<ExitCode, String> {
         eprint!("\r\x1b[2K");
     }
     let (results, freed) = clean::finish(exec.results, &purge);
-    if let Some(path) = audit::default_path() {
-        if let Err(e) = audit::record(&path, plan.created, &targets, &results, freed) {
-            eprintln!("gocache-doctor: warning: cannot write the audit log: {e}");
-        }
+    if let Some(path) = audit::default_path()
+        && let Err(e) = audit::record(&path, plan.created, &targets, &results, freed)
+    {
+        eprintln!("gocache-doctor: warning: cannot write the audit log: {e}");
     }
     if a.json {
         println!(
