@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language of the user-facing texts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Lang {
     /// English (the default, and the fallback for every untranslated language).
     #[default]

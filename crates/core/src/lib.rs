@@ -60,5 +60,5 @@ pub mod wine;
 mod fuzz;
 
 pub use cancel::CancelToken;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use progress::{NoProgress, Progress};

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use tauri::State;
 use tauri::ipc::Channel;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::Config;
 
 /// How many plans are kept.
@@ -34,6 +34,7 @@ const KEPT_RUNS: usize = 64;
 /// Progress and outcome of a clean, sent on the `on_event` channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum CleanUpdate {
     /// An item is being quarantined (or deleted in place).
     ItemStarted {
@@ -80,6 +81,7 @@ pub enum CleanUpdate {
 
 /// `clean_plan`'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct PlannedClean {
     /// The id `clean_execute` takes.
     pub id: String,
@@ -90,6 +92,7 @@ pub struct PlannedClean {
 /// The state of a run as `clean_execute` returns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum RunState {
     /// In the undo window.
     Holding,
@@ -101,6 +104,7 @@ pub enum RunState {
 
 /// `clean_execute` / `clean_elevated`'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CleanRun {
     /// The run, for `clean_undo` and `clean_purge_now`.
     pub run_id: String,
@@ -118,6 +122,7 @@ pub struct CleanRun {
 
 /// One entry Undo could not move back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct UndoFailure {
     /// Where it should have gone back to.
     pub path: PathBuf,
@@ -127,6 +132,7 @@ pub struct UndoFailure {
 
 /// `clean_undo`'s answer (also the `undone` event).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "UndoReport"))]
 pub struct UndoReply {
     /// The run.
     pub run_id: String,
@@ -142,6 +148,7 @@ pub struct UndoReply {
 
 /// `clean_history`'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "CleanHistory"))]
 pub struct History {
     /// Newest first.
     pub entries: Vec<audit::Entry>,
@@ -152,6 +159,7 @@ pub struct History {
 /// What `select_modules` selects.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelectCriteria"))]
 pub enum Criteria {
     /// Versions no project under the roots uses.
     Unused {
@@ -172,6 +180,7 @@ pub enum Criteria {
 
 /// A selected module version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "SelectedVersion"))]
 pub struct Version {
     /// Module path.
     pub path: String,
@@ -181,6 +190,7 @@ pub struct Version {
 
 /// `select_modules`' answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS), ts(rename = "Selection"))]
 pub struct ModuleSelection {
     /// The versions, sorted by path then version.
     pub versions: Vec<Version>,
@@ -265,7 +275,7 @@ fn unix_secs() -> i64 {
 
 fn not_undoable(run_id: &str) -> CommandError {
     CommandError::new(
-        "NotUndoable",
+        ErrorCode::NotUndoable,
         format!(
             "clean {run_id} can no longer be undone: its purge has finished (or it was already \
              undone), so there is nothing left to put back. Go downloads or rebuilds what it \
@@ -276,7 +286,7 @@ fn not_undoable(run_id: &str) -> CommandError {
 
 fn unknown_run(run_id: &str) -> CommandError {
     CommandError::new(
-        "UnknownRun",
+        ErrorCode::UnknownRun,
         format!(
             "there is no clean {run_id:?} in this session of the app; refresh the view and try \
              again"
@@ -318,7 +328,7 @@ impl CleanState {
             .map(|(_, p)| Arc::clone(p))
             .ok_or_else(|| {
                 CommandError::new(
-                    "UnknownPlan",
+                    ErrorCode::UnknownPlan,
                     format!(
                         "the preview {id:?} has expired (the app keeps the last {KEPT_PLANS}); \
                          open the clean dialog again to see a fresh one"
@@ -463,7 +473,7 @@ impl CleanState {
             .spawn(move || worker.run(quarantine, deadline))
             .map_err(|e| {
                 CommandError::new(
-                    "Internal",
+                    ErrorCode::Internal,
                     format!(
                         "cannot start the purge ({e}); the items are in quarantine and are \
                          purged at the next start"
@@ -575,7 +585,7 @@ impl CleanState {
             Criteria::Unused { roots } => {
                 if roots.is_empty() {
                     return Err(CommandError::new(
-                        "BadRoot",
+                        ErrorCode::BadRoot,
                         "choose at least one project folder to find the unused versions",
                     ));
                 }
@@ -632,7 +642,7 @@ impl CleanState {
         on_event: Channel<CleanUpdate>,
     ) -> Result<CleanRun, CommandError> {
         let plan = self.plan_by_id(plan_id)?;
-        let unavailable = |m: String| CommandError::new("ElevationUnavailable", m);
+        let unavailable = |m: String| CommandError::new(ErrorCode::ElevationUnavailable, m);
         let tmp = tempfile::Builder::new()
             .prefix("gocache-doctor-elevated-")
             .tempdir()
@@ -676,7 +686,7 @@ impl CleanState {
                 let detail = stderr.trim();
                 return Err(match elevate::classify_failure(elevator, code, &stderr) {
                     elevate::Failure::Denied => CommandError::new(
-                        "ElevationDenied",
+                        ErrorCode::ElevationDenied,
                         "administrator rights were not granted, so nothing was deleted; \
                              retry and enter an administrator's password, or run the fix \
                              command shown"
@@ -692,7 +702,7 @@ impl CleanState {
         };
         if let Some(e) = out.error {
             return Err(CommandError::new(
-                "BadRoot",
+                ErrorCode::BadRoot,
                 format!("the elevated clean refused the plan: {e}"),
             ));
         }

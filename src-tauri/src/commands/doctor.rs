@@ -20,10 +20,11 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::commands::clean::CleanState;
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 
 /// `doctor_checks`' answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Checks {
     /// The checks' own findings (risky settings, cache states), without those of `discovery`.
     pub findings: Vec<Finding>,
@@ -34,6 +35,7 @@ pub struct Checks {
 
 /// A discovery problem and the doctor's finding for it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DiscoveryFinding {
     /// The discovery problem's id (`gocache-off`, `gomodcache-relative`, `go-env-mismatch`, ...).
     pub problem: String,
@@ -43,6 +45,7 @@ pub struct DiscoveryFinding {
 
 /// `guide_context`'s answer: what the guidance pages fill in for the current OS.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GuideContext {
     /// This machine's OS.
     pub os: OsKind,
@@ -65,7 +68,7 @@ fn parse_os(os: Option<&str>) -> Result<Option<OsKind>, CommandError> {
         Some("macos") => Ok(Some(OsKind::Macos)),
         Some("windows") => Ok(Some(OsKind::Windows)),
         Some(other) => Err(CommandError::new(
-            "BadArgument",
+            ErrorCode::BadArgument,
             format!("unknown OS {other:?}: use linux, macos or windows"),
         )),
     }

@@ -14,13 +14,14 @@ use serde_json::{Map, Value};
 use tauri::State;
 
 use crate::commands::clean::CleanState;
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 
 /// The file name inside the settings directory.
 pub const FILE: &str = "settings.json";
 
 /// The app's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Settings {
     /// Directories holding the user's Go projects ("select unused").
     #[serde(default)]
@@ -49,12 +50,14 @@ pub struct Settings {
     pub notice: Option<String>,
     /// Fields this version does not know, kept as they are.
     #[serde(flatten)]
+    #[cfg_attr(test, ts(skip))]
     pub other: Map<String, Value>,
 }
 
 /// The colour theme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Theme {
     /// The OS's light or dark preference.
     #[default]
@@ -109,7 +112,7 @@ fn language_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Lan
 
 fn no_dir() -> CommandError {
     CommandError::new(
-        "BadSettings",
+        ErrorCode::BadSettings,
         "this system has no configuration directory for the app; set GOCACHE_DOCTOR_CONFIG_DIR \
          to a writable directory",
     )
@@ -128,7 +131,7 @@ pub fn load(dir: &Path) -> Result<Settings, CommandError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
         Err(e) => {
             return Err(CommandError::new(
-                "BadSettings",
+                ErrorCode::BadSettings,
                 format!(
                     "cannot read {}: {e}; check its permissions or remove it",
                     path.display()
@@ -145,7 +148,7 @@ pub fn load(dir: &Path) -> Result<Settings, CommandError> {
             let bad = bad_path(&path);
             std::fs::rename(&path, &bad).map_err(|re| {
                 CommandError::new(
-                    "BadSettings",
+                    ErrorCode::BadSettings,
                     format!(
                         "{} is corrupt ({e}) and cannot be moved aside ({re}); remove it",
                         path.display()
@@ -183,16 +186,16 @@ pub fn save(dir: &Path, settings: Settings) -> Result<Settings, CommandError> {
             merged.other.entry(k).or_insert(v);
         }
     }
-    let mut value =
-        serde_json::to_value(&merged).map_err(|e| CommandError::new("Internal", e.to_string()))?;
+    let mut value = serde_json::to_value(&merged)
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
     if let Some(obj) = value.as_object_mut() {
         obj.remove("notice");
     }
     let json = serde_json::to_vec_pretty(&value)
-        .map_err(|e| CommandError::new("Internal", e.to_string()))?;
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
     let write_err = |e: std::io::Error| {
         CommandError::new(
-            "BadSettings",
+            ErrorCode::BadSettings,
             format!(
                 "cannot save the settings in {}: {e}; check that the directory is writable",
                 dir.display()
@@ -247,6 +250,6 @@ pub async fn pick_directory<R: tauri::Runtime>(
         Some(p) => p
             .into_path()
             .map(|p| Some(p.to_string_lossy().into_owned()))
-            .map_err(|e| CommandError::new("Internal", format!("the picked folder: {e}"))),
+            .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the picked folder: {e}"))),
     }
 }

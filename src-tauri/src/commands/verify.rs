@@ -22,11 +22,12 @@ use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::commands::clean::CleanState;
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::{Config, ScanSlot};
 
 /// `verify_start`'s options.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VerifyOptions {
     /// Project mode: compare this project's go.sum with the cache and check only the versions
     /// it names (the build cache is not checked). `None`: the whole module and build cache.
@@ -37,6 +38,7 @@ pub struct VerifyOptions {
 /// Progress of a repair, sent on `verify_repair`'s channel (`{"event", "data"}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum RepairUpdate {
     /// The broken versions are being removed, then downloaded again.
     RepairStarted {
@@ -147,7 +149,7 @@ impl VerifyState {
             .map(|(_, r)| r.clone())
             .ok_or_else(|| {
                 CommandError::new(
-                    "NotReported",
+                    ErrorCode::NotReported,
                     "nothing to repair: no verification has finished yet (verify first)",
                 )
             })?;

@@ -18,6 +18,7 @@ use crate::escape::unescape;
 
 /// One path a process holds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HeldPath {
     /// The cache it is in (the innermost one: toolchains inside the module cache).
     pub cache: Option<CacheKind>,
@@ -32,6 +33,7 @@ pub struct HeldPath {
 
 /// A process holding files in the caches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Holder {
     /// Process id.
     pub pid: u32,
@@ -72,6 +74,7 @@ pub struct Holder {
 
 /// How many processes hold files in one cache (the badge on a cache card).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CacheHolders {
     /// The cache.
     pub kind: Option<CacheKind>,
@@ -83,6 +86,7 @@ pub struct CacheHolders {
 
 /// Everything found under a set of roots.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocksReport {
     /// The holders, Go tools first, then by name and pid.
     pub holders: Vec<Holder>,

@@ -139,6 +139,7 @@ pub fn scan_dir(path: &Path, opts: &Options, cancel: &CancelToken) -> Result<Dir
 
 /// The sizes of one cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CacheScan"))]
 pub struct CacheReport {
     /// The cache kind.
     pub kind: CacheKind,
@@ -195,6 +196,7 @@ impl CacheReport {
 
 /// One extracted module version (`<GOMODCACHE>/<escpath>@<escver>/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ModuleVersion"))]
 pub struct ModuleRow {
     /// Module path, unescaped (`github.com/BurntSushi/toml`). Left escaped when the directory
     /// name is not a valid escape (that directory is then also counted as unreadable).
@@ -220,6 +222,7 @@ pub struct ModuleRow {
 
 /// All extracted versions of one module path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModuleTotal {
     /// Module path, unescaped.
     pub path: String,
@@ -237,6 +240,7 @@ pub struct ModuleTotal {
 
 /// The module cache split into parts; the parts add up to the cache's `bytes`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModcacheParts {
     /// Everything outside `cache/`: extracted module trees and the directories holding them
     /// (and the root directory itself).
@@ -253,6 +257,7 @@ pub struct ModcacheParts {
 
 /// One bar of the build cache age histogram.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgeBucket {
     /// Human label (`< 1 day`, ...).
     pub label: String,
@@ -267,6 +272,7 @@ pub struct AgeBucket {
 
 /// Build cache (GOCACHE) details.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BuildScan"))]
 pub struct BuildReport {
     /// The cache root.
     pub path: String,
@@ -314,6 +320,7 @@ pub struct BuildReport {
 
 /// The result of [`scan`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScanReport"))]
 pub struct Report {
     /// One entry per scanned cache, in the order given.
     pub caches: Vec<CacheReport>,

@@ -24,6 +24,7 @@ use crate::env::EnvMap;
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Download {
     /// The command line, as a user would type it.
     pub command: String,
@@ -38,6 +39,7 @@ pub struct Download {
 
 /// What [`repair`] did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RepairReport {
     /// The versions asked for (`path@version`).
     pub versions: Vec<String>,
@@ -115,11 +117,11 @@ pub enum RepairError {
 
 impl RepairError {
     /// A short machine-readable code (`NotReported`, `InvalidModule`, or the core error's).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::NotReported(_) => "NotReported",
-            Self::InvalidModule(_) => "InvalidModule",
-            Self::OtherProject(_) => "NotReported",
+            Self::NotReported(_) => crate::ErrorCode::NotReported,
+            Self::InvalidModule(_) => crate::ErrorCode::InvalidModule,
+            Self::OtherProject(_) => crate::ErrorCode::NotReported,
             Self::Core(e) => e.code(),
         }
     }
