@@ -143,7 +143,8 @@ impl std::fmt::Display for ErrorCode {
 /// `code == "NotFound"`, for tests and callers that hold the code as text.
 impl PartialEq<&str> for ErrorCode {
     fn eq(&self, other: &&str) -> bool {
-        self.to_string() == *other
+        let name = format!("{self:?}");
+        name == *other
     }
 }
 

@@ -4,38 +4,15 @@
 // app actions) and the texts they show (from the `doctor` catalog, locales/<lang>/doctor.json).
 
 import { invoke } from '@tauri-apps/api/core';
-import type { ApiError, Severity } from './api';
+import type { ApiError, Checks, Diagnosis, DoctorFinding, Fix, OsKind, Severity, Shell } from './api';
 import { hasKey, locale, t, type Locale } from './i18n';
 
-export type Shell = 'bash' | 'powershell' | 'cmd';
-export type TargetOs = 'linux' | 'macos' | 'windows';
-
-export interface Fix {
-  kind: 'command' | 'action';
-  shell: Shell | null;
-  text: string;
-}
-
-export interface Finding {
-  id: string;
-  variant: string | null;
-  severity: Severity;
-  module: string | null;
-  version: string | null;
-  path: string | null;
-  explanation: string;
-  fixes: Fix[];
-}
-
-export interface Diagnosis {
-  findings: Finding[];
-}
-
-/** `doctor_checks`' answer: the checks' own findings, and those standing for discovery problems. */
-export interface Checks {
-  findings: Finding[];
-  discovery: { problem: string; finding: Finding }[];
-}
+// The IPC types (generated, ./bindings), by the names the doctor's views use.
+export type { Checks, Diagnosis, Fix, Shell };
+/** A diagnosed problem (`gocache_core::diagnose::Finding`). */
+export type Finding = DoctorFinding;
+/** The OS a diagnosis writes its fixes for. */
+export type TargetOs = OsKind;
 
 /**
  * Diagnoses pasted output; `os` writes the fixes for another OS (no local paths then); the
@@ -212,6 +189,6 @@ export function checklistOf(explanation: string): { intro: string; items: string
 }
 
 /** The guidance pages' values for this machine (`guide_context`). */
-export function guideContext(): Promise<import('./guides').GuideContext> {
+export function guideContext(): Promise<import('./api').GuideContext> {
   return invoke('guide_context');
 }

@@ -137,6 +137,7 @@ pub struct ModuleRef {
     /// Remove only the extracted tree and the zip, keeping `.mod` and `.info` (a project
     /// still needs the version's `go.mod` for its module graph).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub keep_mod_files: bool,
 }
 
@@ -203,6 +204,7 @@ pub enum Action {
         escver: String,
         /// Keep `.mod` and `.info`.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
         keep_mod_files: bool,
     },
     /// Write `testexpire.txt` (`go clean -testcache`); nothing is deleted.
@@ -352,6 +354,7 @@ pub struct CauseDetail {
     /// (file flags, SIP, privacy protection; [`crate::eperm`]); `None` on other OSes and in
     /// audit lines written before it existed.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub perm_cause: Option<crate::eperm::PermCause>,
     /// The exact command (for this OS) or action that fixes it.
     pub fix: Option<String>,

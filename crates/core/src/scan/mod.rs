@@ -301,16 +301,19 @@ pub struct BuildReport {
     /// 11 B..=64 KiB, so `go test -v` outputs larger than 64 KiB are not counted. Results
     /// invalidated by `go clean -testcache` are still counted (Go deletes nothing). `None`
     /// unless [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_entries: Option<u64>,
     /// Test-inputs logs: `-d` files starting with `# test log` (the environment variables and
     /// files a test consulted, which Go rechecks before it replays a cached result); one per
     /// distinct log, so packages whose tests read nothing share one. Included in
     /// `output_entries`. `None` unless [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_input_entries: Option<u64>,
     /// Apparent bytes of the `test_entries` and `test_input_entries` files. The `-a` action
     /// files pointing at them (175 bytes each, two per output and test run) are not included:
     /// telling them apart would mean reading every `-a` file. `None` unless
     /// [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_bytes: Option<u64>,
     /// Last trim (`trim.txt`), Unix seconds.
     pub last_trim: Option<i64>,

@@ -139,21 +139,21 @@ fuzz_files: number,
  * invalidated by `go clean -testcache` are still counted (Go deletes nothing). `None`
  * unless [`Options::test_results`] was set.
  */
-test_entries: number | null,
+test_entries?: number | null,
 /**
  * Test-inputs logs: `-d` files starting with `# test log` (the environment variables and
  * files a test consulted, which Go rechecks before it replays a cached result); one per
  * distinct log, so packages whose tests read nothing share one. Included in
  * `output_entries`. `None` unless [`Options::test_results`] was set.
  */
-test_input_entries: number | null,
+test_input_entries?: number | null,
 /**
  * Apparent bytes of the `test_entries` and `test_input_entries` files. The `-a` action
  * files pointing at them (175 bytes each, two per output and test run) are not included:
  * telling them apart would mean reading every `-a` file. `None` unless
  * [`Options::test_results`] was set.
  */
-test_bytes: number | null,
+test_bytes?: number | null,
 /**
  * Last trim (`trim.txt`), Unix seconds.
  */
@@ -319,7 +319,7 @@ owner: Owner | null,
  * (file flags, SIP, privacy protection; [`crate::eperm`]); `None` on other OSes and in
  * audit lines written before it existed.
  */
-perm_cause: PermCause | null,
+perm_cause?: PermCause | null,
 /**
  * The exact command (for this OS) or action that fixes it.
  */
@@ -953,7 +953,7 @@ version: string,
  * Remove only the extracted tree and the zip, keeping `.mod` and `.info` (a project
  * still needs the version's `go.mod` for its module graph).
  */
-keep_mod_files: boolean, };
+keep_mod_files?: boolean, };
 
 /**
  * All extracted versions of one module path.
@@ -1124,7 +1124,7 @@ escver: string,
 /**
  * Keep `.mod` and `.info`.
  */
-keep_mod_files: boolean, } | { "kind": "test-expire" };
+keep_mod_files?: boolean, } | { "kind": "test-expire" };
 
 /**
  * One path of a multi-entry item, with its size.
