@@ -144,39 +144,6 @@ fn write(path: &Path, bytes: usize) {
     std::fs::write(path, vec![b'x'; bytes]).unwrap();
 }
 
-/// The oracle for a cache's `bytes`: `du -sb` on Unix (apparent sizes, directories included).
-#[cfg(unix)]
-fn du_sb(path: &Path) -> u64 {
-    let out = std::process::Command::new("du")
-        .arg("-sb")
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    text.split_whitespace().next().unwrap().parse().unwrap()
-}
-
-/// The oracle for a cache's `bytes` on Windows, where directories have no size and there is no
-/// `du`: the sum of the file sizes found by an independent walk (links not followed).
-#[cfg(windows)]
-fn du_sb(path: &Path) -> u64 {
-    let mut total = 0;
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            let md = std::fs::symlink_metadata(&path).unwrap();
-            if md.is_dir() {
-                stack.push(path);
-            } else {
-                total += md.len();
-            }
-        }
-    }
-    total
-}
-
 /// A small module cache and build cache on disk, and an environment pointing at them only.
 fn fixture(root: &Path) -> EnvMap {
     let modcache = root.join("gopath").join("pkg").join("mod");
@@ -238,11 +205,11 @@ fn scan_sizes_the_caches_like_du_and_streams_progress() {
     let modcache = cache("modcache").unwrap();
     assert_eq!(
         modcache["bytes"],
-        du_sb(&dir.path().join("gopath").join("pkg").join("mod"))
+        gocache_tests::du_bytes(&dir.path().join("gopath").join("pkg").join("mod"))
     );
     assert_eq!(
         cache("build").unwrap()["bytes"],
-        du_sb(&dir.path().join("gocache"))
+        gocache_tests::du_bytes(&dir.path().join("gocache"))
     );
 
     let versions: Vec<String> = json["modules"]

@@ -15,9 +15,9 @@ use gocache_core::clean::{
 };
 use gocache_core::discover::{self, Report};
 use gocache_core::env::EnvMap;
-use gocache_tests::fixture::{Fixture, ModuleVersion, Spec, TempFixture};
+use gocache_tests::fixture::{Fixture, Spec, TempFixture};
 
-use super::run_ok;
+use super::{go_ok, run_ok};
 
 fn fixture() -> TempFixture {
     TempFixture::new(&Spec::default()).unwrap_or_else(|e| panic!("fixture: {e}"))
@@ -44,10 +44,6 @@ fn popts(fx: &Fixture) -> PlanOptions {
         home: Some(fx.root.join("home")),
         now: None,
     }
-}
-
-fn go_ok(fx: &Fixture, args: &[&str]) -> String {
-    run_ok(fx.go_command(args))
 }
 
 /// Every entry under `root`: kind, content (files and link targets) and mode.
@@ -330,16 +326,6 @@ fn forged_quarantines_of_another_user_are_never_purged() {
     assert!(trash_names(&parent).is_empty());
 }
 
-/// The newest version of the first fixture module (the project requires it).
-fn required_version(fx: &Fixture) -> ModuleVersion {
-    let first = fx.regular_modules().next().unwrap().path.clone();
-    fx.regular_modules()
-        .filter(|m| m.path == first)
-        .last()
-        .unwrap()
-        .clone()
-}
-
 fn inode(p: &Path) -> u64 {
     std::fs::symlink_metadata(p).unwrap().ino()
 }
@@ -354,7 +340,7 @@ fn without_go_locks(mut s: Snapshot) -> Snapshot {
 #[test]
 fn undo_after_go_recreated_the_module_cache_merges_and_keeps_the_new_download() {
     let fx = fixture();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let before = without_go_locks(snapshot(&fx.gomodcache));
     let r = report(&fx);
     let plan = clean::plan(&r, &[Target::Modcache], &popts(&fx), &CancelToken::new()).unwrap();
@@ -397,7 +383,7 @@ fn undo_after_go_recreated_the_module_cache_merges_and_keeps_the_new_download() 
 #[test]
 fn undo_of_a_version_go_downloaded_again_keeps_the_new_copy() {
     let fx = fixture();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let r = report(&fx);
     let targets = [Target::ModuleVersion {
         path: m.path.clone(),

@@ -16,7 +16,9 @@ use gocache_core::clean::{
 };
 use gocache_core::discover::{self, Report};
 use gocache_core::env::EnvMap;
-use gocache_tests::fixture::{Fixture, ModuleVersion, Spec, TempFixture};
+use gocache_tests::fixture::{Fixture, Spec, TempFixture};
+
+use super::{go_ok, go_ok_env};
 
 fn fixture() -> TempFixture {
     TempFixture::new(&Spec::default()).unwrap_or_else(|e| panic!("fixture: {e}"))
@@ -61,29 +63,6 @@ fn clean_all(fx: &Fixture, targets: &[Target]) -> Vec<clean::ItemResult> {
     clean::finish(exec.results, &purge).0
 }
 
-fn go_ok(fx: &Fixture, args: &[&str], extra: &[(&str, &str)]) -> String {
-    let mut cmd = fx.go_command(args);
-    cmd.envs(extra.iter().copied());
-    let out = cmd.output().unwrap_or_else(|e| panic!("go {args:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "go {args:?} failed:\n{text}");
-    text
-}
-
-fn du_sb(p: &Path) -> u64 {
-    let out = Command::new("du").arg("-sb").arg(p).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or_else(|e| panic!("du {}: {e}", p.display()))
-}
-
 /// Relative path -> (is dir, size, mode) of every entry, never following symlinks.
 fn listing(root: &Path) -> BTreeMap<PathBuf, (bool, u64, u32)> {
     use std::os::unix::fs::PermissionsExt;
@@ -102,16 +81,6 @@ fn listing(root: &Path) -> BTreeMap<PathBuf, (bool, u64, u32)> {
     out
 }
 
-/// The newest version of the first fixture module (the project requires it).
-fn required_version(fx: &Fixture) -> ModuleVersion {
-    let first = fx.regular_modules().next().unwrap().path.clone();
-    fx.regular_modules()
-        .filter(|m| m.path == first)
-        .last()
-        .unwrap()
-        .clone()
-}
-
 fn trash_siblings(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|rd| {
@@ -126,7 +95,7 @@ fn trash_siblings(dir: &Path) -> Vec<String> {
 #[test]
 fn removed_version_is_downloaded_again_by_go_build_and_verifies() {
     let fx = fixture();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let results = clean_all(
         &fx,
         &[Target::ModuleVersion {
@@ -143,20 +112,20 @@ fn removed_version_is_downloaded_again_by_go_build_and_verifies() {
     let list = std::fs::read_to_string(m.download_dir(&fx.gomodcache).join("list")).unwrap();
     assert!(!list.lines().any(|l| l == m.version), "{list}");
     assert!(trash_siblings(&fx.gomodcache).is_empty());
-    let out = go_ok(&fx, &["build", "./..."], &[]);
+    let out = go_ok(&fx, &["build", "./..."]);
     assert!(
         out.contains(&format!("go: downloading {} {}", m.path, m.version)),
         "{out}"
     );
     assert!(m.extracted_dir(&fx.gomodcache).join("go.mod").exists());
-    let verify = go_ok(&fx, &["mod", "verify"], &[]);
+    let verify = go_ok(&fx, &["mod", "verify"]);
     assert!(verify.contains("all modules verified"), "{verify}");
 }
 
 #[test]
 fn a_version_locked_by_another_process_fails_cleanly_and_retry_works() {
     let fx = fixture();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let lock = m.download_file(&fx.gomodcache, "lock");
     // Its own process group, so killing the group also ends the `sleep` that inherits the
     // locked descriptor.
@@ -194,14 +163,14 @@ fn a_version_locked_by_another_process_fails_cleanly_and_retry_works() {
     assert!(exec.quarantine.is_empty());
     assert!(m.extracted_dir(&fx.gomodcache).join("go.mod").exists());
     assert!(!m.download_file(&fx.gomodcache, "partial").exists());
-    go_ok(&fx, &["mod", "verify"], &[]);
-    go_ok(&fx, &["build", "./..."], &[("GOPROXY", "off")]);
+    go_ok(&fx, &["mod", "verify"]);
+    go_ok_env(&fx, &["build", "./..."], &[("GOPROXY", "off")]);
     // The lock is free now: the same plan goes through.
     let exec = clean::execute(&r, &p, &opts, &NoCleanProgress, &CancelToken::new()).unwrap();
     assert_eq!(exec.results[0].outcome, Outcome::Removed);
     let _ = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
     assert!(!m.extracted_dir(&fx.gomodcache).exists());
-    go_ok(&fx, &["mod", "verify"], &[]);
+    go_ok(&fx, &["mod", "verify"]);
 }
 
 #[test]
@@ -214,7 +183,7 @@ fn symlinks_inside_the_cache_pointing_outside_survive() {
     std::fs::write(outside.join("file.txt"), "keep me too").unwrap();
     // One link at the top of the cache, two inside a read-only extracted module.
     std::os::unix::fs::symlink(&outside, fx.gomodcache.join("link-to-outside")).unwrap();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let dir = m.extracted_dir(&fx.gomodcache);
     let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -235,7 +204,7 @@ fn symlinks_inside_the_cache_pointing_outside_survive() {
 #[test]
 fn whole_modcache_quarantine_is_instant_undo_restores_it_and_purge_leaves_nothing() {
     let fx = fixture();
-    let before_bytes = du_sb(&fx.gomodcache);
+    let before_bytes = gocache_tests::du_bytes(&fx.gomodcache);
     let before = listing(&fx.gomodcache);
     let r = report(&fx);
     let p = plan(&fx, &r, &[Target::Modcache]);
@@ -254,7 +223,7 @@ fn whole_modcache_quarantine_is_instant_undo_restores_it_and_purge_leaves_nothin
     let undo = exec.quarantine.undo(&CancelToken::new());
     assert!(undo.failures.is_empty(), "{undo:?}");
     assert_eq!(undo.restored, 1);
-    assert_eq!(du_sb(&fx.gomodcache), before_bytes);
+    assert_eq!(gocache_tests::du_bytes(&fx.gomodcache), before_bytes);
     assert_eq!(
         listing(&fx.gomodcache),
         before,
@@ -262,8 +231,8 @@ fn whole_modcache_quarantine_is_instant_undo_restores_it_and_purge_leaves_nothin
     );
     let pkg = fx.gomodcache.parent().unwrap();
     assert!(trash_siblings(pkg).is_empty());
-    go_ok(&fx, &["build", "./..."], &[("GOPROXY", "off")]);
-    go_ok(&fx, &["mod", "verify"], &[]);
+    go_ok_env(&fx, &["build", "./..."], &[("GOPROXY", "off")]);
+    go_ok(&fx, &["mod", "verify"]);
 
     let results = clean_all(&fx, &[Target::Modcache]);
     assert_eq!(results[0].outcome, Outcome::Removed);
@@ -276,14 +245,14 @@ fn whole_modcache_quarantine_is_instant_undo_restores_it_and_purge_leaves_nothin
         "nothing left in GOPATH/pkg"
     );
     // Go starts from scratch and succeeds.
-    go_ok(&fx, &["build", "./..."], &[]);
-    go_ok(&fx, &["mod", "verify"], &[]);
+    go_ok(&fx, &["build", "./..."]);
+    go_ok(&fx, &["mod", "verify"]);
 }
 
 #[test]
 fn a_crashed_clean_leaves_quarantines_that_the_next_start_purges() {
     let fx = fixture();
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let r = report(&fx);
     let targets = [
         Target::ModuleVersion {
@@ -307,20 +276,20 @@ fn a_crashed_clean_leaves_quarantines_that_the_next_start_purges() {
     assert_eq!(trash_siblings(&fx.gomodcache), [INNER_TRASH]);
     assert_eq!(trash_siblings(&fx.gocache), [INNER_TRASH]);
     // Go is not confused by the quarantine meanwhile.
-    go_ok(&fx, &["build", "./..."], &[]);
-    go_ok(&fx, &["mod", "verify"], &[]);
+    go_ok(&fx, &["build", "./..."]);
+    go_ok(&fx, &["mod", "verify"]);
     let left = clean::purge_leftovers(&report(&fx), &CancelToken::new());
     assert_eq!(left.purged.len(), 2, "{left:?}");
     assert!(left.failed.is_empty());
     assert!(trash_siblings(&fx.gomodcache).is_empty());
     assert!(trash_siblings(&fx.gocache).is_empty());
-    go_ok(&fx, &["mod", "verify"], &[]);
+    go_ok(&fx, &["mod", "verify"]);
 }
 
 #[test]
 fn build_cache_clean_keeps_go_clean_files_and_go_build_still_works() {
     let fx = fixture();
-    go_ok(&fx, &["clean", "-testcache"], &[]);
+    go_ok(&fx, &["clean", "-testcache"]);
     let fuzz = fx.gocache.join("fuzz/example.com/p/FuzzX");
     std::fs::create_dir_all(&fuzz).unwrap();
     std::fs::write(fuzz.join("0123456789abcdef"), "go test fuzz v1\n").unwrap();
@@ -336,7 +305,7 @@ fn build_cache_clean_keeps_go_clean_files_and_go_build_still_works() {
     assert_eq!(names, ["README", "fuzz", "testexpire.txt", "trim.txt"]);
     let kept_after: Vec<_> = keep.iter().map(|k| listing(&fx.gocache.join(k))).collect();
     assert_eq!(kept_before, kept_after);
-    let out = go_ok(&fx, &["build", "-x", "./..."], &[("GOPROXY", "off")]);
+    let out = go_ok_env(&fx, &["build", "-x", "./..."], &[("GOPROXY", "off")]);
     assert!(
         out.contains("compile"),
         "the build cache was really emptied:\n{out}"
@@ -346,7 +315,7 @@ fn build_cache_clean_keeps_go_clean_files_and_go_build_still_works() {
 #[test]
 fn test_cache_clean_makes_go_test_run_again() {
     let fx = fixture();
-    let cached = go_ok(&fx, &["test", "./..."], &[]);
+    let cached = go_ok(&fx, &["test", "./..."]);
     assert!(cached.contains("(cached)"), "precondition: {cached}");
     let results = clean_all(&fx, &[Target::Test]);
     assert_eq!(results[0].outcome, Outcome::Removed);
@@ -361,7 +330,7 @@ fn test_cache_clean_makes_go_test_run_again() {
         nanos <= now && now - nanos < 60_000_000_000,
         "{nanos} vs {now}"
     );
-    let rerun = go_ok(&fx, &["test", "./..."], &[]);
+    let rerun = go_ok(&fx, &["test", "./..."]);
     assert!(!rerun.contains("(cached)"), "{rerun}");
     assert!(rerun.contains("ok"), "{rerun}");
 }

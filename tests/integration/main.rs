@@ -73,9 +73,25 @@ mod windows;
 
 use std::process::Command;
 
+use gocache_tests::fixture::Fixture;
+
+/// Runs the fixture's `go` with `args`; returns its stdout and stderr, asserting it succeeded.
+fn go_ok(fx: &Fixture, args: &[&str]) -> String {
+    run_ok(fx.go_command(args))
+}
+
+/// [`go_ok`] with the variables `extra` set on top of the fixture's environment.
+#[cfg(unix)]
+fn go_ok_env(fx: &Fixture, args: &[&str], extra: &[(&str, &str)]) -> String {
+    let mut cmd = fx.go_command(args);
+    cmd.envs(extra.iter().copied());
+    run_ok(cmd)
+}
+
 /// Runs `cmd`, asserts it succeeded, and returns its stdout and stderr together.
 fn run_ok(mut cmd: Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    // Through the helper that retries a start Wine fails with ERROR_INTERNAL_ERROR.
+    let out = gocache_tests::output(&mut cmd).unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

@@ -36,6 +36,8 @@ use gocache_core::{CancelToken, NoProgress, skip_under_wine};
 use gocache_tests::du_bytes;
 use gocache_tests::fixture::{Fixture, ModuleVersion, Spec, TempFixture};
 
+use super::go_ok;
+
 fn go() -> PathBuf {
     gocache_tests::go_binary().unwrap_or_else(|| panic!("these scenarios need go.exe ($GO)"))
 }
@@ -85,32 +87,6 @@ fn fixture_env(fx: &Fixture) -> EnvMap {
 /// Discovery in the fixture's environment, with `go env` (so GOROOT is known).
 fn report(fx: &Fixture) -> Report {
     discover::discover(&fixture_env(fx), &discover::Options::default())
-}
-
-/// Runs a `go.exe` command of the fixture and returns its output; asserts the exit code 0.
-fn go_ok(fx: &Fixture, args: &[&str]) -> String {
-    let out = fx
-        .go_command(args)
-        .output()
-        .unwrap_or_else(|e| panic!("go {args:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "go {args:?} failed:\n{text}");
-    text
-}
-
-/// The newest version of the first module (the project requires it, so `go mod verify`
-/// checks it).
-fn required_version(fx: &Fixture) -> ModuleVersion {
-    let first = fx.regular_modules().next().unwrap().path.clone();
-    fx.regular_modules()
-        .filter(|m| m.path == first)
-        .last()
-        .unwrap()
-        .clone()
 }
 
 fn target_of(m: &ModuleVersion) -> Target {
@@ -655,7 +631,7 @@ fn a_holder_of_an_open_file_and_a_working_directory_is_named_and_ended() {
 #[test]
 fn cleaning_a_read_only_version_succeeds_and_go_accepts_the_cache() {
     let fx = small_fixture(2, 2);
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let dir = m.extracted_dir(&fx.gomodcache);
     assert!(
         all_files_read_only(&dir),
@@ -694,7 +670,7 @@ fn cleaning_a_read_only_version_succeeds_and_go_accepts_the_cache() {
 /// cache.
 fn held_version_fails_then_succeeds(opts: &ExecOptions, in_cwd: bool) {
     let fx = small_fixture(1, 1);
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let dir = m.extracted_dir(&fx.gomodcache);
     let file = dir.join("go.mod");
     let elsewhere = tempfile::tempdir().unwrap();
@@ -796,7 +772,7 @@ fn find_named(dir: &Path, name: &str) -> Option<PathBuf> {
 #[test]
 fn a_purge_that_meets_a_held_file_names_the_holder_and_the_next_start_finishes_it() {
     let fx = small_fixture(1, 1);
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let r = report(&fx);
     let plan = clean::plan(&r, &[target_of(&m)], &plan_opts(&fx), &CancelToken::new())
         .unwrap_or_else(|e| panic!("plan: {e}"));
@@ -892,7 +868,7 @@ fn verify_finds_the_fresh_cache_clean_and_names_a_modified_file() {
 
     // Modify one file of the version the project requires (clearing Go's read-only
     // attribute, as an editor would).
-    let m = required_version(&fx);
+    let m = fx.required_version();
     let dir = m.extracted_dir(&fx.gomodcache);
     let readme = dir.join("README.md");
     let mut perms = std::fs::metadata(&readme).unwrap().permissions();

@@ -118,6 +118,16 @@ pub fn du_bytes(path: &Path) -> u64 {
     sys::du_bytes(path)
 }
 
+/// The bytes the tree at `path` takes on disk, as an oracle independent of the scanner: on
+/// Unix what `du -sB1` prints; on Windows [`du_bytes`] with each file rounded up to a 4 KiB
+/// cluster (what the scan documents there).
+///
+/// # Panics
+/// When `du` fails or an entry cannot be read: a test oracle must not guess.
+pub fn du_disk_bytes(path: &Path) -> u64 {
+    sys::du_disk_bytes(path)
+}
+
 /// Makes the directory `dir` itself writable so a test can add files to a version Go made
 /// read-only (`u+rwx` on Unix; the read-only attribute cleared on Windows).
 ///

@@ -1,6 +1,8 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
+// After app.css: the shared view rules override the base ones (same specificity, later wins).
+import './views.css';
 import { initLanguage } from './lib/i18n.svelte';
 import { mark } from './lib/startup';
 

@@ -42,15 +42,25 @@ pub(crate) fn kept_env() -> Vec<(String, String)> {
 
 /// `du -sb PATH`, the number it prints.
 pub(crate) fn du_bytes(path: &Path) -> u64 {
+    du("-sb", path)
+}
+
+/// `du -sB1 PATH` (bytes on disk), the number it prints.
+pub(crate) fn du_disk_bytes(path: &Path) -> u64 {
+    du("-sB1", path)
+}
+
+/// `du FLAG PATH`, the number it prints.
+fn du(flag: &str, path: &Path) -> u64 {
     let out = std::process::Command::new("du")
-        .arg("-sb")
+        .arg(flag)
         .arg(path)
         .output()
-        .unwrap_or_else(|e| panic!("du -sb {}: {e}", path.display()));
-    assert!(out.status.success(), "du -sb {} failed", path.display());
+        .unwrap_or_else(|e| panic!("du {flag} {}: {e}", path.display()));
+    assert!(out.status.success(), "du {flag} {} failed", path.display());
     String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
         .next()
         .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("du -sb {}: unexpected output", path.display()))
+        .unwrap_or_else(|| panic!("du {flag} {}: unexpected output", path.display()))
 }

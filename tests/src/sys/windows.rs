@@ -57,16 +57,29 @@ pub(crate) fn kept_env() -> Vec<(String, String)> {
 /// The sum of the lengths of every non-directory entry at or below `path`, never following a
 /// link or junction (Windows directories have no size of their own).
 pub(crate) fn du_bytes(path: &Path) -> u64 {
+    walk(path, &|len| len)
+}
+
+/// [`du_bytes`] with each length rounded up to a 4 KiB cluster: the disk usage the scan
+/// documents for Windows.
+pub(crate) fn du_disk_bytes(path: &Path) -> u64 {
+    walk(path, &|len| len.div_ceil(4096) * 4096)
+}
+
+/// The sum of `size(length)` over every non-directory entry at or below `path`, never following
+/// a link or junction.
+fn walk(path: &Path, size: &dyn Fn(u64) -> u64) -> u64 {
     let md = std::fs::symlink_metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if !md.is_dir() {
-        return md.len();
+        return size(md.len());
     }
     std::fs::read_dir(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .map(|e| {
-            du_bytes(
+            walk(
                 &e.unwrap_or_else(|e| panic!("{}: {e}", path.display()))
                     .path(),
+                size,
             )
         })
         .sum()

@@ -5,14 +5,18 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  Checks,
   CleanHistory,
   CleanRun,
   CleanUpdate,
   CommandError,
+  Diagnosis,
   EndOutcome,
   EnvReport,
   ErrorCode,
+  GuideContext,
   LocksReport,
+  OsKind,
   PlannedClean,
   ProgressEvent,
   RepairReport,
@@ -26,6 +30,7 @@ import type {
   VerifyEvent,
   VerifyReport,
 } from './bindings';
+import type { Locale } from './i18n';
 
 export type * from './bindings';
 
@@ -207,4 +212,22 @@ export function locksList(): Promise<LocksReport> {
  */
 export function locksEnd(pid: number, startTime: number | null): Promise<EndOutcome> {
   return invoke<EndOutcome>('locks_end', { pid, startTime });
+}
+
+// --- Doctor and guides (docs/contract.md "Doctor in the app"; issue #6) -------------------------
+// The callers in lib/doctor.ts and lib/guides.ts fill in the UI's language.
+
+/** `diagnose_text`: explains pasted Go output in `lang`; `os` writes the fixes for that OS. */
+export function diagnoseText(text: string, os: OsKind | null, lang: Locale): Promise<Diagnosis> {
+  return invoke<Diagnosis>('diagnose_text', { text, os, lang });
+}
+
+/** `doctor_checks`: the environment checks, explained in `lang`. */
+export function doctorChecks(lang: Locale): Promise<Checks> {
+  return invoke<Checks>('doctor_checks', { lang });
+}
+
+/** `guide_context`: the guidance pages' values for this machine. */
+export function guideContext(): Promise<GuideContext> {
+  return invoke<GuideContext>('guide_context');
 }

@@ -28,7 +28,7 @@ import {
   type Flow,
 } from './clean';
 import { prefs } from './prefs.svelte';
-import { app } from './scan.svelte';
+import { cacheScan } from './scan.svelte';
 
 export { dialogOpen, isBusy, type CleanState, type Flow } from './clean';
 
@@ -46,7 +46,7 @@ class CleanStore {
   days = $state(DEFAULT_BUILD_DAYS);
   budgetGiB = $state(DEFAULT_BUILD_BUDGET_GIB);
   private ticker: ReturnType<typeof setInterval> | null = null;
-  private rescan: () => void = () => app.rescan();
+  private rescan: () => void = () => cacheScan.rescan();
 
   /** Tests and embedders may replace what "re-scan" means. */
   setRescan(fn: () => void): void {

@@ -1,10 +1,20 @@
 // The doctor in the app (issue #6 §1-§2): types of `diagnose_text` / `doctor_checks` (the
-// serde structs of `gocache_core::diagnose`), their calls (in the UI's language: the core
+// serde structs of `gocache_core::diagnose`), their calls (through api.ts, in the UI's language: the core
 // writes the explanations in it), the pure helpers the views use (fixes grouped by shell, the
 // app actions) and the texts they show (from the `doctor` catalog, locales/<lang>/doctor.json).
 
-import { invoke } from '@tauri-apps/api/core';
-import type { ApiError, Checks, Diagnosis, DoctorFinding, Fix, OsKind, Severity, Shell } from './api';
+import {
+  diagnoseText as diagnoseCall,
+  doctorChecks as checksCall,
+  type ApiError,
+  type Checks,
+  type Diagnosis,
+  type DoctorFinding,
+  type Fix,
+  type OsKind,
+  type Severity,
+  type Shell,
+} from './api';
 import { hasKey, locale, t, type Locale } from './i18n';
 
 // The IPC types (generated, ./bindings), by the names the doctor's views use.
@@ -19,12 +29,12 @@ export type TargetOs = OsKind;
  * explanations come in `lang` (the UI's language by default).
  */
 export function diagnoseText(text: string, os: TargetOs | null = null, lang: Locale = locale()): Promise<Diagnosis> {
-  return invoke<Diagnosis>('diagnose_text', { text, os, lang });
+  return diagnoseCall(text, os, lang);
 }
 
 /** The environment checks, explained in `lang` (the UI's language by default). */
 export function doctorChecks(lang: Locale = locale()): Promise<Checks> {
-  return invoke<Checks>('doctor_checks', { lang });
+  return checksCall(lang);
 }
 
 /** An app action of a fix (`clean-version:<module>@<version>`, `verify`, ...). */
@@ -186,9 +196,4 @@ export function checklistOf(explanation: string): { intro: string; items: string
   if (parts.length < 3) return { intro: explanation, items: [] };
   const items = parts.slice(1).map((s) => s.replace(/[;.；。]\s*$/, '').trim()).filter(Boolean);
   return { intro: parts[0].trim(), items };
-}
-
-/** The guidance pages' values for this machine (`guide_context`). */
-export function guideContext(): Promise<import('./api').GuideContext> {
-  return invoke('guide_context');
 }

@@ -1,5 +1,6 @@
-// The app's state: the env report, the scan (running / done / cancelled / error) and its live
-// progress. Components read it; only `run` and `cancel` change it.
+// The cache scan: the discovered caches (the env report), the scan of them (running / done /
+// cancelled / error) and its live progress. Components read it; only `run`, `rescan` and `cancel`
+// change it.
 
 import { envReport, scanCancel, scanStart, toApiError, type ApiError, type EnvReport, type ScanReport } from './api';
 import { applyEvent, emptyProgress, type LiveProgress } from './progress';
@@ -29,7 +30,8 @@ export function afterNextPaint(): Promise<void> {
   });
 }
 
-class AppState {
+/** The discovered caches and their scan: `cacheScan`. */
+class CacheScan {
   env = $state.raw<EnvReport | null>(null);
   /** The last scan's result; kept raw (no deep proxies) because it may hold 20k module rows. */
   report = $state.raw<ScanReport | null>(null);
@@ -134,4 +136,5 @@ class AppState {
   }
 }
 
-export const app = new AppState();
+/** The one cache scan of the window: what App, the clean flow and verify read and re-run. */
+export const cacheScan = new CacheScan();

@@ -13,7 +13,7 @@ import {
   type VerifyReport,
   type VerifyStatus,
 } from './api';
-import { app } from './scan.svelte';
+import { cacheScan } from './scan.svelte';
 import {
   applyVerifyEvent,
   emptyVerifyProgress,
@@ -41,7 +41,7 @@ class VerifyStore {
   statuses = $state.raw<Map<string, VerifyStatus>>(new Map());
   private seq = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
-  private rescan: () => void = () => app.rescan();
+  private rescan: () => void = () => cacheScan.rescan();
 
   constructor() {
     if (typeof document !== 'undefined') document.body.dataset.verifyState = 'idle';

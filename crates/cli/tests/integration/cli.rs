@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use gocache_tests::fixture::{Spec, TempFixture};
+use gocache_tests::{du_bytes, du_disk_bytes};
 use serde_json::Value;
 
 use crate::util::ok_json;
@@ -44,46 +45,6 @@ fn cli(args: &[&str], extra: &[(&str, &str)]) -> Output {
             .envs(extra.iter().copied()),
     )
     .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
-}
-
-/// `du FLAG PATH` (`-sb`: apparent bytes, `-sB1`: bytes on disk), the oracle of the sizes.
-#[cfg(unix)]
-fn du(flag: &str, path: &Path) -> u64 {
-    let out = Command::new("du")
-        .arg(flag)
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("du: {e}"));
-    let text = String::from_utf8_lossy(&out.stdout);
-    let first = text.split_whitespace().next().unwrap_or_default();
-    first
-        .parse()
-        .unwrap_or_else(|e| panic!("du output {text:?}: {e}"))
-}
-
-/// Windows has no `du` and directories there have no size: `-sb` is the sum of the sizes of
-/// the files below `path` and `-sB1` the same with each file rounded up to a 4 KiB cluster
-/// (what the scan documents for Windows), from a walk of its own that never follows links.
-#[cfg(windows)]
-fn du(flag: &str, path: &Path) -> u64 {
-    fn walk(p: &Path, round: bool) -> u64 {
-        let md = std::fs::symlink_metadata(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-        if md.is_dir() {
-            std::fs::read_dir(p)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-                .map(|e| walk(&e.unwrap_or_else(|e| panic!("{e}")).path(), round))
-                .sum()
-        } else if round {
-            md.len().div_ceil(4096) * 4096
-        } else {
-            md.len()
-        }
-    }
-    match flag {
-        "-sb" => walk(path, false),
-        "-sB1" => walk(path, true),
-        _ => panic!("du {flag}: not emulated"),
-    }
 }
 
 fn cache<'a>(v: &'a Value, kind: &str) -> &'a Value {
@@ -179,10 +140,10 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     let f = fixture();
     let v = ok_json(&cli(&["scan", "--json"], &[]));
     let m = cache(&v, "modcache");
-    assert_eq!(m["bytes"].as_u64(), Some(du("-sb", &f.gomodcache)));
-    assert_eq!(m["disk_bytes"].as_u64(), Some(du("-sB1", &f.gomodcache)));
+    assert_eq!(m["bytes"].as_u64(), Some(du_bytes(&f.gomodcache)));
+    assert_eq!(m["disk_bytes"].as_u64(), Some(du_disk_bytes(&f.gomodcache)));
     let b = cache(&v, "build");
-    assert_eq!(b["bytes"].as_u64(), Some(du("-sb", &f.gocache)));
+    assert_eq!(b["bytes"].as_u64(), Some(du_bytes(&f.gocache)));
     assert!(
         v["build"]["entries"].as_u64().is_some_and(|n| n > 0),
         "{}",
@@ -223,7 +184,7 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     );
     for r in v["modules"].as_array().into_iter().flatten() {
         let dir = Path::new(r["dir"].as_str().unwrap_or_default());
-        assert_eq!(r["bytes"].as_u64(), Some(du("-sb", dir)), "{r}");
+        assert_eq!(r["bytes"].as_u64(), Some(du_bytes(dir)), "{r}");
     }
     let tc = cache(&v, "toolchains");
     assert!(tc["bytes"].as_u64().is_some_and(|n| n > 0), "{tc}");
@@ -359,7 +320,7 @@ fn go_in(fx: &TempFixture, args: &[&str], extra: &[(&str, &str)]) -> Output {
 #[test]
 fn clean_dry_run_previews_exactly_and_changes_nothing() {
     let fx = own_fixture();
-    let before = du("-sb", &fx.gomodcache);
+    let before = du_bytes(&fx.gomodcache);
     let v = ok_json(&clean_cli(&fx, &["--modcache", "--dry-run", "--json"]));
     let items = v["plan"]["items"].as_array().unwrap();
     assert_eq!(items.len(), 1);
@@ -369,7 +330,7 @@ fn clean_dry_run_previews_exactly_and_changes_nothing() {
     assert_eq!(v["plan"]["total_bytes"], before);
     assert_eq!(v["results"], serde_json::json!([]));
     assert_eq!(v["bytes_freed"], 0);
-    assert_eq!(du("-sb", &fx.gomodcache), before);
+    assert_eq!(du_bytes(&fx.gomodcache), before);
     assert!(
         !fx.root.join("data/audit.jsonl").exists(),
         "a dry run is not audited"
@@ -379,12 +340,12 @@ fn clean_dry_run_previews_exactly_and_changes_nothing() {
 #[test]
 fn clean_refuses_without_yes_when_stdin_is_not_a_terminal() {
     let fx = own_fixture();
-    let before = du("-sb", &fx.gomodcache);
+    let before = du_bytes(&fx.gomodcache);
     let out = clean_cli(&fx, &["--modcache"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--yes"), "{err}");
-    assert_eq!(du("-sb", &fx.gomodcache), before);
+    assert_eq!(du_bytes(&fx.gomodcache), before);
 }
 
 #[test]
@@ -573,7 +534,7 @@ fn clean_reports_another_users_subtree_as_permission_with_owner_and_fix() {
 
     // The whole module cache: gone for Go, everything else freed, the foreign subtree reported
     // and kept in quarantine.
-    let before = du("-sb", &fx.gomodcache);
+    let before = du_bytes(&fx.gomodcache);
     let out = clean_cli_as(&fx, 12345, &["--modcache", "--yes", "--json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -22,29 +22,55 @@ impl Drop for Kid {
     }
 }
 
-/// A module cache tree with one version `example.com/Foo@v1.2.0` holding a `go.mod`.
-fn tree() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let modcache = dir.path().join("mod");
-    let version = modcache.join("example.com").join("!foo@v1.2.0");
-    std::fs::create_dir_all(&version).unwrap();
-    std::fs::write(version.join("go.mod"), "module example.com/Foo\n").unwrap();
-    (dir, modcache, version)
+/// Every test's set-up: a home directory holding a module cache with one version,
+/// `example.com/Foo@v1.2.0` with its `go.mod`, and the CLI pointed at them.
+struct Tree {
+    /// The home directory (`HOME`), holding the caches; removed on drop.
+    dir: tempfile::TempDir,
+    /// The module cache (`GOMODCACHE`).
+    modcache: PathBuf,
+    /// The version's directory.
+    version: PathBuf,
 }
 
-fn cli(home: &Path, modcache: &Path, args: &[&str]) -> Output {
-    gocache_tests::output(
-        Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
-            .args(args)
-            .env_clear()
-            .envs(gocache_tests::shell_env(&[]))
-            .env("HOME", home)
-            .env("GOENV", "off")
-            .env("GOMODCACHE", modcache)
-            .env("GOCACHE", home.join("gocache"))
-            .stdin(Stdio::null()),
-    )
-    .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
+impl Tree {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let modcache = dir.path().join("mod");
+        let version = modcache.join("example.com").join("!foo@v1.2.0");
+        std::fs::create_dir_all(&version).unwrap();
+        std::fs::write(version.join("go.mod"), "module example.com/Foo\n").unwrap();
+        Self {
+            dir,
+            modcache,
+            version,
+        }
+    }
+
+    /// Runs the CLI with `args` on this tree, with no terminal.
+    fn cli(&self, args: &[&str]) -> Output {
+        let home = self.dir.path();
+        gocache_tests::output(
+            Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+                .args(args)
+                .env_clear()
+                .envs(gocache_tests::shell_env(&[]))
+                .env("HOME", home)
+                .env("GOENV", "off")
+                .env("GOMODCACHE", &self.modcache)
+                .env("GOCACHE", home.join("gocache"))
+                .stdin(Stdio::null()),
+        )
+        .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
+    }
+
+    /// Starts a [`holder`] whose working directory is the version's directory; returns it and
+    /// its pid as the CLI's `--end` takes it.
+    fn hold_version(&self) -> (Kid, String) {
+        let kid = hold(&self.version, None);
+        let pid = kid.0.id().to_string();
+        (kid, pid)
+    }
 }
 
 /// What [`holder`] prints once it holds what it was asked to.
@@ -103,9 +129,38 @@ fn hold(cwd: &Path, open: Option<&Path>) -> Kid {
     kid
 }
 
-/// A holder whose working directory is `dir`.
-fn hold_cwd(dir: &Path) -> Kid {
-    hold(dir, None)
+/// The holder with process id `pid` in `locks --json` output `v`.
+fn holder_entry(v: &Value, pid: u32) -> Value {
+    v["holders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["pid"] == pid)
+        .cloned()
+        .unwrap_or_else(|| panic!("{pid} missing in {v:#}"))
+}
+
+/// Whether the tests run as root (the test machines do): only root can start a process as
+/// another user.
+#[cfg(unix)]
+fn is_root() -> bool {
+    String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0"
+}
+
+/// The CLI at `args` as the user nobody (setpriv(1), as root), with a bare environment on `tree`.
+#[cfg(unix)]
+fn cli_as_nobody(tree: &Tree, args: &[&str]) -> Output {
+    Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_gocache-doctor"))
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", tree.dir.path())
+        .env("GOENV", "off")
+        .env("GOMODCACHE", &tree.modcache)
+        .output()
+        .unwrap()
 }
 
 /// Whether `name` is the holder's name as the OS lists it: the test binary's file name (on
@@ -140,23 +195,15 @@ fn ended_by_end(status: std::process::ExitStatus) -> bool {
 
 #[test]
 fn locks_json_and_table_name_a_child_in_the_module_cache() {
-    let (dir, modcache, version) = tree();
-    let cwd = hold_cwd(&version);
+    let tree = Tree::new();
+    let (modcache, version) = (&tree.modcache, &tree.version);
+    let (cwd, _) = tree.hold_version();
     let elsewhere = tempfile::tempdir().unwrap();
     let reader = hold(elsewhere.path(), Some(&version.join("go.mod")));
-    let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
+    let out = tree.cli(&["locks", "--json", "--no-go"]);
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let find = |pid: u32| {
-        v["holders"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|h| h["pid"] == pid)
-            .cloned()
-            .unwrap_or_else(|| panic!("{pid} missing in {v:#}"))
-    };
-    let h = find(cwd.0.id());
+    let h = holder_entry(&v, cwd.0.id());
     let name = h["name"].as_str().unwrap_or_default().to_owned();
     assert!(is_holder_name(&name), "{h:#}");
     assert_eq!(h["kinds"], json!([CWD_KIND]));
@@ -173,7 +220,7 @@ fn locks_json_and_table_name_a_child_in_the_module_cache() {
         Some(std::env::current_exe().unwrap())
     );
     assert!(h["user"].is_string());
-    let r = find(reader.0.id());
+    let r = holder_entry(&v, reader.0.id());
     assert_eq!(r["kinds"], json!(["open-file"]));
     assert_eq!(
         r["paths"],
@@ -187,11 +234,7 @@ fn locks_json_and_table_name_a_child_in_the_module_cache() {
     );
 
     // The table: a header, one row per holder, module versions and advice below.
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &["locks", modcache.to_str().unwrap(), "--no-go"],
-    );
+    let out = tree.cli(&["locks", modcache.to_str().unwrap(), "--no-go"]);
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     let header = text.lines().next().unwrap();
@@ -213,34 +256,29 @@ fn locks_json_and_table_name_a_child_in_the_module_cache() {
 
 #[test]
 fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
-    let (dir, modcache, version) = tree();
-    let mut kid = hold_cwd(&version);
-    let pid = kid.0.id().to_string();
+    let tree = Tree::new();
+    let (mut kid, pid) = tree.hold_version();
     // No terminal and no --yes: refused, nothing ended.
-    let out = cli(dir.path(), &modcache, &["locks", "--end", &pid]);
+    let out = tree.cli(&["locks", "--end", &pid]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(kid.0.try_wait().unwrap().is_none());
     // A huge --timeout is clamped to a day before it is added to the clock (never an overflow).
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &[
-            "locks",
-            "--end",
-            &pid,
-            "--yes",
-            "--json",
-            "--timeout",
-            "1e15",
-        ],
-    );
+    let out = tree.cli(&[
+        "locks",
+        "--end",
+        &pid,
+        "--yes",
+        "--json",
+        "--timeout",
+        "1e15",
+    ]);
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["how"], END_HOW);
     assert_eq!(v["pid"], kid.0.id());
     let status = kid.0.wait().unwrap();
     assert!(ended_by_end(status), "{status:?}");
-    let out = cli(dir.path(), &modcache, &["locks", "--end", "1", "--yes"]);
+    let out = tree.cli(&["locks", "--end", "1", "--yes"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("operating system"));
 }
@@ -249,27 +287,13 @@ fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
 #[test]
 fn another_users_process_is_refused_without_privileges() {
     // Needs root to start the CLI as another user (nobody) against root's child.
-    if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
-        .trim()
-        .eq("0")
-    {
+    if !is_root() {
         return; // not root: no other user to start the CLI as (the test machines run as root)
     }
-    let (dir, modcache, version) = tree();
-    let mut kid = hold_cwd(&version);
+    let tree = Tree::new();
+    let (mut kid, pid) = tree.hold_version();
     // Everything the CLI touches must be reachable for nobody.
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_gocache-doctor"));
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&exe)
-        .args(["locks", "--end", &kid.0.id().to_string(), "--yes"])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", dir.path())
-        .env("GOENV", "off")
-        .env("GOMODCACHE", &modcache)
-        .output()
-        .unwrap();
+    let out = cli_as_nobody(&tree, &["locks", "--end", &pid, "--yes"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("another user"),
@@ -277,23 +301,7 @@ fn another_users_process_is_refused_without_privileges() {
     );
     assert!(kid.0.try_wait().unwrap().is_none(), "still running");
     // --force-system does not help a user who is not elevated.
-    let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(&exe)
-        .args([
-            "locks",
-            "--end",
-            &kid.0.id().to_string(),
-            "--yes",
-            "--force-system",
-        ])
-        .env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("HOME", dir.path())
-        .env("GOENV", "off")
-        .env("GOMODCACHE", &modcache)
-        .output()
-        .unwrap();
+    let out = cli_as_nobody(&tree, &["locks", "--end", &pid, "--yes", "--force-system"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(kid.0.try_wait().unwrap().is_none(), "still running");
 }
@@ -301,13 +309,10 @@ fn another_users_process_is_refused_without_privileges() {
 #[cfg(target_os = "linux")] // another user: setpriv(1) as root, its uid read from /proc
 #[test]
 fn root_ends_another_users_holder_only_with_force_system() {
-    if !String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout)
-        .trim()
-        .eq("0")
-    {
+    if !is_root() {
         return; // not root: cannot start a child as another user (the test machines run as root)
     }
-    let (dir, modcache, version) = tree();
+    let tree = Tree::new();
     // A holder running as nobody, its working directory in the module cache.
     let mut kid = Kid(Command::new("setpriv")
         .args([
@@ -317,7 +322,7 @@ fn root_ends_another_users_holder_only_with_force_system() {
             "sleep",
             "120",
         ])
-        .current_dir(&version)
+        .current_dir(&tree.version)
         .spawn()
         .unwrap());
     let pid = kid.0.id().to_string();
@@ -332,30 +337,22 @@ fn root_ends_another_users_holder_only_with_force_system() {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &["locks", "--end", &pid, "--yes", "--no-go"],
-    );
+    let out = tree.cli(&["locks", "--end", &pid, "--yes", "--no-go"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("another user"),
         "{out:?}"
     );
     assert!(alive(&mut kid));
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &[
-            "locks",
-            "--end",
-            &pid,
-            "--yes",
-            "--no-go",
-            "--force-system",
-            "--json",
-        ],
-    );
+    let out = tree.cli(&[
+        "locks",
+        "--end",
+        &pid,
+        "--yes",
+        "--no-go",
+        "--force-system",
+        "--json",
+    ]);
     assert!(out.status.success(), "{out:?}");
     assert!(kid.0.wait().unwrap().code().is_none(), "ended by a signal");
 }
@@ -367,72 +364,53 @@ fn alive(kid: &mut Kid) -> bool {
 #[test]
 fn locks_end_refuses_a_process_that_holds_nothing_in_the_caches() {
     // The attack: `locks --end PID` used to end any process the user could signal.
-    let (dir, modcache, _version) = tree();
+    let tree = Tree::new();
     let elsewhere = tempfile::tempdir().unwrap();
-    let mut bystander = hold_cwd(elsewhere.path());
+    let mut bystander = hold(elsewhere.path(), None);
     let pid = bystander.0.id().to_string();
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &["locks", "--end", &pid, "--yes", "--no-go"],
-    );
+    let out = tree.cli(&["locks", "--end", &pid, "--yes", "--no-go"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("holds no files in the Go caches"), "{err}");
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(alive(&mut bystander), "a non-holder was ended");
     // Not with a made-up start time either, nor with --force-system.
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &[
-            "locks",
-            "--end",
-            &pid,
-            "--start-time",
-            "1",
-            "--force-system",
-            "--yes",
-            "--no-go",
-        ],
-    );
+    let out = tree.cli(&[
+        "locks",
+        "--end",
+        &pid,
+        "--start-time",
+        "1",
+        "--force-system",
+        "--yes",
+        "--no-go",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(alive(&mut bystander), "a non-holder was ended");
 }
 
 #[test]
 fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
-    let (dir, modcache, version) = tree();
-    let mut kid = hold_cwd(&version);
-    let pid = kid.0.id();
-    let out = cli(dir.path(), &modcache, &["locks", "--json", "--no-go"]);
+    let tree = Tree::new();
+    let (mut kid, pid) = tree.hold_version();
+    let out = tree.cli(&["locks", "--json", "--no-go"]);
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let me = v["holders"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["pid"] == pid)
-        .unwrap_or_else(|| panic!("{v:#}"))
-        .clone();
+    let me = holder_entry(&v, kid.0.id());
     let start = me["start_time"]
         .as_u64()
         .unwrap_or_else(|| panic!("{me:#}"));
     // A start time that is not the process' own (the pid was reused): refused, still running.
     let wrong = (start + 1).to_string();
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &[
-            "locks",
-            "--end",
-            &pid.to_string(),
-            "--start-time",
-            &wrong,
-            "--yes",
-            "--no-go",
-        ],
-    );
+    let out = tree.cli(&[
+        "locks",
+        "--end",
+        &pid,
+        "--start-time",
+        &wrong,
+        "--yes",
+        "--no-go",
+    ]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("no longer the process"),
@@ -440,20 +418,16 @@ fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
     );
     assert!(alive(&mut kid), "ended with a wrong start time");
     // The listed one: ended.
-    let out = cli(
-        dir.path(),
-        &modcache,
-        &[
-            "locks",
-            "--end",
-            &pid.to_string(),
-            "--start-time",
-            &start.to_string(),
-            "--yes",
-            "--json",
-            "--no-go",
-        ],
-    );
+    let out = tree.cli(&[
+        "locks",
+        "--end",
+        &pid,
+        "--start-time",
+        &start.to_string(),
+        "--yes",
+        "--json",
+        "--no-go",
+    ]);
     assert!(out.status.success(), "{out:?}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["how"], END_HOW);
@@ -463,10 +437,10 @@ fn locks_end_takes_the_listed_start_time_and_refuses_a_wrong_one() {
 
 #[test]
 fn end_flags_need_end_and_end_takes_no_path() {
-    let (dir, modcache, version) = tree();
-    let out = cli(dir.path(), &modcache, &["locks", "--start-time", "5"]);
+    let tree = Tree::new();
+    let out = tree.cli(&["locks", "--start-time", "5"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
-    let v = version.display().to_string();
-    let out = cli(dir.path(), &modcache, &["locks", &v, "--end", "5", "--yes"]);
+    let v = tree.version.display().to_string();
+    let out = tree.cli(&["locks", &v, "--end", "5", "--yes"]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
