@@ -13,7 +13,7 @@ CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
 CROSS_PKGS := -p gocache-core -p gocache-doctor
 
 .PHONY: all setup ui app cli run test test-scripts lint-cfg fmt-check clippy test-rust cross test-ui e2e \
-	bench clean dist test-dist lint-workflows
+	bench clean dist test-dist lint-workflows bindings
 
 all: app cli
 
@@ -58,6 +58,14 @@ clippy: ui
 
 test-rust: ui
 	scripts/logged.sh test-rust cargo test --workspace --no-fail-fast
+
+# The TypeScript bindings of the IPC types (ui/src/lib/bindings), generated from the Rust
+# types; `cargo test` (test-rust) fails when the committed file is stale. The app crate needs a
+# ui/dist to compile: a plain vite build when there is none (no svelte-check, which may fail
+# until the bindings are regenerated).
+bindings: setup
+	test -f ui/dist/index.html || (cd ui && npx vite build)
+	GOCACHE_DOCTOR_WRITE_BINDINGS=1 cargo test -p gocache-doctor-app --lib bindings_tests
 
 # The app too where it builds from Linux: Windows yes; macOS no (objc2 needs Apple's clang).
 cross:

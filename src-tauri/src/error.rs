@@ -1,22 +1,24 @@
 //! The error every command returns, serialized for the UI as `{"code": ..., "message": ...}`.
 
+pub use gocache_core::ErrorCode;
 use serde::Serialize;
 
 /// A command failure. `code` is stable and machine-readable (the UI branches on it);
 /// `message` is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CommandError {
     /// `Cancelled`, `PermissionDenied`, `NotFound`, `Io`, `BadRoot`, `GoCommand`, `Internal`, ...
-    pub code: String,
+    pub code: ErrorCode,
     /// What happened, in words.
     pub message: String,
 }
 
 impl CommandError {
     /// An error with an explicit code.
-    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.into(),
+            code,
             message: message.into(),
         }
     }
@@ -54,7 +56,7 @@ impl From<gocache_core::settings::SettingsError> for CommandError {
 
 impl From<tauri::Error> for CommandError {
     fn from(error: tauri::Error) -> Self {
-        Self::new("Internal", format!("internal error: {error}"))
+        Self::new(ErrorCode::Internal, format!("internal error: {error}"))
     }
 }
 

@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 
 /// The file the probe writes to.
 pub const PROBE_VAR: &str = "GOCACHE_DOCTOR_STARTUP_PROBE";
@@ -127,9 +127,13 @@ pub fn startup_probe<R: tauri::Runtime>(
         marks: all,
     };
     let json = serde_json::to_string_pretty(&report)
-        .map_err(|e| CommandError::new("Internal", e.to_string()))?;
-    std::fs::write(file, json)
-        .map_err(|e| CommandError::new("Io", format!("cannot write {}: {e}", file.display())))?;
+        .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?;
+    std::fs::write(file, json).map_err(|e| {
+        CommandError::new(
+            ErrorCode::Io,
+            format!("cannot write {}: {e}", file.display()),
+        )
+    })?;
     app.exit(0);
     Ok(())
 }

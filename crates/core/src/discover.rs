@@ -16,6 +16,7 @@ use crate::os::{OsKind, OsRules, native_path};
 /// The kinds of cache Go Cache Doctor knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CacheKind {
     /// The module cache (GOMODCACHE): extracted modules, `cache/download`, `cache/vcs`, sumdb.
     Modcache,
@@ -79,6 +80,7 @@ impl CacheKind {
 
 /// One cache found on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Cache {
     /// What kind of cache this is.
     pub kind: CacheKind,
@@ -99,6 +101,7 @@ pub struct Cache {
 /// How bad a [`Problem`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
     /// Go itself will fail (e.g. relative GOMODCACHE).
     Error,
@@ -110,6 +113,7 @@ pub enum Severity {
 
 /// Something wrong or noteworthy found during discovery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Problem {
     /// Stable identifier (`gocache-off`, `gomodcache-relative`, `go-env-mismatch`, ...).
     pub id: String,
@@ -119,11 +123,13 @@ pub struct Problem {
     pub message: String,
     /// The variable concerned, if any.
     #[serde(rename = "var", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub var_name: Option<String>,
 }
 
 /// The `go` binary found on this machine, if any.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GoInfo {
     /// Path of the `go` binary.
     pub path: PathBuf,
@@ -135,6 +141,7 @@ pub struct GoInfo {
 
 /// Everything discovery found: the variables, the caches and the problems.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "EnvReport"))]
 pub struct Report {
     /// The OS whose rules were applied.
     pub os: OsKind,

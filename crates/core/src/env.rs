@@ -203,6 +203,7 @@ fn same_name(a: &str, b: &str) -> bool {
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Source {
     /// A non-empty OS environment variable.
     #[serde(rename = "env")]
@@ -224,6 +225,7 @@ pub enum Source {
 
 /// One resolved variable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Var {
     /// The effective value (may be empty, e.g. GOPATH when `~/go` is GOROOT).
     pub value: String,

@@ -66,6 +66,7 @@ pub const SYSTEM_FLAGS: u32 = SF_IMMUTABLE | SF_APPEND | SF_NOUNLINK;
 /// Why a permission failure happened, beyond "someone else owns it".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PermCause {
     /// `uchg`/`uappnd` is set: the owner clears it with `chflags nouchg` (or `nouappnd`).
     UserImmutable,

@@ -12,6 +12,7 @@ use crate::os::host::{Host, System as _};
 
 /// A language of the user-facing texts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Lang {
     /// English (the default, and the fallback for every untranslated language).
     #[default]

@@ -67,5 +67,5 @@ pub mod wine;
 mod fuzz;
 
 pub use cancel::{CancelSlot, CancelToken};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use progress::{NoProgress, Progress};

@@ -8,10 +8,12 @@ use serde::Serialize;
 /// One progress event from a long operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ProgressEvent {
     /// A scan of one cache started.
     ScanStarted {
         /// Cache kind (`modcache`, `build`, ...).
+        #[cfg_attr(feature = "ts", ts(as = "crate::discover::CacheKind"))]
         kind: String,
         /// Cache root.
         path: String,
@@ -19,6 +21,7 @@ pub enum ProgressEvent {
     /// Running totals of a scan in progress (throttled to about 10 per second).
     ScanProgress {
         /// Cache kind being scanned.
+        #[cfg_attr(feature = "ts", ts(as = "crate::discover::CacheKind"))]
         kind: String,
         /// Entries (files, dirs, symlinks) seen so far in this cache.
         entries: u64,
@@ -34,6 +37,7 @@ pub enum ProgressEvent {
     /// A scan of one cache finished.
     ScanFinished {
         /// Cache kind.
+        #[cfg_attr(feature = "ts", ts(as = "crate::discover::CacheKind"))]
         kind: String,
         /// Apparent size in bytes.
         bytes: u64,

@@ -32,10 +32,10 @@ pub enum SettingsError {
 
 impl SettingsError {
     /// The machine-readable code: `BadSettings`, or `Internal` for an encoding failure.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::NoDir | Self::Unusable(_) => "BadSettings",
-            Self::Encode(_) => "Internal",
+            Self::NoDir | Self::Unusable(_) => crate::ErrorCode::BadSettings,
+            Self::Encode(_) => crate::ErrorCode::Internal,
         }
     }
 }
@@ -45,6 +45,7 @@ pub const FILE: &str = "settings.json";
 
 /// The app's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// Directories holding the user's Go projects ("select unused").
     #[serde(default)]
@@ -73,12 +74,14 @@ pub struct Settings {
     pub notice: Option<String>,
     /// Fields this version does not know, kept as they are.
     #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(skip))]
     pub other: Map<String, Value>,
 }
 
 /// The colour theme.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Theme {
     /// The OS's light or dark preference.
     #[default]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 
 /// Where the project lives (the workspace's `repository`).
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
@@ -22,6 +22,7 @@ pub const LINKS: &[(&str, &str)] = &[
 
 /// `app_info`'s answer.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     /// The product name.
     pub name: &'static str,
@@ -91,11 +92,14 @@ pub fn open_link<R: tauri::Runtime>(
 ) -> Result<(), CommandError> {
     use tauri_plugin_opener::OpenerExt;
     let url = link(&name).ok_or_else(|| {
-        CommandError::new("BadArgument", format!("the app has no link named {name:?}"))
+        CommandError::new(
+            ErrorCode::BadArgument,
+            format!("the app has no link named {name:?}"),
+        )
     })?;
     app.opener()
         .open_url(&url, None::<&str>)
-        .map_err(|e| CommandError::new("Internal", format!("cannot open {url}: {e}")))
+        .map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot open {url}: {e}")))
 }
 
 #[cfg(test)]

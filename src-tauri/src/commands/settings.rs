@@ -5,7 +5,7 @@
 pub use gocache_core::settings::{FILE, Settings, SettingsError, Theme, load, save};
 use tauri::State;
 
-use crate::error::CommandError;
+use crate::error::{CommandError, ErrorCode};
 use crate::state::Config;
 
 /// The stored settings (defaults when none).
@@ -46,6 +46,6 @@ pub async fn pick_directory<R: tauri::Runtime>(
         Some(p) => p
             .into_path()
             .map(|p| Some(p.to_string_lossy().into_owned()))
-            .map_err(|e| CommandError::new("Internal", format!("the picked folder: {e}"))),
+            .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the picked folder: {e}"))),
     }
 }

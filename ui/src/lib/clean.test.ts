@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { CleanRun, ItemResult, Plan, PlanItem, Target } from './api';
+import type { CleanRun, ErrorCode, ItemResult, Plan, PlanItem, Target } from './api';
 import { setLocale } from './i18n';
 import {
   adminMayHelp,
@@ -319,9 +319,9 @@ describe('causes and fixes in plain words', () => {
     expect(secondsLeft(10_000, 9_001)).toBe(1);
     expect(secondsLeft(10_000, 20_000)).toBe(0);
     expect(secondsLeft(null, 0)).toBe(0);
-    for (const code of ['NotUndoable', 'UnknownPlan', 'BadRoot', 'ElevationUnavailable', 'ElevationDenied']) {
+    for (const code of ['NotUndoable', 'UnknownPlan', 'BadRoot', 'ElevationUnavailable', 'ElevationDenied'] as const) {
       const h = errorHelp({ code, message: '' });
-      expect(h.title).not.toBe(errorHelp({ code: 'Whatever', message: '' }).title);
+      expect(h.title).not.toBe(errorHelp({ code: 'Unknown', message: '' }).title);
       expect(h.action.length).toBeGreaterThan(10);
     }
   });
@@ -381,11 +381,12 @@ describe('in Simplified Chinese', () => {
       title: '此预览已过期。',
       action: '请重新打开清理对话框，生成新的预览。',
     });
-    expect(errorHelp({ code: 'BadProjectRoot', message: '' }).title).toBe('无法读取某个项目文件夹。');
     expect(errorHelp({ code: 'BadSettings', message: '' }).title).toBe('无法读取或保存应用设置。');
-    expect(errorHelp({ code: 'Whatever', message: '' }).title).toBe('出了点问题。');
-    // Inherited object keys are not error codes.
-    expect(errorHelp({ code: 'toString', message: '' }).title).toBe('出了点问题。');
+    expect(errorHelp({ code: 'Unknown', message: '' }).title).toBe('出了点问题。');
+    // A code without its own words (the type allows only the backend's codes), and an
+    // inherited object key, which is not an error code.
+    expect(errorHelp({ code: 'Parse', message: '' }).title).toBe('出了点问题。');
+    expect(errorHelp({ code: 'toString' as ErrorCode, message: '' }).title).toBe('出了点问题。');
   });
 
   test('splitAround cuts a sentence around its styled value in either language', () => {

@@ -8,6 +8,7 @@ import type {
   CauseKind,
   CleanRun,
   CleanUpdate,
+  ErrorCode,
   ItemResult,
   ModuleRef,
   PermCause,
@@ -471,19 +472,16 @@ export function secondsLeft(deadlineMs: number | null, nowMs: number): number {
 }
 
 /** Error codes with their own words in `clean.error`; the rest get `clean.error.other`. */
-const ERROR_KEYS: Record<string, string> = {
+const ERROR_KEYS: Partial<Record<ErrorCode, string>> = {
   NotUndoable: 'NotUndoable',
   UnknownPlan: 'UnknownPlan',
   UnknownRun: 'UnknownRun',
   BadRoot: 'BadRoot',
   ElevationUnavailable: 'ElevationUnavailable',
   ElevationDenied: 'ElevationDenied',
-  Busy: 'Busy',
   Cancelled: 'Cancelled',
   PermissionDenied: 'PermissionDenied',
   NotFound: 'NotFound',
-  BadRoots: 'BadRoots',
-  BadProjectRoot: 'BadRoots',
   GoCommand: 'GoCommand',
   Io: 'Io',
   BadSettings: 'BadSettings',
@@ -495,6 +493,6 @@ const ERROR_KEYS: Record<string, string> = {
  * backend's English `message` stays the caller's detail line).
  */
 export function errorHelp(e: ApiError): { title: string; action: string } {
-  const key = Object.hasOwn(ERROR_KEYS, e.code) ? ERROR_KEYS[e.code] : 'other';
+  const key = (e.code !== 'Unknown' && Object.hasOwn(ERROR_KEYS, e.code) && ERROR_KEYS[e.code]) || 'other';
   return { title: t(`clean.error.${key}.title`), action: t(`clean.error.${key}.action`) };
 }

@@ -108,7 +108,7 @@ describe('doctor texts', () => {
     expect(findingsSummary([{ id: 'a' }, { id: 'b' }])).toBe('2 problems found');
     expect(findingsSummary([{ id: 'not-recognized' }])).toBe('Not recognized');
     expect(errorSummary({ code: 'Internal' })).toBe('Something went wrong inside the app.');
-    expect(errorSummary({ code: 'Weird' })).toBe('An unexpected error occurred.');
+    expect(errorSummary({ code: 'Unknown' })).toBe('An unexpected error occurred.');
 
     setLocale('zh-CN');
     expect(findingTitle(f)).toBe('与 go.sum 中的校验和不匹配');

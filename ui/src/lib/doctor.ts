@@ -3,38 +3,26 @@
 // writes the explanations in it), the pure helpers the views use (fixes grouped by shell, the
 // app actions) and the texts they show (from the `doctor` catalog, locales/<lang>/doctor.json).
 
-import { diagnoseText as diagnoseCall, doctorChecks as checksCall, type ApiError, type Severity } from './api';
+import {
+  diagnoseText as diagnoseCall,
+  doctorChecks as checksCall,
+  type ApiError,
+  type Checks,
+  type Diagnosis,
+  type DoctorFinding,
+  type Fix,
+  type OsKind,
+  type Severity,
+  type Shell,
+} from './api';
 import { hasKey, locale, t, type Locale } from './i18n';
 
-export type Shell = 'bash' | 'powershell' | 'cmd';
-export type TargetOs = 'linux' | 'macos' | 'windows';
-
-export interface Fix {
-  kind: 'command' | 'action';
-  shell: Shell | null;
-  text: string;
-}
-
-export interface Finding {
-  id: string;
-  variant: string | null;
-  severity: Severity;
-  module: string | null;
-  version: string | null;
-  path: string | null;
-  explanation: string;
-  fixes: Fix[];
-}
-
-export interface Diagnosis {
-  findings: Finding[];
-}
-
-/** `doctor_checks`' answer: the checks' own findings, and those standing for discovery problems. */
-export interface Checks {
-  findings: Finding[];
-  discovery: { problem: string; finding: Finding }[];
-}
+// The IPC types (generated, ./bindings), by the names the doctor's views use.
+export type { Checks, Diagnosis, Fix, Shell };
+/** A diagnosed problem (`gocache_core::diagnose::Finding`). */
+export type Finding = DoctorFinding;
+/** The OS a diagnosis writes its fixes for. */
+export type TargetOs = OsKind;
 
 /**
  * Diagnoses pasted output; `os` writes the fixes for another OS (no local paths then); the

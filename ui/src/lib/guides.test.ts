@@ -12,8 +12,8 @@ const ctx: GuideContext = {
     GOSUMDB: { value: 'off', source: 'env' },
   },
   caches: [
-    { kind: 'modcache', path: "/home/o'brien/go/pkg/mod", var: 'GOMODCACHE', source: 'env', exists: true },
-    { kind: 'build', path: "/home/o'brien/.cache/go-build", var: 'GOCACHE', source: 'default', exists: true },
+    { kind: 'modcache', path: "/home/o'brien/go/pkg/mod", var: 'GOMODCACHE', source: 'env', exists: true, cleanable: true, parent: null },
+    { kind: 'build', path: "/home/o'brien/.cache/go-build", var: 'GOCACHE', source: 'default', exists: true, cleanable: true, parent: null },
   ],
   home: "/home/o'brien",
   user: 'obrien',

@@ -4,24 +4,16 @@
 // the app runs on, else with that OS's defaults, shells and separators. Call it at render time
 // (a `$derived`) so a language switch re-renders the page.
 
-import type { Source } from './api';
+import type { GuideContext, OsKind, Shell, Source } from './api';
 import { t } from './i18n';
 
-export type GuideOs = 'linux' | 'macos' | 'windows';
-export type GuideShell = 'bash' | 'powershell' | 'cmd';
+export type GuideOs = OsKind;
+export type GuideShell = Shell;
 export const GUIDE_OSES: GuideOs[] = ['linux', 'macos', 'windows'];
 export const PAGE_IDS = ['locations', 'clean', 'read-only', 'lockers', 'ownership', 'checksum', 'settings'] as const;
 export type PageId = (typeof PAGE_IDS)[number];
 
-/** `guide_context`'s answer (src-tauri `commands/doctor.rs`). */
-export interface GuideContext {
-  os: GuideOs;
-  go: { path: string; version: string | null; goroot: string | null } | null;
-  vars: Record<string, { value: string; source: Source }>;
-  caches: { kind: string; path: string; var: string; source: Source; exists: boolean }[];
-  home: string | null;
-  user: string | null;
-}
+export type { GuideContext };
 
 /** A block of a rendered page. */
 export type Block =

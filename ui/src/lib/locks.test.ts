@@ -188,13 +188,13 @@ describe('end process texts', () => {
       'StillRunning',
       'Io',
       'Unsupported',
-    ];
+    ] as const;
     const titles = codes.map((code) => endErrorText({ code, message: '' }, 'x').title);
     expect(new Set(titles).size).toBe(codes.length);
     expect(endErrorText({ code: 'RefusedOtherUser', message: '' }, 'backup').action).toContain('administrator');
     expect(endErrorText({ code: 'NotAHolder', message: '' }, 'sleep').title).toBe('sleep no longer holds files in the caches.');
     expect(endErrorText({ code: 'ProcessChanged', message: '' }, 'go').action).toContain('left running');
-    expect(endErrorText({ code: 'Weird', message: '' }, 'x').title).toBe('x could not be ended.');
+    expect(endErrorText({ code: 'Unknown', message: '' }, 'x').title).toBe('x could not be ended.');
   });
 
   test('kind labels', () => {
@@ -221,7 +221,7 @@ describe('languages', () => {
       title: 'backup 属于其他用户。',
       action: '以管理员身份运行 Go Cache Doctor 才能结束它，或请它的所有者关闭它。',
     });
-    expect(endErrorText({ code: 'Weird', message: '' }, 'x').title).toBe('无法结束 x。');
+    expect(endErrorText({ code: 'Unknown', message: '' }, 'x').title).toBe('无法结束 x。');
     expect(groupPaths([p(null, null, '/tmp/x')])[0].title).toBe('缓存之外');
   });
 

@@ -2,7 +2,7 @@
 // held paths grouped by cache and module version, the cache-card badge, the holders of a clean's
 // roots, and what to say about End process's outcomes and refusals.
 
-import type { ApiError, CacheKind, EndOutcome, HeldPath, Holder, HoldKind, ItemResult, LocksReport } from './api';
+import type { ApiError, CacheKind, EndOutcome, ErrorCode, HeldPath, Holder, HoldKind, ItemResult, LocksReport } from './api';
 import { cacheTitle } from './format';
 import { locale, t } from './i18n';
 
@@ -170,7 +170,7 @@ export function endOutcomeText(o: Pick<EndOutcome, 'how' | 'elapsed_ms'>, name: 
   }
 }
 
-const END_CODES = [
+const END_CODES: ErrorCode[] = [
   'RefusedSystem',
   'RefusedSelf',
   'RefusedOtherUser',
@@ -187,7 +187,7 @@ const END_CODES = [
 
 /** What End process's refusals and failures mean, in plain words, and what to do (by error code). */
 export function endErrorText(e: ApiError, name: string): { title: string; action: string } {
-  const code = END_CODES.includes(e.code) ? e.code : 'other';
+  const code = (END_CODES as string[]).includes(e.code) ? e.code : 'other';
   return { title: t(`locks.endError.${code}.title`, { name }), action: t(`locks.endError.${code}.action`, { name }) };
 }
 

@@ -39,6 +39,7 @@ const report = (modules: VerifyModule[], extra: Partial<VerifyReport> = {}): Ver
   modcache: '/m',
   build: null,
   project: null,
+  special_files: 0,
   bytes_hashed: 100,
   elapsed_ms: 1200,
   cancelled: false,

@@ -50,7 +50,8 @@ interface MockView {
   calls: string[];
   cleanStates: string[];
   cleanCalls: { cmd: string; planId: string; targets: { target: string }[] }[];
-  settingsWrites: Settings[];
+  /** What was stored: the app's fields and those it does not know (kept untouched). */
+  settingsWrites: (Settings & Record<string, unknown>)[];
   history: { bytes_freed: number }[];
 }
 

@@ -7,13 +7,33 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import ts from 'typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built UI: ui/dist, or UI_DIST (a helper's own build, `vite build --outDir ...`). */
 export const DIST = process.env.UI_DIST ? resolve(process.env.UI_DIST) : resolve(here, '../../dist');
 export const ARTIFACTS = resolve(here, '../../../artifacts/ui');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const MOCK = join(here, 'mock-ipc.js');
+const MOCK = join(here, 'mock-ipc.ts');
+
+let mockScript: string | undefined;
+/**
+ * The IPC mock as the script the page runs: mock-ipc.ts with its types stripped (they are
+ * checked by `npm run build`'s svelte-check). It only imports types, so what remains is the
+ * plain script (TypeScript adds `export {}` to keep it a module; a classic script cannot
+ * hold that).
+ */
+function mockScriptText(): string {
+  if (mockScript === undefined) {
+    const out = ts.transpileModule(readFileSync(MOCK, 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+      fileName: MOCK,
+    }).outputText;
+    mockScript = out.replace(/^export \{\};?\s*$/m, '');
+    if (/^\s*(import|export)\b/m.test(mockScript)) throw new Error(`${MOCK} must import types only`);
+  }
+  return mockScript;
+}
 
 /**
  * The CSP the app ships with, read from src-tauri/tauri.conf.json so the rendering tests run
@@ -156,7 +176,7 @@ export async function openApp(
     if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:')) log.foreignRequests.push(r.url());
   });
   await page.addInitScript(`window.__MOCK_CONFIG__ = ${JSON.stringify(config)};`);
-  await page.addInitScript({ path: MOCK });
+  await page.addInitScript({ content: mockScriptText() });
   await page.goto(baseUrl);
   return { page, log };
 }

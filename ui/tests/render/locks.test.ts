@@ -1,5 +1,5 @@
 // Rendering tests of the Locks view, the cache-card badges and the clean integration (issue #5
-// §3/§5): the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.js).
+// §3/§5): the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.ts).
 
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';

@@ -36,8 +36,9 @@ async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light')
 }
 
 interface MockState {
-  settings: Settings;
-  settingsWrites: Settings[];
+  /** What is stored: the app's fields and those it does not know (kept untouched). */
+  settings: Settings & Record<string, unknown>;
+  settingsWrites: (Settings & Record<string, unknown>)[];
   linkCalls: string[];
   calls: string[];
   cleanStates: string[];

@@ -1,5 +1,5 @@
 // Rendering tests of Verify in the app (issue #4 §6) and of the clean history's "Undone" entries:
-// the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.js).
+// the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.ts).
 
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';

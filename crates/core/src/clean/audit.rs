@@ -33,6 +33,7 @@ pub fn path_from(data_dir_var: Option<OsString>, os_data_dir: Option<PathBuf>) -
 
 /// One clean, as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AuditEntry"))]
 pub struct Entry {
     /// When it ran, Unix seconds.
     pub time: i64,

@@ -61,6 +61,7 @@ pub use trash::{INNER_TRASH, Moved, ROOT_TRASH_PREFIX};
 /// What the user asked to clean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "target", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Target {
     /// The whole module cache (GOMODCACHE), like `go clean -modcache`.
     Modcache,
@@ -133,6 +134,7 @@ impl Target {
 
 /// A module version by path and version (both unescaped).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModuleRef {
     /// Module path, e.g. `github.com/BurntSushi/toml`.
     pub path: String,
@@ -141,6 +143,7 @@ pub struct ModuleRef {
     /// Remove only the extracted tree and the zip, keeping `.mod` and `.info` (a project
     /// still needs the version's `go.mod` for its module graph).
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub keep_mod_files: bool,
 }
 
@@ -167,9 +170,11 @@ impl From<&crate::projects::ModuleVersionRef> for ModuleRef {
 
 /// One path of a multi-entry item, with its size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PlanEntry"))]
 pub struct Entry {
     /// The entry.
     #[serde(with = "crate::pathser")]
+    #[cfg_attr(feature = "ts", ts(as = "PathBuf"))]
     pub path: PathBuf,
     /// Apparent bytes (`du -sb`).
     pub bytes: u64,
@@ -182,6 +187,7 @@ pub struct Entry {
 /// How an item is removed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "PlanAction"))]
 pub enum Action {
     /// The whole cache root goes (renamed to a sibling quarantine, then purged).
     Root,
@@ -204,6 +210,7 @@ pub enum Action {
         escver: String,
         /// Keep `.mod` and `.info`.
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
         keep_mod_files: bool,
     },
     /// Write `testexpire.txt` (`go clean -testcache`); nothing is deleted.
@@ -219,15 +226,18 @@ fn kind_de<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<CacheK
 
 /// One thing the plan will remove.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlanItem {
     /// The cache it belongs to.
     #[serde(deserialize_with = "kind_de")]
     pub cache: CacheKind,
     /// That cache's root.
     #[serde(with = "crate::pathser")]
+    #[cfg_attr(feature = "ts", ts(as = "PathBuf"))]
     pub root: PathBuf,
     /// What goes (for a module version, its extracted directory).
     #[serde(with = "crate::pathser")]
+    #[cfg_attr(feature = "ts", ts(as = "PathBuf"))]
     pub path: PathBuf,
     /// A label for people (`module cache`, `example.com/m@v1.0.0`, ...).
     pub label: String,
@@ -243,11 +253,13 @@ pub struct PlanItem {
 
 /// A requested target (or part of one) that the plan leaves out, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SkippedTarget"))]
 pub struct Skipped {
     /// The target's label.
     pub target: String,
     /// The path concerned, if any.
     #[serde(with = "crate::pathser::option")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<PathBuf>"))]
     pub path: Option<PathBuf>,
     /// Why (`not-present`, `covered`, `in-use`).
     pub cause: CauseKind,
@@ -258,6 +270,7 @@ pub struct Skipped {
 /// Exactly what a clean will do. [`execute`] takes this same object, so the preview and the
 /// execution cannot disagree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Plan {
     /// When the plan was made, Unix seconds.
     pub created: i64,
@@ -280,6 +293,7 @@ pub struct Plan {
 /// How an item ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Outcome {
     /// Gone (for a quarantined item: gone for Go; the bytes are freed by the purge).
     Removed,
@@ -292,6 +306,7 @@ pub enum Outcome {
 /// The classified cause of a skip or failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CauseKind {
     /// Permission denied: usually another user owns the entries ([`CauseDetail::owner`],
     /// [`CauseDetail::fix`]); on macOS also file flags, SIP or privacy protection
@@ -319,6 +334,7 @@ pub enum CauseKind {
 
 /// The owner of the entry a permission failure is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Owner {
     /// Numeric user id (Unix).
     pub uid: Option<u32>,
@@ -330,9 +346,11 @@ pub struct Owner {
 
 /// Details of a failure or skip.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CauseDetail {
     /// The entry the error is about.
     #[serde(with = "crate::pathser")]
+    #[cfg_attr(feature = "ts", ts(as = "PathBuf"))]
     pub path: PathBuf,
     /// What happened.
     pub message: String,
@@ -342,6 +360,7 @@ pub struct CauseDetail {
     /// (file flags, SIP, privacy protection; [`crate::eperm`]); `None` on other OSes and in
     /// audit lines written before it existed.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub perm_cause: Option<crate::eperm::PermCause>,
     /// The exact command (for this OS) or action that fixes it.
     pub fix: Option<String>,
@@ -368,9 +387,11 @@ impl CauseDetail {
 
 /// The result of one plan item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemResult {
     /// The item's path ([`PlanItem::path`]).
     #[serde(with = "crate::pathser")]
+    #[cfg_attr(feature = "ts", ts(as = "PathBuf"))]
     pub path: PathBuf,
     /// The item's label.
     pub label: String,

@@ -20,6 +20,7 @@ use crate::{CancelToken, NoProgress, scan};
 /// One way of selecting module versions.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SelectCriteria"))]
 pub enum Criteria {
     /// Versions no project under the roots uses.
     Unused {
@@ -40,6 +41,7 @@ pub enum Criteria {
 
 /// A selected module version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SelectedVersion"))]
 pub struct Version {
     /// Module path.
     pub path: String,
@@ -49,6 +51,7 @@ pub struct Version {
 
 /// What [`select_modules`] selected.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "Selection"))]
 pub struct ModuleSelection {
     /// The versions, sorted by path then version.
     pub versions: Vec<Version>,
@@ -73,9 +76,9 @@ pub enum SelectError {
 impl SelectError {
     /// A short machine-readable code: `BadRoot` for [`SelectError::NoRoots`], else the
     /// project error's (`Parse`, `Io`, `BadRoot`, `Cancelled`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::NoRoots => "BadRoot",
+            Self::NoRoots => crate::ErrorCode::BadRoot,
             Self::Projects(e) => e.code(),
         }
     }

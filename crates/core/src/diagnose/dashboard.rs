@@ -20,13 +20,14 @@ pub struct UnknownOs(pub String);
 
 impl UnknownOs {
     /// The machine-readable code: `BadArgument`.
-    pub fn code(&self) -> &'static str {
-        "BadArgument"
+    pub fn code(&self) -> crate::ErrorCode {
+        crate::ErrorCode::BadArgument
     }
 }
 
 /// `doctor_checks`' answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Checks {
     /// The checks' own findings (risky settings, cache states), without those of `discovery`.
     pub findings: Vec<Finding>,
@@ -37,6 +38,7 @@ pub struct Checks {
 
 /// A discovery problem and the doctor's finding for it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiscoveryFinding {
     /// The discovery problem's id (`gocache-off`, `gomodcache-relative`, `go-env-mismatch`, ...).
     pub problem: String,
@@ -46,6 +48,7 @@ pub struct DiscoveryFinding {
 
 /// `guide_context`'s answer: what the guidance pages fill in for the current OS.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GuideContext {
     /// This machine's OS.
     pub os: OsKind,

@@ -35,6 +35,7 @@ pub use checks::{EnvChecks, check_env, problem_finding, problem_finding_in};
 /// A shell a command fix is written for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Shell {
     /// bash and zsh (Linux, macOS).
     Bash,
@@ -57,6 +58,7 @@ impl Shell {
 /// Whether a fix is a command to copy or an action the app runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum FixKind {
     /// A shell command for [`Fix::shell`].
     Command,
@@ -115,6 +117,7 @@ impl Action {
 
 /// One way to fix a finding.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Fix {
     /// A command to copy, or an app action.
     pub kind: FixKind,
@@ -126,6 +129,7 @@ pub struct Fix {
 
 /// One diagnosed problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "DoctorFinding"))]
 pub struct Finding {
     /// Stable id (`checksum-mismatch`, `permission-denied`, ...; see [`IDS`]).
     pub id: String,
@@ -150,6 +154,7 @@ pub struct Finding {
 
 /// The result of [`diagnose`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Diagnosis {
     /// Findings in the order their messages appear in the text (at least one).
     pub findings: Vec<Finding>,

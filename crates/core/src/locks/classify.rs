@@ -12,6 +12,7 @@ use crate::discover::CacheKind;
 /// The broad kind of a holder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HolderCategory"))]
 pub enum Category {
     /// A Go tool (`go`, `gopls`, `compile`, `dlv`, linters, a `go run` program).
     GoTool,

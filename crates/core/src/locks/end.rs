@@ -38,6 +38,7 @@ use crate::os::OsKind;
 /// How a process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EndHow {
     /// It exited after being asked (`SIGTERM`).
     Exited,
@@ -49,6 +50,7 @@ pub enum EndHow {
 
 /// The result of [`end_process`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndOutcome {
     /// The process id.
     pub pid: u32,
@@ -186,20 +188,20 @@ pub enum EndError {
 
 impl EndError {
     /// A short machine-readable code for front ends.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::System(_) => "RefusedSystem",
-            Self::ItSelf(_) => "RefusedSelf",
-            Self::OtherUser { .. } => "RefusedOtherUser",
-            Self::Protected { .. } => "RefusedProtected",
-            Self::NotAHolder(_) => "NotAHolder",
-            Self::Changed(_) => "ProcessChanged",
-            Self::Unidentified(_) => "Unidentified",
-            Self::Scan { .. } => "ScanFailed",
-            Self::NotFound(_) => "NotFound",
-            Self::StillRunning(_) => "StillRunning",
-            Self::Io { .. } => "Io",
-            Self::Unsupported => "Unsupported",
+            Self::System(_) => crate::ErrorCode::RefusedSystem,
+            Self::ItSelf(_) => crate::ErrorCode::RefusedSelf,
+            Self::OtherUser { .. } => crate::ErrorCode::RefusedOtherUser,
+            Self::Protected { .. } => crate::ErrorCode::RefusedProtected,
+            Self::NotAHolder(_) => crate::ErrorCode::NotAHolder,
+            Self::Changed(_) => crate::ErrorCode::ProcessChanged,
+            Self::Unidentified(_) => crate::ErrorCode::Unidentified,
+            Self::Scan { .. } => crate::ErrorCode::ScanFailed,
+            Self::NotFound(_) => crate::ErrorCode::NotFound,
+            Self::StillRunning(_) => crate::ErrorCode::StillRunning,
+            Self::Io { .. } => crate::ErrorCode::Io,
+            Self::Unsupported => crate::ErrorCode::Unsupported,
         }
     }
 }

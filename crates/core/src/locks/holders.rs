@@ -19,6 +19,7 @@ use crate::os::host::{Host, System as _};
 
 /// One path a process holds.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HeldPath {
     /// The cache it is in (the innermost one: toolchains inside the module cache).
     pub cache: Option<CacheKind>,
@@ -33,6 +34,7 @@ pub struct HeldPath {
 
 /// A process holding files in the caches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Holder {
     /// Process id.
     pub pid: u32,
@@ -73,6 +75,7 @@ pub struct Holder {
 
 /// How many processes hold files in one cache (the badge on a cache card).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CacheHolders {
     /// The cache.
     pub kind: Option<CacheKind>,
@@ -84,6 +87,7 @@ pub struct CacheHolders {
 
 /// Everything found under a set of roots.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LocksReport {
     /// The holders, Go tools first, then by name and pid.
     pub holders: Vec<Holder>,

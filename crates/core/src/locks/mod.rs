@@ -15,6 +15,7 @@ use crate::CancelToken;
 /// How a process holds a path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum HoldKind {
     /// An open file or directory handle.
     OpenFile,

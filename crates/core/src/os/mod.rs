@@ -31,6 +31,7 @@ pub use windows::{Windows, simplified, strip_verbatim};
 /// The operating-system families whose Go defaults differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum OsKind {
     /// Linux and the BSDs (XDG rules).
     Linux,

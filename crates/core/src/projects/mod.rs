@@ -99,12 +99,12 @@ pub enum ProjectError {
 
 impl ProjectError {
     /// A short machine-readable code (`Parse`, `Io`, `BadRoot`, `Cancelled`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::Parse { .. } => "Parse",
-            Self::Io { .. } => "Io",
-            Self::BadRoot { .. } => "BadRoot",
-            Self::Cancelled => "Cancelled",
+            Self::Parse { .. } => crate::ErrorCode::Parse,
+            Self::Io { .. } => crate::ErrorCode::Io,
+            Self::BadRoot { .. } => crate::ErrorCode::BadRoot,
+            Self::Cancelled => crate::ErrorCode::Cancelled,
         }
     }
 }

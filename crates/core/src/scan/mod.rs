@@ -139,6 +139,7 @@ pub fn scan_dir(path: &Path, opts: &Options, cancel: &CancelToken) -> Result<Dir
 
 /// The sizes of one cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CacheScan"))]
 pub struct CacheReport {
     /// The cache kind.
     pub kind: CacheKind,
@@ -195,6 +196,7 @@ impl CacheReport {
 
 /// One extracted module version (`<GOMODCACHE>/<escpath>@<escver>/`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ModuleVersion"))]
 pub struct ModuleRow {
     /// Module path, unescaped (`github.com/BurntSushi/toml`). Left escaped when the directory
     /// name is not a valid escape (that directory is then also counted as unreadable).
@@ -220,6 +222,7 @@ pub struct ModuleRow {
 
 /// All extracted versions of one module path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModuleTotal {
     /// Module path, unescaped.
     pub path: String,
@@ -237,6 +240,7 @@ pub struct ModuleTotal {
 
 /// The module cache split into parts; the parts add up to the cache's `bytes`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModcacheParts {
     /// Everything outside `cache/`: extracted module trees and the directories holding them
     /// (and the root directory itself).
@@ -253,6 +257,7 @@ pub struct ModcacheParts {
 
 /// One bar of the build cache age histogram.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgeBucket {
     /// Human label (`< 1 day`, ...).
     pub label: String,
@@ -267,6 +272,7 @@ pub struct AgeBucket {
 
 /// Build cache (GOCACHE) details.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BuildScan"))]
 pub struct BuildReport {
     /// The cache root.
     pub path: String,
@@ -295,16 +301,19 @@ pub struct BuildReport {
     /// 11 B..=64 KiB, so `go test -v` outputs larger than 64 KiB are not counted. Results
     /// invalidated by `go clean -testcache` are still counted (Go deletes nothing). `None`
     /// unless [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_entries: Option<u64>,
     /// Test-inputs logs: `-d` files starting with `# test log` (the environment variables and
     /// files a test consulted, which Go rechecks before it replays a cached result); one per
     /// distinct log, so packages whose tests read nothing share one. Included in
     /// `output_entries`. `None` unless [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_input_entries: Option<u64>,
     /// Apparent bytes of the `test_entries` and `test_input_entries` files. The `-a` action
     /// files pointing at them (175 bytes each, two per output and test run) are not included:
     /// telling them apart would mean reading every `-a` file. `None` unless
     /// [`Options::test_results`] was set.
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_bytes: Option<u64>,
     /// Last trim (`trim.txt`), Unix seconds.
     pub last_trim: Option<i64>,
@@ -314,6 +323,7 @@ pub struct BuildReport {
 
 /// The result of [`scan`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScanReport"))]
 pub struct Report {
     /// One entry per scanned cache, in the order given.
     pub caches: Vec<CacheReport>,

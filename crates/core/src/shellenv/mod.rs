@@ -613,6 +613,7 @@ pub fn resolve(
 /// What the login-shell import did, attached to the merged [`EnvMap`] and reported by
 /// discovery as `shell_env`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ShellEnvReport"))]
 pub struct Report {
     /// Whether the login shell was run.
     pub attempted: bool,
@@ -652,6 +653,7 @@ impl Report {
 /// A variable the process environment and the login shell disagree on. Values are redacted
 /// ([`crate::redact::var_value`]): they are for display only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ShellEnvDisagreement"))]
 pub struct Disagreement {
     /// The variable.
     pub name: String,
@@ -663,6 +665,7 @@ pub struct Disagreement {
 
 /// A failed import, for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ShellEnvFailure"))]
 pub struct Failure {
     /// [`ResolveError::code`].
     pub code: String,

@@ -21,6 +21,7 @@ const ACTION_LEN: u64 = 175;
 
 /// What the build cache check found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BuildSummary {
     /// The build cache root.
     #[serde(serialize_with = "crate::pathser::serialize")]

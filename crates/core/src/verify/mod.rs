@@ -50,6 +50,7 @@ pub use repair::{
 /// serious one and [`ModuleResult::findings`] lists them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VerifyStatus"))]
 pub enum Status {
     /// Everything Go checks matches.
     Ok,
@@ -142,6 +143,7 @@ impl Status {
 /// How a file of an extracted tree differs from the zip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FileChangeKind"))]
 pub enum Change {
     /// In both, with different content.
     Modified,
@@ -164,6 +166,7 @@ impl Change {
 
 /// One changed file of a `dir-modified` version.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileChange {
     /// Path inside the module (`/` separators, without the `module@version/` prefix).
     pub name: String,
@@ -173,6 +176,7 @@ pub struct FileChange {
 
 /// One finding on a module version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VerifyFinding"))]
 pub struct Finding {
     /// What kind.
     pub status: Status,
@@ -182,6 +186,7 @@ pub struct Finding {
 
 /// The verification of one module version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VerifyModule"))]
 pub struct ModuleResult {
     /// Module path (unescaped).
     pub path: String,
@@ -227,6 +232,7 @@ pub(crate) fn special_problem(path: &Path, kind: crate::dirhash::Special) -> Pro
 /// A problem not tied to one module version (build cache entries, unreadable directories,
 /// names Go could not have written).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VerifyProblem"))]
 pub struct Problem {
     /// Stable identifier (`build-output-corrupt`, `build-action-malformed`,
     /// `build-action-dangling`, `bad-escape`, `unreadable`, `special-file`).
@@ -242,6 +248,7 @@ pub struct Problem {
 
 /// The result of [`verify_cache`] or [`verify_project`]. Serialized for `verify --json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerifyReport {
     /// One row per module version examined, most serious first, then by path and version.
     pub modules: Vec<ModuleResult>,
@@ -286,6 +293,7 @@ impl VerifyReport {
 /// Progress of a verification, serialized `{"event", "data"}` like scan progress.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum VerifyEvent {
     /// The work is known: this many bytes will be hashed.
     VerifyStarted {

@@ -24,6 +24,7 @@ const DEFAULT_PROXY: &str = "https://proxy.golang.org,direct";
 /// The likely cause of a mismatch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MismatchCause"))]
 pub enum Cause {
     /// The local cache no longer matches what Go checked when it downloaded the version.
     CacheCorrupted,
@@ -38,6 +39,7 @@ pub enum Cause {
 
 /// One go.sum line the cache disagrees with (or whose cache copy is damaged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Mismatch {
     /// Module path.
     pub path: String,
@@ -61,6 +63,7 @@ pub struct Mismatch {
 
 /// The go.sum comparison of [`verify_project`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProjectReport {
     /// The project directory.
     #[serde(serialize_with = "crate::pathser::serialize")]

@@ -25,6 +25,7 @@ use crate::os::host::{Host, System as _};
 
 /// The re-download step of a repair.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Download {
     /// The command line, as a user would type it.
     pub command: String,
@@ -39,6 +40,7 @@ pub struct Download {
 
 /// What [`repair`] did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RepairReport {
     /// The versions asked for (`path@version`).
     pub versions: Vec<String>,
@@ -119,11 +121,11 @@ pub enum RepairError {
 
 impl RepairError {
     /// A short machine-readable code (`NotReported`, `InvalidModule`, or the core error's).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::NotReported(_) | Self::NothingVerified => "NotReported",
-            Self::InvalidModule(_) => "InvalidModule",
-            Self::OtherProject(_) => "NotReported",
+            Self::NotReported(_) | Self::NothingVerified => crate::ErrorCode::NotReported,
+            Self::InvalidModule(_) => crate::ErrorCode::InvalidModule,
+            Self::OtherProject(_) => crate::ErrorCode::NotReported,
             Self::Core(e) => e.code(),
         }
     }

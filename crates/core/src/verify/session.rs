@@ -21,6 +21,7 @@ use crate::{CancelSlot, CancelToken, Result};
 
 /// [`VerifySession::start`]'s options (the app's `verify_start` argument).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VerifyOptions {
     /// Project mode: compare this project's go.sum with the cache and check only the versions
     /// it names (the build cache is not checked). `None`: the whole module and build cache.
@@ -31,6 +32,7 @@ pub struct VerifyOptions {
 /// Progress of a repair (`{"event", "data"}` on the app's `verify_repair` channel).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RepairUpdate {
     /// The broken versions are being removed, then downloaded again.
     RepairStarted {

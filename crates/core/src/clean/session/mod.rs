@@ -65,6 +65,7 @@ pub fn undo_window_from(value: Option<&str>) -> Duration {
 /// Progress and outcome of a clean, as the app sends them on `clean_execute`'s channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CleanUpdate {
     /// An item is being quarantined (or deleted in place).
     ItemStarted {
@@ -128,6 +129,7 @@ pub type EnvSource = Arc<dyn Fn() -> EnvMap + Send + Sync>;
 
 /// [`CleanSession::plan`]'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PlannedClean {
     /// The id [`CleanSession::execute`] takes.
     pub id: String,
@@ -138,6 +140,7 @@ pub struct PlannedClean {
 /// The state of a run as [`CleanSession::execute`] returns it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum RunState {
     /// In the undo window.
     Holding,
@@ -149,6 +152,7 @@ pub enum RunState {
 
 /// [`CleanSession::execute`] / [`CleanSession::elevated`]'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CleanRun {
     /// The run, for [`CleanSession::undo`] and [`CleanSession::purge_now`].
     pub run_id: String,
@@ -166,6 +170,7 @@ pub struct CleanRun {
 
 /// One entry Undo could not move back.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UndoFailure {
     /// Where it should have gone back to.
     pub path: PathBuf,
@@ -175,6 +180,7 @@ pub struct UndoFailure {
 
 /// [`CleanSession::undo`]'s answer (also the `undone` update).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "UndoReport"))]
 pub struct UndoReply {
     /// The run.
     pub run_id: String,
@@ -190,6 +196,7 @@ pub struct UndoReply {
 
 /// [`CleanSession::history`]'s answer.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CleanHistory"))]
 pub struct History {
     /// Newest first.
     pub entries: Vec<audit::Entry>,
@@ -246,15 +253,15 @@ impl SessionError {
     /// The machine-readable code: `UnknownPlan`, `UnknownRun`, `NotUndoable`,
     /// `ElevationUnavailable`, `ElevationDenied`, `BadRoot` (refused plan), `Internal`, or the
     /// wrapped error's.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            Self::UnknownPlan(_) => "UnknownPlan",
-            Self::UnknownRun(_) => "UnknownRun",
-            Self::NotUndoable(_) => "NotUndoable",
-            Self::ElevationUnavailable(_) => "ElevationUnavailable",
-            Self::ElevationDenied => "ElevationDenied",
-            Self::ElevatedRefused(_) => "BadRoot",
-            Self::PurgeThread(_) => "Internal",
+            Self::UnknownPlan(_) => crate::ErrorCode::UnknownPlan,
+            Self::UnknownRun(_) => crate::ErrorCode::UnknownRun,
+            Self::NotUndoable(_) => crate::ErrorCode::NotUndoable,
+            Self::ElevationUnavailable(_) => crate::ErrorCode::ElevationUnavailable,
+            Self::ElevationDenied => crate::ErrorCode::ElevationDenied,
+            Self::ElevatedRefused(_) => crate::ErrorCode::BadRoot,
+            Self::PurgeThread(_) => crate::ErrorCode::Internal,
             Self::Clean(e) => e.code(),
             Self::Select(e) => e.code(),
         }

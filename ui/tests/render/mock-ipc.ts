@@ -1,5 +1,7 @@
 // A stand-in for the Tauri backend, injected into the page before the app runs
-// (page.addInitScript). It implements the parts of window.__TAURI_INTERNALS__ that
+// (page.addInitScript; harness.ts strips the types). Its answers, events and errors are typed
+// with the IPC types generated from the Rust types (src/lib/bindings), so a shape the backend
+// no longer sends fails `npm run build` (svelte-check). It implements the parts of window.__TAURI_INTERNALS__ that
 // @tauri-apps/api/core uses (invoke, transformCallback, unregisterCallback) and answers the
 // app's three commands with a realistic env report and a scan report of 20,000 module rows.
 // Configure with window.__MOCK_CONFIG__ = { scan: 'auto' | 'manual' | 'error', goMissing,
@@ -9,8 +11,46 @@
 // ('some' | 'empty' | 'undone'), verify ('auto' | 'manual'), verifyError, locale (what system_locale answers, default 'en-US'), language (the saved settings' language), repairDelay, pickDir (what pick_directory answers), planError (a code clean_plan throws), welcome (a first run: welcome_seen false), settings (stored settings fields to override), settingsCorrupt (the settings file was corrupt: defaults and a notice) }.
 // The clean commands change the mock's env and scan report the way a real clean changes the disk,
 // so the re-scan after a clean or an undo shows the new sizes.
+
+import type * as Ipc from '../../src/lib/bindings';
+
+/** `window.__MOCK_CONFIG__` (see above); every field is optional. */
+interface MockConfig {
+  scan?: 'auto' | 'manual' | 'error';
+  env?: 'auto' | 'manual';
+  goMissing?: boolean;
+  oldCore?: boolean;
+  versions?: number;
+  cleanFail?: 'permission' | 'locked';
+  undoSeconds?: number;
+  history?: 'some' | 'empty' | 'undone';
+  verify?: 'auto' | 'manual';
+  verifyError?: Ipc.ErrorCode;
+  locale?: string | null;
+  language?: Ipc.Lang | null;
+  repairDelay?: number;
+  pickDir?: string | null;
+  planError?: Ipc.ErrorCode;
+  planDelay?: number;
+  itemDelay?: number;
+  purgeDelay?: number;
+  welcome?: boolean;
+  settings?: Partial<Ipc.Settings> & Record<string, unknown>;
+  settingsCorrupt?: boolean;
+  locks?: 'some' | 'none' | 'error';
+  locksDelay?: number;
+  diagnoseError?: Ipc.ErrorCode;
+}
+
+/** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
+type Args = Record<string, any>;
+/** What a channel carries. */
+type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairUpdate;
 (() => {
-  const cfg = Object.assign({ scan: 'auto', env: 'auto', goMissing: false, oldCore: false, versions: 20000 }, window.__MOCK_CONFIG__ || {});
+  /** A command's rejection, as the backend sends it. */
+  const ipcError = (code: Ipc.ErrorCode, message: string): Ipc.CommandError => ({ code, message });
+  const w = window as unknown as Record<string, unknown> & { __MOCK_CONFIG__?: MockConfig; __mock: Record<string, unknown> };
+  const cfg: MockConfig & { scan: string; env: string; versions: number } = Object.assign({ scan: 'auto', env: 'auto', goMissing: false, oldCore: false, versions: 20000 }, w.__MOCK_CONFIG__ || {});
   const NOW = Math.floor(Date.now() / 1000);
   const DAY = 86400;
 
@@ -23,7 +63,7 @@
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const pick = <T,>(list: T[]): T => list[Math.floor(rand() * list.length)];
 
   const GOMODCACHE = '/home/gopher/go/pkg/mod';
   const orgs = ['acme', 'BurntSushi', 'spf13', 'stretchr', 'uber-go', 'hashicorp', 'grpc-ecosystem',
@@ -32,8 +72,8 @@
     'protobuf', 'sdk', 'compress', 'sqlite', 'zerolog', 'bubbletea', 'lipgloss', 'cli', 'yaml', 'http',
     'cache', 'store', 'kit', 'graph', 'parser', 'sync', 'retry', 'uuid', 'color', 'term', 'errors'];
 
-  const modules = [];
-  const addVersions = (path, count, big, toolchain) => {
+  const modules: Ipc.ModuleVersion[] = [];
+  const addVersions = (path: string, count: number, big: boolean, toolchain: boolean) => {
     for (let v = 0; v < count && modules.length < cfg.versions; v++) {
       const version = toolchain
         ? `v0.0.1-go1.${21 + v}.${Math.floor(rand() * 6)}.linux-amd64`
@@ -56,27 +96,27 @@
     const path = host === 'github.com' ? `github.com/${pick(orgs)}/${pick(words)}-${i}` : `${host}/${pick(words)}${i}`;
     addVersions(path, 1 + Math.floor(rand() * rand() * 6), i % 97 === 0, false);
   }
-  const totalsByPath = new Map();
+  const totalsByPath = new Map<string, Ipc.ModuleTotal>();
   for (const m of modules) {
     const t = totalsByPath.get(m.path) || { path: m.path, versions: 0, bytes: 0, disk_bytes: 0, download_bytes: 0, files: 0 };
     t.versions++; t.bytes += m.bytes; t.disk_bytes += m.disk_bytes; t.download_bytes += m.download_bytes; t.files += m.files;
     totalsByPath.set(m.path, t);
   }
   const moduleTotals = [...totalsByPath.values()].sort((a, b) => b.bytes - a.bytes);
-  const sum = (list, f) => list.reduce((s, x) => s + x[f], 0);
+  const sum = <T,>(list: T[], f: keyof T): number => list.reduce((s, x) => s + (x[f] as number), 0);
   const extracted = sum(modules, 'bytes');
   const downloads = sum(modules, 'download_bytes');
-  const parts = { extracted_bytes: extracted, download_bytes: downloads, vcs_bytes: 48_213_337, sumdb_bytes: 3_411_882, other_bytes: 12_040 };
+  const parts: Ipc.ModcacheParts = { extracted_bytes: extracted, download_bytes: downloads, vcs_bytes: 48_213_337, sumdb_bytes: 3_411_882, other_bytes: 12_040 };
   const modcacheBytes = parts.extracted_bytes + parts.download_bytes + parts.vcs_bytes + parts.sumdb_bytes + parts.other_bytes;
   const toolchainBytes = sum(modules.filter((m) => m.toolchain), 'bytes');
 
-  const cacheScan = (kind, path, bytes, files, extra) => Object.assign({
+  const cacheScan = (kind: Ipc.CacheKind, path: string, bytes: number, files: number, extra?: Partial<Ipc.CacheScan>): Ipc.CacheScan => Object.assign({
     kind, path, bytes, disk_bytes: Math.ceil(bytes / 4096) * 4096 + files * 2048, files,
     dirs: Math.floor(files / 7), symlinks: 0, unreadable: 0, unreadable_paths: [],
     newest_mtime: NOW - 3 * DAY - 200, error: null,
   }, extra || {});
 
-  const env = {
+  const env: Ipc.EnvReport = {
     os: 'linux',
     go: cfg.goMissing ? null : { path: '/usr/local/go/bin/go', version: 'go1.23.5', goroot: '/usr/local/go' },
     vars: {
@@ -99,10 +139,11 @@
       { id: 'gobin-goenv', severity: 'warning', message: 'GOBIN is set with `go env -w`; binaries installed before that still live in /home/gopher/go/bin.', var: 'GOBIN' },
       { id: 'gopath-default', severity: 'info', message: 'GOPATH is not set: Go uses /home/gopher/go.' },
     ],
+    shell_env: null,
   };
 
   const buildBytes = 1_734_882_113;
-  const fullReport = {
+  const fullReport: Ipc.ScanReport = {
     caches: [
       cacheScan('modcache', GOMODCACHE, modcacheBytes, sum(modules, 'files') + 41_000),
       cacheScan('toolchains', `${GOMODCACHE}/golang.org`, toolchainBytes + 9_000_000, 30_112),
@@ -130,22 +171,22 @@
   };
 
   // --- the IPC shim -------------------------------------------------------------------------
-  const callbacks = new Map();
+  const callbacks = new Map<number, (payload: unknown) => unknown>();
   let nextId = 1;
-  const calls = [];
-  const states = [];
-  const cleanStates = [];
-  let pending = null; // { resolve, reject, channelId, timer }
-  let envWaiters = [];
-  const probes = [];
+  const calls: string[] = [];
+  const states: string[] = [];
+  const cleanStates: string[] = [];
+  let pending: { resolve: (r: Ipc.ScanReport) => void; reject: (e: Ipc.CommandError) => void } | null = null;
+  let envWaiters: (() => void)[] = [];
+  const probes: Record<string, number>[] = [];
 
-  const send = (channelId, index, message) => {
+  const send = (channelId: number, index: number, message: Event) => {
     const cb = callbacks.get(channelId);
     if (cb) cb({ index, message });
   };
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  const partialReport = () => ({
+  const partialReport = (): Ipc.ScanReport => ({
     ...fullReport,
     caches: [cacheScan('modcache', GOMODCACHE, 1_234_567_890, 40_000)],
     modules: modules.slice(0, 500),
@@ -155,12 +196,12 @@
     elapsed_ms: 300,
   });
 
-  async function scanStart(channelId) {
+  async function scanStart(channelId: number): Promise<Ipc.ScanReport> {
     let i = 0;
     let totalEntries = 0;
     let totalBytes = 0;
     const existing = fullReport.caches;
-    return new Promise((resolve, reject) => {
+    return new Promise<Ipc.ScanReport>((resolve, reject) => {
       pending = { resolve, reject };
       (async () => {
         for (const c of existing) {
@@ -179,7 +220,7 @@
             if (cfg.scan === 'error') {
               await sleep(50);
               pending = null;
-              reject({ code: 'Io', message: `${c.path}: Permission denied (os error 13)` });
+              reject(ipcError('Io', `${c.path}: Permission denied (os error 13)`));
               return;
             }
           }
@@ -199,15 +240,28 @@
 
 
   // --- clean ---------------------------------------------------------------------------------
-  const plans = new Map();
-  const runs = new Map();
-  const cleanCalls = [];
-  const settingsWrites = [];
+  /** A clean run the mock holds (its undo window, its purge). */
+  interface Run {
+    run_id: string;
+    plan: Ipc.Plan;
+    results: Ipc.ItemResult[];
+    emit: (e: Ipc.CleanUpdate) => void;
+    snapshot: string;
+    done: boolean;
+    timer: ReturnType<typeof setTimeout> | null;
+    undone?: boolean;
+    purging?: boolean;
+  }
+  type StoredSettings = Ipc.Settings & Record<string, unknown>;
+  const plans = new Map<string, Ipc.Plan>();
+  const runs = new Map<string, Run>();
+  const cleanCalls: { cmd: string; planId: string; targets: Ipc.Target[] }[] = [];
+  const settingsWrites: StoredSettings[] = [];
   let planSeq = 0;
   let runSeq = 0;
   let cancelClean = false;
   // welcome_seen: the first-run screen stays away unless a test asks for it (cfg.welcome).
-  let settings = {
+  let settings: StoredSettings = {
     project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept', language: cfg.language ?? null,
     theme: 'system', confirm_before_clean: true, welcome_seen: !cfg.welcome, ...(cfg.settings || {}),
   };
@@ -216,22 +270,22 @@
   if (cfg.settingsCorrupt) {
     settings = { project_roots: [], older_than_days: 90, keep_latest: 1, language: null, theme: 'system', confirm_before_clean: true, welcome_seen: false, notice: null };
   }
-  let settingsNotice = cfg.settingsCorrupt
+  let settingsNotice: string | null = cfg.settingsCorrupt
     ? 'The settings file was unreadable (expected value at line 1 column 1); it was kept as /home/gopher/.config/dev.gocachedoctor.desktop/settings.json.bad and the defaults are used.'
     : null;
-  const linkCalls = [];
+  const linkCalls: string[] = [];
   const APP_LINKS = ['repository', 'docs', 'cli', 'troubleshooting', 'changelog', 'license', 'issues'];
-  const appInfo = {
+  const appInfo: Ipc.AppInfo = {
     name: 'Go Cache Doctor', version: '0.1.0', commit: 'ba2fff7c1', date: '2026-11-30', profile: 'release', license: 'MIT OR Apache-2.0',
     tauri: '2.9.3', target: 'linux x86_64',
     links: APP_LINKS.map((n) => [n, `https://github.com/gocache-doctor/gocache-doctor${{ repository: '', docs: '#readme', cli: '#command-line', troubleshooting: '#troubleshooting', changelog: '/blob/main/CHANGELOG.md', license: '/blob/main/LICENSE-MIT', issues: '/issues' }[n]}`]),
   };
-  const cacheOf = (kind) => fullReport.caches.find((c) => c.kind === kind);
-  const envCache = (kind) => env.caches.find((c) => c.kind === kind);
-  const owner = { uid: 0, name: 'root', is_current_user: false };
-  const undoneEntry = { time: NOW - 3600, targets: [{ target: 'module-versions', versions: [{ path: 'github.com/acme/toml-1', version: 'v1.0.0' }] }], bytes_freed: 0,
+  const cacheOf = (kind: Ipc.CacheKind) => fullReport.caches.find((c) => c.kind === kind);
+  const envCache = (kind: Ipc.CacheKind) => env.caches.find((c) => c.kind === kind);
+  const owner: Ipc.Owner = { uid: 0, name: 'root', is_current_user: false };
+  const undoneEntry: Ipc.AuditEntry = { time: NOW - 3600, targets: [{ target: 'module-versions', versions: [{ path: 'github.com/acme/toml-1', version: 'v1.0.0' }] }], bytes_freed: 0,
     outcomes: [{ path: `${GOMODCACHE}/github.com/acme/toml-1@v1.0.0`, label: 'github.com/acme/toml-1@v1.0.0', outcome: 'skipped', cause: null, detail: null, bytes: 0, in_place: false, note: 'restored by Undo' }] };
-  const history = cfg.history === 'empty' ? [] : cfg.history === 'undone' ? [undoneEntry] : [
+  const history: Ipc.AuditEntry[] = cfg.history === 'empty' ? [] : cfg.history === 'undone' ? [undoneEntry] : [
     { time: NOW - 3 * 3600, targets: [{ target: 'build-older-than', days: 5 }], bytes_freed: 512_000_000,
       outcomes: [{ path: '/home/gopher/.cache/go-build', label: 'build cache entries older than 5 days', outcome: 'removed', cause: null, detail: null, bytes: 512_000_000, in_place: false, note: null }] },
     { time: NOW - 5 * DAY, targets: [{ target: 'modcache' }], bytes_freed: 0,
@@ -240,24 +294,24 @@
         bytes: 3_000_000_000, in_place: false, note: null }] },
   ];
 
-  const rootItem = (kind, label) => {
+  const rootItem = (kind: Ipc.CacheKind, label: string): Ipc.PlanItem | null => {
     const c = cacheOf(kind);
     const e = envCache(kind);
     if (!c || !e || !e.exists) return null;
     return { cache: kind, root: c.path, path: c.path, label, action: { kind: 'root' }, bytes: c.bytes, disk_bytes: c.disk_bytes, files: c.files };
   };
-  const versionItem = (m) => ({
+  const versionItem = (m: Ipc.ModuleVersion): Ipc.PlanItem => ({
     cache: 'modcache', root: GOMODCACHE, path: m.dir, label: `${m.path}@${m.version}`,
     action: { kind: 'module-version', module: m.path, version: m.version, escpath: m.path, escver: m.version, keep_mod_files: false },
     bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes, files: m.files,
   });
 
-  function cleanPlan(targets) {
-    const items = [];
-    const skipped = [];
-    const warnings = [];
+  function cleanPlan(targets: Ipc.Target[]): Ipc.PlannedClean {
+    const items: Ipc.PlanItem[] = [];
+    const skipped: Ipc.SkippedTarget[] = [];
+    const warnings: string[] = [];
     for (const t of targets) {
-      const add = (it, label) => (it ? items.push(it) : skipped.push({ target: label, path: null, cause: 'not-present', reason: `The ${label} does not exist.` }));
+      const add = (it: Ipc.PlanItem | null, label: string) => (it ? items.push(it) : skipped.push({ target: label, path: null, cause: 'not-present', reason: `The ${label} does not exist.` }));
       switch (t.target) {
         case 'modcache': add(rootItem('modcache', 'module cache'), 'module cache'); break;
         case 'gopls': add(rootItem('gopls', 'gopls cache'), 'gopls cache'); break;
@@ -271,17 +325,19 @@
         }
         case 'build-older-than': {
           const b = fullReport.build;
+          if (!b) break;
           // The buckets' lower bounds: < 1 day, 1-2, 2-5, > 5 days.
           const minAge = [0, 1, 2, 5];
-          const buckets = b ? b.age_histogram.filter((_, i) => minAge[i] >= t.days) : [];
+          const buckets = b.age_histogram.filter((_, i) => minAge[i] >= t.days);
           for (const [i, x] of buckets.entries()) if (x.entries > 0) items.push({ cache: 'build', root: b.path, path: `${b.path}/#older-${i}`, label: `${x.label}`, action: { kind: 'entries', entries: [] }, bytes: x.bytes, disk_bytes: x.bytes, files: x.entries });
           break;
         }
         case 'build-budget': {
           // Least recently used first: whole age buckets, oldest first, until the rest fits.
           const b = fullReport.build;
-          let rest = b ? b.bytes : 0;
-          const buckets = b ? b.age_histogram.map((x, i) => [x, i]).reverse() : [];
+          if (!b) break;
+          let rest = b.bytes;
+          const buckets = b.age_histogram.map((x, i) => [x, i] as const).reverse();
           for (const [x, i] of buckets) {
             if (rest <= t.max_bytes) break;
             if (x.entries === 0) continue;
@@ -317,22 +373,22 @@
           }
           break;
         default:
-          throw { code: 'BadTarget', message: `mock: unsupported target ${t.target}` };
+          throw ipcError('BadArgument', `mock: unsupported target ${(t as Ipc.Target).target}`);
       }
     }
-    const sumOf = (f) => items.reduce((s, i) => s + i[f], 0);
-    const plan = { created: NOW, targets, items, skipped, warnings, total_bytes: sumOf('bytes'), total_disk_bytes: sumOf('disk_bytes'), total_files: sumOf('files') };
+    const sumOf = (f: 'bytes' | 'disk_bytes' | 'files') => items.reduce((s, i) => s + i[f], 0);
+    const plan: Ipc.Plan = { created: NOW, targets, items, skipped, warnings, total_bytes: sumOf('bytes'), total_disk_bytes: sumOf('disk_bytes'), total_files: sumOf('files') };
     const id = `plan-${++planSeq}`;
     plans.set(id, plan);
     return { id, plan };
   }
 
   // Applies a clean's removals to the mock disk (env + scan report); returns the undo snapshot.
-  function applyRemoval(removedItems) {
+  function applyRemoval(removedItems: Ipc.PlanItem[]): string {
     const snapshot = JSON.stringify({ env, fullReport: { ...fullReport } });
     for (const it of removedItems) {
       if (it.action.kind === 'root') {
-        for (const kind of it.cache === 'modcache' ? ['modcache', 'toolchains'] : [it.cache]) {
+        for (const kind of it.cache === 'modcache' ? (['modcache', 'toolchains'] as const) : [it.cache]) {
           const e = envCache(kind);
           if (e) e.exists = false;
           fullReport.caches = fullReport.caches.filter((c) => c.kind !== kind);
@@ -343,7 +399,8 @@
           fullReport.modcache_parts = null;
         }
       } else if (it.action.kind === 'module-version') {
-        fullReport.modules = fullReport.modules.filter((m) => !(m.path === it.action.module && m.version === it.action.version));
+        const { module, version } = it.action;
+        fullReport.modules = fullReport.modules.filter((m) => !(m.path === module && m.version === version));
         const c = cacheOf('modcache');
         if (c) c.bytes -= it.bytes;
       } else if (it.action.kind !== 'test-expire') {
@@ -352,7 +409,7 @@
       }
     }
     if (removedItems.some((it) => it.action.kind === 'module-version')) {
-      const byPath = new Map();
+      const byPath = new Map<string, Ipc.ModuleTotal>();
       for (const m of fullReport.modules) {
         const t = byPath.get(m.path) || { path: m.path, versions: 0, bytes: 0, disk_bytes: 0, download_bytes: 0, files: 0 };
         t.versions++; t.bytes += m.bytes; t.disk_bytes += m.disk_bytes; t.download_bytes += m.download_bytes; t.files += m.files;
@@ -363,20 +420,20 @@
     return snapshot;
   }
 
-  function restore(snapshot) {
+  function restore(snapshot: string) {
     const s = JSON.parse(snapshot);
     Object.assign(env, s.env);
     Object.assign(fullReport, s.fullReport);
   }
 
-  async function cleanExecute(planId, channelId, elevated) {
+  async function cleanExecute(planId: string, channelId: number, elevated: boolean): Promise<Ipc.CleanRun> {
     const plan = plans.get(planId);
-    if (!plan) throw { code: 'UnknownPlan', message: `no plan ${planId} (the app keeps the last 8)` };
+    if (!plan) throw ipcError('UnknownPlan', `no plan ${planId} (the app keeps the last 8)`);
     cleanCalls.push({ cmd: elevated ? 'clean_elevated' : 'clean_execute', planId, targets: plan.targets });
     cancelClean = false;
     let idx = 0;
-    const emit = (message) => send(channelId, idx++, message);
-    const results = [];
+    const emit = (message: Ipc.CleanUpdate) => send(channelId, idx++, message);
+    const results: Ipc.ItemResult[] = [];
     for (const [i, it] of plan.items.entries()) {
       if (cancelClean) {
         results.push({ path: it.path, label: it.label, outcome: 'failed', cause: 'cancelled', detail: null, bytes: it.bytes, in_place: false, note: null });
@@ -387,7 +444,7 @@
       if (i % 100 === 0) await sleep(cfg.itemDelay ?? 15);
       const fail = !elevated && cfg.cleanFail === 'permission' && i === 0;
       const lockFail = !elevated && cfg.cleanFail === 'locked' && i === 0;
-      const r = lockFail
+      const r: Ipc.ItemResult = lockFail
         ? { path: it.path, label: it.label, outcome: 'failed', cause: 'locked',
             detail: { path: `${it.path}/cache/download/github.com/!burnt!sushi/toml/@v/v1.2.0.lock`, message: 'The process cannot access the file because it is being used by another process. (os error 32)', owner: null, fix: null, holder: 'go (pid 4242, user gopher): open-file, flock', more: 2 },
             bytes: it.bytes, in_place: false, note: null }
@@ -404,7 +461,7 @@
     const run_id = `run-${++runSeq}`;
     const quarantined = removed.reduce((s, it) => s + it.bytes, 0);
     const undoSeconds = cfg.undoSeconds ?? 10;
-    const run = { run_id, plan, results, emit, snapshot, done: false, timer: null };
+    const run: Run = { run_id, plan, results, emit, snapshot, done: false, timer: null };
     runs.set(run_id, run);
     if (elevated || removed.length === 0) {
       run.done = true;
@@ -416,7 +473,7 @@
     return { run_id, plan_id: planId, results, quarantined_bytes: quarantined, undo_deadline_ms: deadline, state: 'holding' };
   }
 
-  async function purge(run) {
+  async function purge(run: Run) {
     if (run.done || run.undone) return;
     const removed = run.results.filter((r) => r.outcome === 'removed');
     run.purging = true;
@@ -433,40 +490,40 @@
     run.emit({ event: 'purgeFinished', data: { run_id: run.run_id, results: run.results, bytes_freed: bytes } });
   }
 
-  function record(plan, results) {
+  function record(plan: Ipc.Plan, results: Ipc.ItemResult[]) {
     history.unshift({ time: Math.floor(Date.now() / 1000), targets: plan.targets, outcomes: results,
       bytes_freed: results.reduce((s, r) => s + (r.outcome === 'removed' ? r.bytes : 0), 0) });
   }
 
-  function cleanUndo(runId) {
+  function cleanUndo(runId: string): Ipc.UndoReport {
     const run = runs.get(runId);
-    if (!run) throw { code: 'UnknownRun', message: `no run ${runId}` };
-    if (run.done) throw { code: 'NotUndoable', message: 'the purge has finished' };
+    if (!run) throw ipcError('UnknownRun', `no run ${runId}`);
+    if (run.done) throw ipcError('NotUndoable', 'the purge has finished');
     if (run.timer) clearTimeout(run.timer);
     run.undone = true;
     restore(run.snapshot);
-    const report = { run_id: runId, restored: run.results.filter((r) => r.outcome === 'removed').length, superseded: 0, already_purged: 0, failures: [] };
+    const report: Ipc.UndoReport = { run_id: runId, restored: run.results.filter((r) => r.outcome === 'removed').length, superseded: 0, already_purged: 0, failures: [] };
     run.emit({ event: 'undone', data: report });
     return report;
   }
 
-  function selectModules(criteria) {
+  function selectModules(criteria: Ipc.SelectCriteria): Ipc.Selection {
     const mods = fullReport.modules;
-    let versions = [];
+    let versions: Ipc.ModuleVersion[] = [];
     let projects = 0;
-    const warnings = [];
+    const warnings: string[] = [];
     if (criteria.kind === 'older-than') {
-      versions = mods.filter((m) => m.newest_mtime < NOW - criteria.days * DAY);
+      versions = mods.filter((m) => (m.newest_mtime ?? 0) < NOW - criteria.days * DAY);
     } else if (criteria.kind === 'keep-latest') {
-      const byPath = new Map();
+      const byPath = new Map<string, Ipc.ModuleVersion[]>();
       for (const m of mods) byPath.set(m.path, [...(byPath.get(m.path) || []), m]);
       for (const list of byPath.values()) {
         list.sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
         versions.push(...list.slice(criteria.n));
       }
     } else if (criteria.kind === 'unused') {
-      if (criteria.roots.length === 0) throw { code: 'BadRoot', message: 'no project roots given' };
-      for (const r of criteria.roots) if (!r.startsWith('/')) throw { code: 'BadRoot', message: `${r}: not an absolute path` };
+      if (criteria.roots.length === 0) throw ipcError('BadRoot', 'no project roots given');
+      for (const r of criteria.roots) if (!r.startsWith('/')) throw ipcError('BadRoot', `${r}: not an absolute path`);
       projects = criteria.roots.length * 3;
       // "Used": the toolchains and every module whose path has an even length.
       versions = mods.filter((m) => !m.toolchain && m.path.length % 2 === 1);
@@ -482,13 +539,14 @@
   // __mock.finishVerify(); `verifyError` makes verify_start fail with that code; a project
   // path containing "retag" gives a retagged go.sum mismatch. Repair fixes the versions it is
   // given (the next verification finds them ok).
-  const verifyCalls = [];
-  const verifyStates = [];
-  const repaired = new Set();
-  let verifyPending = null;
-  const brokenPlan = () => {
+  const verifyCalls: Record<string, unknown>[] = [];
+  const verifyStates: string[] = [];
+  const repaired = new Set<string>();
+  let verifyPending: { finish: (cancelled: boolean) => void } | null = null;
+  type Broken = { m: Ipc.ModuleVersion; status: Ipc.VerifyStatus; files: Ipc.FileChange[]; findings: Ipc.VerifyFinding[] };
+  const brokenPlan = (): Broken[] => {
     const m = fullReport.modules.filter((x) => !x.toolchain);
-    const at = (i) => m[Math.min(i, m.length - 1)];
+    const at = (i: number) => m[Math.min(i, m.length - 1)];
     return [
       { m: at(4), status: 'dir-modified', files: [{ name: 'decode.go', change: 'modified' }, { name: 'internal/patch_test.go', change: 'added' }, { name: 'LICENSE', change: 'removed' }],
         findings: [{ status: 'dir-modified', message: 'dir has been modified: the extracted tree hashes to h1:9fq3…, but .ziphash records h1:Zk2v… (go mod verify: "dir has been modified")' },
@@ -499,21 +557,21 @@
       { m: at(30), status: 'leftovers', files: [], findings: [{ status: 'leftovers', message: 'leftover of an interrupted download: v1.4.0.zip3311.tmp' }] },
     ];
   };
-  const key = (m) => `${m.path}@${m.version}`;
+  const key = (m: { path: string; version: string }) => `${m.path}@${m.version}`;
 
-  function verifyReport(project, cancelled) {
-    const rank = { 'dir-modified': 0, 'zip-modified': 1, partial: 4, 'writable-files': 6, leftovers: 7, ok: 10 };
+  function verifyReport(project: string | null, cancelled: boolean): Ipc.VerifyReport {
+    const rank: Partial<Record<Ipc.VerifyStatus, number>> = { 'dir-modified': 0, 'zip-modified': 1, partial: 4, 'writable-files': 6, leftovers: 7, ok: 10 };
     const special = new Map(brokenPlan().filter((b) => !repaired.has(key(b.m))).map((b) => [key(b.m), b]));
     let mods = fullReport.modules;
     if (project) mods = mods.slice(0, 40);
     if (cancelled) mods = mods.slice(0, Math.floor(mods.length * 0.4));
-    const modules = mods.map((m) => {
+    const modules = mods.map((m): Ipc.VerifyModule => {
       const b = special.get(key(m));
       return { path: m.path, version: m.version, status: b ? b.status : 'ok', files: b ? b.files : [], findings: b ? b.findings : [],
         dir: m.dir, ziphash: 'h1:mock=', bytes_hashed: m.bytes + m.download_bytes };
-    }).sort((a, b) => rank[a.status] - rank[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }).sort((a, b) => (rank[a.status] ?? 10) - (rank[b.status] ?? 10) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const broken = modules.filter((m) => ['dir-modified', 'zip-modified', 'partial'].includes(m.status)).length;
-    const problems = project ? [] : [{ id: 'build-output-corrupt', severity: 'error', path: '/home/gopher/.cache/go-build/3f/3f9a1c-d', message: 'build output 3f9a1c… does not hash to its name (SHA-256 is 77e0…): the file was damaged; Go would rebuild it after a clean' }];
+    const problems: Ipc.VerifyProblem[] = project ? [] : [{ id: 'build-output-corrupt', severity: 'error', path: '/home/gopher/.cache/go-build/3f/3f9a1c-d', message: 'build output 3f9a1c… does not hash to its name (SHA-256 is 77e0…): the file was damaged; Go would rebuild it after a clean' }];
     return {
       modules, problems, checked: modules.length, broken, modcache: GOMODCACHE,
       build: project ? null : { path: '/home/gopher/.cache/go-build', action_entries: 9201, output_entries: 9201, corrupt_outputs: 1, malformed_actions: 0, dangling_actions: 3 },
@@ -524,22 +582,22 @@
           evidence: ['the zip, the tree and .ziphash agree with each other', 'GOSUMDB=sum.golang.org (default)', 'GOPROXY=https://proxy.golang.org,direct (default)'] }] : [],
         settings: ['GOPROXY=https://proxy.golang.org,direct (default)', 'GOSUMDB=sum.golang.org (default)'],
       } : null,
-      bytes_hashed: modules.reduce((s, m) => s + m.bytes_hashed, 0), elapsed_ms: cancelled ? 800 : 2350, cancelled,
+      special_files: 0, bytes_hashed: modules.reduce((s, m) => s + m.bytes_hashed, 0), elapsed_ms: cancelled ? 800 : 2350, cancelled,
     };
   }
 
-  function verifyStart(args) {
+  function verifyStart(args: Args): Promise<Ipc.VerifyReport> {
     const project = args.options ? args.options.project : null;
     verifyCalls.push({ cmd: 'verify_start', project });
-    if (cfg.verifyError) return Promise.reject({ code: cfg.verifyError, message: `${project || GOMODCACHE}/go.sum: No such file or directory (os error 2)` });
+    if (cfg.verifyError) return Promise.reject(ipcError(cfg.verifyError, `${project || GOMODCACHE}/go.sum: No such file or directory (os error 2)`));
     if (verifyPending) { const p = verifyPending; verifyPending = null; p.finish(true); }
     const channelId = args.onEvent.id;
     const full = verifyReport(project, false);
     const total = full.bytes_hashed;
     let idx = 0;
-    const emit = (message) => send(channelId, idx++, message);
-    return new Promise((resolve) => {
-      const run = { finish: (cancelled) => {
+    const emit = (message: Ipc.VerifyEvent) => send(channelId, idx++, message);
+    return new Promise<Ipc.VerifyReport>((resolve) => {
+      const run = { finish: (cancelled: boolean) => {
         const r = cancelled ? verifyReport(project, true) : full;
         emit({ event: 'verifyFinished', data: { bytes: r.bytes_hashed, broken: r.broken, cancelled } });
         resolve(r);
@@ -562,17 +620,17 @@
     });
   }
 
-  async function verifyRepair(args) {
+  async function verifyRepair(args: Args): Promise<Ipc.RepairReport> {
     // The app takes ids (`path@version`) of versions its last verification reported broken.
-    const versions = args.ids.map((id) => { const at = id.indexOf('@'); return { path: id.slice(0, at), version: id.slice(at + 1) }; });
+    const versions: { path: string; version: string }[] = (args.ids as string[]).map((id) => { const at = id.indexOf('@'); return { path: id.slice(0, at), version: id.slice(at + 1) }; });
     verifyCalls.push({ cmd: 'verify_repair', ids: args.ids, versions, project: args.project ?? null });
     const channelId = args.onEvent.id;
-    const labels = args.ids;
+    const labels: string[] = args.ids;
     send(channelId, 0, { event: 'repairStarted', data: { versions: labels, download: !cfg.goMissing } });
     await sleep(cfg.repairDelay ?? 300);
     for (const l of labels) repaired.add(l);
-    const removed = versions.map((v) => ({ path: `${GOMODCACHE}/${v.path}@${v.version}`, label: `${v.path}@${v.version}`, outcome: 'removed', cause: null, detail: null, bytes: 120_000, in_place: true, note: null }));
-    const download = cfg.goMissing ? null : {
+    const removed = versions.map((v): Ipc.ItemResult => ({ path: `${GOMODCACHE}/${v.path}@${v.version}`, label: `${v.path}@${v.version}`, outcome: 'removed', cause: null, detail: null, bytes: 120_000, in_place: true, note: null }));
+    const download: Ipc.Download | null = cfg.goMissing ? null : {
       command: `GOTOOLCHAIN=local GOFLAGS=-mod=mod /usr/local/go/bin/go mod download -- ${labels.join(' ')}`,
       dir: args.project || '/tmp/gocache-doctor-repair-4242',
       output: labels.map((l) => `go: downloading ${l.replace('@', ' ')}`).join('\n') + '\n',
@@ -589,13 +647,14 @@
   // locks_list fail. locks_end removes the holder (RefusedOtherUser for the other user's, pid 1
   // RefusedSystem, unknown NotAHolder, a start time other than the listed one ProcessChanged, none
   // Unidentified). `locksDelay` ms per locks_list (inflight overlap recorded).
-  const locksCalls = [];
+  const locksCalls: Record<string, unknown>[] = [];
   const locksStats = { inflight: 0, maxInflight: 0 };
-  const held = (cache, module, rel, kind) => ({ cache, module, path: `${cache === 'build' ? '/home/gopher/.cache/go-build' : cache === 'gopls' ? '/home/gopher/.cache/gopls' : GOMODCACHE}/${rel}`, kind });
-  const holder = (h) => Object.assign({ start_time: 100000 + h.pid, user: 'gopher', uid: 1000, is_current_user: true, app_name: null, cmdline: [h.name], tool: null, category: 'other' }, h, {
-    caches: [...new Set(h.paths.map((p) => p.cache).filter(Boolean))],
-    modules: [...new Set(h.paths.map((p) => p.module).filter(Boolean))],
-    kinds: ['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'].filter((k) => h.paths.some((p) => p.kind === k)),
+  const held = (cache: Ipc.CacheKind, module: string | null, rel: string, kind: Ipc.HoldKind): Ipc.HeldPath => ({ cache, module, path: `${cache === 'build' ? '/home/gopher/.cache/go-build' : cache === 'gopls' ? '/home/gopher/.cache/gopls' : GOMODCACHE}/${rel}`, kind });
+  type HolderSpec = Partial<Ipc.Holder> & Pick<Ipc.Holder, 'pid' | 'name' | 'exe' | 'advice' | 'paths'>;
+  const holder = (h: HolderSpec): Ipc.Holder => Object.assign({ start_time: 100000 + h.pid, user: 'gopher', uid: 1000, is_current_user: true, app_name: null, cmdline: [h.name], tool: null, category: 'other' }, h, {
+    caches: [...new Set(h.paths.map((p) => p.cache).filter((c): c is Ipc.CacheKind => c !== null))],
+    modules: [...new Set(h.paths.map((p) => p.module).filter((m): m is string => m !== null))],
+    kinds: (['open-file', 'cwd', 'root', 'exe', 'mmap', 'flock', 'deleted-open'] as Ipc.HoldKind[]).filter((k) => h.paths.some((p) => p.kind === k)),
   });
   let lockHolders = cfg.locks === 'some' ? [
     holder({ pid: 4242, name: 'go', exe: '/usr/local/go/bin/go', tool: 'go', category: 'go-tool', cmdline: ['go', 'mod', 'download'],
@@ -620,13 +679,13 @@
       paths: [held('modcache', 'github.com/acme/zap-3@v1.2.3', 'github.com/acme/zap-3@v1.2.3/logger.go', 'open-file')] }),
   ] : [];
 
-  async function locksList() {
+  async function locksList(): Promise<Ipc.LocksReport> {
     locksCalls.push({ cmd: 'locks_list', at: Date.now() });
     locksStats.inflight++;
     locksStats.maxInflight = Math.max(locksStats.maxInflight, locksStats.inflight);
     try {
       await sleep(cfg.locksDelay ?? 20);
-      if (cfg.locks === 'error') throw { code: 'Io', message: '/proc: Permission denied (os error 13)' };
+      if (cfg.locks === 'error') throw ipcError('Io', '/proc: Permission denied (os error 13)');
       const roots = env.caches.filter((c) => c.exists);
       return JSON.parse(JSON.stringify({
         holders: lockHolders,
@@ -638,29 +697,29 @@
     }
   }
 
-  async function locksEnd(pid, startTime) {
+  async function locksEnd(pid: number, startTime: number | null | undefined): Promise<Ipc.EndOutcome> {
     locksCalls.push({ cmd: 'locks_end', pid, startTime });
     await sleep(150);
-    if (pid === 0 || pid === 1) throw { code: 'RefusedSystem', message: `refusing to end PID ${pid} (a system process)` };
-    if (startTime === undefined || startTime === null) throw { code: 'Unidentified', message: `refusing to end PID ${pid}: its start time is unknown` };
+    if (pid === 0 || pid === 1) throw ipcError('RefusedSystem', `refusing to end PID ${pid} (a system process)`);
+    if (startTime === undefined || startTime === null) throw ipcError('Unidentified', `refusing to end PID ${pid}: its start time is unknown`);
     const h = lockHolders.find((x) => x.pid === pid);
-    if (!h) throw { code: 'NotAHolder', message: `refusing to end PID ${pid}: it holds no files in the Go caches` };
-    if (h.start_time !== startTime) throw { code: 'ProcessChanged', message: `refusing to end PID ${pid}: it is no longer the process that was listed` };
-    if (!h.is_current_user) throw { code: 'RefusedOtherUser', message: `process ${pid} belongs to ${h.user}; run as administrator to end it` };
+    if (!h) throw ipcError('NotAHolder', `refusing to end PID ${pid}: it holds no files in the Go caches`);
+    if (h.start_time !== startTime) throw ipcError('ProcessChanged', `refusing to end PID ${pid}: it is no longer the process that was listed`);
+    if (!h.is_current_user) throw ipcError('RefusedOtherUser', `process ${pid} belongs to ${h.user}; run as administrator to end it`);
     lockHolders = lockHolders.filter((x) => x.pid !== pid);
     return { pid, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
   }
 
   // --- doctor (issue #6): findings shaped like gocache_core::diagnose's, for this mock's paths ---
-  const doctorCalls = [];
-  const fixCmds = (os, bash, ps, cmd) =>
+  const doctorCalls: Record<string, unknown>[] = [];
+  const fixCmds = (os: Ipc.OsKind | null, bash: string, ps: string, cmd: string): Ipc.Fix[] =>
     os === 'windows'
       ? [{ kind: 'command', shell: 'powershell', text: ps }, { kind: 'command', shell: 'cmd', text: cmd }]
       : [{ kind: 'command', shell: 'bash', text: bash }];
-  function diagnose(text, os) {
+  function diagnose(text: string, os: Ipc.OsKind | null): Ipc.Diagnosis {
     const here = !os || os === 'linux';
     const mc = here ? `'${GOMODCACHE}'` : os === 'windows' ? '(go env GOMODCACHE)' : '"$(go env GOMODCACHE)"';
-    const findings = [];
+    const findings: Ipc.DoctorFinding[] = [];
     for (const m of text.matchAll(/verifying (\S+?)@(\S+?)(?:\/go\.mod)?: checksum mismatch/g)) {
       findings.push({
         id: 'checksum-mismatch', variant: 'go-sum', severity: 'error', module: m[1], version: m[2], path: null,
@@ -699,7 +758,7 @@
     }
     return { findings };
   }
-  function doctorChecks() {
+  function doctorChecks(): Ipc.Checks {
     return {
       findings: [
         { id: 'gosumdb-off', variant: null, severity: 'error', module: null, version: null, path: 'off',
@@ -716,8 +775,8 @@
       })),
     };
   }
-  function guideContext() {
-    const vars = { ...env.vars,
+  function guideContext(): Ipc.GuideContext {
+    const vars: Record<string, Ipc.Var> = { ...env.vars,
       GOPROXY: { value: 'https://goproxy.example,direct', source: 'goenv-file' },
       GOSUMDB: { value: 'sum.golang.org', source: 'goroot-go.env' },
       GOPRIVATE: { value: 'git.corp.example', source: 'env' },
@@ -730,34 +789,34 @@
     return JSON.parse(JSON.stringify({ os: env.os, go: env.go, vars, caches: env.caches, home: '/home/gopher', user: 'gopher' }));
   }
 
-  window.__TAURI_INTERNALS__ = {
+  w.__TAURI_INTERNALS__ = {
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
-    transformCallback(callback, once) {
+    transformCallback(callback: (payload: unknown) => unknown, once: boolean) {
       const id = nextId++;
-      callbacks.set(id, (payload) => {
+      callbacks.set(id, (payload: unknown) => {
         if (once) callbacks.delete(id);
         return callback && callback(payload);
       });
       return id;
     },
-    unregisterCallback(id) {
+    unregisterCallback(id: number) {
       callbacks.delete(id);
     },
-    convertFileSrc(path) {
+    convertFileSrc(path: string) {
       return path;
     },
-    async invoke(cmd, args) {
+    async invoke(cmd: string, args: Args): Promise<unknown> {
       calls.push(cmd);
       switch (cmd) {
         case 'env_report':
-          if (cfg.env === 'manual') await new Promise((r) => envWaiters.push(r));
+          if (cfg.env === 'manual') await new Promise<void>((r) => envWaiters.push(r));
           else await sleep(5);
           return JSON.parse(JSON.stringify(env));
         case 'startup_probe':
           probes.push(args.marks);
           return null;
         case 'scan_start':
-          if (pending) throw { code: 'Busy', message: 'a scan is already running' };
+          if (pending) throw ipcError('Internal', 'mock: a scan is already running');
           return scanStart(args.onEvent.id);
         case 'scan_cancel':
           if (pending) {
@@ -768,8 +827,8 @@
           return null;
         case 'clean_plan':
           await sleep(cfg.planDelay ?? 30);
-          if (cfg.planError) throw { code: cfg.planError, message: `mock ${cfg.planError}` };
-          window.__mock.lastPlanTargets = args.targets;
+          if (cfg.planError) throw ipcError(cfg.planError, `mock ${cfg.planError}`);
+          w.__mock.lastPlanTargets = args.targets;
           return cleanPlan(args.targets);
         case 'clean_execute':
           return cleanExecute(args.planId, args.onEvent.id, false);
@@ -790,7 +849,7 @@
           cancelClean = true;
           return null;
         case 'clean_history':
-          return { entries: history.slice(0, args.limit), bad_lines: 0 };
+          return { entries: history.slice(0, args.limit), bad_lines: 0 } satisfies Ipc.CleanHistory;
         case 'select_modules':
           await sleep(40);
           return selectModules(args.criteria);
@@ -805,7 +864,7 @@
           return JSON.parse(JSON.stringify(appInfo));
         case 'open_link':
           linkCalls.push(args.name);
-          if (!APP_LINKS.includes(args.name)) throw { code: 'BadArgument', message: `the app has no link named ${JSON.stringify(args.name)}` };
+          if (!APP_LINKS.includes(args.name)) throw ipcError('BadArgument', `the app has no link named ${JSON.stringify(args.name)}`);
           return null;
         case 'settings_set':
           settingsWrites.push(JSON.parse(JSON.stringify(args.settings)));
@@ -832,7 +891,7 @@
         case 'diagnose_text':
           doctorCalls.push({ cmd, text: args.text, os: args.os ?? null, lang: args.lang ?? null });
           await sleep(20);
-          if (cfg.diagnoseError) throw { code: cfg.diagnoseError, message: `mock ${cfg.diagnoseError}` };
+          if (cfg.diagnoseError) throw ipcError(cfg.diagnoseError, `mock ${cfg.diagnoseError}`);
           return diagnose(args.text, args.os ?? null);
         case 'doctor_checks':
           doctorCalls.push({ cmd, lang: args?.lang ?? null });
@@ -842,12 +901,12 @@
           await sleep(5);
           return guideContext();
         default:
-          throw { code: 'Unknown', message: `unknown command ${cmd}` };
+          throw ipcError('Internal', `mock: unknown command ${cmd}`);
       }
     },
   };
 
-  window.__mock = {
+  w.__mock = {
     calls,
     states,
     env,
@@ -894,7 +953,7 @@
   new MutationObserver((records) => {
     for (const r of records) {
       const list = r.attributeName === 'data-scan-state' ? states : r.attributeName === 'data-verify-state' ? verifyStates : cleanStates;
-      const s = r.target.getAttribute(r.attributeName);
+      const s = r.attributeName ? (r.target as Element).getAttribute(r.attributeName) : null;
       if (s && list[list.length - 1] !== s) list.push(s);
     }
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-scan-state', 'data-clean-state', 'data-verify-state'] });

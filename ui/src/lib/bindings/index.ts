@@ -1,0 +1,1862 @@
+// Generated from the Rust types of the IPC by ts-rs (src-tauri/src/bindings_tests.rs); do not
+// edit. Regenerate with `make bindings`; `cargo test -p gocache-doctor-app --lib bindings`
+// fails when this file is stale. docs/contract.md says what each command does.
+
+/**
+ * One bar of the build cache age histogram.
+ */
+export type AgeBucket = {
+/**
+ * Human label (`< 1 day`, ...).
+ */
+label: string,
+/**
+ * Upper bound (exclusive) of the age of the entries in this bucket, in days; `None` for
+ * the last bucket: entries older than 5 days + 1 hour, which Go's next trim removes.
+ */
+max_age_days: number | null,
+/**
+ * Entries (`-a`/`-d` files and `-d` directories) in the bucket.
+ */
+entries: number,
+/**
+ * Their apparent bytes (a `-d` directory with its content).
+ */
+bytes: number, };
+
+/**
+ * `app_info`'s answer.
+ */
+export type AppInfo = {
+/**
+ * The product name.
+ */
+name: string,
+/**
+ * The app's version (`0.1.0`).
+ */
+version: string,
+/**
+ * The commit it was built from (`ba2fff7c1`), or `unknown`.
+ */
+commit: string,
+/**
+ * The commit's date (`2026-11-30`), or `unknown`.
+ */
+date: string,
+/**
+ * `debug` or `release`.
+ */
+profile: string,
+/**
+ * The SPDX license expression.
+ */
+license: string,
+/**
+ * The Tauri version the app runs on.
+ */
+tauri: string,
+/**
+ * The OS and CPU it was built for (`linux x86_64`).
+ */
+target: string,
+/**
+ * Link names and their URLs, in the order to show them.
+ */
+links: Array<[string, string]>, };
+
+/**
+ * One clean, as recorded.
+ */
+export type AuditEntry = {
+/**
+ * When it ran, Unix seconds.
+ */
+time: number,
+/**
+ * What was asked.
+ */
+targets: Array<Target>,
+/**
+ * Bytes freed.
+ */
+bytes_freed: number,
+/**
+ * One result per plan item.
+ */
+outcomes: Array<ItemResult>, };
+
+/**
+ * Build cache (GOCACHE) details.
+ */
+export type BuildScan = {
+/**
+ * The cache root.
+ */
+path: string,
+/**
+ * `<2 hex>/<64 hex>-a` and `-d` entries.
+ */
+entries: number,
+/**
+ * `-a` (action) entries.
+ */
+action_entries: number,
+/**
+ * `-d` (output) entries.
+ */
+output_entries: number,
+/**
+ * Apparent bytes of all entries.
+ */
+bytes: number,
+/**
+ * Entries by age (mtime, which Go bumps at most once an hour on use).
+ */
+age_histogram: Array<AgeBucket>,
+/**
+ * Entries unused for more than 5 days + 1 hour (what `go` trims next).
+ */
+trimmable_entries: number,
+/**
+ * Their bytes.
+ */
+trimmable_bytes: number,
+/**
+ * Apparent bytes of `fuzz/` (never trimmed by Go).
+ */
+fuzz_bytes: number,
+/**
+ * Files in `fuzz/`.
+ */
+fuzz_files: number,
+/**
+ * Cached `go test` results: `-d` files holding a passing test run's output (ending in
+ * `ok  \t<import path>\t<time>`), one per distinct output, i.e. about one per package and
+ * test configuration (flags, inputs) whose result Go can replay as `(cached)`. Included in
+ * `output_entries`. Found by reading the first and last 512 bytes of `-d` files of
+ * 11 B..=64 KiB, so `go test -v` outputs larger than 64 KiB are not counted. Results
+ * invalidated by `go clean -testcache` are still counted (Go deletes nothing). `None`
+ * unless [`Options::test_results`] was set.
+ */
+test_entries?: number | null,
+/**
+ * Test-inputs logs: `-d` files starting with `# test log` (the environment variables and
+ * files a test consulted, which Go rechecks before it replays a cached result); one per
+ * distinct log, so packages whose tests read nothing share one. Included in
+ * `output_entries`. `None` unless [`Options::test_results`] was set.
+ */
+test_input_entries?: number | null,
+/**
+ * Apparent bytes of the `test_entries` and `test_input_entries` files. The `-a` action
+ * files pointing at them (175 bytes each, two per output and test run) are not included:
+ * telling them apart would mean reading every `-a` file. `None` unless
+ * [`Options::test_results`] was set.
+ */
+test_bytes?: number | null,
+/**
+ * Last trim (`trim.txt`), Unix seconds.
+ */
+last_trim: number | null,
+/**
+ * Test results older than this are ignored (`testexpire.txt`, converted to seconds).
+ */
+testexpire: number | null, };
+
+/**
+ * What the build cache check found.
+ */
+export type BuildSummary = {
+/**
+ * The build cache root.
+ */
+path: string,
+/**
+ * `-a` entries examined.
+ */
+action_entries: number,
+/**
+ * `-d` entries examined.
+ */
+output_entries: number,
+/**
+ * `-d` entries whose content does not match their name (Go may use them: it only checks
+ * the size).
+ */
+corrupt_outputs: number,
+/**
+ * `-a` entries that are not 175 bytes in Go's format (Go treats them as misses).
+ */
+malformed_actions: number,
+/**
+ * `-a` entries whose output is missing or of another size (misses for Go; normal after
+ * partial trims).
+ */
+dangling_actions: number, };
+
+/**
+ * One cache found on this machine.
+ */
+export type Cache = {
+/**
+ * What kind of cache this is.
+ */
+kind: CacheKind,
+/**
+ * Its root directory (absolute).
+ */
+path: string,
+/**
+ * The variable that located it (`GOMODCACHE`, `GOCACHE`, `GOPLSCACHE`, ...).
+ */
+var: string,
+/**
+ * Where that variable's value came from.
+ */
+source: Source,
+/**
+ * Whether the directory exists now.
+ */
+exists: boolean,
+/**
+ * Whether the app may offer to clean it (false for GOBIN).
+ */
+cleanable: boolean,
+/**
+ * The cache this one lives inside (toolchains live in the module cache).
+ */
+parent: CacheKind | null, };
+
+/**
+ * How many processes hold files in one cache (the badge on a cache card).
+ */
+export type CacheHolders = {
+/**
+ * The cache.
+ */
+kind: CacheKind | null,
+/**
+ * Its root.
+ */
+path: string,
+/**
+ * Distinct processes holding something in it.
+ */
+holders: number, };
+
+/**
+ * The kinds of cache Go Cache Doctor knows.
+ */
+export type CacheKind = "modcache" | "toolchains" | "build" | "gopls" | "golangci-lint" | "staticcheck" | "gobin";
+
+/**
+ * The sizes of one cache.
+ */
+export type CacheScan = {
+/**
+ * The cache kind.
+ */
+kind: CacheKind,
+/**
+ * The cache root.
+ */
+path: string,
+/**
+ * Apparent size (= `du -sb path`).
+ */
+bytes: number,
+/**
+ * Allocated size (= `du -sB1 path`).
+ */
+disk_bytes: number,
+/**
+ * Regular files.
+ */
+files: number,
+/**
+ * Directories, the root included.
+ */
+dirs: number,
+/**
+ * Symbolic links.
+ */
+symlinks: number,
+/**
+ * Entries that could not be read (plus module directories with an invalid `!` escape).
+ */
+unreadable: number,
+/**
+ * The first unreadable paths.
+ */
+unreadable_paths: Array<string>,
+/**
+ * Newest modification time, Unix seconds.
+ */
+newest_mtime: number | null,
+/**
+ * Why the cache could not be scanned at all, if it could not.
+ */
+error: string | null, };
+
+/**
+ * Details of a failure or skip.
+ */
+export type CauseDetail = {
+/**
+ * The entry the error is about.
+ */
+path: string,
+/**
+ * What happened.
+ */
+message: string,
+/**
+ * For permission errors: who owns the offending entry.
+ */
+owner: Owner | null,
+/**
+ * For permission errors on macOS: what stands in the way when it is not (only) the owner
+ * (file flags, SIP, privacy protection; [`crate::eperm`]); `None` on other OSes and in
+ * audit lines written before it existed.
+ */
+perm_cause?: PermCause | null,
+/**
+ * The exact command (for this OS) or action that fixes it.
+ */
+fix: string | null,
+/**
+ * For locked files: the process holding them, when known (hook for the locks issue).
+ */
+holder: string | null,
+/**
+ * How many further entries failed the same way or otherwise.
+ */
+more: number, };
+
+/**
+ * The classified cause of a skip or failure.
+ */
+export type CauseKind = "permission" | "locked" | "read-only-fs" | "path-too-long" | "vanished" | "not-present" | "covered" | "in-use" | "cancelled" | "other";
+
+/**
+ * `doctor_checks`' answer.
+ */
+export type Checks = {
+/**
+ * The checks' own findings (risky settings, cache states), without those of `discovery`.
+ */
+findings: Array<DoctorFinding>,
+/**
+ * The findings that stand for discovery's problems (the dashboard already lists the
+ * problems themselves): the problem's id and the doctor's finding with its fixes.
+ */
+discovery: Array<DiscoveryFinding>, };
+
+/**
+ * [`CleanSession::history`]'s answer.
+ */
+export type CleanHistory = {
+/**
+ * Newest first.
+ */
+entries: Array<AuditEntry>,
+/**
+ * Lines of the log that could not be read.
+ */
+bad_lines: number, };
+
+/**
+ * [`CleanSession::execute`] / [`CleanSession::elevated`]'s answer.
+ */
+export type CleanRun = {
+/**
+ * The run, for [`CleanSession::undo`] and [`CleanSession::purge_now`].
+ */
+run_id: string,
+/**
+ * The plan it ran.
+ */
+plan_id: string,
+/**
+ * One result per plan item (quarantined items are `removed`: gone for Go).
+ */
+results: Array<ItemResult>,
+/**
+ * Bytes held in quarantine, freed by the purge.
+ */
+quarantined_bytes: number,
+/**
+ * When the undo window ends (Unix ms); `None` when nothing is held.
+ */
+undo_deadline_ms: number | null,
+/**
+ * Where the run is.
+ */
+state: RunState, };
+
+/**
+ * Progress and outcome of a clean, as the app sends them on `clean_execute`'s channel.
+ */
+export type CleanUpdate = { "event": "itemStarted", "data": {
+/**
+ * Index in the plan's items.
+ */
+index: number,
+/**
+ * Its label.
+ */
+label: string, } } | { "event": "itemFinished", "data": {
+/**
+ * Index in the plan's items.
+ */
+index: number,
+/**
+ * How it ended.
+ */
+outcome: Outcome, } } | { "event": "purgeStarted", "data": {
+/**
+ * The run.
+ */
+run_id: string,
+/**
+ * Items to purge.
+ */
+total: number, } } | { "event": "purged", "data": {
+/**
+ * Items purged so far.
+ */
+done: number,
+/**
+ * Items to purge.
+ */
+total: number,
+/**
+ * Bytes freed so far.
+ */
+bytes: number, } } | { "event": "purgeFinished", "data": {
+/**
+ * The run.
+ */
+run_id: string,
+/**
+ * One result per plan item.
+ */
+results: Array<ItemResult>,
+/**
+ * Bytes freed.
+ */
+bytes_freed: number, } } | { "event": "undone", "data": UndoReport };
+
+/**
+ * A command failure. `code` is stable and machine-readable (the UI branches on it);
+ * `message` is for people.
+ */
+export type CommandError = {
+/**
+ * `Cancelled`, `PermissionDenied`, `NotFound`, `Io`, `BadRoot`, `GoCommand`, `Internal`, ...
+ */
+code: ErrorCode,
+/**
+ * What happened, in words.
+ */
+message: string, };
+
+/**
+ * The result of [`diagnose`].
+ */
+export type Diagnosis = {
+/**
+ * Findings in the order their messages appear in the text (at least one).
+ */
+findings: Array<DoctorFinding>, };
+
+/**
+ * A discovery problem and the doctor's finding for it.
+ */
+export type DiscoveryFinding = {
+/**
+ * The discovery problem's id (`gocache-off`, `gomodcache-relative`, `go-env-mismatch`, ...).
+ */
+problem: string,
+/**
+ * The doctor's finding for it (`gomodcache-not-absolute` for `gomodcache-relative`, ...).
+ */
+finding: DoctorFinding, };
+
+/**
+ * One diagnosed problem.
+ */
+export type DoctorFinding = {
+/**
+ * Stable id (`checksum-mismatch`, `permission-denied`, ...; see [`IDS`]).
+ */
+id: string,
+/**
+ * A finer cause within the id, when the id has several (`permission-denied`:
+ * `read-only-cache` or `other-owner`; `proxy-unreachable`: `dns`, `tls`, ...).
+ */
+variant: string | null,
+/**
+ * How bad it is.
+ */
+severity: Severity,
+/**
+ * The module path named by the text (unescaped), or the package path when only a
+ * package is named; `None` when the text names none that Go accepts.
+ */
+module: string | null,
+/**
+ * The version named by the text: a valid module version or query, or a revision or
+ * toolchain name of plain characters; `None` otherwise.
+ */
+version: string | null,
+/**
+ * The file or directory named by the text (or the variable's value for settings).
+ */
+path: string | null,
+/**
+ * What happened and why, in plain language.
+ */
+explanation: string,
+/**
+ * Commands for the target OS's shells and app actions, most direct first.
+ */
+fixes: Array<Fix>, };
+
+/**
+ * The re-download step of a repair.
+ */
+export type Download = {
+/**
+ * The command line, as a user would type it.
+ */
+command: string,
+/**
+ * The directory it ran in.
+ */
+dir: string,
+/**
+ * Its stdout and stderr.
+ */
+output: string,
+/**
+ * Whether it exited 0.
+ */
+success: boolean, };
+
+/**
+ * How a process ended.
+ */
+export type EndHow = "exited" | "killed" | "already-gone";
+
+/**
+ * The result of [`end_process`].
+ */
+export type EndOutcome = {
+/**
+ * The process id.
+ */
+pid: number,
+/**
+ * How it ended.
+ */
+how: EndHow,
+/**
+ * How long it took.
+ */
+elapsed_ms: number, };
+
+/**
+ * Everything discovery found: the variables, the caches and the problems.
+ */
+export type EnvReport = {
+/**
+ * The OS whose rules were applied.
+ */
+os: OsKind,
+/**
+ * The `go` binary, when one was found.
+ */
+go: GoInfo | null,
+/**
+ * Resolved variables, by name.
+ */
+vars: { [key in string]: Var },
+/**
+ * Caches, in a stable order (module cache first).
+ */
+caches: Array<Cache>,
+/**
+ * Problems, most severe first.
+ */
+problems: Array<Problem>,
+/**
+ * What the login-shell import did ([`crate::shellenv`]); `None` when the environment was
+ * not built by [`crate::shellenv::import`] (tests, literal environments).
+ */
+shell_env: ShellEnvReport | null, };
+
+/**
+ * Every machine-readable error code a front end can receive, serialized as the variant's name
+ * (`"PermissionDenied"`): the `code` of the app's command errors (`{"code", "message"}`), which
+ * the UI branches on through the generated TypeScript union `ErrorCode`
+ * (ui/src/lib/bindings), so a code misspelt on either side fails to compile.
+ */
+export type ErrorCode = "Io" | "PermissionDenied" | "NotFound" | "Cancelled" | "BadRoot" | "GoCommand" | "BadEscape" | "Parse" | "NotReported" | "InvalidModule" | "RefusedSystem" | "RefusedSelf" | "RefusedOtherUser" | "RefusedProtected" | "NotAHolder" | "ProcessChanged" | "Unidentified" | "ScanFailed" | "StillRunning" | "Unsupported" | "BadArgument" | "BadSettings" | "ElevationDenied" | "ElevationUnavailable" | "Internal" | "NotUndoable" | "UnknownPlan" | "UnknownRun";
+
+/**
+ * One changed file of a `dir-modified` version.
+ */
+export type FileChange = {
+/**
+ * Path inside the module (`/` separators, without the `module@version/` prefix).
+ */
+name: string,
+/**
+ * What changed.
+ */
+change: FileChangeKind, };
+
+/**
+ * How a file of an extracted tree differs from the zip.
+ */
+export type FileChangeKind = "modified" | "added" | "removed";
+
+/**
+ * One way to fix a finding.
+ */
+export type Fix = {
+/**
+ * A command to copy, or an app action.
+ */
+kind: FixKind,
+/**
+ * The shell of a command; `None` for actions.
+ */
+shell: Shell | null,
+/**
+ * The command line, or the action string.
+ */
+text: string, };
+
+/**
+ * Whether a fix is a command to copy or an action the app runs.
+ */
+export type FixKind = "command" | "action";
+
+/**
+ * The `go` binary found on this machine, if any.
+ */
+export type GoInfo = {
+/**
+ * Path of the `go` binary.
+ */
+path: string,
+/**
+ * `go env GOVERSION`, e.g. `go1.23.5`.
+ */
+version: string | null,
+/**
+ * `go env GOROOT`.
+ */
+goroot: string | null, };
+
+/**
+ * `guide_context`'s answer: what the guidance pages fill in for the current OS.
+ */
+export type GuideContext = {
+/**
+ * This machine's OS.
+ */
+os: OsKind,
+/**
+ * The `go` binary, when found.
+ */
+go: GoInfo | null,
+/**
+ * The resolved variables with their sources (as `env_report`).
+ */
+vars: { [key in string]: Var },
+/**
+ * The discovered caches.
+ */
+caches: Array<Cache>,
+/**
+ * The user's home directory (`$HOME`, `%USERPROFILE%`).
+ */
+home: string | null,
+/**
+ * The user's login name (`$USER`, `%USERNAME%`).
+ */
+user: string | null, };
+
+/**
+ * One path a process holds.
+ */
+export type HeldPath = {
+/**
+ * The cache it is in (the innermost one: toolchains inside the module cache).
+ */
+cache: CacheKind | null,
+/**
+ * For the module cache: `module@version` (unescaped, e.g.
+ * `github.com/BurntSushi/toml@v1.2.0`), or just the module path for `@v/list`.
+ */
+module: string | null,
+/**
+ * The path.
+ */
+path: string,
+/**
+ * How it is held.
+ */
+kind: HoldKind, };
+
+/**
+ * How a process holds a path.
+ */
+export type HoldKind = "open-file" | "cwd" | "root" | "exe" | "mmap" | "flock" | "deleted-open";
+
+/**
+ * A process holding files in the caches.
+ */
+export type Holder = {
+/**
+ * Process id.
+ */
+pid: number,
+/**
+ * When the process started, an opaque number in the OS' own unit (Linux: clock ticks
+ * after boot, `/proc/PID/stat` field 22; macOS and Windows: microseconds since the Unix
+ * epoch). Pass it back with the pid to [`super::end_process`] ([`super::ProcessIdentity`]);
+ * `None` when it could not be read.
+ */
+start_time: number | null,
+/**
+ * Short process name.
+ */
+name: string,
+/**
+ * Executable path, when readable.
+ */
+exe: string | null,
+/**
+ * User name, when known.
+ */
+user: string | null,
+/**
+ * Numeric user id (Unix).
+ */
+uid: number | null,
+/**
+ * Whether it runs as the user running Go Cache Doctor (ending it needs no elevation).
+ */
+is_current_user: boolean | null,
+/**
+ * Every way it holds something, sorted.
+ */
+kinds: Array<HoldKind>,
+/**
+ * The caches it holds files in, sorted.
+ */
+caches: Array<CacheKind>,
+/**
+ * The module versions (`module@version`) it holds files of, sorted.
+ */
+modules: Array<string>,
+/**
+ * The paths held, sorted by cache, module, path.
+ */
+paths: Array<HeldPath>,
+/**
+ * The Go tool it is (`go`, `gopls`, `compile`, `dlv`, `golangci-lint`, ...), if any.
+ */
+tool: string | null,
+/**
+ * Go tool, IDE, antivirus or other.
+ */
+category: HolderCategory,
+/**
+ * A friendly application name (Windows Restart Manager's, or a known product's).
+ */
+app_name: string | null,
+/**
+ * What to do about it.
+ */
+advice: string,
+/**
+ * Its command line, when readable.
+ */
+cmdline: Array<string>, };
+
+/**
+ * The broad kind of a holder.
+ */
+export type HolderCategory = "go-tool" | "ide" | "antivirus" | "other";
+
+/**
+ * The result of one plan item.
+ */
+export type ItemResult = {
+/**
+ * The item's path ([`PlanItem::path`]).
+ */
+path: string,
+/**
+ * The item's label.
+ */
+label: string,
+/**
+ * How it ended.
+ */
+outcome: Outcome,
+/**
+ * Why it was skipped or failed; `None` when removed.
+ */
+cause: CauseKind | null,
+/**
+ * Details of the cause.
+ */
+detail: CauseDetail | null,
+/**
+ * Bytes freed (or, before the purge, bytes that will be freed).
+ */
+bytes: number,
+/**
+ * Whether it was deleted in place because it could not be quarantined.
+ */
+in_place: boolean,
+/**
+ * A note for people (why it was deleted in place, ...).
+ */
+note: string | null, };
+
+/**
+ * A language of the user-facing texts.
+ */
+export type Lang = "en" | "zh-CN";
+
+/**
+ * Everything found under a set of roots.
+ */
+export type LocksReport = {
+/**
+ * The holders, Go tools first, then by name and pid.
+ */
+holders: Array<Holder>,
+/**
+ * Per root: how many holders.
+ */
+caches: Array<CacheHolders>,
+/**
+ * Processes that could not be inspected (other users', without privileges).
+ */
+inaccessible: number,
+/**
+ * Non-fatal problems from the probe.
+ */
+warnings: Array<string>,
+/**
+ * The probe used (`procfs`, `libproc`, ...).
+ */
+probe: string,
+/**
+ * How long the probe took.
+ */
+elapsed_ms: number, };
+
+/**
+ * One go.sum line the cache disagrees with (or whose cache copy is damaged).
+ */
+export type Mismatch = {
+/**
+ * Module path.
+ */
+path: string,
+/**
+ * Version.
+ */
+version: string,
+/**
+ * Whether it is the `/go.mod` line.
+ */
+go_mod: boolean,
+/**
+ * Line number in go.sum.
+ */
+line: number,
+/**
+ * The hash go.sum holds.
+ */
+gosum_hash: string,
+/**
+ * The hash of the cache's copy (`.ziphash`, or the `.mod` file's hash).
+ */
+cache_hash: string | null,
+/**
+ * The likely cause.
+ */
+cause: MismatchCause,
+/**
+ * A paragraph for people: what happened and what to do.
+ */
+explanation: string,
+/**
+ * The facts behind the cause, one sentence each.
+ */
+evidence: Array<string>, };
+
+/**
+ * The likely cause of a mismatch.
+ */
+export type MismatchCause = "cache-corrupted" | "retagged" | "settings";
+
+/**
+ * The module cache split into parts; the parts add up to the cache's `bytes`.
+ */
+export type ModcacheParts = {
+/**
+ * Everything outside `cache/`: extracted module trees and the directories holding them
+ * (and the root directory itself).
+ */
+extracted_bytes: number,
+/**
+ * `cache/download/**` except the sumdb part.
+ */
+download_bytes: number,
+/**
+ * `cache/vcs/**` (VCS checkouts for direct mode).
+ */
+vcs_bytes: number,
+/**
+ * `cache/download/sumdb/**`.
+ */
+sumdb_bytes: number,
+/**
+ * `cache/` itself and anything else in it, plus a quarantine waiting for its purge.
+ */
+other_bytes: number, };
+
+/**
+ * A module version by path and version (both unescaped).
+ */
+export type ModuleRef = {
+/**
+ * Module path, e.g. `github.com/BurntSushi/toml`.
+ */
+path: string,
+/**
+ * Version, e.g. `v1.2.0`.
+ */
+version: string,
+/**
+ * Remove only the extracted tree and the zip, keeping `.mod` and `.info` (a project
+ * still needs the version's `go.mod` for its module graph).
+ */
+keep_mod_files?: boolean, };
+
+/**
+ * All extracted versions of one module path.
+ */
+export type ModuleTotal = {
+/**
+ * Module path, unescaped.
+ */
+path: string,
+/**
+ * Number of extracted versions.
+ */
+versions: number,
+/**
+ * Sum of the versions' `bytes`.
+ */
+bytes: number,
+/**
+ * Sum of the versions' `disk_bytes`.
+ */
+disk_bytes: number,
+/**
+ * Sum of the versions' `download_bytes`.
+ */
+download_bytes: number,
+/**
+ * Sum of the versions' `files`.
+ */
+files: number, };
+
+/**
+ * One extracted module version (`<GOMODCACHE>/<escpath>@<escver>/`).
+ */
+export type ModuleVersion = {
+/**
+ * Module path, unescaped (`github.com/BurntSushi/toml`). Left escaped when the directory
+ * name is not a valid escape (that directory is then also counted as unreadable).
+ */
+path: string,
+/**
+ * Version, unescaped.
+ */
+version: string,
+/**
+ * The extracted directory.
+ */
+dir: string,
+/**
+ * `du -sb dir`.
+ */
+bytes: number,
+/**
+ * `du -sB1 dir`.
+ */
+disk_bytes: number,
+/**
+ * Regular files in the directory.
+ */
+files: number,
+/**
+ * Apparent size of `cache/download/<escpath>/@v/<escver>.*` (zip, ziphash, mod, info,
+ * lock, partial).
+ */
+download_bytes: number,
+/**
+ * Newest modification time in the directory, Unix seconds.
+ */
+newest_mtime: number | null,
+/**
+ * Whether this is a downloaded Go toolchain (`golang.org/toolchain`).
+ */
+toolchain: boolean, };
+
+/**
+ * The operating-system families whose Go defaults differ.
+ */
+export type OsKind = "linux" | "macos" | "windows";
+
+/**
+ * How an item ended.
+ */
+export type Outcome = "removed" | "skipped" | "failed";
+
+/**
+ * The owner of the entry a permission failure is about.
+ */
+export type Owner = {
+/**
+ * Numeric user id (Unix).
+ */
+uid: number | null,
+/**
+ * User name, when it can be resolved.
+ */
+name: string | null,
+/**
+ * Whether it is the user running the clean.
+ */
+is_current_user: boolean, };
+
+/**
+ * Why a permission failure happened, beyond "someone else owns it".
+ */
+export type PermCause = "user-immutable" | "system-immutable" | "sip-restricted" | "privacy-denied" | "ownership";
+
+/**
+ * Exactly what a clean will do. [`execute`] takes this same object, so the preview and the
+ * execution cannot disagree.
+ */
+export type Plan = {
+/**
+ * When the plan was made, Unix seconds.
+ */
+created: number,
+/**
+ * The targets it was made from.
+ */
+targets: Array<Target>,
+/**
+ * What will be removed, in order.
+ */
+items: Array<PlanItem>,
+/**
+ * What will not, and why.
+ */
+skipped: Array<SkippedTarget>,
+/**
+ * Things to know before confirming (e.g. the running toolchain lives in the cache).
+ */
+warnings: Array<string>,
+/**
+ * Sum of the items' bytes.
+ */
+total_bytes: number,
+/**
+ * Sum of the items' allocated bytes.
+ */
+total_disk_bytes: number,
+/**
+ * Sum of the items' files.
+ */
+total_files: number, };
+
+/**
+ * How an item is removed.
+ */
+export type PlanAction = { "kind": "root" } | { "kind": "tree" } | { "kind": "entries",
+/**
+ * The entries.
+ */
+entries: Array<PlanEntry>, } | { "kind": "module-version",
+/**
+ * Module path (unescaped).
+ */
+module: string,
+/**
+ * Version (unescaped).
+ */
+version: string,
+/**
+ * Module path as stored on disk (`!`-escaped).
+ */
+escpath: string,
+/**
+ * Version as stored on disk.
+ */
+escver: string,
+/**
+ * Keep `.mod` and `.info`.
+ */
+keep_mod_files?: boolean, } | { "kind": "test-expire" };
+
+/**
+ * One path of a multi-entry item, with its size.
+ */
+export type PlanEntry = {
+/**
+ * The entry.
+ */
+path: string,
+/**
+ * Apparent bytes (`du -sb`).
+ */
+bytes: number,
+/**
+ * Allocated bytes (`du -sB1`).
+ */
+disk_bytes: number,
+/**
+ * Regular files.
+ */
+files: number, };
+
+/**
+ * One thing the plan will remove.
+ */
+export type PlanItem = {
+/**
+ * The cache it belongs to.
+ */
+cache: CacheKind,
+/**
+ * That cache's root.
+ */
+root: string,
+/**
+ * What goes (for a module version, its extracted directory).
+ */
+path: string,
+/**
+ * A label for people (`module cache`, `example.com/m@v1.0.0`, ...).
+ */
+label: string,
+/**
+ * How it is removed.
+ */
+action: PlanAction,
+/**
+ * Apparent bytes freed (`du -sb`).
+ */
+bytes: number,
+/**
+ * Allocated bytes freed (`du -sB1`).
+ */
+disk_bytes: number,
+/**
+ * Regular files removed.
+ */
+files: number, };
+
+/**
+ * [`CleanSession::plan`]'s answer.
+ */
+export type PlannedClean = {
+/**
+ * The id [`CleanSession::execute`] takes.
+ */
+id: string,
+/**
+ * What will be removed.
+ */
+plan: Plan, };
+
+/**
+ * Something wrong or noteworthy found during discovery.
+ */
+export type Problem = {
+/**
+ * Stable identifier (`gocache-off`, `gomodcache-relative`, `go-env-mismatch`, ...).
+ */
+id: string,
+/**
+ * How bad it is.
+ */
+severity: Severity,
+/**
+ * A sentence for people: what is wrong and what to do.
+ */
+message: string,
+/**
+ * The variable concerned, if any.
+ */
+var?: string, };
+
+/**
+ * One progress event from a long operation.
+ */
+export type ProgressEvent = { "event": "scanStarted", "data": {
+/**
+ * Cache kind (`modcache`, `build`, ...).
+ */
+kind: CacheKind,
+/**
+ * Cache root.
+ */
+path: string, } } | { "event": "scanProgress", "data": {
+/**
+ * Cache kind being scanned.
+ */
+kind: CacheKind,
+/**
+ * Entries (files, dirs, symlinks) seen so far in this cache.
+ */
+entries: number,
+/**
+ * Apparent bytes seen so far in this cache.
+ */
+bytes: number,
+/**
+ * Entries seen so far across all caches of this scan.
+ */
+total_entries: number,
+/**
+ * Apparent bytes seen so far across all caches of this scan.
+ */
+total_bytes: number,
+/**
+ * A recently visited path, to show the user where the walk is.
+ */
+current: string, } } | { "event": "scanFinished", "data": {
+/**
+ * Cache kind.
+ */
+kind: CacheKind,
+/**
+ * Apparent size in bytes.
+ */
+bytes: number,
+/**
+ * Number of regular files.
+ */
+files: number, } };
+
+/**
+ * The go.sum comparison of [`verify_project`].
+ */
+export type ProjectReport = {
+/**
+ * The project directory.
+ */
+dir: string,
+/**
+ * The go.sum read.
+ */
+gosum: string,
+/**
+ * go.sum lines compared.
+ */
+lines: number,
+/**
+ * Lines that agree with an intact cache copy.
+ */
+matched: number,
+/**
+ * Lines whose version is not in the cache (`path@version` or `path@version/go.mod`).
+ */
+not_in_cache: Array<string>,
+/**
+ * Disagreements, in go.sum order.
+ */
+mismatches: Array<Mismatch>,
+/**
+ * The settings that matter for checksums, as `NAME=value (source)`.
+ */
+settings: Array<string>, };
+
+/**
+ * What [`repair`] did.
+ */
+export type RepairReport = {
+/**
+ * The versions asked for (`path@version`).
+ */
+versions: Array<string>,
+/**
+ * The clean results, one per removed (or failed) version.
+ */
+removed: Array<ItemResult>,
+/**
+ * Versions the clean plan left out, and why.
+ */
+skipped: Array<SkippedTarget>,
+/**
+ * The re-download, when Go is installed and `download` was asked.
+ */
+download: Download | null,
+/**
+ * Why no re-download ran, when it did not.
+ */
+note: string | null,
+/**
+ * Why the audit entry could not be written, when it could not.
+ */
+audit_error: string | null, };
+
+/**
+ * Progress of a repair (`{"event", "data"}` on the app's `verify_repair` channel).
+ */
+export type RepairUpdate = { "event": "repairStarted", "data": {
+/**
+ * `path@version` of each version.
+ */
+versions: Array<string>,
+/**
+ * Whether `go mod download` will run afterwards (Go was found).
+ */
+download: boolean, } } | { "event": "repairFinished", "data": {
+/**
+ * Versions the clean engine removed.
+ */
+removed: number,
+/**
+ * Whether the re-download succeeded (`None` when it did not run).
+ */
+download_success: boolean | null, } };
+
+/**
+ * The state of a run as [`CleanSession::execute`] returns it.
+ */
+export type RunState = "holding" | "purging" | "done";
+
+/**
+ * The result of [`scan`].
+ */
+export type ScanReport = {
+/**
+ * One entry per scanned cache, in the order given.
+ */
+caches: Array<CacheScan>,
+/**
+ * Module versions of the module cache, largest first.
+ */
+modules: Array<ModuleVersion>,
+/**
+ * Per module path, largest first.
+ */
+module_totals: Array<ModuleTotal>,
+/**
+ * The module cache by part; `None` when it was not scanned.
+ */
+modcache_parts: ModcacheParts | null,
+/**
+ * Build cache details; `None` when it was not scanned.
+ */
+build: BuildScan | null,
+/**
+ * Wall time of the scan.
+ */
+elapsed_ms: number,
+/**
+ * Whether the scan was cancelled (totals are then partial).
+ */
+cancelled: boolean, };
+
+/**
+ * One way of selecting module versions.
+ */
+export type SelectCriteria = { "kind": "unused",
+/**
+ * Directories holding Go projects.
+ */
+roots: Array<string>, } | { "kind": "older-than",
+/**
+ * Age in days.
+ */
+days: number, } | { "kind": "keep-latest",
+/**
+ * Versions kept per module.
+ */
+n: number, };
+
+/**
+ * A selected module version.
+ */
+export type SelectedVersion = {
+/**
+ * Module path.
+ */
+path: string,
+/**
+ * Version.
+ */
+version: string, };
+
+/**
+ * What [`select_modules`] selected.
+ */
+export type Selection = {
+/**
+ * The versions, sorted by path then version.
+ */
+versions: Array<SelectedVersion>,
+/**
+ * Projects read (for `unused`).
+ */
+projects: number,
+/**
+ * Problems that did not stop the selection.
+ */
+warnings: Array<string>, };
+
+/**
+ * The app's settings.
+ */
+export type Settings = {
+/**
+ * Directories holding the user's Go projects ("select unused").
+ */
+project_roots: Array<string>,
+/**
+ * "Select older than" default, in days.
+ */
+older_than_days: number,
+/**
+ * "Keep latest N" default.
+ */
+keep_latest: number,
+/**
+ * The UI language the user chose (`en`, `zh-CN`); `None` follows the OS.
+ */
+language: Lang | null,
+/**
+ * The colour theme: follow the OS, or always light or dark.
+ */
+theme: Theme,
+/**
+ * Whether a clean asks for confirmation (with its preview) before it runs. When off, the
+ * preview is still computed and the undo window still applies.
+ */
+confirm_before_clean: boolean,
+/**
+ * Whether the first-run welcome screen was seen (it is shown once).
+ */
+welcome_seen: boolean,
+/**
+ * Something the user should know about the settings file (never stored).
+ */
+notice: string | null, };
+
+/**
+ * How bad a [`Problem`] is.
+ */
+export type Severity = "error" | "warning" | "info";
+
+/**
+ * A shell a command fix is written for.
+ */
+export type Shell = "bash" | "powershell" | "cmd";
+
+/**
+ * A variable the process environment and the login shell disagree on. Values are redacted
+ * ([`crate::redact::var_value`]): they are for display only.
+ */
+export type ShellEnvDisagreement = {
+/**
+ * The variable.
+ */
+name: string,
+/**
+ * Its value in the process environment (`None`: unset or empty).
+ */
+process_value: string | null,
+/**
+ * Its value in the login shell (`None`: unset or empty); the value now in use.
+ */
+shell_value: string | null, };
+
+/**
+ * A failed import, for display.
+ */
+export type ShellEnvFailure = {
+/**
+ * [`ResolveError::code`].
+ */
+code: string,
+/**
+ * [`ResolveError`]'s message (redacted).
+ */
+message: string, };
+
+/**
+ * What the login-shell import did, attached to the merged [`EnvMap`] and reported by
+ * discovery as `shell_env`.
+ */
+export type ShellEnvReport = {
+/**
+ * Whether the login shell was run.
+ */
+attempted: boolean,
+/**
+ * Why it was (or was not) run ([`Decision::reason`]).
+ */
+reason: string,
+/**
+ * The shell, e.g. `/bin/zsh`, when one was chosen.
+ */
+shell: string | null,
+/**
+ * Its arguments (`-l`, `-i`).
+ */
+args: Array<string>,
+/**
+ * How long it took, in milliseconds.
+ */
+elapsed_ms: number,
+/**
+ * The variables whose (non-empty) values the environment took from the shell, sorted.
+ */
+imported: Array<string>,
+/**
+ * The variables on which the process environment and the login shell disagree.
+ */
+disagreements: Array<ShellEnvDisagreement>,
+/**
+ * Why the import failed, when it did (the process environment is then used unchanged).
+ */
+error: ShellEnvFailure | null,
+/**
+ * A value of [`MODE_VAR`] that is not `on`, `off` or `auto`.
+ */
+bad_mode: string | null, };
+
+/**
+ * A requested target (or part of one) that the plan leaves out, and why.
+ */
+export type SkippedTarget = {
+/**
+ * The target's label.
+ */
+target: string,
+/**
+ * The path concerned, if any.
+ */
+path: string | null,
+/**
+ * Why (`not-present`, `covered`, `in-use`).
+ */
+cause: CauseKind,
+/**
+ * A sentence for people.
+ */
+reason: string, };
+
+/**
+ * Where a resolved value came from.
+ */
+export type Source = "env" | "goenv-file" | "goroot-go.env" | "default" | "login-shell";
+
+/**
+ * What the user asked to clean.
+ */
+export type Target = { "target": "modcache" } | { "target": "toolchains" } | { "target": "vcs" } | { "target": "build" } | { "target": "test" } | { "target": "fuzz" } | { "target": "gopls" } | { "target": "golangci-lint" } | { "target": "staticcheck" } | { "target": "module",
+/**
+ * The module path (unescaped).
+ */
+path: string, } | { "target": "module-version",
+/**
+ * The module path (unescaped).
+ */
+path: string,
+/**
+ * The version (unescaped).
+ */
+version: string, } | { "target": "module-versions",
+/**
+ * The versions.
+ */
+versions: Array<ModuleRef>, } | { "target": "build-older-than",
+/**
+ * Age in days.
+ */
+days: number, } | { "target": "build-budget",
+/**
+ * The budget in bytes.
+ */
+max_bytes: number, };
+
+/**
+ * The colour theme.
+ */
+export type Theme = "system" | "light" | "dark";
+
+/**
+ * One entry Undo could not move back.
+ */
+export type UndoFailure = {
+/**
+ * Where it should have gone back to.
+ */
+path: string,
+/**
+ * Why it could not.
+ */
+error: string, };
+
+/**
+ * [`CleanSession::undo`]'s answer (also the `undone` update).
+ */
+export type UndoReport = {
+/**
+ * The run.
+ */
+run_id: string,
+/**
+ * Entries moved back.
+ */
+restored: number,
+/**
+ * Entries Go had re-created meanwhile (their quarantined copy was purged).
+ */
+superseded: number,
+/**
+ * Items whose purge had already started (they finished purging).
+ */
+already_purged: number,
+/**
+ * Entries that could not go back (they stay in quarantine, purged at the next start).
+ */
+failures: Array<UndoFailure>, };
+
+/**
+ * One resolved variable.
+ */
+export type Var = {
+/**
+ * The effective value (may be empty, e.g. GOPATH when `~/go` is GOROOT).
+ */
+value: string,
+/**
+ * Where it came from.
+ */
+source: Source, };
+
+/**
+ * Progress of a verification, serialized `{"event", "data"}` like scan progress.
+ */
+export type VerifyEvent = { "event": "verifyStarted", "data": {
+/**
+ * Module versions to check.
+ */
+versions: number,
+/**
+ * Build-cache entries to check.
+ */
+build_entries: number,
+/**
+ * Bytes to hash in total.
+ */
+total_bytes: number, } } | { "event": "verifyProgress", "data": {
+/**
+ * Bytes hashed so far.
+ */
+bytes: number,
+/**
+ * Bytes to hash in total.
+ */
+total_bytes: number,
+/**
+ * Module versions finished.
+ */
+versions_done: number,
+/**
+ * Module versions to check.
+ */
+versions: number,
+/**
+ * Broken versions found so far.
+ */
+broken: number,
+/**
+ * A version recently finished.
+ */
+current: string, } } | { "event": "verifyFinished", "data": {
+/**
+ * Bytes hashed.
+ */
+bytes: number,
+/**
+ * Broken versions.
+ */
+broken: number,
+/**
+ * Whether it was cancelled.
+ */
+cancelled: boolean, } };
+
+/**
+ * One finding on a module version.
+ */
+export type VerifyFinding = {
+/**
+ * What kind.
+ */
+status: VerifyStatus,
+/**
+ * A sentence for people, with the evidence.
+ */
+message: string, };
+
+/**
+ * The verification of one module version.
+ */
+export type VerifyModule = {
+/**
+ * Module path (unescaped).
+ */
+path: string,
+/**
+ * Version (unescaped).
+ */
+version: string,
+/**
+ * The most serious finding ([`Status::Ok`] when none).
+ */
+status: VerifyStatus,
+/**
+ * For `dir-modified`: the files modified, added or removed (empty when the zip is not
+ * there, or not intact, to compare with).
+ */
+files: Array<FileChange>,
+/**
+ * Every finding, most serious first.
+ */
+findings: Array<VerifyFinding>,
+/**
+ * The extracted tree, when present.
+ */
+dir: string | null,
+/**
+ * `.ziphash`, when present and valid.
+ */
+ziphash: string | null,
+/**
+ * Bytes read to check this version.
+ */
+bytes_hashed: number, };
+
+/**
+ * [`VerifySession::start`]'s options (the app's `verify_start` argument).
+ */
+export type VerifyOptions = {
+/**
+ * Project mode: compare this project's go.sum with the cache and check only the versions
+ * it names (the build cache is not checked). `None`: the whole module and build cache.
+ */
+project: string | null, };
+
+/**
+ * A problem not tied to one module version (build cache entries, unreadable directories,
+ * names Go could not have written).
+ */
+export type VerifyProblem = {
+/**
+ * Stable identifier (`build-output-corrupt`, `build-action-malformed`,
+ * `build-action-dangling`, `bad-escape`, `unreadable`, `special-file`).
+ */
+id: string,
+/**
+ * How bad it is.
+ */
+severity: Severity,
+/**
+ * The entry concerned.
+ */
+path: string | null,
+/**
+ * A sentence for people.
+ */
+message: string, };
+
+/**
+ * The result of [`verify_cache`] or [`verify_project`]. Serialized for `verify --json`.
+ */
+export type VerifyReport = {
+/**
+ * One row per module version examined, most serious first, then by path and version.
+ */
+modules: Array<VerifyModule>,
+/**
+ * Problems not tied to a module version.
+ */
+problems: Array<VerifyProblem>,
+/**
+ * Module versions examined.
+ */
+checked: number,
+/**
+ * Module versions with a broken status ([`Status::is_broken`]).
+ */
+broken: number,
+/**
+ * The module cache examined.
+ */
+modcache: string | null,
+/**
+ * The build cache check, when run.
+ */
+build: BuildSummary | null,
+/**
+ * Project mode: the go.sum comparison.
+ */
+project: ProjectReport | null,
+/**
+ * FIFOs, sockets and devices found in the caches: never opened (reading a FIFO blocks),
+ * each also listed as a `special-file` problem. In an extracted tree one also makes the
+ * version `dir-modified` (module zips hold regular files only).
+ */
+special_files: number,
+/**
+ * Bytes read and hashed.
+ */
+bytes_hashed: number,
+/**
+ * Wall time in milliseconds.
+ */
+elapsed_ms: number,
+/**
+ * Whether the run was cancelled (the results are partial).
+ */
+cancelled: boolean, };
+
+/**
+ * The verdict on one module version. Several can apply; [`ModuleResult::status`] is the most
+ * serious one and [`ModuleResult::findings`] lists them all.
+ */
+export type VerifyStatus = "ok" | "dir-modified" | "zip-modified" | "ziphash-invalid" | "partial" | "missing-ziphash" | "unreadable" | "writable-files" | "leftovers" | "list-inconsistent" | "download-only";
