@@ -4,7 +4,7 @@
 //!
 //! The test fails when the committed file differs from what the Rust types generate; `make
 //! bindings` writes it (this test with `GOCACHE_DOCTOR_WRITE_BINDINGS=1`). The roots are the
-//! commands' argument, answer and channel types ([`roots`]); every type they reach is declared,
+//! commands' argument, answer and channel types (each command module's `ts_roots`); every type they reach is declared,
 //! sorted by name, with its Rust doc comments. `u64` sizes are TypeScript `number`s (what
 //! serde_json writes; sizes and times stay far below 2^53).
 
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use ts_rs::{Config, TS, TypeVisitor};
 
-use crate::commands::{about, clean, doctor, settings, verify};
+use crate::commands;
 use crate::error::CommandError;
 
 /// The folder of the generated bindings, relative to the workspace root.
@@ -64,41 +64,18 @@ impl TypeVisitor for Collect {
     }
 }
 
-/// The types that cross the IPC: each command's arguments, answer and channel events, and
-/// the error every command fails with. A new command adds its own here.
+/// The types that cross the IPC: the error every command fails with, and each command
+/// module's arguments, answers and channel events (its `ts_roots`, next to its commands).
 fn roots(c: &mut Collect) {
-    use gocache_core as core;
     c.visit::<CommandError>();
-    // env_report, scan_start
-    c.visit::<core::discover::Report>();
-    c.visit::<core::scan::Report>();
-    c.visit::<core::progress::ProgressEvent>();
-    // clean_*, select_modules
-    c.visit::<core::clean::Target>();
-    c.visit::<clean::PlannedClean>();
-    c.visit::<clean::CleanRun>();
-    c.visit::<clean::CleanUpdate>();
-    c.visit::<clean::UndoReply>();
-    c.visit::<clean::History>();
-    c.visit::<clean::Criteria>();
-    c.visit::<clean::ModuleSelection>();
-    // settings_*, app_info
-    c.visit::<settings::Settings>();
-    c.visit::<about::AppInfo>();
-    // locks_*
-    c.visit::<core::locks::LocksReport>();
-    c.visit::<core::locks::EndOutcome>();
-    // verify_*
-    c.visit::<verify::VerifyOptions>();
-    c.visit::<core::verify::VerifyReport>();
-    c.visit::<core::verify::VerifyEvent>();
-    c.visit::<core::verify::RepairReport>();
-    c.visit::<verify::RepairUpdate>();
-    // diagnose_text, doctor_checks, guide_context
-    c.visit::<core::i18n::Lang>();
-    c.visit::<core::diagnose::Diagnosis>();
-    c.visit::<doctor::Checks>();
-    c.visit::<doctor::GuideContext>();
+    commands::env::ts_roots(c);
+    commands::scan::ts_roots(c);
+    commands::clean::ts_roots(c);
+    commands::settings::ts_roots(c);
+    commands::about::ts_roots(c);
+    commands::locks::ts_roots(c);
+    commands::verify::ts_roots(c);
+    commands::doctor::ts_roots(c);
 }
 
 /// The text of ui/src/lib/bindings/index.ts.

@@ -102,6 +102,13 @@ pub fn open_link<R: tauri::Runtime>(
         .map_err(|e| CommandError::new(ErrorCode::Internal, format!("cannot open {url}: {e}")))
 }
 
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<AppInfo>();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

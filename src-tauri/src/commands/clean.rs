@@ -107,3 +107,17 @@ pub fn elevated_main(args: &[std::ffi::OsString]) -> Option<i32> {
     let (request, report) = elevate::parse_args(args)?;
     Some(elevate::run(&request, &report))
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<gocache_core::clean::Target>();
+    v.visit::<PlannedClean>();
+    v.visit::<CleanRun>();
+    v.visit::<CleanUpdate>();
+    v.visit::<UndoReply>();
+    v.visit::<History>();
+    v.visit::<Criteria>();
+    v.visit::<ModuleSelection>();
+}

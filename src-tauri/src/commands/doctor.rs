@@ -86,3 +86,13 @@ pub async fn guide_context(
         tauri::async_runtime::spawn_blocking(move || guide_context_with(&env)).await?,
     ))
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<gocache_core::i18n::Lang>();
+    v.visit::<gocache_core::diagnose::Diagnosis>();
+    v.visit::<Checks>();
+    v.visit::<GuideContext>();
+}

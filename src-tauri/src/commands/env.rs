@@ -81,3 +81,10 @@ fn purge_leftovers_in_background(report: Report) {
             gocache_core::clean::purge_leftovers(&report, &gocache_core::CancelToken::new())
         });
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<gocache_core::discover::Report>();
+}

@@ -93,6 +93,14 @@ pub async fn locks_end(
         .await?
 }
 
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<gocache_core::locks::LocksReport>();
+    v.visit::<gocache_core::locks::EndOutcome>();
+}
+
 #[cfg(test)]
 mod tests {
     use std::process::{Command, Stdio};

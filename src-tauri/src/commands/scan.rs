@@ -51,3 +51,11 @@ pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEv
     };
     gocache_core::scan::scan(&discovered.caches, &Options::default(), &progress, cancel)
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<gocache_core::scan::Report>();
+    v.visit::<gocache_core::progress::ProgressEvent>();
+}

@@ -49,3 +49,10 @@ pub async fn pick_directory<R: tauri::Runtime>(
             .map_err(|e| CommandError::new(ErrorCode::Internal, format!("the picked folder: {e}"))),
     }
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<Settings>();
+}

@@ -72,3 +72,14 @@ pub async fn verify_repair(
     })
     .await
 }
+
+/// The types this module's commands take, answer and stream (the roots of the generated
+/// TypeScript bindings, `bindings_tests.rs`).
+#[cfg(test)]
+pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
+    v.visit::<VerifyOptions>();
+    v.visit::<gocache_core::verify::VerifyReport>();
+    v.visit::<gocache_core::verify::VerifyEvent>();
+    v.visit::<gocache_core::verify::RepairReport>();
+    v.visit::<RepairUpdate>();
+}
