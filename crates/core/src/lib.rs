@@ -60,6 +60,8 @@ pub mod scan;
 pub mod semver;
 pub mod settings;
 pub mod shellenv;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
 pub mod verify;
 pub mod wine;
 

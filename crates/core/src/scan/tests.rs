@@ -13,6 +13,7 @@ use super::*;
 use crate::NoProgress;
 use crate::discover::{Cache, CacheKind};
 use crate::env::Source;
+use crate::testkit::set_mtime;
 
 /// `du <flag> path` as a number, from the real `du` binary.
 #[cfg(unix)]
@@ -362,32 +363,6 @@ fn module_rows_equal_du_with_hard_links_across_versions() {
         assert_eq!(m.bytes, du("-sb", dir), "{version}");
         assert_eq!(m.disk_bytes, du("-sB1", dir), "{version}");
     }
-}
-
-fn set_mtime(path: &Path, t: SystemTime) {
-    let f = times_handle(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    f.set_modified(t)
-        .unwrap_or_else(|e| panic!("{path:?}: {e}"));
-}
-
-/// A handle of a file or directory that can set its times: any handle on Unix (futimens).
-#[cfg(unix)]
-fn times_handle(path: &Path) -> std::io::Result<fs::File> {
-    fs::File::open(path)
-}
-
-/// A handle of a file or directory that can set its times: Windows needs
-/// FILE_WRITE_ATTRIBUTES (a read-only handle gets "Access denied") and, for a directory,
-/// FILE_FLAG_BACKUP_SEMANTICS.
-#[cfg(windows)]
-fn times_handle(path: &Path) -> std::io::Result<fs::File> {
-    use std::os::windows::fs::OpenOptionsExt as _;
-    const FILE_WRITE_ATTRIBUTES: u32 = 0x0100;
-    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
-    fs::OpenOptions::new()
-        .access_mode(FILE_WRITE_ATTRIBUTES)
-        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
-        .open(path)
 }
 
 #[test]

@@ -19,6 +19,7 @@ use crate::clean::elevate::Elevator;
 use crate::clean::select::Criteria;
 use crate::clean::{Target, audit};
 use crate::env::EnvMap;
+use crate::testkit::{self, add_module_version};
 
 struct Fx {
     _dir: tempfile::TempDir,
@@ -29,129 +30,24 @@ struct Fx {
     config: SessionConfig,
 }
 
-#[cfg(unix)]
-fn chmod(p: &Path, mode: u32) {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
-}
-
-fn set_age(p: &Path, days: u64) {
-    let t = SystemTime::now() - Duration::from_secs(days * 86_400);
-    times_handle(p)
-        .unwrap_or_else(|e| panic!("{p:?}: {e}"))
-        .set_modified(t)
-        .unwrap_or_else(|e| panic!("{p:?}: {e}"));
-}
-
-/// A handle of a file or directory that can set its times: any handle on Unix (futimens).
-#[cfg(unix)]
-fn times_handle(p: &Path) -> std::io::Result<fs::File> {
-    fs::File::open(p)
-}
-
-/// A handle of a file or directory that can set its times: Windows needs
-/// FILE_WRITE_ATTRIBUTES (a read-only handle gets "Access denied") and, for a directory,
-/// FILE_FLAG_BACKUP_SEMANTICS.
-#[cfg(windows)]
-fn times_handle(p: &Path) -> std::io::Result<fs::File> {
-    use std::os::windows::fs::OpenOptionsExt as _;
-    const FILE_WRITE_ATTRIBUTES: u32 = 0x0100;
-    const FILE_FLAG_BACKUP_SEMANTICS: u32 = 0x0200_0000;
-    fs::OpenOptions::new()
-        .access_mode(FILE_WRITE_ATTRIBUTES)
-        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
-        .open(p)
-}
-
-/// Marks a file read-only as Go leaves module files on Windows (FILE_ATTRIBUTE_READONLY).
-#[cfg(windows)]
-fn set_readonly(p: &Path) {
-    let mut perms = fs::metadata(p).unwrap().permissions();
-    perms.set_readonly(true);
-    fs::set_permissions(p, perms).unwrap();
-}
-
-/// A module version as Go leaves it: a read-only extracted tree plus its download files, all
-/// last modified `age_days` ago.
-fn add_version(modcache: &Path, escpath: &str, escver: &str, age_days: u64) {
-    let dir = modcache.join(format!("{escpath}@{escver}"));
-    fs::create_dir_all(dir.join("sub")).unwrap();
-    fs::write(dir.join("go.mod"), format!("module {escpath}\n")).unwrap();
-    fs::write(dir.join("sub/a.go"), format!("package sub // {escver}\n")).unwrap();
-    for f in ["go.mod", "sub/a.go", "sub", ""] {
-        set_age(&dir.join(f), age_days);
-    }
-    #[cfg(unix)]
-    {
-        chmod(&dir.join("go.mod"), 0o444);
-        chmod(&dir.join("sub/a.go"), 0o444);
-        chmod(&dir.join("sub"), 0o555);
-        chmod(&dir, 0o555);
-    }
-    #[cfg(windows)]
-    {
-        set_readonly(&dir.join("go.mod"));
-        set_readonly(&dir.join("sub/a.go"));
-    }
-    let dl = modcache.join("cache/download").join(escpath).join("@v");
-    fs::create_dir_all(&dl).unwrap();
-    for ext in ["info", "mod", "zip", "ziphash", "lock"] {
-        let f = dl.join(format!("{escver}.{ext}"));
-        fs::write(&f, format!("{escpath} {escver} {ext}")).unwrap();
-        set_age(&f, age_days);
-    }
-}
-
 fn fixture(undo: Duration) -> Fx {
-    let dir = tempfile::tempdir().unwrap();
-    // Without the `\\?\` prefix canonicalize adds on Windows: the paths a user's Go reports.
-    let base = crate::os::simplified(fs::canonicalize(dir.path()).unwrap());
-    let home = base.join("home");
-    let gopath = home.join("go");
-    // Written in the OS's separators, as a user's variables are.
-    let modcache = gopath.join("pkg").join("mod");
-    let gocache = home.join(".cache").join("go-build");
-    add_version(&modcache, "example.com/a", "v1.0.0", 200);
-    add_version(&modcache, "example.com/a", "v1.1.0", 100);
-    add_version(&modcache, "example.com/a", "v1.2.0", 1);
-    add_version(&modcache, "example.com/!b", "v0.1.0", 1);
-    fs::create_dir_all(gocache.join("00")).unwrap();
-    fs::create_dir_all(gocache.join("ab")).unwrap();
-    fs::write(
-        gocache.join("README"),
-        "This directory holds cached build artifacts from the Go build system.\n",
-    )
-    .unwrap();
-    fs::write(gocache.join("trim.txt"), "1700000000\n").unwrap();
-    fs::write(gocache.join("00/0011-a"), vec![b'a'; 175]).unwrap();
-    fs::write(gocache.join("ab/ab22-d"), vec![b'd'; 5000]).unwrap();
-    let s = |p: &Path| p.display().to_string();
-    let env = EnvMap::from_pairs([
-        ("HOME", s(&home)),
-        ("GOPATH", s(&gopath)),
-        ("GOMODCACHE", s(&modcache)),
-        ("GOCACHE", s(&gocache)),
-        ("XDG_CACHE_HOME", s(&base.join("xdg"))),
-        ("XDG_CONFIG_HOME", s(&base.join("xdg-config"))),
-        ("GOENV", "off".to_owned()),
-        ("PATH", String::new()),
-    ]);
-    let source = env.clone();
+    let c = testkit::synth_caches();
+    let source = c.env.clone();
     let config = SessionConfig {
         env: Arc::new(move || source.clone()),
-        audit_log: Some(base.join("data/audit.jsonl")),
+        audit_log: Some(c.base.join("data/audit.jsonl")),
         undo_window: undo,
         elevator: Elevator::Direct,
         exe: None,
         lock_timeout: Duration::from_secs(5),
     };
     Fx {
-        _dir: dir,
-        home,
-        modcache,
-        gocache,
-        env,
+        home: c.home,
+        modcache: c.modcache,
+        gocache: c.gocache,
+        env: c.env,
         config,
+        _dir: c.dir,
     }
 }
 
@@ -370,7 +266,7 @@ fn a_second_instance_launching_in_the_undo_window_leaves_the_quarantine_alone() 
 fn undo_racing_the_purge_leaves_each_item_whole_or_gone() {
     let fx = fixture(Duration::ZERO);
     for i in 0..12 {
-        add_version(&fx.modcache, &format!("example.com/m{i}"), "v1.0.0", 1);
+        add_module_version(&fx.modcache, &format!("example.com/m{i}"), "v1.0.0", 1);
     }
     let before = listing(&fx.modcache);
     let state = CleanSession::new(fx.config.clone());
