@@ -28,9 +28,22 @@ pub(crate) struct Probe;
 /// ticks after boot). The name field (2) is in parentheses and may hold spaces and parentheses
 /// itself, so the fields are counted after the last `)`.
 pub(crate) fn stat_start_time(stat: &str) -> Option<u64> {
-    let rest = &stat[stat.rfind(')')? + 1..];
     // After the name: field 3 (state) is the first, so field 22 is the 20th.
-    rest.split_whitespace().nth(22 - 3)?.parse().ok()
+    stat_after_name(stat)?.nth(22 - 3)?.parse().ok()
+}
+
+/// The fields of a `/proc/<pid>/stat` line after the name (field 3, the state, first).
+fn stat_after_name(stat: &str) -> Option<std::str::SplitWhitespace<'_>> {
+    Some(stat.get(stat.rfind(')')? + 1..)?.split_whitespace())
+}
+
+/// Whether `pid` has exited but not been reaped (state `Z`) or is being torn down (`X`):
+/// `Some(false)` for a live process, `None` when `/proc/<pid>/stat` cannot be read (gone, or
+/// not visible).
+pub(crate) fn is_zombie(pid: u32) -> Option<bool> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let state = stat_after_name(&stat)?.next()?;
+    Some(state == "Z" || state == "X")
 }
 
 /// The start time of `pid` now (`/proc/<pid>/stat`).

@@ -134,7 +134,7 @@ pub use listed::end_listed;
 mod unix;
 
 #[cfg(target_os = "linux")]
-mod linux;
+pub(crate) mod linux;
 // macOS and Windows are also compiled for Linux test runs: their pure parsing and matching
 // logic is unit-tested there (the FFI inside is gated on the real OS).
 #[cfg(any(target_os = "macos", test))]

@@ -194,14 +194,10 @@ pub(crate) fn presence(pid: u32) -> Presence {
     }
 }
 
+/// Linux: the state in `/proc/<pid>/stat` is `Z` or `X`.
 #[cfg(target_os = "linux")]
 fn is_zombie(pid: u32) -> bool {
-    // `/proc/<pid>/stat`: "pid (comm) S ...", the state follows the last ')'.
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
-        s.rfind(')')
-            .and_then(|i| s[i + 1..].split_whitespace().next())
-            .is_some_and(|state| state == "Z" || state == "X")
-    })
+    super::linux::is_zombie(pid).unwrap_or(false)
 }
 
 /// macOS: `PROC_PIDT_SHORTBSDINFO`'s status is `SZOMB` (xnu's `kill()` succeeds on a zombie).

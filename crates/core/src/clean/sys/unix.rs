@@ -431,16 +431,9 @@ impl Platform for Sys {
         if p <= 0 {
             return false;
         }
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-            Ok(stat) => {
-                return !matches!(
-                    stat_fields(&stat).and_then(|f| f.first().copied()),
-                    Some("Z" | "X")
-                );
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return false,
-            Err(_) => {}
+        #[cfg(target_os = "linux")]
+        if let Some(zombie) = crate::locks::linux::is_zombie(pid) {
+            return !zombie;
         }
         // Signal 0 only checks that the process exists (p > 0, so never a process group).
         let Some(pid) = rustix::process::Pid::from_raw(p) else {
@@ -697,20 +690,11 @@ fn rename_noreplace_native(_from: &CStr, _to: &CStr) -> Option<io::Result<()>> {
     None
 }
 
-/// The fields of `/proc/PID/stat` after the command name (state first), which may itself
-/// hold spaces and parentheses.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn stat_fields(stat: &str) -> Option<Vec<&str>> {
-    let rest = stat.get(stat.rfind(')')? + 1..)?;
-    Some(rest.split_whitespace().collect())
-}
-
-/// Linux: `starttime` (field 22 of `/proc/PID/stat`, clock ticks after boot).
-#[cfg(any(target_os = "linux", target_os = "android"))]
+/// Linux: `starttime` (field 22 of `/proc/PID/stat`, clock ticks after boot), as the lock
+/// probe reads it ([`crate::locks::linux::start_time`]).
+#[cfg(target_os = "linux")]
 fn process_start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Field 3 (state) is the first after the name, so field 22 is at index 19.
-    stat_fields(&stat)?.get(19)?.parse().ok()
+    crate::locks::linux::start_time(pid).ok()
 }
 
 /// macOS: the start time `proc_pidinfo(PROC_PIDTBSDINFO)` reports, in microseconds (the lock
@@ -721,7 +705,7 @@ fn process_start_time(pid: u32) -> Option<u64> {
 }
 
 /// Elsewhere the start time is not read (the lock and the pid's existence decide).
-#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 fn process_start_time(_pid: u32) -> Option<u64> {
     None
 }
