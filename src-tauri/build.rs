@@ -32,6 +32,8 @@ fn main() {
             "env_report",
             "scan_start",
             "scan_cancel",
+            "watch_start",
+            "watch_stop",
             "startup_probe",
             "clean_plan",
             "clean_execute",

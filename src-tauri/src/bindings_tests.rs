@@ -70,6 +70,7 @@ fn roots(c: &mut Collect) {
     c.visit::<CommandError>();
     commands::env::ts_roots(c);
     commands::scan::ts_roots(c);
+    commands::watch::ts_roots(c);
     commands::clean::ts_roots(c);
     commands::settings::ts_roots(c);
     commands::about::ts_roots(c);

@@ -54,6 +54,12 @@ impl From<gocache_core::settings::SettingsError> for CommandError {
     }
 }
 
+impl From<gocache_core::watch::WatchError> for CommandError {
+    fn from(error: gocache_core::watch::WatchError) -> Self {
+        Self::new(error.code(), error.to_string())
+    }
+}
+
 impl From<tauri::Error> for CommandError {
     fn from(error: tauri::Error) -> Self {
         Self::new(ErrorCode::Internal, format!("internal error: {error}"))

@@ -40,6 +40,7 @@ pub fn run_app_with<R: Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(gocache_core::CancelSlot::default())
+        .manage(commands::watch::WatchSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(config.clean_session())
         .manage(config)
@@ -48,6 +49,8 @@ pub fn run_app_with<R: Runtime>(
             commands::env::env_report,
             commands::scan::scan_start,
             commands::scan::scan_cancel,
+            commands::watch::watch_start,
+            commands::watch::watch_stop,
             startup::startup_probe,
             commands::clean::clean_plan,
             commands::clean::clean_execute,

@@ -172,6 +172,11 @@ fn recording_channel() -> (
     Channel<gocache_core::progress::ProgressEvent>,
     Arc<Mutex<Vec<Value>>>,
 ) {
+    recording_channel_of()
+}
+
+/// A channel whose messages (as JSON) are kept for the test.
+fn recording_channel_of<T: serde::Serialize>() -> (Channel<T>, Arc<Mutex<Vec<Value>>>) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&events);
     let channel = Channel::new(move |body| {
@@ -253,4 +258,65 @@ fn a_cancelled_scan_resolves_as_cancelled() {
     let report = scan_env(&env, &token, channel);
     assert!(report.cancelled);
     assert!(report.modules.is_empty());
+}
+
+/// A change made outside the app (a version appearing, as `go mod download` makes it) reaches
+/// the UI's channel without any command from it; once the watch is stopped, nothing more
+/// arrives. (The command bodies over a recording channel: a channel passed through the mock
+/// IPC would post to a webview, not to the test.)
+#[test]
+fn the_watch_reports_a_change_made_outside_the_app_until_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = fixture(dir.path());
+    let (channel, events) = recording_channel_of::<gocache_core::watch::WatchEvent>();
+    let watch =
+        crate::commands::watch::start(&env, gocache_core::watch::WatchOptions::default(), channel)
+            .unwrap();
+
+    let count = || events.lock().unwrap_or_else(PoisonError::into_inner).len();
+    let modcache = dir.path().join("gopath/pkg/mod");
+    write(&modcache.join("example.org/new@v1.0.0/new.go"), 100);
+    write(
+        &modcache.join("cache/download/example.org/new/@v/v1.0.0.zip"),
+        100,
+    );
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while count() == 0 && std::time::Instant::now() < end {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let got = events
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    assert_eq!(got, vec![serde_json::json!({ "kinds": ["modcache"] })]);
+
+    watch.stop();
+    write(&modcache.join("example.org/other@v1.0.0/o.go"), 100);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(count(), 1);
+}
+
+/// `watch_start` and `watch_stop` are registered and allowed (a watch over the fixture's
+/// roots starts; stopping twice is fine).
+#[test]
+fn watch_start_and_stop_over_ipc() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::state::Config::from_process();
+    config.env = Some(fixture(dir.path()));
+    config.audit_log = None;
+    config.settings_dir = Some(dir.path().join("config"));
+    let app = app_with(config);
+    let window = main_window(&app);
+    let channel = Channel::<Value>::new(|_| Ok(()));
+    let reply = invoke(
+        &window,
+        "watch_start",
+        serde_json::json!({ "onChange": channel }),
+    )
+    .unwrap();
+    assert_eq!(reply, Value::Null);
+    for _ in 0..2 {
+        let reply = invoke(&window, "watch_stop", serde_json::json!({})).unwrap();
+        assert_eq!(reply, Value::Null);
+    }
 }

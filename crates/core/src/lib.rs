@@ -63,6 +63,7 @@ pub mod shellenv;
 #[cfg(any(test, feature = "testkit"))]
 pub mod testkit;
 pub mod verify;
+pub mod watch;
 pub mod wine;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod locks;
 pub mod scan;
 pub mod settings;
 pub mod verify;
+pub mod watch;
 
 use crate::error::CommandError;
 

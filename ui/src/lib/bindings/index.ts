@@ -1860,3 +1860,12 @@ cancelled: boolean, };
  * serious one and [`ModuleResult::findings`] lists them all.
  */
 export type VerifyStatus = "ok" | "dir-modified" | "zip-modified" | "ziphash-invalid" | "partial" | "missing-ziphash" | "unreadable" | "writable-files" | "leftovers" | "list-inconsistent" | "download-only";
+
+/**
+ * Something changed under the watched roots (one per debounced burst).
+ */
+export type WatchEvent = {
+/**
+ * The kinds of cache that changed, each once, in [`CacheKind::ALL`]'s order.
+ */
+kinds: Array<CacheKind>, };
