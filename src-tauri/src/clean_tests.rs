@@ -246,6 +246,8 @@ fn select_modules_keep_latest_older_than_and_unused() {
     )
     .unwrap();
     assert_eq!(r["projects"], 1, "{r}");
+    // The project's folder, for Verify's project field.
+    assert_eq!(r["project_dirs"], json!([proj.to_string_lossy()]), "{r}");
     let got: Vec<String> = r["versions"]
         .as_array()
         .unwrap()

@@ -29,6 +29,7 @@ import type {
   UndoReport,
   VerifyEvent,
   VerifyReport,
+  WatchEvent,
 } from './bindings';
 import type { Locale } from './i18n';
 
@@ -67,6 +68,21 @@ export function scanStart(onEvent: (e: ProgressEvent) => void): Promise<ScanRepo
   const channel = new Channel<ProgressEvent>();
   channel.onmessage = onEvent;
   return invoke<ScanReport>('scan_start', { onEvent: channel });
+}
+
+/**
+ * Watches the discovered cache roots: `onChange` gets one event per burst of changes made
+ * outside the app (debounced in the backend). Replaces a watch already running.
+ */
+export function watchStart(onChange: (e: WatchEvent) => void): Promise<void> {
+  const channel = new Channel<WatchEvent>();
+  channel.onmessage = onChange;
+  return invoke<void>('watch_start', { onChange: channel });
+}
+
+/** Ends the watch of the cache roots. */
+export function watchStop(): Promise<void> {
+  return invoke<void>('watch_stop');
 }
 
 /** Asks the running scan to stop; `scanStart` then resolves with partial totals. */

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   absoluteTime,
+  codeSpans,
+  isIdentifier,
+  pathPieces,
   cacheTitle,
   emphasis,
   formatBytes,
@@ -212,5 +215,37 @@ describe('problemText', () => {
         expect(`${text?.title} ${text?.summary}`, id).not.toMatch(/\{\{|app\.problems/);
       }
     }
+  });
+});
+
+describe('codeSpans, pathPieces, isIdentifier (Guides rendering, issue #15)', () => {
+  test('shows backticked words as code without the backticks', () => {
+    expect(codeSpans('the file `go env -w` writes (GOENV)')).toEqual([
+      { text: 'the file ', code: false },
+      { text: 'go env -w', code: true },
+      { text: ' writes (GOENV)', code: false },
+    ]);
+    expect(codeSpans('separated by `:`; the first')).toEqual([
+      { text: 'separated by ', code: false },
+      { text: ':', code: true },
+      { text: '; the first', code: false },
+    ]);
+    expect(codeSpans('no code here')).toEqual([{ text: 'no code here', code: false }]);
+    // An unpaired backtick is text, not the start of a code span that never ends.
+    expect(codeSpans('a ` b')).toEqual([{ text: 'a ` b', code: false }]);
+  });
+
+  test('cuts a path after its separators only', () => {
+    expect(pathPieces('/tmp/gocache-e2e/fixture/gopath')).toEqual(['/', 'tmp/', 'gocache-e2e/', 'fixture/', 'gopath']);
+    expect(pathPieces('C:\\Users\\me\\go')).toEqual(['C:\\', 'Users\\', 'me\\', 'go']);
+    expect(pathPieces('$HOME/.cache/go-build').join('')).toBe('$HOME/.cache/go-build');
+    expect(pathPieces('')).toEqual(['']);
+  });
+
+  test('tells identifiers from paths and values', () => {
+    expect(isIdentifier('GOMODCACHE')).toBe(true);
+    expect(isIdentifier('GOPRIVATE, GONOSUMDB')).toBe(true);
+    expect(isIdentifier('$HOME/go')).toBe(false);
+    expect(isIdentifier('(empty)')).toBe(false);
   });
 });

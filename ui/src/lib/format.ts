@@ -117,6 +117,14 @@ export function absoluteTime(unixSec: number | null | undefined): string {
   return new Date(unixSec * 1000).toLocaleString(dateTag());
 }
 
+/** `10:42` for a time of today, `Dec 5, 10:42` for another day (the UI's language). */
+export function shortTime(unixSec: number, now = new Date()): string {
+  const d = new Date(unixSec * 1000);
+  const sameDay = d.toDateString() === now.toDateString();
+  const time: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+  return sameDay ? d.toLocaleTimeString(dateTag(), time) : d.toLocaleString(dateTag(), { month: 'short', day: 'numeric', ...time });
+}
+
 /** Where a cache's location came from, e.g. `GOMODCACHE from environment`. */
 export function sourceLabel(varName: string, source: Source): string {
   switch (source) {
@@ -192,4 +200,34 @@ export function problemText(p: Pick<Problem, 'id' | 'var'>): { title: string; su
   if (!hasKey(`${key}.title`)) return null;
   const varName = p.var ?? PROBLEM_VARS.find(([prefix]) => p.id.startsWith(prefix))?.[1] ?? '';
   return { title: t(`${key}.title`, { var: varName }), summary: t(`${key}.summary`, { var: varName }) };
+}
+
+/** A piece of text, or of `code` (written between backticks in the catalogs). */
+export interface Span {
+  text: string;
+  code: boolean;
+}
+
+/**
+ * Splits catalog text on backticks into plain and code spans, so `go env -w` is shown as code
+ * and not with its backticks. An unpaired backtick is kept as text.
+ */
+export function codeSpans(text: string): Span[] {
+  const parts = text.split('`');
+  if (parts.length % 2 === 0) return [{ text, code: false }];
+  return parts.map((p, i) => ({ text: p, code: i % 2 === 1 })).filter((s) => s.text !== '');
+}
+
+/**
+ * A path cut after each separator (`/`, `\`), for a `<wbr>` between the pieces: a long path
+ * wraps at its separators instead of in the middle of a name.
+ */
+export function pathPieces(path: string): string[] {
+  const pieces = path.match(/[^/\\]*[/\\]?/g)?.filter((p) => p !== '') ?? [];
+  return pieces.length > 0 ? pieces : [path];
+}
+
+/** An identifier (an environment variable's name, or a list of them): never broken. */
+export function isIdentifier(text: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*(, ?[A-Za-z_][A-Za-z0-9_]*)*$/.test(text);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { ItemResult } from './api';
-import { isUndone, RESTORED_NOTE } from './history';
+import type { AuditEntry, ItemResult } from './api';
+import { isUndone, lastCleanedAt, RESTORED_NOTE } from './history';
 
 const item = (outcome: ItemResult['outcome'], note: string | null = null): ItemResult => ({
   path: '/m/x@v1.0.0',
@@ -27,5 +27,28 @@ describe('isUndone', () => {
   });
   test('an entry with no outcomes', () => {
     expect(isUndone([])).toBe(false);
+  });
+});
+
+describe('lastCleanedAt', () => {
+  const removed = (path: string) => ({ path, outcome: 'removed' as const, note: null });
+  test('the newest clean that removed the root or something inside it', () => {
+    const entries = [
+      { time: 300, outcomes: [removed('/home/g/.cache/go-build')] },
+      { time: 200, outcomes: [removed('/home/g/go/pkg/mod/example.com/a@v1.0.0')] },
+      { time: 100, outcomes: [removed('/home/g/go/pkg/mod')] },
+    ] as unknown as AuditEntry[];
+    expect(lastCleanedAt(entries, '/home/g/go/pkg/mod')).toBe(200);
+    expect(lastCleanedAt(entries, '/home/g/.cache/go-build')).toBe(300);
+    // A sibling with the same prefix is not inside the root.
+    expect(lastCleanedAt(entries, '/home/g/go/pkg/mo')).toBeNull();
+    expect(lastCleanedAt(entries, '/home/g/.cache/gopls')).toBeNull();
+  });
+  test('failed items and undone cleans do not count', () => {
+    const entries = [
+      { time: 500, outcomes: [{ path: '/c', outcome: 'skipped', note: RESTORED_NOTE }] },
+      { time: 400, outcomes: [{ path: '/c', outcome: 'failed', note: null }] },
+    ] as unknown as AuditEntry[];
+    expect(lastCleanedAt(entries, '/c')).toBeNull();
   });
 });

@@ -40,6 +40,8 @@ class CacheScan {
   progress = $state.raw<LiveProgress>(emptyProgress());
   cancelRequested = $state(false);
   previousTotalBytes: number | null = null;
+  /** When the latest scan started (`Date.now()`), or null before the first (lib/freshness.ts). */
+  lastStart: number | null = null;
   /** A rescan was asked for while a scan ran: run another one when it ends. */
   private again = false;
 
@@ -71,6 +73,7 @@ class CacheScan {
   }
 
   private async runOnce(): Promise<void> {
+    this.lastStart = Date.now();
     if (this.report) this.previousTotalBytes = this.report.caches.reduce((s, c) => s + c.bytes, 0);
     this.report = null;
     this.error = null;

@@ -45,7 +45,7 @@ interface MockConfig {
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
 type Args = Record<string, any>;
 /** What a channel carries. */
-type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairUpdate;
+type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairUpdate | Ipc.WatchEvent;
 (() => {
   /** A command's rejection, as the backend sends it. */
   const ipcError = (code: Ipc.ErrorCode, message: string): Ipc.CommandError => ({ code, message });
@@ -180,6 +180,10 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   let envWaiters: (() => void)[] = [];
   const probes: Record<string, number>[] = [];
 
+  /** The channel of the backend's watch of the cache roots (`watch_start`), if running. */
+  let watchChannel: number | null = null;
+  let watchStarts = 0;
+  let watchIndex = 0;
   const send = (channelId: number, index: number, message: Event) => {
     const cb = callbacks.get(channelId);
     if (cb) cb({ index, message });
@@ -511,6 +515,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     const mods = fullReport.modules;
     let versions: Ipc.ModuleVersion[] = [];
     let projects = 0;
+    let projectDirs: string[] = [];
     const warnings: string[] = [];
     if (criteria.kind === 'older-than') {
       versions = mods.filter((m) => (m.newest_mtime ?? 0) < NOW - criteria.days * DAY);
@@ -525,11 +530,12 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       if (criteria.roots.length === 0) throw ipcError('BadRoot', 'no project roots given');
       for (const r of criteria.roots) if (!r.startsWith('/')) throw ipcError('BadRoot', `${r}: not an absolute path`);
       projects = criteria.roots.length * 3;
+      projectDirs = criteria.roots.flatMap((r) => ['api', 'cli', 'web'].map((p) => `${r}/${p}`));
       // "Used": the toolchains and every module whose path has an even length.
       versions = mods.filter((m) => !m.toolchain && m.path.length % 2 === 1);
       if (criteria.roots.some((r) => r.includes('broken'))) warnings.push(`${criteria.roots.find((r) => r.includes('broken'))}/app/go.mod: parse error at line 3; its requirements are unknown, so nothing it might use was selected`);
     }
-    return { versions: versions.map((m) => ({ path: m.path, version: m.version })), projects, warnings };
+    return { versions: versions.map((m) => ({ path: m.path, version: m.version })), projects, project_dirs: projectDirs, warnings };
   }
 
 
@@ -818,6 +824,13 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         case 'scan_start':
           if (pending) throw ipcError('Internal', 'mock: a scan is already running');
           return scanStart(args.onEvent.id);
+        case 'watch_start':
+          watchChannel = args.onChange.id;
+          watchStarts++;
+          return null;
+        case 'watch_stop':
+          watchChannel = null;
+          return null;
         case 'scan_cancel':
           if (pending) {
             const p = pending;
@@ -938,6 +951,14 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       const waiters = envWaiters;
       envWaiters = [];
       for (const r of waiters) r();
+    },
+    /** How many times `watch_start` was called. */
+    get watchStarts() { return watchStarts; },
+    /** A change outside the app, as the backend's watch reports it (false: no watch runs). */
+    fsChange(kinds: Ipc.CacheKind[]): boolean {
+      if (watchChannel === null) return false;
+      send(watchChannel, watchIndex++, { kinds });
+      return true;
     },
     /** Ends a `manual` scan successfully. */
     finish() {

@@ -57,6 +57,8 @@ pub struct ModuleSelection {
     pub versions: Vec<Version>,
     /// Projects read (for `unused`).
     pub projects: usize,
+    /// Their directories (for `unused`), as the app offers them to Verify's project field.
+    pub project_dirs: Vec<String>,
     /// Problems that did not stop the selection.
     pub warnings: Vec<String>,
 }
@@ -107,6 +109,7 @@ pub fn select_modules(
     let mut out = ModuleSelection {
         versions: Vec::new(),
         projects: 0,
+        project_dirs: Vec::new(),
         warnings: Vec::new(),
     };
     let Some(mc) = report.cache(CacheKind::Modcache).filter(|c| c.exists) else {
@@ -143,6 +146,11 @@ pub fn select_modules(
                 let used =
                     projects::used_versions(roots, &opts, cancel).map_err(SelectError::Projects)?;
                 out.projects = used.projects.len();
+                out.project_dirs = used
+                    .projects
+                    .iter()
+                    .map(|p| p.dir.to_string_lossy().into_owned())
+                    .collect();
                 out.warnings.extend(
                     used.warnings
                         .iter()

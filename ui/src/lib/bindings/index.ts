@@ -1431,6 +1431,10 @@ versions: Array<SelectedVersion>,
  */
 projects: number,
 /**
+ * Their directories (for `unused`), as the app offers them to Verify's project field.
+ */
+project_dirs: Array<string>,
+/**
  * Problems that did not stop the selection.
  */
 warnings: Array<string>, };
