@@ -25,7 +25,11 @@ export interface FreshnessOptions {
   watchDelayMs: number;
 }
 
-export const DEFAULT_FRESHNESS: FreshnessOptions = { debounceMs: 800, focusGapMs: 5000, retryMs: 1500, watchDelayMs: 1500 };
+/**
+ * The app's timing. `watchDelayMs` is below the backend's 1.5 s on purpose: a change is taken
+ * as a little more recent than it was, so a scan that may have missed it is never trusted.
+ */
+export const DEFAULT_FRESHNESS: FreshnessOptions = { debounceMs: 800, focusGapMs: 5000, retryMs: 1500, watchDelayMs: 1000 };
 
 /**
  * Decides when to rescan. `busy` says whether a scan, a clean or a verification runs (or a

@@ -1,0 +1,302 @@
+// Issue #15 points 7, 10, 11 and 12: what is shown follows the disk without a click (the
+// backend's watch, window focus), transient messages go away by themselves, small windows,
+// and the wording and rendering fixes (Guides' code, one Back button, the welcome, "Empty:
+// cleaned at", found projects in Verify).
+
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForClean, waitForState, waitForVerify, type PageLog } from './harness';
+
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+const opened: Page[] = [];
+
+beforeAll(async () => {
+  checkPrerequisites();
+  ({ server, url: baseUrl } = await startServer());
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+afterEach(async () => {
+  for (const page of opened.splice(0)) await page.context().close();
+});
+
+async function open(config: Record<string, unknown> = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
+  const r = await openApp(browser, baseUrl, { versions: 2000, ...config }, scheme);
+  opened.push(r.page);
+  return r;
+}
+
+type Mock = { calls: string[]; states: string[]; watchStarts: number };
+const mock = (page: Page): Promise<Mock> =>
+  page.evaluate(() => {
+    const m = (window as unknown as { __mock: Mock }).__mock;
+    return { calls: [...m.calls], states: [...m.states], watchStarts: m.watchStarts };
+  });
+const scans = async (page: Page) => (await mock(page)).calls.filter((c) => c === 'scan_start').length;
+const fsChange = (page: Page, kinds: string[]) =>
+  page.evaluate((k) => (window as unknown as { __mock: { fsChange(k: string[]): boolean } }).__mock.fsChange(k), kinds);
+
+function expectCleanLog(log: PageLog): void {
+  expect(log.errors, 'console errors / CSP violations').toEqual([]);
+  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
+}
+
+describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000 }, () => {
+  test('a change the backend watch reports rescans without a click; not while a verification runs', async () => {
+    const { page, log } = await open({ verify: 'manual' });
+    await waitForState(page, 'done');
+    // The watch starts once the first scan has found the roots.
+    await expect.poll(async () => (await mock(page)).watchStarts).toBe(1);
+    expect(await scans(page)).toBe(1);
+
+    // The watch reports what changed 1.5 s before (its quiet time): a report right after the
+    // scan started is of changes that scan saw, and rescans nothing.
+    expect(await fsChange(page, ['modcache'])).toBe(true);
+    await page.waitForTimeout(2000);
+    expect(await scans(page)).toBe(1);
+    // `go mod download` in a terminal, a while later: the watch reports the module cache.
+    await page.waitForTimeout(1000);
+    expect(await fsChange(page, ['modcache'])).toBe(true);
+    await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(2);
+    await waitForState(page, 'done');
+    // The same roots: the watch is not restarted.
+    expect((await mock(page)).watchStarts).toBe(1);
+
+    // While a verification runs, a change waits for it to end.
+    await page.getByTestId('open-verify').click();
+    await page.getByTestId('verify-start').click();
+    await waitForVerify(page, 'running');
+    await page.waitForTimeout(1500);
+    await fsChange(page, ['build']);
+    await page.waitForTimeout(3000);
+    expect(await scans(page)).toBe(2);
+    await page.evaluate(() => (window as unknown as { __mock: { finishVerify(): void } }).__mock.finishVerify());
+    await waitForVerify(page, 'done');
+    await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(3);
+    expectCleanLog(log);
+  });
+
+  test('coming back to the window rescans, but not right after a scan', async () => {
+    const { page, log } = await open();
+    await waitForState(page, 'done');
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.waitForTimeout(1500);
+    expect(await scans(page)).toBe(1);
+    // Later (the user was in a terminal), focus rescans.
+    await page.waitForTimeout(4000);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(2);
+    expectCleanLog(log);
+  });
+});
+
+describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
+  test('a clean that freed space says so for a while, longer while hovered, and stays in History', async () => {
+    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 });
+    await waitForState(page, 'done');
+    await page.getByTestId('clean-cache-gopls').click();
+    await waitForClean(page, 'confirm');
+    await page.getByTestId('clean-confirm').click();
+    await waitForClean(page, 'done');
+    const toast = page.getByTestId('clean-toast');
+    expect(await toast.getAttribute('data-transient')).toBe('true');
+    // In the page's flow above the view, not over it: the cards start below it.
+    const [t, grid] = await Promise.all([toast.boundingBox(), page.locator('.grid').boundingBox()]);
+    expect(t && grid && t.y + t.height <= grid.y).toBe(true);
+    await screenshot(page, 'fresh-toast-done');
+
+    // Hovered, it stays.
+    await toast.hover();
+    await page.waitForTimeout(9000);
+    expect(await toast.count()).toBe(1);
+    // Left alone, it goes.
+    await page.mouse.move(5, 790);
+    await expect.poll(() => toast.count(), { timeout: 12_000 }).toBe(0);
+    await waitForClean(page, 'idle');
+
+    // History still has it.
+    await page.getByTestId('open-history').click();
+    await expect.poll(() => page.getByTestId('history-view').textContent()).toContain('gopls');
+    expectCleanLog(log);
+  });
+
+  test('a clean with failures stays until closed', async () => {
+    const { page } = await open({ undoSeconds: 1, purgeDelay: 50, cleanFail: 'permission' });
+    await waitForState(page, 'done');
+    await page.getByTestId('clean-cache-gopls').click();
+    await waitForClean(page, 'confirm');
+    await page.getByTestId('clean-confirm').click();
+    await waitForClean(page, 'done');
+    const toast = page.getByTestId('clean-toast');
+    expect(await toast.getAttribute('data-transient')).toBe('false');
+    await page.mouse.move(5, 790);
+    await page.waitForTimeout(9000);
+    expect(await toast.count()).toBe(1);
+  });
+});
+
+describe('small windows (issue #15 point 11)', { timeout: 90_000 }, () => {
+  for (const locale of ['en-US', 'zh-CN']) {
+    test(`the header fits at 800x600 (${locale}), light and dark`, async () => {
+      const { page, log } = await open({ locale });
+      await page.setViewportSize({ width: 800, height: 600 });
+      await waitForState(page, 'done');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        const problems = await page.evaluate(() => {
+          const out: string[] = [];
+          const tools = document.querySelector('[data-testid="open-doctor"]')!.getBoundingClientRect();
+          for (const id of ['lang-select', 'open-about', 'open-settings']) {
+            const r = document.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect();
+            if (Math.abs(tools.top + tools.height / 2 - (r.top + r.height / 2)) > 6) out.push(`${id} is not on the tools' row`);
+            if (r.right > window.innerWidth) out.push(`${id} is cut off at the right`);
+          }
+          const select = document.querySelector<HTMLSelectElement>('[data-testid="lang-select"]')!;
+          if (select.scrollWidth > select.clientWidth + 1) out.push('the language menu is clipped');
+          for (const b of document.querySelectorAll<HTMLElement>('header.top button'))
+            if (b.scrollWidth > b.clientWidth + 1) out.push(`"${b.textContent?.trim()}" is clipped`);
+          return out;
+        });
+        expect(problems, `${locale} ${scheme}`).toEqual([]);
+        await screenshot(page, `fresh-800x600-header-${locale}-${scheme}`);
+      }
+      expectCleanLog(log);
+    });
+  }
+
+  test('a view opens at its top, not where the previous one was scrolled', async () => {
+    const { page } = await open();
+    await page.setViewportSize({ width: 800, height: 600 });
+    await waitForState(page, 'done');
+    const main = page.locator('main');
+    await main.evaluate((m) => (m.scrollTop = m.scrollHeight));
+    expect(await main.evaluate((m) => m.scrollTop)).toBeGreaterThan(100);
+    await page.getByTestId('open-modules').click();
+    await page.getByTestId('module-view').waitFor();
+    expect(await main.evaluate((m) => m.scrollTop)).toBe(0);
+    await screenshot(page, 'fresh-800x600-modules-top');
+    await page.getByTestId('back').click();
+    await main.evaluate((m) => (m.scrollTop = m.scrollHeight));
+    await page.getByTestId('open-guides').click();
+    await page.getByTestId('guides-view').waitFor();
+    expect(await main.evaluate((m) => m.scrollTop)).toBe(0);
+  });
+});
+
+describe('wording and rendering (issue #15 point 12)', { timeout: 90_000 }, () => {
+  for (const [w, h, scheme, locale] of [
+    [1200, 800, 'light', 'en-US'],
+    [800, 600, 'dark', 'en-US'],
+    [800, 600, 'light', 'zh-CN'],
+  ] as const) {
+    test(`Guides show code as code and keep variable names whole (${w}x${h} ${scheme} ${locale})`, async () => {
+      const { page, log } = await open({ locale }, scheme);
+      await page.setViewportSize({ width: w, height: h });
+      await waitForState(page, 'done');
+      await page.getByTestId('open-guides').click();
+      const guide = page.getByTestId('guide-page');
+      await guide.waitFor();
+      await expect.poll(() => page.getByTestId('guide-table').count()).toBe(1);
+      expect(await guide.textContent()).not.toContain('`');
+      expect(await guide.locator('code.inline').count()).toBeGreaterThan(0);
+      // Each variable name is on one line.
+      const broken = await guide.locator('td.ident').evaluateAll((cells) =>
+        cells.filter((c) => {
+          const range = document.createRange();
+          range.selectNodeContents(c);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          return lines.size > 1;
+        }).map((c) => c.textContent),
+      );
+      expect(broken).toEqual([]);
+      expect(await guide.locator('td.ident').count()).toBeGreaterThan(3);
+      await screenshot(page, `fresh-guides-${w}x${h}-${scheme}-${locale}`);
+      expectCleanLog(log);
+    });
+  }
+
+  test('every view has the same Back button', async () => {
+    const { page } = await open();
+    await waitForState(page, 'done');
+    const names = new Set<string>();
+    for (const open of ['open-modules', 'open-history', 'open-verify', 'open-locks', 'open-doctor', 'open-guides', 'open-settings']) {
+      await page.getByTestId(open).click();
+      const back = page.getByTestId('back');
+      await back.waitFor();
+      names.add(`${await back.getAttribute('aria-label')} | ${(await back.textContent())?.trim()}`);
+      await back.click();
+      await page.getByTestId('open-modules').waitFor();
+    }
+    expect([...names]).toEqual(['Back to dashboard | Dashboard']);
+  });
+
+  test('the welcome says the first scan finished once it has', async () => {
+    const { page } = await open({ welcome: true, scan: 'manual' });
+    const line = page.getByTestId('welcome-scan');
+    await expect.poll(() => line.textContent()).toContain('already running');
+    await page.evaluate(() => (window as unknown as { __mock: { finish(): void } }).__mock.finish());
+    await waitForState(page, 'done');
+    await expect.poll(() => line.textContent()).toContain('has finished');
+    await screenshot(page, 'fresh-welcome-scanned');
+  });
+
+  test('a cache the app cleaned away says when, not "Not created yet"', async () => {
+    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 });
+    await waitForState(page, 'done');
+    await page.getByTestId('clean-cache-gopls').click();
+    await waitForClean(page, 'confirm');
+    await page.getByTestId('clean-confirm').click();
+    await waitForClean(page, 'done');
+    const size = page.getByTestId('cache-card-gopls').getByTestId('cache-size');
+    await expect.poll(() => size.textContent(), { timeout: 10_000 }).toMatch(/^Empty: cleaned at \d\d:\d\d/);
+    // A cache that was never there still says so.
+    expect(await page.getByTestId('cache-card-golangci-lint').getByTestId('cache-size').textContent()).toContain('Not created yet');
+    await screenshot(page, 'fresh-cleaned-empty');
+    expectCleanLog(log);
+  });
+
+  test('"Unused by my projects": the result is brought into view and its projects are offered in Verify', async () => {
+    const { page, log } = await open({ settings: { project_roots: ['/home/gopher/src'] } });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await waitForState(page, 'done');
+    await page.getByTestId('open-modules').click();
+    await page.getByTestId('select-unused').click();
+    await page.getByTestId('unused-run').click();
+    const message = page.getByTestId('select-message');
+    await message.waitFor();
+    await expect
+      .poll(() =>
+        message.evaluate((e) => {
+          const r = e.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight;
+        }),
+      )
+      .toBe(true);
+    await screenshot(page, 'fresh-800x600-unused-result');
+    await page.getByTestId('back').click();
+    await page.getByTestId('open-verify').click();
+    await page.getByTestId('verify-scope-project').check();
+    const offered = await page.locator('#vv-roots option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['/home/gopher/src/api', '/home/gopher/src/cli', '/home/gopher/src/web', '/home/gopher/src']);
+    expectCleanLog(log);
+  });
+
+  test('the processes view says what it checked in plain words', async () => {
+    const { page } = await open({ locks: 'some' });
+    await waitForState(page, 'done');
+    await page.getByTestId('open-locks').click();
+    const foot = page.locator('[data-testid="locks-view"] .foot');
+    await foot.waitFor();
+    const text = (await foot.textContent()) ?? '';
+    expect(text).toMatch(/^Checked which programs use \d+ cache folders, in \d+ ms\.$/);
+    expect(text).not.toMatch(/procfs|libproc|Restart Manager/);
+  });
+});
