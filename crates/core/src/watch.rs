@@ -4,8 +4,8 @@
 //! Cheap by design: every directory is watched **non-recursively** (the `notify` crate: inotify,
 //! FSEvents/kqueue, ReadDirectoryChangesW), and only down to a small depth per cache
 //! ([`WatchRoot::depth`]): the module cache to depth 2 (the root, the hosts, the owners, where
-//! `example.com/owner/repo@v1.2.3` directories appear and disappear), every other cache at its
-//! root only. Version directories (`…@v…`, read-only once extracted) are never watched. A root
+//! `example.com/owner/repo@v1.2.3` directories appear and disappear; its root only on Windows,
+//! [`MODCACHE_DEPTH`]), every other cache at its root only. Version directories (`…@v…`, read-only once extracted) are never watched. A root
 //! that does not exist yet is watched through its nearest existing ancestor, so its creation is
 //! seen; the watched set is brought up to date after each burst of events.
 //!
@@ -41,8 +41,16 @@ pub struct WatchRoot {
     pub depth: usize,
 }
 
-/// The roots to watch for discovered caches: the module cache to depth 2, the others at their
-/// root (a cache nested in another, the toolchains, is covered by its parent's watches).
+/// How deep the module cache is watched on this OS: 2 where watching holds no handle that
+/// gets in the way (inotify, FSEvents). On Windows each watched directory is an open handle,
+/// and a directory with an open handle somewhere below it cannot be renamed or removed whole:
+/// watching inside the module cache would make the app's quarantine and `go clean -modcache`
+/// fail, so only the root is watched there (window focus still rescans).
+pub const MODCACHE_DEPTH: usize = if cfg!(windows) { 0 } else { 2 };
+
+/// The roots to watch for discovered caches: the module cache to [`MODCACHE_DEPTH`], the others
+/// at their root (a cache nested in another, the toolchains, is covered by its parent's
+/// watches).
 pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
     caches
         .iter()
@@ -50,7 +58,7 @@ pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
             kind: c.kind,
             path: c.path.clone(),
             depth: match c.kind {
-                CacheKind::Modcache => 2,
+                CacheKind::Modcache => MODCACHE_DEPTH,
                 _ => 0,
             },
         })
