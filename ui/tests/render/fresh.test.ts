@@ -227,6 +227,12 @@ describe('wording and rendering (issue #15 point 12)', { timeout: 90_000 }, () =
       expect(broken).toEqual([]);
       expect(await guide.locator('td.ident').count()).toBeGreaterThan(3);
       await screenshot(page, `fresh-guides-${w}x${h}-${scheme}-${locale}`);
+      // The dashboard's notes show the backend's `go env -w` as code too.
+      await page.getByTestId('back').click();
+      const notes = page.getByTestId('problems');
+      await notes.waitFor();
+      expect(await notes.textContent()).not.toContain('`');
+      expect(await notes.locator('code.inline').count()).toBeGreaterThan(0);
       expectCleanLog(log);
     });
   }
