@@ -128,6 +128,23 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
     expectCleanLog(log);
   });
 
+  test('"exited when asked to stop" goes by itself', async () => {
+    const { page, log } = await open({ locks: 'some' });
+    await waitForState(page, 'done');
+    await page.getByTestId('open-locks').click();
+    const row = page.locator('[data-testid="locks-view"] [data-testid="locks-holder"][data-pid="7007"]');
+    await row.waitFor();
+    await row.getByTestId('locks-end').click();
+    await page.getByTestId('locks-end-accept').click();
+    const result = page.locator('[data-testid="locks-view"] [data-testid="locks-end-result"]');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('exited when asked to stop');
+    expect(await result.getAttribute('data-transient')).toBe('true');
+    await page.mouse.move(5, 790);
+    await expect.poll(() => result.count(), { timeout: 12_000 }).toBe(0);
+    expectCleanLog(log);
+  });
+
   test('a clean with failures stays until closed', async () => {
     const { page } = await open({ undoSeconds: 1, purgeDelay: 50, cleanFail: 'permission' });
     await waitForState(page, 'done');
