@@ -50,6 +50,7 @@ pub fn run_app_with<R: Runtime>(
             commands::scan::scan_cancel,
             startup::startup_probe,
             commands::clean::clean_plan,
+            commands::clean::clean_holders,
             commands::clean::clean_execute,
             commands::clean::clean_undo,
             commands::clean::clean_purge_now,
