@@ -40,6 +40,8 @@ interface MockConfig {
   locks?: 'some' | 'none' | 'error';
   locksDelay?: number;
   diagnoseError?: Ipc.ErrorCode;
+  noVcs?: boolean;
+  os?: Ipc.OsKind;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -109,10 +111,12 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   // Shaped like the core's figures (issue #15 §4): the parts add up to the module cache; the
   // extracted part is the rows; a version's download files are 4 (zip, ziphash, mod, info).
   const DL_FILES = 4;
+  /** Allocated bytes of a version's download files: the zip in whole blocks, 3 small files. */
+  const dlDisk = (m: Ipc.ModuleVersion) => Math.ceil(m.download_bytes / 4096) * 4096 + (DL_FILES - 1) * 4096;
   const parts: Ipc.ModcacheParts = {
     extracted_bytes: extracted, extracted_disk_bytes: sum(modules, 'disk_bytes'), extracted_files: sum(modules, 'files'),
-    download_bytes: downloads + 2_031_117, download_disk_bytes: downloads + 9_000_000, download_files: modules.length * DL_FILES + 3_100,
-    vcs_bytes: 48_213_337, vcs_disk_bytes: 50_000_000, vcs_files: 1_200,
+    download_bytes: downloads + 2_031_117, download_disk_bytes: modules.reduce((s, m) => s + dlDisk(m), 0) + 9_000_000, download_files: modules.length * DL_FILES + 3_100,
+    ...(cfg.noVcs ? { vcs_bytes: 0, vcs_disk_bytes: 0, vcs_files: 0 } : { vcs_bytes: 48_213_337, vcs_disk_bytes: 50_000_000, vcs_files: 1_200 }),
     sumdb_bytes: 3_411_882, sumdb_disk_bytes: 3_600_000, sumdb_files: 410,
     other_bytes: 12_040, other_disk_bytes: 1_200_000, other_files: 2,
   };
@@ -122,7 +126,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const toolchainRows = modules.filter((m) => m.toolchain);
   const toolchainBytes = sum(toolchainRows, 'bytes') + sum(toolchainRows, 'download_bytes');
   const toolchainFiles = sum(toolchainRows, 'files') + toolchainRows.length * DL_FILES;
-  const toolchainDisk = sum(toolchainRows, 'disk_bytes') + toolchainRows.length * DL_FILES * 4096;
+  const toolchainDisk = toolchainRows.reduce((s, m) => s + m.disk_bytes + dlDisk(m), 0);
   const totalOf = (caches: Ipc.CacheScan[]): Ipc.Figures => {
     const top = caches.filter((c) => c.inside === null);
     return { bytes: sum(top, 'bytes'), disk_bytes: sum(top, 'disk_bytes'), files: sum(top, 'files') };
@@ -135,7 +139,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   }, extra || {});
 
   const env: Ipc.EnvReport = {
-    os: 'linux',
+    os: cfg.os ?? 'linux',
     go: cfg.goMissing ? null : { path: '/usr/local/go/bin/go', version: 'go1.23.5', goroot: '/usr/local/go' },
     vars: {
       GOMODCACHE: { value: GOMODCACHE, source: 'default' },
@@ -324,7 +328,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const versionItem = (m: Ipc.ModuleVersion): Ipc.PlanItem => ({
     cache: 'modcache', root: GOMODCACHE, path: m.dir, label: `${m.path}@${m.version}`,
     action: { kind: 'module-version', module: m.path, version: m.version, escpath: m.path, escver: m.version, keep_mod_files: false },
-    bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes + DL_FILES * 4096, files: m.files + DL_FILES,
+    bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes + dlDisk(m), files: m.files + DL_FILES,
   });
 
   function cleanPlan(targets: Ipc.Target[]): Ipc.PlannedClean {
