@@ -34,6 +34,7 @@ fn main() {
             "scan_cancel",
             "startup_probe",
             "clean_plan",
+            "clean_holders",
             "clean_execute",
             "clean_undo",
             "clean_purge_now",
