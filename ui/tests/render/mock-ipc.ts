@@ -150,7 +150,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     },
     caches: [
       { kind: 'modcache', path: GOMODCACHE, var: 'GOMODCACHE', source: 'default', exists: true, cleanable: true, parent: null },
-      { kind: 'toolchains', path: `${GOMODCACHE}/golang.org/toolchain`, var: 'GOMODCACHE', source: 'default', exists: true, cleanable: true, parent: 'modcache' },
+      { kind: 'toolchains', path: `${GOMODCACHE}/golang.org`, var: 'GOMODCACHE', source: 'default', exists: true, cleanable: true, parent: 'modcache' },
       { kind: 'build', path: '/home/gopher/.cache/go-build', var: 'GOCACHE', source: 'env', exists: true, cleanable: true, parent: null },
       { kind: 'gopls', path: '/home/gopher/.cache/gopls', var: 'GOPLSCACHE', source: 'default', exists: true, cleanable: true, parent: null },
       { kind: 'golangci-lint', path: '/home/gopher/.cache/golangci-lint', var: 'GOLANGCI_LINT_CACHE', source: 'default', exists: false, cleanable: true, parent: null },
@@ -168,7 +168,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const fullReport: Ipc.ScanReport = {
     caches: [
       cacheScan('modcache', GOMODCACHE, modcacheBytes, modcacheFiles, { disk_bytes: modcacheDisk }),
-      cacheScan('toolchains', `${GOMODCACHE}/golang.org/toolchain`, toolchainBytes, toolchainFiles, { disk_bytes: toolchainDisk }),
+      cacheScan('toolchains', `${GOMODCACHE}/golang.org`, toolchainBytes, toolchainFiles, { disk_bytes: toolchainDisk }),
       cacheScan('build', '/home/gopher/.cache/go-build', buildBytes, 18_402, { newest_mtime: NOW - 3600 * 5 }),
       cacheScan('gopls', '/home/gopher/.cache/gopls', 96_337_281, 2_410, { unreadable: 2, unreadable_paths: ['/home/gopher/.cache/gopls/a1/x', '/home/gopher/.cache/gopls/b2/y'] }),
       cacheScan('gobin', '/home/gopher/bin', 187_211_004, 14),
