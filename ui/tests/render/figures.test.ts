@@ -90,7 +90,12 @@ describe('one definition of each figure', { timeout: 90_000 }, () => {
     expect(await extracted.getAttribute('title')).toContain('module@version');
     expect(Number(await mc.getByTestId('cache-part-vcs').getAttribute('data-bytes'))).toBe(parts.vcs_bytes);
     await page.setViewportSize({ width: 1200, height: 800 });
+    await tc.scrollIntoViewIfNeeded();
     await screenshot(page, 'figures-dashboard-1200-light');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await tc.scrollIntoViewIfNeeded();
+    await screenshot(page, 'figures-dashboard-800-light');
+    await page.setViewportSize({ width: 1200, height: 800 });
 
     // The toolchains' clean preview: the card's figures.
     await tc.getByTestId('clean-cache-toolchains').click();
@@ -156,6 +161,7 @@ describe('one definition of each figure', { timeout: 90_000 }, () => {
         [800, 600],
       ]) {
         await page.setViewportSize({ width: w, height: h });
+        await page.getByTestId('cache-card-toolchains').scrollIntoViewIfNeeded();
         await screenshot(page, `figures-dashboard-${w}-${name}`);
       }
       await page.setViewportSize({ width: 1200, height: 800 });
