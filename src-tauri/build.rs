@@ -36,6 +36,7 @@ fn main() {
             "watch_stop",
             "startup_probe",
             "clean_plan",
+            "clean_holders",
             "clean_execute",
             "clean_undo",
             "clean_purge_now",

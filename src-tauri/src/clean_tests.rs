@@ -404,3 +404,50 @@ fn the_channel_carries_the_session_updates_in_order() {
     assert_eq!(err.code, "NotUndoable");
     assert!(!fx.modcache.join("example.com/a@v1.1.0").exists());
 }
+
+/// `clean_holders` names the processes holding what the previewed plan removes, and only
+/// them (issue #15 §5): a real process working inside one version is named for that version's
+/// plan, not for another version's; an unknown plan is `UnknownPlan`.
+#[cfg(unix)]
+#[test]
+fn ipc_clean_holders_are_scoped_to_the_plan() {
+    let fx = fixture(Duration::ZERO);
+    let app = app_with(fx.config.clone());
+    let w = main_window(&app);
+    let held = fx.modcache.join("example.com").join("a@v1.0.0");
+    let mut child = std::process::Command::new("sleep")
+        .arg("60")
+        .current_dir(&held)
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let holders_of = |version: &str| -> Vec<u64> {
+        let planned = invoke(
+            &w,
+            "clean_plan",
+            json!({"targets": [{"target": "module-version", "path": "example.com/a", "version": version}]}),
+        )
+        .unwrap();
+        let r = invoke(&w, "clean_holders", json!({"planId": planned["id"]})).unwrap();
+        r["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["pid"].as_u64().unwrap())
+            .collect()
+    };
+    // The probe may run before the child has changed directory: wait for it to be seen.
+    let start = Instant::now();
+    while !holders_of("v1.0.0").contains(&u64::from(pid)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "pid {pid} never seen"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!holders_of("v1.1.0").contains(&u64::from(pid)));
+    let err = invoke(&w, "clean_holders", json!({"planId": "plan-0"})).unwrap_err();
+    assert_eq!(err["code"], "UnknownPlan", "{err}");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -53,6 +53,7 @@ pub fn run_app_with<R: Runtime>(
             commands::watch::watch_stop,
             startup::startup_probe,
             commands::clean::clean_plan,
+            commands::clean::clean_holders,
             commands::clean::clean_execute,
             commands::clean::clean_undo,
             commands::clean::clean_purge_now,

@@ -92,6 +92,77 @@ fn trash_siblings(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// One definition of each figure (issue #15 §4) on a cache the real Go wrote: the scan's parts
+/// add up to the module cache, its extracted part is the module rows, and what a plan says it
+/// removes equals the scan's figure for the same thing (each version, the whole cache).
+#[test]
+fn scan_figures_and_plan_figures_agree_on_a_real_cache() {
+    let fx = fixture();
+    let r = report(&fx);
+    let scanned = gocache_core::scan::scan(
+        &r.caches,
+        &gocache_core::scan::Options::default(),
+        &gocache_core::NoProgress,
+        &CancelToken::new(),
+    );
+    let mc = scanned
+        .caches
+        .iter()
+        .find(|c| c.kind == discover::CacheKind::Modcache)
+        .unwrap_or_else(|| panic!("no module cache in {:?}", scanned.caches));
+    let parts = scanned.modcache_parts.clone().unwrap();
+    assert_eq!(
+        parts.extracted_bytes
+            + parts.download_bytes
+            + parts.vcs_bytes
+            + parts.sumdb_bytes
+            + parts.other_bytes,
+        mc.bytes
+    );
+    assert_eq!(
+        parts.extracted_files
+            + parts.download_files
+            + parts.vcs_files
+            + parts.sumdb_files
+            + parts.other_files,
+        mc.files
+    );
+    assert_eq!(
+        parts.extracted_bytes,
+        scanned.modules.iter().map(|m| m.bytes).sum::<u64>()
+    );
+    assert!(!scanned.modules.is_empty());
+    for m in &scanned.modules {
+        let p = plan(
+            &fx,
+            &r,
+            &[Target::ModuleVersion {
+                path: m.path.clone(),
+                version: m.version.clone(),
+            }],
+        );
+        assert_eq!(
+            p.total_bytes,
+            m.bytes + m.download_bytes,
+            "{}@{}",
+            m.path,
+            m.version
+        );
+    }
+    let p = plan(&fx, &r, &[Target::Modcache]);
+    assert_eq!(
+        (p.total_bytes, p.total_disk_bytes, p.total_files),
+        (mc.bytes, mc.disk_bytes, mc.files)
+    );
+    let counted: u64 = scanned
+        .caches
+        .iter()
+        .filter(|c| c.inside.is_none())
+        .map(|c| c.files)
+        .sum();
+    assert_eq!(scanned.total.files, counted);
+}
+
 #[test]
 fn removed_version_is_downloaded_again_by_go_build_and_verifies() {
     let fx = fixture();

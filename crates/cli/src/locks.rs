@@ -305,9 +305,8 @@ fn report_text(r: &LocksReport) -> String {
 /// The holders of a clean plan's items (one quick probe), as text for the confirmation
 /// prompt; `None` when nobody holds anything there (or the probe failed).
 pub fn plan_holders_text(report: &Report, plan: &gocache_core::clean::Plan) -> Option<String> {
-    let targets: Vec<PathBuf> = plan.items.iter().map(|i| i.path.clone()).collect();
     let probe = locks::system_probe();
-    let r = locks::find_holders_of(&targets, report, probe.as_ref(), &CancelToken::new()).ok()?;
+    let r = locks::find_holders_of_plan(plan, report, probe.as_ref(), &CancelToken::new()).ok()?;
     if r.holders.is_empty() {
         return None;
     }

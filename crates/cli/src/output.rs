@@ -160,6 +160,17 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
             },
         ]);
     }
+    if r.caches.len() > 1 {
+        // The core's total: each cache once (toolchains are inside the module cache).
+        rows.push(vec![
+            "total".to_owned(),
+            human_bytes(r.total.bytes),
+            human_bytes(r.total.disk_bytes),
+            r.total.files.to_string(),
+            String::new(),
+            String::new(),
+        ]);
+    }
     out.push_str(&table(&rows, &[1, 2, 3, 4]));
     let unreadable: u64 = r.caches.iter().map(|c| c.unreadable).sum();
     if unreadable > 0 {

@@ -37,6 +37,17 @@ pub async fn clean_plan(
     blocking(move || Ok(s.plan(&targets)?)).await
 }
 
+/// The processes holding what the kept plan `plan_id` would remove, probed now (see
+/// [`CleanSession::plan_holders`]). Secrets in the holders' command lines are redacted.
+#[tauri::command]
+pub async fn clean_holders(
+    state: State<'_, CleanSession>,
+    plan_id: String,
+) -> Result<gocache_core::redact::Redacted<gocache_core::locks::LocksReport>, CommandError> {
+    let s = state.inner().clone();
+    blocking(move || Ok(gocache_core::redact::Redacted(s.plan_holders(&plan_id)?))).await
+}
+
 /// Executes a kept plan (see [`CleanSession::execute`]); `clean_cancel` stops it.
 #[tauri::command]
 pub async fn clean_execute(

@@ -216,6 +216,11 @@ export function verifyRepair(
 // --- Locks (docs/contract.md "Locks"; issue #5) -------------------------------------------------
 
 /** Every process holding files in the discovered caches. */
+/** The processes holding what the kept plan `planId` would remove, probed now. */
+export function cleanHolders(planId: string): Promise<LocksReport> {
+  return invoke<LocksReport>('clean_holders', { planId });
+}
+
 export function locksList(): Promise<LocksReport> {
   return invoke<LocksReport>('locks_list');
 }

@@ -5,6 +5,7 @@ import {
   cleanCancel,
   cleanElevated,
   cleanExecute,
+  cleanHolders,
   cleanPlan,
   cleanPurgeNow,
   cleanUndo,
@@ -12,6 +13,7 @@ import {
   type CacheKind,
   type CleanRun,
   type CleanUpdate,
+  type Holder,
   type Target,
   type TargetName,
 } from './api';
@@ -45,6 +47,16 @@ class CleanStore {
   option = $state<TargetName | null>(null);
   days = $state(DEFAULT_BUILD_DAYS);
   budgetGiB = $state(DEFAULT_BUILD_BUDGET_GIB);
+  /**
+   * The processes holding what the previewed plan would remove (`clean_holders`), asked when
+   * the preview appears and after End process: never holders of other files, never stale.
+   */
+  holders = $state.raw<Holder[]>([]);
+  /** The plan `holders` is about. */
+  holdersPlan = $state<string | null>(null);
+  /** The pids that held this plan's files since it was shown (so "none any more" is true). */
+  seenPids = $state.raw<number[]>([]);
+  private holdersSeq = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private rescan: () => void = () => cacheScan.rescan();
 
@@ -91,7 +103,11 @@ class CleanStore {
     const seq = this.flow.seq;
     try {
       const { id, plan } = await cleanPlan(targets);
+      this.holders = [];
+      this.holdersPlan = null;
+      this.seenPids = [];
       this.dispatch({ type: 'planned', seq, id, plan });
+      if (plan.items.length > 0) void this.refreshHolders();
     } catch (e) {
       this.dispatch({ type: 'failed', seq, error: toApiError(e), stage: 'plan' });
       return;
@@ -100,6 +116,25 @@ class CleanStore {
     const now = this.flow as Flow;
     if (elevated && now.state === 'running' && now.seq === seq) await this.runElevated();
     else if (now.state === 'confirm' && now.seq === seq && skipsConfirm(now)) await this.confirm();
+  }
+
+  /**
+   * Asks which processes hold what the previewed plan would remove. A failed probe shows no
+   * warning (the clean itself reports what it could not remove).
+   */
+  async refreshHolders(): Promise<void> {
+    const id = this.flow.planId;
+    if (!id) return;
+    const seq = ++this.holdersSeq;
+    try {
+      const report = await cleanHolders(id);
+      if (seq !== this.holdersSeq || this.flow.planId !== id) return;
+      this.holders = report.holders;
+      this.seenPids = [...new Set([...this.seenPids, ...report.holders.map((h) => h.pid)])];
+      this.holdersPlan = id;
+    } catch {
+      if (seq === this.holdersSeq) this.holders = [];
+    }
   }
 
   /** Opens the dialog for a cache card with its first (default) target. */

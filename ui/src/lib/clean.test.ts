@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { CleanRun, ErrorCode, ItemResult, Plan, PlanItem, Target } from './api';
+import type { CleanRun, ErrorCode, ItemResult, Plan, PlanItem, ScanReport, Target } from './api';
 import { setLocale } from './i18n';
 import {
   adminMayHelp,
@@ -20,6 +20,8 @@ import {
   targetLabel,
   type Action,
   type Flow,
+  optionFigures,
+  optionUnavailable,
 } from './clean';
 
 const item = (label: string, bytes: number, extra: Partial<PlanItem> = {}): PlanItem => ({
@@ -393,5 +395,51 @@ describe('in Simplified Chinese', () => {
     expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['Every clean made with the app or ', ' is listed here.']);
     setLocale('zh-CN');
     expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['通过本应用或 ', ' 进行的每次清理都会列在这里。']);
+  });
+});
+
+describe('clean dialog options (issue #15 §12)', () => {
+  const cacheScan = (kind: string, bytes: number, files: number) => ({
+    kind, path: `/c/${kind}`, bytes, disk_bytes: bytes, files, dirs: 1, symlinks: 0, unreadable: 0, unreadable_paths: [],
+    newest_mtime: null, error: null, inside: kind === 'toolchains' ? 'modcache' : null,
+  });
+  const report = (vcsFiles: number, toolchains: boolean, fuzzFiles: number): ScanReport =>
+    ({
+      caches: [cacheScan('modcache', 1000, 50), ...(toolchains ? [cacheScan('toolchains', 300, 9)] : []), cacheScan('build', 700, 20)],
+      total: { bytes: 1700, disk_bytes: 1700, files: 70 },
+      modules: toolchains ? [{ path: 'golang.org/toolchain', version: 'v0.0.1-go1.23.0.linux-amd64', dir: '/x', bytes: 200, disk_bytes: 200, files: 5, download_bytes: 100, newest_mtime: null, toolchain: true }] : [],
+      module_totals: [],
+      modcache_parts: {
+        extracted_bytes: 600, extracted_disk_bytes: 600, extracted_files: 30, download_bytes: 300, download_disk_bytes: 300, download_files: 10,
+        vcs_bytes: vcsFiles ? 80 : 0, vcs_disk_bytes: vcsFiles ? 80 : 0, vcs_files: vcsFiles, sumdb_bytes: 10, sumdb_disk_bytes: 10, sumdb_files: 1,
+        other_bytes: 10, other_disk_bytes: 10, other_files: 0,
+      },
+      build: { fuzz_bytes: fuzzFiles ? 64 : 0, fuzz_files: fuzzFiles } as ScanReport['build'],
+      elapsed_ms: 1,
+      cancelled: false,
+    }) as ScanReport;
+
+  test('each option shows the scan figure of what it cleans', () => {
+    const r = report(3, true, 2);
+    expect(optionFigures('modcache', r)).toEqual({ bytes: 1000, files: 50 });
+    expect(optionFigures('toolchains', r)).toEqual({ bytes: 300, files: 9 });
+    expect(optionFigures('vcs', r)).toEqual({ bytes: 80, files: 3 });
+    expect(optionFigures('fuzz', r)).toEqual({ bytes: 64, files: 2 });
+    // Depends on the days, the budget or Go's rules: the preview says.
+    expect(optionFigures('build-older-than', r)).toBeNull();
+    expect(optionFigures('test', r)).toBeNull();
+    expect(optionFigures('modcache', null)).toBeNull();
+    for (const v of ['modcache', 'toolchains', 'vcs', 'fuzz', 'build'] as const) expect(optionUnavailable(v, r)).toBeNull();
+  });
+
+  test('options with nothing in them are unavailable, and say why', () => {
+    setLocale('en');
+    const r = report(0, false, 0);
+    expect(optionUnavailable('vcs', r)).toContain('No VCS checkouts');
+    expect(optionUnavailable('toolchains', r)).toContain('No toolchain is downloaded');
+    expect(optionUnavailable('fuzz', r)).toContain('No fuzz inputs');
+    expect(optionUnavailable('modcache', r)).toBeNull();
+    // Before a scan nothing is known: everything stays available.
+    expect(optionUnavailable('vcs', null)).toBeNull();
   });
 });

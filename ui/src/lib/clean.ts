@@ -13,6 +13,7 @@ import type {
   ModuleRef,
   PermCause,
   Plan,
+  ScanReport,
   Target,
   TargetName,
   UndoReport,
@@ -185,6 +186,54 @@ function applyUpdate(f: Flow, ev: CleanUpdate): Flow {
 }
 
 // --- what each card offers -------------------------------------------------------------------
+
+/** The scan's figures of what an option cleans (the core's definitions, issue #15 §4). */
+export interface OptionFigures {
+  bytes: number;
+  files: number;
+}
+
+/**
+ * What an option of a card's dialog would clean, from the last scan: the whole cache, the
+ * toolchains card, the module cache's VCS part, the fuzz cache. Null when the scan says
+ * nothing about it (no scan yet, or it depends on the chosen days or budget, or on Go's rules:
+ * the preview shows those).
+ */
+export function optionFigures(value: TargetName, report: ScanReport | null): OptionFigures | null {
+  if (!report) return null;
+  const cache = (k: CacheKind): OptionFigures | null => {
+    const c = report.caches.find((x) => x.kind === k);
+    return c && !c.error ? { bytes: c.bytes, files: c.files } : null;
+  };
+  const parts = report.modcache_parts;
+  switch (value) {
+    case 'modcache':
+    case 'toolchains':
+    case 'gopls':
+    case 'golangci-lint':
+    case 'staticcheck':
+      return cache(value);
+    case 'vcs':
+      return parts ? { bytes: parts.vcs_bytes, files: parts.vcs_files } : null;
+    case 'fuzz':
+      return report.build ? { bytes: report.build.fuzz_bytes, files: report.build.fuzz_files } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why an option has nothing to clean (the scan found no file in it), in a sentence for its
+ * tooltip; null when it may be chosen. Only options whose whole content the scan measures.
+ */
+export function optionUnavailable(value: TargetName, report: ScanReport | null): string | null {
+  if (value !== 'toolchains' && value !== 'vcs' && value !== 'fuzz') return null;
+  const f = optionFigures(value, report);
+  if (!report || (value !== 'toolchains' && !f)) return null;
+  if (value === 'toolchains' && (report.modules.some((m) => m.toolchain) || (f && f.files > 0))) return null;
+  if (value !== 'toolchains' && f && f.files > 0) return null;
+  return t(`clean.options.${value}.none`);
+}
 
 export interface TargetOption {
   /** The target name (`value` of the radio input). */

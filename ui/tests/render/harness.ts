@@ -141,6 +141,10 @@ export interface MockConfig {
   locale?: string;
   /** The saved settings' language. */
   language?: string | null;
+  /** The module cache has no VCS checkouts (cache/vcs absent). */
+  noVcs?: boolean;
+  /** The OS env_report names (default `linux`). */
+  os?: 'linux' | 'macos' | 'windows';
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -236,7 +236,7 @@ describe('locks', { timeout: 60_000 }, () => {
       '6001',
       '812',
     ]);
-    expect(await holders.textContent()).toContain('4 running programs use files here');
+    expect(await holders.textContent()).toContain('4 running programs use files this clean removes');
     await screenshot(page, 'locks-clean-dialog-light');
     await holders.locator('[data-testid="locks-holder"][data-pid="6001"] [data-testid="locks-end"]').click();
     const confirm = page.getByTestId('locks-end-confirm');

@@ -40,6 +40,8 @@ interface MockConfig {
   locks?: 'some' | 'none' | 'error';
   locksDelay?: number;
   diagnoseError?: Ipc.ErrorCode;
+  noVcs?: boolean;
+  os?: Ipc.OsKind;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -106,18 +108,38 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const sum = <T,>(list: T[], f: keyof T): number => list.reduce((s, x) => s + (x[f] as number), 0);
   const extracted = sum(modules, 'bytes');
   const downloads = sum(modules, 'download_bytes');
-  const parts: Ipc.ModcacheParts = { extracted_bytes: extracted, download_bytes: downloads, vcs_bytes: 48_213_337, sumdb_bytes: 3_411_882, other_bytes: 12_040 };
+  // Shaped like the core's figures (issue #15 §4): the parts add up to the module cache; the
+  // extracted part is the rows; a version's download files are 4 (zip, ziphash, mod, info).
+  const DL_FILES = 4;
+  /** Allocated bytes of a version's download files: the zip in whole blocks, 3 small files. */
+  const dlDisk = (m: Ipc.ModuleVersion) => Math.ceil(m.download_bytes / 4096) * 4096 + (DL_FILES - 1) * 4096;
+  const parts: Ipc.ModcacheParts = {
+    extracted_bytes: extracted, extracted_disk_bytes: sum(modules, 'disk_bytes'), extracted_files: sum(modules, 'files'),
+    download_bytes: downloads + 2_031_117, download_disk_bytes: modules.reduce((s, m) => s + dlDisk(m), 0) + 9_000_000, download_files: modules.length * DL_FILES + 3_100,
+    ...(cfg.noVcs ? { vcs_bytes: 0, vcs_disk_bytes: 0, vcs_files: 0 } : { vcs_bytes: 48_213_337, vcs_disk_bytes: 50_000_000, vcs_files: 1_200 }),
+    sumdb_bytes: 3_411_882, sumdb_disk_bytes: 3_600_000, sumdb_files: 410,
+    other_bytes: 12_040, other_disk_bytes: 1_200_000, other_files: 2,
+  };
   const modcacheBytes = parts.extracted_bytes + parts.download_bytes + parts.vcs_bytes + parts.sumdb_bytes + parts.other_bytes;
-  const toolchainBytes = sum(modules.filter((m) => m.toolchain), 'bytes');
+  const modcacheDisk = parts.extracted_disk_bytes + parts.download_disk_bytes + parts.vcs_disk_bytes + parts.sumdb_disk_bytes + parts.other_disk_bytes;
+  const modcacheFiles = parts.extracted_files + parts.download_files + parts.vcs_files + parts.sumdb_files + parts.other_files;
+  const toolchainRows = modules.filter((m) => m.toolchain);
+  const toolchainBytes = sum(toolchainRows, 'bytes') + sum(toolchainRows, 'download_bytes');
+  const toolchainFiles = sum(toolchainRows, 'files') + toolchainRows.length * DL_FILES;
+  const toolchainDisk = toolchainRows.reduce((s, m) => s + m.disk_bytes + dlDisk(m), 0);
+  const totalOf = (caches: Ipc.CacheScan[]): Ipc.Figures => {
+    const top = caches.filter((c) => c.inside === null);
+    return { bytes: sum(top, 'bytes'), disk_bytes: sum(top, 'disk_bytes'), files: sum(top, 'files') };
+  };
 
   const cacheScan = (kind: Ipc.CacheKind, path: string, bytes: number, files: number, extra?: Partial<Ipc.CacheScan>): Ipc.CacheScan => Object.assign({
     kind, path, bytes, disk_bytes: Math.ceil(bytes / 4096) * 4096 + files * 2048, files,
     dirs: Math.floor(files / 7), symlinks: 0, unreadable: 0, unreadable_paths: [],
-    newest_mtime: NOW - 3 * DAY - 200, error: null,
+    newest_mtime: NOW - 3 * DAY - 200, error: null, inside: kind === 'toolchains' ? 'modcache' : null,
   }, extra || {});
 
   const env: Ipc.EnvReport = {
-    os: 'linux',
+    os: cfg.os ?? 'linux',
     go: cfg.goMissing ? null : { path: '/usr/local/go/bin/go', version: 'go1.23.5', goroot: '/usr/local/go' },
     vars: {
       GOMODCACHE: { value: GOMODCACHE, source: 'default' },
@@ -145,8 +167,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const buildBytes = 1_734_882_113;
   const fullReport: Ipc.ScanReport = {
     caches: [
-      cacheScan('modcache', GOMODCACHE, modcacheBytes, sum(modules, 'files') + 41_000),
-      cacheScan('toolchains', `${GOMODCACHE}/golang.org`, toolchainBytes + 9_000_000, 30_112),
+      cacheScan('modcache', GOMODCACHE, modcacheBytes, modcacheFiles, { disk_bytes: modcacheDisk }),
+      cacheScan('toolchains', `${GOMODCACHE}/golang.org`, toolchainBytes, toolchainFiles, { disk_bytes: toolchainDisk }),
       cacheScan('build', '/home/gopher/.cache/go-build', buildBytes, 18_402, { newest_mtime: NOW - 3600 * 5 }),
       cacheScan('gopls', '/home/gopher/.cache/gopls', 96_337_281, 2_410, { unreadable: 2, unreadable_paths: ['/home/gopher/.cache/gopls/a1/x', '/home/gopher/.cache/gopls/b2/y'] }),
       cacheScan('gobin', '/home/gopher/bin', 187_211_004, 14),
@@ -166,9 +188,11 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       ...(cfg.oldCore ? {} : { test_entries: 412, test_bytes: 3_145_728 }),
       last_trim: NOW - 2 * DAY, testexpire: null,
     },
+    total: { bytes: 0, disk_bytes: 0, files: 0 },
     elapsed_ms: 1412,
     cancelled: false,
   };
+  fullReport.total = totalOf(fullReport.caches);
 
   // --- the IPC shim -------------------------------------------------------------------------
   const callbacks = new Map<number, (payload: unknown) => unknown>();
@@ -193,6 +217,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const partialReport = (): Ipc.ScanReport => ({
     ...fullReport,
     caches: [cacheScan('modcache', GOMODCACHE, 1_234_567_890, 40_000)],
+    total: { bytes: 1_234_567_890, disk_bytes: Math.ceil(1_234_567_890 / 4096) * 4096 + 40_000 * 2048, files: 40_000 },
     modules: modules.slice(0, 500),
     module_totals: moduleTotals.slice(0, 200),
     build: null,
@@ -307,7 +332,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const versionItem = (m: Ipc.ModuleVersion): Ipc.PlanItem => ({
     cache: 'modcache', root: GOMODCACHE, path: m.dir, label: `${m.path}@${m.version}`,
     action: { kind: 'module-version', module: m.path, version: m.version, escpath: m.path, escver: m.version, keep_mod_files: false },
-    bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes, files: m.files,
+    bytes: m.bytes + m.download_bytes, disk_bytes: m.disk_bytes + dlDisk(m), files: m.files + DL_FILES,
   });
 
   function cleanPlan(targets: Ipc.Target[]): Ipc.PlannedClean {
@@ -354,11 +379,14 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/testexpire.txt', label: 'test results (testexpire.txt)', action: { kind: 'test-expire' }, bytes: 0, disk_bytes: 0, files: 0 });
           break;
         case 'fuzz':
-          items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/fuzz', label: 'fuzz cache', action: { kind: 'tree' }, bytes: fullReport.build ? fullReport.build.fuzz_bytes : 0, disk_bytes: 8_000_000, files: 212 });
+          items.push({ cache: 'build', root: '/home/gopher/.cache/go-build', path: '/home/gopher/.cache/go-build/fuzz', label: 'fuzz cache', action: { kind: 'tree' }, bytes: fullReport.build ? fullReport.build.fuzz_bytes : 0, disk_bytes: 8_000_000, files: fullReport.build ? fullReport.build.fuzz_files : 0 });
           break;
-        case 'vcs':
-          items.push({ cache: 'modcache', root: GOMODCACHE, path: `${GOMODCACHE}/cache/vcs`, label: 'cache/vcs', action: { kind: 'tree' }, bytes: 48_213_337, disk_bytes: 50_000_000, files: 1_200 });
+        case 'vcs': {
+          const p = fullReport.modcache_parts;
+          if (p && p.vcs_files > 0) items.push({ cache: 'modcache', root: GOMODCACHE, path: `${GOMODCACHE}/cache/vcs`, label: 'cache/vcs', action: { kind: 'tree' }, bytes: p.vcs_bytes, disk_bytes: p.vcs_disk_bytes, files: p.vcs_files });
+          else skipped.push({ target: 'module cache vcs checkouts', path: `${GOMODCACHE}/cache/vcs`, cause: 'not-present', reason: 'cache/vcs does not exist' });
           break;
+        }
         case 'toolchains':
           for (const m of fullReport.modules.filter((x) => x.toolchain)) items.push(versionItem(m));
           warnings.push('go1.23.5 runs from /usr/local/go, not from the module cache: removing toolchains does not affect it.');
@@ -421,6 +449,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       }
       fullReport.module_totals = [...byPath.values()];
     }
+    fullReport.total = totalOf(fullReport.caches);
     return snapshot;
   }
 
@@ -703,6 +732,23 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     }
   }
 
+  // The holders of a kept plan's paths only (the core's find_holders_of_plan): a holder of
+  // another module's files is not named.
+  async function cleanHolders(planId: string): Promise<Ipc.LocksReport> {
+    locksCalls.push({ cmd: 'clean_holders', planId });
+    await sleep(10);
+    const plan = plans.get(planId);
+    if (!plan) throw ipcError('UnknownPlan', `the preview "${planId}" has expired`);
+    const touched = plan.items.flatMap((i) => {
+      if (i.action.kind !== 'module-version') return [i.path];
+      const dl = `${GOMODCACHE}/cache/download/${i.action.escpath.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase())}/@v/${i.action.escver}.`;
+      return [i.path, dl];
+    });
+    const hit = (p: string) => touched.some((t) => p === t || p.startsWith(t.endsWith('.') ? t : t + '/'));
+    const holders = lockHolders.map((h) => ({ ...h, paths: h.paths.filter((p) => hit(p.path)) })).filter((h) => h.paths.length > 0);
+    return JSON.parse(JSON.stringify({ holders, caches: [], inaccessible: 0, warnings: [], probe: 'procfs', elapsed_ms: 4 }));
+  }
+
   async function locksEnd(pid: number, startTime: number | null | undefined): Promise<Ipc.EndOutcome> {
     locksCalls.push({ cmd: 'locks_end', pid, startTime });
     await sleep(150);
@@ -897,6 +943,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           return verifyRepair(args);
         case 'locks_list':
           return locksList();
+        case 'clean_holders':
+          return cleanHolders(args.planId);
         case 'locks_end':
           return locksEnd(args.pid, args.startTime);
         case 'pick_directory':

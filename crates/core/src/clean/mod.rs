@@ -56,6 +56,7 @@ use crate::env::EnvMap;
 use crate::scan::{self, scan_dir};
 use crate::{CancelToken, Error, Result, escape};
 
+pub(crate) use modver::version_of_download_file;
 pub use trash::{INNER_TRASH, Moved, ROOT_TRASH_PREFIX};
 
 /// What the user asked to clean.
@@ -288,6 +289,36 @@ pub struct Plan {
     pub total_disk_bytes: u64,
     /// Sum of the items' files.
     pub total_files: u64,
+}
+
+impl Plan {
+    /// Every path the plan removes or writes, for scoping lock warnings to it: a tree's or a
+    /// root's path, each entry of a multi-entry item, `testexpire.txt`, and for a module
+    /// version its extracted tree and its files in `cache/download/<module>/@v/` (the lock
+    /// file included: a `go` command holding it makes the clean wait). Only the files of a
+    /// version that exist now are listed.
+    pub fn touched_paths(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for item in &self.items {
+            match &item.action {
+                Action::Entries { entries } => out.extend(entries.iter().map(|e| e.path.clone())),
+                Action::ModuleVersion {
+                    escpath, escver, ..
+                } => {
+                    let paths = modver::VersionPaths::new(&item.root, escpath, escver);
+                    out.push(item.path.clone());
+                    out.extend(
+                        ["zip", "ziphash", "mod", "info", "partial", "lock"]
+                            .iter()
+                            .map(|e| paths.file(e))
+                            .filter(|p| std::fs::symlink_metadata(p).is_ok()),
+                    );
+                }
+                Action::Root | Action::Tree | Action::TestExpire => out.push(item.path.clone()),
+            }
+        }
+        out
+    }
 }
 
 /// How an item ended.
@@ -943,8 +974,8 @@ impl Planner<'_> {
                     threads: Some(1),
                     ..scan::Options::default()
                 };
-                let mut t = scan_dir(&p.dir, &opts, cancel).unwrap_or_default();
-                for f in p.download_files() {
+                let mut t = scan::DirTotals::default();
+                for f in p.sized_paths() {
                     if let Ok(s) = scan_dir(&f, &opts, cancel) {
                         t.bytes += s.bytes;
                         t.disk_bytes += s.disk_bytes;

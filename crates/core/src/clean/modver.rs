@@ -21,6 +21,32 @@ pub(crate) const DOWNLOAD_EXTS: [&str; 4] = ["ziphash", "zip", "mod", "info"];
 /// The order a removal takes the download files in (see [`VersionPaths::download_files`]).
 const REMOVAL_ORDER: [&str; 4] = ["zip", "ziphash", "mod", "info"];
 
+/// Extensions of the per-version files that belong to the version (a clean of it removes
+/// them): the download files, and `.partial`, Go's mark of an unfinished extraction. Not
+/// `.lock`: Go's lock file stays (a clean takes it, as Go does).
+const VERSION_FILE_EXTS: [&str; 5] = ["ziphash", "zip", "mod", "info", "partial"];
+
+/// The escaped version a file in `cache/download/<escpath>/@v/` belongs to: `<escver>.zip`,
+/// `.ziphash`, `.mod`, `.info`, `.partial`, or Go's interrupted-write temp file
+/// `<escver>.<ext><digits>.tmp`. `None` for `list`, `<escver>.lock` and anything else.
+///
+/// The one definition of a version's download files: the scan's `download_bytes` and the
+/// clean plan's size of a version both use it, so they count the same files.
+pub(crate) fn version_of_download_file(name: &str) -> Option<&str> {
+    if let Some(stem) = name.strip_suffix(".tmp") {
+        let (ver, ext) = stem.rsplit_once('.')?;
+        let digits = ext.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+        let word = &ext[..ext.len() - digits.len()];
+        let ok = !ver.is_empty()
+            && !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && DOWNLOAD_EXTS.contains(&word);
+        return ok.then_some(ver);
+    }
+    let (ver, ext) = name.rsplit_once('.')?;
+    (!ver.is_empty() && VERSION_FILE_EXTS.contains(&ext)).then_some(ver)
+}
+
 /// Where one module version lives in a module cache.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionPaths {
@@ -79,10 +105,25 @@ impl VersionPaths {
             .filter(|e| {
                 let n = e.file_name();
                 let n = n.to_string_lossy();
-                n.starts_with(&prefix) && n.ends_with(".tmp")
+                n.starts_with(&prefix)
+                    && n.ends_with(".tmp")
+                    && version_of_download_file(&n) == Some(self.escver.as_str())
             })
             .map(|e| e.path())
             .collect()
+    }
+
+    /// The files a clean of this version removes, as sized in a plan: the extracted tree, the
+    /// download files and a `.partial` left by an interrupted extraction (the same files the
+    /// scan counts for the version, [`version_of_download_file`]).
+    pub fn sized_paths(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.dir.clone()];
+        out.extend(self.download_files());
+        let partial = self.file("partial");
+        if std::fs::symlink_metadata(&partial).is_ok() {
+            out.push(partial);
+        }
+        out
     }
 
     /// Pre-Go-1.16 extraction leftovers `<escpath>@<escver>.tmp-<rand>`.
@@ -486,6 +527,29 @@ pub(crate) fn remove_empty_parents(dir: &Path, root: &Path) {
             break;
         }
         cur = p.parent();
+    }
+}
+
+#[cfg(test)]
+mod download_file_tests {
+    use super::version_of_download_file as v;
+
+    #[test]
+    fn a_versions_files_are_its_download_files_partial_and_tmp_not_lock_or_list() {
+        assert_eq!(v("v1.2.0.zip"), Some("v1.2.0"));
+        assert_eq!(v("v1.2.0.ziphash"), Some("v1.2.0"));
+        assert_eq!(
+            v("v0.0.1-go1.23.0.linux-amd64.mod"),
+            Some("v0.0.1-go1.23.0.linux-amd64")
+        );
+        assert_eq!(v("v1.2.0.info"), Some("v1.2.0"));
+        assert_eq!(v("v1.2.0.partial"), Some("v1.2.0"));
+        assert_eq!(v("v1.2.0.zip0123456.tmp"), Some("v1.2.0"));
+        assert_eq!(v("v1.2.0.lock"), None);
+        assert_eq!(v("list"), None);
+        assert_eq!(v("v1.2.0.zip.tmp"), None);
+        assert_eq!(v("v1.2.0.lock123.tmp"), None);
+        assert_eq!(v(".zip"), None);
     }
 }
 

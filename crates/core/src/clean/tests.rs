@@ -1469,3 +1469,130 @@ fn undo_never_merges_into_a_link_that_took_the_roots_place() {
     );
     assert_eq!(parent_names(t.modcache.parent().unwrap()), ["mod"]);
 }
+
+/// One definition of each figure (issue #15 §4): what a plan says it removes for a part equals
+/// what the scan reports for that part: a module version (tree plus download files, not the
+/// `.lock` that stays), the toolchains, the VCS checkouts, the fuzz cache and whole caches.
+#[test]
+fn plan_figures_equal_the_scan_figures_of_each_part() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/m", "v1.0.0");
+    add_version(&t.modcache, "example.com/m", "v1.1.0");
+    add_version(
+        &t.modcache,
+        "golang.org/toolchain",
+        "v0.0.1-go1.23.0.linux-amd64",
+    );
+    // An interrupted extraction's mark belongs to the version; list and locks do not.
+    fs::write(
+        t.modcache
+            .join("cache/download/example.com/m/@v/v1.1.0.partial"),
+        "",
+    )
+    .unwrap();
+    fs::write(
+        t.modcache.join("cache/download/example.com/m/@v/list"),
+        "v1.0.0\nv1.1.0\n",
+    )
+    .unwrap();
+    fs::create_dir_all(t.modcache.join("cache/vcs/abc/objects")).unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc/HEAD"), "ref: main\n").unwrap();
+    fs::write(t.modcache.join("cache/vcs/abc.info"), "{}").unwrap();
+    fs::create_dir_all(t.gocache.join("fuzz/example.com/m/FuzzX")).unwrap();
+    fs::write(
+        t.gocache.join("fuzz/example.com/m/FuzzX/seed1"),
+        "go test fuzz v1\n",
+    )
+    .unwrap();
+    let report = report_with(&t, &[]);
+    let scanned = scan::scan(
+        &report.caches,
+        &scan::Options::default(),
+        &crate::NoProgress,
+        &CancelToken::new(),
+    );
+    let cache = |k: CacheKind| {
+        scanned
+            .caches
+            .iter()
+            .find(|c| c.kind == k)
+            .unwrap_or_else(|| panic!("no {k:?} in {:?}", scanned.caches))
+    };
+    let plan_of =
+        |target: Target| plan(&report, &[target], &popts(&t), &CancelToken::new()).unwrap();
+    let figures = |p: &Plan| (p.total_bytes, p.total_disk_bytes, p.total_files);
+
+    // One version: its row (tree plus its download files).
+    let row = scanned
+        .modules
+        .iter()
+        .find(|m| m.path == "example.com/m" && m.version == "v1.1.0")
+        .unwrap();
+    let p = plan_of(Target::ModuleVersion {
+        path: "example.com/m".into(),
+        version: "v1.1.0".into(),
+    });
+    assert_eq!(p.total_bytes, row.bytes + row.download_bytes);
+    // info, mod, zip, ziphash, the tmp file and .partial: 6 download files, 2 in the tree.
+    assert_eq!(p.total_files, 8);
+
+    // The toolchains: the toolchains card.
+    let tc = cache(CacheKind::Toolchains);
+    let p = plan_of(Target::Toolchains);
+    assert_eq!(figures(&p), (tc.bytes, tc.disk_bytes, tc.files));
+
+    // The VCS checkouts: the module cache's vcs part.
+    let parts = scanned.modcache_parts.clone().unwrap();
+    let p = plan_of(Target::Vcs);
+    assert_eq!(
+        figures(&p),
+        (parts.vcs_bytes, parts.vcs_disk_bytes, parts.vcs_files)
+    );
+
+    // The fuzz cache: the build report's fuzz figures.
+    let b = scanned.build.clone().unwrap();
+    let p = plan_of(Target::Fuzz);
+    assert_eq!((p.total_bytes, p.total_files), (b.fuzz_bytes, b.fuzz_files));
+
+    // Whole caches.
+    let mc = cache(CacheKind::Modcache);
+    let p = plan_of(Target::Modcache);
+    assert_eq!(figures(&p), (mc.bytes, mc.disk_bytes, mc.files));
+
+    // The total counts the toolchains once (inside the module cache).
+    let bc = cache(CacheKind::Build);
+    assert_eq!(tc.inside, Some(CacheKind::Modcache));
+    assert_eq!(scanned.total.files, mc.files + bc.files);
+    assert_eq!(scanned.total.bytes, mc.bytes + bc.bytes);
+}
+
+/// A plan's lock warnings are scoped to what it removes: the touched paths of a version are
+/// its tree and its own files in `@v`, never another version's.
+#[test]
+fn touched_paths_are_the_plans_own_files() {
+    let t = tmp();
+    add_version(&t.modcache, "example.com/m", "v1.0.0");
+    add_version(&t.modcache, "example.com/m", "v1.1.0");
+    let report = report_with(&t, &[]);
+    let p = plan(
+        &report,
+        &[Target::ModuleVersion {
+            path: "example.com/m".into(),
+            version: "v1.1.0".into(),
+        }],
+        &popts(&t),
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let touched = p.touched_paths();
+    let dl = t.modcache.join("cache/download/example.com/m/@v");
+    assert!(touched.contains(&t.modcache.join("example.com/m@v1.1.0")));
+    assert!(touched.contains(&dl.join("v1.1.0.zip")));
+    assert!(touched.contains(&dl.join("v1.1.0.lock")));
+    assert!(
+        touched
+            .iter()
+            .all(|p| !p.to_string_lossy().contains("v1.0.0")),
+        "{touched:?}"
+    );
+}

@@ -352,6 +352,21 @@ pub fn find_holders_of(
     Ok(group(result, &roots, probe.name(), elapsed(start)))
 }
 
+/// The holders of what `plan` would remove ([`crate::clean::Plan::touched_paths`]): the clean
+/// dialog's and the CLI's warning, scoped to the plan (a process holding another module's
+/// files is not named).
+///
+/// # Errors
+/// As [`find_holders`].
+pub fn find_holders_of_plan(
+    plan: &crate::clean::Plan,
+    report: &Report,
+    probe: &dyn LockProbe,
+    cancel: &CancelToken,
+) -> crate::Result<LocksReport> {
+    find_holders_of(&plan.touched_paths(), report, probe, cancel)
+}
+
 fn elapsed(start: Instant) -> u64 {
     u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -126,7 +126,7 @@ pub use end::{
 };
 pub use holders::{
     CacheHolders, HeldPath, Holder, LocksReport, describe, find_holders, find_holders_in,
-    find_holders_of, holder_lookup, holder_lookup_with, module_of,
+    find_holders_of, find_holders_of_plan, holder_lookup, holder_lookup_with, module_of,
 };
 pub use listed::end_listed;
 

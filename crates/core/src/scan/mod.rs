@@ -163,6 +163,9 @@ pub struct CacheReport {
     pub newest_mtime: Option<i64>,
     /// Why the cache could not be scanned at all, if it could not.
     pub error: Option<String>,
+    /// The cache this one lives in (toolchains: the module cache), whose figures already
+    /// include this one's; [`Report::total`] counts it once, there.
+    pub inside: Option<CacheKind>,
 }
 
 impl CacheReport {
@@ -179,6 +182,7 @@ impl CacheReport {
             unreadable_paths: vec![],
             newest_mtime: None,
             error: None,
+            inside: cache.parent,
         }
     }
 
@@ -211,8 +215,9 @@ pub struct ModuleRow {
     pub disk_bytes: u64,
     /// Regular files in the directory.
     pub files: u64,
-    /// Apparent size of `cache/download/<escpath>/@v/<escver>.*` (zip, ziphash, mod, info,
-    /// lock, partial).
+    /// Apparent size of the version's files in `cache/download/<escpath>/@v/`: `.zip`,
+    /// `.ziphash`, `.mod`, `.info`, `.partial` and Go's `*.tmp` (what a clean of the version
+    /// removes; not `.lock`, which stays).
     pub download_bytes: u64,
     /// Newest modification time in the directory, Unix seconds.
     pub newest_mtime: Option<i64>,
@@ -238,21 +243,59 @@ pub struct ModuleTotal {
     pub files: u64,
 }
 
-/// The module cache split into parts; the parts add up to the cache's `bytes`.
+/// The module cache split into parts; each part's bytes, allocated bytes and files add up to
+/// the cache's [`CacheReport::bytes`], [`CacheReport::disk_bytes`] and [`CacheReport::files`].
+/// The one definition of each part, shown by the dashboard, the module view and the CLI.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModcacheParts {
-    /// Everything outside `cache/`: extracted module trees and the directories holding them
-    /// (and the root directory itself).
+    /// Apparent bytes of the extracted module trees (`<module>@<version>/` and everything in
+    /// them, toolchains included): the sum of the [`ModuleRow::bytes`] (a file hard-linked
+    /// into several trees counted once here, once per tree in the rows).
     pub extracted_bytes: u64,
-    /// `cache/download/**` except the sumdb part.
+    /// Allocated bytes of the extracted module trees.
+    pub extracted_disk_bytes: u64,
+    /// Regular files in the extracted module trees.
+    pub extracted_files: u64,
+    /// `cache/download/**` except the sumdb part: every downloaded version's zip, hashes,
+    /// `go.mod` and `.info` (versions never extracted included), `list` and lock files.
     pub download_bytes: u64,
+    /// Allocated bytes of the download part.
+    pub download_disk_bytes: u64,
+    /// Regular files of the download part.
+    pub download_files: u64,
     /// `cache/vcs/**` (VCS checkouts for direct mode).
     pub vcs_bytes: u64,
+    /// Allocated bytes of the VCS checkouts.
+    pub vcs_disk_bytes: u64,
+    /// Regular files of the VCS checkouts.
+    pub vcs_files: u64,
     /// `cache/download/sumdb/**`.
     pub sumdb_bytes: u64,
-    /// `cache/` itself and anything else in it, plus a quarantine waiting for its purge.
+    /// Allocated bytes of the sumdb part.
+    pub sumdb_disk_bytes: u64,
+    /// Regular files of the sumdb part.
+    pub sumdb_files: u64,
+    /// Everything else: the root and the directories holding the module trees
+    /// (`github.com/`, ...), other files outside `cache/`, `cache/` itself and anything else
+    /// in it, plus a quarantine waiting for its purge.
     pub other_bytes: u64,
+    /// Allocated bytes of the other part.
+    pub other_disk_bytes: u64,
+    /// Regular files of the other part.
+    pub other_files: u64,
+}
+
+/// Bytes, allocated bytes and regular files: the figures of a whole.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Figures {
+    /// Apparent size (`du -sb`).
+    pub bytes: u64,
+    /// Allocated size (`du -sB1`).
+    pub disk_bytes: u64,
+    /// Regular files.
+    pub files: u64,
 }
 
 /// One bar of the build cache age histogram.
@@ -327,6 +370,10 @@ pub struct BuildReport {
 pub struct Report {
     /// One entry per scanned cache, in the order given.
     pub caches: Vec<CacheReport>,
+    /// Every scanned cache counted once: the sum of the caches that do not live inside another
+    /// ([`CacheReport::inside`]), so toolchains are counted in the module cache only. The
+    /// header's total and the CLI's total line.
+    pub total: Figures,
     /// Module versions of the module cache, largest first.
     pub modules: Vec<ModuleRow>,
     /// Per module path, largest first.
@@ -354,6 +401,7 @@ pub fn scan(
     let start = Instant::now();
     let mut report = Report {
         caches: vec![],
+        total: Figures::default(),
         modules: vec![],
         module_totals: vec![],
         modcache_parts: None,
@@ -426,13 +474,27 @@ pub fn scan(
             .caches
             .push(toolchain_report(tc, toolchain_totals.as_ref()));
     }
+    report.total = total_of(&report.caches);
     report.cancelled |= cancel.is_cancelled();
     report.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
     report
 }
 
+/// [`Report::total`] of `caches`: each cache that does not live inside another one.
+fn total_of(caches: &[CacheReport]) -> Figures {
+    let mut t = Figures::default();
+    for c in caches.iter().filter(|c| c.inside.is_none()) {
+        t.bytes += c.bytes;
+        t.disk_bytes += c.disk_bytes;
+        t.files += c.files;
+    }
+    t
+}
+
 fn toolchain_report(tc: &Cache, totals: Option<&modcache::Acc>) -> CacheReport {
     let mut cr = CacheReport::new(tc);
+    // Sized from the module cache's walk: always counted there.
+    cr.inside = Some(CacheKind::Modcache);
     match totals {
         Some(t) => {
             cr.bytes = t.bytes;
@@ -540,12 +602,23 @@ fn scan_modcache(
     });
     report.module_totals = totals_by_path;
     report.modules = modules;
+    let [extracted, download, vcs, sumdb, other] = parts;
     report.modcache_parts = Some(ModcacheParts {
-        extracted_bytes: parts[modcache::Part::Extracted as usize].bytes,
-        download_bytes: parts[modcache::Part::Download as usize].bytes,
-        vcs_bytes: parts[modcache::Part::Vcs as usize].bytes,
-        sumdb_bytes: parts[modcache::Part::Sumdb as usize].bytes,
-        other_bytes: parts[modcache::Part::Other as usize].bytes,
+        extracted_bytes: extracted.bytes,
+        extracted_disk_bytes: extracted.disk,
+        extracted_files: extracted.files,
+        download_bytes: download.bytes,
+        download_disk_bytes: download.disk,
+        download_files: download.files,
+        vcs_bytes: vcs.bytes,
+        vcs_disk_bytes: vcs.disk,
+        vcs_files: vcs.files,
+        sumdb_bytes: sumdb.bytes,
+        sumdb_disk_bytes: sumdb.disk,
+        sumdb_files: sumdb.files,
+        other_bytes: other.bytes,
+        other_disk_bytes: other.disk,
+        other_files: other.files,
     });
     Ok((totals, cancelled, toolchain))
 }

@@ -16,7 +16,8 @@ pub(crate) const QUARANTINE_PREFIX: &str = ".gocache-doctor-trash";
 /// Which part of the module cache an entry belongs to (index into `Local::parts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Part {
-    /// Everything outside `cache/` (extracted module trees and the directories above them).
+    /// The extracted module trees (`<escpath>@<escver>/` and everything in them): the sum of
+    /// the module rows.
     Extracted = 0,
     /// `cache/download/**` except `cache/download/sumdb/**`.
     Download = 1,
@@ -24,8 +25,9 @@ pub(crate) enum Part {
     Vcs = 2,
     /// `cache/download/sumdb/**`.
     Sumdb = 3,
-    /// `cache/` itself and anything else under it (`cache/lock`, ...), and a pending
-    /// quarantine (`.gocache-doctor-trash*`) at the top.
+    /// The root and the directories holding the module trees (`github.com/`, ...), any other
+    /// file outside `cache/`, `cache/` itself and anything else under it (`cache/lock`, ...),
+    /// and a pending quarantine (`.gocache-doctor-trash*`) at the top.
     Other = 4,
 }
 
@@ -48,8 +50,8 @@ pub(crate) enum Ctx {
 impl Ctx {
     fn part(&self) -> Part {
         match self {
-            Self::Top { .. } | Self::Module { .. } => Part::Extracted,
-            Self::Cache => Part::Other,
+            Self::Module { .. } => Part::Extracted,
+            Self::Top { .. } | Self::Cache => Part::Other,
             Self::Download { .. } | Self::DownloadV { .. } => Part::Download,
             Self::In(p) => *p,
         }
@@ -122,9 +124,6 @@ pub(crate) struct ModVisitor {
     row_links: Mutex<HashSet<(u64, u64, usize)>>,
 }
 
-/// Suffixes of the per-version files in `cache/download/<escpath>/@v/`.
-const DOWNLOAD_SUFFIXES: [&str; 6] = [".ziphash", ".zip", ".mod", ".info", ".lock", ".partial"];
-
 impl ModVisitor {
     fn new_row(&self, local: &mut Local, dir: &Path, rel: &str, name: &str) -> usize {
         let (escname, escver) = name.split_once('@').unwrap_or((name, ""));
@@ -176,7 +175,7 @@ impl Visitor for ModVisitor {
     type Local = Local;
 
     fn root(&self, local: &mut Local, st: &Stat) -> Ctx {
-        local.parts[Part::Extracted as usize].add(st);
+        local.parts[Part::Other as usize].add(st);
         Ctx::Top { rel: Arc::from("") }
     }
 
@@ -212,7 +211,7 @@ impl Visitor for ModVisitor {
                     };
                     Ctx::Top { rel }
                 }
-                _ => Ctx::In(Part::Extracted),
+                _ => Ctx::In(Part::Other),
             },
             Ctx::Module { row } => {
                 self.add_to_row(local, *row, st, first);
@@ -240,8 +239,7 @@ impl Visitor for ModVisitor {
             },
             Ctx::DownloadV { escpath } => {
                 if first && !is_dir {
-                    let ver = name_str
-                        .and_then(|n| DOWNLOAD_SUFFIXES.iter().find_map(|s| n.strip_suffix(s)));
+                    let ver = name_str.and_then(crate::clean::version_of_download_file);
                     if let Some(ver) = ver {
                         local
                             .downloads
@@ -261,6 +259,8 @@ impl Visitor for ModVisitor {
                 Ctx::In(p @ (Part::Vcs | Part::Sumdb)) if !matches!(parent, Ctx::In(_)) => *p,
                 Ctx::Cache => Part::Other,
                 Ctx::Download { .. } if matches!(parent, Ctx::Cache) => Part::Download,
+                // A module row's own directory is part of its extracted tree.
+                Ctx::Module { .. } => Part::Extracted,
                 _ => parent.part(),
             };
             local.parts[part as usize].add(st);

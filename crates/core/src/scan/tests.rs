@@ -218,11 +218,14 @@ fn mod_tree(root: &Path) -> ModTree {
         ("ziphash", 47),
         ("mod", 40),
         ("info", 60),
-        ("lock", 0),
+        ("partial", 0),
+        ("zip0123456.tmp", 9),
     ] {
         write(&dl.join(format!("v1.2.0.{ext}")), len);
         toml_download += len as u64;
     }
+    // Go's lock file stays after a clean of the version: not one of its download files.
+    write(&dl.join("v1.2.0.lock"), 3);
     write(&dl.join("v1.0.0-!r!c1.mod"), 40);
     write(&dl.join("list"), 20);
     let tdl = root.join("cache/download/golang.org/toolchain/@v");
@@ -306,6 +309,24 @@ fn module_cache_breakdown_matches_du() {
         + parts.sumdb_bytes
         + parts.other_bytes;
     assert_eq!(sum, mc.bytes);
+    let disk = parts.extracted_disk_bytes
+        + parts.download_disk_bytes
+        + parts.vcs_disk_bytes
+        + parts.sumdb_disk_bytes
+        + parts.other_disk_bytes;
+    assert_eq!(disk, mc.disk_bytes);
+    let files = parts.extracted_files
+        + parts.download_files
+        + parts.vcs_files
+        + parts.sumdb_files
+        + parts.other_files;
+    assert_eq!(files, mc.files);
+    // Extracted is the module rows, nothing more: the module view's total.
+    let rows = |f: fn(&ModuleRow) -> u64| r.modules.iter().map(f).sum::<u64>();
+    assert_eq!(parts.extracted_bytes, rows(|m| m.bytes));
+    assert_eq!(parts.extracted_disk_bytes, rows(|m| m.disk_bytes));
+    assert_eq!(parts.extracted_files, rows(|m| m.files));
+    assert_eq!(parts.vcs_files, 2);
     assert_eq!(parts.vcs_bytes, du("-sb", &t.path().join("cache/vcs")));
     assert_eq!(
         parts.sumdb_bytes,
@@ -315,10 +336,9 @@ fn module_cache_breakdown_matches_du() {
         parts.download_bytes,
         du("-sb", &t.path().join("cache/download")) - parts.sumdb_bytes
     );
-    assert_eq!(
-        parts.extracted_bytes,
-        mc.bytes - du("-sb", &t.path().join("cache"))
-    );
+    // The directories holding the trees (`github.com/`, ...) and the root are "other" (with
+    // `cache/` itself and `cache/lock`), so the rest of the cache is exactly the rows.
+    assert!(parts.other_bytes > 0);
 
     // The toolchains entry is derived from the toolchain rows, not walked again.
     let tcs = r
@@ -339,6 +359,16 @@ fn module_cache_breakdown_matches_du() {
         .sum();
     assert_eq!(tcs.disk_bytes, tc.disk_bytes + tc_dl_disk);
     assert_eq!(tcs.files, tc.files + 2);
+    assert_eq!(tcs.inside, Some(CacheKind::Modcache));
+    // The total counts the toolchains once, in the module cache.
+    assert_eq!(
+        r.total,
+        Figures {
+            bytes: mc.bytes,
+            disk_bytes: mc.disk_bytes,
+            files: mc.files
+        }
+    );
     assert_eq!(r.build, None);
 }
 

@@ -296,7 +296,12 @@ newest_mtime: number | null,
 /**
  * Why the cache could not be scanned at all, if it could not.
  */
-error: string | null, };
+error: string | null,
+/**
+ * The cache this one lives in (toolchains: the module cache), whose figures already
+ * include this one's; [`Report::total`] counts it once, there.
+ */
+inside: CacheKind | null, };
 
 /**
  * Details of a failure or skip.
@@ -603,6 +608,23 @@ shell_env: ShellEnvReport | null, };
  * (ui/src/lib/bindings), so a code misspelt on either side fails to compile.
  */
 export type ErrorCode = "Io" | "PermissionDenied" | "NotFound" | "Cancelled" | "BadRoot" | "GoCommand" | "BadEscape" | "Parse" | "NotReported" | "InvalidModule" | "RefusedSystem" | "RefusedSelf" | "RefusedOtherUser" | "RefusedProtected" | "NotAHolder" | "ProcessChanged" | "Unidentified" | "ScanFailed" | "StillRunning" | "Unsupported" | "BadArgument" | "BadSettings" | "ElevationDenied" | "ElevationUnavailable" | "Internal" | "NotUndoable" | "UnknownPlan" | "UnknownRun";
+
+/**
+ * Bytes, allocated bytes and regular files: the figures of a whole.
+ */
+export type Figures = {
+/**
+ * Apparent size (`du -sb`).
+ */
+bytes: number,
+/**
+ * Allocated size (`du -sB1`).
+ */
+disk_bytes: number,
+/**
+ * Regular files.
+ */
+files: number, };
 
 /**
  * One changed file of a `dir-modified` version.
@@ -912,30 +934,76 @@ evidence: Array<string>, };
 export type MismatchCause = "cache-corrupted" | "retagged" | "settings";
 
 /**
- * The module cache split into parts; the parts add up to the cache's `bytes`.
+ * The module cache split into parts; each part's bytes, allocated bytes and files add up to
+ * the cache's [`CacheReport::bytes`], [`CacheReport::disk_bytes`] and [`CacheReport::files`].
+ * The one definition of each part, shown by the dashboard, the module view and the CLI.
  */
 export type ModcacheParts = {
 /**
- * Everything outside `cache/`: extracted module trees and the directories holding them
- * (and the root directory itself).
+ * Apparent bytes of the extracted module trees (`<module>@<version>/` and everything in
+ * them, toolchains included): the sum of the [`ModuleRow::bytes`] (a file hard-linked
+ * into several trees counted once here, once per tree in the rows).
  */
 extracted_bytes: number,
 /**
- * `cache/download/**` except the sumdb part.
+ * Allocated bytes of the extracted module trees.
+ */
+extracted_disk_bytes: number,
+/**
+ * Regular files in the extracted module trees.
+ */
+extracted_files: number,
+/**
+ * `cache/download/**` except the sumdb part: every downloaded version's zip, hashes,
+ * `go.mod` and `.info` (versions never extracted included), `list` and lock files.
  */
 download_bytes: number,
+/**
+ * Allocated bytes of the download part.
+ */
+download_disk_bytes: number,
+/**
+ * Regular files of the download part.
+ */
+download_files: number,
 /**
  * `cache/vcs/**` (VCS checkouts for direct mode).
  */
 vcs_bytes: number,
 /**
+ * Allocated bytes of the VCS checkouts.
+ */
+vcs_disk_bytes: number,
+/**
+ * Regular files of the VCS checkouts.
+ */
+vcs_files: number,
+/**
  * `cache/download/sumdb/**`.
  */
 sumdb_bytes: number,
 /**
- * `cache/` itself and anything else in it, plus a quarantine waiting for its purge.
+ * Allocated bytes of the sumdb part.
  */
-other_bytes: number, };
+sumdb_disk_bytes: number,
+/**
+ * Regular files of the sumdb part.
+ */
+sumdb_files: number,
+/**
+ * Everything else: the root and the directories holding the module trees
+ * (`github.com/`, ...), other files outside `cache/`, `cache/` itself and anything else
+ * in it, plus a quarantine waiting for its purge.
+ */
+other_bytes: number,
+/**
+ * Allocated bytes of the other part.
+ */
+other_disk_bytes: number,
+/**
+ * Regular files of the other part.
+ */
+other_files: number, };
 
 /**
  * A module version by path and version (both unescaped).
@@ -1014,8 +1082,9 @@ disk_bytes: number,
  */
 files: number,
 /**
- * Apparent size of `cache/download/<escpath>/@v/<escver>.*` (zip, ziphash, mod, info,
- * lock, partial).
+ * Apparent size of the version's files in `cache/download/<escpath>/@v/`: `.zip`,
+ * `.ziphash`, `.mod`, `.info`, `.partial` and Go's `*.tmp` (what a clean of the version
+ * removes; not `.lock`, which stays).
  */
 download_bytes: number,
 /**
@@ -1363,6 +1432,12 @@ export type ScanReport = {
  * One entry per scanned cache, in the order given.
  */
 caches: Array<CacheScan>,
+/**
+ * Every scanned cache counted once: the sum of the caches that do not live inside another
+ * ([`CacheReport::inside`]), so toolchains are counted in the module cache only. The
+ * header's total and the CLI's total line.
+ */
+total: Figures,
 /**
  * Module versions of the module cache, largest first.
  */

@@ -447,6 +447,24 @@ impl CleanSession {
         Ok(PlannedClean { id, plan })
     }
 
+    /// The processes holding what the kept plan `plan_id` would remove, probed now against a
+    /// fresh discovery ([`crate::locks::find_holders_of_plan`]): the clean dialog asks each
+    /// time it shows a preview, so it never names holders of other files nor stale ones.
+    ///
+    /// # Errors
+    /// `UnknownPlan`; the probe's failure.
+    pub fn plan_holders(&self, plan_id: &str) -> Result<crate::locks::LocksReport, SessionError> {
+        let plan = self.plan_by_id(plan_id)?;
+        let report = self.discover(&self.env());
+        let probe = crate::locks::system_probe();
+        Ok(crate::locks::find_holders_of_plan(
+            &plan,
+            &report,
+            probe.as_ref(),
+            &CancelToken::new(),
+        )?)
+    }
+
     /// Executes the plan `plan_id`: quarantines (or deletes in place) every item, then holds
     /// the quarantine for the undo window on a background thread that purges it afterwards.
     /// `cancel` (or [`CleanSession::cancel`]) stops the execution between items.
