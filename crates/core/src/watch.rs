@@ -46,7 +46,11 @@ pub struct WatchRoot {
 /// and a directory with an open handle somewhere below it cannot be renamed or removed whole:
 /// watching inside the module cache would make the app's quarantine and `go clean -modcache`
 /// fail, so only the root is watched there (window focus still rescans).
-pub const MODCACHE_DEPTH: usize = if cfg!(windows) { 0 } else { 2 };
+pub const MODCACHE_DEPTH: usize = if matches!(crate::os::HOST, crate::os::OsKind::Windows) {
+    0
+} else {
+    2
+};
 
 /// The roots to watch for discovered caches: the module cache to [`MODCACHE_DEPTH`], the others
 /// at their root (a cache nested in another, the toolchains, is covered by its parent's
