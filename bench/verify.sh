@@ -67,7 +67,7 @@ filelist="$dir/verify-files.txt"
 find "$mod" -path "$mod/cache" -prune -o -type f -print0 >"$filelist"
 find "$mod/cache/download" -path "$mod/cache/download/sumdb" -prune -o -name '*.zip' -type f -print0 >>"$filelist"
 files=$(tr -cd '\0' <"$filelist" | wc -c)
-bytes=$(xargs -0 stat -c %s <"$filelist" | awk '{s+=$1} END {print s}')
+bytes=$(xargs -0 stat -c %s <"$filelist" | awk '{s+=$1} END {printf "%d\n", s}')
 echo "fixture $mod: $files files to hash, $bytes bytes, $nproc CPUs" >&2
 
 names=("go mod verify (in P)" "gocache-doctor verify --project P"
