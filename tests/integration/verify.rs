@@ -879,6 +879,80 @@ fn project_verdict_agrees_with_go_mod_verify() {
     );
 }
 
+/// With the proxy comparison, an intact cache that disagrees with go.sum is told apart: the
+/// proxy serves the cache's content (go.sum is wrong) or go.sum's (the cache holds another copy:
+/// one version to clean and download again).
+#[test]
+fn proxy_comparison_tells_a_wrong_gosum_from_another_cached_copy() {
+    let fx = fixture_with_sums();
+    let (newest, _) = split(&fx);
+    let (wrong_line, other_copy) = (&newest[0], &newest[1]);
+    // The proxy now serves other content for `other_copy` (a moved tag), and go.sum records it.
+    let proxy_zip = gocache_tests::fixture::native_join(
+        &fx.proxy,
+        &format!(
+            "{}/@v/{}.zip",
+            gocache_tests::fixture::escape(&other_copy.path),
+            other_copy.version
+        ),
+    );
+    rewrite_zip_entry(&proxy_zip, "README.md");
+    let (moved, _) = dirhash::hash_zip(
+        &proxy_zip,
+        &ZipLimits::default(),
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let gosum_path = fx.project.join("go.sum");
+    let text = std::fs::read_to_string(&gosum_path).unwrap();
+    let wrong = dirhash::hash_gomod(b"not the zip");
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            match f.as_slice() {
+                [p, v, _] if *p == wrong_line.path && *v == wrong_line.version => {
+                    format!("{p} {v} {wrong}\n")
+                }
+                [p, v, _] if *p == other_copy.path && *v == other_copy.version => {
+                    format!("{p} {v} {moved}\n")
+                }
+                _ => format!("{l}\n"),
+            }
+        })
+        .collect();
+    std::fs::write(&gosum_path, edited).unwrap();
+    let r = verify_project_with(&fx, false, true);
+    assert_eq!(r.broken, 0, "the cache itself is intact");
+    let p = r.project.as_ref().unwrap();
+    let find = |m: &ModuleVersion| {
+        p.mismatches
+            .iter()
+            .find(|x| x.path == m.path && x.version == m.version && !x.go_mod)
+            .unwrap_or_else(|| panic!("{p:#?}"))
+    };
+    let a = find(wrong_line);
+    assert_eq!(a.cause, Cause::GosumWrong, "{a:#?}");
+    assert_eq!(a.proxy.as_ref().unwrap().proxy_hash, a.cache_hash);
+    assert!(a.explanation.contains("go.sum line"), "{}", a.explanation);
+    let b = find(other_copy);
+    assert_eq!(b.cause, Cause::CacheOther, "{b:#?}");
+    assert_eq!(
+        b.proxy.as_ref().unwrap().proxy_hash.as_deref(),
+        Some(moved.as_str())
+    );
+    assert!(
+        b.explanation.contains(&format!(
+            "gocache-doctor clean --module {}@{}",
+            other_copy.path, other_copy.version
+        )),
+        "{}",
+        b.explanation
+    );
+    assert_eq!(p.mismatches.len(), 2, "{p:#?}");
+}
+
 fn dir_of(fx: &Fixture, m: &ModuleVersion) -> std::path::PathBuf {
     m.extracted_dir(&fx.gomodcache)
 }
