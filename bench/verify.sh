@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Verify benchmark (issue #4 §8), in one run on one fixture:
 #   1. project mode: `gocache-doctor verify --project P` against `go mod verify` in P (the same
-#      module set: the versions P's go.sum names / P's build list);
+#      module set: P's build list, which both list with `go list -m all`). P's go.sum is as
+#      `go mod download` left it: only /go.mod lines (issue #15: the set must not depend on
+#      go.sum naming the zips);
 #   2. whole-cache throughput: `gocache-doctor verify --no-build` (every extracted tree and zip
 #      of the module cache) against `sha256sum` reading the same files with the same
 #      parallelism (`xargs -P $(nproc)`).
@@ -51,10 +53,13 @@ envs=(env -i "PATH=$godir:/usr/bin:/bin" "HOME=$home" "XDG_CACHE_HOME=$home/cach
   "XDG_CONFIG_HOME=$home/config" GOENV=off GOTOOLCHAIN=local GOFLAGS=-mod=mod GOTELEMETRY=off
   GOSUMDB=off "GOPROXY=file://$proxy" "GOPATH=$gopath" "GOMODCACHE=$mod" "GOCACHE=$gocache")
 
-# go.sum must name the zips (go mod download alone records only /go.mod lines).
-if ! grep -qv '/go.mod ' "$project/go.sum"; then
-  (cd "$project" && "${envs[@]}" "$go" mod tidy)
+# go.sum as `go mod download` leaves it: only /go.mod lines (an older fixture may have been
+# tidied by an earlier version of this script: drop its zip lines again).
+if grep -qv '/go.mod ' "$project/go.sum"; then
+  grep '/go.mod ' "$project/go.sum" >"$project/go.sum.tmp" && mv "$project/go.sum.tmp" "$project/go.sum"
 fi
+# The build list go mod verify checks (the main module excluded).
+buildlist=$(cd "$project" && "${envs[@]}" "$go" list -m all | tail -n +2 | wc -l)
 
 nproc=$(nproc)
 filelist="$dir/verify-files.txt"
@@ -62,7 +67,7 @@ filelist="$dir/verify-files.txt"
 find "$mod" -path "$mod/cache" -prune -o -type f -print0 >"$filelist"
 find "$mod/cache/download" -path "$mod/cache/download/sumdb" -prune -o -name '*.zip' -type f -print0 >>"$filelist"
 files=$(tr -cd '\0' <"$filelist" | wc -c)
-bytes=$(xargs -0 stat -c %s <"$filelist" | awk '{s+=$1} END {print s}')
+bytes=$(xargs -0 stat -c %s <"$filelist" | awk '{s+=$1} END {printf "%d\n", s}')
 echo "fixture $mod: $files files to hash, $bytes bytes, $nproc CPUs" >&2
 
 names=("go mod verify (in P)" "gocache-doctor verify --project P"
@@ -70,7 +75,7 @@ names=("go mod verify (in P)" "gocache-doctor verify --project P"
 cmd_of() {
   case $1 in
     0) (cd "$project" && "${envs[@]}" "$go" mod verify >/dev/null) ;;
-    1) "${envs[@]}" "$cli" verify --no-go --project "$project" --json >"$dir/verify-project.json" ;;
+    1) "${envs[@]}" "$cli" verify --project "$project" --json >"$dir/verify-project.json" ;;
     2) xargs -0 -P "$nproc" -n 256 sha256sum <"$filelist" >/dev/null ;;
     3) "${envs[@]}" "$cli" verify --no-go --no-build --json >"$dir/verify-cache.json" ;;
   esac
@@ -90,13 +95,15 @@ for ((r = 0; r < runs; r++)); do
 done
 
 # Correctness: the fixture is intact, so nothing may be broken and every version checked.
-python3 - "$dir/verify-cache.json" "$dir/verify-project.json" <<'PY'
+python3 - "$dir/verify-cache.json" "$dir/verify-project.json" "$buildlist" <<'PY'
 import json, sys
 c, p = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 assert c["broken"] == 0 and p["broken"] == 0, "the fixture should verify clean"
 assert not p["project"]["mismatches"], p["project"]["mismatches"][:3]
+# Project mode verifies what go mod verify verifies: the whole build list.
+assert p["checked"] == int(sys.argv[3]), (p["checked"], sys.argv[3], p["project"]["version_set"])
 print(f"checked: whole cache {c['checked']} versions, {c['bytes_hashed']} bytes; "
-      f"project {p['checked']} versions", file=sys.stderr)
+      f"project {p['checked']} versions ({p['project']['version_set']})", file=sys.stderr)
 PY
 
 python3 - "$results" "$files" "$bytes" "$nproc" <<'PY'

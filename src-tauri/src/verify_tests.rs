@@ -488,6 +488,7 @@ fn project_mode_explains_a_go_sum_mismatch_and_repair_reports_its_events() {
     let (channel, _) = recording::<VerifyEvent>();
     let opts = VerifyOptions {
         project: Some(fx.project.clone()),
+        ..VerifyOptions::default()
     };
     let report = state
         .start(&fx.config.env(), &opts, &forward(channel))

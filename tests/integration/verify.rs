@@ -699,3 +699,271 @@ fn cancel_stops_early() {
     assert!(r.cancelled);
     assert!(r.modules.len() < fx.modules.len());
 }
+
+/// `verify --project` checks what `go mod verify` checks: every module of the build list that
+/// is in the cache, also when go.sum holds only its `/go.mod` line (after a plain `go mod
+/// download`), and its verdict names the same modules. `project` runs ours with and without
+/// the build list (`Options::env`), and with the proxy comparison.
+fn verify_project_with(fx: &Fixture, with_go: bool, compare_proxy: bool) -> VerifyReport {
+    verify::verify_project(
+        &report(fx),
+        &fx.project,
+        &Options {
+            env: with_go.then(|| env_of(fx)),
+            compare_proxy,
+            ..Options::default()
+        },
+        &NoVerifyProgress,
+        &CancelToken::new(),
+    )
+    .unwrap_or_else(|e| panic!("verify --project: {e}"))
+}
+
+fn broken_set(r: &VerifyReport) -> BTreeSet<(String, String)> {
+    r.modules
+        .iter()
+        .filter(|m| m.status.is_broken())
+        .map(|m| (m.path.clone(), m.version.clone()))
+        .collect()
+}
+
+#[test]
+fn project_verdict_agrees_with_go_mod_verify() {
+    // 1. After a plain `go mod download`: go.sum holds only the /go.mod lines.
+    let fx = fixture(false);
+    let (newest, older) = split(&fx);
+    let gosum = std::fs::read_to_string(fx.project.join("go.sum")).unwrap();
+    assert!(
+        parse_gosum(&gosum).unwrap().iter().all(|l| l.go_mod_only),
+        "{gosum}"
+    );
+    let (ok, errs) = go_mod_verify(&fx);
+    assert!(ok && errs.is_empty(), "{errs:?}");
+    for with_go in [true, false] {
+        let r = verify_project_with(&fx, with_go, false);
+        assert!(!r.anything_broken(), "{:#?}", r.modules);
+        // Every required version was verified (zip and tree), not only go.sum's zip lines.
+        assert_eq!(r.checked, newest.len(), "with go: {with_go}");
+        let p = r.project.as_ref().unwrap();
+        assert_eq!(p.versions_checked, newest.len());
+        assert_eq!(
+            p.version_set.contains("go list -m all"),
+            with_go,
+            "{}",
+            p.version_set
+        );
+    }
+
+    // Tamper with versions go.sum names only by their /go.mod line, and with an older one
+    // (not in the build list: go mod verify ignores it).
+    let dir = |m: &ModuleVersion| m.extracted_dir(&fx.gomodcache);
+    let dl = |m: &ModuleVersion, ext: &str| m.download_file(&fx.gomodcache, ext);
+    writable_dir(&dir(&newest[0]));
+    std::fs::write(dir(&newest[0]).join("planted.go"), "package x\n").unwrap();
+    rewrite_zip_entry(&dl(&newest[1], "zip"), "README.md");
+    std::fs::remove_file(dl(&newest[2], "ziphash")).unwrap();
+    writable_dir(&dir(&older[0]));
+    std::fs::write(dir(&older[0]).join("planted.go"), "package x\n").unwrap();
+
+    let (ok, errs) = go_mod_verify(&fx);
+    assert!(!ok);
+    let named: BTreeSet<(String, String)> = errs.keys().cloned().collect();
+    let want: BTreeSet<(String, String)> = newest[..3]
+        .iter()
+        .map(|m| (m.path.clone(), m.version.clone()))
+        .collect();
+    assert_eq!(named, want, "go mod verify: {errs:?}");
+    let r = verify_project_with(&fx, true, false);
+    assert!(r.anything_broken());
+    assert_eq!(broken_set(&r), named, "{:#?}", r.modules);
+    // Without go, every version go.sum names: here the same set.
+    let r = verify_project_with(&fx, false, false);
+    assert_eq!(broken_set(&r), named, "{:#?}", r.modules);
+    drop(fx);
+
+    // 2. A wrong go.sum zip line for a version that is not in the cache: go mod verify has
+    // nothing to check and passes, the build fails. Ours: the cache verdict agrees (nothing
+    // broken), the line is a finding, and the proxy comparison shows go.sum is wrong.
+    let fx = fixture_with_sums();
+    let (newest, _) = split(&fx);
+    let gone = &newest[3];
+    let gosum_path = fx.project.join("go.sum");
+    let text = std::fs::read_to_string(&gosum_path).unwrap();
+    let wrong = dirhash::hash_gomod(b"not the zip");
+    let mut right = String::new();
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            match f.as_slice() {
+                [p, v, h] if *p == gone.path && *v == gone.version => {
+                    right = (*h).to_owned();
+                    format!("{p} {v} {wrong}\n")
+                }
+                _ => format!("{l}\n"),
+            }
+        })
+        .collect();
+    assert!(!right.is_empty());
+    std::fs::write(&gosum_path, edited).unwrap();
+    let tree = dir_of(&fx, gone);
+    make_tree_writable(&tree);
+    std::fs::remove_dir_all(&tree).unwrap();
+    for ext in ["zip", "ziphash"] {
+        std::fs::remove_file(gone.download_file(&fx.gomodcache, ext)).unwrap();
+    }
+    let (ok, errs) = go_mod_verify(&fx);
+    assert!(ok, "{errs:?}");
+    let build = fx
+        .go_command(["build", "-o", "/dev/null", "./..."])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(!build.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "verifying {}@{}: checksum mismatch",
+            gone.path, gone.version
+        )),
+        "{stderr}"
+    );
+
+    let r = verify_project_with(&fx, true, false);
+    assert_eq!(r.broken, 0, "the cache verdict agrees with go mod verify");
+    let p = r.project.as_ref().unwrap();
+    let n = p
+        .not_in_cache
+        .iter()
+        .find(|n| n.path == gone.path && !n.go_mod)
+        .unwrap_or_else(|| panic!("{p:#?}"));
+    assert_eq!(n.gosum_hash, wrong);
+    assert!(n.proxy.is_none() && !p.proxy_compared);
+    assert!(p.mismatches.is_empty(), "{p:#?}");
+
+    let r = verify_project_with(&fx, true, true);
+    assert_eq!(r.broken, 0);
+    assert!(
+        r.anything_broken(),
+        "a line the proxy contradicts is broken"
+    );
+    let p = r.project.as_ref().unwrap();
+    assert!(p.proxy_compared);
+    assert_eq!(p.mismatches.len(), 1, "{p:#?}");
+    let m = &p.mismatches[0];
+    assert_eq!(
+        (&m.path, &m.version, m.go_mod),
+        (&gone.path, &gone.version, false)
+    );
+    let pc = m.proxy.as_ref().unwrap();
+    assert_eq!(pc.verdict, verify::ProxyVerdict::Differs);
+    assert_eq!(pc.proxy_hash.as_deref(), Some(right.as_str()), "{pc:#?}");
+    assert_eq!(m.cache_hash, None);
+    assert!(
+        m.evidence
+            .iter()
+            .any(|e| e.contains(&right) && e.contains(&wrong)),
+        "{m:#?}"
+    );
+    // The file:// proxy URL is shown (no credentials in it), GOSUMDB=off is evidence.
+    assert!(
+        m.evidence.iter().any(|e| e.contains("GOSUMDB=off")),
+        "{m:#?}"
+    );
+    // Every other line the cache cannot confirm matches the proxy.
+    assert!(
+        p.not_in_cache.iter().all(|n| n
+            .proxy
+            .as_ref()
+            .is_some_and(|x| x.verdict == verify::ProxyVerdict::Same)),
+        "{p:#?}"
+    );
+}
+
+/// With the proxy comparison, an intact cache that disagrees with go.sum is told apart: the
+/// proxy serves the cache's content (go.sum is wrong) or go.sum's (the cache holds another copy:
+/// one version to clean and download again).
+#[test]
+fn proxy_comparison_tells_a_wrong_gosum_from_another_cached_copy() {
+    let fx = fixture_with_sums();
+    let (newest, _) = split(&fx);
+    let (wrong_line, other_copy) = (&newest[0], &newest[1]);
+    // The proxy now serves other content for `other_copy` (a moved tag), and go.sum records it.
+    let proxy_zip = gocache_tests::fixture::native_join(
+        &fx.proxy,
+        &format!(
+            "{}/@v/{}.zip",
+            gocache_tests::fixture::escape(&other_copy.path),
+            other_copy.version
+        ),
+    );
+    rewrite_zip_entry(&proxy_zip, "README.md");
+    let (moved, _) = dirhash::hash_zip(
+        &proxy_zip,
+        &ZipLimits::default(),
+        &|_| {},
+        &CancelToken::new(),
+    )
+    .unwrap();
+    let gosum_path = fx.project.join("go.sum");
+    let text = std::fs::read_to_string(&gosum_path).unwrap();
+    let wrong = dirhash::hash_gomod(b"not the zip");
+    let edited: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            match f.as_slice() {
+                [p, v, _] if *p == wrong_line.path && *v == wrong_line.version => {
+                    format!("{p} {v} {wrong}\n")
+                }
+                [p, v, _] if *p == other_copy.path && *v == other_copy.version => {
+                    format!("{p} {v} {moved}\n")
+                }
+                _ => format!("{l}\n"),
+            }
+        })
+        .collect();
+    std::fs::write(&gosum_path, edited).unwrap();
+    let r = verify_project_with(&fx, false, true);
+    assert_eq!(r.broken, 0, "the cache itself is intact");
+    let p = r.project.as_ref().unwrap();
+    let find = |m: &ModuleVersion| {
+        p.mismatches
+            .iter()
+            .find(|x| x.path == m.path && x.version == m.version && !x.go_mod)
+            .unwrap_or_else(|| panic!("{p:#?}"))
+    };
+    let a = find(wrong_line);
+    assert_eq!(a.cause, Cause::GosumWrong, "{a:#?}");
+    assert_eq!(a.proxy.as_ref().unwrap().proxy_hash, a.cache_hash);
+    assert!(a.explanation.contains("go.sum line"), "{}", a.explanation);
+    let b = find(other_copy);
+    assert_eq!(b.cause, Cause::CacheOther, "{b:#?}");
+    assert_eq!(
+        b.proxy.as_ref().unwrap().proxy_hash.as_deref(),
+        Some(moved.as_str())
+    );
+    assert!(
+        b.explanation.contains(&format!(
+            "gocache-doctor clean --module {}@{}",
+            other_copy.path, other_copy.version
+        )),
+        "{}",
+        b.explanation
+    );
+    assert_eq!(p.mismatches.len(), 2, "{p:#?}");
+}
+
+fn dir_of(fx: &Fixture, m: &ModuleVersion) -> std::path::PathBuf {
+    m.extracted_dir(&fx.gomodcache)
+}
+
+/// Makes every directory of a module tree writable, so it can be removed.
+fn make_tree_writable(tree: &Path) {
+    chmod(tree, 0o755);
+    for e in std::fs::read_dir(tree).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            make_tree_writable(&e.path());
+        }
+    }
+}

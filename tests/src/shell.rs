@@ -18,9 +18,20 @@ use std::process::Command;
 
 /// Programs the sandbox replaces with recorders (they print nothing and succeed, except `id`
 /// which prints `user`).
-pub const FAKES: [&str; 12] = [
-    "go", "sudo", "chown", "chmod", "rm", "df", "curl", "git", "id", "takeown", "icacls",
+pub const FAKES: [&str; 13] = [
+    "go",
+    "sudo",
+    "chown",
+    "chmod",
+    "rm",
+    "df",
+    "curl",
+    "git",
+    "id",
+    "takeown",
+    "icacls",
     "tasklist",
+    "gocache-doctor",
 ];
 
 /// Shell builtins our fixes use (they run in the shell and are not recorded).

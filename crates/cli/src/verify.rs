@@ -22,6 +22,11 @@ pub struct VerifyArgs {
     /// (explains "checksum mismatch").
     #[arg(long, value_name = "DIR")]
     project: Option<PathBuf>,
+    /// With --project: compare the go.sum lines the cache cannot confirm (versions not
+    /// downloaded) and the mismatches with what the proxy in GOPROXY serves (over the network
+    /// for an https proxy; never for GOPROXY=off, direct or GONOPROXY/GOPRIVATE modules).
+    #[arg(long, requires = "project")]
+    compare_proxy: bool,
     /// Remove the broken versions (through the clean engine) and download them again with
     /// `go mod download`, then verify again.
     #[arg(long)]
@@ -73,6 +78,8 @@ fn verify_once(
     };
     let opts = verify::Options {
         build: !args.no_build && args.project.is_none(),
+        env: (!args.no_go).then(crate::env),
+        compare_proxy: args.compare_proxy,
         ..verify::Options::default()
     };
     let cancel = CancelToken::new();
@@ -257,30 +264,61 @@ fn human(r: &VerifyReport) -> String {
     if let Some(p) = &r.project {
         let _ = writeln!(
             out,
-            "Project {}: {} go.sum lines, {} match the cache, {} not in the cache, {} mismatched",
+            "Project {}: {} go.sum lines, {} match the cache, {} not in the cache, {} mismatched; \
+             {} module versions verified ({})",
             p.dir.display(),
             p.lines,
             p.matched,
             p.not_in_cache.len(),
-            p.mismatches.len()
+            p.mismatches.len(),
+            p.versions_checked,
+            p.version_set
         );
         for m in &p.mismatches {
             let cause = match m.cause {
                 Cause::CacheCorrupted => "cache corrupted",
-                Cause::Retagged => "retagged upstream",
+                Cause::Retagged => "go.sum wrong or changed upstream",
                 Cause::Settings => "settings",
+                Cause::GosumWrong => "go.sum is wrong",
+                Cause::CacheOther => "the cache holds other content",
             };
             let _ = writeln!(
                 out,
-                "\n  {}@{}{} (go.sum line {}): {cause}\n  {}",
+                "\n  {}@{}{} (go.sum line {}): {cause}\n    go.sum:     {}\n    cache:      {}",
                 m.path,
                 m.version,
                 if m.go_mod { "/go.mod" } else { "" },
                 m.line,
-                m.explanation
+                m.gosum_hash,
+                m.cache_hash.as_deref().unwrap_or("(not in the cache)"),
             );
+            if let Some(h) = m.proxy.as_ref().and_then(|x| x.proxy_hash.as_deref()) {
+                let _ = writeln!(out, "    proxy:      {h}");
+            }
+            let _ = writeln!(out, "  {}", m.explanation);
             for e in &m.evidence {
                 let _ = writeln!(out, "    - {e}");
+            }
+        }
+        if !p.not_in_cache.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n  {} go.sum line(s) the cache cannot confirm (the version is not downloaded; \
+                 Go fails when it downloads it if the line is wrong):",
+                p.not_in_cache.len()
+            );
+            for n in &p.not_in_cache {
+                let proxy = match &n.proxy {
+                    Some(x) => format!(": {}", x.note),
+                    None => String::new(),
+                };
+                let _ = writeln!(out, "    - {} (line {}){proxy}", n.label(), n.line);
+            }
+            if !p.proxy_compared {
+                let _ = writeln!(
+                    out,
+                    "  Compare them with what the proxy serves: add --compare-proxy."
+                );
             }
         }
         out.push('\n');

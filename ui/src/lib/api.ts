@@ -28,6 +28,7 @@ import type {
   Target,
   UndoReport,
   VerifyEvent,
+  VerifyOptions,
   VerifyReport,
   WatchEvent,
 } from './bindings';
@@ -186,10 +187,11 @@ export function pickDirectory(): Promise<string | null> {
  * Verifies the module and build caches, or with `project` that project's go.sum against the
  * cache. Cancels a verification already running; a cancelled one resolves with `cancelled: true`.
  */
-export function verifyStart(project: string | null, onEvent: (e: VerifyEvent) => void): Promise<VerifyReport> {
+export function verifyStart(project: string | null, onEvent: (e: VerifyEvent) => void, compareProxy = false): Promise<VerifyReport> {
   const ch = new Channel<VerifyEvent>();
   ch.onmessage = onEvent;
-  return invoke<VerifyReport>('verify_start', { options: { project }, onEvent: ch });
+  const options: VerifyOptions = { project, compare_proxy: compareProxy };
+  return invoke<VerifyReport>('verify_start', { options, onEvent: ch });
 }
 
 /** Stops the running verification (and repair). */

@@ -74,13 +74,16 @@ class VerifyStore {
     return this.state === 'running' || this.state === 'repairing';
   }
 
-  /** Verifies the whole cache (`project` null) or one project's go.sum against it. */
-  async start(project: string | null): Promise<void> {
+  /**
+   * Verifies the whole cache (`project` null) or one project's go.sum against it; with
+   * `compareProxy`, the go.sum lines the cache cannot confirm are compared with the proxy too.
+   */
+  async start(project: string | null, compareProxy = false): Promise<void> {
     if (this.state === 'repairing') return;
-    await this.run(project);
+    await this.run(project, compareProxy);
   }
 
-  private async run(project: string | null): Promise<void> {
+  private async run(project: string | null, compareProxy = false): Promise<void> {
     const seq = ++this.seq;
     this.project = project;
     this.error = null;
@@ -91,7 +94,7 @@ class VerifyStore {
       if (seq === this.seq) this.progress = applyVerifyEvent(this.progress, e, clock());
     };
     try {
-      const report = await verifyStart(project, onEvent);
+      const report = await verifyStart(project, onEvent, compareProxy);
       if (seq !== this.seq) return;
       this.report = report;
       // A cancelled run only knows some versions: keep the others' earlier verdicts.

@@ -87,11 +87,14 @@ describe('grouping', () => {
         lines: 3,
         matched: 1,
         not_in_cache: [],
+        versions_checked: 3,
+        version_set: 'the build list (go list -m all), which go mod verify checks',
+        proxy_compared: false,
         settings: [],
         mismatches: [
-          { path: 'a', version: 'v2', go_mod: false, line: 1, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', explanation: '', evidence: [] },
-          { path: 'm', version: 'v1', go_mod: true, line: 2, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', explanation: '', evidence: [] },
-          { path: 'r', version: 'v1', go_mod: false, line: 3, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'retagged', explanation: '', evidence: [] },
+          { path: 'a', version: 'v2', go_mod: false, line: 1, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [] },
+          { path: 'm', version: 'v1', go_mod: true, line: 2, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [] },
+          { path: 'r', version: 'v1', go_mod: false, line: 3, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'retagged', proxy: null, explanation: '', evidence: [] },
         ],
       },
     });

@@ -71,7 +71,7 @@ export interface CauseInfo {
   explanation: string;
 }
 
-const CAUSES: MismatchCause[] = ['cache-corrupted', 'retagged', 'settings'];
+const CAUSES: MismatchCause[] = ['cache-corrupted', 'retagged', 'settings', 'gosum-wrong', 'cache-other'];
 
 /** The usual causes of Go's "checksum mismatch", for project mode (`verify.cause.<cause>.*`). */
 export const CAUSE_INFO: Record<MismatchCause, CauseInfo> = Object.fromEntries(
@@ -234,7 +234,13 @@ export function summarize(r: VerifyReport): string {
   if (mismatches > 0) bad.push(t('verify.summary.mismatches', { count: mismatches }));
   if (errors > 0) bad.push(t('verify.summary.corrupt', { count: errors }));
   const key = `verify.summary.${r.cancelled ? 'cancelled' : ''}${bad.length === 0 ? (r.cancelled ? 'Ok' : 'ok') : r.cancelled ? 'Bad' : 'bad'}`;
-  return t(key, { count: r.checked, problems: bad.join(t('verify.summary.separator')) });
+  const text = t(key, { count: r.checked, problems: bad.join(t('verify.summary.separator')) });
+  // go.sum lines the cache cannot confirm are a finding, not a footnote.
+  const unconfirmed = r.project?.not_in_cache.length ?? 0;
+  if (unconfirmed === 0) return text;
+  // Chinese sentences follow each other without a space.
+  const gap = /[。！？]$/.test(text) ? '' : ' ';
+  return `${text}${gap}${t('verify.summary.unconfirmed', { count: unconfirmed })}`;
 }
 
 const PROBLEM_IDS = new Set(['build-output-corrupt', 'build-action-malformed', 'build-action-dangling', 'special-file']);

@@ -594,7 +594,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   };
   const key = (m: { path: string; version: string }) => `${m.path}@${m.version}`;
 
-  function verifyReport(project: string | null, cancelled: boolean): Ipc.VerifyReport {
+  function verifyReport(project: string | null, cancelled: boolean, compareProxy = false): Ipc.VerifyReport {
     const rank: Partial<Record<Ipc.VerifyStatus, number>> = { 'dir-modified': 0, 'zip-modified': 1, partial: 4, 'writable-files': 6, leftovers: 7, ok: 10 };
     const special = new Map(brokenPlan().filter((b) => !repaired.has(key(b.m))).map((b) => [key(b.m), b]));
     let mods = fullReport.modules;
@@ -611,9 +611,13 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       modules, problems, checked: modules.length, broken, modcache: GOMODCACHE,
       build: project ? null : { path: '/home/gopher/.cache/go-build', action_entries: 9201, output_entries: 9201, corrupt_outputs: 1, malformed_actions: 0, dangling_actions: 3 },
       project: project ? {
-        dir: project, gosum: `${project}/go.sum`, lines: 80, matched: 77, not_in_cache: ['golang.org/x/text@v0.14.0'],
+        dir: project, gosum: `${project}/go.sum`, lines: 80, matched: 77,
+        not_in_cache: [{ path: 'golang.org/x/text', version: 'v0.14.0', go_mod: false, line: 41, gosum_hash: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=',
+          proxy: compareProxy ? { verdict: 'same', proxy_hash: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=', proxy: 'https://proxy.golang.org', sumdb_checked: true,
+            note: 'https://proxy.golang.org serves h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=, the hash go.sum holds (Go also checked it against the checksum database)' } : null }],
+        versions_checked: mods.length, version_set: 'the build list (go list -m all), which go mod verify checks', proxy_compared: compareProxy,
         mismatches: project.includes('retag') ? [{ path: mods[2].path, version: mods[2].version, go_mod: false, line: 17, gosum_hash: 'h1:OLD0000000000000000000000000000000000000000=', cache_hash: 'h1:NEW1111111111111111111111111111111111111111=',
-          cause: 'retagged', explanation: `The cache copy of ${mods[2].path}@${mods[2].version} is intact but differs from go.sum while the checksum database was on: the version was most likely retagged upstream.`,
+          cause: 'retagged', proxy: null, explanation: `The cache copy of ${mods[2].path}@${mods[2].version} is intact but differs from go.sum while the checksum database was on: the version was most likely retagged upstream.`,
           evidence: ['the zip, the tree and .ziphash agree with each other', 'GOSUMDB=sum.golang.org (default)', 'GOPROXY=https://proxy.golang.org,direct (default)'] }] : [],
         settings: ['GOPROXY=https://proxy.golang.org,direct (default)', 'GOSUMDB=sum.golang.org (default)'],
       } : null,
@@ -623,17 +627,18 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
 
   function verifyStart(args: Args): Promise<Ipc.VerifyReport> {
     const project = args.options ? args.options.project : null;
-    verifyCalls.push({ cmd: 'verify_start', project });
+    const compareProxy = !!args.options?.compare_proxy;
+    verifyCalls.push({ cmd: 'verify_start', project, ...(compareProxy ? { compareProxy } : {}) });
     if (cfg.verifyError) return Promise.reject(ipcError(cfg.verifyError, `${project || GOMODCACHE}/go.sum: No such file or directory (os error 2)`));
     if (verifyPending) { const p = verifyPending; verifyPending = null; p.finish(true); }
     const channelId = args.onEvent.id;
-    const full = verifyReport(project, false);
+    const full = verifyReport(project, false, compareProxy);
     const total = full.bytes_hashed;
     let idx = 0;
     const emit = (message: Ipc.VerifyEvent) => send(channelId, idx++, message);
     return new Promise<Ipc.VerifyReport>((resolve) => {
       const run = { finish: (cancelled: boolean) => {
-        const r = cancelled ? verifyReport(project, true) : full;
+        const r = cancelled ? verifyReport(project, true, compareProxy) : full;
         emit({ event: 'verifyFinished', data: { bytes: r.bytes_hashed, broken: r.broken, cancelled } });
         resolve(r);
       } };

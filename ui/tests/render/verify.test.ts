@@ -228,6 +228,42 @@ describe('verify view', { timeout: 60_000 }, () => {
     expectCleanLog(log);
   });
 
+  for (const [scheme, locale] of [['light', 'en-US'], ['dark', 'en-US'], ['light', 'zh-CN']] as const) {
+    test(`a go.sum line the cache cannot confirm is a finding, compared with the proxy on request, ${scheme} ${locale}`, async () => {
+      const { page, log } = await open({ locale }, scheme);
+      await openVerify(page);
+      await page.getByTestId('verify-scope-project').check();
+      await page.getByTestId('verify-project').fill('/home/gopher/src/app');
+      await page.getByTestId('verify-start').click();
+      await waitForVerify(page, 'done');
+      const zh = locale === 'zh-CN';
+      // Not "nothing is broken" alone: the summary names the unconfirmed line.
+      expect(await page.getByTestId('verify-view').textContent()).toContain(zh ? '1 行 go.sum 无法确认' : '1 go.sum line cannot be confirmed');
+      const box = page.getByTestId('verify-unconfirmed');
+      expect(await box.getAttribute('data-count')).toBe('1');
+      const line = page.getByTestId('verify-unconfirmed-line');
+      expect(await line.getAttribute('data-module')).toBe('golang.org/x/text');
+      expect(await line.getAttribute('data-verdict')).toBe('none');
+      expect(await line.textContent()).toContain(zh ? '尚未比较' : 'not compared yet');
+      expect(await page.getByTestId('verify-project-set').textContent()).toContain('go list -m all');
+      for (const [w, h] of [[1200, 800], [800, 600]] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await box.scrollIntoViewIfNeeded();
+        await screenshot(page, `verify-unconfirmed-${scheme}-${locale}-${w}x${h}`);
+      }
+      await page.getByTestId('verify-compare-proxy').click();
+      await waitForVerify(page, 'done');
+      await expect.poll(async () => page.getByTestId('verify-unconfirmed-line').getAttribute('data-verdict')).toBe('same');
+      expect(await page.getByTestId('verify-unconfirmed-line').textContent()).toContain(zh ? '代理一致' : 'the proxy agrees');
+      // Compared once: no button to compare again.
+      expect(await page.getByTestId('verify-compare-proxy').count()).toBe(0);
+      const c = await calls(page);
+      expect(c[c.length - 1]).toMatchObject({ cmd: 'verify_start', project: '/home/gopher/src/app', compareProxy: true });
+      await screenshot(page, `verify-unconfirmed-compared-${scheme}-${locale}`);
+      expectCleanLog(log);
+    });
+  }
+
   test('a failed verification says what happened and what to do', async () => {
     const { page } = await open({ verifyError: 'NotFound' });
     await openVerify(page);

@@ -66,7 +66,9 @@ fn assert_chinese(o: &Output) {
     assert!(s.contains("go.sum"), "{s}");
     for sh in SHELLS {
         assert!(
-            s.contains(&format!("修复 ({sh}): go clean -modcache")),
+            s.contains(&format!(
+                "修复 ({sh}): gocache-doctor clean --module {MODULE}@v1.0.0"
+            )),
             "{s}"
         );
         assert!(
@@ -90,7 +92,9 @@ fn assert_english(o: &Output) {
     assert!(s.contains("checksum recorded in go.sum"), "{s}");
     for sh in SHELLS {
         assert!(
-            s.contains(&format!("fix ({sh}): go clean -modcache")),
+            s.contains(&format!(
+                "fix ({sh}): gocache-doctor clean --module {MODULE}@v1.0.0"
+            )),
             "{s}"
         );
     }

@@ -86,3 +86,61 @@ fn verify_reports_exits_and_repairs() {
         "{command}"
     );
 }
+
+/// `verify --project` after a plain `go mod download` (go.sum holds only /go.mod lines):
+/// a tampered required version fails like `go mod verify`; a wrong go.sum line for a version
+/// not in the cache is reported, and `--compare-proxy` shows the proxy's hash and exits 1.
+#[test]
+fn verify_project_checks_what_go_mod_verify_checks() {
+    let spec = Spec {
+        build_cache: false,
+        ..Spec::default()
+    };
+    let fx = TempFixture::new(&spec).unwrap();
+    let project = fx.project.display().to_string();
+    let ok = cli(&fx, &["verify", "--project", &project, "--json"]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let req = fx.required_version();
+    let dir = req.extracted_dir(&fx.gomodcache);
+    gocache_tests::make_dir_writable(&dir).unwrap();
+    std::fs::write(dir.join("sneaky.go"), "package x\n").unwrap();
+    let go = fx.go_command(["mod", "verify"]).output().unwrap();
+    assert!(!go.status.success());
+    let bad = cli(&fx, &["verify", "--project", &project]);
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(
+        text.contains("dir-modified") && text.contains(&req.path),
+        "{text}"
+    );
+    std::fs::remove_file(dir.join("sneaky.go")).unwrap();
+
+    // A wrong go.sum line for a version that is not downloaded.
+    let wrong = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    let gosum = fx.project.join("go.sum");
+    let mut text = std::fs::read_to_string(&gosum).unwrap();
+    let absent = "v9.9.9";
+    text.push_str(&format!("{} {absent} {wrong}\n", req.path));
+    std::fs::write(&gosum, text).unwrap();
+    let out = cli(&fx, &["verify", "--project", &project]);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{human}");
+    assert!(
+        human.contains("cannot confirm") && human.contains("--compare-proxy"),
+        "{human}"
+    );
+    let out = cli(
+        &fx,
+        &["verify", "--project", &project, "--compare-proxy", "--json"],
+    );
+    let v = json(&out);
+    let n = &v["project"]["not_in_cache"][0];
+    assert_eq!(n["version"], absent, "{v:#}");
+    // The file:// proxy does not have it.
+    assert_eq!(n["proxy"]["verdict"], "not-found", "{v:#}");
+}

@@ -100,36 +100,96 @@ static CATALOG: &[Entry] = &[
         id: "checksum-mismatch",
         variant: Some("go-sum"),
         severity: E,
-        explanation: "The bits Go downloaded (or found in the module cache) for {modver} differ \
-            from the checksum recorded in go.sum. Either the copy in the cache is corrupted, the \
-            version was re-tagged upstream, or a proxy served different content. Do not just \
-            delete the go.sum line: first remove the cached copy and download it again; if the \
-            mismatch remains, the upstream content really changed and you should find out why.",
-        zh: "Go 为 {modver} 下载的内容（或模块缓存中已有的副本）与 go.sum 中记录的校验和不匹配。可能是缓存中的副本已损坏、上游重新打了同名 tag，或者代理返回了不同的内容。不要直接删掉 go.sum 中的那一行：先删除缓存中的副本并重新下载；如果仍然校验和不匹配，说明上游内容确实变了，应先查明原因。",
+        explanation: "Checksum mismatch: Go got {downloaded} for {modver}, but the checksum \
+            recorded in go.sum is {gosum}. Three \
+            causes give this error: the copy in the module cache is corrupted, go.sum is wrong \
+            (an edit, a merge, a line written through another proxy), or the version changed \
+            upstream. Downloading again only repeats the error unless the cache was the \
+            problem, so look first: verify the cached copy, and compare go.sum with what the \
+            proxy serves. If the cached copy is broken, remove only this version and download \
+            it again; there is no need to wipe the whole module cache.",
+        zh: "校验和不匹配：Go 为 {modver} 得到的是 {downloaded}，而 go.sum 中记录的校验和是 {gosum}。有三种原因会导致这个错误：模块缓存中的副本已损坏；go.sum 有误（被编辑过、合并冲突、或者是通过另一个代理写入的）；或者该版本在上游发生了变化。除非问题出在缓存，否则重新下载只会重复同样的错误，所以请先查明：校验缓存中的副本，并把 go.sum 与代理提供的内容进行比较。如果缓存副本已损坏，只需删除这一个版本并重新下载，不必清空整个模块缓存。",
+        fixes: &[
+            Act("verify"),
+            Go("gocache-doctor verify --project . --compare-proxy"),
+            Act("clean-version:{modver}"),
+            Go("gocache-doctor clean --module {modver}"),
+            Go("go mod download {modver}"),
+        ],
+    },
+    Entry {
+        id: "checksum-mismatch",
+        variant: Some("go-sum-not-cached"),
+        severity: E,
+        explanation: "Go downloaded {modver} and got {downloaded}, but go.sum records {gosum}, \
+            so it discarded the download: the module cache does not hold this version. What \
+            the proxy serves today differs from go.sum, so either go.sum is wrong (an edit, a \
+            merge, a line written through another proxy) or the version changed upstream (a \
+            moved tag). Downloading again or cleaning the cache only repeats the error. Check \
+            go.sum's history and compare with the proxy (and, where GOSUMDB allows, the \
+            checksum database). If go.sum is wrong, delete its lines for {module} {version} \
+            and run go mod download {modver} to record the right hash.",
+        zh: "Go 下载了 {modver}，得到的是 {downloaded}，而 go.sum 记录的是 {gosum}，因此 Go 丢弃了这次下载：模块缓存中没有这个版本。代理当前提供的内容与 go.sum 不一致，所以要么 go.sum 有误（被编辑过、合并冲突、或者是通过另一个代理写入的），要么该版本在上游发生了变化（tag 被移动）。重新下载或清理缓存只会重复同样的错误。请查看 go.sum 的历史，并与代理（以及 GOSUMDB 允许时的校验和数据库）进行比较。如果是 go.sum 有误，删除其中 {module} {version} 的行，再运行 go mod download {modver} 记录正确的哈希。",
+        fixes: &[
+            Go("gocache-doctor verify --project . --compare-proxy"),
+            Go("git log -p -- go.sum"),
+            Go("go mod download {modver}"),
+        ],
+    },
+    Entry {
+        id: "checksum-mismatch",
+        variant: Some("go-sum-cache-intact"),
+        severity: E,
+        explanation: "The module cache holds an intact copy of {modver}: its zip hashes to \
+            {ziphash}, the hash Go recorded when it downloaded it (Go reports downloaded \
+            {downloaded}), but go.sum records {gosum}. The cache is not corrupted: either the \
+            cached copy came from elsewhere (another proxy, a direct fetch of a tag that has \
+            moved since), or go.sum is wrong, or the version changed upstream. Compare with \
+            the proxy first. If the proxy serves go.sum's hash, remove only this version and \
+            download it again; if it serves the cached hash, go.sum is wrong (or upstream \
+            changed) and a new download repeats the error.",
+        zh: "模块缓存中的 {modver} 副本是完好的：它的 zip 的哈希为 {ziphash}，与 Go 下载时记录的一致（Go 报告下载到的是 {downloaded}），但 go.sum 记录的是 {gosum}。缓存没有损坏：要么缓存副本来自别处（另一个代理，或直接获取了之后被移动的 tag），要么 go.sum 有误，要么该版本在上游发生了变化。请先与代理比较。如果代理提供的是 go.sum 中的哈希，只需删除这一个版本并重新下载；如果代理提供的是缓存中的哈希，说明 go.sum 有误（或上游变了），重新下载只会重复同样的错误。",
+        fixes: &[
+            Go("gocache-doctor verify --project . --compare-proxy"),
+            Act("clean-version:{modver}"),
+            Go("gocache-doctor clean --module {modver}"),
+            Go("go mod download {modver}"),
+        ],
+    },
+    Entry {
+        id: "checksum-mismatch",
+        variant: Some("go-sum-cache-corrupted"),
+        severity: E,
+        explanation: "The module cache copy of {modver} is corrupted: its zip now hashes to \
+            {ziphash_zip}, but Go recorded {ziphash} when it downloaded and checked it (go.sum \
+            records {gosum}; Go reports downloaded {downloaded}). The download was right and \
+            the files changed afterwards. Remove only this version and download it again; the \
+            rest of the cache is fine.",
+        zh: "模块缓存中 {modver} 的副本已损坏：它的 zip 现在的哈希为 {ziphash_zip}，而 Go 在下载并校验时记录的是 {ziphash}（go.sum 记录的是 {gosum}；Go 报告下载到的是 {downloaded}）。当初的下载是正确的，文件是之后被改动的。只需删除这一个版本并重新下载，缓存的其余部分没有问题。",
         fixes: &[
             Act("clean-version:{modver}"),
-            Act("verify"),
-            Go("go clean -modcache"),
+            Go("gocache-doctor clean --module {modver}"),
             Go("go mod download {modver}"),
+            Act("verify"),
         ],
     },
     Entry {
         id: "checksum-mismatch",
         variant: Some("sumdb"),
         severity: E,
-        explanation: "The checksum of {modver} does not match the one published by the checksum \
-            database (sum.golang.org or GOSUMDB). The cached copy may be corrupted, or the proxy \
-            or origin served content that differs from what everyone else got. Remove the cached \
-            copy and download it again through the default proxy.",
-        zh: "{modver} 的校验和与校验和数据库（sum.golang.org 或 GOSUMDB）公布的不一致。可能是缓存中的副本已损坏，或者代理或源站返回的内容与其他人拿到的不同。请删除缓存中的副本，再通过默认代理重新下载。",
+        explanation: "Go got {downloaded} for {modver}, but the checksum database (sum.golang.org \
+            or GOSUMDB) publishes {gosum}. The cached copy may be corrupted, or the proxy or \
+            origin served content that differs from what everyone else got. Remove only this \
+            version and download it again through the default proxy.",
+        zh: "Go 为 {modver} 得到的是 {downloaded}，而校验和数据库（sum.golang.org 或 GOSUMDB）公布的是 {gosum}。可能是缓存中的副本已损坏，或者代理或源站返回的内容与其他人拿到的不同。只需删除这一个版本，再通过默认代理重新下载。",
         fixes: &[
             Act("clean-version:{modver}"),
+            Go("gocache-doctor clean --module {modver}"),
             Sh(
                 "GOPROXY=https://proxy.golang.org,direct go mod download {modver}",
                 "$env:GOPROXY='https://proxy.golang.org,direct'; go mod download {modver}",
                 "set GOPROXY=https://proxy.golang.org,direct && go mod download {modver}",
             ),
-            Go("go clean -modcache"),
         ],
     },
     Entry {
@@ -968,6 +1028,9 @@ fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
                 "goversion" => ("a newer version", "更新的版本"),
                 "source" => ("your settings", "你的设置"),
                 "owner" => ("another user", "其他用户"),
+                "downloaded" => ("another hash", "另一个哈希"),
+                "gosum" => ("the recorded hash", "记录的哈希"),
+                "ziphash" | "ziphash_zip" => ("a hash", "某个哈希"),
                 _ => ("?", "?"),
             };
             Some(lang.pick(en, zh).to_owned())

@@ -22,6 +22,7 @@ pub mod dashboard;
 pub mod fs;
 mod owner;
 mod parse;
+mod sums;
 
 use serde::Serialize;
 

@@ -349,11 +349,53 @@ fn checksum_mismatch(l: &Line) -> Option<Match> {
         .find("verifying ")
         .and_then(|i| first_modver(line.get(i + "verifying ".len()..)?))
         .or(l.gomv.clone());
-    Some(
-        Match::new("checksum-mismatch")
-            .variant(sec_variant(&format!("{line}\n{following}")))
-            .modver(mv),
-    )
+    let all = format!("{line}\n{following}");
+    let variant = sec_variant(&all);
+    let mut m = Match::new("checksum-mismatch")
+        .variant(variant)
+        .modver(mv.clone());
+    // The hashes Go printed, side by side: "downloaded: h1:…" and "go.sum: h1:…" (or the
+    // checksum database's "sum.golang.org: h1:…"). Only well-formed h1: values are kept.
+    for raw in all.lines().map(str::trim) {
+        let Some((label, value)) = raw.split_once(':') else {
+            continue;
+        };
+        let Some(h) = super::sums::h1(value.trim()) else {
+            continue;
+        };
+        let key = match label.trim() {
+            "downloaded" => "downloaded",
+            "go.sum" => "gosum",
+            l if variant == "sumdb" && l.contains('.') && !l.contains(' ') => "gosum",
+            _ => continue,
+        };
+        m.extra.entry(key).or_insert(h);
+    }
+    let go_mod = line.contains("/go.mod:") || line.contains("/go.mod ");
+    // What the module cache holds for the version decides between the causes.
+    if variant == "go-sum"
+        && !go_mod
+        && l.ctx.inspect_disk
+        && let (Some(mc), Some((module, version))) = (&l.ctx.gomodcache, &mv)
+        && crate::modpath::check_path(module).is_ok()
+        && crate::modpath::check_version(version).is_ok()
+        && let Some(ev) = super::sums::cache_evidence(std::path::Path::new(mc), module, version)
+    {
+        use super::sums::CacheEvidence;
+        m = match ev {
+            CacheEvidence::NotCached => m.variant("go-sum-not-cached"),
+            CacheEvidence::Intact { hash } => {
+                m.extra.insert("ziphash", hash);
+                m.variant("go-sum-cache-intact")
+            }
+            CacheEvidence::Corrupted { ziphash, zip } => {
+                m.extra.insert("ziphash", ziphash);
+                m.extra.insert("ziphash_zip", zip);
+                m.variant("go-sum-cache-corrupted")
+            }
+        };
+    }
+    Some(m)
 }
 
 /// go mod verify: "example.com/m v1.0.0: dir has been modified (/path)".

@@ -282,3 +282,137 @@ fn read_only_cache_on_windows_gets_a_powershell_command() {
         f.fixes
     );
 }
+
+const DL: &str = "h1:o85ZTROBKK132h1+zZX20Zr23MYJKy/FasGm8iW7pBA=";
+const SUM: &str = "h1:X85ZTROBKK132h1+zZX20Zr23MYJKy/FasGm8iW7pBA=";
+
+fn gosum_mismatch(module: &str) -> String {
+    format!(
+        "verifying {module}@v1.0.0: checksum mismatch\n\tdownloaded: {DL}\n\tgo.sum:     \
+         {SUM}\n\nSECURITY ERROR\nThis download does NOT match an earlier download recorded \
+         in go.sum.\n"
+    )
+}
+
+fn commands(f: &Finding) -> Vec<&str> {
+    f.fixes.iter().map(|x| x.text.as_str()).collect()
+}
+
+/// A go.sum checksum mismatch shows both hashes and offers one-version fixes, never a wipe
+/// of the whole module cache, in both languages.
+#[test]
+fn gosum_mismatch_shows_both_hashes_and_one_version_fixes() {
+    let text = gosum_mismatch("example.com/m");
+    for lang in [Lang::En, Lang::ZhHans] {
+        let f = one(&text, &linux().with_lang(lang));
+        assert_eq!(f.variant.as_deref(), Some("go-sum"));
+        assert!(
+            f.explanation.contains(DL) && f.explanation.contains(SUM),
+            "{}",
+            f.explanation
+        );
+        let c = commands(&f);
+        assert!(!c.iter().any(|c| c.contains("clean -modcache")), "{c:?}");
+        assert!(
+            c.contains(&"gocache-doctor clean --module example.com/m@v1.0.0"),
+            "{c:?}"
+        );
+        assert!(c.contains(&"go mod download example.com/m@v1.0.0"), "{c:?}");
+        assert!(c.contains(&"gocache-doctor verify --project . --compare-proxy"));
+        assert!(c.contains(&"clean-version:example.com/m@v1.0.0"));
+    }
+    let zh = one(&text, &linux().with_lang(Lang::ZhHans));
+    assert!(
+        zh.explanation.contains("只需删除这一个版本"),
+        "{}",
+        zh.explanation
+    );
+    // A module path that needs quoting is quoted, not pasted raw.
+    let f = one(&gosum_mismatch("example.com/a$b"), &linux());
+    assert!(
+        !commands(&f).iter().any(|c| c.contains("a$b")),
+        "{:?}",
+        commands(&f)
+    );
+    // The checksum-database form: the database's hash, one-version fixes.
+    let sumdb = format!(
+        "verifying example.com/m@v1.0.0: checksum mismatch\n\tdownloaded: {DL}\n\t\
+         sum.golang.org: {SUM}\n\nSECURITY ERROR\nThis download does NOT match the one \
+         reported by the checksum server.\n"
+    );
+    let f = one(&sumdb, &linux());
+    assert_eq!(f.variant.as_deref(), Some("sumdb"));
+    assert!(f.explanation.contains(DL) && f.explanation.contains(SUM));
+    assert!(!commands(&f).iter().any(|c| c.contains("clean -modcache")));
+    // Malformed hashes are not shown.
+    let f = one(
+        "verifying example.com/m@v1.0.0: checksum mismatch\n\tdownloaded: h1:<b>\n",
+        &linux(),
+    );
+    assert!(!f.explanation.contains("<b>"), "{}", f.explanation);
+}
+
+/// With the module cache at hand, the cause is told apart by what it holds: nothing (Go
+/// discarded the download: go.sum is wrong or upstream changed), an intact copy, a corrupted one.
+#[test]
+fn gosum_mismatch_cause_comes_from_the_cache() {
+    use std::io::Write;
+    let d = tempfile::tempdir().unwrap();
+    let mut ctx = linux();
+    ctx.gomodcache = Some(d.path().display().to_string());
+    ctx.inspect_disk = true;
+    let text = gosum_mismatch("example.com/m");
+    let f = one(&text, &ctx);
+    assert_eq!(f.variant.as_deref(), Some("go-sum-not-cached"));
+    assert!(f.explanation.contains("discarded") && f.explanation.contains(SUM));
+    assert!(!commands(&f).iter().any(|c| c.starts_with("clean-version")));
+    let zh = one(&text, &ctx.clone().with_lang(Lang::ZhHans));
+    assert!(zh.explanation.contains("丢弃") && zh.explanation.contains(DL));
+
+    let at = d.path().join("cache/download/example.com/m/@v");
+    std::fs::create_dir_all(&at).unwrap();
+    let zip = at.join("v1.0.0.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&zip).unwrap());
+    z.start_file(
+        "example.com/m@v1.0.0/go.mod",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(b"module example.com/m\n").unwrap();
+    z.finish().unwrap();
+    let (h, _) = crate::dirhash::hash_zip(
+        &zip,
+        &crate::dirhash::ZipLimits::default(),
+        &|_| {},
+        &crate::CancelToken::new(),
+    )
+    .unwrap();
+    std::fs::write(at.join("v1.0.0.ziphash"), &h).unwrap();
+    let f = one(&text, &ctx);
+    assert_eq!(f.variant.as_deref(), Some("go-sum-cache-intact"));
+    assert!(f.explanation.contains(&h) && f.explanation.contains(SUM));
+    assert_eq!(
+        commands(&f)[0],
+        "gocache-doctor verify --project . --compare-proxy"
+    );
+
+    let recorded = crate::dirhash::hash_gomod(b"what Go downloaded");
+    std::fs::write(at.join("v1.0.0.ziphash"), &recorded).unwrap();
+    for lang in [Lang::En, Lang::ZhHans] {
+        let f = one(&text, &ctx.clone().with_lang(lang));
+        assert_eq!(f.variant.as_deref(), Some("go-sum-cache-corrupted"));
+        assert!(
+            f.explanation.contains(&h) && f.explanation.contains(&recorded),
+            "{}",
+            f.explanation
+        );
+        assert_eq!(
+            commands(&f)[..3],
+            [
+                "clean-version:example.com/m@v1.0.0",
+                "gocache-doctor clean --module example.com/m@v1.0.0",
+                "go mod download example.com/m@v1.0.0"
+            ]
+        );
+    }
+}

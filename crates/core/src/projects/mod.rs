@@ -24,7 +24,7 @@
 //! the path and line): guessing would risk removing what a project needs.
 
 mod find;
-mod golist;
+pub(crate) mod golist;
 mod gosum;
 mod modfile;
 mod select;

@@ -24,6 +24,7 @@ mod build;
 mod fuzz;
 mod modcache;
 mod project;
+mod proxy;
 mod repair;
 pub mod session;
 
@@ -40,7 +41,8 @@ use crate::{CancelToken, Result};
 
 pub use build::BuildSummary;
 pub use modcache::parse_list;
-pub use project::{Cause, Mismatch, ProjectReport, verify_project};
+pub use project::{Cause, Mismatch, NotInCache, ProjectReport, verify_project};
+pub use proxy::{ProxyCheck, ProxyVerdict};
 pub use repair::{
     Download, RepairError, RepairOptions, RepairReport, broken_ids, broken_versions, id_of, repair,
     valid_module_path, valid_module_version,
@@ -364,6 +366,14 @@ pub struct Options {
     pub zip_limits: ZipLimits,
     /// At most this many changed files are named per version (the count is in the message).
     pub max_files_listed: usize,
+    /// Project mode: the environment to run `go` in (with the discovered `go` binary): `go list
+    /// -m all` for the build list `go mod verify` checks, and `go mod download` for an
+    /// `http(s)` proxy. `None`: every version go.sum names is checked, HTTP proxies are not
+    /// asked.
+    pub env: Option<crate::env::EnvMap>,
+    /// Project mode: compare the go.sum lines the cache cannot confirm (and the mismatches of an
+    /// intact cache) with what the proxy serves (GOPROXY; the network for `http(s)` proxies).
+    pub compare_proxy: bool,
 }
 
 impl Default for Options {
@@ -373,6 +383,8 @@ impl Default for Options {
             build: true,
             zip_limits: ZipLimits::default(),
             max_files_listed: 1000,
+            env: None,
+            compare_proxy: false,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::proxy::{self, GoRunner, ProxyCheck, ProxySettings, ProxyVerdict};
 use super::{ModuleResult, Options, Status, VerifyProgress, VerifyReport};
 use crate::dirhash;
 use crate::discover::{CacheKind, Report};
@@ -35,6 +36,44 @@ pub enum Cause {
     /// As `Retagged`, but the settings let an unchecked download in (GOSUMDB=off, a
     /// GONOSUMDB/GOPRIVATE match, a non-default GOPROXY).
     Settings,
+    /// go.sum is wrong: the proxy serves the content the cache holds (or, for a version not
+    /// in the cache, content whose hash the checksum database also vouches for), and go.sum
+    /// holds another hash.
+    GosumWrong,
+    /// The cache holds other content than the proxy serves and go.sum names: the cached copy
+    /// came from elsewhere (another proxy, a direct fetch of a moved tag). Removing this one
+    /// version and downloading it again fixes it.
+    CacheOther,
+}
+
+/// A go.sum line whose version is not in the module cache, so the cache cannot confirm it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotInCache {
+    /// Module path.
+    pub path: String,
+    /// Version.
+    pub version: String,
+    /// Whether it is the `/go.mod` line.
+    pub go_mod: bool,
+    /// Line number in go.sum.
+    pub line: usize,
+    /// The hash go.sum holds.
+    pub gosum_hash: String,
+    /// The comparison with the proxy, when asked for ([`super::Options::compare_proxy`]).
+    pub proxy: Option<ProxyCheck>,
+}
+
+impl NotInCache {
+    /// `path@version`, with `/go.mod` for a go.mod line.
+    pub fn label(&self) -> String {
+        format!(
+            "{}@{}{}",
+            self.path,
+            self.version,
+            if self.go_mod { "/go.mod" } else { "" }
+        )
+    }
 }
 
 /// One go.sum line the cache disagrees with (or whose cache copy is damaged).
@@ -55,6 +94,8 @@ pub struct Mismatch {
     pub cache_hash: Option<String>,
     /// The likely cause.
     pub cause: Cause,
+    /// What the proxy serves for this line, when compared.
+    pub proxy: Option<ProxyCheck>,
     /// A paragraph for people: what happened and what to do.
     pub explanation: String,
     /// The facts behind the cause, one sentence each.
@@ -75,8 +116,17 @@ pub struct ProjectReport {
     pub lines: usize,
     /// Lines that agree with an intact cache copy.
     pub matched: usize,
-    /// Lines whose version is not in the cache (`path@version` or `path@version/go.mod`).
-    pub not_in_cache: Vec<String>,
+    /// Lines whose version is not in the cache: the cache cannot confirm them (Go downloads
+    /// the version when a build needs it, and fails if the proxy serves other content).
+    pub not_in_cache: Vec<NotInCache>,
+    /// Module versions whose zip and tree were verified as `go mod verify` does (the build
+    /// list, and every version with a zip line in go.sum), when in the cache.
+    pub versions_checked: usize,
+    /// Where the set of versions came from: `go list -m all` (the build list `go mod verify`
+    /// checks), or why every version go.sum names was checked instead.
+    pub version_set: String,
+    /// Whether the lines the cache cannot confirm were compared with the proxy.
+    pub proxy_compared: bool,
     /// Disagreements, in go.sum order.
     pub mismatches: Vec<Mismatch>,
     /// The settings that matter for checksums, as `NAME=value (source)`.
@@ -226,12 +276,24 @@ pub fn verify_project(
             path: project.to_path_buf(),
             reason: "no module cache was discovered".into(),
         })?;
-    // Versions whose tree/zip go.sum vouches for: verify them fully.
-    let full: BTreeSet<(String, String)> = lines
+    let runner = opts
+        .env
+        .as_ref()
+        .zip(report.go.as_ref())
+        .map(|(env, g)| GoRunner {
+            go: g.path.clone(),
+            env: env.clone(),
+        });
+    let (build_list, version_set) = build_list(runner.as_ref(), project, cancel);
+    // What `go mod verify` checks (the build list), plus every version whose zip line go.sum
+    // holds; without the build list, every version go.sum names (a superset of it: Go
+    // refuses to load a module graph whose go.mod files go.sum does not vouch for).
+    let mut full: BTreeSet<(String, String)> = lines
         .iter()
-        .filter(|l| !l.go_mod_only)
+        .filter(|l| !l.go_mod_only || build_list.is_none())
         .map(|l| (l.path.clone(), l.version.clone()))
         .collect();
+    full.extend(build_list.into_iter().flatten());
     let mut rep = if root.is_dir() {
         super::run(Some(&root), None, Some(&full), opts, progress, cancel)?
     } else {
@@ -248,8 +310,19 @@ pub fn verify_project(
         lines: lines.len(),
         matched: 0,
         not_in_cache: Vec::new(),
+        versions_checked: rep.checked,
+        version_set,
+        proxy_compared: false,
         mismatches: Vec::new(),
         settings: settings_list(report),
+    };
+    let missing = |l: &crate::projects::SumLine| NotInCache {
+        path: l.path.clone(),
+        version: l.version.clone(),
+        go_mod: l.go_mod_only,
+        line: l.line,
+        gosum_hash: l.hash.clone(),
+        proxy: None,
     };
     for l in &lines {
         let label = format!("{}@{}", l.path, l.version);
@@ -266,6 +339,7 @@ pub fn verify_project(
             gosum_hash: l.hash.clone(),
             cache_hash,
             cause,
+            proxy: None,
             explanation,
             evidence,
         };
@@ -273,7 +347,7 @@ pub fn verify_project(
             let modf = dl.join(format!("{escver}.mod"));
             // Only a regular file is read (a FIFO would block), at most Go's go.mod limit.
             let Ok(content) = dirhash::read_regular(&modf, GOMOD_LIMIT) else {
-                pr.not_in_cache.push(format!("{label}/go.mod"));
+                pr.not_in_cache.push(missing(l));
                 continue;
             };
             let h = dirhash::hash_gomod(&content);
@@ -321,7 +395,7 @@ pub fn verify_project(
             continue;
         }
         let Some(m) = by.get(&(l.path.clone(), l.version.clone())) else {
-            pr.not_in_cache.push(label);
+            pr.not_in_cache.push(missing(l));
             continue;
         };
         let corrupt: Vec<&super::Finding> = m
@@ -382,7 +456,7 @@ pub fn verify_project(
                     m.findings.iter().map(|f| f.message.clone()).collect(),
                 ));
             } else {
-                pr.not_in_cache.push(label);
+                pr.not_in_cache.push(missing(l));
             }
             continue;
         };
@@ -408,8 +482,210 @@ pub fn verify_project(
             &mk,
         ));
     }
+    if opts.compare_proxy {
+        compare_with_proxy(report, runner.as_ref(), &mut pr, cancel);
+    }
     rep.project = Some(pr);
     Ok(rep)
+}
+
+/// The build list of the module in `project` (`go list -m all`, offline, never writing the
+/// project's files), or why it is not known.
+fn build_list(
+    runner: Option<&GoRunner>,
+    project: &Path,
+    cancel: &CancelToken,
+) -> (Option<BTreeSet<(String, String)>>, String) {
+    use crate::projects::golist;
+    let Some(r) = runner else {
+        return (
+            None,
+            "every version go.sum names (no go command to list the build list with)".into(),
+        );
+    };
+    if !project.join("go.mod").is_file() {
+        return (None, "every version go.sum names (no go.mod)".into());
+    }
+    match golist::list_module(
+        &r.go,
+        &r.env,
+        project,
+        std::time::Duration::from_secs(60),
+        cancel,
+    ) {
+        Ok(listed) => {
+            let mut set = BTreeSet::new();
+            for l in listed.iter().filter(|l| !l.main) {
+                if let Some(v) = &l.version {
+                    set.insert((l.path.clone(), v.clone()));
+                }
+                if let Some(rp) = &l.replace
+                    && let Some(v) = &rp.version
+                {
+                    set.insert((rp.path.clone(), v.clone()));
+                }
+            }
+            (
+                Some(set),
+                "the build list (go list -m all), which go mod verify checks".into(),
+            )
+        }
+        Err(golist::ListError::Cancelled) => (None, "cancelled".into()),
+        Err(golist::ListError::Failed(m)) => (
+            None,
+            format!(
+                "every version go.sum names (the build list is unknown: {})",
+                crate::redact::text(&m)
+            ),
+        ),
+    }
+}
+
+/// Compares the lines the cache cannot confirm, and the mismatches of an intact cache, with
+/// what the proxy serves; a line the proxy contradicts becomes a mismatch.
+fn compare_with_proxy(
+    report: &Report,
+    runner: Option<&GoRunner>,
+    pr: &mut ProjectReport,
+    cancel: &CancelToken,
+) {
+    let settings = ProxySettings::from_report(report);
+    pr.proxy_compared = true;
+    for n in &mut pr.not_in_cache {
+        if cancel.is_cancelled() {
+            return;
+        }
+        n.proxy = Some(proxy::compare(
+            &settings,
+            runner,
+            &n.path,
+            &n.version,
+            n.go_mod,
+            &n.gosum_hash,
+            cancel,
+        ));
+    }
+    let (differs, rest): (Vec<NotInCache>, Vec<NotInCache>) = std::mem::take(&mut pr.not_in_cache)
+        .into_iter()
+        .partition(|n| {
+            n.proxy
+                .as_ref()
+                .is_some_and(|p| p.verdict == ProxyVerdict::Differs)
+        });
+    pr.not_in_cache = rest;
+    for n in differs {
+        let Some(pc) = n.proxy.clone() else { continue };
+        let label = n.label();
+        let mut evidence = vec![
+            format!(
+                "{label} is not in the module cache: the cache cannot tell which hash is right"
+            ),
+            pc.note.clone(),
+        ];
+        let (cause, explanation) = if pc.sumdb_checked {
+            evidence.push(
+                "the checksum database vouches for what the proxy serves, and it never \
+                 changes a published hash"
+                    .to_owned(),
+            );
+            (
+                Cause::GosumWrong,
+                format!(
+                    "go.sum line {} is wrong: the proxy and the checksum database agree on \
+                     another hash for {label}, so every download fails with \"checksum \
+                     mismatch\". Remove the go.sum lines of {} {} and run go mod download \
+                     {}@{} (or go mod tidy) to record the right hash; check go.sum's history \
+                     for how the wrong one got in.",
+                    n.line, n.path, n.version, n.path, n.version
+                ),
+            )
+        } else {
+            evidence.extend(settings_evidence(report, &n.path));
+            (
+                Cause::Retagged,
+                format!(
+                    "go.sum line {} does not match what the proxy serves for {label}, so a \
+                     download fails with \"checksum mismatch\". Either go.sum is wrong \
+                     (edited, a merge, written through another proxy) or the version changed \
+                     upstream; the checksum database was not asked for this module, so \
+                     check go.sum's history before trusting either.",
+                    n.line
+                ),
+            )
+        };
+        pr.mismatches.push(Mismatch {
+            path: n.path,
+            version: n.version,
+            go_mod: n.go_mod,
+            line: n.line,
+            gosum_hash: n.gosum_hash,
+            cache_hash: None,
+            cause,
+            proxy: Some(pc),
+            explanation,
+            evidence,
+        });
+    }
+    for m in &mut pr.mismatches {
+        if cancel.is_cancelled() {
+            return;
+        }
+        if m.proxy.is_some() || !matches!(m.cause, Cause::Retagged | Cause::Settings) {
+            continue;
+        }
+        let Some(cache) = m.cache_hash.clone() else {
+            continue;
+        };
+        let pc = proxy::compare(
+            &settings,
+            runner,
+            &m.path,
+            &m.version,
+            m.go_mod,
+            &m.gosum_hash,
+            cancel,
+        );
+        let label = format!(
+            "{}@{}{}",
+            m.path,
+            m.version,
+            if m.go_mod { "/go.mod" } else { "" }
+        );
+        m.evidence.push(pc.note.clone());
+        match pc.proxy_hash.as_deref() {
+            Some(h) if h == m.gosum_hash => {
+                m.cause = Cause::CacheOther;
+                m.explanation = format!(
+                    "The cached {label} is intact but is not what the proxy serves: the proxy \
+                     agrees with go.sum ({h}), the cache holds {cache}. The cached copy came \
+                     from elsewhere (another proxy, a direct fetch of a moved tag). Remove \
+                     this one version and download it again: gocache-doctor clean --module \
+                     {}@{}, then go mod download {}@{}.",
+                    m.path, m.version, m.path, m.version
+                );
+            }
+            Some(h) if h == cache => {
+                m.cause = Cause::GosumWrong;
+                m.explanation = format!(
+                    "go.sum line {} is wrong for {label}: the proxy serves {h}, the same as \
+                     the cache, and go.sum holds {}.{} Remove the go.sum lines of {} {} and run \
+                     go mod tidy to record the right hash; check go.sum's history for how the \
+                     wrong one got in. Cleaning or downloading the module again does not help.",
+                    m.line,
+                    m.gosum_hash,
+                    if pc.sumdb_checked {
+                        " The checksum database agrees with the proxy."
+                    } else {
+                        ""
+                    },
+                    m.path,
+                    m.version
+                );
+            }
+            _ => {}
+        }
+        m.proxy = Some(pc);
+    }
 }
 
 /// A self-consistent cache that differs from go.sum: retagged upstream, or settings.

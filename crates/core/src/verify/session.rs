@@ -27,6 +27,10 @@ pub struct VerifyOptions {
     /// it names (the build cache is not checked). `None`: the whole module and build cache.
     #[serde(default)]
     pub project: Option<PathBuf>,
+    /// Project mode: also compare the go.sum lines the cache cannot confirm with what the
+    /// proxy serves (GOPROXY; the network for an `http(s)` proxy).
+    #[serde(default)]
+    pub compare_proxy: bool,
 }
 
 /// Progress of a repair (`{"event", "data"}` on the app's `verify_repair` channel).
@@ -186,6 +190,8 @@ fn verify_with(
     let progress = |event: VerifyEvent| progress(event);
     let opts = super::Options {
         build: options.project.is_none(),
+        env: Some(env.clone()),
+        compare_proxy: options.compare_proxy,
         ..super::Options::default()
     };
     match &options.project {

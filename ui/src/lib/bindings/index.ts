@@ -920,6 +920,10 @@ cache_hash: string | null,
  */
 cause: MismatchCause,
 /**
+ * What the proxy serves for this line, when compared.
+ */
+proxy: ProxyCheck | null,
+/**
  * A paragraph for people: what happened and what to do.
  */
 explanation: string,
@@ -931,7 +935,7 @@ evidence: Array<string>, };
 /**
  * The likely cause of a mismatch.
  */
-export type MismatchCause = "cache-corrupted" | "retagged" | "settings";
+export type MismatchCause = "cache-corrupted" | "retagged" | "settings" | "gosum-wrong" | "cache-other";
 
 /**
  * The module cache split into parts; each part's bytes, allocated bytes and files add up to
@@ -1095,6 +1099,35 @@ newest_mtime: number | null,
  * Whether this is a downloaded Go toolchain (`golang.org/toolchain`).
  */
 toolchain: boolean, };
+
+/**
+ * A go.sum line whose version is not in the module cache, so the cache cannot confirm it.
+ */
+export type NotInCache = {
+/**
+ * Module path.
+ */
+path: string,
+/**
+ * Version.
+ */
+version: string,
+/**
+ * Whether it is the `/go.mod` line.
+ */
+go_mod: boolean,
+/**
+ * Line number in go.sum.
+ */
+line: number,
+/**
+ * The hash go.sum holds.
+ */
+gosum_hash: string,
+/**
+ * The comparison with the proxy, when asked for ([`super::Options::compare_proxy`]).
+ */
+proxy: ProxyCheck | null, };
 
 /**
  * The operating-system families whose Go defaults differ.
@@ -1357,9 +1390,24 @@ lines: number,
  */
 matched: number,
 /**
- * Lines whose version is not in the cache (`path@version` or `path@version/go.mod`).
+ * Lines whose version is not in the cache: the cache cannot confirm them (Go downloads
+ * the version when a build needs it, and fails if the proxy serves other content).
  */
-not_in_cache: Array<string>,
+not_in_cache: Array<NotInCache>,
+/**
+ * Module versions whose zip and tree were verified as `go mod verify` does (the build
+ * list, and every version with a zip line in go.sum), when in the cache.
+ */
+versions_checked: number,
+/**
+ * Where the set of versions came from: `go list -m all` (the build list `go mod verify`
+ * checks), or why every version go.sum names was checked instead.
+ */
+version_set: string,
+/**
+ * Whether the lines the cache cannot confirm were compared with the proxy.
+ */
+proxy_compared: boolean,
 /**
  * Disagreements, in go.sum order.
  */
@@ -1368,6 +1416,37 @@ mismatches: Array<Mismatch>,
  * The settings that matter for checksums, as `NAME=value (source)`.
  */
 settings: Array<string>, };
+
+/**
+ * The comparison of one go.sum line with the proxy.
+ */
+export type ProxyCheck = {
+/**
+ * The verdict.
+ */
+verdict: ProxyVerdict,
+/**
+ * The `h1:` of what the proxy serves, when fetched.
+ */
+proxy_hash: string | null,
+/**
+ * The proxy asked (credentials hidden), when one was.
+ */
+proxy: string | null,
+/**
+ * Whether Go also checked the content against the checksum database (an `https` proxy
+ * with GOSUMDB on and the module not in GONOSUMDB/GOPRIVATE).
+ */
+sumdb_checked: boolean,
+/**
+ * A sentence for people: what was compared, or why nothing could be.
+ */
+note: string, };
+
+/**
+ * What the proxy said about one go.sum line.
+ */
+export type ProxyVerdict = "same" | "differs" | "not-found" | "cannot-check";
 
 /**
  * What [`repair`] did.
@@ -1858,7 +1937,12 @@ export type VerifyOptions = {
  * Project mode: compare this project's go.sum with the cache and check only the versions
  * it names (the build cache is not checked). `None`: the whole module and build cache.
  */
-project: string | null, };
+project: string | null,
+/**
+ * Project mode: also compare the go.sum lines the cache cannot confirm with what the
+ * proxy serves (GOPROXY; the network for an `http(s)` proxy).
+ */
+compare_proxy: boolean, };
 
 /**
  * A problem not tied to one module version (build cache entries, unreadable directories,
