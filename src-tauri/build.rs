@@ -32,6 +32,7 @@ fn main() {
             "env_report",
             "scan_start",
             "scan_cancel",
+            "module_folders",
             "startup_probe",
             "clean_plan",
             "clean_execute",

@@ -48,6 +48,7 @@ pub fn run_app_with<R: Runtime>(
             commands::env::env_report,
             commands::scan::scan_start,
             commands::scan::scan_cancel,
+            commands::scan::module_folders,
             startup::startup_probe,
             commands::clean::clean_plan,
             commands::clean::clean_execute,

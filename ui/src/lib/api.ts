@@ -29,6 +29,7 @@ import type {
   UndoReport,
   VerifyEvent,
   VerifyReport,
+  VersionFolders,
 } from './bindings';
 import type { Locale } from './i18n';
 
@@ -72,6 +73,14 @@ export function scanStart(onEvent: (e: ProgressEvent) => void): Promise<ScanRepo
 /** Asks the running scan to stop; `scanStart` then resolves with partial totals. */
 export function scanCancel(): Promise<void> {
   return invoke<void>('scan_cancel');
+}
+
+/**
+ * The folders (and the loose files, as one entry named '') directly inside `sub` ('/'-separated,
+ * '' for the version's own directory) of the extracted `module@version`, largest first.
+ */
+export function moduleFolders(module: string, version: string, sub: string): Promise<VersionFolders> {
+  return invoke<VersionFolders>('module_folders', { module, version, sub });
 }
 
 /**

@@ -11,6 +11,8 @@ export interface TreemapInput {
   color?: number;
   /** The tooltip's name when it is not `path` (`path@version` for a version). */
   title?: string;
+  /** The text drawn in the tile when it is not `path`. */
+  label?: string;
   /** Whether the tile's versions are selected for cleaning (drawn with an outline). */
   selected?: 'all' | 'some' | 'none';
 }
@@ -151,7 +153,7 @@ export function buildTreemap(
   return laid.leaves().map((leaf) => {
     const w = Math.max(0, leaf.x1 - leaf.x0);
     const h = Math.max(0, leaf.y1 - leaf.y0);
-    const label = labelFor(leaf.data.name, w, h, measure.name);
+    const label = labelFor(leaf.data.input?.label ?? leaf.data.name, w, h, measure.name);
     const size = formatBytes(leaf.data.bytes);
     return {
       name: leaf.data.name,
