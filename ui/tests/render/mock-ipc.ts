@@ -40,6 +40,8 @@ interface MockConfig {
   locks?: 'some' | 'none' | 'error';
   locksDelay?: number;
   diagnoseError?: Ipc.ErrorCode;
+  /** An error code module_folders fails with. */
+  foldersError?: Ipc.ErrorCode;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -546,6 +548,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   // A version's folders: a fixed split of its size, and one level more below each folder.
   const FOLDER_SPLIT: [string, number][] = [['internal', 0.42], ['testdata', 0.23], ['cmd', 0.14], ['docs', 0.09], ['examples', 0.07], ['', 0.05]];
   const moduleFolders = (module: string, version: string, sub: string): Ipc.VersionFolders => {
+    if (cfg.foldersError) throw ipcError(cfg.foldersError, `${GOMODCACHE}/${module}@${version}: No such file or directory (os error 2)`);
     if (sub.split('/').some((e) => e === '..')) throw ipcError('BadRoot', `${sub}: not a folder inside the module version`);
     const m = fullReport.modules.find((x) => x.path === module && x.version === version);
     if (!m) throw ipcError('NotFound', `${module}@${version}: No such file or directory (os error 2)`);

@@ -302,6 +302,27 @@ describe('treemap', () => {
     expect(await treemap.locator('g.cell').count()).toBe(60);
     expectCleanLog(log);
   });
+
+  test('a version the backend cannot read says so, and the breadcrumb still goes back', async () => {
+    const { page, log, report } = await openModules(1280, 900, { foldersError: 'NotFound' });
+    const treemap = page.getByTestId('treemap');
+    const counts = new Map(report.module_totals.map((t) => [t.path, t.versions]));
+    const names = await treemap.locator('g.cell').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-name')!));
+    const target = names.find((n) => (counts.get(n) ?? 0) >= 2 && n !== 'golang.org/toolchain')!;
+    await treemap.locator(`g.cell[data-name="${target}"]`).click();
+    await page.getByTestId('treemap-up').waitFor();
+    await treemap.locator('g.cell').first().click();
+    const error = page.getByTestId('treemap-error');
+    await error.waitFor();
+    expect(await error.getAttribute('role')).toBe('alert');
+    expect(await error.textContent()).toContain('Could not read the folders');
+    expect(await error.textContent()).toContain('No such file or directory');
+    expect(await page.getByTestId('treemap').count()).toBe(0);
+    await page.getByTestId('treemap-up-module').click();
+    await expect.poll(() => page.getByTestId('treemap').locator('g.cell').count()).toBe(counts.get(target));
+    expect(await page.getByTestId('treemap-error').count()).toBe(0);
+    expectCleanLog(log);
+  });
 });
 
 describe('screenshots', () => {
