@@ -268,7 +268,8 @@ describe('treemap', () => {
     expect(await treemap.locator('g.cell[data-name="internal"] title').textContent()).toContain(`${version.version}/internal/`);
     expect(await crumbs.textContent()).toContain(version.version);
     expect(await legend.textContent()).toContain('Inside the version');
-    expect(await legend.textContent()).toContain('Files directly in this folder');
+    expect(await legend.textContent()).toContain('Loose files');
+    expect(await treemap.locator('g.cell[data-name=""] title').textContent()).toContain('Files directly in this folder');
     expect(await page.getByTestId('treemap-caption').textContent()).toContain('5 folders');
     const calls = () => page.evaluate(() => (window as unknown as { __mock: { calls: string[] } }).__mock.calls.filter((c) => c === 'module_folders').length);
     expect(await calls()).toBe(1);
