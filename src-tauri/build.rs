@@ -34,6 +34,7 @@ fn main() {
             "scan_cancel",
             "watch_start",
             "watch_stop",
+            "module_folders",
             "startup_probe",
             "clean_plan",
             "clean_holders",

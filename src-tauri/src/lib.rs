@@ -51,6 +51,7 @@ pub fn run_app_with<R: Runtime>(
             commands::scan::scan_cancel,
             commands::watch::watch_start,
             commands::watch::watch_stop,
+            commands::scan::module_folders,
             startup::startup_probe,
             commands::clean::clean_plan,
             commands::clean::clean_holders,

@@ -153,6 +153,54 @@ test('the module view counts every module version on disk', async () => {
   await session.waitForElement('[data-testid="cache-card-modcache"]');
 });
 
+test('the treemap drills from a module to a version to the folders inside it, sized like du', async () => {
+  await (await session.waitForElement('[data-testid="open-modules"]')).click();
+  await session.waitForElement('[data-testid="treemap"]');
+  const cells = () =>
+    session.execute(
+      `return [...document.querySelectorAll('[data-testid="treemap"] g.cell')].map((g) => ({ name: g.dataset.name, bytes: Number(g.dataset.bytes) }))`,
+    );
+  const clickCell = (name) =>
+    session.execute(
+      `document.querySelector('[data-testid="treemap"] g.cell[data-name="' + arguments[0] + '"]').dispatchEvent(new MouseEvent('click', { bubbles: true }))`,
+      name,
+    );
+  // The largest module with a version that has folders.
+  const escape = (s) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
+  const withFolders = fixture.modules.find((m) => {
+    const dir = path.join(fixture.gomodcache, `${escape(m.path)}@${escape(m.version)}`);
+    return fs.existsSync(dir) && fs.readdirSync(dir, { withFileTypes: true }).some((e) => e.isDirectory());
+  });
+  assert.ok(withFolders, 'the fixture has a module version with a sub-folder');
+  await session.execute(
+    `const i = document.querySelector('[data-testid="module-filter"]'); i.value = arguments[0]; i.dispatchEvent(new Event('input', { bubbles: true }))`,
+    withFolders.path,
+  );
+  await session.waitFor('the module alone on the map', async () => (await cells()).some((c) => c.name === withFolders.path));
+  await clickCell(withFolders.path);
+  await session.waitForElement('[data-testid="treemap-up"]');
+  await session.waitFor('the version tiles', async () => (await cells()).some((c) => c.name === withFolders.version));
+  await clickCell(withFolders.version);
+  await session.waitForElement('[data-testid="treemap-up-module"]');
+  const dir = path.join(fixture.gomodcache, `${escape(withFolders.path)}@${escape(withFolders.version)}`);
+  const expected = new Map();
+  let loose = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) expected.set(e.name, duSb(path.join(dir, e.name)));
+    else loose += fs.lstatSync(path.join(dir, e.name)).size;
+  }
+  if (loose > 0) expected.set('', loose);
+  const got = await session.waitFor('the folder tiles', async () => {
+    const c = await cells();
+    return c.length > 0 && c.every((x) => expected.has(x.name)) ? c : null;
+  });
+  for (const c of got) assert.equal(c.bytes, expected.get(c.name), `${c.name || '(files)'} of ${withFolders.path}@${withFolders.version}`);
+  await screenshot('modules-folders');
+  await (await session.waitForElement('[data-testid="treemap-up"]')).click();
+  await (await session.waitForElement('[data-testid="back"]')).click();
+  await session.waitForElement('[data-testid="cache-card-modcache"]');
+});
+
 test('re-scan picks up what changed on disk', async () => {
   // The build cache is writable: grow it, re-scan, and expect the new du figure.
   const extra = path.join(fixture.gocache, 'e2e-extra.bin');

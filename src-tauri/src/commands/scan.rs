@@ -1,8 +1,10 @@
 //! `scan_start` / `scan_cancel`: size every existing cache, streaming progress to the UI.
 
+use gocache_core::ErrorCode;
+use gocache_core::discover::CacheKind;
 use gocache_core::env::EnvMap;
 use gocache_core::progress::ProgressEvent;
-use gocache_core::scan::{Options, Report};
+use gocache_core::scan::{Options, Report, VersionFolders, version_folders};
 use gocache_core::{CancelSlot, CancelToken};
 use tauri::State;
 use tauri::ipc::Channel;
@@ -52,10 +54,46 @@ pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEv
     gocache_core::scan::scan(&discovered.caches, &Options::default(), &progress, cancel)
 }
 
+/// The folders (and loose files) inside one extracted module version, or one of its
+/// sub-folders (`sub`, `/`-separated), largest first: the module view's treemap below a
+/// version. The module cache is the one the app's environment locates.
+#[tauri::command]
+pub async fn module_folders(
+    config: State<'_, Config>,
+    module: String,
+    version: String,
+    sub: String,
+) -> Result<VersionFolders, CommandError> {
+    let config = config.inner().clone();
+    super::blocking(move || {
+        let options = gocache_core::discover::Options {
+            run_go: false,
+            ..Default::default()
+        };
+        let discovered = gocache_core::discover::discover(&config.env(), &options);
+        let Some(modcache) = discovered.cache(CacheKind::Modcache) else {
+            return Err(CommandError::new(
+                ErrorCode::NotFound,
+                "the module cache was not found",
+            ));
+        };
+        Ok(version_folders(
+            &modcache.path,
+            &module,
+            &version,
+            &sub,
+            &Options::default(),
+            &CancelToken::new(),
+        )?)
+    })
+    .await
+}
+
 /// The types this module's commands take, answer and stream (the roots of the generated
 /// TypeScript bindings, `bindings_tests.rs`).
 #[cfg(test)]
 pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<gocache_core::scan::Report>();
     v.visit::<gocache_core::progress::ProgressEvent>();
+    v.visit::<VersionFolders>();
 }

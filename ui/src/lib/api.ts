@@ -31,6 +31,7 @@ import type {
   VerifyOptions,
   VerifyReport,
   WatchEvent,
+  VersionFolders,
 } from './bindings';
 import type { Locale } from './i18n';
 
@@ -89,6 +90,14 @@ export function watchStop(): Promise<void> {
 /** Asks the running scan to stop; `scanStart` then resolves with partial totals. */
 export function scanCancel(): Promise<void> {
   return invoke<void>('scan_cancel');
+}
+
+/**
+ * The folders (and the loose files, as one entry named '') directly inside `sub` ('/'-separated,
+ * '' for the version's own directory) of the extracted `module@version`, largest first.
+ */
+export function moduleFolders(module: string, version: string, sub: string): Promise<VersionFolders> {
+  return invoke<VersionFolders>('module_folders', { module, version, sub });
 }
 
 /**

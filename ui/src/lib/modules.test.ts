@@ -7,6 +7,7 @@ import {
   filterGroups,
   flattenRows,
   nextSort,
+  sortFiltered,
   sortGroups,
   type SortSpec,
 } from './modules';
@@ -112,6 +113,68 @@ describe('sortGroups', () => {
   });
 });
 
+describe('versions and version filters', () => {
+  const mine = [
+    mv('a.org/big', 'v0.2.0', 900, 1),
+    mv('a.org/big', 'v0.3.0', 100, 2),
+    mv('a.org/big', 'v0.10.0', 50, 3),
+    mv('a.org/big', 'v0.0.0-20240101000000-abcdef123456', 70, 4),
+    mv('a.org/big', 'v1.0.0', 10, 5),
+    mv('b.org/small', 'v1.0.0', 500, 9),
+    mv('b.org/small', 'v1.0.1', 400, 8),
+  ];
+  const groups = buildGroups(mine, []);
+  test('versions inside a module go by semver, newest first, whatever the sort', () => {
+    for (const spec of [
+      { key: 'size', dir: 'desc' },
+      { key: 'size', dir: 'asc' },
+      { key: 'newest', dir: 'asc' },
+      { key: 'name', dir: 'asc' },
+    ] as SortSpec[]) {
+      const rows = flattenRows(sortFiltered(filterGroups(groups, 'a.org/big'), spec), new Set(['a.org/big']), false);
+      expect(rows.filter((r) => r.type === 'version').map((r) => (r.type === 'version' ? r.version.version : ''))).toEqual([
+        'v1.0.0',
+        'v0.10.0',
+        'v0.3.0',
+        'v0.2.0',
+        'v0.0.0-20240101000000-abcdef123456',
+      ]);
+    }
+  });
+  test('with a version filter, rows show and sort by the matching versions only', () => {
+    // Whole modules: a.org/big (1,130 B) is larger than b.org/small (900 B).
+    expect(sortFiltered(filterGroups(groups, ''), { key: 'size', dir: 'desc' }).map((f) => f.group.path)).toEqual([
+      'a.org/big',
+      'b.org/small',
+    ]);
+    // @v1.0: a.org/big's v1.0.0 (10 B) against b.org/small's v1.0.0 + v1.0.1 (900 B).
+    const f = sortFiltered(filterGroups(groups, '@v1.0'), { key: 'size', dir: 'desc' });
+    expect(f.map((x) => [x.group.path, x.bytes, x.count])).toEqual([
+      ['b.org/small', 900, 2],
+      ['a.org/big', 10, 1],
+    ]);
+    const rows = flattenRows(f, new Set(), false);
+    const mod = rows.find((r) => r.type === 'module' && r.group.path === 'a.org/big');
+    expect(mod?.type === 'module' && mod.figures.bytes).toBe(10);
+    expect(mod?.type === 'module' && mod.figures.download_bytes).toBe(5);
+    expect(mod?.type === 'module' && mod.figures.newest_mtime).toBe(5);
+    // The whole module's figures stay on the group.
+    expect(mod?.group.bytes).toBe(1130);
+    // Download and newest sort by the matching versions too.
+    expect(sortFiltered(filterGroups(groups, '@v1.0'), { key: 'download', dir: 'asc' }).map((x) => x.group.path)).toEqual([
+      'a.org/big',
+      'b.org/small',
+    ]);
+    expect(countFiltered(f)).toEqual({ modules: 2, versions: 3, bytes: 910 });
+  });
+  test('download sorts modules by their download size', () => {
+    const by = (dir: 'asc' | 'desc') => sortGroups(groups, { key: 'download', dir }).map((g) => g.path);
+    expect(by('desc')).toEqual(['a.org/big', 'b.org/small']);
+    expect(by('asc')).toEqual(['b.org/small', 'a.org/big']);
+    expect(nextSort({ key: 'size', dir: 'desc' }, 'download')).toEqual({ key: 'download', dir: 'desc' });
+  });
+});
+
 describe('filterGroups', () => {
   const groups = buildGroups(versions, totals);
   test('empty query keeps everything', () => {
@@ -140,11 +203,11 @@ describe('flattenRows', () => {
   const groups = sortGroups(buildGroups(versions, totals), { key: 'size', dir: 'desc' });
   const spec: SortSpec = { key: 'size', dir: 'desc' };
   test('collapsed: one row per module', () => {
-    const rows = flattenRows(filterGroups(groups, ''), new Set(), false, spec);
+    const rows = flattenRows(filterGroups(groups, ''), new Set(), false);
     expect(rows.map((r) => r.type)).toEqual(['module', 'module', 'module', 'module']);
   });
-  test('expanded modules are followed by their versions, sorted like the table', () => {
-    const rows = flattenRows(filterGroups(groups, ''), new Set(['github.com/BurntSushi/toml']), false, spec);
+  test('expanded modules are followed by their versions, newest version first', () => {
+    const rows = flattenRows(filterGroups(groups, ''), new Set(['github.com/BurntSushi/toml']), false);
     expect(rows).toHaveLength(7);
     const toml = rows.filter((r) => r.type === 'version').map((r) => (r.type === 'version' ? r.version.version : ''));
     expect(toml).toEqual(['v1.10.0', 'v1.9.0', 'v1.2.0']);
@@ -152,8 +215,8 @@ describe('flattenRows', () => {
     expect(last.type === 'version' && last.last).toBe(true);
   });
   test('expand all gives every version row; partial matches open by themselves', () => {
-    expect(flattenRows(filterGroups(groups, ''), new Set(), true, spec)).toHaveLength(4 + versions.length);
-    const rows = flattenRows(filterGroups(groups, '@v1.9'), new Set(), false, spec);
+    expect(flattenRows(filterGroups(groups, ''), new Set(), true)).toHaveLength(4 + versions.length);
+    const rows = flattenRows(filterGroups(groups, '@v1.9'), new Set(), false);
     expect(rows.map((r) => r.type)).toEqual(['module', 'version']);
   });
   test('20,000 rows flatten quickly enough for typing', () => {
@@ -161,7 +224,7 @@ describe('flattenRows', () => {
     for (let i = 0; i < 20_000; i++) many.push(mv(`github.com/o${Math.floor(i / 3) % 97}/m${Math.floor(i / 3)}`, `v1.0.${i % 3}`, i, i));
     const g = sortGroups(buildGroups(many, []), spec);
     expect(g).toHaveLength(Math.ceil(20_000 / 3));
-    const rows = flattenRows(filterGroups(g, 'o5'), new Set(), true, spec);
+    const rows = flattenRows(filterGroups(g, 'o5'), new Set(), true);
     expect(rows.length).toBeGreaterThan(100);
     expect(rows.every((r) => r.group.path.includes('o5'))).toBe(true);
   });

@@ -2,6 +2,7 @@
 // the rows the virtualized table draws.
 
 import type { ModuleTotal, ModuleVersion } from './api';
+import { sortCompare } from './semver';
 
 /** One module path with all its versions in the module cache. */
 export interface ModuleGroup {
@@ -16,7 +17,7 @@ export interface ModuleGroup {
   toolchain: boolean;
 }
 
-export type SortKey = 'size' | 'name' | 'versions' | 'newest';
+export type SortKey = 'size' | 'name' | 'versions' | 'download' | 'newest';
 export type SortDir = 'asc' | 'desc';
 export interface SortSpec {
   key: SortKey;
@@ -36,41 +37,13 @@ export function nextSort(current: SortSpec, key: SortKey): SortSpec {
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-/** Orders Go versions: `v1.10.0` > `v1.9.2` > `v1.9.2-rc.1`; pseudo-versions by their parts. */
+/**
+ * Orders Go versions by Go's semver rules (`lib/semver.ts`, as the core's `semver.rs`):
+ * `v1.10.0` > `v1.9.2` > `v1.9.2-rc.1`, pseudo-versions are pre-releases, `+incompatible` is
+ * ignored (ties broken by the strings, so the order is total).
+ */
 export function compareVersions(a: string, b: string): number {
-  const pa = splitVersion(a);
-  const pb = splitVersion(b);
-  for (let i = 0; i < 3; i++) {
-    const d = pa.nums[i] - pb.nums[i];
-    if (d !== 0) return d;
-  }
-  if (pa.pre === pb.pre) return collator.compare(pa.rest, pb.rest);
-  if (pa.pre === '') return 1;
-  if (pb.pre === '') return -1;
-  return collator.compare(pa.pre, pb.pre);
-}
-
-/** Parsed versions: a 20,000-version table compares them over and over when it sorts. */
-const parsed = new Map<string, { nums: number[]; pre: string; rest: string }>();
-
-function splitVersion(v: string): { nums: number[]; pre: string; rest: string } {
-  let p = parsed.get(v);
-  if (!p) {
-    if (parsed.size > 100_000) parsed.clear();
-    p = parseVersion(v);
-    parsed.set(v, p);
-  }
-  return p;
-}
-
-function parseVersion(v: string): { nums: number[]; pre: string; rest: string } {
-  const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([^+]*))?(\+.*)?$/.exec(v);
-  if (!m) return { nums: [-1, -1, -1], pre: v, rest: v };
-  return {
-    nums: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)],
-    pre: m[4] ?? '',
-    rest: m[5] ?? '',
-  };
+  return sortCompare(a, b);
 }
 
 /** Groups version rows by module path, taking totals from `module_totals` when present. */
@@ -118,14 +91,29 @@ function sum(list: ModuleVersion[], field: 'bytes' | 'disk_bytes' | 'download_by
   return s;
 }
 
-function groupKey(g: ModuleGroup, key: SortKey): number {
+/** The figures a row shows and sorts by: a module's, or those of its versions that matched. */
+export interface Figures {
+  bytes: number;
+  download_bytes: number;
+  /** How many versions. */
+  count: number;
+  newest_mtime: number | null;
+}
+
+function groupFigures(g: ModuleGroup): Figures {
+  return { bytes: g.bytes, download_bytes: g.download_bytes, count: g.versions.length, newest_mtime: g.newest_mtime };
+}
+
+function sortValue(f: Figures, key: SortKey): number {
   switch (key) {
     case 'size':
-      return g.bytes;
+      return f.bytes;
+    case 'download':
+      return f.download_bytes;
     case 'versions':
-      return g.versions.length;
+      return f.count;
     case 'newest':
-      return g.newest_mtime ?? 0;
+      return f.newest_mtime ?? 0;
     case 'name':
       return 0;
   }
@@ -133,19 +121,21 @@ function groupKey(g: ModuleGroup, key: SortKey): number {
 
 /** Returns a new array sorted by `spec`; ties (and the name column) go by module path. */
 export function sortGroups(groups: ModuleGroup[], spec: SortSpec): ModuleGroup[] {
-  return sortBy(groups, spec, (g) => g);
+  return sortBy(groups, spec, (g) => g, groupFigures);
 }
 
 /**
- * `sortGroups` for the filtered groups: filtering first and sorting what is left lets the
- * selection and the treemap, which do not depend on the order, skip a re-sort.
+ * `sortGroups` for the filtered groups, by what they show: a module of which only some
+ * versions matched (`@v1.0`) sorts by those versions' size, not the whole module's. Filtering
+ * first and sorting what is left lets the selection and the treemap, which do not depend on
+ * the order, skip a re-sort.
  */
 export function sortFiltered(filtered: FilteredGroup[], spec: SortSpec): FilteredGroup[] {
-  return sortBy(filtered, spec, (f) => f.group);
+  return sortBy(filtered, spec, (f) => f.group, (f) => f);
 }
 
 /** Sorts on numbers taken once per item (not per comparison); ties by the path's rank. */
-function sortBy<T>(items: T[], spec: SortSpec, groupOf: (item: T) => ModuleGroup): T[] {
+function sortBy<T>(items: T[], spec: SortSpec, groupOf: (item: T) => ModuleGroup, figuresOf: (item: T) => Figures): T[] {
   const key = spec.key;
   const sign = spec.dir === 'asc' ? 1 : -1;
   const n = items.length;
@@ -154,7 +144,7 @@ function sortBy<T>(items: T[], spec: SortSpec, groupOf: (item: T) => ModuleGroup
   let ranked = true;
   for (let i = 0; i < n; i++) {
     const g = groupOf(items[i]);
-    keys[i] = groupKey(g, key);
+    keys[i] = sortValue(figuresOf(items[i]), key);
     const r = nameRank.get(g);
     if (r === undefined) ranked = false;
     else ranks[i] = r;
@@ -170,23 +160,34 @@ function sortBy<T>(items: T[], spec: SortSpec, groupOf: (item: T) => ModuleGroup
   return idx.map((i) => items[i]);
 }
 
-/** Orders one module's versions for display, following the table's sort. */
-export function sortVersions(versions: ModuleVersion[], spec: SortSpec): ModuleVersion[] {
-  const sign = spec.dir === 'asc' ? 1 : -1;
-  const out = versions.slice();
-  if (spec.key === 'size') out.sort((a, b) => sign * (a.bytes - b.bytes) || compareVersions(b.version, a.version));
-  else if (spec.key === 'newest')
-    out.sort((a, b) => sign * ((a.newest_mtime ?? 0) - (b.newest_mtime ?? 0)) || compareVersions(b.version, a.version));
-  else out.sort((a, b) => compareVersions(b.version, a.version));
-  return out;
+/**
+ * One module's versions for display: newest version first by Go's semver rules, whatever
+ * column the modules are sorted by (a module's versions read as its history).
+ */
+export function sortVersions(versions: ModuleVersion[]): ModuleVersion[] {
+  return versions.slice().sort((a, b) => compareVersions(b.version, a.version));
 }
 
-/** A module that passed the filter, with the versions that matched. */
-export interface FilteredGroup {
+/** A module that passed the filter, with the versions that matched and their figures. */
+export interface FilteredGroup extends Figures {
   group: ModuleGroup;
   versions: ModuleVersion[];
   /** Only some versions matched (the query named a version): show them expanded. */
   partial: boolean;
+}
+
+/** A filtered group of the versions that matched: all of them (the module's figures) or some. */
+function filtered(group: ModuleGroup, versions: ModuleVersion[], partial: boolean): FilteredGroup {
+  if (!partial) return { group, versions, partial, ...groupFigures(group) };
+  let bytes = 0;
+  let download = 0;
+  let newest: number | null = null;
+  for (const v of versions) {
+    bytes += v.bytes;
+    download += v.download_bytes;
+    if (v.newest_mtime != null && (newest == null || v.newest_mtime > newest)) newest = v.newest_mtime;
+  }
+  return { group, versions, partial, bytes, download_bytes: download, count: versions.length, newest_mtime: newest };
 }
 
 /**
@@ -195,25 +196,33 @@ export interface FilteredGroup {
  */
 export function filterGroups(groups: ModuleGroup[], query: string): FilteredGroup[] {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return groups.map((group) => ({ group, versions: group.versions, partial: false }));
+  if (terms.length === 0) return groups.map((group) => filtered(group, group.versions, false));
   const out: FilteredGroup[] = [];
   for (const group of groups) {
     const path = group.path.toLowerCase();
     if (terms.every((t) => path.includes(t))) {
-      out.push({ group, versions: group.versions, partial: false });
+      out.push(filtered(group, group.versions, false));
       continue;
     }
     const versions = group.versions.filter((v) => {
       const full = `${path}@${v.version.toLowerCase()}`;
       return terms.every((t) => full.includes(t));
     });
-    if (versions.length > 0) out.push({ group, versions, partial: true });
+    if (versions.length > 0) out.push(filtered(group, versions, true));
   }
   return out;
 }
 
 export type Row =
-  | { type: 'module'; group: ModuleGroup; shown: number; expanded: boolean; versions: ModuleVersion[] }
+  | {
+      type: 'module';
+      group: ModuleGroup;
+      shown: number;
+      expanded: boolean;
+      versions: ModuleVersion[];
+      /** What the row shows: the module's figures, or the matching versions' (a version filter). */
+      figures: Figures;
+    }
   | { type: 'version'; group: ModuleGroup; version: ModuleVersion; last: boolean };
 
 /** The rows to draw: each module, followed by its versions when expanded. */
@@ -221,14 +230,13 @@ export function flattenRows(
   filtered: FilteredGroup[],
   expanded: ReadonlySet<string>,
   expandAll: boolean,
-  spec: SortSpec,
 ): Row[] {
   const rows: Row[] = [];
   for (const f of filtered) {
     const open = expandAll || f.partial || expanded.has(f.group.path);
-    rows.push({ type: 'module', group: f.group, shown: f.versions.length, expanded: open, versions: f.versions });
+    rows.push({ type: 'module', group: f.group, shown: f.versions.length, expanded: open, versions: f.versions, figures: f });
     if (!open) continue;
-    const versions = sortVersions(f.versions, spec);
+    const versions = sortVersions(f.versions);
     versions.forEach((version, i) =>
       rows.push({ type: 'version', group: f.group, version, last: i === versions.length - 1 }),
     );
@@ -242,8 +250,7 @@ export function countFiltered(filtered: FilteredGroup[]): { modules: number; ver
   let bytes = 0;
   for (const f of filtered) {
     versions += f.versions.length;
-    if (f.partial) for (const v of f.versions) bytes += v.bytes;
-    else bytes += f.group.bytes;
+    bytes += f.bytes;
   }
   return { modules: filtered.length, versions, bytes };
 }

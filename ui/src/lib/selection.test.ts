@@ -18,13 +18,13 @@ describe('module selection', () => {
   });
 
   test('a module row selects all its shown versions; a version row only itself', () => {
-    const rows = flattenRows(filterGroups(groups, ''), new Set(['a.org/x']), false, spec);
+    const rows = flattenRows(filterGroups(groups, ''), new Set(['a.org/x']), false);
     // a.org/x, its 2 versions, b.org/y, c.org/z
     expect(rows.map((r) => r.type)).toEqual(['module', 'version', 'version', 'module', 'module']);
     const sel = new Set<string>();
     clickRow(sel, rows, 1, false, null);
-    // Versions follow the table's sort (size, largest first): v1.0.0 (300 B) comes first.
-    expect([...sel]).toEqual(['a.org/x@v1.0.0']);
+    // Versions go newest first whatever the table's sort: v1.1.0 before the larger v1.0.0.
+    expect([...sel]).toEqual(['a.org/x@v1.1.0']);
     expect(checkState(sel, ['a.org/x@v1.1.0', 'a.org/x@v1.0.0'])).toBe('some');
     clickRow(sel, rows, 0, false, null);
     expect(checkState(sel, ['a.org/x@v1.1.0', 'a.org/x@v1.0.0'])).toBe('all');
@@ -34,7 +34,7 @@ describe('module selection', () => {
   });
 
   test('shift-click selects the range from the anchor, in either direction', () => {
-    const rows = flattenRows(filterGroups(groups, ''), new Set(), false, spec);
+    const rows = flattenRows(filterGroups(groups, ''), new Set(), false);
     const sel = new Set<string>();
     const anchor = clickRow(sel, rows, 2, false, null);
     clickRow(sel, rows, 0, true, anchor);

@@ -4,8 +4,17 @@ import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import { formatBytes } from './format';
 
 export interface TreemapInput {
+  /** The tile's key and label: a module path, or a version at the versions level. */
   path: string;
   bytes: number;
+  /** Palette slot 0..7, or -1 for the "other" colour; by owner (`colorFor`) when absent. */
+  color?: number;
+  /** The tooltip's name when it is not `path` (`path@version` for a version). */
+  title?: string;
+  /** The text drawn in the tile when it is not `path`. */
+  label?: string;
+  /** Whether the tile's versions are selected for cleaning (drawn with an outline). */
+  selected?: 'all' | 'some' | 'none';
 }
 
 export interface TreemapRect {
@@ -16,8 +25,12 @@ export interface TreemapRect {
   y: number;
   width: number;
   height: number;
-  /** Palette slot 0..7 (by owner). */
+  /** Palette slot 0..7 (by owner), or -1 for the "other" colour. */
   color: number;
+  /** The tooltip's name. */
+  title: string;
+  /** Whether its versions are selected for cleaning. */
+  selected: 'all' | 'some' | 'none';
   /** The label that fits in the rect ('' when nothing fits). */
   label: string;
   /** Whether a second line with the size fits as well. */
@@ -73,9 +86,40 @@ export function colorFor(path: string): number {
   return h % 8;
 }
 
+/** The palette slots given to owners by `ownerColors`; the rest share the "other" colour. */
+export const OWNER_SLOTS = 6;
+
+/**
+ * Colours for the owners of `items`, largest owner (by total bytes) first: the first
+ * `slots` owners each get their own palette slot, so a legend can name every colour without
+ * two owners sharing one; the others get -1 (one "other owners" colour).
+ */
+export function ownerColors(items: TreemapInput[], slots = OWNER_SLOTS): Map<string, number> {
+  const byOwner = new Map<string, number>();
+  for (const i of items) {
+    const o = ownerOf(i.path);
+    byOwner.set(o, (byOwner.get(o) ?? 0) + i.bytes);
+  }
+  const ranked = [...byOwner].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return new Map(ranked.map(([o], n) => [o, n < slots ? n : -1]));
+}
+
+/** The major version of a Go version (`v2` of `v2.3.1+incompatible`), or '' when not one. */
+export function majorOf(version: string): string {
+  const m = /^(v\d+)(\.|$)/.exec(version);
+  return m ? m[1] : '';
+}
+
+/** Colours for versions by major version, newest major first (v2, v1, v0), like `ownerColors`. */
+export function majorColors(versions: string[], slots = OWNER_SLOTS): Map<string, number> {
+  const majors = [...new Set(versions.map(majorOf))].sort((a, b) => Number(b.slice(1) || -1) - Number(a.slice(1) || -1));
+  return new Map(majors.map((m, n) => [m, n < slots ? n : -1]));
+}
+
 interface Node {
   name: string;
   bytes: number;
+  input?: TreemapInput;
   children?: Node[];
 }
 
@@ -101,7 +145,7 @@ export function buildTreemap(
   if (width <= 0 || height <= 0) return [];
   const top = largest(items, limit);
   if (top.length === 0) return [];
-  const children: Node[] = top.map((i) => ({ name: i.path, bytes: i.bytes }));
+  const children: Node[] = top.map((i) => ({ name: i.path, bytes: i.bytes, input: i }));
   const root = hierarchy<Node>({ name: '', bytes: 0, children })
     .sum((d) => (d.children ? 0 : d.bytes))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
@@ -109,7 +153,7 @@ export function buildTreemap(
   return laid.leaves().map((leaf) => {
     const w = Math.max(0, leaf.x1 - leaf.x0);
     const h = Math.max(0, leaf.y1 - leaf.y0);
-    const label = labelFor(leaf.data.name, w, h, measure.name);
+    const label = labelFor(leaf.data.input?.label ?? leaf.data.name, w, h, measure.name);
     const size = formatBytes(leaf.data.bytes);
     return {
       name: leaf.data.name,
@@ -118,7 +162,9 @@ export function buildTreemap(
       y: leaf.y0,
       width: w,
       height: h,
-      color: colorFor(leaf.data.name),
+      color: leaf.data.input?.color ?? colorFor(leaf.data.name),
+      title: leaf.data.input?.title ?? leaf.data.name,
+      selected: leaf.data.input?.selected ?? 'none',
       label,
       showSize: label !== '' && h >= 2 * LINE + 8 && measure.size(size) + 2 * PAD_X <= w,
     };

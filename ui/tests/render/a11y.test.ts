@@ -257,6 +257,7 @@ describe('keyboard', { timeout: 60_000 }, () => {
       await page.getByTestId('back').focus();
       const mods = await tabThrough(page, 24);
       expectInOrder(mods, [
+        'treemap-toggle',
         'g(button)',
         'module-filter',
         'expand-all',
@@ -271,14 +272,18 @@ describe('keyboard', { timeout: 60_000 }, () => {
         'sort-name',
         'sort-versions',
         'sort-size',
+        'sort-download',
         'sort-newest',
         'module-select',
         'button[Expand',
       ]);
       expect(mods.filter((f) => f.id === 'g(button)').length, 'the treemap is one Tab stop').toBe(1);
       await screenshot(page, `a11y-focus-modules-${scheme}`);
-      // The treemap's tiles: arrows move, Enter filters by the tile's module.
+      // The treemap's tiles (after the map's Hide button): arrows move, Enter drills into the
+      // tile's module and filters the table by it.
       await page.getByTestId('back').focus();
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe('treemap-toggle');
       await page.keyboard.press('Tab');
       await page.keyboard.press('ArrowRight');
       const second = await page.evaluate(() => document.activeElement?.querySelector('title')?.textContent?.split(' — ')[0] ?? '');

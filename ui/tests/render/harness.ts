@@ -126,6 +126,8 @@ export interface MockConfig {
   repairDelay?: number;
   pickDir?: string | null;
   planError?: string;
+  /** An error code module_folders fails with. */
+  foldersError?: string;
   /** An error code diagnose_text fails with. */
   diagnoseError?: string;
   planDelay?: number;

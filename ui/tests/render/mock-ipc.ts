@@ -42,6 +42,8 @@ interface MockConfig {
   diagnoseError?: Ipc.ErrorCode;
   noVcs?: boolean;
   os?: Ipc.OsKind;
+  /** An error code module_folders fails with. */
+  foldersError?: Ipc.ErrorCode;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -93,6 +95,15 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   };
   addVersions('golang.org/toolchain', 3, true, true);
   addVersions('golang.org/x/tools', 6, true, false);
+  // A long path (the table shortens it in the middle) and versions whose order by size is not
+  // their semver order (the table lists them by version).
+  addVersions('github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/internal/descriptor/apiconfig', 2, false, false);
+  for (const [version, bytes] of [['v0.2.0', 9_000_000], ['v0.3.0', 1_000_000], ['v0.10.0', 3_000_000], ['v0.0.0-20240101000000-abcdef123456', 2_000_000], ['v1.0.0+incompatible', 500_000]] as const)
+    if (modules.length < cfg.versions)
+      modules.push({
+        path: 'example.com/semver/order', version, dir: `${GOMODCACHE}/example.com/semver/order@${version}`,
+        bytes, disk_bytes: bytes + 8192, files: 10, download_bytes: Math.floor(bytes * 0.3), newest_mtime: NOW - 5 * DAY, toolchain: false,
+      });
   for (let i = 0; modules.length < cfg.versions; i++) {
     const host = pick(['github.com', 'github.com', 'github.com', 'golang.org/x', 'gopkg.in', 'go.uber.org', 'k8s.io', 'cloud.google.com/go']);
     const path = host === 'github.com' ? `github.com/${pick(orgs)}/${pick(words)}-${i}` : `${host}/${pick(words)}${i}`;
@@ -569,6 +580,23 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
 
 
   // --- verify --------------------------------------------------------------------------------
+  // A version's folders: a fixed split of its size, and one level more below each folder.
+  const FOLDER_SPLIT: [string, number][] = [['internal', 0.42], ['testdata', 0.23], ['cmd', 0.14], ['docs', 0.09], ['examples', 0.07], ['', 0.05]];
+  const moduleFolders = (module: string, version: string, sub: string): Ipc.VersionFolders => {
+    if (cfg.foldersError) throw ipcError(cfg.foldersError, `${GOMODCACHE}/${module}@${version}: No such file or directory (os error 2)`);
+    if (sub.split('/').some((e) => e === '..')) throw ipcError('BadRoot', `${sub}: not a folder inside the module version`);
+    const m = fullReport.modules.find((x) => x.path === module && x.version === version);
+    if (!m) throw ipcError('NotFound', `${module}@${version}: No such file or directory (os error 2)`);
+    const depth = sub === '' ? 0 : sub.split('/').length;
+    let bytes = m.bytes;
+    for (let d = 0; d < depth; d++) bytes = Math.floor(bytes * (d === 0 ? 0.42 : 0.5));
+    const split: [string, number][] = depth === 0 ? FOLDER_SPLIT : [['a', 0.5], ['b', 0.3], ['c', 0.15], ['', 0.05]];
+    const entries = split.map(([name, share]) => ({
+      name, dir: name !== '', bytes: Math.floor(bytes * share), files: Math.max(1, Math.floor((bytes * share) / 9000)),
+    }));
+    return { module, version, sub, dir: `${m.dir}${sub ? '/' + sub : ''}`, entries, bytes: entries.reduce((a, e) => a + e.bytes, 0), unreadable: 0 };
+  };
+
   // A verification of the mock's modules: a few broken in the usual ways, one build cache
   // entry corrupt. `verify: 'manual'` holds the run at 40% until verify_cancel or
   // __mock.finishVerify(); `verifyError` makes verify_start fail with that code; a project
@@ -882,6 +910,9 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         case 'watch_stop':
           watchChannel = null;
           return null;
+        case 'module_folders':
+          await sleep(30);
+          return moduleFolders(args.module, args.version, args.sub);
         case 'scan_cancel':
           if (pending) {
             const p = pending;

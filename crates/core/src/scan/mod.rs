@@ -5,6 +5,8 @@
 //! * [`scan`] sizes every discovered cache and returns a [`Report`] (the JSON of
 //!   `gocache-doctor scan --json`, see docs/contract.md "Scan report").
 //! * [`scan_dir`] sizes one directory ([`DirTotals`]), for clean previews and the like.
+//! * [`version_folders`] sizes the folders inside one extracted module version
+//!   ([`VersionFolders`]), for the module view's treemap.
 //!
 //! Sizes follow `du`: [`CacheReport::bytes`] is what `du -sb DIR` prints (apparent sizes of
 //! every entry, directories and symlinks included) and [`CacheReport::disk_bytes`] what
@@ -15,8 +17,11 @@
 //! rounded up to 4 KiB clusters (directories count 0) and hard links are not detected.
 
 mod build;
+mod folders;
 mod modcache;
 mod walk;
+
+pub use folders::{FolderSize, VersionFolders, version_folders};
 
 #[cfg(test)]
 mod tests;

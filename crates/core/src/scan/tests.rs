@@ -708,3 +708,105 @@ fn pending_quarantine_counts_in_totals_but_not_as_modules() {
     let parts = r.modcache_parts.unwrap();
     assert!(parts.other_bytes >= du("-sb", &t.path().join(".gocache-doctor-trash")));
 }
+
+/// An extracted version `example.com/Big@v1.2.0` (escaped `!big`) with folders of known sizes.
+fn version_tree(modcache: &Path) -> PathBuf {
+    let v = modcache.join("example.com/!big@v1.2.0");
+    write(&v.join("go.mod"), 30);
+    write(&v.join("README.md"), 70);
+    write(&v.join("internal/a/x.go"), 5_000);
+    write(&v.join("internal/b/y.go"), 3_000);
+    write(&v.join("testdata/big.bin"), 50_000);
+    write(&v.join("cmd/tool/main.go"), 900);
+    v
+}
+
+#[test]
+fn version_folders_are_sized_like_du_largest_first() {
+    let t = tempfile::tempdir().unwrap();
+    let v = version_tree(t.path());
+    let cancel = CancelToken::new();
+    let got = version_folders(t.path(), "example.com/Big", "v1.2.0", "", &opts(), &cancel).unwrap();
+    let names: Vec<&str> = got.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["testdata", "internal", "cmd", ""]);
+    for e in got.entries.iter().filter(|e| e.dir) {
+        assert_eq!(e.bytes, du("-sb", &v.join(&e.name)), "{}", e.name);
+    }
+    let loose = got.entries.last().unwrap();
+    assert_eq!((loose.dir, loose.bytes, loose.files), (false, 100, 2));
+    assert_eq!(got.entries[1].files, 2);
+    assert_eq!(got.bytes, got.entries.iter().map(|e| e.bytes).sum::<u64>());
+    assert_eq!(got.sub, "");
+
+    // One level further down, by a `/`-separated sub-folder.
+    let inner = version_folders(
+        t.path(),
+        "example.com/Big",
+        "v1.2.0",
+        "internal/",
+        &opts(),
+        &cancel,
+    )
+    .unwrap();
+    assert_eq!(inner.sub, "internal");
+    let names: Vec<&str> = inner.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(inner.entries[0].bytes, du("-sb", &v.join("internal/a")));
+}
+
+#[test]
+fn version_folders_refuse_bad_input_and_leaving_the_version() {
+    let t = tempfile::tempdir().unwrap();
+    version_tree(t.path());
+    write(&t.path().join("secret/file"), 10);
+    let cancel = CancelToken::new();
+    let call = |m: &str, v: &str, sub: &str| version_folders(t.path(), m, v, sub, &opts(), &cancel);
+    // Not a module path or version Go accepts.
+    for (m, v) in [
+        ("../secret", "v1.2.0"),
+        ("example.com/Big", "../../secret"),
+        ("/etc", "v1.0.0"),
+        ("example.com/Big", "1.2.0"),
+    ] {
+        let e = call(m, v, "").unwrap_err();
+        assert_eq!(e.code(), crate::error::ErrorCode::BadEscape, "{m}@{v}: {e}");
+    }
+    // A sub-folder that climbs out, is absolute, or is a file.
+    for sub in ["..", "internal/../../..", "/etc", "go.mod"] {
+        let e = call("example.com/Big", "v1.2.0", sub).unwrap_err();
+        assert_eq!(e.code(), crate::error::ErrorCode::BadRoot, "{sub}: {e}");
+    }
+    // A version that is not in the cache.
+    let e = call("example.com/Big", "v9.9.9", "").unwrap_err();
+    assert_eq!(e.code(), crate::error::ErrorCode::NotFound, "{e}");
+    // Cancelled before it starts.
+    let stop = CancelToken::new();
+    stop.cancel();
+    let e = version_folders(t.path(), "example.com/Big", "v1.2.0", "", &opts(), &stop).unwrap_err();
+    assert_eq!(e.code(), crate::error::ErrorCode::Cancelled);
+}
+
+#[cfg(unix)]
+#[test]
+fn version_folders_never_follow_a_symlink() {
+    let outside = tempfile::tempdir().unwrap();
+    write(&outside.path().join("huge.bin"), 1_000_000);
+    let t = tempfile::tempdir().unwrap();
+    let v = version_tree(t.path());
+    std::os::unix::fs::symlink(outside.path(), v.join("link")).unwrap();
+    let cancel = CancelToken::new();
+    let got = version_folders(t.path(), "example.com/Big", "v1.2.0", "", &opts(), &cancel).unwrap();
+    // The link counts as a loose entry with its own size, not the 1 MB behind it.
+    assert!(got.bytes < 100_000, "{}", got.bytes);
+    assert!(got.entries.iter().all(|e| e.name != "link"));
+    let e = version_folders(
+        t.path(),
+        "example.com/Big",
+        "v1.2.0",
+        "link",
+        &opts(),
+        &cancel,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), crate::error::ErrorCode::BadRoot);
+}

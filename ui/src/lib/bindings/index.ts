@@ -667,6 +667,28 @@ text: string, };
 export type FixKind = "command" | "action";
 
 /**
+ * One entry directly inside the folder asked about: a folder with everything under it, or
+ * the loose files of that folder counted together.
+ */
+export type FolderSize = {
+/**
+ * The folder's name (one path element); empty for the loose files.
+ */
+name: string,
+/**
+ * Whether it is a folder (false: the files directly inside the folder asked about).
+ */
+dir: boolean,
+/**
+ * Apparent size of everything in it, as `du -sb` counts (directories included).
+ */
+bytes: number,
+/**
+ * Regular files in it.
+ */
+files: number, };
+
+/**
  * The `go` binary found on this machine, if any.
  */
 export type GoInfo = {
@@ -2023,6 +2045,39 @@ cancelled: boolean, };
  * serious one and [`ModuleResult::findings`] lists them all.
  */
 export type VerifyStatus = "ok" | "dir-modified" | "zip-modified" | "ziphash-invalid" | "partial" | "missing-ziphash" | "unreadable" | "writable-files" | "leftovers" | "list-inconsistent" | "download-only";
+
+/**
+ * What is inside one folder of a module version, largest first.
+ */
+export type VersionFolders = {
+/**
+ * Module path, unescaped.
+ */
+module: string,
+/**
+ * Version, unescaped.
+ */
+version: string,
+/**
+ * The folder inside the version, `/`-separated; empty for the version's own directory.
+ */
+sub: string,
+/**
+ * The folder on disk.
+ */
+dir: string,
+/**
+ * Its folders, then its loose files as one entry (when it has any), largest first.
+ */
+entries: Array<FolderSize>,
+/**
+ * The sum of `entries`' sizes.
+ */
+bytes: number,
+/**
+ * Entries that could not be read (skipped, counted).
+ */
+unreadable: number, };
 
 /**
  * Something changed under the watched roots (one per debounced burst).
