@@ -232,7 +232,7 @@ fn select_modules_keep_latest_older_than_and_unused() {
         ["example.com/a@v1.0.0", "example.com/a@v1.1.0"]
     );
     // A project that needs a@v1.2.0 and B@v0.1.0.
-    let proj = fx.home.join("src/p");
+    let proj = fx.home.join("src").join("p");
     fs::create_dir_all(&proj).unwrap();
     fs::write(
         proj.join("go.mod"),

@@ -338,7 +338,10 @@ fn module_cache_breakdown_matches_du() {
     );
     // The directories holding the trees (`github.com/`, ...) and the root are "other" (with
     // `cache/` itself and `cache/lock`), so the rest of the cache is exactly the rows.
-    assert!(parts.other_bytes > 0);
+    // Windows gives directories no size, so there "other" holds no bytes here.
+    if cfg!(unix) {
+        assert!(parts.other_bytes > 0);
+    }
 
     // The toolchains entry is derived from the toolchain rows, not walked again.
     let tcs = r
