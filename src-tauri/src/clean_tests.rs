@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use gocache_core::clean::elevate::Elevator;
 use gocache_core::clean::{Target, audit};
-use gocache_core::testkit;
+use gocache_core::testkit::{self, Events, event_names, wait_for};
 use serde_json::{Value, json};
 use tauri::ipc::{Channel, InvokeResponseBody};
 
@@ -46,8 +46,6 @@ fn fixture(undo: Duration) -> Fx {
     }
 }
 
-type Events = Arc<Mutex<Vec<Value>>>;
-
 fn recording() -> (Channel<CleanUpdate>, Events) {
     let events: Events = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&events);
@@ -60,36 +58,6 @@ fn recording() -> (Channel<CleanUpdate>, Events) {
         Ok(())
     });
     (channel, events)
-}
-
-/// Waits (at most a minute) for an event named `name`; returns its data.
-fn wait_for(events: &Events, name: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(e) = events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|e| e["event"] == name)
-        {
-            return e["data"].clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no {name} event: {:?}",
-            events.lock().unwrap_or_else(PoisonError::into_inner)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn names(events: &Events) -> Vec<String> {
-    events
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .map(|e| e["event"].as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 #[test]
@@ -394,7 +362,7 @@ fn the_channel_carries_the_session_updates_in_order() {
     let done = wait_for(&events, "purgeFinished");
     assert_eq!(done["run_id"], run.run_id.as_str());
     assert_eq!(done["bytes_freed"], planned.plan.total_bytes);
-    let seen = names(&events);
+    let seen = event_names(&events);
     let pos = |n: &str| seen.iter().position(|e| e == n).unwrap();
     assert!(pos("itemStarted") < pos("itemFinished"), "{seen:?}");
     assert!(pos("itemFinished") < pos("purgeStarted"), "{seen:?}");

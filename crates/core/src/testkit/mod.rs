@@ -14,7 +14,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
 
 use crate::env::EnvMap;
 
@@ -137,4 +140,38 @@ pub fn synth_caches() -> SynthCaches {
         gocache,
         env,
     }
+}
+
+/// Updates recorded as the JSON the app sends on a channel (`{"event", "data"}`).
+pub type Events = Arc<Mutex<Vec<Value>>>;
+
+/// Waits (at most a minute) for an event named `name` in `events`; returns its data.
+pub fn wait_for(events: &Events, name: &str) -> Value {
+    let start = Instant::now();
+    loop {
+        if let Some(e) = events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|e| e["event"] == name)
+        {
+            return e["data"].clone();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no {name} event: {:?}",
+            events.lock().unwrap_or_else(PoisonError::into_inner)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The names of the events recorded so far, in order.
+pub fn event_names(events: &Events) -> Vec<String> {
+    events
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .map(|e| e["event"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
@@ -19,7 +19,7 @@ use crate::clean::elevate::Elevator;
 use crate::clean::select::Criteria;
 use crate::clean::{Target, audit};
 use crate::env::EnvMap;
-use crate::testkit::{self, add_module_version};
+use crate::testkit::{self, Events, add_module_version, event_names, wait_for};
 
 struct Fx {
     _dir: tempfile::TempDir,
@@ -77,8 +77,6 @@ fn listing(root: &Path) -> BTreeMap<PathBuf, (char, Vec<u8>, u32)> {
     out
 }
 
-type Events = Arc<Mutex<Vec<Value>>>;
-
 fn recording() -> (UpdateSink, Events) {
     let events: Events = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&events);
@@ -89,36 +87,6 @@ fn recording() -> (UpdateSink, Events) {
             .push(serde_json::to_value(update).unwrap_or(Value::Null));
     });
     (updates, events)
-}
-
-/// Waits (at most a minute) for an event named `name`; returns its data.
-fn wait_for(events: &Events, name: &str) -> Value {
-    let start = Instant::now();
-    loop {
-        if let Some(e) = events
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .iter()
-            .find(|e| e["event"] == name)
-        {
-            return e["data"].clone();
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "no {name} event: {:?}",
-            events.lock().unwrap_or_else(PoisonError::into_inner)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn names(events: &Events) -> Vec<String> {
-    events
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .iter()
-        .map(|e| e["event"].as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 fn version(path: &str, v: &str) -> Value {
@@ -163,7 +131,7 @@ fn execute_with_no_undo_window_purges_and_logs() {
         results.iter().all(|r| r["outcome"] == "removed"),
         "{results:?}"
     );
-    let seen = names(&events);
+    let seen = event_names(&events);
     let pos = |n: &str| seen.iter().position(|e| e == n).unwrap();
     assert!(pos("itemStarted") < pos("itemFinished"));
     assert!(pos("itemFinished") < pos("purgeStarted"));
@@ -226,7 +194,7 @@ fn undo_during_the_window_restores_a_byte_identical_tree() {
     let undone = wait_for(&events, "undone");
     assert_eq!(undone["run_id"], run.run_id.as_str());
     assert_eq!(undone["restored"], 3);
-    assert!(!names(&events).contains(&"purgeStarted".to_owned()));
+    assert!(!event_names(&events).contains(&"purgeStarted".to_owned()));
 
     let log = audit::read(fx.config.audit_log.as_ref().unwrap()).unwrap();
     assert_eq!(log.entries.len(), 1);
@@ -301,7 +269,7 @@ fn undo_racing_the_purge_leaves_each_item_whole_or_gone() {
                 }
             }
             assert_eq!(restored + reply.already_purged, 12, "{reply:?}");
-            let last = names(&events);
+            let last = event_names(&events);
             assert!(
                 last.contains(&"undone".to_owned()) || last.contains(&"purgeFinished".to_owned())
             );
