@@ -425,6 +425,7 @@ describe('clean dialog options (issue #15 §12)', () => {
     expect(optionFigures('toolchains', r)).toEqual({ bytes: 300, files: 9 });
     expect(optionFigures('vcs', r)).toEqual({ bytes: 80, files: 3 });
     expect(optionFigures('fuzz', r)).toEqual({ bytes: 64, files: 2 });
+    expect(optionFigures('build', r)).toEqual({ bytes: 700, files: 20 });
     // Depends on the days, the budget or Go's rules: the preview says.
     expect(optionFigures('build-older-than', r)).toBeNull();
     expect(optionFigures('test', r)).toBeNull();

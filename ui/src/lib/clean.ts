@@ -209,6 +209,7 @@ export function optionFigures(value: TargetName, report: ScanReport | null): Opt
   switch (value) {
     case 'modcache':
     case 'toolchains':
+    case 'build':
     case 'gopls':
     case 'golangci-lint':
     case 'staticcheck':

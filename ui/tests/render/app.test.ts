@@ -91,7 +91,10 @@ describe('dashboard', () => {
     expect(await problems.count()).toBe(env.problems.length);
     for (const [i, p] of env.problems.entries()) {
       expect(await problems.nth(i).getAttribute('data-severity')).toBe(p.severity);
-      expect(await problems.nth(i).textContent()).toContain(p.message);
+      // Backticked spans of the backend's text are shown as code, without the backticks.
+      expect(await problems.nth(i).textContent()).toContain(p.message.replaceAll('`', ''));
+      const spans = [...p.message.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      expect(await problems.nth(i).locator('code').allTextContents()).toEqual(expect.arrayContaining(spans));
     }
   });
 
@@ -270,7 +273,7 @@ describe('dashboard', () => {
     const mismatch = env.problems.find((p) => p.id === 'go-env-mismatch')!;
     const problem = page.locator(`[data-testid=problem][data-id=go-env-mismatch]`);
     expect(await problem.getByTestId('problem-title').textContent()).toBe(`go env 给出的 ${mismatch.var} 不一致`);
-    expect(await problem.getByTestId('problem-detail').textContent()).toBe(mismatch.message);
+    expect(await problem.getByTestId('problem-detail').textContent()).toBe(mismatch.message.replaceAll('`', ''));
     // An id the UI does not know shows the backend's message.
     const unknown = page.locator(`[data-testid=problem][data-id=gobin-goenv]`);
     expect(await unknown.getByTestId('problem-title').count()).toBe(0);

@@ -203,6 +203,17 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
       'test',
       'fuzz',
     ]);
+    // The whole build cache shows its scanned size, like the card; the hint shows the command
+    // as code, not with backticks.
+    const build = await page.evaluate(() => (window as unknown as { __mock: { report: { caches: { kind: string; bytes: number }[] } } }).__mock.report.caches.find((c) => c.kind === 'build')!.bytes);
+    const whole = dialog.locator('label.option', { has: page.locator('input[value=build]') });
+    expect((await whole.getByTestId('clean-option-size').textContent())!.trim()).toBe(
+      (await page.getByTestId('cache-card-build').getByTestId('cache-size').textContent())!.trim(),
+    );
+    expect(await dialog.locator('input[value=build]').getAttribute('data-bytes')).toBe(String(build));
+    const budgetOption = dialog.locator('label.option', { has: page.locator('input[value=build-budget]') });
+    expect(await budgetOption.textContent()).not.toContain('`');
+    expect(await budgetOption.locator('code').textContent()).toBe('gocache-doctor clean --build --max-size');
     await dialog.locator('input[value=build-older-than]').check();
     await waitForClean(page, 'confirm');
     // Default 5 days: only the "older than 5 days" bucket.

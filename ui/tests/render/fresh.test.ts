@@ -312,6 +312,11 @@ describe('wording and rendering (issue #15 point 12)', { timeout: 90_000 }, () =
         }),
       )
       .toBe(true);
+    // The panel folds once it has run, so the selected rows get the room.
+    expect(await page.locator('#unused-panel').count()).toBe(0);
+    expect(await page.getByTestId('select-unused').getAttribute('aria-expanded')).toBe('false');
+    const table = await page.getByTestId('module-rows').boundingBox();
+    expect(table!.height).toBeGreaterThan(150);
     await screenshot(page, 'fresh-800x600-unused-result');
     await page.getByTestId('back').click();
     await page.getByTestId('open-verify').click();
