@@ -207,6 +207,15 @@ describe('small windows (issue #15 point 11)', { timeout: 90_000 }, () => {
     await page.getByTestId('open-modules').click();
     await page.getByTestId('module-view').waitFor();
     expect(await main.evaluate((m) => m.scrollTop)).toBe(0);
+    // The cache's path is shortened in the middle (both ends stay), the full path its tooltip.
+    const path = page.getByTestId('module-view-path');
+    const full = (await path.getAttribute('data-full'))!;
+    expect(await path.getAttribute('title')).toBe(full);
+    await expect.poll(() => path.textContent()).toContain('…');
+    const shown = (await path.textContent())!;
+    const [head, tail] = shown.split('…');
+    expect(full.startsWith(head) && full.endsWith(tail) && head.length > 0 && tail.length > 0).toBe(true);
+    expect(await path.evaluate((e) => e.scrollWidth <= e.clientWidth + 1)).toBe(true);
     await screenshot(page, 'fresh-800x600-modules-top');
     await page.getByTestId('back').click();
     await main.evaluate((m) => (m.scrollTop = m.scrollHeight));
