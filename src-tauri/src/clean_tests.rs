@@ -144,6 +144,7 @@ fn history_is_newest_first_and_counts_bad_lines() {
                 targets: vec![Target::Build],
                 bytes_freed: b,
                 outcomes: vec![],
+                ended: None,
             },
         )
         .unwrap();

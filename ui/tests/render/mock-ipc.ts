@@ -792,7 +792,10 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     if (h.start_time !== startTime) throw ipcError('ProcessChanged', `refusing to end PID ${pid}: it is no longer the process that was listed`);
     if (!h.is_current_user) throw ipcError('RefusedOtherUser', `process ${pid} belongs to ${h.user}; run as administrator to end it`);
     lockHolders = lockHolders.filter((x) => x.pid !== pid);
-    return { pid, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
+    const out: Ipc.EndOutcome = { pid, name: h.name, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
+    // Like the core: an ended process is a line of the audit log (the History).
+    history.unshift({ time: Math.floor(Date.now() / 1000), targets: [], outcomes: [], bytes_freed: 0, ended: out });
+    return out;
   }
 
   // --- doctor (issue #6): findings shaped like gocache_core::diagnose's, for this mock's paths ---

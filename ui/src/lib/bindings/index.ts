@@ -84,7 +84,13 @@ bytes_freed: number,
 /**
  * One result per plan item.
  */
-outcomes: Array<ItemResult>, };
+outcomes: Array<ItemResult>,
+/**
+ * Set on the entry of a process the user ended (Processes view, `locks --end`) instead of
+ * a clean: `targets` and `outcomes` are then empty and `bytes_freed` is 0. Absent from
+ * clean entries, so older readers see an empty clean.
+ */
+ended?: EndOutcome, };
 
 /**
  * Build cache (GOCACHE) details.
@@ -555,13 +561,18 @@ success: boolean, };
 export type EndHow = "exited" | "killed" | "already-gone";
 
 /**
- * The result of [`end_process`].
+ * The result of [`end_process`]; also what the audit log records of it
+ * ([`crate::clean::audit::Entry::ended`]).
  */
 export type EndOutcome = {
 /**
  * The process id.
  */
 pid: number,
+/**
+ * Its name, as the lock scan that confirmed it a holder saw it (`gopls`, `go.exe`).
+ */
+name?: string,
 /**
  * How it ended.
  */
