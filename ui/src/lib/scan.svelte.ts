@@ -2,7 +2,7 @@
 // cancelled / error) and its live progress. Components read it; only `run`, `rescan` and `cancel`
 // change it.
 
-import { envReport, scanCancel, scanStart, toApiError, type ApiError, type EnvReport, type ScanReport } from './api';
+import { envReport, scanCancel, scanStart, sizeHistory, toApiError, type ApiError, type EnvReport, type ScanReport, type SizeHistory } from './api';
 import { applyEvent, emptyProgress, type LiveProgress } from './progress';
 import { mark } from './startup';
 
@@ -42,8 +42,28 @@ class CacheScan {
   previousTotalBytes: number | null = null;
   /** When the latest scan started (`Date.now()`), or null before the first (lib/freshness.ts). */
   lastStart: number | null = null;
+  /**
+   * The size history (`size_history`): the last completed scan, which the dashboard paints
+   * until this window's scan ends, each cache's growth and chart, and the module versions the
+   * last scan found new. Read at the first run and again after each completed scan.
+   */
+  history = $state.raw<SizeHistory | null>(null);
   /** A rescan was asked for while a scan ran: run another one when it ends. */
   private again = false;
+
+  /** Answers of an older `size_history` call are dropped (a newer one was asked for). */
+  private historySeq = 0;
+
+  /** Reads the size history; without it the cards simply wait for the scan. */
+  async loadHistory(): Promise<void> {
+    const seq = ++this.historySeq;
+    try {
+      const h = await sizeHistory();
+      if (seq === this.historySeq) this.history = h;
+    } catch {
+      // No history to show: the scan's figures come as before.
+    }
+  }
 
   private setState(s: ScanState): void {
     this.scanState = s;
@@ -65,6 +85,8 @@ class CacheScan {
   /** Discovers again, then scans every existing cache. Does nothing while a scan runs. */
   async run(): Promise<void> {
     if (this.scanState === 'running') return;
+    // The last scan's figures, read alongside discovery: the cards show them at once.
+    if (!this.history) void this.loadHistory();
     await this.runOnce();
     while (this.again) {
       this.again = false;
@@ -114,6 +136,8 @@ class CacheScan {
       });
       this.report = report;
       this.setState(report.cancelled ? 'cancelled' : 'done');
+      // The backend recorded this scan: its growth, chart point and new versions.
+      if (!report.cancelled) void this.loadHistory();
     } catch (e) {
       const err = toApiError(e);
       if (err.code === 'Cancelled') {
