@@ -12,6 +12,8 @@
 //! an append when that removes points: full resolution for a week, then the last point of
 //! each UTC day, then after a quarter the last point of each week, at most [`MAX_POINTS`]
 //! points; a compaction rewrites the file atomically (a temporary file renamed over it).
+//! [`record`] holds [`LOCK_FILE`] meanwhile, so the CLI and the app recording at once never
+//! drop each other's point.
 //! Lines of a newer format (`v` above [`FORMAT`], written by a newer release) are skipped on
 //! reading, and a file holding any is never compacted or rewritten: points are only appended
 //! to it, so a downgrade loses nothing the newer release wrote.
@@ -45,6 +47,8 @@ use crate::{Error, Result};
 pub const FORMAT: u32 = 1;
 /// The history file, in the data directory.
 pub const HISTORY_FILE: &str = "size-history.jsonl";
+/// The lock file [`record`] holds while it writes (`flock` / `LockFileEx`, as Go's own).
+pub const LOCK_FILE: &str = ".size-history.lock";
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 /// Seconds in a week: points younger than this are kept at full resolution.
@@ -323,6 +327,16 @@ pub fn record(dir: &Path, report: &Report, time: i64, all_caches: bool) -> Resul
         return Ok(out);
     }
     let path = dir.join(HISTORY_FILE);
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    // The CLI and the app may record at once: one at a time, so a compaction never drops the
+    // other's point. Best effort: where locks are not supported, record without one.
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .ok()
+        .filter(|f| f.lock().is_ok());
     append(&path, &Point::of_report(report, time, all_caches))?;
     let history = read(&path)?;
     if history.newer_lines > 0 {
@@ -337,6 +351,7 @@ pub fn record(dir: &Path, report: &Report, time: i64, all_caches: bool) -> Resul
     if all_caches {
         out.new_modules = last::store(dir, report, time)?;
     }
+    drop(lock);
     Ok(out)
 }
 

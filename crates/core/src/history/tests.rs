@@ -507,3 +507,30 @@ fn the_data_dir_prefers_a_non_empty_override() {
     );
     assert_eq!(dir_from(None, None), None);
 }
+
+#[test]
+fn concurrent_recorders_lose_no_point() {
+    // Every record compacts (two points of one old day each time), and none may drop another
+    // recorder's point between its read and its rewrite.
+    let caches = synth_caches();
+    let data = tempfile::tempdir().unwrap();
+    let report = real_scan(&caches.env);
+    let old_day = (NOW - 20 * DAY).div_euclid(DAY) * DAY;
+    std::thread::scope(|s| {
+        for t in 0..4_i64 {
+            let (dir, report) = (data.path(), &report);
+            s.spawn(move || {
+                for i in 0..10_i64 {
+                    let path = dir.join(HISTORY_FILE);
+                    // Two points of the old day: the next compaction keeps one.
+                    append(&path, &point(old_day + 1, 1)).unwrap();
+                    record(dir, report, NOW + t * 100 + i, true).unwrap();
+                }
+            });
+        }
+    });
+    let h = read(&data.path().join(HISTORY_FILE)).unwrap();
+    let recent = h.points.iter().filter(|p| p.time >= NOW).count();
+    assert_eq!(recent, 40, "{} points", h.points.len());
+    assert_eq!(h.bad_lines, 0);
+}
