@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForState, type MockConfig, type PageLog } from './harness';
+import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
 
 let server: Server;
 let baseUrl: string;
@@ -107,6 +107,35 @@ describe('the last-known figures (issue #16)', { timeout: 60_000 }, () => {
     await waitForState(page, 'done');
     expect(await page.getByTestId('cache-growth').count()).toBe(0);
     expect(await page.getByTestId('cache-chart').count()).toBe(0);
+    expectCleanLog(log);
+  });
+});
+
+describe('after the app changed a cache', { timeout: 60_000 }, () => {
+  test('the rescan after a clean does not show the figures from before it', async () => {
+    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 });
+    await waitForState(page, 'done');
+    // Watch for any last-known figure from now on.
+    await page.evaluate(() => {
+      const w = window as unknown as { sawAsOf: boolean };
+      w.sawAsOf = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="cache-as-of"]')) w.sawAsOf = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    const scanning = () => page.evaluate(() => document.body.dataset.scanState);
+    await page.getByTestId('clean-cache-gopls').click();
+    await waitForClean(page, 'confirm');
+    await page.getByTestId('clean-confirm').click();
+    await waitForClean(page, 'done');
+    // The clean's rescan runs, then ends.
+    await expect.poll(scanning, { timeout: 10_000 }).toBe('running');
+    await waitForState(page, 'done');
+    expect(await page.evaluate(() => (window as unknown as { sawAsOf: boolean }).sawAsOf)).toBe(false);
+    // A later rescan (nothing changed by the app since) shows them again while it runs.
+    await page.getByTestId('scan-rerun').click();
+    await expect.poll(() => page.getByTestId('cache-as-of').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+    await waitForState(page, 'done');
     expectCleanLog(log);
   });
 });
