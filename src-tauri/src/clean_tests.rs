@@ -32,6 +32,7 @@ fn fixture(undo: Duration) -> Fx {
     let config = Config {
         env: Some(c.env),
         audit_log: Some(c.base.join("data/audit.jsonl")),
+        data_dir: Some(c.base.join("data")),
         settings_dir: Some(c.base.join("config")),
         undo_window: undo,
         elevator: Elevator::Direct,
