@@ -112,6 +112,15 @@ impl System for Unix {
         builder.permissions(Permissions::from_mode(0o700));
     }
 
+    fn disk_space(path: &Path) -> Option<(u64, u64)> {
+        let st = rustix::fs::statvfs(path).ok()?;
+        let unit = st.f_frsize.max(1);
+        Some((
+            st.f_bavail.saturating_mul(unit),
+            st.f_blocks.saturating_mul(unit),
+        ))
+    }
+
     fn under_wine() -> bool {
         false
     }
