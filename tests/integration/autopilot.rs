@@ -52,8 +52,7 @@ fn unused(fx: &Fixture) -> Vec<ModuleVersion> {
     all.iter()
         .filter(|m| {
             all.iter()
-                .filter(|o| o.path == m.path)
-                .next_back()
+                .rfind(|o| o.path == m.path)
                 .is_some_and(|newest| newest.version != m.version)
         })
         .map(|m| (*m).clone())
@@ -109,9 +108,12 @@ fn key(m: &ModuleVersion) -> (String, String) {
     (m.path.clone(), m.version.clone())
 }
 
+/// `(path, version)` with its bytes.
+type Sized = ((String, String), u64);
+
 /// The module cache's bytes and each version's (extracted tree plus download files), as the
 /// scanner sees them.
-fn sizes(fx: &Fixture) -> (u64, Vec<((String, String), u64)>) {
+fn sizes(fx: &Fixture) -> (u64, Vec<Sized>) {
     let report = report(fx);
     let mc = report.cache(CacheKind::Modcache).unwrap().clone();
     let s = scan::scan(
@@ -148,7 +150,7 @@ fn builds_offline(fx: &Fixture) {
     assert!(text.contains("all modules verified"), "{text}");
 }
 
-fn cache<'a>(r: &'a AutoRun, kind: CacheKind) -> &'a autopilot::CacheRun {
+fn cache(r: &AutoRun, kind: CacheKind) -> &autopilot::CacheRun {
     r.caches.iter().find(|c| c.kind == kind).unwrap()
 }
 

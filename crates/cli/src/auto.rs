@@ -133,7 +133,11 @@ fn days_ago(now: i64, t: Option<i64>) -> String {
         None => "unknown".into(),
         Some(t) => {
             let d = (now - t).max(0) / 86_400;
-            format!("{d} day(s) ago")
+            if d == 0 {
+                "today".into()
+            } else {
+                format!("{d} day(s) ago")
+            }
         }
     }
 }
