@@ -298,3 +298,14 @@ fn code_folders_are_searched_to_a_bounded_depth() {
     let e = project_roots(&[], &given, &off, Some(h), &mut warnings).unwrap_err();
     assert_eq!(e.code(), crate::ErrorCode::BadRoot);
 }
+
+#[test]
+fn the_free_space_of_a_file_system_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (avail, total) = crate::os::host::disk_space(dir.path()).unwrap();
+    assert!(total > 0 && avail <= total, "{avail} of {total}");
+    assert_eq!(
+        crate::os::host::disk_space(&dir.path().join("missing")),
+        None
+    );
+}

@@ -130,6 +130,32 @@ impl System for Unix {
 mod tests {
     use super::*;
 
+    /// The free and total space agree with `df` (free space moves a little meanwhile).
+    #[test]
+    fn disk_space_is_what_df_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let (avail, total) = Unix::disk_space(dir.path()).unwrap();
+        let out = std::process::Command::new("df")
+            .args(["-P", "-k"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<u64> = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let (df_total, df_avail) = (fields[0] * 1024, fields[2] * 1024);
+        assert_eq!(total / 1024, df_total / 1024, "{text}");
+        assert!(
+            avail.abs_diff(df_avail) < 256 << 20,
+            "{avail} vs {df_avail}: {text}"
+        );
+    }
+
     #[test]
     fn root_is_uid_0_with_a_home() {
         let root = user_by_uid(0).expect("every Unix has root");

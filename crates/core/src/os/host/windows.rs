@@ -60,10 +60,7 @@ impl System for Windows {
 
     fn owner_only(_builder: &mut tempfile::Builder<'_, '_>) {}
 
-    #[allow(
-        unsafe_code,
-        reason = "GetModuleHandleW and GetProcAddress are Win32 calls"
-    )]
+    #[allow(unsafe_code, reason = "GetDiskFreeSpaceExW is a Win32 call")]
     fn disk_space(path: &Path) -> Option<(u64, u64)> {
         use std::os::windows::ffi::OsStrExt as _;
         use windows_sys::Win32::Storage::FileSystem::GetDiskFreeSpaceExW;
@@ -75,6 +72,10 @@ impl System for Windows {
         (ok != 0).then_some((avail, total))
     }
 
+    #[allow(
+        unsafe_code,
+        reason = "GetModuleHandleW and GetProcAddress are Win32 calls"
+    )]
     fn under_wine() -> bool {
         static UNDER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         *UNDER.get_or_init(|| {
