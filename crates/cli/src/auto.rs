@@ -77,7 +77,7 @@ fn run_now(a: &RunArgs) -> Result<ExitCode, String> {
         keep_latest: a.keep_latest,
         projects: a.projects.clone(),
     };
-    let policy = autopilot::effective_policy(&stored.autopilot, &overrides)
+    let policy = autopilot::effective_policy(&stored.policy(), &overrides)
         .map_err(|e| format!("{e} (settings: {})", dir.join(settings::FILE).display()))?;
     let mut warnings = Vec::new();
     let home = gocache_core::os::current().home_dir(&env);

@@ -69,15 +69,20 @@ pub struct Settings {
     /// Whether the first-run welcome screen was seen (it is shown once).
     #[serde(default)]
     pub welcome_seen: bool,
-    /// The automatic cleanup policy (`gocache-doctor auto run`; off by default). A value this
+    /// The automatic cleanup policy (`gocache-doctor auto run`; off by default); `None` when
+    /// the file has none (the defaults apply: [`Settings::policy`]). A save without it keeps
+    /// the stored one, so a writer that does not know the policy never resets it. A value this
     /// version cannot read is kept as it is in the file and reported when the policy is used
-    /// ([`AutoPolicy::invalid`]), instead of making the whole file corrupt.
+    /// ([`AutoPolicy::invalid`]), instead of making the whole file corrupt. Not in the IPC
+    /// bindings yet (the app's panel comes later).
+    #[cfg_attr(feature = "ts", ts(skip))]
     #[serde(
         default,
+        skip_serializing_if = "Option::is_none",
         deserialize_with = "policy_or_invalid",
         serialize_with = "policy_as_read"
     )]
-    pub autopilot: AutoPolicy,
+    pub autopilot: Option<AutoPolicy>,
     /// Something the user should know about the settings file (never stored).
     #[serde(default)]
     pub notice: Option<String>,
@@ -130,7 +135,7 @@ impl Default for Settings {
             theme: Theme::System,
             confirm_before_clean: true,
             welcome_seen: false,
-            autopilot: AutoPolicy::default(),
+            autopilot: None,
             notice: None,
             other: Map::new(),
         }
@@ -331,28 +336,39 @@ impl AutoPolicy {
 
 /// Reads the policy; a value that does not fit keeps its raw form with the reason, so the rest
 /// of the settings still load and nothing of the file is lost.
-fn policy_or_invalid<'de, D: serde::Deserializer<'de>>(d: D) -> Result<AutoPolicy, D::Error> {
+fn policy_or_invalid<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<AutoPolicy>, D::Error> {
     let v = Option::<Value>::deserialize(d)?;
     let Some(v) = v.filter(|v| !v.is_null()) else {
-        return Ok(AutoPolicy::default());
+        return Ok(None);
     };
-    Ok(match serde_json::from_value::<AutoPolicy>(v.clone()) {
-        Ok(p) => p,
-        Err(e) => AutoPolicy {
-            invalid: Some(format!(
-                "the automatic cleanup policy in the settings cannot be read ({e}); fix the                  \"autopilot\" entry of {FILE} or save the policy again"
-            )),
-            raw: Some(v),
-            ..AutoPolicy::default()
+    Ok(Some(
+        match serde_json::from_value::<AutoPolicy>(v.clone()) {
+            Ok(p) => p,
+            Err(e) => AutoPolicy {
+                invalid: Some(format!(
+                    "the automatic cleanup policy in the settings cannot be read ({e}); fix the                  \"autopilot\" entry of {FILE} or save the policy again"
+                )),
+                raw: Some(v),
+                ..AutoPolicy::default()
+            },
         },
-    })
+    ))
 }
 
 /// Writes the policy, or the unreadable value it was read from, unchanged.
-fn policy_as_read<S: serde::Serializer>(p: &AutoPolicy, s: S) -> Result<S::Ok, S::Error> {
-    match &p.raw {
-        Some(raw) => raw.serialize(s),
-        None => p.serialize(s),
+fn policy_as_read<S: serde::Serializer>(p: &Option<AutoPolicy>, s: S) -> Result<S::Ok, S::Error> {
+    match p {
+        Some(AutoPolicy { raw: Some(raw), .. }) => raw.serialize(s),
+        p => p.serialize(s),
+    }
+}
+
+impl Settings {
+    /// The automatic cleanup policy: the stored one, or the defaults (off).
+    pub fn policy(&self) -> AutoPolicy {
+        self.autopilot.clone().unwrap_or_default()
     }
 }
 
@@ -414,6 +430,9 @@ pub fn save(dir: &Path, settings: Settings) -> Result<Settings, SettingsError> {
     let mut merged = settings;
     merged.notice = None;
     if let Ok(old) = load(dir) {
+        if merged.autopilot.is_none() {
+            merged.autopilot = old.autopilot;
+        }
         for (k, v) in old.other {
             merged.other.entry(k).or_insert(v);
         }
@@ -479,9 +498,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(FILE), r#"{"keep_latest": 3}"#).unwrap();
         let s = load(dir.path()).unwrap();
-        assert_eq!(s.autopilot, AutoPolicy::default());
-        assert!(!s.autopilot.enabled);
-        assert_eq!(s.autopilot.unused_days, Some(90));
+        assert_eq!(s.autopilot, None);
+        assert_eq!(s.policy(), AutoPolicy::default());
+        assert!(!s.policy().enabled);
+        assert_eq!(s.policy().unused_days, Some(90));
         let policy = AutoPolicy {
             enabled: true,
             modcache_max_bytes: Some(5 << 30),
@@ -493,14 +513,17 @@ mod tests {
         save(
             dir.path(),
             Settings {
-                autopilot: policy.clone(),
+                autopilot: Some(policy.clone()),
                 ..s
             },
         )
         .unwrap();
         let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
         assert!(text.contains(r#""percent": 10.0"#), "{text}");
-        assert_eq!(load(dir.path()).unwrap().autopilot, policy);
+        assert_eq!(load(dir.path()).unwrap().policy(), policy);
+        // A writer that does not know the policy (no `autopilot`) keeps the stored one.
+        save(dir.path(), Settings::default()).unwrap();
+        assert_eq!(load(dir.path()).unwrap().policy(), policy);
         assert_eq!(policy.validate(), Ok(()));
         assert_eq!(DiskFloor::Percent(10.0).bytes(1000), 100);
         assert_eq!(DiskFloor::Bytes(7).bytes(1000), 7);
@@ -513,8 +536,8 @@ mod tests {
         std::fs::write(dir.path().join(FILE), stored).unwrap();
         let s = load(dir.path()).unwrap();
         assert_eq!(s.theme, Theme::Dark, "the rest of the file still loads");
-        assert!(!s.autopilot.enabled);
-        let err = s.autopilot.validate().unwrap_err();
+        assert!(!s.policy().enabled);
+        let err = s.policy().validate().unwrap_err();
         assert!(err.contains("-5") && err.contains("autopilot"), "{err}");
         save(dir.path(), s).unwrap();
         let back: Value =
