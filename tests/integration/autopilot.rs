@@ -237,6 +237,8 @@ fn unused_days_with_the_mtime_fallback_and_a_dry_run_that_removes_nothing() {
     }
     let policy = AutoPolicy {
         unused_days: Some(30),
+        // The build cache's budget: least recently used entries go until 1 KiB is left.
+        build_max_bytes: Some(1024),
         ..AutoPolicy::default()
     };
     let dry = run(&fx, &policy, true);
@@ -256,7 +258,10 @@ fn unused_days_with_the_mtime_fallback_and_a_dry_run_that_removes_nothing() {
         assert!((d.last_use.unwrap() - expect).abs() <= 1, "{d:?}");
     }
     assert!(dry.results.is_empty() && dry.bytes_freed == 0);
-    assert_eq!(dry.plan.as_ref().map(|p| p.items.len()), Some(2));
+    let plan = dry.plan.as_ref().unwrap();
+    let of = |k: CacheKind| plan.items.iter().filter(|i| i.cache == k).count();
+    assert_eq!(of(CacheKind::Modcache), 2, "{plan:#?}");
+    assert!(of(CacheKind::Build) > 0, "{plan:#?}");
     for m in &unused {
         assert!(
             m.extracted_dir(&fx.gomodcache).is_dir(),
@@ -265,6 +270,33 @@ fn unused_days_with_the_mtime_fallback_and_a_dry_run_that_removes_nothing() {
     }
     let mc = cache(&dry, CacheKind::Modcache);
     assert!(mc.bytes_after < mc.bytes_before, "{mc:?}");
+    let build = cache(&dry, CacheKind::Build);
+    assert_eq!(build.budget, Some(1024));
+    assert!(build.bytes_after < build.bytes_before, "{build:?}");
+    let build_before = gocache_tests::du_bytes(&fx.gocache);
+
+    // A free-disk floor of 99.9% (this disk has less free): the shortfall exceeds the module
+    // cache, so its budget tightens to 0 and every unused version would go; in-use ones stay.
+    let floor = AutoPolicy {
+        unused_days: None,
+        free_disk_floor: Some(gocache_core::settings::DiskFloor::Percent(99.9)),
+        ..AutoPolicy::default()
+    };
+    let tight = run(&fx, &floor, true);
+    let mc = cache(&tight, CacheKind::Modcache);
+    assert!(mc.tightened && mc.budget == Some(0), "{mc:?}");
+    assert!(mc.free_bytes < mc.floor_bytes, "{mc:?}");
+    assert_eq!(
+        removed(&tight).into_iter().collect::<BTreeSet<_>>(),
+        unused.iter().map(key).collect::<BTreeSet<_>>()
+    );
+    assert!(
+        tight
+            .decisions
+            .iter()
+            .filter(|d| d.remove)
+            .all(|d| d.reason == Reason::OverBudget)
+    );
 
     let r = run(&fx, &policy, false);
     assert_eq!(removed(&r).into_iter().collect::<BTreeSet<_>>(), want);
@@ -272,6 +304,11 @@ fn unused_days_with_the_mtime_fallback_and_a_dry_run_that_removes_nothing() {
         assert_eq!(m.extracted_dir(&fx.gomodcache).exists(), i >= 2, "{m:?}");
     }
     assert!(r.bytes_freed > 0);
+    let build_after = gocache_tests::du_bytes(&fx.gocache);
+    assert!(
+        build_after < build_before,
+        "{build_after} >= {build_before}"
+    );
     builds_offline(&fx);
 }
 
