@@ -19,6 +19,11 @@
 // cmd fixes are read back with reference splitters.
 #[cfg(unix)]
 mod attack_diagnose;
+// Autopilot (issue #17) on genuine caches: only unused versions go, least recently used first
+// until under the budget, or those unused for N days (atime, or mtime on a noatime-like file
+// system); a dry run removes nothing; a holder in the cache makes the run skip it; the project
+// still builds offline.
+mod autopilot;
 // Misdirected cache variables (issue #12 §15): the per-kind markers hold for caches the real
 // Go made and refuse the directories around them (`$HOME/.cache`, `$GOPATH/pkg`, a project).
 mod attack_env;

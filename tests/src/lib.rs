@@ -106,6 +106,41 @@ pub fn remove_tree(path: &Path) -> io::Result<()> {
     std::fs::remove_dir_all(path)
 }
 
+/// Sets the access and modification times of the file `path`, also when Go made it
+/// read-only: the read-only permission is lifted for the change and put back (neither step
+/// touches the two times).
+///
+/// # Errors
+/// The I/O error of reading or changing its permissions or times.
+pub fn set_file_times(
+    path: &Path,
+    atime: std::time::SystemTime,
+    mtime: std::time::SystemTime,
+) -> io::Result<()> {
+    let perms = std::fs::metadata(path)?.permissions();
+    if perms.readonly() {
+        let mut w = perms.clone();
+        #[allow(
+            clippy::permissions_set_readonly_false,
+            reason = "for a moment, on a test's own file, restored below"
+        )]
+        w.set_readonly(false);
+        std::fs::set_permissions(path, w)?;
+    }
+    let set = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| {
+            f.set_times(
+                std::fs::FileTimes::new()
+                    .set_accessed(atime)
+                    .set_modified(mtime),
+            )
+        });
+    std::fs::set_permissions(path, perms)?;
+    set
+}
+
 /// The apparent size of the tree at `path` in bytes, as an oracle independent of the
 /// scanner: on Unix what `du -sb` prints (files, symlinks and directories, hard links once);
 /// on Windows, where directories have no size, the sum of the lengths of every file and

@@ -92,7 +92,7 @@ pub struct CleanArgs {
 
 /// Parses a size: bytes, or a number with a unit (`K`/`KB`/`KiB`, `M`, `G`, `T`; decimal units
 /// are powers of 1000, `i` units and bare letters powers of 1024, as `du -h` prints them).
-fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
     let t = s.trim();
     let split = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

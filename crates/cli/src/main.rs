@@ -39,6 +39,7 @@ macro_rules! eprint {
     ($($t:tt)*) => { ::std::eprint!("{}", $crate::shown(&::std::format!($($t)*))) };
 }
 
+mod auto;
 mod clean;
 mod diagnose;
 mod doctor;
@@ -123,6 +124,13 @@ enum Command {
     /// Check Go's settings and the caches for risky or broken states (GOSUMDB=off, too broad
     /// GOPRIVATE, foreign owners, network drives, ...). Exit code 1 when an error is found.
     Doctor(doctor::DoctorArgs),
+    /// Automatic cleanup (the cache GC Go never shipped): `auto run` applies the policy of the
+    /// settings now (unused module versions, budgets, unnamed toolchains), skipping a cache
+    /// some process works in.
+    Auto {
+        #[command(subcommand)]
+        command: auto::AutoCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -173,6 +181,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Locks(args) => locks::run(&args),
         Command::Diagnose(args) => diagnose::run(&args),
         Command::Doctor(args) => doctor::run(&args),
+        Command::Auto { command } => auto::run(&command),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

@@ -38,6 +38,7 @@
 //!   (`scripts/check-os-cfg.sh`).
 #![deny(missing_docs)]
 
+pub mod autopilot;
 pub mod cancel;
 pub mod clean;
 pub mod diagnose;

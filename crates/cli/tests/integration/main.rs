@@ -15,6 +15,9 @@
 // Helpers that several modules share word for word (parsing the CLI's JSON output).
 mod util;
 
+// `auto run` (issue #17) on a genuine cache: the settings' policy without flags, flags that
+// override it, dry runs, the audit log, bad policies and flags, no project found.
+mod auto;
 // `clean` against genuine caches built by the real Go toolchain: Go still accepts the cache
 // after every clean and after `kill -9` at random points, nothing outside it is touched,
 // symlinks are not followed, another user's subtree, concurrent `go mod download`, dry runs,

@@ -81,4 +81,13 @@ pub(crate) trait System {
     /// Whether this process runs under Wine (ntdll exports `wine_get_version`); false off
     /// Windows.
     fn under_wine() -> bool;
+    /// The space of the file system holding `path`: `(available to this user, total)` in
+    /// bytes (`statvfs`'s `f_bavail` and `f_blocks` times `f_frsize`; Windows'
+    /// `GetDiskFreeSpaceExW`). `None` when it cannot be read.
+    fn disk_space(path: &Path) -> Option<(u64, u64)>;
+}
+
+/// [`System::disk_space`] of the running OS.
+pub(crate) fn disk_space(path: &Path) -> Option<(u64, u64)> {
+    Host::disk_space(path)
 }

@@ -112,6 +112,15 @@ impl System for Unix {
         builder.permissions(Permissions::from_mode(0o700));
     }
 
+    fn disk_space(path: &Path) -> Option<(u64, u64)> {
+        let st = rustix::fs::statvfs(path).ok()?;
+        let unit = st.f_frsize.max(1);
+        Some((
+            st.f_bavail.saturating_mul(unit),
+            st.f_blocks.saturating_mul(unit),
+        ))
+    }
+
     fn under_wine() -> bool {
         false
     }
@@ -120,6 +129,32 @@ impl System for Unix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The free and total space agree with `df` (free space moves a little meanwhile).
+    #[test]
+    fn disk_space_is_what_df_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let (avail, total) = Unix::disk_space(dir.path()).unwrap();
+        let out = std::process::Command::new("df")
+            .args(["-P", "-k"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<u64> = text
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .filter_map(|f| f.parse().ok())
+            .collect();
+        let (df_total, df_avail) = (fields[0] * 1024, fields[2] * 1024);
+        assert_eq!(total / 1024, df_total / 1024, "{text}");
+        assert!(
+            avail.abs_diff(df_avail) < 256 << 20,
+            "{avail} vs {df_avail}: {text}"
+        );
+    }
 
     #[test]
     fn root_is_uid_0_with_a_home() {

@@ -60,6 +60,18 @@ impl System for Windows {
 
     fn owner_only(_builder: &mut tempfile::Builder<'_, '_>) {}
 
+    #[allow(unsafe_code, reason = "GetDiskFreeSpaceExW is a Win32 call")]
+    fn disk_space(path: &Path) -> Option<(u64, u64)> {
+        use std::os::windows::ffi::OsStrExt as _;
+        use windows_sys::Win32::Storage::FileSystem::GetDiskFreeSpaceExW;
+        let wide: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
+        let (mut avail, mut total, mut free) = (0u64, 0u64, 0u64);
+        // SAFETY: `wide` is a NUL-terminated UTF-16 string that outlives the call; the three
+        // out-pointers point at live u64s.
+        let ok = unsafe { GetDiskFreeSpaceExW(wide.as_ptr(), &mut avail, &mut total, &mut free) };
+        (ok != 0).then_some((avail, total))
+    }
+
     #[allow(
         unsafe_code,
         reason = "GetModuleHandleW and GetProcAddress are Win32 calls"
