@@ -101,6 +101,10 @@ enum Command {
         /// Do not run `go env` to cross-check discovery.
         #[arg(long)]
         no_go: bool,
+        /// Walk every module version again instead of taking the unchanged ones from the scan
+        /// index (kept in the data directory, see GOCACHE_DOCTOR_DATA_DIR), and rewrite it.
+        #[arg(long)]
+        full: bool,
     },
     /// Clean caches safely: preview, confirm, then remove in a way Go accepts (instantly via
     /// a quarantine, then purged). Exit code 1 when anything failed.
@@ -182,6 +186,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             top,
             kinds,
             no_go,
+            full,
         } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             let wanted = parse_kinds(&kinds)?;
@@ -209,12 +214,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let result = scan::scan(
                 &caches,
-                &scan::Options::default(),
+                &scan::Options {
+                    index_dir: scan::index::default_dir(),
+                    full,
+                    ..scan::Options::default()
+                },
                 &progress,
                 &CancelToken::new(),
             );
             if show_progress {
                 eprint!("\r\x1b[2K");
+            }
+            if let Some(e) = &result.index.write_error {
+                eprintln!(
+                    "note: the scan index was not saved (the next scan walks everything): {e}"
+                );
             }
             if json {
                 println!("{}", to_json(&result)?);

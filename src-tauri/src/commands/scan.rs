@@ -13,20 +13,24 @@ use crate::error::CommandError;
 use crate::state::Config;
 
 /// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
-/// existing one. Cancels a scan already running.
+/// existing one: incrementally from the scan index unless `full` ("Deep rescan": walk
+/// everything and rewrite the index). Cancels a scan already running.
 /// A cancelled scan resolves with `cancelled: true` and partial totals.
 #[tauri::command]
 pub async fn scan_start(
     slot: State<'_, CancelSlot>,
     config: State<'_, Config>,
     on_event: Channel<ProgressEvent>,
+    full: Option<bool>,
 ) -> Result<Report, CommandError> {
     crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
     let config = config.inner().clone();
-    let result =
-        tauri::async_runtime::spawn_blocking(move || scan_env(&config.env(), &token, on_event))
-            .await;
+    let full = full.unwrap_or(false);
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        scan_env(&config.env(), full, &token, on_event)
+    })
+    .await;
     slot.finish(generation);
     Ok(result?)
 }
@@ -37,10 +41,16 @@ pub fn scan_cancel(slot: State<'_, CancelSlot>) {
     slot.cancel();
 }
 
-/// Discovery then scan over an explicit environment, sending progress to `on_event`.
+/// Discovery then scan over an explicit environment, sending progress to `on_event`; with the
+/// scan index of the user's data directory (walking everything when `full`).
 ///
 /// Per-cache failures and unreadable entries are part of the report, not errors.
-pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEvent>) -> Report {
+pub fn scan_env(
+    env: &EnvMap,
+    full: bool,
+    cancel: &CancelToken,
+    on_event: Channel<ProgressEvent>,
+) -> Report {
     // Only the cache roots are needed here: skip the `go env` cross-check (`env_report` does it).
     let options = gocache_core::discover::Options {
         run_go: false,
@@ -51,7 +61,12 @@ pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEv
         // The window may be gone; progress is best effort.
         let _ = on_event.send(event);
     };
-    gocache_core::scan::scan(&discovered.caches, &Options::default(), &progress, cancel)
+    let opts = Options {
+        index_dir: gocache_core::scan::index::default_dir(),
+        full,
+        ..Options::default()
+    };
+    gocache_core::scan::scan(&discovered.caches, &opts, &progress, cancel)
 }
 
 /// The folders (and loose files) inside one extracted module version, or one of its
