@@ -18,6 +18,16 @@
 //! hard-linked files (which must be counted once across the whole walk), and an `@v`
 //! directory holding a subdirectory or a download in progress (`*.tmp`, `*.partial`).
 //!
+//! What an incremental scan cannot see, by design (a full scan, `scan --full`, does): a file
+//! changed deep inside an extracted version without its directory changing (only by hand:
+//! Go makes the trees read-only and never writes there), and a hard link made later from
+//! elsewhere to a file of a stored version (deduplicating tools): `du` counts that file once,
+//! the incremental scan in both places.
+//!
+//! The build cache is walked in full every time: Go bumps an entry's modification time when
+//! it uses it (at most once an hour), which changes no directory, so the age histogram cannot
+//! be taken from an index keyed by directory times.
+//!
 //! The file (`<data dir>/scan-index/modcache-<hash of the root>.idx`) is a compact binary:
 //! a magic number, [`FORMAT_VERSION`], the payload's length and FNV-1a checksum, then the
 //! payload (the cache root, the version entries, the `@v` entries). It is written to a
