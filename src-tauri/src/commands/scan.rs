@@ -28,7 +28,8 @@ pub async fn scan_start(
     let config = config.inner().clone();
     let full = full.unwrap_or(false);
     let result = tauri::async_runtime::spawn_blocking(move || {
-        scan_env(&config.env(), full, &token, on_event)
+        let index_dir = gocache_core::scan::index::default_dir();
+        scan_env(&config.env(), index_dir, full, &token, on_event)
     })
     .await;
     slot.finish(generation);
@@ -42,11 +43,13 @@ pub fn scan_cancel(slot: State<'_, CancelSlot>) {
 }
 
 /// Discovery then scan over an explicit environment, sending progress to `on_event`; with the
-/// scan index of the user's data directory (walking everything when `full`).
+/// scan index in `index_dir` (the user's data directory for the app; walking everything when
+/// `full`, no index at all when `None`).
 ///
 /// Per-cache failures and unreadable entries are part of the report, not errors.
 pub fn scan_env(
     env: &EnvMap,
+    index_dir: Option<std::path::PathBuf>,
     full: bool,
     cancel: &CancelToken,
     on_event: Channel<ProgressEvent>,
@@ -62,7 +65,7 @@ pub fn scan_env(
         let _ = on_event.send(event);
     };
     let opts = Options {
-        index_dir: gocache_core::scan::index::default_dir(),
+        index_dir,
         full,
         ..Options::default()
     };
