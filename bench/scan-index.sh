@@ -14,13 +14,17 @@
 #     our clean does) and downloaded again by `go mod download` from the proxy (done in
 #     hyperfine's --prepare, with the index of the cache before the change restored).
 # Cold rows drop the page cache before each run (`sync; echo 3 > /proc/sys/vm/drop_caches`,
-# root only; COLD=0 skips them). RUNS (default 10) timed runs after 2 warm-up runs.
+# root only: skipped for other users and with COLD=0). RUNS (default 10) timed runs after 2
+# warm-up runs. BASELINE_CLI=PATH adds a row for another gocache-doctor binary (one built
+# before the index: today's CLI scan), run like the CLI's rows.
 # Prints Markdown tables (median wall time, ratio to du -sb of the same block).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 dir=${1:-${GOCACHE_BENCH_DIR:-$repo/target/bench/scan}}
 runs=${RUNS:-10}
+cold=${COLD:-1}
+[[ $(id -u) == 0 ]] || cold=0
 target=${CARGO_TARGET_DIR:-$repo/target}
 if [[ ! -f $dir/summary.json ]]; then
   RUNS=1 "$here/scan.sh" "$dir" >/dev/null
@@ -123,6 +127,11 @@ if [[ \$2 == 1 ]]; then sync; echo 3 >/proc/sys/vm/drop_caches; fi
 EOF
 chmod +x "$work/prep.sh"
 whats=(- - - none - - - churn)
+if [[ -n ${BASELINE_CLI:-} ]]; then
+  names+=("CLI before the index ($BASELINE_CLI)")
+  cmds+=("$cli_env $BASELINE_CLI scan --json --kind modcache --no-go")
+  whats+=(-)
+fi
 block() { # block NAME DROP
   local args=()
   for i in "${!cmds[@]}"; do
@@ -132,11 +141,11 @@ block() { # block NAME DROP
   hyperfine -N --warmup 2 --runs "$runs" --export-json "$dir/index-$1.json" "${args[@]}" >&2
 }
 block warm 0
-if [[ ${COLD:-1} == 1 ]]; then block cold 1; fi
+if [[ $cold == 1 ]]; then block cold 1; fi
 settle
 
 for b in warm cold; do
-  [[ -f $dir/index-$b.json && ($b == warm || ${COLD:-1} == 1) ]] || continue
+  [[ -f $dir/index-$b.json && ($b == warm || $cold == 1) ]] || continue
   python3 - "$dir/index-$b.json" "$b" "$entries" "$du_b" <<'EOF'
 import json, statistics, sys, os
 res = json.load(open(sys.argv[1]))["results"]

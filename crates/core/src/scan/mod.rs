@@ -536,6 +536,10 @@ fn toolchain_report(tc: &Cache, totals: Option<&modcache::Acc>) -> CacheReport {
     cr
 }
 
+/// Walker threads of an incremental module-cache scan (at least; more when
+/// [`Options::threads`] asks for more).
+const INCREMENTAL_THREADS: usize = 8;
+
 fn scan_modcache(
     root: &Path,
     wo: &WalkOpts<'_>,
@@ -562,6 +566,15 @@ fn scan_modcache(
         prior: prior.as_ref(),
         ..modcache::ModVisitor::default()
     };
+    // With an index, the walk is a few thousand directory reads and `lstat`s, mostly waiting
+    // for the disk when the page cache is cold: more threads keep more requests in flight.
+    let io_wo = WalkOpts {
+        threads: wo.threads.max(INCREMENTAL_THREADS),
+        max_unreadable_paths: wo.max_unreadable_paths,
+        cancel: wo.cancel,
+        progress: wo.progress,
+    };
+    let wo = if prior.is_some() { &io_wo } else { wo };
     let Walked {
         mut totals,
         locals,
