@@ -32,6 +32,7 @@ fn main() {
             "env_report",
             "scan_start",
             "scan_cancel",
+            "size_history",
             "watch_start",
             "watch_stop",
             "module_folders",

@@ -32,6 +32,7 @@ fn fixture(undo: Duration) -> Fx {
     let config = Config {
         env: Some(c.env),
         audit_log: Some(c.base.join("data/audit.jsonl")),
+        data_dir: Some(c.base.join("data")),
         settings_dir: Some(c.base.join("config")),
         undo_window: undo,
         elevator: Elevator::Direct,
@@ -144,6 +145,7 @@ fn history_is_newest_first_and_counts_bad_lines() {
                 targets: vec![Target::Build],
                 bytes_freed: b,
                 outcomes: vec![],
+                ended: None,
             },
         )
         .unwrap();

@@ -26,6 +26,7 @@ fn config(root: &Path, env: EnvMap) -> crate::state::Config {
     crate::state::Config {
         env: Some(env),
         audit_log: Some(root.join("data/audit.jsonl")),
+        data_dir: Some(root.join("data")),
         settings_dir: Some(root.join("config")),
         undo_window: std::time::Duration::ZERO,
         elevator: gocache_core::clean::elevate::Elevator::Direct,

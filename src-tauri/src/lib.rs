@@ -49,6 +49,7 @@ pub fn run_app_with<R: Runtime>(
             commands::env::env_report,
             commands::scan::scan_start,
             commands::scan::scan_cancel,
+            commands::scan::size_history,
             commands::watch::watch_start,
             commands::watch::watch_stop,
             commands::scan::module_folders,

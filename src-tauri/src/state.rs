@@ -13,6 +13,9 @@ pub struct Config {
     /// The audit log (`GOCACHE_DOCTOR_DATA_DIR`, else `<data dir>/gocache-doctor/audit.jsonl`);
     /// `None` when the OS has no data directory (nothing is logged).
     pub audit_log: Option<std::path::PathBuf>,
+    /// The data directory of the size history and the last scan (`GOCACHE_DOCTOR_DATA_DIR`,
+    /// else `<data dir>/gocache-doctor`; `gocache_core::history`); `None`: nothing is recorded.
+    pub data_dir: Option<std::path::PathBuf>,
     /// The settings directory (`GOCACHE_DOCTOR_CONFIG_DIR`, else `<config dir>/gocache-doctor`).
     pub settings_dir: Option<std::path::PathBuf>,
     /// How long a clean stays undoable before its purge starts (`GOCACHE_DOCTOR_UNDO_SECONDS`,
@@ -44,6 +47,7 @@ impl Config {
         Self {
             env: None,
             audit_log: gocache_core::clean::audit::default_path(),
+            data_dir: gocache_core::history::default_dir(),
             settings_dir,
             undo_window: undo,
             elevator: gocache_core::clean::elevate::Elevator::from_process(),

@@ -332,3 +332,77 @@ fn watch_start_and_stop_over_ipc() {
         assert_eq!(reply, Value::Null);
     }
 }
+
+/// `size_history` over IPC: empty before the first scan; after two recorded scans (what
+/// `scan_start` does with each completed scan) the last one's figures (equal to `du`), the
+/// version that appeared in between named as new, and a two-point chart per cache whose growth
+/// is unknown (the history does not reach back a week).
+#[test]
+fn size_history_serves_the_last_scan_its_new_versions_and_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = fixture(dir.path());
+    let data = dir.path().join("data");
+    let config = crate::state::Config {
+        env: Some(env.clone()),
+        audit_log: Some(data.join("audit.jsonl")),
+        data_dir: Some(data.clone()),
+        settings_dir: Some(dir.path().join("config")),
+        undo_window: std::time::Duration::ZERO,
+        elevator: gocache_core::clean::elevate::Elevator::Direct,
+        exe: None,
+        lock_timeout: std::time::Duration::from_secs(5),
+    };
+    let app = app_with(config);
+    let webview = main_window(&app);
+    let empty = invoke(&webview, "size_history", serde_json::json!({})).unwrap();
+    assert_eq!(empty["last"], Value::Null);
+    assert_eq!(empty["caches"], serde_json::json!([]));
+
+    let scan = |token: &CancelToken| {
+        let (channel, _events) = recording_channel();
+        let index = Some(gocache_core::scan::index::dir_in(&data));
+        let report = scan_env(&env, index, false, token, channel);
+        crate::commands::scan::record_scan(Some(&data), &report);
+        report
+    };
+    scan(&CancelToken::new());
+    let modcache = dir.path().join("gopath").join("pkg").join("mod");
+    write(&modcache.join("example.com/new@v0.0.1/n.go"), 5000);
+    // A cancelled scan is not recorded.
+    let slot = gocache_core::CancelSlot::default();
+    let (token, _) = slot.begin();
+    slot.cancel();
+    assert!(scan(&token).cancelled);
+    let second = scan(&CancelToken::new());
+
+    let v = invoke(&webview, "size_history", serde_json::json!({})).unwrap();
+    let last = &v["last"];
+    let m = last["caches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "modcache")
+        .unwrap();
+    assert_eq!(m["bytes"], gocache_tests::du_bytes(&modcache));
+    assert_eq!(last["total"]["bytes"], second.total.bytes);
+    assert_eq!(last["version_count"], 4);
+    assert_eq!(
+        last["new_modules"],
+        serde_json::json!(["example.com/new@v0.0.1"])
+    );
+    assert_eq!(
+        last["build"]["path"],
+        dir.path().join("gocache").display().to_string()
+    );
+    let h = v["caches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "modcache")
+        .unwrap();
+    assert_eq!(h["path"], m["path"]);
+    assert_eq!(h["series"].as_array().unwrap().len(), 2, "{h}");
+    assert_eq!(h["series"][1]["bytes"], m["bytes"]);
+    assert_eq!(h["week"], Value::Null);
+    assert_eq!(h["month"], Value::Null);
+}

@@ -263,6 +263,7 @@ fn fixture() -> Fx {
     let config = Config {
         env: Some(env),
         audit_log: Some(base.join("data/audit.jsonl")),
+        data_dir: Some(base.join("data")),
         settings_dir: Some(base.join("config")),
         undo_window: Duration::ZERO,
         elevator: Elevator::Direct,

@@ -97,8 +97,25 @@ async function cardBytes(kind) {
 
 /** Opens the clean dialog of a card, picks `option` if the card offers several, waits for the preview. */
 async function openCleanDialog(kind, option) {
-  await (await session.waitForElement(`[data-testid="clean-cache-${kind}"]`)).click();
-  const dialog = await session.waitForElement('[data-testid="clean-dialog"]');
+  // The app rescans by itself after changes outside it (the previous test's `go build`), which
+  // re-renders the cards: a click that lands in that moment can be lost. Click again then, at
+  // most twice, and say so with what the page showed (a lost click every time fails the test).
+  let dialog = null;
+  for (let attempt = 1; !dialog; attempt++) {
+    const button = await session.waitFor(`an enabled clean-cache-${kind} button`, async () => {
+      const b = await session.find(`[data-testid="clean-cache-${kind}"]`);
+      return b && (await b.attribute('disabled')) === null ? b : null;
+    });
+    await button.click();
+    try {
+      dialog = await session.waitForElement('[data-testid="clean-dialog"]', { timeout: attempt < 3 ? 6_000 : 20_000 });
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      const state = await session.execute('return JSON.stringify({ scan: document.body.dataset.scanState, clean: document.body.dataset.cleanState })');
+      console.error(`e2e: the click on clean-cache-${kind} opened no dialog (attempt ${attempt}, ${state}); clicking again`);
+      await screenshot(`clean-open-missed-${attempt}`);
+    }
+  }
   if (option) {
     const radio = await session.find(`[data-testid="clean-option"][value="${option}"]`);
     if (radio) await radio.click();

@@ -57,6 +57,7 @@ fn opts() -> EndOptions {
     EndOptions {
         timeout: Duration::from_secs(5),
         allow_elevated: false,
+        audit_log: None,
     }
 }
 

@@ -400,6 +400,7 @@ fn clean_round(fx: &Fixture, targets: &[Target], quarantine: bool) -> (Plan, aud
         targets: targets.to_vec(),
         bytes_freed: freed,
         outcomes: results,
+        ended: None,
     };
     audit::append(&fx.root.join("data/audit.jsonl"), &entry).unwrap();
     (plan, entry)

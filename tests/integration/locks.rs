@@ -379,9 +379,13 @@ fn end_process_terminates_a_child_and_kills_one_that_ignores_sigterm() {
             start_time: holder(&r, pid).start_time.unwrap(),
         }
     };
+    // Every end is recorded in the audit log (the History); refusals are not.
+    let data = tempfile::tempdir().unwrap();
+    let log = data.path().join("audit.jsonl");
     let opts = |timeout| EndOptions {
         timeout,
         allow_elevated: false,
+        audit_log: Some(log.clone()),
     };
     let mut kids = Children(Vec::new());
     let polite = kids.add(sleeper().current_dir(&version).spawn().unwrap());
@@ -435,6 +439,24 @@ fn end_process_terminates_a_child_and_kills_one_that_ignores_sigterm() {
         end_process(polite_id, &roots, probe.as_ref(), &opts(Duration::ZERO)),
         Err(EndError::NotFound(_))
     ));
+    let recorded = gocache_core::clean::audit::read(&log).unwrap();
+    let ended: Vec<_> = recorded
+        .entries
+        .iter()
+        .map(|e| {
+            assert!(e.targets.is_empty() && e.outcomes.is_empty() && e.bytes_freed == 0);
+            let o = e.ended.as_ref().expect("an ended-process entry");
+            (o.pid, o.how, o.name.clone())
+        })
+        .collect();
+    assert_eq!(
+        ended,
+        [
+            (polite, EndHow::Exited, Some("sleep".to_owned())),
+            (pid, EndHow::Killed, Some("sleep".to_owned())),
+        ],
+        "{recorded:?}"
+    );
 }
 
 const fn libc_sigterm() -> i32 {

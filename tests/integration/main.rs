@@ -74,6 +74,9 @@ mod verify;
 // lock probe and End process, cleaning read-only and held versions, verify; Windows paths.
 #[cfg(windows)]
 mod windows;
+// The cache watch sees what the go command changes outside the app (issue #15 point 7).
+#[cfg(unix)]
+mod watch;
 
 use std::process::Command;
 

@@ -568,6 +568,7 @@ fn a_holder_of_an_open_file_and_a_working_directory_is_named_and_ended() {
     let opts = EndOptions {
         timeout: Duration::from_secs(5),
         allow_elevated: false,
+        audit_log: None,
     };
 
     // Refused: a process holding nothing in the caches (named by the probe of its own

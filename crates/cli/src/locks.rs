@@ -107,6 +107,8 @@ fn end(a: &LocksArgs, pid: u32) -> Result<ExitCode, String> {
     let opts = EndOptions {
         timeout,
         allow_elevated: a.force_system,
+        // An ended process is a line in the History, like a clean.
+        audit_log: gocache_core::clean::audit::default_path(),
     };
     // Who it is first (PID 1, this process, gone, another user's, protected), then whether it
     // holds anything in the caches.

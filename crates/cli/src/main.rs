@@ -105,6 +105,11 @@ enum Command {
         /// index (kept in the data directory, see GOCACHE_DOCTOR_DATA_DIR), and rewrite it.
         #[arg(long)]
         full: bool,
+        /// Do not record this scan in the size history (`size-history.jsonl` in
+        /// $GOCACHE_DOCTOR_DATA_DIR, else the user's data directory), which the app's
+        /// dashboard charts and this command's growth figures read.
+        #[arg(long)]
+        no_history: bool,
     },
     /// Clean caches safely: preview, confirm, then remove in a way Go accepts (instantly via
     /// a quarantine, then purged). Exit code 1 when anything failed.
@@ -187,6 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             kinds,
             no_go,
             full,
+            no_history,
         } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             let wanted = parse_kinds(&kinds)?;
@@ -230,10 +236,23 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     "note: the scan index was not saved (the next scan walks everything): {e}"
                 );
             }
+            let growth = if no_history {
+                None
+            } else {
+                record_history(&result, wanted.is_empty())
+            };
             if json {
-                println!("{}", to_json(&result)?);
+                let mut v = serde_json::to_value(&result)
+                    .map_err(|e| format!("cannot encode JSON: {e}"))?;
+                if let (Some(g), Some(obj)) = (&growth, v.as_object_mut()) {
+                    obj.insert("growth".into(), output::growth_json(g));
+                }
+                println!("{}", to_json(&v)?);
             } else {
                 print!("{}", output::scan_tables(&report, &result, top));
+                if let Some(g) = &growth {
+                    print!("{}", output::growth_lines(g));
+                }
             }
             let failed = result.caches.iter().any(|c| c.error.is_some());
             Ok(if failed {
@@ -241,6 +260,50 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+    }
+}
+
+/// Records a completed scan in the size history (`gocache_core::history`) and returns each
+/// scanned cache's growth; warns (and returns `None`) when the history cannot be written.
+/// `all_caches`: no `--kind` filter, so the scan is also the last scan the app paints.
+fn record_history(
+    result: &scan::Report,
+    all_caches: bool,
+) -> Option<Vec<gocache_core::history::CacheHistory>> {
+    use gocache_core::history;
+    if result.cancelled {
+        return None;
+    }
+    let dir = history::default_dir()?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let recorded = history::record(&dir, result, now, all_caches).and_then(|r| {
+        if r.newer_format {
+            eprintln!(
+                "gocache-doctor: note: the size history in {} was written by a newer \
+                 release; this scan was appended, the file was not compacted",
+                dir.display()
+            );
+        }
+        history::overview(&dir, now)
+    });
+    match recorded {
+        Ok(o) => Some(
+            o.caches
+                .into_iter()
+                .filter(|c| {
+                    result
+                        .caches
+                        .iter()
+                        .any(|r| r.kind == c.kind && r.path == c.path)
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            eprintln!("gocache-doctor: warning: cannot record the size history: {e}");
+            None
         }
     }
 }

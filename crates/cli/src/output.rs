@@ -127,6 +127,46 @@ pub fn env_table(r: &EnvReport) -> String {
     out
 }
 
+/// The growth of each scanned cache since about a week and a month ago (`scan --json`'s
+/// `growth`): `{kind, path, week, month}`, `null` where the history does not reach back.
+pub fn growth_json(g: &[gocache_core::history::CacheHistory]) -> serde_json::Value {
+    g.iter()
+        .map(|c| {
+            serde_json::json!({
+                "kind": c.kind,
+                "path": c.path,
+                "week": c.week,
+                "month": c.month,
+            })
+        })
+        .collect()
+}
+
+/// `+1.2 GiB` / `-300.0 MiB` / `unchanged`.
+fn signed_bytes(delta: i64) -> String {
+    match delta.signum() {
+        0 => "unchanged".to_owned(),
+        1 => format!("+{}", human_bytes(delta.unsigned_abs())),
+        _ => format!("-{}", human_bytes(delta.unsigned_abs())),
+    }
+}
+
+/// The human form of [`growth_json`]: one line per cache whose growth is known.
+pub fn growth_lines(g: &[gocache_core::history::CacheHistory]) -> String {
+    let mut out = String::new();
+    for c in g.iter().filter(|c| c.week.is_some() || c.month.is_some()) {
+        if out.is_empty() {
+            out.push_str("\nGrowth (size history):\n");
+        }
+        let parts: Vec<String> = [(c.week, "this week"), (c.month, "this month")]
+            .into_iter()
+            .filter_map(|(d, when)| d.map(|d| format!("{} {when}", signed_bytes(d))))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", c.kind.as_str(), parts.join(", "));
+    }
+    out
+}
+
 /// The `scan` command's human output.
 pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
     let mut out = String::new();

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::env::{
     EnvFile, EnvMap, GO_VARS, LOCATION_VARS, Source, TOOL_VARS, Var, Vars, parse_env_file,
@@ -14,7 +14,7 @@ use crate::gocmd;
 use crate::os::{OsKind, OsRules, native_path};
 
 /// The kinds of cache Go Cache Doctor knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CacheKind {

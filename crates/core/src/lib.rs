@@ -10,6 +10,8 @@
 //!   problems found on the way.
 //! * [`scan`]: sizes caches with a parallel walk that never follows symlinks and counts hard
 //!   links once; breaks the module cache down per module version and the build cache by age.
+//! * [`history`]: size history per scan (compacted), growth and charts, the last scan for an
+//!   instant dashboard and the module versions new since it.
 //! * [`markers`]: what a root of each cache kind must show before anything in it is removed.
 //! * [`redact`]: hides credentials (URL user info, GOAUTH commands, netrc tokens) in output.
 //! * [`escape`]: Go's `!` case-encoding of module paths and versions.
@@ -46,6 +48,7 @@ pub mod eperm;
 pub mod error;
 pub mod escape;
 pub mod gocmd;
+pub mod history;
 pub mod i18n;
 pub mod locks;
 pub mod markers;

@@ -5,7 +5,8 @@
 //! FSEvents/kqueue, ReadDirectoryChangesW), and only down to a small depth per cache
 //! ([`WatchRoot::depth`]): the module cache to depth 2 (the root, the hosts, the owners, where
 //! `example.com/owner/repo@v1.2.3` directories appear and disappear; its root only on Windows,
-//! [`MODCACHE_DEPTH`]), every other cache at its root only. Version directories (`…@v…`, read-only once extracted) are never watched. A root
+//! [`MODCACHE_DEPTH`]), the build cache to depth 1 (its `00`..`ff` entry directories; root only
+//! on Windows, [`BUILD_DEPTH`]), every other cache at its root only. Version directories (`…@v…`, read-only once extracted) are never watched. A root
 //! that does not exist yet is watched through its nearest existing ancestor, so its creation is
 //! seen; the watched set is brought up to date after each burst of events.
 //!
@@ -52,9 +53,19 @@ pub const MODCACHE_DEPTH: usize = if matches!(crate::os::HOST, crate::os::OsKind
     2
 };
 
-/// The roots to watch for discovered caches: the module cache to [`MODCACHE_DEPTH`], the others
-/// at their root (a cache nested in another, the toolchains, is covered by its parent's
-/// watches).
+/// How deep the build cache is watched on this OS: 1 (the root and its 256 `00`..`ff`
+/// subdirectories, where `go build` and `go test` write their entries) where watching holds no
+/// handle that gets in the way; on Windows the root only, for the reason given at
+/// [`MODCACHE_DEPTH`].
+pub const BUILD_DEPTH: usize = if matches!(crate::os::HOST, crate::os::OsKind::Windows) {
+    0
+} else {
+    1
+};
+
+/// The roots to watch for discovered caches: the module cache to [`MODCACHE_DEPTH`], the build
+/// cache to [`BUILD_DEPTH`], the others at their root (a cache nested in another, the
+/// toolchains, is covered by its parent's watches).
 pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
     caches
         .iter()
@@ -63,6 +74,7 @@ pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
             path: c.path.clone(),
             depth: match c.kind {
                 CacheKind::Modcache => MODCACHE_DEPTH,
+                CacheKind::Build => BUILD_DEPTH,
                 _ => 0,
             },
         })

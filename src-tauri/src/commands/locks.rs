@@ -41,7 +41,8 @@ pub fn list_with(env: &EnvMap) -> Result<LocksReport, CommandError> {
 
 /// Ends the holder `pid` started at `start_time` (both from a `locks_list` report), after
 /// checking again that it is that process and that it holds files in the caches discovered
-/// for `env` ([`locks::end_listed`]).
+/// for `env` ([`locks::end_listed`]). An ended process is recorded in `audit_log` (the
+/// History), when given.
 ///
 /// # Errors
 /// `EndError::code()`: `RefusedSystem`, `RefusedSelf`, `RefusedOtherUser`, `RefusedProtected`,
@@ -49,6 +50,7 @@ pub fn list_with(env: &EnvMap) -> Result<LocksReport, CommandError> {
 /// `NotFound`, `StillRunning`, `Io`, `Unsupported`.
 pub fn end_with(
     env: &EnvMap,
+    audit_log: Option<std::path::PathBuf>,
     pid: u32,
     start_time: Option<u64>,
     timeout: Duration,
@@ -56,6 +58,7 @@ pub fn end_with(
     let opts = EndOptions {
         timeout,
         allow_elevated: false,
+        audit_log,
     };
     let probe = locks::system_probe();
     let discover = || super::env::discover(env);
@@ -89,7 +92,8 @@ pub async fn locks_end(
     config: State<'_, Config>,
 ) -> Result<EndOutcome, CommandError> {
     let env = config.env();
-    tauri::async_runtime::spawn_blocking(move || end_with(&env, pid, start_time, END_TIMEOUT))
+    let log = config.audit_log.clone();
+    tauri::async_runtime::spawn_blocking(move || end_with(&env, log, pid, start_time, END_TIMEOUT))
         .await?
 }
 
@@ -145,6 +149,10 @@ mod tests {
     fn app_for(env: &EnvMap) -> tauri::App<tauri::test::MockRuntime> {
         let mut config = crate::state::Config::from_process();
         config.env = Some(env.clone());
+        // The History of the test's own home, never the user's.
+        config.audit_log = env
+            .get("HOME")
+            .map(|h| std::path::Path::new(h).join("audit.jsonl"));
         app_with(config)
     }
 
@@ -274,6 +282,15 @@ mod tests {
             !status.success(),
             "the holder exited by itself instead of being ended: {status:?}"
         );
+        // The History has it: one line, an ended process and no clean (the refusals above
+        // are not recorded).
+        let h = invoke(&w, "clean_history", json!({"limit": 10})).unwrap();
+        let entries = h["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{h:#}");
+        assert_eq!(entries[0]["ended"]["pid"], pid, "{h:#}");
+        assert_eq!(entries[0]["ended"]["how"], out["how"], "{h:#}");
+        assert!(entries[0]["ended"]["name"].is_string(), "{h:#}");
+        assert_eq!(entries[0]["bytes_freed"], 0, "{h:#}");
     }
 
     #[cfg(target_os = "linux")]
@@ -326,10 +343,10 @@ mod tests {
             "a holder was ended with a wrong start time"
         );
         // The same call through the command function.
-        let err = end_with(&env, hpid, Some(start + 7), Duration::ZERO).unwrap_err();
+        let err = end_with(&env, None, hpid, Some(start + 7), Duration::ZERO).unwrap_err();
         assert_eq!(err.code, "ProcessChanged");
         assert!(alive(&mut holder));
-        let out = end_with(&env, hpid, Some(start), Duration::from_secs(5)).unwrap();
+        let out = end_with(&env, None, hpid, Some(start), Duration::from_secs(5)).unwrap();
         assert_eq!(out.how, locks::EndHow::Exited);
         assert!(
             holder.0.wait().unwrap().code().is_none(),

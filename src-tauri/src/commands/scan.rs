@@ -1,8 +1,11 @@
-//! `scan_start` / `scan_cancel`: size every existing cache, streaming progress to the UI.
+//! `scan_start` / `scan_cancel`: size every existing cache, streaming progress to the UI; each
+//! completed scan is recorded in the size history. `size_history`: the last scan, growth and
+//! charts, for the dashboard to paint before the rescan ends.
 
 use gocache_core::ErrorCode;
 use gocache_core::discover::CacheKind;
 use gocache_core::env::EnvMap;
+use gocache_core::history::Overview as SizeHistory;
 use gocache_core::progress::ProgressEvent;
 use gocache_core::scan::{Options, Report, VersionFolders, version_folders};
 use gocache_core::{CancelSlot, CancelToken};
@@ -15,7 +18,8 @@ use crate::state::Config;
 /// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
 /// existing one: incrementally from the scan index unless `full` ("Deep rescan": walk
 /// everything and rewrite the index). Cancels a scan already running.
-/// A cancelled scan resolves with `cancelled: true` and partial totals.
+/// A cancelled scan resolves with `cancelled: true` and partial totals; a completed one is
+/// recorded in the size history of `Config::data_dir` ([`record_scan`]).
 #[tauri::command]
 pub async fn scan_start(
     slot: State<'_, CancelSlot>,
@@ -28,8 +32,13 @@ pub async fn scan_start(
     let config = config.inner().clone();
     let full = full.unwrap_or(false);
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let index_dir = gocache_core::scan::index::default_dir();
-        scan_env(&config.env(), index_dir, full, &token, on_event)
+        let index_dir = config
+            .data_dir
+            .as_deref()
+            .map(gocache_core::scan::index::dir_in);
+        let report = scan_env(&config.env(), index_dir, full, &token, on_event);
+        record_scan(config.data_dir.as_deref(), &report);
+        report
     })
     .await;
     slot.finish(generation);
@@ -42,9 +51,37 @@ pub fn scan_cancel(slot: State<'_, CancelSlot>) {
     slot.cancel();
 }
 
+/// Records a completed `report` (every discovered cache) in the size history of `data_dir`,
+/// best effort: a history that cannot be written costs the charts a point, not the scan.
+pub fn record_scan(data_dir: Option<&std::path::Path>, report: &Report) {
+    if let Some(dir) = data_dir {
+        let _ = gocache_core::history::record(dir, report, unix_now(), true);
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The last completed scan (its dashboard figures, with the module versions it found new),
+/// each cache's growth since about a week and a month ago and its size over the last quarter
+/// (`gocache_core::history::overview`). Empty without a data directory or before the first
+/// scan.
+#[tauri::command]
+pub async fn size_history(config: State<'_, Config>) -> Result<SizeHistory, CommandError> {
+    let dir = config.data_dir.clone();
+    super::blocking(move || match dir {
+        Some(d) => Ok(gocache_core::history::overview(&d, unix_now())?),
+        None => Ok(SizeHistory::default()),
+    })
+    .await
+}
+
 /// Discovery then scan over an explicit environment, sending progress to `on_event`; with the
-/// scan index in `index_dir` (the user's data directory for the app; walking everything when
-/// `full`, no index at all when `None`).
+/// scan index in `index_dir` (`scan-index/` in `Config::data_dir` for the app; walking
+/// everything when `full`, no index at all when `None`).
 ///
 /// Per-cache failures and unreadable entries are part of the report, not errors.
 pub fn scan_env(
@@ -114,4 +151,5 @@ pub(crate) fn ts_roots(v: &mut impl ts_rs::TypeVisitor) {
     v.visit::<gocache_core::scan::Report>();
     v.visit::<gocache_core::progress::ProgressEvent>();
     v.visit::<VersionFolders>();
+    v.visit::<SizeHistory>();
 }

@@ -72,6 +72,7 @@ fn fixture(elevator: Elevator) -> Fx {
     let config = Config {
         env: Some(env),
         audit_log: Some(base.join("data/audit.jsonl")),
+        data_dir: Some(base.join("data")),
         settings_dir: Some(base.join("config")),
         undo_window: Duration::from_secs(3600),
         elevator,
@@ -777,6 +778,7 @@ mod attacks {
         let config = Config {
             env: Some(env),
             audit_log: Some(l.base.join("data/audit.jsonl")),
+            data_dir: Some(l.base.join("data")),
             settings_dir: Some(l.base.join("config")),
             undo_window: std::time::Duration::from_secs(3600),
             elevator: Elevator::Program(script.into_os_string()),

@@ -25,6 +25,7 @@ import type {
   SelectCriteria,
   Selection,
   Settings,
+  SizeHistory,
   Target,
   UndoReport,
   VerifyEvent,
@@ -70,6 +71,15 @@ export function scanStart(onEvent: (e: ProgressEvent) => void): Promise<ScanRepo
   const channel = new Channel<ProgressEvent>();
   channel.onmessage = onEvent;
   return invoke<ScanReport>('scan_start', { onEvent: channel });
+}
+
+/**
+ * The last completed scan (its dashboard figures and the module versions it found new), each
+ * cache's growth since about a week and a month ago and its size over the last quarter: what
+ * the dashboard paints before the rescan ends.
+ */
+export function sizeHistory(): Promise<SizeHistory> {
+  return invoke<SizeHistory>('size_history');
 }
 
 /**

@@ -58,7 +58,7 @@ class CleanStore {
   seenPids = $state.raw<number[]>([]);
   private holdersSeq = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
-  private rescan: () => void = () => cacheScan.rescan();
+  private rescan: () => void = () => cacheScan.rescan(true);
 
   /** Tests and embedders may replace what "re-scan" means. */
   setRescan(fn: () => void): void {

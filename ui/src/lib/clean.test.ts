@@ -392,9 +392,12 @@ describe('in Simplified Chinese', () => {
   });
 
   test('splitAround cuts a sentence around its styled value in either language', () => {
-    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['Every clean made with the app or ', ' is listed here.']);
+    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual([
+      'Every clean made with the app or ',
+      ', and every process ended from the Processes view, is listed here.',
+    ]);
     setLocale('zh-CN');
-    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['通过本应用或 ', ' 进行的每次清理都会列在这里。']);
+    expect(splitAround('clean.history.emptyDetail', 'command')).toEqual(['通过本应用或 ', ' 进行的每次清理，以及在“进程”视图中结束的每个进程，都会列在这里。']);
   });
 });
 

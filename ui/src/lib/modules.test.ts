@@ -197,6 +197,18 @@ describe('filterGroups', () => {
     expect(countFiltered(f)).toEqual({ modules: 1, versions: 1, bytes: 300 });
     expect(filterGroups(groups, 'go1.23').map((f) => f.versions.length)).toEqual([1]);
   });
+  test('only the given versions (new since the last scan), with or without a query', () => {
+    const only = new Set(['github.com/BurntSushi/toml@v1.9.0', 'golang.org/x/tools@v0.20.0']);
+    const f = filterGroups(groups, '', only);
+    expect(f.map((x) => [x.group.path, x.versions.map((v) => v.version), x.partial])).toEqual([
+      ['github.com/BurntSushi/toml', ['v1.9.0'], true],
+      ['golang.org/x/tools', ['v0.20.0'], false],
+    ]);
+    expect(countFiltered(f)).toEqual({ modules: 2, versions: 2, bytes: 5200 });
+    expect(filterGroups(groups, 'toml', only).map((x) => x.versions.length)).toEqual([1]);
+    expect(filterGroups(groups, 'toml@v1.10', only)).toEqual([]);
+    expect(filterGroups(groups, '', new Set())).toEqual([]);
+  });
 });
 
 describe('flattenRows', () => {

@@ -192,19 +192,24 @@ function filtered(group: ModuleGroup, versions: ModuleVersion[], partial: boolea
 
 /**
  * Case-insensitive filter: every whitespace-separated term must occur in the module path, or
- * in `path@version` of a version (then only the matching versions are kept).
+ * in `path@version` of a version (then only the matching versions are kept). With `only`, just
+ * the versions whose `path@version` key is in it count (the module view's "new since the last
+ * scan").
  */
-export function filterGroups(groups: ModuleGroup[], query: string): FilteredGroup[] {
+export function filterGroups(groups: ModuleGroup[], query: string, only: ReadonlySet<string> | null = null): FilteredGroup[] {
   const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (terms.length === 0) return groups.map((group) => filtered(group, group.versions, false));
+  if (terms.length === 0 && !only) return groups.map((group) => filtered(group, group.versions, false));
   const out: FilteredGroup[] = [];
   for (const group of groups) {
+    const pool = only ? group.versions.filter((v) => only.has(`${group.path}@${v.version}`)) : group.versions;
+    if (pool.length === 0) continue;
+    const whole = pool.length === group.versions.length;
     const path = group.path.toLowerCase();
     if (terms.every((t) => path.includes(t))) {
-      out.push(filtered(group, group.versions, false));
+      out.push(filtered(group, pool, !whole));
       continue;
     }
-    const versions = group.versions.filter((v) => {
+    const versions = pool.filter((v) => {
       const full = `${path}@${v.version.toLowerCase()}`;
       return terms.every((t) => full.includes(t));
     });

@@ -2,7 +2,7 @@
 // cancelled / error) and its live progress. Components read it; only `run`, `rescan` and `cancel`
 // change it.
 
-import { envReport, scanCancel, scanStart, toApiError, type ApiError, type EnvReport, type ScanReport } from './api';
+import { envReport, scanCancel, scanStart, sizeHistory, toApiError, type ApiError, type EnvReport, type ScanReport, type SizeHistory } from './api';
 import { applyEvent, emptyProgress, type LiveProgress } from './progress';
 import { mark } from './startup';
 
@@ -42,8 +42,40 @@ class CacheScan {
   previousTotalBytes: number | null = null;
   /** When the latest scan started (`Date.now()`), or null before the first (lib/freshness.ts). */
   lastStart: number | null = null;
+  /**
+   * The size history (`size_history`): the last completed scan, which the dashboard paints
+   * until this window's scan ends, each cache's growth and chart, and the module versions the
+   * last scan found new. Read at the first run and again after each completed scan.
+   */
+  history = $state.raw<SizeHistory | null>(null);
+  /** The app changed a cache since the history's last scan: its figures are not shown. */
+  historyOutdated = $state(false);
   /** A rescan was asked for while a scan ran: run another one when it ends. */
   private again = false;
+
+  /** Answers of an older `size_history` call are dropped (a newer one was asked for). */
+  private historySeq = 0;
+
+  /** Changes the app made to the caches (`rescan(true)`), counted. */
+  private changes = 0;
+
+  /**
+   * Reads the size history; without it the cards simply wait for the scan. `scanStartedAt`:
+   * the change count when the scan just recorded started; if no change came since, the history
+   * is up to date again.
+   */
+  async loadHistory(scanStartedAt?: number): Promise<void> {
+    const seq = ++this.historySeq;
+    try {
+      const h = await sizeHistory();
+      if (seq === this.historySeq) {
+        this.history = h;
+        if (scanStartedAt === this.changes) this.historyOutdated = false;
+      }
+    } catch {
+      // No history to show: the scan's figures come as before.
+    }
+  }
 
   private setState(s: ScanState): void {
     this.scanState = s;
@@ -52,9 +84,14 @@ class CacheScan {
 
   /**
    * Scans again because the caches changed (a clean, an undo): now, or right after the running
-   * scan ends, since that one's figures may predate the change.
+   * scan ends, since that one's figures may predate the change. `byApp`: the app itself changed
+   * them, so the last scan's figures are known to be out of date and are not shown meanwhile.
    */
-  rescan(): void {
+  rescan(byApp = false): void {
+    if (byApp) {
+      this.changes++;
+      this.historyOutdated = true;
+    }
     if (this.scanState === 'running') {
       this.again = true;
       return;
@@ -65,6 +102,8 @@ class CacheScan {
   /** Discovers again, then scans every existing cache. Does nothing while a scan runs. */
   async run(): Promise<void> {
     if (this.scanState === 'running') return;
+    // The last scan's figures, read alongside discovery: the cards show them at once.
+    if (!this.history) void this.loadHistory();
     await this.runOnce();
     while (this.again) {
       this.again = false;
@@ -74,6 +113,7 @@ class CacheScan {
 
   private async runOnce(): Promise<void> {
     this.lastStart = Date.now();
+    const changesAtStart = this.changes;
     if (this.report) this.previousTotalBytes = this.report.caches.reduce((s, c) => s + c.bytes, 0);
     this.report = null;
     this.error = null;
@@ -114,6 +154,8 @@ class CacheScan {
       });
       this.report = report;
       this.setState(report.cancelled ? 'cancelled' : 'done');
+      // The backend recorded this scan: its growth, chart point and new versions.
+      if (!report.cancelled) void this.loadHistory(changesAtStart);
     } catch (e) {
       const err = toApiError(e);
       if (err.code === 'Cancelled') {

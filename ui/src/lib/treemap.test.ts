@@ -39,6 +39,12 @@ describe('buildTreemap', () => {
   });
   test('empty input, zero sizes and a zero box give nothing', () => {
     expect(buildTreemap([], 800, 200)).toEqual([]);
+    // A tiny item beside a huge one still gets a tile one can see and click.
+    const tiny = buildTreemap([{ path: 'v1.5.1', bytes: 157_000_000 }, { path: 'v2.11.0', bytes: 4200 }], 780, 115);
+    expect(tiny.map((r) => r.name)).toEqual(['v1.5.1', 'v2.11.0']);
+    expect(tiny[1].bytes).toBe(4200);
+    expect(tiny[1].width).toBeGreaterThanOrEqual(4);
+    expect(tiny[1].height).toBeGreaterThanOrEqual(4);
     expect(buildTreemap([{ path: 'a', bytes: 0 }], 800, 200)).toEqual([]);
     expect(buildTreemap(items, 0, 200)).toEqual([]);
   });

@@ -123,6 +123,9 @@ interface Node {
   children?: Node[];
 }
 
+/** The thickness, in px, of the thinnest strip a tile of the treemap gets, however small its item. */
+export const MIN_SIDE = 10;
+
 /** The `limit` largest items with a positive size, largest first. */
 export function largest(items: TreemapInput[], limit: number): TreemapInput[] {
   return items
@@ -146,8 +149,13 @@ export function buildTreemap(
   const top = largest(items, limit);
   if (top.length === 0) return [];
   const children: Node[] = top.map((i) => ({ name: i.path, bytes: i.bytes, input: i }));
+  // A tiny item gets a tile one can see and click (a 4 KiB version beside a 150 MiB one would
+  // otherwise be zero pixels wide): at least a MIN_SIDE-px strip across the box, but never
+  // more than half the box shared among all items. Labels and tooltips keep the real size.
+  const total = top.reduce((s, i) => s + i.bytes, 0);
+  const floor = total * Math.min(MIN_SIDE / Math.min(width, height), 0.5 / top.length);
   const root = hierarchy<Node>({ name: '', bytes: 0, children })
-    .sum((d) => (d.children ? 0 : d.bytes))
+    .sum((d) => (d.children ? 0 : Math.max(d.bytes, floor)))
     .sort((a, b) => (b.value ?? 0) - (a.value ?? 0));
   const laid = treemap<Node>().tile(treemapSquarify).size([width, height]).paddingInner(2).round(true)(root);
   return laid.leaves().map((leaf) => {

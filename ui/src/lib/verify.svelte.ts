@@ -41,7 +41,7 @@ class VerifyStore {
   statuses = $state.raw<Map<string, VerifyStatus>>(new Map());
   private seq = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
-  private rescan: () => void = () => cacheScan.rescan();
+  private rescan: () => void = () => cacheScan.rescan(true);
 
   constructor() {
     if (typeof document !== 'undefined') document.body.dataset.verifyState = 'idle';

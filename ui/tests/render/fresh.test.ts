@@ -142,6 +142,18 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
     expect(await result.getAttribute('data-transient')).toBe('true');
     await page.mouse.move(5, 790);
     await expect.poll(() => result.count(), { timeout: 12_000 }).toBe(0);
+    // Gone from the view, kept in the History.
+    await page.getByTestId('back').click();
+    await page.getByTestId('open-history').click();
+    const ended = page.locator('[data-testid=history-ended][data-pid="7007"]');
+    await ended.waitFor();
+    expect(await ended.getAttribute('data-how')).toBe('exited');
+    expect(await ended.textContent()).toMatch(/Ended \S+ \(pid 7007\)/);
+    expect(await ended.textContent()).toContain('exited when asked to stop');
+    // The summary counts the cleans only.
+    const cleans = await page.getByTestId('history-entry').count();
+    expect(await page.getByTestId('history-view').locator('.title .muted').textContent()).toContain(`${cleans} clean`);
+    await screenshot(page, 'fresh-history-ended');
     expectCleanLog(log);
   });
 

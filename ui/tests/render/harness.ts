@@ -147,6 +147,8 @@ export interface MockConfig {
   noVcs?: boolean;
   /** The OS env_report names (default `linux`). */
   os?: 'linux' | 'macos' | 'windows';
+  /** What size_history answers: `some` = a last scan 2 hours old with growth, charts and new versions (default: none). */
+  sizeHistory?: 'some' | 'none';
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -44,6 +44,12 @@ interface MockConfig {
   os?: Ipc.OsKind;
   /** An error code module_folders fails with. */
   foldersError?: Ipc.ErrorCode;
+  /**
+   * What size_history answers: 'some' = a last scan 2 hours old (its figures 10% below the
+   * scan's), growth and charts per cache and 3 new versions; after a completed scan, that scan.
+   * Default: no history (the first run).
+   */
+  sizeHistory?: 'some' | 'none';
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -225,6 +231,47 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+  // --- size history ---------------------------------------------------------------------------
+  let historyCalls = 0;
+  let scansDone = 0;
+  const GIB = 1024 ** 3;
+  /** `count` points over the last `days` days, from `start` to `end` bytes, ending at `endTime`. */
+  const series = (count: number, days: number, start: number, end: number, endTime: number): Ipc.SizePoint[] =>
+    Array.from({ length: count }, (_, i) => {
+      const f = count > 1 ? i / (count - 1) : 1;
+      // A wobble so the line is not straight.
+      const wobble = Math.sin(i * 1.7) * (end - start) * 0.08;
+      return { time: Math.round(endTime - (1 - f) * days * DAY), bytes: Math.max(0, Math.round(start + (end - start) * f + (i === count - 1 ? 0 : wobble))) };
+    });
+  const newModules = [
+    ...modules.filter((m) => m.path === 'golang.org/x/tools').slice(0, 2),
+    ...modules.filter((m) => m.path === 'example.com/semver/order' && m.version === 'v0.10.0'),
+  ].map((m) => `${m.path}@${m.version}`);
+  const sizeHistory = (): Ipc.SizeHistory => {
+    if (cfg.sizeHistory !== 'some') return { last: null, caches: [], bad_lines: 0, newer_lines: 0 };
+    const fresh = scansDone > 0;
+    const time = fresh ? Math.floor(Date.now() / 1000) : NOW - 2 * 3600;
+    const caches = fullReport.caches.map((c) => (fresh ? c : { ...c, bytes: Math.round(c.bytes * 0.9), disk_bytes: Math.round(c.disk_bytes * 0.9), files: Math.round(c.files * 0.9) }));
+    const bytesOf = (kind: Ipc.CacheKind) => caches.find((c) => c.kind === kind)?.bytes ?? 0;
+    const modcache = bytesOf('modcache');
+    const build = bytesOf('build');
+    const gopls = bytesOf('gopls');
+    return {
+      last: {
+        v: 1, time, caches, total: totalOf(caches), modcache_parts: parts, build: fullReport.build,
+        module_count: moduleTotals.length, version_count: modules.length, new_modules: newModules, new_module_count: newModules.length,
+      },
+      caches: [
+        { kind: 'modcache', path: GOMODCACHE, week: Math.round(1.2 * GIB), month: Math.round(3.4 * GIB), series: series(40, 90, modcache * 0.55, modcache, time) },
+        { kind: 'toolchains', path: `${GOMODCACHE}/golang.org`, week: null, month: null, series: [] },
+        { kind: 'build', path: '/home/gopher/.cache/go-build', week: -300 * 1024 ** 2, month: null, series: series(10, 20, build + 900 * 1024 ** 2, build, time) },
+        { kind: 'gopls', path: '/home/gopher/.cache/gopls', week: 0, month: null, series: series(2, 8, gopls, gopls, time) },
+      ],
+      bad_lines: 0,
+      newer_lines: 0,
+    };
+  };
+
   const partialReport = (): Ipc.ScanReport => ({
     ...fullReport,
     caches: [cacheScan('modcache', GOMODCACHE, 1_234_567_890, 40_000)],
@@ -272,6 +319,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         await sleep(20);
         if (pending) {
           pending = null;
+          scansDone++;
           resolve({ ...fullReport });
         }
       })();
@@ -792,7 +840,10 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     if (h.start_time !== startTime) throw ipcError('ProcessChanged', `refusing to end PID ${pid}: it is no longer the process that was listed`);
     if (!h.is_current_user) throw ipcError('RefusedOtherUser', `process ${pid} belongs to ${h.user}; run as administrator to end it`);
     lockHolders = lockHolders.filter((x) => x.pid !== pid);
-    return { pid, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
+    const out: Ipc.EndOutcome = { pid, name: h.name, how: h.tool === 'gopls' ? 'killed' : 'exited', elapsed_ms: h.tool === 'gopls' ? 3004 : 12 };
+    // Like the core: an ended process is a line of the audit log (the History).
+    history.unshift({ time: Math.floor(Date.now() / 1000), targets: [], outcomes: [], bytes_freed: 0, ended: out });
+    return out;
   }
 
   // --- doctor (issue #6): findings shaped like gocache_core::diagnose's, for this mock's paths ---
@@ -891,7 +942,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       return path;
     },
     async invoke(cmd: string, args: Args): Promise<unknown> {
-      calls.push(cmd);
+      // size_history is counted apart (historyCalls): the start-up test checks the order of the rest.
+      if (cmd !== 'size_history') calls.push(cmd);
       switch (cmd) {
         case 'env_report':
           if (cfg.env === 'manual') await new Promise<void>((r) => envWaiters.push(r));
@@ -913,6 +965,10 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         case 'module_folders':
           await sleep(30);
           return moduleFolders(args.module, args.version, args.sub);
+        case 'size_history':
+          historyCalls++;
+          await sleep(5);
+          return sizeHistory();
         case 'scan_cancel':
           if (pending) {
             const p = pending;
@@ -1044,11 +1100,14 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       send(watchChannel, watchIndex++, { kinds });
       return true;
     },
+    /** How many times `size_history` was called. */
+    get historyCalls() { return historyCalls; },
     /** Ends a `manual` scan successfully. */
     finish() {
       if (pending) {
         const p = pending;
         pending = null;
+        scansDone++;
         p.resolve({ ...fullReport });
       }
     },

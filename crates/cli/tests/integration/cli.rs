@@ -190,6 +190,95 @@ fn scan_json_matches_du_and_the_module_dirs_on_disk() {
     assert!(tc["bytes"].as_u64().is_some_and(|n| n > 0), "{tc}");
 }
 
+/// `scan` records each completed scan in the size history of $GOCACHE_DOCTOR_DATA_DIR (one
+/// line per scan, the figures of its JSON), reports the growth since a point recorded 8 days
+/// earlier, and records nothing with `--no-history`.
+#[test]
+fn scan_appends_to_the_size_history_and_reports_growth() {
+    let f = fixture();
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let data_dir = data.path().display().to_string();
+    let history = data.path().join("size-history.jsonl");
+    let lines = || -> Vec<Value> {
+        std::fs::read_to_string(&history)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    };
+    let env = [("GOCACHE_DOCTOR_DATA_DIR", data_dir.as_str())];
+
+    let first = ok_json(&cli(&["scan", "--json", "--no-go"], &env));
+    let recorded = lines();
+    assert_eq!(recorded.len(), 1);
+    let m = cache(&first, "modcache");
+    let point = recorded[0]["caches"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no caches: {}", recorded[0]))
+        .iter()
+        .find(|c| c["kind"] == "modcache")
+        .unwrap_or_else(|| panic!("no modcache point: {}", recorded[0]));
+    assert_eq!(point["path"], m["path"]);
+    assert_eq!(point["bytes"], m["bytes"]);
+    assert_eq!(point["bytes"].as_u64(), Some(du_bytes(&f.gomodcache)));
+    assert_eq!(
+        point["versions"].as_u64(),
+        first["modules"].as_array().map(|a| a.len() as u64)
+    );
+    assert_eq!(recorded[0]["total"]["bytes"], first["total"]["bytes"]);
+    // No history before this scan: growth unknown.
+    let g = &first["growth"];
+    let mg = g
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["kind"] == "modcache"))
+        .unwrap_or_else(|| panic!("no modcache growth: {first}"));
+    assert_eq!(mg["week"], Value::Null, "{g}");
+    assert!(data.path().join("last-scan.json").is_file());
+
+    // A point from 8 days ago, 1000 bytes smaller: the week's growth is 1000 bytes.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut old = recorded[0].clone();
+    old["time"] = (now - 8 * 86_400).into();
+    old["caches"] = serde_json::json!([{
+        "kind": "modcache",
+        "path": m["path"],
+        "bytes": m["bytes"].as_u64().unwrap_or(0) - 1000,
+        "disk_bytes": 0,
+        "files": 0,
+    }]);
+    let mut text = format!("{old}\n");
+    text.push_str(&std::fs::read_to_string(&history).unwrap_or_default());
+    // A line cut short by a crash at the end: skipped, the next scan starts a line of its own.
+    text.push_str("{\"v\":1,\"time\":17");
+    std::fs::write(&history, text).unwrap_or_else(|e| panic!("write: {e}"));
+
+    let second = ok_json(&cli(&["scan", "--json", "--no-go"], &env));
+    let mg = second["growth"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["kind"] == "modcache"))
+        .unwrap_or_else(|| panic!("no modcache growth: {second}"));
+    assert_eq!(mg["week"].as_i64(), Some(1000), "{mg}");
+    assert_eq!(mg["month"], Value::Null, "{mg}");
+    assert_eq!(lines().len(), 3, "the cut line was dropped by the rewrite");
+
+    // The human output says it too.
+    let out = cli(&["scan", "--no-history", "--no-go"], &env);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("Growth"),
+        "--no-history reads nothing: {text}"
+    );
+    assert_eq!(lines().len(), 3, "--no-history records nothing");
+    let out = cli(&["scan", "--no-go"], &env);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("modcache: +1000 B this week"), "{text}");
+    assert_eq!(lines().len(), 4);
+}
+
 /// Windows: GOMODCACHE and GOCACHE written with `/` (Go accepts `C:/Users/u/go/pkg/mod`) still
 /// give paths written with `\` only, in the JSON and in the table; the variables themselves
 /// are reported as they are set.

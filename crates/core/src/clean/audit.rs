@@ -43,6 +43,12 @@ pub struct Entry {
     pub bytes_freed: u64,
     /// One result per plan item.
     pub outcomes: Vec<ItemResult>,
+    /// Set on the entry of a process the user ended (Processes view, `locks --end`) instead of
+    /// a clean: `targets` and `outcomes` are then empty and `bytes_freed` is 0. Absent from
+    /// clean entries, so older readers see an empty clean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub ended: Option<crate::locks::EndOutcome>,
 }
 
 /// What [`read`] found.
@@ -99,6 +105,24 @@ pub fn record(
             targets: targets.to_vec(),
             bytes_freed,
             outcomes: outcomes.to_vec(),
+            ended: None,
+        },
+    )
+}
+
+/// Appends the entry of a process that was ended at `time` (Unix seconds).
+///
+/// # Errors
+/// As [`append`].
+pub fn record_ended(path: &Path, time: i64, outcome: &crate::locks::EndOutcome) -> Result<()> {
+    append(
+        path,
+        &Entry {
+            time,
+            targets: vec![],
+            bytes_freed: 0,
+            outcomes: vec![],
+            ended: Some(outcome.clone()),
         },
     )
 }

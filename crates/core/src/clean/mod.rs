@@ -538,7 +538,8 @@ impl Default for ExecOptions {
     }
 }
 
-fn unix_now() -> i64 {
+/// The current time in Unix seconds (0 before 1970), as plans and the audit log record it.
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

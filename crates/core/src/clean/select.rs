@@ -8,7 +8,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
@@ -86,12 +85,6 @@ impl SelectError {
     }
 }
 
-fn unix_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
 /// The module versions of `report`'s module cache (scanned afresh) that every one of
 /// `criteria` selects, restricted to the module paths in `modules` when it is not empty.
 /// No criteria select nothing; no module cache selects nothing, with a warning.
@@ -165,7 +158,7 @@ pub fn select_modules(
                 }
                 projects::unused(&rows, &used)
             }
-            Criteria::OlderThan { days } => projects::older_than(&rows, *days, unix_secs()),
+            Criteria::OlderThan { days } => projects::older_than(&rows, *days, super::unix_now()),
             Criteria::KeepLatest { n } => projects::keep_latest(&rows, *n),
         });
     }

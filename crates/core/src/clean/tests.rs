@@ -781,6 +781,7 @@ fn audit_log_appends_and_tolerates_a_truncated_line() {
         targets: vec![Target::Build],
         bytes_freed: n,
         outcomes: vec![],
+        ended: None,
     };
     audit::append(&log, &entry(1)).unwrap();
     audit::append(&log, &entry(2)).unwrap();

@@ -36,7 +36,7 @@ use crate::discover::CacheKind;
 use crate::os::OsKind;
 
 /// How a process ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum EndHow {
@@ -48,12 +48,17 @@ pub enum EndHow {
     AlreadyGone,
 }
 
-/// The result of [`end_process`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The result of [`end_process`]; also what the audit log records of it
+/// ([`crate::clean::audit::Entry::ended`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndOutcome {
     /// The process id.
     pub pid: u32,
+    /// Its name, as the lock scan that confirmed it a holder saw it (`gopls`, `go.exe`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub name: Option<String>,
     /// How it ended.
     pub how: EndHow,
     /// How long it took.
@@ -72,7 +77,7 @@ pub struct ProcessIdentity {
 }
 
 /// How [`end_process`] goes about it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndOptions {
     /// How long to wait after `SIGTERM` before `SIGKILL` (unused on Windows).
     pub timeout: Duration,
@@ -80,6 +85,9 @@ pub struct EndOptions {
     /// effect only when this process really is elevated (root, or an elevated administrator
     /// token); the CLI sets it with `--force-system`, the app never does.
     pub allow_elevated: bool,
+    /// The audit log a process that was ended is recorded in (the History's "Ended …" line);
+    /// `None`: not recorded. A failure to write it does not undo or fail the end.
+    pub audit_log: Option<std::path::PathBuf>,
 }
 
 impl Default for EndOptions {
@@ -87,6 +95,7 @@ impl Default for EndOptions {
         Self {
             timeout: Duration::from_secs(3),
             allow_elevated: false,
+            audit_log: None,
         }
     }
 }
@@ -469,18 +478,26 @@ pub fn end_process(
     if start_time_of(p.as_ref(), pid)? != target.start_time {
         return Err(EndError::Changed(pid));
     }
-    signal(p.as_ref(), pid, opts.timeout, start)
+    let name = Some(holder.name.clone()).filter(|n| !n.is_empty());
+    let outcome = signal(p.as_ref(), pid, name, opts.timeout, start)?;
+    if let Some(log) = &opts.audit_log {
+        // The process is gone either way: a log that cannot be written loses only the line.
+        let _ = crate::clean::audit::record_ended(log, crate::clean::unix_now(), &outcome);
+    }
+    Ok(outcome)
 }
 
 fn signal(
     p: &dyn ProcessRef,
     pid: u32,
+    name: Option<String>,
     timeout: Duration,
     start: Instant,
 ) -> Result<EndOutcome, EndError> {
     let io = |source| EndError::Io { pid, source };
     let outcome = |how| EndOutcome {
         pid,
+        name: name.clone(),
         how,
         elapsed_ms: ms(start),
     };

@@ -168,8 +168,24 @@ fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
+/// Whether `path` belongs to the cache `kind` rooted at `root`. Under the toolchains root
+/// (`<GOMODCACHE>/golang.org`) only what is inside a toolchain (`golang.org/toolchain@<version>`)
+/// does: that directory also holds every other `golang.org/...` module
+/// (`golang.org/x/mod@v0.20.0`), which belongs to the module cache.
+fn under_root(path: &Path, kind: Option<CacheKind>, root: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    kind != Some(CacheKind::Toolchains)
+        || rel
+            .components()
+            .next()
+            .is_some_and(|c| c.as_os_str().to_string_lossy().starts_with("toolchain@"))
+}
+
 /// Groups a probe's raw result per process, attributes each path to the innermost of
-/// `roots`, classifies each process and writes its advice.
+/// `roots` (a `golang.org/...` module that is not a toolchain to the module cache, not to the
+/// toolchains root it also lies under), classifies each process and writes its advice.
 pub fn group(
     result: ProbeResult,
     roots: &[(Option<CacheKind>, PathBuf)],
@@ -182,7 +198,7 @@ pub fn group(
     for Hold { pid, path, kind } in result.holds {
         let root = roots
             .iter()
-            .filter(|(_, r)| path.starts_with(r))
+            .filter(|(k, r)| under_root(&path, *k, r))
             .max_by_key(|(_, r)| r.components().count());
         let cache = root.and_then(|(k, _)| *k);
         let module = root.and_then(|(k, r)| {
@@ -262,7 +278,7 @@ pub fn group(
             path: path.clone(),
             holders: holders
                 .iter()
-                .filter(|h| h.paths.iter().any(|p| p.path.starts_with(path)))
+                .filter(|h| h.paths.iter().any(|p| under_root(&p.path, *kind, path)))
                 .count(),
         })
         .collect();
@@ -486,6 +502,8 @@ mod tests {
                     HoldKind::Exe,
                 ),
                 hold(3, "/m/x.org/!a@v1.0.0", HoldKind::Cwd),
+                // Under the toolchains root, but a module, not a toolchain.
+                hold(3, "/m/golang.org/x/mod@v0.20.0/go.mod", HoldKind::OpenFile),
             ],
             processes: vec![
                 (7, info("go", "/usr/lib/go/bin/go")),
@@ -528,7 +546,14 @@ mod tests {
             vec!["golang.org/toolchain@v0.0.1-go1.22.0.linux-amd64".to_owned()]
         );
         let sh = &r.holders[2];
-        assert_eq!(sh.modules, vec!["x.org/A@v1.0.0".to_owned()]);
+        assert_eq!(
+            sh.modules,
+            vec![
+                "golang.org/x/mod@v0.20.0".to_owned(),
+                "x.org/A@v1.0.0".to_owned()
+            ]
+        );
+        assert_eq!(sh.caches, vec![CacheKind::Modcache], "{sh:?}");
         assert_eq!(sh.category, Category::Other);
         let counts: Vec<usize> = r.caches.iter().map(|c| c.holders).collect();
         assert_eq!(counts, vec![3, 1, 1]);

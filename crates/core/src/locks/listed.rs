@@ -43,6 +43,7 @@ mod tests {
         let opts = EndOptions {
             timeout: Duration::ZERO,
             allow_elevated: false,
+            audit_log: None,
         };
         let never = || -> Report { panic!("discovered without a start time") };
         let err = end_listed(1, None, never, probe.as_ref(), &opts).unwrap_err();

@@ -61,12 +61,16 @@ const HEADER_LEN: usize = 8 + 4 + 8 + 8;
 /// 2-second time stamps, and a write within the same clock tick as the scan's `lstat`).
 pub(crate) const RACY_NS: i64 = 3_000_000_000;
 
-/// The directory holding the scan indexes: `$GOCACHE_DOCTOR_DATA_DIR/scan-index` when the
-/// variable is set and not empty, else `<data dir>/gocache-doctor/scan-index` (the audit log's
-/// directory, [`crate::clean::audit::default_path`]). `None` when the OS has no data directory
-/// for this user.
+/// The directory holding the scan indexes: `scan-index/` in the app's data directory
+/// ([`crate::history::default_dir`]: `$GOCACHE_DOCTOR_DATA_DIR` when set and not empty, else
+/// `<data dir>/gocache-doctor`). `None` when the OS has no data directory for this user.
 pub fn default_dir() -> Option<PathBuf> {
-    crate::clean::audit::default_path().and_then(|p| p.parent().map(|d| d.join("scan-index")))
+    crate::history::default_dir().map(|d| dir_in(&d))
+}
+
+/// The directory holding the scan indexes in the data directory `data_dir`.
+pub fn dir_in(data_dir: &Path) -> PathBuf {
+    data_dir.join("scan-index")
 }
 
 /// The index file of the module cache at `root` inside `dir`.

@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::discover::{Cache, CacheKind};
 use crate::progress::{Progress, ProgressEvent};
@@ -156,7 +156,7 @@ pub fn scan_dir(path: &Path, opts: &Options, cancel: &CancelToken) -> Result<Dir
 }
 
 /// The sizes of one cache.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CacheScan"))]
 pub struct CacheReport {
     /// The cache kind.
@@ -264,7 +264,7 @@ pub struct ModuleTotal {
 /// The module cache split into parts; each part's bytes, allocated bytes and files add up to
 /// the cache's [`CacheReport::bytes`], [`CacheReport::disk_bytes`] and [`CacheReport::files`].
 /// The one definition of each part, shown by the dashboard, the module view and the CLI.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModcacheParts {
     /// Apparent bytes of the extracted module trees (`<module>@<version>/` and everything in
@@ -305,7 +305,7 @@ pub struct ModcacheParts {
 }
 
 /// Bytes, allocated bytes and regular files: the figures of a whole.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Figures {
     /// Apparent size (`du -sb`).
@@ -317,7 +317,7 @@ pub struct Figures {
 }
 
 /// One bar of the build cache age histogram.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AgeBucket {
     /// Human label (`< 1 day`, ...).
@@ -332,7 +332,7 @@ pub struct AgeBucket {
 }
 
 /// Build cache (GOCACHE) details.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "BuildScan"))]
 pub struct BuildReport {
     /// The cache root.

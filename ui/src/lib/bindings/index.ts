@@ -84,7 +84,13 @@ bytes_freed: number,
 /**
  * One result per plan item.
  */
-outcomes: Array<ItemResult>, };
+outcomes: Array<ItemResult>,
+/**
+ * Set on the entry of a process the user ended (Processes view, `locks --end`) instead of
+ * a clean: `targets` and `outcomes` are then empty and `bytes_freed` is 0. Absent from
+ * clean entries, so older readers see an empty clean.
+ */
+ended?: EndOutcome, };
 
 /**
  * Build cache (GOCACHE) details.
@@ -226,6 +232,33 @@ cleanable: boolean,
  * The cache this one lives inside (toolchains live in the module cache).
  */
 parent: CacheKind | null, };
+
+/**
+ * One cache's history: its growth and its chart.
+ */
+export type CacheHistory = {
+/**
+ * The cache kind.
+ */
+kind: CacheKind,
+/**
+ * The cache root.
+ */
+path: string,
+/**
+ * Bytes gained (negative: lost) from the point at or before a week ago ([`WEEK`]) to the
+ * latest point; `None` when the history does not reach back that far, or has nothing
+ * newer than that.
+ */
+week: number | null,
+/**
+ * The same from about a month ago ([`MONTH`]).
+ */
+month: number | null,
+/**
+ * The size over the last quarter, oldest first, at most [`MAX_SERIES`] points.
+ */
+series: Array<SizePoint>, };
 
 /**
  * How many processes hold files in one cache (the badge on a cache card).
@@ -555,13 +588,18 @@ success: boolean, };
 export type EndHow = "exited" | "killed" | "already-gone";
 
 /**
- * The result of [`end_process`].
+ * The result of [`end_process`]; also what the audit log records of it
+ * ([`crate::clean::audit::Entry::ended`]).
  */
 export type EndOutcome = {
 /**
  * The process id.
  */
 pid: number,
+/**
+ * Its name, as the lock scan that confirmed it a holder saw it (`gopls`, `go.exe`).
+ */
+name?: string,
 /**
  * How it ended.
  */
@@ -879,6 +917,52 @@ note: string | null, };
  * A language of the user-facing texts.
  */
 export type Lang = "en" | "zh-CN";
+
+/**
+ * What the dashboard needs of the last complete scan, to paint it before the next one ends.
+ */
+export type LastScan = {
+/**
+ * The format version ([`FORMAT`]).
+ */
+v: number,
+/**
+ * When the scan ended, Unix seconds.
+ */
+time: number,
+/**
+ * Its caches, as [`Report::caches`] (unreadable paths left out).
+ */
+caches: Array<CacheScan>,
+/**
+ * Its total, as [`Report::total`].
+ */
+total: Figures,
+/**
+ * As [`Report::modcache_parts`].
+ */
+modcache_parts: ModcacheParts | null,
+/**
+ * As [`Report::build`].
+ */
+build: BuildScan | null,
+/**
+ * Module paths (the length of [`Report::module_totals`]).
+ */
+module_count: number,
+/**
+ * Extracted module versions (the length of [`Report::modules`]).
+ */
+version_count: number,
+/**
+ * `path@version` of the versions that were not in the scan before this one, at most
+ * [`MAX_NEW_MODULES`]; empty when there was no earlier scan to compare with.
+ */
+new_modules: Array<string>,
+/**
+ * How many versions were new (may exceed the length of `new_modules`).
+ */
+new_module_count: number, };
 
 /**
  * Everything found under a set of roots.
@@ -1735,6 +1819,41 @@ error: ShellEnvFailure | null,
  * A value of [`MODE_VAR`] that is not `on`, `off` or `auto`.
  */
 bad_mode: string | null, };
+
+/**
+ * What the dashboard shows before (and after) a scan: the last complete scan, and each of
+ * its caches' growth and chart.
+ */
+export type SizeHistory = {
+/**
+ * The last complete scan; `None` before the first (or when its file is unusable).
+ */
+last: LastScan | null,
+/**
+ * One entry per cache of the last scan (or, without one, of the latest point).
+ */
+caches: Array<CacheHistory>,
+/**
+ * Lines of the history file that could not be read (skipped).
+ */
+bad_lines: number,
+/**
+ * Lines of a newer release's format (skipped; the file is then only appended to).
+ */
+newer_lines: number, };
+
+/**
+ * One point of a cache's chart.
+ */
+export type SizePoint = {
+/**
+ * When, Unix seconds.
+ */
+time: number,
+/**
+ * Apparent size then.
+ */
+bytes: number, };
 
 /**
  * A requested target (or part of one) that the plan leaves out, and why.
