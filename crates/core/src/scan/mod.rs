@@ -751,7 +751,7 @@ fn new_index(
             continue;
         }
         changed = true;
-        if tainted_rows.contains(&i) || m.key.racy(cutoff) || m.dir.contains(".tmp-") {
+        if tainted_rows.contains(&i) || m.key.racy(cutoff) || m.escver.contains(".tmp-") {
             continue;
         }
         let mut inner = *acc;
