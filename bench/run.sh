@@ -4,6 +4,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== scan ==" >&2
 "$here/scan.sh" "$@"
+echo "== scan index (incremental rescans) ==" >&2
+"$here/scan-index.sh" "$@"
 echo "== clean ==" >&2
 "$here/clean.sh" "$@"
 echo "== verify ==" >&2

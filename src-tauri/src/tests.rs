@@ -196,7 +196,13 @@ fn scan_sizes_the_caches_like_du_and_streams_progress() {
     let dir = tempfile::tempdir().unwrap();
     let env = fixture(dir.path());
     let (channel, events) = recording_channel();
-    let report = scan_env(&env, &CancelToken::new(), channel);
+    let report = scan_env(
+        &env,
+        Some(dir.path().join("scan-index")),
+        false,
+        &CancelToken::new(),
+        channel,
+    );
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["cancelled"], false);
 
@@ -255,7 +261,13 @@ fn a_cancelled_scan_resolves_as_cancelled() {
     let (token, _) = slot.begin();
     assert!(slot.cancel());
     let (channel, _events) = recording_channel();
-    let report = scan_env(&env, &token, channel);
+    let report = scan_env(
+        &env,
+        Some(dir.path().join("scan-index")),
+        false,
+        &token,
+        channel,
+    );
     assert!(report.cancelled);
     assert!(report.modules.is_empty());
 }
@@ -348,7 +360,8 @@ fn size_history_serves_the_last_scan_its_new_versions_and_charts() {
 
     let scan = |token: &CancelToken| {
         let (channel, _events) = recording_channel();
-        let report = scan_env(&env, token, channel);
+        let index = Some(gocache_core::scan::index::dir_in(&data));
+        let report = scan_env(&env, index, false, token, channel);
         crate::commands::scan::record_scan(Some(&data), &report);
         report
     };

@@ -63,6 +63,10 @@ mod projects;
 // The build cache's test-result part against real `go build` / `go test` runs, with Go's own
 // `GODEBUG=gocachetest=1` keys as the expected numbers.
 mod scan_build;
+// The scan index (issue #16): incremental rescans equal du after Go, our clean and a replaced
+// version change the caches; a corrupt, foreign or other-version index is rebuilt; a cancelled
+// scan leaves a usable one.
+mod scan_index;
 // The login shell's environment from real `bash -l -i` and `zsh -l -i`: values, sources,
 // what discovery makes of them, and start-up files that hang, fail or print noise.
 #[cfg(unix)]

@@ -102,6 +102,10 @@ enum Command {
         /// Do not run `go env` to cross-check discovery.
         #[arg(long)]
         no_go: bool,
+        /// Walk every module version again instead of taking the unchanged ones from the scan
+        /// index (kept in the data directory, see GOCACHE_DOCTOR_DATA_DIR), and rewrite it.
+        #[arg(long)]
+        full: bool,
         /// Do not record this scan in the size history (`size-history.jsonl` in
         /// $GOCACHE_DOCTOR_DATA_DIR, else the user's data directory), which the app's
         /// dashboard charts and this command's growth figures read.
@@ -196,6 +200,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             top,
             kinds,
             no_go,
+            full,
             no_history,
         } => {
             let report = discover::discover(&env, &discover_opts(no_go));
@@ -224,12 +229,21 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let result = scan::scan(
                 &caches,
-                &scan::Options::default(),
+                &scan::Options {
+                    index_dir: scan::index::default_dir(),
+                    full,
+                    ..scan::Options::default()
+                },
                 &progress,
                 &CancelToken::new(),
             );
             if show_progress {
                 eprint!("\r\x1b[2K");
+            }
+            if let Some(e) = &result.index.write_error {
+                eprintln!(
+                    "note: the scan index was not saved (the next scan walks everything): {e}"
+                );
             }
             let growth = if no_history {
                 None

@@ -16,7 +16,8 @@ use crate::error::CommandError;
 use crate::state::Config;
 
 /// Re-discovers the caches (over the app's environment, `Config::env`), then scans every
-/// existing one. Cancels a scan already running.
+/// existing one: incrementally from the scan index unless `full` ("Deep rescan": walk
+/// everything and rewrite the index). Cancels a scan already running.
 /// A cancelled scan resolves with `cancelled: true` and partial totals; a completed one is
 /// recorded in the size history of `Config::data_dir` ([`record_scan`]).
 #[tauri::command]
@@ -24,12 +25,18 @@ pub async fn scan_start(
     slot: State<'_, CancelSlot>,
     config: State<'_, Config>,
     on_event: Channel<ProgressEvent>,
+    full: Option<bool>,
 ) -> Result<Report, CommandError> {
     crate::startup::mark("scan_start");
     let (token, generation) = slot.begin();
     let config = config.inner().clone();
+    let full = full.unwrap_or(false);
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let report = scan_env(&config.env(), &token, on_event);
+        let index_dir = config
+            .data_dir
+            .as_deref()
+            .map(gocache_core::scan::index::dir_in);
+        let report = scan_env(&config.env(), index_dir, full, &token, on_event);
         record_scan(config.data_dir.as_deref(), &report);
         report
     })
@@ -72,10 +79,18 @@ pub async fn size_history(config: State<'_, Config>) -> Result<SizeHistory, Comm
     .await
 }
 
-/// Discovery then scan over an explicit environment, sending progress to `on_event`.
+/// Discovery then scan over an explicit environment, sending progress to `on_event`; with the
+/// scan index in `index_dir` (`scan-index/` in `Config::data_dir` for the app; walking
+/// everything when `full`, no index at all when `None`).
 ///
 /// Per-cache failures and unreadable entries are part of the report, not errors.
-pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEvent>) -> Report {
+pub fn scan_env(
+    env: &EnvMap,
+    index_dir: Option<std::path::PathBuf>,
+    full: bool,
+    cancel: &CancelToken,
+    on_event: Channel<ProgressEvent>,
+) -> Report {
     // Only the cache roots are needed here: skip the `go env` cross-check (`env_report` does it).
     let options = gocache_core::discover::Options {
         run_go: false,
@@ -86,7 +101,12 @@ pub fn scan_env(env: &EnvMap, cancel: &CancelToken, on_event: Channel<ProgressEv
         // The window may be gone; progress is best effort.
         let _ = on_event.send(event);
     };
-    gocache_core::scan::scan(&discovered.caches, &Options::default(), &progress, cancel)
+    let opts = Options {
+        index_dir,
+        full,
+        ..Options::default()
+    };
+    gocache_core::scan::scan(&discovered.caches, &opts, &progress, cancel)
 }
 
 /// The folders (and loose files) inside one extracted module version, or one of its

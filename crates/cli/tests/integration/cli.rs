@@ -322,6 +322,47 @@ fn windows_paths_are_written_with_backslashes_whatever_the_variables_use() {
     assert!(lines.iter().all(|l| !l.contains('/')), "{text}");
 }
 
+/// The first scan writes the index in the data directory, the next one is incremental and
+/// `--full` walks everything: all three equal du and report the same module rows.
+#[test]
+fn scan_writes_its_index_and_rescans_and_full_scans_agree_with_du() {
+    let f = fixture();
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = data.path().to_string_lossy().into_owned();
+    let extra = [("GOCACHE_DOCTOR_DATA_DIR", dir.as_str())];
+    let mut rows = vec![];
+    for args in [
+        &["scan", "--json", "--no-go"][..],
+        &["scan", "--json", "--no-go"],
+        &["scan", "--json", "--no-go", "--full"],
+    ] {
+        let v = ok_json(&cli(args, &extra));
+        let m = cache(&v, "modcache");
+        assert_eq!(
+            m["bytes"].as_u64(),
+            Some(du_bytes(&f.gomodcache)),
+            "{args:?}"
+        );
+        assert_eq!(
+            m["disk_bytes"].as_u64(),
+            Some(du_disk_bytes(&f.gomodcache)),
+            "{args:?}"
+        );
+        rows.push(v["modules"].clone());
+        let index: Vec<_> = std::fs::read_dir(data.path().join("scan-index"))
+            .unwrap_or_else(|e| panic!("no scan index after {args:?}: {e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            index.len() == 1 && index[0].starts_with("modcache-"),
+            "{index:?}"
+        );
+    }
+    assert_eq!(rows[0], rows[1]);
+    assert_eq!(rows[0], rows[2]);
+}
+
 #[test]
 fn scan_human_output_lists_the_largest_modules() {
     let out = cli(&["scan", "--top", "3"], &[]);

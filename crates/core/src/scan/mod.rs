@@ -18,16 +18,19 @@
 
 mod build;
 mod folders;
+pub mod index;
 mod modcache;
 mod walk;
 
 pub use folders::{FolderSize, VersionFolders, version_folders};
+pub use index::{Discard, IndexStats};
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +58,14 @@ pub struct Options {
     /// 118,800-entry build cache it raised the build scan's CPU time by about 50%. On by
     /// default (issue #2 asks for the test part's size); the module-cache scan is unaffected.
     pub test_results: bool,
+    /// The directory of the scan index ([`index`], usually [`index::default_dir`]): when set,
+    /// [`scan`] reads the module cache's index from it, walks only the version and `@v`
+    /// directories that are new or changed, and writes the index back after a complete walk.
+    /// `None` (the default) walks everything and touches no index.
+    pub index_dir: Option<PathBuf>,
+    /// With [`Options::index_dir`]: ignore the index, walk everything and rewrite it (the CLI's
+    /// `scan --full`, the app's "Deep rescan").
+    pub full: bool,
 }
 
 impl Default for Options {
@@ -64,6 +75,8 @@ impl Default for Options {
             max_unreadable_paths: 100,
             now: None,
             test_results: true,
+            index_dir: None,
+            full: false,
         }
     }
 }
@@ -391,6 +404,11 @@ pub struct Report {
     pub elapsed_ms: u64,
     /// Whether the scan was cancelled (totals are then partial).
     pub cancelled: bool,
+    /// What the scan did with the module cache's index (not serialized: an incremental scan
+    /// reports exactly what a full one does).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub index: IndexStats,
 }
 
 /// Scans every cache with `exists == true`. The `toolchains` entry is not walked (it lives
@@ -413,6 +431,7 @@ pub fn scan(
         build: None,
         elapsed_ms: 0,
         cancelled: false,
+        index: IndexStats::default(),
     };
     let mut done = (0u64, 0u64);
     let mut toolchains: Option<&Cache> = None;
@@ -451,7 +470,7 @@ pub fn scan(
         let mut cr = CacheReport::new(cache);
         let result = match cache.kind {
             CacheKind::Modcache => {
-                scan_modcache(&cache.path, &wo, &mut report).map(|(t, c, tc)| {
+                scan_modcache(&cache.path, &wo, opts, &mut report).map(|(t, c, tc)| {
                     toolchain_totals = Some(tc);
                     (t, c)
                 })
@@ -517,12 +536,45 @@ fn toolchain_report(tc: &Cache, totals: Option<&modcache::Acc>) -> CacheReport {
     cr
 }
 
+/// Walker threads of an incremental module-cache scan (at least; more when
+/// [`Options::threads`] asks for more).
+const INCREMENTAL_THREADS: usize = 8;
+
 fn scan_modcache(
     root: &Path,
     wo: &WalkOpts<'_>,
+    opts: &Options,
     report: &mut Report,
 ) -> std::io::Result<(Totals, bool, modcache::Acc)> {
-    let v = modcache::ModVisitor::default();
+    let cutoff = index::racy_cutoff();
+    let index_file = opts
+        .index_dir
+        .as_deref()
+        .map(|d| index::modcache_file(d, root));
+    let prior = match &index_file {
+        Some(f) if !opts.full => match index::load(f, root) {
+            Ok(p) => p,
+            Err(d) => {
+                report.index.discarded = Some(d);
+                None
+            }
+        },
+        _ => None,
+    };
+    report.index.loaded = prior.is_some();
+    let v = modcache::ModVisitor {
+        prior: prior.as_ref(),
+        ..modcache::ModVisitor::default()
+    };
+    // With an index, the walk is a few thousand directory reads and `lstat`s, mostly waiting
+    // for the disk when the page cache is cold: more threads keep more requests in flight.
+    let io_wo = WalkOpts {
+        threads: wo.threads.max(INCREMENTAL_THREADS),
+        max_unreadable_paths: wo.max_unreadable_paths,
+        cancel: wo.cancel,
+        progress: wo.progress,
+    };
+    let wo = if prior.is_some() { &io_wo } else { wo };
     let Walked {
         mut totals,
         locals,
@@ -531,9 +583,18 @@ fn scan_modcache(
     let metas = v.rows.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut rows = vec![modcache::Acc::default(); metas.len()];
     let mut parts = [modcache::Acc::default(); 5];
-    let mut downloads: std::collections::HashMap<(String, String), modcache::Acc> =
-        std::collections::HashMap::new();
+    let mut downloads: HashMap<(String, String), modcache::Acc> = HashMap::new();
+    let mut reused = modcache::Acc::default();
+    let mut tainted_rows = std::collections::HashSet::new();
+    let mut vdirs: HashMap<Arc<str>, modcache::VdirLocal> = HashMap::new();
+    let mut vkeys = Vec::new();
     for l in locals {
+        reused.merge(&l.reused);
+        tainted_rows.extend(l.tainted_rows);
+        for (p, v) in l.vdirs {
+            vdirs.entry(p).or_default().merge(&v);
+        }
+        vkeys.extend(l.vkeys);
         for (i, a) in l.rows.iter().enumerate() {
             rows[i].merge(a);
         }
@@ -547,6 +608,43 @@ fn scan_modcache(
             totals.unreadable += 1;
             if totals.unreadable_paths.len() < wo.max_unreadable_paths {
                 totals.unreadable_paths.push(odd);
+            }
+        }
+    }
+    // The trees taken from the index count as if walked.
+    totals.bytes += reused.bytes;
+    totals.disk_bytes += reused.disk;
+    totals.files += reused.files;
+    totals.dirs += reused.dirs;
+    totals.symlinks += reused.symlinks;
+    totals.others += reused.others;
+    if let Some(n) = reused.newest {
+        totals.newest_mtime = Some(totals.newest_mtime.map_or(n, |m| m.max(n)));
+    }
+    let reused_rows = metas.iter().filter(|m| m.reused).count() as u64;
+    report.index.reused_versions = reused_rows;
+    report.index.walked_versions = metas.len() as u64 - reused_rows;
+    let reused_vdirs = vkeys.iter().filter(|k| k.2).count() as u64;
+    report.index.reused_download_dirs = reused_vdirs;
+    report.index.walked_download_dirs = vkeys.len() as u64 - reused_vdirs;
+    // A complete walk: write what it learnt (only when something changed).
+    if let Some(file) = &index_file
+        && !cancelled
+    {
+        let (new, changed) = new_index(
+            prior.as_ref(),
+            &metas,
+            &rows,
+            &tainted_rows,
+            &vkeys,
+            &vdirs,
+            &downloads,
+            cutoff,
+        );
+        if changed || opts.full || prior.is_none() {
+            match index::save(file, root, &new) {
+                Ok(()) => report.index.written = true,
+                Err(e) => report.index.write_error = Some(Error::io(file, e).to_string()),
             }
         }
     }
@@ -626,6 +724,81 @@ fn scan_modcache(
         other_files: other.files,
     });
     Ok((totals, cancelled, toolchain))
+}
+
+/// The index after a complete walk of the module cache, and whether it differs from `prior`:
+/// entries taken from `prior` are kept, walked directories are stored unless tainted or changed
+/// too recently (at or after `cutoff`, ns), directories gone are dropped.
+#[allow(clippy::too_many_arguments, reason = "the pieces of one walk's result")]
+fn new_index(
+    prior: Option<&index::ModIndex>,
+    metas: &[modcache::RowMeta],
+    rows: &[modcache::Acc],
+    tainted_rows: &std::collections::HashSet<usize>,
+    vkeys: &[(Arc<str>, index::DirKey, bool)],
+    vdirs: &HashMap<Arc<str>, modcache::VdirLocal>,
+    downloads: &HashMap<(String, String), modcache::Acc>,
+    cutoff: i64,
+) -> (index::ModIndex, bool) {
+    let mut new = index::ModIndex::default();
+    let mut changed = false;
+    for (i, (m, acc)) in metas.iter().zip(rows).enumerate() {
+        let name = m.index_name();
+        if m.reused {
+            if let Some(e) = prior.and_then(|p| p.versions.get(&name)) {
+                new.versions.insert(name, e.clone());
+            }
+            continue;
+        }
+        changed = true;
+        if tainted_rows.contains(&i) || m.key.racy(cutoff) || m.escver.contains(".tmp-") {
+            continue;
+        }
+        let mut inner = *acc;
+        inner.bytes = inner.bytes.saturating_sub(m.top.0);
+        inner.disk = inner.disk.saturating_sub(m.top.1);
+        inner.dirs = inner.dirs.saturating_sub(1);
+        new.versions
+            .insert(name, index::VersionEntry { key: m.key, inner });
+    }
+    let mut by_module: HashMap<&str, Vec<(String, modcache::Acc)>> = HashMap::new();
+    for ((p, ver), acc) in downloads {
+        by_module
+            .entry(p.as_str())
+            .or_default()
+            .push((ver.clone(), *acc));
+    }
+    for (escpath, key, reused) in vkeys {
+        if *reused {
+            if let Some(e) = prior.and_then(|p| p.vdirs.get(&**escpath)) {
+                new.vdirs.insert(escpath.to_string(), e.clone());
+            }
+            continue;
+        }
+        changed = true;
+        let v = vdirs.get(escpath).cloned().unwrap_or_default();
+        if v.tainted || key.racy(cutoff) || v.list.is_some_and(|(_, t)| t >= cutoff) {
+            continue;
+        }
+        let mut versions = by_module.remove(&**escpath).unwrap_or_default();
+        versions.sort_by(|a, b| a.0.cmp(&b.0));
+        new.vdirs.insert(
+            escpath.to_string(),
+            index::VdirEntry {
+                key: *key,
+                list: v.list,
+                inner: v.inner,
+                versions,
+            },
+        );
+    }
+    // Directories gone since the prior index.
+    if let Some(p) = prior
+        && (p.versions.len() != new.versions.len() || p.vdirs.len() != new.vdirs.len())
+    {
+        changed = true;
+    }
+    (new, changed)
 }
 
 fn scan_build(

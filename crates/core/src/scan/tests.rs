@@ -813,3 +813,110 @@ fn version_folders_never_follow_a_symlink() {
     .unwrap_err();
     assert_eq!(e.code(), crate::error::ErrorCode::BadRoot);
 }
+
+/// The report without what differs between two scans of the same tree.
+fn content(r: &Report) -> Report {
+    let mut r = r.clone();
+    r.elapsed_ms = 0;
+    r.index = Default::default();
+    r
+}
+
+/// Incremental scans with the index in `index` equal a full scan without index (and `du`)
+/// after each change; returns the incremental report.
+fn incremental(root: &Path, index: &Path, what: &str) -> Report {
+    let caches = [
+        cache(CacheKind::Modcache, root),
+        cache(CacheKind::Toolchains, root),
+    ];
+    let o = Options {
+        index_dir: Some(index.to_path_buf()),
+        ..opts()
+    };
+    let r = scan(&caches, &o, &NoProgress, &CancelToken::new());
+    let full = scan(&caches, &opts(), &NoProgress, &CancelToken::new());
+    assert_eq!(content(&r), content(&full), "{what}");
+    assert_eq!(r.caches[0].bytes, du("-sb", root), "{what}");
+    assert_eq!(r.caches[0].disk_bytes, du("-sB1", root), "{what}");
+    r
+}
+
+#[test]
+fn incremental_scans_equal_full_scans_after_changes() {
+    let t = tempfile::tempdir().unwrap();
+    let ix = tempfile::tempdir().unwrap();
+    let root = t.path();
+    mod_tree(root);
+    // Hard links across two versions (counted once overall: never stored), and Go's
+    // temporary extraction directory (never stored).
+    let a = native(root, "example.com/h@v1.0.0");
+    write(&a.join("shared.go"), 40_000);
+    let b = native(root, "example.com/h@v1.0.1");
+    fs::create_dir_all(&b).unwrap();
+    fs::hard_link(a.join("shared.go"), b.join("shared.go")).unwrap();
+    write(&native(root, "example.com/t@v1.0.0.tmp-123/x.go"), 77);
+    let tdl = native(root, "cache/download/golang.org/toolchain/@v");
+    write(&tdl.join("list"), 28);
+    std::thread::sleep(std::time::Duration::from_millis(3_200));
+
+    let first = incremental(root, ix.path(), "first");
+    assert!(first.index.written && !first.index.loaded);
+    let again = incremental(root, ix.path(), "unchanged");
+    assert!(again.index.loaded, "{:?}", again.index);
+    // The five plain versions come from the index.
+    assert!(again.index.reused_versions >= 5, "{:?}", again.index);
+    assert!(again.index.walked_versions >= 1, "{:?}", again.index);
+    // toml's @v holds a download in progress (`.partial`, `.tmp`): walked every time.
+    assert_eq!(
+        (
+            again.index.reused_download_dirs,
+            again.index.walked_download_dirs
+        ),
+        (1, 1),
+        "{:?}",
+        again.index
+    );
+
+    // Go edits `list` in place (the @v directory does not change): seen through its own
+    // size and time.
+    fs::write(
+        tdl.join("list"),
+        "v0.0.1-go1.21.0.linux-amd64\nv0.0.1-go1.22.0.linux-amd64\n",
+    )
+    .unwrap();
+    let r = incremental(root, ix.path(), "list edited in place");
+    assert_eq!(r.index.walked_download_dirs, 2, "{:?}", r.index);
+    let dl = native(root, "cache/download/github.com/!burnt!sushi/toml/@v");
+
+    // A version removed, one added, a download file added, a version replaced.
+    fs::remove_dir_all(native(root, "github.com/!burnt!sushi/toml@v1.0.0-!r!c1")).unwrap();
+    write(&native(root, "golang.org/x/text@v0.3.8/LICENSE"), 1_600);
+    write(&dl.join("v1.3.0.mod"), 41);
+    let text = native(root, "golang.org/x/text@v0.3.2");
+    let staging = native(root, "golang.org/x/text@v0.3.2.new");
+    write(&staging.join("LICENSE"), 2_000);
+    fs::remove_dir_all(&text).unwrap();
+    fs::rename(&staging, &text).unwrap();
+    let r = incremental(root, ix.path(), "versions changed");
+    assert!(r.index.walked_versions >= 2, "{:?}", r.index);
+    let row = r
+        .modules
+        .iter()
+        .find(|m| m.dir == text.to_string_lossy())
+        .unwrap();
+    assert_eq!(row.bytes, du("-sb", &text));
+
+    // Deep rescan: everything walked, the index rewritten.
+    let full = scan(
+        &[cache(CacheKind::Modcache, root)],
+        &Options {
+            index_dir: Some(ix.path().to_path_buf()),
+            full: true,
+            ..opts()
+        },
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    assert!(!full.index.loaded && full.index.written);
+    assert_eq!(full.index.reused_versions, 0);
+}

@@ -39,6 +39,10 @@ pub(crate) struct Stat {
     pub dev: u64,
     pub ino: u64,
     pub nlink: u64,
+    /// Modification time, nanoseconds (see [`FileStat::mtime_ns`]).
+    pub mtime_ns: i64,
+    /// Change time (creation time on Windows), nanoseconds (see [`FileStat::ctime_ns`]).
+    pub ctime_ns: i64,
 }
 
 impl Stat {
@@ -72,6 +76,8 @@ pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
         dev,
         ino,
         nlink,
+        mtime_ns,
+        ctime_ns,
     } = Host::file_stat(md);
     Stat {
         kind: kind_of(md.file_type()),
@@ -81,6 +87,8 @@ pub(crate) fn stat_of(md: &std::fs::Metadata) -> Stat {
         dev,
         ino,
         nlink,
+        mtime_ns,
+        ctime_ns,
     }
 }
 
@@ -161,6 +169,10 @@ pub(crate) trait Visitor: Sync {
         st: &Stat,
         first: bool,
     ) -> Option<Self::Ctx>;
+
+    /// Called when the directory of context `ctx` cannot be read, or one of its entries cannot
+    /// be `lstat`ed (the walker counts it in [`Totals::unreadable`] itself).
+    fn unreadable(&self, _local: &mut Self::Local, _ctx: &Self::Ctx) {}
 }
 
 /// A visitor that records nothing beyond the totals.
@@ -316,7 +328,10 @@ fn read_one<V: Visitor>(
     let rd = match std::fs::read_dir(path) {
         Ok(rd) => rd,
         Err(_) => {
-            shared.slot().totals.unreadable(path, max);
+            let mut guard = shared.slot();
+            let slot = &mut *guard;
+            slot.totals.unreadable(path, max);
+            shared.visitor.unreadable(&mut slot.local, ctx);
             return subdirs;
         }
     };
@@ -327,12 +342,14 @@ fn read_one<V: Visitor>(
         for ent in rd {
             let Ok(ent) = ent else {
                 slot.totals.unreadable(path, max);
+                shared.visitor.unreadable(&mut slot.local, ctx);
                 continue;
             };
             let st = match ent.metadata() {
                 Ok(md) => stat_of(&md),
                 Err(_) => {
                     slot.totals.unreadable(&ent.path(), max);
+                    shared.visitor.unreadable(&mut slot.local, ctx);
                     continue;
                 }
             };

@@ -44,6 +44,13 @@ pub(crate) struct FileStat {
     pub ino: u64,
     /// Number of names of the file (1 on Windows).
     pub nlink: u64,
+    /// Modification time in nanoseconds since the Unix epoch, as precise as the file system
+    /// keeps it (part of a directory's identity in the scan index).
+    pub mtime_ns: i64,
+    /// Change time in nanoseconds since the Unix epoch (`st_ctime`: bumped by any change of
+    /// the inode, renames and `chmod` included). On Windows, which has no change time in the
+    /// metadata, the creation time: a directory put in place of another has a new one.
+    pub ctime_ns: i64,
 }
 
 /// What the crate asks of the OS it runs on, outside the per-feature traits (the cleaner's

@@ -81,6 +81,14 @@ impl System for Unix {
             dev: md.dev(),
             ino: md.ino(),
             nlink: md.nlink(),
+            mtime_ns: md
+                .mtime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(md.mtime_nsec()),
+            ctime_ns: md
+                .ctime()
+                .saturating_mul(1_000_000_000)
+                .saturating_add(md.ctime_nsec()),
         }
     }
 

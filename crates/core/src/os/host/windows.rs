@@ -3,10 +3,20 @@
 //! languages, and Wine detected through ntdll.
 
 use std::fs::{FileType, Metadata, OpenOptions};
+use std::os::windows::fs::MetadataExt as _;
 use std::path::Path;
 
 use super::{FileStat, System};
 use crate::dirhash::Special;
+
+/// A Windows file time (100 ns ticks since 1601-01-01) as nanoseconds since the Unix epoch.
+fn filetime_ns(ticks: u64) -> i64 {
+    const EPOCH_DIFF_TICKS: i64 = 116_444_736_000_000_000;
+    i64::try_from(ticks)
+        .unwrap_or(i64::MAX)
+        .saturating_sub(EPOCH_DIFF_TICKS)
+        .saturating_mul(100)
+}
 
 /// The Windows implementation of [`System`].
 pub(crate) struct Windows;
@@ -41,6 +51,8 @@ impl System for Windows {
             dev: 0,
             ino: 0,
             nlink: 1,
+            mtime_ns: filetime_ns(md.last_write_time()),
+            ctime_ns: filetime_ns(md.creation_time()),
         }
     }
 
