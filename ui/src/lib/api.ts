@@ -66,11 +66,13 @@ export function envReport(): Promise<EnvReport> {
 /**
  * Re-discovers and scans every existing cache. Resolves when the scan ends (a cancelled scan
  * resolves too, with `cancelled: true`); `onEvent` gets the progress events meanwhile.
+ * Incremental (unchanged module versions come from the scan index) unless `full`: a deep
+ * rescan walks every file and rewrites the index.
  */
-export function scanStart(onEvent: (e: ProgressEvent) => void): Promise<ScanReport> {
+export function scanStart(onEvent: (e: ProgressEvent) => void, full = false): Promise<ScanReport> {
   const channel = new Channel<ProgressEvent>();
   channel.onmessage = onEvent;
-  return invoke<ScanReport>('scan_start', { onEvent: channel });
+  return invoke<ScanReport>('scan_start', { onEvent: channel, full });
 }
 
 /**

@@ -50,6 +50,10 @@ class CacheScan {
   history = $state.raw<SizeHistory | null>(null);
   /** The app changed a cache since the history's last scan: its figures are not shown. */
   historyOutdated = $state(false);
+  /** The next scan is a deep one (every file walked, the index rewritten): `deepRescan`. */
+  private fullNext = false;
+  /** Whether the scan running now (or the last one) was a deep rescan. */
+  lastFull = $state(false);
   /** A rescan was asked for while a scan ran: run another one when it ends. */
   private again = false;
 
@@ -99,6 +103,16 @@ class CacheScan {
     void this.run();
   }
 
+  /**
+   * Walks every file again and rewrites the scan index ("Deep rescan"): for a cache changed in
+   * ways an incremental rescan cannot see (a file edited by hand inside a version directory).
+   * Runs after the current scan when one is running.
+   */
+  deepRescan(): void {
+    this.fullNext = true;
+    this.rescan();
+  }
+
   /** Discovers again, then scans every existing cache. Does nothing while a scan runs. */
   async run(): Promise<void> {
     if (this.scanState === 'running') return;
@@ -143,6 +157,9 @@ class CacheScan {
     }
     let cancelResent = false;
     try {
+      const full = this.fullNext;
+      this.fullNext = false;
+      this.lastFull = full;
       const report = await scanStart((ev) => {
         this.progress = applyEvent(this.progress, ev);
         // Cancel pressed between `scan_start` being sent and the backend registering the scan:
@@ -151,7 +168,7 @@ class CacheScan {
           cancelResent = true;
           scanCancel().catch(() => {});
         }
-      });
+      }, full);
       this.report = report;
       this.setState(report.cancelled ? 'cancelled' : 'done');
       // The backend recorded this scan: its growth, chart point and new versions.

@@ -215,6 +215,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const callbacks = new Map<number, (payload: unknown) => unknown>();
   let nextId = 1;
   const calls: string[] = [];
+  /** `full` of each `scan_start` (a deep rescan), in order. */
+  const scanFull: boolean[] = [];
   const states: string[] = [];
   const cleanStates: string[] = [];
   let pending: { resolve: (r: Ipc.ScanReport) => void; reject: (e: Ipc.CommandError) => void } | null = null;
@@ -954,6 +956,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           return null;
         case 'scan_start':
           if (pending) throw ipcError('Internal', 'mock: a scan is already running');
+          scanFull.push(args.full === true);
           return scanStart(args.onEvent.id);
         case 'watch_start':
           watchChannel = args.onChange.id;
@@ -1061,6 +1064,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
 
   w.__mock = {
     calls,
+    scanFull,
     states,
     env,
     report: fullReport,

@@ -195,6 +195,26 @@ describe('settings view', () => {
     expectCleanLog(next.log);
   });
 
+  test('Deep rescan walks every file again: scan_start with full, back on the dashboard', async () => {
+    const { page, log } = await open();
+    await waitForState(page, 'done');
+    const fulls = () => page.evaluate(() => [...(window as unknown as { __mock: { scanFull: boolean[] } }).__mock.scanFull]);
+    expect(await fulls()).toEqual([false]);
+    await page.getByTestId('open-settings').click();
+    const deep = page.getByTestId('scan-deep');
+    expect(await deep.textContent()).toContain('Deep rescan');
+    await screenshot(page, 'settings-scan-light');
+    await deep.click();
+    await page.getByTestId('cache-card-modcache').waitFor();
+    await expect.poll(fulls).toEqual([false, true]);
+    await waitForState(page, 'done');
+    // The next ordinary rescan is incremental again.
+    await page.getByTestId('scan-rerun').click();
+    await expect.poll(fulls).toEqual([false, true, false]);
+    await waitForState(page, 'done');
+    expect(log.errors).toEqual([]);
+  });
+
   test('a forced theme wins over the OS; system follows it', async () => {
     const { page, log } = await open();
     await page.getByTestId('open-settings').click();
