@@ -222,6 +222,75 @@ pub(crate) fn save(file: &Path, root: &Path, index: &ModIndex) -> std::io::Resul
     Ok(())
 }
 
+/// How long an index whose cache root is gone is kept (the root may be on a disk that is not
+/// mounted now).
+pub const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Removes the index files in `dir` of module caches that no longer exist: a regular
+/// `modcache-*.idx` file (never through a symlink) whose recorded root is not a directory any
+/// more and that was last written more than `max_age` ago, and `.scan-index-*` temporary files
+/// of that age (left by a writer that died). Files it cannot read or parse are left alone:
+/// the next scan of their root replaces them. Returns how many files were removed.
+pub fn prune_orphans(dir: &Path, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let is_index = name.starts_with("modcache-") && name.ends_with(".idx");
+        let is_temp = name.starts_with(".scan-index-");
+        if !is_index && !is_temp {
+            continue;
+        }
+        let path = e.path();
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > max_age);
+        if !meta.is_file() || !old {
+            continue;
+        }
+        let orphan = is_temp
+            || std::fs::read(&path)
+                .ok()
+                .and_then(|d| stored_root(&d).map(|r| !Path::new(&r).is_dir()))
+                .unwrap_or(false);
+        if orphan && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// The root an index file records (its checksum checked), or `None`.
+fn stored_root(data: &[u8]) -> Option<String> {
+    if data.len() < HEADER_LEN || &data[..MAGIC.len()] != MAGIC {
+        return None;
+    }
+    let mut h = Reader { data, pos: 8 };
+    if h.u32()? != FORMAT_VERSION {
+        return None;
+    }
+    let len = usize::try_from(h.u64()?).ok()?;
+    let sum = h.u64()?;
+    let payload = &data[HEADER_LEN..];
+    if len != payload.len() || fnv1a(payload) != sum {
+        return None;
+    }
+    Reader {
+        data: payload,
+        pos: 0,
+    }
+    .str()
+    .map(str::to_owned)
+}
+
 /// The bytes of an index file.
 pub(crate) fn encode(index: &ModIndex, root: &str) -> Vec<u8> {
     let mut p = Vec::with_capacity(64 + index.versions.len() * 120 + index.vdirs.len() * 200);
@@ -591,6 +660,45 @@ mod tests {
             modcache_file(t.path(), Path::new("/a")),
             modcache_file(t.path(), Path::new("/b"))
         );
+    }
+
+    /// Old index files of roots that are gone, and old temporary files, are removed; the index
+    /// of an existing root, a recent orphan, an unparsable file and other names stay.
+    #[test]
+    fn orphaned_indexes_are_pruned() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("scan-index");
+        let live_root = t.path().join("mod");
+        std::fs::create_dir_all(&live_root).unwrap();
+        let gone_root = t.path().join("gone");
+        let live = modcache_file(&dir, &live_root);
+        let gone = modcache_file(&dir, &gone_root);
+        let recent_gone = modcache_file(&dir, &t.path().join("unmounted"));
+        save(&live, &live_root, &sample(2)).unwrap();
+        save(&gone, &gone_root, &sample(2)).unwrap();
+        save(&recent_gone, &t.path().join("unmounted"), &sample(2)).unwrap();
+        let junk = dir.join("modcache-0000000000000000.idx");
+        std::fs::write(&junk, b"not an index").unwrap();
+        let temp = dir.join(".scan-index-abc");
+        std::fs::write(&temp, b"half").unwrap();
+        let other = dir.join("notes.txt");
+        std::fs::write(&other, b"x").unwrap();
+        let long_ago =
+            std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 3600);
+        for f in [&live, &gone, &junk, &temp, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(f)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        assert_eq!(prune_orphans(&dir, ORPHAN_AGE), 2);
+        assert!(!gone.exists() && !temp.exists());
+        for kept in [&live, &recent_gone, &junk, &other] {
+            assert!(kept.exists(), "{} was removed", kept.display());
+        }
+        assert_eq!(prune_orphans(&t.path().join("missing"), ORPHAN_AGE), 0);
     }
 
     #[test]

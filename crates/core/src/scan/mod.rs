@@ -643,7 +643,13 @@ fn scan_modcache(
         );
         if changed || opts.full || prior.is_none() {
             match index::save(file, root, &new) {
-                Ok(()) => report.index.written = true,
+                Ok(()) => {
+                    report.index.written = true;
+                    // Indexes of caches that are gone do not pile up.
+                    if let Some(dir) = file.parent() {
+                        index::prune_orphans(dir, index::ORPHAN_AGE);
+                    }
+                }
                 Err(e) => report.index.write_error = Some(Error::io(file, e).to_string()),
             }
         }
