@@ -792,23 +792,27 @@ impl Quarantine {
         let total = parts.len();
         let done = AtomicUsize::new(0);
         let freed = AtomicU64::new(0);
-        let outcomes: Vec<std::result::Result<PurgedItem, Box<Part>>> = parts
-            .into_par_iter()
-            .map(|part| {
-                if stop.is_some_and(CancelToken::is_cancelled) {
-                    return Err(Box::new(part));
-                }
-                let item = purge_part(part, cancel);
-                let b = freed.fetch_add(item.bytes, Ordering::Relaxed) + item.bytes;
-                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                progress.emit(CleanEvent::Purged {
-                    done: d,
-                    total,
-                    bytes: b,
-                });
-                Ok(item)
-            })
-            .collect();
+        // In the removal pool: its threads have the stack nested removals need.
+        let outcomes: Vec<std::result::Result<PurgedItem, Box<Part>>> =
+            super::remove::in_removal_pool(|| {
+                parts
+                    .into_par_iter()
+                    .map(|part| {
+                        if stop.is_some_and(CancelToken::is_cancelled) {
+                            return Err(Box::new(part));
+                        }
+                        let item = purge_part(part, cancel);
+                        let b = freed.fetch_add(item.bytes, Ordering::Relaxed) + item.bytes;
+                        let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        progress.emit(CleanEvent::Purged {
+                            done: d,
+                            total,
+                            bytes: b,
+                        });
+                        Ok(item)
+                    })
+                    .collect()
+            });
         let mut items = Vec::new();
         let mut rest = Vec::new();
         for o in outcomes {

@@ -99,7 +99,7 @@ pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
     let mut removed_any = false;
     loop {
         let sink = Sink::new();
-        Sys::remove_tree_once(path, &sink, cancel);
+        in_removal_pool(|| Sys::remove_tree_once(path, &sink, cancel));
         removed_any |= sink.removed.load(std::sync::atomic::Ordering::Relaxed);
         let mut errs = sink.errs.into_inner().unwrap_or_default();
         errs.cancelled = cancel.is_cancelled();
@@ -113,6 +113,35 @@ pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
         }
         std::thread::sleep(delay);
         delay = (delay * 2).min(Duration::from_millis(250));
+    }
+}
+
+/// Stack of a removal thread. The removal recurses once per directory level, and a rayon
+/// worker waiting for its share of a large directory runs other removals (stolen work) on its
+/// own stack: with several versions purged at once, rayon's default 2 MiB overflowed in a debug
+/// build (a CI run of the automatic cleanup's test).
+const REMOVAL_STACK: usize = 64 << 20;
+
+/// The thread pool removals run in (one per process, created on first use; its stacks are
+/// reserved address space, touched only as deep as a removal goes).
+fn removal_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(REMOVAL_STACK)
+            .thread_name(|i| format!("gocache-remove-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `f` in the removal pool, so the parallel iterators inside it use that pool's threads
+/// (directly when already on one of them; on the calling thread if the pool could not start).
+pub(crate) fn in_removal_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match removal_pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
     }
 }
 

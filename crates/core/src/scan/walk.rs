@@ -274,7 +274,11 @@ pub(crate) fn walk<V: Visitor>(
         visitor.root(&mut slot.local, &st)
     };
     if st.kind == Kind::Dir && !opts.cancel.is_cancelled() {
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("gocache-scan-{i}"))
+            .build()
+        {
             Ok(pool) => pool.scope(|s| visit_dir(s, &shared, root.to_path_buf(), root_ctx)),
             // Could not start threads: walk on this thread.
             Err(_) => rayon::scope(|s| visit_dir(s, &shared, root.to_path_buf(), root_ctx)),
