@@ -71,6 +71,10 @@ pub struct RunArgs {
     /// Do not run `go env` during discovery.
     #[arg(long)]
     no_go: bool,
+    /// Run as the OS scheduler does (`auto install`): do nothing while the policy of the
+    /// settings is off (`autopilot.enabled` is false).
+    #[arg(long)]
+    scheduled: bool,
 }
 
 /// Runs `gocache-doctor auto ...`.
@@ -93,8 +97,22 @@ fn paths(out: &mut String, label: &str, files: &[PathBuf]) {
     }
 }
 
+/// A note when the policy is off: scheduled runs then do nothing.
+fn policy_off_note() -> Option<String> {
+    let dir = settings::default_dir().ok()?;
+    let stored = settings::load(&dir).ok()?;
+    (!stored.policy().enabled).then(|| {
+        format!(
+            "the policy is off: scheduled runs do nothing until \"autopilot\": {{\"enabled\": \
+             true}} is set in {} (or in the app's settings)",
+            dir.join(settings::FILE).display()
+        )
+    })
+}
+
 fn install(json: bool) -> Result<ExitCode, String> {
-    let r = schedule::install(&context()?).map_err(|e| e.to_string())?;
+    let mut r = schedule::install(&context()?).map_err(|e| e.to_string())?;
+    r.notes.extend(policy_off_note());
     if json {
         println!("{}", crate::to_json(&r)?);
         return Ok(ExitCode::SUCCESS);
@@ -144,7 +162,10 @@ fn mechanism_words(m: schedule::Mechanism) -> &'static str {
 }
 
 fn status(json: bool) -> Result<ExitCode, String> {
-    let st = schedule::status(&context()?).map_err(|e| e.to_string())?;
+    let mut st = schedule::status(&context()?).map_err(|e| e.to_string())?;
+    if st.installed {
+        st.notes.extend(policy_off_note());
+    }
     if json {
         println!("{}", crate::to_json(&st)?);
         return Ok(ExitCode::SUCCESS);
@@ -192,6 +213,22 @@ fn run_now(a: &RunArgs) -> Result<ExitCode, String> {
     let stored = settings::load(&dir).map_err(|e| e.to_string())?;
     if let Some(n) = &stored.notice {
         eprintln!("gocache-doctor: {n}");
+    }
+    if a.scheduled && !stored.policy().enabled {
+        let msg = format!(
+            "the automatic cleanup policy is off (\"autopilot\": {{\"enabled\": false}} in {}): \
+             the scheduled run does nothing",
+            dir.join(settings::FILE).display()
+        );
+        if a.json {
+            println!(
+                "{}",
+                crate::to_json(&serde_json::json!({ "ran": false, "reason": msg }))?
+            );
+        } else {
+            println!("{msg}");
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let overrides = Overrides {
         modcache_max_bytes: a.modcache_max,

@@ -137,23 +137,25 @@ fn install_status_uninstall_with_crontab() {
     assert_eq!(std::fs::read_to_string(&s.crontab).unwrap(), cron);
 
     // The cron command, unescaped as cron does (`\%` -> `%`) and run by /bin/sh, starts our
-    // executable (asked for its version instead of a run).
+    // executable, which does nothing while the policy is off (the settings have none).
     let cmd = line
         .strip_prefix("@daily ")
-        .and_then(|c| c.strip_suffix(" auto run # gocache-doctor-auto"))
+        .and_then(|c| c.strip_suffix(" # gocache-doctor-auto"))
         .unwrap_or_else(|| panic!("{line}"))
         .replace("\\%", "%");
     let out = Command::new("/bin/sh")
-        .args(["-c", &format!("{cmd} --version")])
+        .args(["-c", &cmd])
         .env_clear()
+        .env("HOME", &s.home)
+        .env("GOCACHE_DOCTOR_CONFIG_DIR", s.root.join("settings"))
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        out.status.success(),
-        "{cmd}: {}",
+        out.status.success() && stdout.contains("the scheduled run does nothing"),
+        "{cmd}: {stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("gocache-doctor"));
 
     // The units: the executable quoted for systemd, accepted by systemd-analyze verify (which
     // checks that the ExecStart program exists and is executable).
@@ -162,7 +164,7 @@ fn install_status_uninstall_with_crontab() {
     let text = std::fs::read_to_string(&service).unwrap();
     let quoted = format!("\"{}\"", s.exe.display()).replace('%', "%%");
     assert!(
-        text.contains(&format!("ExecStart={quoted} auto run\n")),
+        text.contains(&format!("ExecStart={quoted} auto run --scheduled\n")),
         "{text}"
     );
     if Path::new(SYSTEMD_ANALYZE).exists() {
@@ -177,19 +179,23 @@ fn install_status_uninstall_with_crontab() {
             String::from_utf8_lossy(&v.stdout),
             String::from_utf8_lossy(&v.stderr)
         );
-        // It can fail: a unit naming a missing program is refused.
-        let bad = s.root.join("bad.service");
-        std::fs::write(&bad, text.replace("%%", "%")).unwrap();
-        let v = Command::new(SYSTEMD_ANALYZE)
-            .arg("verify")
-            .arg(&bad)
-            .output()
-            .unwrap();
-        assert!(
-            !v.status.success() || !v.stderr.is_empty(),
-            "a single % should not verify"
-        );
+        // It can fail: without the `%%` escape (`%h` expands) or without the quotes (the
+        // program would be the path up to the first space), the program does not exist.
+        for (what, bad_text) in [
+            ("unescaped %", text.replace("%%", "%")),
+            ("unquoted", text.replace('"', "")),
+        ] {
+            let bad = s.root.join("bad.service");
+            std::fs::write(&bad, bad_text).unwrap();
+            let v = Command::new(SYSTEMD_ANALYZE)
+                .arg("verify")
+                .arg(&bad)
+                .output()
+                .unwrap();
+            assert!(!v.status.success(), "{what} should not verify");
+        }
     } else {
+        #[allow(clippy::print_stderr, reason = "explains a skipped assertion")]
         eprintln!("SKIPPED the systemd-analyze assertion: {SYSTEMD_ANALYZE} is absent");
     }
 

@@ -124,7 +124,7 @@ pub fn cron_quote(word: &str) -> std::result::Result<String, String> {
     Ok(out)
 }
 
-/// Our crontab line: `@daily '<exe>' auto run # gocache-doctor-auto`.
+/// Our crontab line: `@daily '<exe>' auto run --scheduled # gocache-doctor-auto`.
 ///
 /// # Errors
 /// [`ScheduleError::BadExecutable`] when `exe` cannot be written safely.

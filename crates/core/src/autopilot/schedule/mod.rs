@@ -28,8 +28,9 @@ pub mod windows;
 #[cfg(test)]
 mod tests;
 
-/// The arguments every scheduled run passes to the executable.
-pub const RUN_ARGS: [&str; 2] = ["auto", "run"];
+/// The arguments every scheduled run passes to the executable: `--scheduled` makes the run
+/// do nothing while the policy is off (`autopilot.enabled` is false).
+pub const RUN_ARGS: [&str; 3] = ["auto", "run", "--scheduled"];
 
 /// What can go wrong while installing, removing or reading the schedule.
 #[derive(Debug, thiserror::Error)]

@@ -25,7 +25,7 @@ fn service_unit_has_the_quoted_executable() {
     let exe = odd_exe();
     let unit = linux::service_unit(&exe).unwrap();
     let want = format!(
-        "ExecStart={} auto run\n",
+        "ExecStart={} auto run --scheduled\n",
         linux::systemd_quote(exe.to_str().unwrap()).unwrap()
     );
     assert!(unit.contains(&want), "{unit}");
@@ -65,7 +65,10 @@ fn cron_line_quotes_for_sh_and_escapes_percent() {
     );
     let line = linux::cron_line(&odd_exe()).unwrap();
     assert!(line.starts_with("@daily '"), "{line}");
-    assert!(line.ends_with(" auto run # gocache-doctor-auto"), "{line}");
+    assert!(
+        line.ends_with(" auto run --scheduled # gocache-doctor-auto"),
+        "{line}"
+    );
     assert!(linux::is_our_cron_line(&line));
     assert!(
         !line.contains("100%"),
@@ -76,7 +79,7 @@ fn cron_line_quotes_for_sh_and_escapes_percent() {
 #[test]
 fn crontab_edit_keeps_other_lines_and_has_one_of_ours() {
     let before = "MAILTO=me\n0 * * * * /bin/true # mine\n";
-    let ours = "@daily '/x' auto run # gocache-doctor-auto";
+    let ours = "@daily '/x' auto run --scheduled # gocache-doctor-auto";
     let once = linux::edit_crontab(before, Some(ours));
     assert_eq!(once, format!("{before}{ours}\n"));
     assert_eq!(linux::edit_crontab(&once, Some(ours)), once);
@@ -93,7 +96,9 @@ fn launch_agent_plist_escapes_and_has_the_triggers() {
     assert!(p.contains("A &amp; B &lt;c&gt;"), "{p}");
     assert!(!p.contains("A & B"), "{p}");
     assert!(
-        p.contains("<string>auto</string>\n    <string>run</string>\n"),
+        p.contains(
+            "<string>auto</string>\n    <string>run</string>\n    <string>--scheduled</string>\n"
+        ),
         "{p}"
     );
     assert!(p.contains("<key>StartCalendarInterval</key>"));
@@ -116,7 +121,7 @@ fn task_xml_escapes_and_has_daily_and_logon_triggers() {
     assert!(x.contains("<DaysInterval>1</DaysInterval>"));
     assert!(x.contains("<LogonTrigger>"));
     assert!(x.contains("<StartWhenAvailable>true</StartWhenAvailable>"));
-    assert!(x.contains("<Arguments>auto run</Arguments>"));
+    assert!(x.contains("<Arguments>auto run --scheduled</Arguments>"));
     assert!(x.contains("<RunLevel>LeastPrivilege</RunLevel>"));
     let args = windows::schtasks_create_args(Path::new("t.xml"));
     assert_eq!(
