@@ -264,6 +264,13 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
     if systemd_reachable() {
         check("systemctl", &["--user", "daemon-reload"])?;
         check("systemctl", &["--user", "enable", "--now", TIMER])?;
+        // A crontab line of an earlier install without systemd would run it twice.
+        if let Ok(Some(current)) = read_crontab()
+            && current.lines().any(is_our_cron_line)
+        {
+            write_crontab(&edit_crontab(&current, None))?;
+            notes.push("removed the crontab line of an earlier install".into());
+        }
         return Ok(InstallReport {
             mechanism: Mechanism::SystemdUser,
             files,

@@ -63,6 +63,12 @@ fn cron_line_quotes_for_sh_and_escapes_percent() {
         linux::cron_quote("/a b/it's 100%").unwrap(),
         r"'/a b/it'\''s 100\%'"
     );
+}
+
+/// A crontab line holds a Unix path (a Windows one has backslashes, which are refused).
+#[cfg(unix)]
+#[test]
+fn cron_line_of_an_odd_unix_path() {
     let line = linux::cron_line(&odd_exe()).unwrap();
     assert!(line.starts_with("@daily '"), "{line}");
     assert!(
