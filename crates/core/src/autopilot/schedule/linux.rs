@@ -414,6 +414,8 @@ pub fn status(ctx: &Context) -> Result<Status> {
             .ok()
             .filter(|s| !s.is_empty());
             Some(Mechanism::SystemdUser)
+        } else if cron_line.is_some() {
+            Some(Mechanism::Cron)
         } else {
             Some(Mechanism::FilesOnly)
         }
