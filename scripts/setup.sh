@@ -12,6 +12,10 @@ for p in $APT_PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 
+# systemd-analyze (package systemd) checks the units of `auto install` in the integration tests;
+# installed only when absent (containers often have no systemd).
+command -v systemd-analyze >/dev/null 2>&1 || dpkg -s systemd >/dev/null 2>&1 || missing="$missing systemd"
+
 # Go: prefer the newest Go from bookworm-backports when on Debian 12; fall back to golang-go.
 GO_PKG=""
 if ! ls /usr/lib/go-1.2[3-9]/bin/go >/dev/null 2>&1; then

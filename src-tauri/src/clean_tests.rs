@@ -146,6 +146,7 @@ fn history_is_newest_first_and_counts_bad_lines() {
                 bytes_freed: b,
                 outcomes: vec![],
                 ended: None,
+                automatic: None,
             },
         )
         .unwrap();

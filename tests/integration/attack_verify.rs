@@ -401,6 +401,7 @@ fn clean_round(fx: &Fixture, targets: &[Target], quarantine: bool) -> (Plan, aud
         bytes_freed: freed,
         outcomes: results,
         ended: None,
+        automatic: None,
     };
     audit::append(&fx.root.join("data/audit.jsonl"), &entry).unwrap();
     (plan, entry)

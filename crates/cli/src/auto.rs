@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use gocache_core::CancelToken;
-use gocache_core::autopilot::{self, AutoRun, Overrides, RunOptions};
+use gocache_core::autopilot::{self, AutoRun, Overrides, RunOptions, schedule};
 use gocache_core::clean::{ExecOptions, Outcome, audit};
 use gocache_core::discover;
 use gocache_core::settings;
@@ -25,6 +25,23 @@ pub enum AutoCommand {
     /// first, until the module cache fits its budget; or those unused for --unused-days), the
     /// build cache's budget, unnamed toolchains. A cache some process works in is skipped.
     Run(RunArgs),
+    /// Register a daily run of `auto run` (and one at login) with the OS scheduler, for this
+    /// user, without root: a systemd user timer on Linux, else a crontab line.
+    Install(JsonArg),
+    /// Remove everything `auto install` created (unit files, enable link, our crontab line);
+    /// nothing else. Running it again does nothing.
+    Uninstall(JsonArg),
+    /// Whether the daily run is installed (how, where), the last automatic runs, the bytes
+    /// they freed and the next run.
+    Status(JsonArg),
+}
+
+/// The `--json` flag of `auto install | uninstall | status`.
+#[derive(Debug, Args)]
+pub struct JsonArg {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 /// `auto run` flags: each overrides the policy of the settings for this run.
@@ -54,13 +71,140 @@ pub struct RunArgs {
     /// Do not run `go env` during discovery.
     #[arg(long)]
     no_go: bool,
+    /// Run as the OS scheduler does (`auto install`): do nothing while the policy of the
+    /// settings is off (`autopilot.enabled` is false).
+    #[arg(long)]
+    scheduled: bool,
 }
 
 /// Runs `gocache-doctor auto ...`.
 pub fn run(cmd: &AutoCommand) -> Result<ExitCode, String> {
     match cmd {
         AutoCommand::Run(a) => run_now(a),
+        AutoCommand::Install(a) => install(a.json),
+        AutoCommand::Uninstall(a) => uninstall(a.json),
+        AutoCommand::Status(a) => status(a.json),
     }
+}
+
+fn context() -> Result<schedule::Context, String> {
+    schedule::Context::current(&crate::env()).map_err(|e| e.to_string())
+}
+
+fn paths(out: &mut String, label: &str, files: &[PathBuf]) {
+    for f in files {
+        out.push_str(&format!("{label} {}\n", f.display()));
+    }
+}
+
+/// A note when the policy is off: scheduled runs then do nothing.
+fn policy_off_note() -> Option<String> {
+    let dir = settings::default_dir().ok()?;
+    let stored = settings::load(&dir).ok()?;
+    (!stored.policy().enabled).then(|| {
+        format!(
+            "the policy is off: scheduled runs do nothing until \"autopilot\": {{\"enabled\": \
+             true}} is set in {} (or in the app's settings)",
+            dir.join(settings::FILE).display()
+        )
+    })
+}
+
+fn install(json: bool) -> Result<ExitCode, String> {
+    let mut r = schedule::install(&context()?).map_err(|e| e.to_string())?;
+    r.notes.extend(policy_off_note());
+    if json {
+        println!("{}", crate::to_json(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = format!("Installed: {}\n", mechanism_words(r.mechanism));
+    paths(&mut out, "  wrote", &r.files);
+    if let Some(l) = &r.cron_line {
+        out.push_str(&format!("  crontab line: {l}\n"));
+    }
+    out.push_str(&format!("Runs: {}\n", r.schedule));
+    print!("{out}");
+    for n in &r.notes {
+        eprintln!("gocache-doctor: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn uninstall(json: bool) -> Result<ExitCode, String> {
+    let r = schedule::uninstall(&context()?).map_err(|e| e.to_string())?;
+    if json {
+        println!("{}", crate::to_json(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = String::new();
+    if r.removed.is_empty() && !r.cron_line_removed {
+        out.push_str("Nothing to remove: the daily run is not installed.\n");
+    }
+    paths(&mut out, "Removed", &r.removed);
+    if r.cron_line_removed {
+        out.push_str("Removed the crontab line.\n");
+    }
+    print!("{out}");
+    for n in &r.notes {
+        eprintln!("gocache-doctor: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mechanism_words(m: schedule::Mechanism) -> &'static str {
+    match m {
+        schedule::Mechanism::SystemdUser => "systemd user timer",
+        schedule::Mechanism::Cron => "crontab line",
+        schedule::Mechanism::FilesOnly => "unit files only (nothing triggers them)",
+        schedule::Mechanism::LaunchAgent => "launchd LaunchAgent",
+        schedule::Mechanism::TaskScheduler => "Task Scheduler task",
+    }
+}
+
+fn status(json: bool) -> Result<ExitCode, String> {
+    let mut st = schedule::status(&context()?).map_err(|e| e.to_string())?;
+    if st.installed {
+        st.notes.extend(policy_off_note());
+    }
+    if json {
+        println!("{}", crate::to_json(&st)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = match st.mechanism {
+        Some(m) => format!("Installed: {}\n", mechanism_words(m)),
+        None => "Not installed (`gocache-doctor auto install` registers a daily run).\n".into(),
+    };
+    paths(&mut out, "  file", &st.files);
+    if let Some(l) = &st.cron_line {
+        out.push_str(&format!("  crontab line: {l}\n"));
+    }
+    out.push_str(&format!("Runs: {}\n", st.schedule));
+    if let Some(n) = &st.next_run {
+        out.push_str(&format!("Next run: {n}\n"));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    if st.last_runs.is_empty() {
+        out.push_str("No automatic run recorded yet.\n");
+    } else {
+        out.push_str(&format!(
+            "Automatic runs freed {} in total; the last ones:\n",
+            human_bytes(st.total_freed)
+        ));
+        for r in &st.last_runs {
+            out.push_str(&format!(
+                "  {}: freed {}\n",
+                days_ago(now, Some(r.time)),
+                human_bytes(r.bytes_freed)
+            ));
+        }
+    }
+    print!("{out}");
+    for n in &st.notes {
+        eprintln!("gocache-doctor: {n}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_now(a: &RunArgs) -> Result<ExitCode, String> {
@@ -69,6 +213,22 @@ fn run_now(a: &RunArgs) -> Result<ExitCode, String> {
     let stored = settings::load(&dir).map_err(|e| e.to_string())?;
     if let Some(n) = &stored.notice {
         eprintln!("gocache-doctor: {n}");
+    }
+    if a.scheduled && !stored.policy().enabled {
+        let msg = format!(
+            "the automatic cleanup policy is off (\"autopilot\": {{\"enabled\": false}} in {}): \
+             the scheduled run does nothing",
+            dir.join(settings::FILE).display()
+        );
+        if a.json {
+            println!(
+                "{}",
+                crate::to_json(&serde_json::json!({ "ran": false, "reason": msg }))?
+            );
+        } else {
+            println!("{msg}");
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let overrides = Overrides {
         modcache_max_bytes: a.modcache_max,

@@ -130,7 +130,8 @@ enum Command {
     Doctor(doctor::DoctorArgs),
     /// Automatic cleanup (the cache GC Go never shipped): `auto run` applies the policy of the
     /// settings now (unused module versions, budgets, unnamed toolchains), skipping a cache
-    /// some process works in.
+    /// some process works in; `auto install | uninstall | status` manage a daily run of it with
+    /// the OS scheduler.
     Auto {
         #[command(subcommand)]
         command: auto::AutoCommand,

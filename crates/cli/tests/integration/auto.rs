@@ -139,6 +139,8 @@ fn the_settings_policy_runs_without_flags_and_flags_override_it() {
     assert_eq!(log.lines().count(), 1, "{log}");
     let entry: Value = serde_json::from_str(log.trim()).unwrap();
     assert_eq!(entry["targets"][0]["target"], "module-versions", "{entry}");
+    // Marked as an automatic run, for History and `auto status`.
+    assert_eq!(entry["automatic"], true, "{entry}");
     // The settings file is untouched (unknown fields and all).
     let back: Value =
         serde_json::from_slice(&std::fs::read(c.join("settings.json")).unwrap()).unwrap();

@@ -18,6 +18,11 @@ mod util;
 // `auto run` (issue #17) on a genuine cache: the settings' policy without flags, flags that
 // override it, dry runs, the audit log, bad policies and flags, no project found.
 mod auto;
+// `auto install | uninstall | status` (issue #17) on Linux with HOME in a temporary
+// directory: systemd units verified by systemd-analyze, the crontab fallback through a
+// stand-in `crontab`, quoting of a path with a space and `%`, uninstall leaves nothing.
+#[cfg(target_os = "linux")]
+mod auto_schedule;
 // `clean` against genuine caches built by the real Go toolchain: Go still accepts the cache
 // after every clean and after `kill -9` at random points, nothing outside it is touched,
 // symlinks are not followed, another user's subtree, concurrent `go mod download`, dry runs,

@@ -32,6 +32,7 @@
 //!   Only what the rules above allow goes (in-use and kept versions stay).
 
 pub mod lastuse;
+pub mod schedule;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -743,7 +744,7 @@ pub fn run(
         let purge = exec.quarantine.purge(&NoCleanProgress, cancel);
         let (results, freed) = clean::finish(exec.results, &purge);
         if let Some(path) = &opts.audit_log
-            && let Err(e) = audit::record(path, plan.created, &targets, &results, freed)
+            && let Err(e) = audit::record_automatic(path, plan.created, &targets, &results, freed)
         {
             out.warnings.push(format!(
                 "cannot write the audit log {}: {e}",

@@ -49,6 +49,12 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(optional))]
     pub ended: Option<crate::locks::EndOutcome>,
+    /// `Some(true)` on the entry of a clean that `auto run` made (issue #17), so History and
+    /// `auto status` can tell automatic runs apart. Absent from other entries, so older lines
+    /// load and older readers see a plain clean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub automatic: Option<bool>,
 }
 
 /// What [`read`] found.
@@ -106,6 +112,32 @@ pub fn record(
             bytes_freed,
             outcomes: outcomes.to_vec(),
             ended: None,
+            automatic: None,
+        },
+    )
+}
+
+/// As [`record`], for a clean made by `auto run`: the entry is marked
+/// [`Entry::automatic`].
+///
+/// # Errors
+/// As [`append`].
+pub fn record_automatic(
+    path: &Path,
+    time: i64,
+    targets: &[Target],
+    outcomes: &[ItemResult],
+    bytes_freed: u64,
+) -> Result<()> {
+    append(
+        path,
+        &Entry {
+            time,
+            targets: targets.to_vec(),
+            bytes_freed,
+            outcomes: outcomes.to_vec(),
+            ended: None,
+            automatic: Some(true),
         },
     )
 }
@@ -123,6 +155,7 @@ pub fn record_ended(path: &Path, time: i64, outcome: &crate::locks::EndOutcome) 
             bytes_freed: 0,
             outcomes: vec![],
             ended: Some(outcome.clone()),
+            automatic: None,
         },
     )
 }

@@ -782,6 +782,7 @@ fn audit_log_appends_and_tolerates_a_truncated_line() {
         bytes_freed: n,
         outcomes: vec![],
         ended: None,
+        automatic: None,
     };
     audit::append(&log, &entry(1)).unwrap();
     audit::append(&log, &entry(2)).unwrap();

@@ -90,7 +90,13 @@ outcomes: Array<ItemResult>,
  * a clean: `targets` and `outcomes` are then empty and `bytes_freed` is 0. Absent from
  * clean entries, so older readers see an empty clean.
  */
-ended?: EndOutcome, };
+ended?: EndOutcome,
+/**
+ * `Some(true)` on the entry of a clean that `auto run` made (issue #17), so History and
+ * `auto status` can tell automatic runs apart. Absent from other entries, so older lines
+ * load and older readers see a plain clean.
+ */
+automatic?: boolean, };
 
 /**
  * Build cache (GOCACHE) details.

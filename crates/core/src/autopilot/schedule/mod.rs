@@ -1,0 +1,377 @@
+//! `gocache-doctor auto install | uninstall | status` (issue #17): registers a daily run of
+//! `auto run` (and one at login) with the OS scheduler, per user, without root.
+//!
+//! One file per OS holds that OS's mechanism; the generated texts (systemd units and the
+//! crontab line in [`linux`], the LaunchAgent plist in [`macos`], the Task Scheduler XML in
+//! [`windows`]) are pure functions compiled and unit-tested on every OS. [`install`],
+//! [`uninstall`] and [`status`] pick the running OS's mechanism at run time.
+//!
+//! # Platform behavior
+//! - Linux (and the BSDs): a systemd user service + timer in `$XDG_CONFIG_HOME/systemd/user`
+//!   (enabled with `systemctl --user` when a user manager is reachable), else a crontab line
+//!   (`crontab -l` / `crontab -`), else only the unit files, and the report says nothing
+//!   triggers them.
+//! - macOS and Windows: the plist and the task XML are generated and tested, but installing
+//!   them is not done yet ([`ScheduleError::Unsupported`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::clean::audit;
+use crate::os::OsKind;
+
+pub mod linux;
+pub mod macos;
+pub mod windows;
+
+#[cfg(test)]
+mod tests;
+
+/// The arguments every scheduled run passes to the executable: `--scheduled` makes the run
+/// do nothing while the policy is off (`autopilot.enabled` is false).
+pub const RUN_ARGS: [&str; 3] = ["auto", "run", "--scheduled"];
+
+/// What can go wrong while installing, removing or reading the schedule.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    /// The executable path cannot be written safely into the scheduler's format.
+    #[error("cannot schedule {path}: {reason}")]
+    BadExecutable {
+        /// The executable.
+        path: PathBuf,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A directory to write into is not what it should be (e.g. a symlink).
+    #[error("refusing to write in {path}: {reason}")]
+    UnsafePath {
+        /// The directory or file.
+        path: PathBuf,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// An I/O error on a path.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A scheduler tool (`systemctl`, `crontab`) failed.
+    #[error("{program}: {message}")]
+    Tool {
+        /// The program.
+        program: String,
+        /// What went wrong (its stderr).
+        message: String,
+    },
+    /// No home or configuration directory.
+    #[error("{0}")]
+    NoHome(String),
+    /// Not done on this OS yet.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// The result type of this module.
+pub type Result<T> = std::result::Result<T, ScheduleError>;
+
+/// What triggers the scheduled runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mechanism {
+    /// A systemd user timer, enabled.
+    SystemdUser,
+    /// A line in the user's crontab.
+    Cron,
+    /// Only the unit files: nothing triggers them.
+    FilesOnly,
+    /// A launchd LaunchAgent (macOS).
+    LaunchAgent,
+    /// A Task Scheduler task (Windows).
+    TaskScheduler,
+}
+
+/// Where the schedule goes and what it runs.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The user's home directory.
+    pub home: PathBuf,
+    /// The user's configuration directory (`$XDG_CONFIG_HOME`, default `~/.config`).
+    pub config_home: PathBuf,
+    /// The absolute path of the `gocache-doctor` executable to run.
+    pub exe: PathBuf,
+    /// The audit log, read by [`status`] for the last automatic runs.
+    pub audit_log: Option<PathBuf>,
+}
+
+impl Context {
+    /// The context of the current user from `env` (`HOME`, `XDG_CONFIG_HOME`) and the
+    /// running executable.
+    ///
+    /// # Errors
+    /// [`ScheduleError::NoHome`] without a home directory; [`ScheduleError::Io`] when the
+    /// running executable cannot be found.
+    pub fn current(env: &crate::env::EnvMap) -> Result<Self> {
+        let home = crate::os::current()
+            .home_dir(env)
+            .ok_or_else(|| ScheduleError::NoHome("no home directory ($HOME)".into()))?;
+        let config_home = env
+            .get("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(|| home.join(".config"));
+        let exe = std::env::current_exe().map_err(|e| ScheduleError::Io {
+            path: PathBuf::from("current executable"),
+            source: e,
+        })?;
+        Ok(Self {
+            home,
+            config_home,
+            exe,
+            audit_log: audit::default_path(),
+        })
+    }
+}
+
+/// What [`install`] did.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallReport {
+    /// What triggers the runs now.
+    pub mechanism: Mechanism,
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// The crontab line added, if any.
+    pub cron_line: Option<String>,
+    /// When the runs happen, in words.
+    pub schedule: String,
+    /// Things the user should know (e.g. that nothing triggers the files).
+    pub notes: Vec<String>,
+}
+
+/// What [`uninstall`] removed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UninstallReport {
+    /// The files and links removed.
+    pub removed: Vec<PathBuf>,
+    /// Whether our crontab line was removed.
+    pub cron_line_removed: bool,
+    /// Things the user should know.
+    pub notes: Vec<String>,
+}
+
+/// One automatic run, from the audit log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastRun {
+    /// When it ran, Unix seconds.
+    pub time: i64,
+    /// Bytes it freed.
+    pub bytes_freed: u64,
+}
+
+/// What [`status`] found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// Whether a schedule is installed.
+    pub installed: bool,
+    /// What triggers the runs, when installed.
+    pub mechanism: Option<Mechanism>,
+    /// The schedule's files that exist.
+    pub files: Vec<PathBuf>,
+    /// Our crontab line, when there is one.
+    pub cron_line: Option<String>,
+    /// When the runs happen, in words.
+    pub schedule: String,
+    /// The next run as the scheduler reports it, when known.
+    pub next_run: Option<String>,
+    /// The last automatic runs, newest first (at most 10).
+    pub last_runs: Vec<LastRun>,
+    /// Bytes freed by all automatic runs in the audit log.
+    pub total_freed: u64,
+    /// Things the user should know.
+    pub notes: Vec<String>,
+}
+
+/// Registers the daily run for the current user.
+///
+/// # Errors
+/// See [`ScheduleError`]; macOS and Windows: [`ScheduleError::Unsupported`].
+pub fn install(ctx: &Context) -> Result<InstallReport> {
+    match crate::os::current().kind() {
+        OsKind::Linux => linux::install(ctx),
+        OsKind::Macos => Err(ScheduleError::Unsupported(format!(
+            "installing on macOS is not done yet; a LaunchAgent would go in {}",
+            macos::plist_path(&ctx.home).display()
+        ))),
+        OsKind::Windows => Err(ScheduleError::Unsupported(
+            "installing on Windows is not done yet (a Task Scheduler task)".into(),
+        )),
+    }
+}
+
+/// Removes everything [`install`] created; nothing else. Idempotent.
+///
+/// # Errors
+/// See [`ScheduleError`].
+pub fn uninstall(ctx: &Context) -> Result<UninstallReport> {
+    match crate::os::current().kind() {
+        OsKind::Linux => linux::uninstall(ctx),
+        OsKind::Macos | OsKind::Windows => Ok(UninstallReport::default()),
+    }
+}
+
+/// Whether the schedule is installed, its last runs and the next one.
+///
+/// # Errors
+/// See [`ScheduleError`].
+pub fn status(ctx: &Context) -> Result<Status> {
+    let mut st = match crate::os::current().kind() {
+        OsKind::Linux => linux::status(ctx)?,
+        OsKind::Macos | OsKind::Windows => Status {
+            installed: false,
+            mechanism: None,
+            files: vec![],
+            cron_line: None,
+            schedule: "not supported on this OS yet".into(),
+            next_run: None,
+            last_runs: vec![],
+            total_freed: 0,
+            notes: vec![],
+        },
+    };
+    if let Some(log) = &ctx.audit_log {
+        match audit::read(log) {
+            Ok(l) => {
+                let (runs, total) = automatic_runs(&l.entries);
+                st.last_runs = runs;
+                st.total_freed = total;
+            }
+            Err(e) => st.notes.push(format!("cannot read the audit log: {e}")),
+        }
+    }
+    Ok(st)
+}
+
+/// The automatic runs of `entries` (oldest first), newest first (at most 10), and the
+/// bytes all of them freed.
+pub fn automatic_runs(entries: &[audit::Entry]) -> (Vec<LastRun>, u64) {
+    let auto: Vec<&audit::Entry> = entries
+        .iter()
+        .filter(|e| e.automatic == Some(true))
+        .collect();
+    let total = auto.iter().map(|e| e.bytes_freed).sum();
+    let runs = auto
+        .iter()
+        .rev()
+        .take(10)
+        .map(|e| LastRun {
+            time: e.time,
+            bytes_freed: e.bytes_freed,
+        })
+        .collect();
+    (runs, total)
+}
+
+/// Checks that `exe` is an absolute path, valid UTF-8 and without control
+/// characters (no scheduler format can carry those safely).
+///
+/// # Errors
+/// [`ScheduleError::BadExecutable`].
+pub fn validate_exe(exe: &Path) -> Result<&str> {
+    let bad = |reason: &str| ScheduleError::BadExecutable {
+        path: exe.to_path_buf(),
+        reason: reason.into(),
+    };
+    let s = exe
+        .to_str()
+        .ok_or_else(|| bad("the path is not valid UTF-8"))?;
+    if !exe.is_absolute() {
+        return Err(bad("the path is not absolute"));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(bad("the path contains a control character"));
+    }
+    Ok(s)
+}
+
+/// Makes sure `dir` is a real directory (creating it and its missing parents below `base`),
+/// refusing when it or a parent below `base` is a symlink or not a directory. `base` itself
+/// may be a symlink (dotfile managers link `~/.config`).
+///
+/// # Errors
+/// [`ScheduleError::UnsafePath`] or [`ScheduleError::Io`].
+pub(crate) fn safe_dir(base: &Path, dir: &Path) -> Result<()> {
+    let rel = dir
+        .strip_prefix(base)
+        .map_err(|_| ScheduleError::UnsafePath {
+            path: dir.to_path_buf(),
+            reason: format!("not under {}", base.display()),
+        })?;
+    std::fs::create_dir_all(base).map_err(|e| io(base, e))?;
+    let mut cur = base.to_path_buf();
+    for c in rel.components() {
+        cur.push(c);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(ScheduleError::UnsafePath {
+                    path: cur,
+                    reason: "is a symbolic link".into(),
+                });
+            }
+            Ok(m) if !m.is_dir() => {
+                return Err(ScheduleError::UnsafePath {
+                    path: cur,
+                    reason: "is not a directory".into(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir(&cur).map_err(|e| io(&cur, e))?;
+            }
+            Err(e) => return Err(io(&cur, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `data` to `path` atomically (a user-only temporary file in the same directory,
+/// then a rename), refusing to replace a symlink.
+///
+/// # Errors
+/// [`ScheduleError::UnsafePath`] or [`ScheduleError::Io`].
+pub(crate) fn write_atomic(path: &Path, data: &str) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(ScheduleError::UnsafePath {
+            path: path.to_path_buf(),
+            reason: "exists and is not a regular file".into(),
+        });
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".gocache-doctor-")
+        .tempfile_in(dir)
+        .map_err(|e| io(dir, e))?;
+    std::io::Write::write_all(&mut tmp, data.as_bytes()).map_err(|e| io(tmp.path(), e))?;
+    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
+    tmp.persist(path).map_err(|e| io(path, e.error))?;
+    Ok(())
+}
+
+/// Removes `path` when it exists (a file or a symlink, never followed); true when removed.
+pub(crate) fn remove_if_exists(path: &Path) -> Result<bool> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io(path, e)),
+    }
+}
+
+pub(crate) fn io(path: &Path, source: std::io::Error) -> ScheduleError {
+    ScheduleError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
