@@ -877,6 +877,132 @@ fn project_verdict_agrees_with_go_mod_verify() {
             .is_some_and(|x| x.verdict == verify::ProxyVerdict::Same)),
         "{p:#?}"
     );
+
+    // 3. The same through an http:// proxy (the same files served by a real HTTP server): Go's
+    // own client is asked (`go mod download -json` in a throw-away cache) and the verdict is
+    // the same.
+    let server = HttpServer::serve(&fx.proxy);
+    let over_http = |url: String| {
+        let mut env = env_of(&fx);
+        env.set("GOPROXY", url);
+        verify::verify_project(
+            &discover::discover(&env, &discover::Options::default()),
+            &fx.project,
+            &Options {
+                env: Some(env),
+                compare_proxy: true,
+                ..Options::default()
+            },
+            &NoVerifyProgress,
+            &CancelToken::new(),
+        )
+        .unwrap_or_else(|e| panic!("verify --project over http: {e}"))
+    };
+    let r = over_http(format!("http://127.0.0.1:{}", server.port));
+    let p = r.project.as_ref().unwrap();
+    assert_eq!(p.mismatches.len(), 1, "{p:#?}");
+    let pc = p.mismatches[0].proxy.as_ref().unwrap();
+    assert_eq!(pc.verdict, verify::ProxyVerdict::Differs, "{pc:#?}");
+    assert_eq!(pc.proxy_hash.as_deref(), Some(right.as_str()), "{pc:#?}");
+    assert!(
+        pc.proxy.as_deref().is_some_and(|u| u.contains("127.0.0.1")),
+        "{pc:#?}"
+    );
+    assert!(
+        p.not_in_cache.iter().all(|n| n
+            .proxy
+            .as_ref()
+            .is_some_and(|x| x.verdict == verify::ProxyVerdict::Same)),
+        "{p:#?}"
+    );
+    assert!(server.requests() > 0, "the HTTP proxy was never asked");
+    // With credentials in GOPROXY (Go refuses to send them over plain http, so nothing can be
+    // compared): they appear nowhere in the report, settings and notes included.
+    let r = over_http(format!(
+        "http://alice:s3cr3t-t0ken@127.0.0.1:{}",
+        server.port
+    ));
+    let p = r.project.as_ref().unwrap();
+    assert!(
+        p.settings
+            .iter()
+            .any(|s| s.starts_with("GOPROXY=http://***@127.0.0.1")),
+        "{p:#?}"
+    );
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(!text.contains("s3cr3t-t0ken"), "{text}");
+}
+
+/// A real HTTP server (`python3 -m http.server`) serving `dir` on 127.0.0.1, stopped on drop.
+struct HttpServer {
+    child: std::process::Child,
+    port: u16,
+    log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl HttpServer {
+    fn serve(dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let logs = tempfile::tempdir().unwrap();
+        let log = logs.path().join("http.log");
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let mut child = child;
+        // Generous: Python starts slowly on a loaded CI machine.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!(
+                    "http.server exited ({status}): {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "http.server did not start: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self {
+            child,
+            port,
+            log,
+            _dir: logs,
+        }
+    }
+
+    /// Requests logged so far (one `"GET ...` line each).
+    fn requests(&self) -> usize {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .matches("\"GET ")
+            .count()
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// With the proxy comparison, an intact cache that disagrees with go.sum is told apart: the

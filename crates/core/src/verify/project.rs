@@ -221,9 +221,10 @@ fn settings_evidence(report: &Report, module: &str) -> Vec<String> {
         && !v.is_empty()
     {
         out.push(format!(
-            "GOPROXY={v} ({src}): another proxy, or a direct fetch from the origin, can \
+            "GOPROXY={} ({src}): another proxy, or a direct fetch from the origin, can \
                  serve different content for the same version than the one go.sum was \
-                 written from"
+                 written from",
+            crate::redact::var_value("GOPROXY", &v)
         ));
     }
     out
@@ -239,7 +240,9 @@ fn settings_list(report: &Report) -> Vec<String> {
         "GOFLAGS",
     ]
     .iter()
-    .filter_map(|n| var(report, n).map(|(v, s)| format!("{n}={v} ({s})")))
+    .filter_map(|n| {
+        var(report, n).map(|(v, s)| format!("{n}={} ({s})", crate::redact::var_value(n, &v)))
+    })
     .collect()
 }
 
