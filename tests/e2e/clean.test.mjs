@@ -253,16 +253,24 @@ test('"Clean cache" on the module cache frees it all and Go rebuilds from the pr
   assert.ok(lines.length > logBefore, 'no audit line for the clean');
   assert.equal(lines[lines.length - 1].bytes_freed, bytes);
 
-  // The history view lists the cleans, newest first.
+  // The history view lists the cleans, newest first, and apart from them the processes ended
+  // from the Processes view (locks.test.mjs ends one: an audit line with `ended`).
   await (await session.waitForElement('[data-testid="open-history"]')).click();
   await session.waitForElement('[data-testid="history-view"]');
+  const cleans = lines.filter((l) => !l.ended).length;
+  const ended = lines.length - cleans;
   const freed = await session.waitFor('history entries', async () => {
     const v = await session.execute(
       'return [...document.querySelectorAll(\'[data-testid="history-entry"]\')].map((e) => Number(e.dataset.bytesFreed))',
     );
-    return v.length >= lines.length ? v : null;
+    return v.length >= cleans ? v : null;
   });
   assert.equal(freed[0], bytes);
+  assert.equal(
+    await session.execute('return document.querySelectorAll(\'[data-testid="history-ended"]\').length'),
+    ended,
+    'every ended process of the audit log is listed',
+  );
   await screenshot('history');
 
   // Go accepts what is left: the project builds again, downloading from the file:// proxy.

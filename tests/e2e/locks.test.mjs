@@ -114,6 +114,17 @@ test('a process holding a file in the module cache gets a badge, is listed and E
   assert.equal(await result.attribute('data-how'), 'exited');
   await session.waitFor('the row to go', async () => (await session.find(rowCss)) === null, { timeout: 15_000 });
   await screenshot('locks-ended');
+  // The end is a line of the audit log (the History), with the process' name and how it ended.
+  const audit = path.join(process.env.GOCACHE_DOCTOR_DATA_DIR, 'audit.jsonl');
+  const ended = fs
+    .readFileSync(audit, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l))
+    .filter((e) => e.ended?.pid === pid);
+  assert.equal(ended.length, 1, `audit lines for pid ${pid}: ${JSON.stringify(ended)}`);
+  assert.equal(ended[0].ended.how, 'exited');
+  assert.equal(ended[0].ended.name, 'python3');
 
   await (await session.waitForElement('[data-testid="back"]')).click();
   await session.waitForElement('[data-testid="cache-card-modcache"]');
