@@ -28,12 +28,21 @@ export class WebDriverError extends Error {
   }
 }
 
+/** How long one WebDriver request may take (starting the app included) before it fails. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
 async function call(base, method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res;
+  try {
+    res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw new WebDriverError(method, path, 0, { error: e?.name ?? 'fetch failed', message: `no answer: ${e?.message ?? e}` });
+  }
   const text = await res.text();
   let json;
   try {
