@@ -215,6 +215,11 @@ fn incremental_rescans_equal_du_after_go_and_clean_change_the_cache() {
         (modules, 0)
     );
     assert!(!again.index.written);
+    // The build cache's shards too.
+    assert!(again.index.build_loaded, "{:?}", again.index);
+    assert_eq!(again.index.walked_build_shards, 0, "{:?}", again.index);
+    assert!(again.index.reused_build_shards > 0, "{:?}", again.index);
+    assert!(!again.index.build_written, "{:?}", again.index);
 
     // Our clean removes two versions of one module and one of another.
     let removed = [versions[0], versions[1], versions[4]];
@@ -279,6 +284,20 @@ fn incremental_rescans_equal_du_after_go_and_clean_change_the_cache() {
     run_ok(fx.go_command(["build", "./..."]));
     let r = rescan(&fx, dir, "after go build");
     assert!(r.build.as_ref().unwrap().entries > before);
+    // Only the shards Go wrote into were walked.
+    assert!(
+        r.index.walked_build_shards > 0 && r.index.reused_build_shards > 0,
+        "{:?}",
+        r.index
+    );
+
+    // `go clean -cache` empties the build cache; a build fills it again.
+    run_ok(fx.go_command(["clean", "-cache"]));
+    let r = rescan(&fx, dir, "after go clean -cache");
+    assert_eq!(r.build.as_ref().unwrap().entries, 0);
+    run_ok(fx.go_command(["build", "./..."]));
+    let r = rescan(&fx, dir, "after go build into the emptied cache");
+    assert!(r.build.as_ref().unwrap().entries > 0);
 
     // `go clean -modcache` removes everything (the root included); then Go fills it again.
     run_ok(fx.go_command(["clean", "-modcache"]));

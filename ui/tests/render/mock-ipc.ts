@@ -1106,6 +1106,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     },
     /** How many times `size_history` was called. */
     get historyCalls() { return historyCalls; },
+    /** What `size_history` answers now. */
+    get sizeHistory() { return sizeHistory(); },
     /** Ends a `manual` scan successfully. */
     finish() {
       if (pending) {

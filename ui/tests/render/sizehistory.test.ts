@@ -85,12 +85,20 @@ describe('the last-known figures (issue #16)', { timeout: 60_000 }, () => {
     expect(await modcache.getByTestId('cache-part-extracted').count()).toBe(1);
     // The module view needs this scan's rows: its button waits.
     expect(await modcache.getByTestId('open-modules').isDisabled()).toBe(true);
+    // The header's total is the last scan's too, with its age (not this scan's running count).
+    const lastTotal = await page.evaluate(() => (window as unknown as { __mock: { sizeHistory: { last: { total: { bytes: number } } } } }).__mock.sizeHistory.last.total.bytes);
+    expect(Number(await page.getByTestId('total-size').getAttribute('data-bytes'))).toBe(lastTotal);
+    expect(await page.getByTestId('total-as-of').textContent()).toContain('As of 2 hours ago');
     await screenshot(page, 'sizehistory-stale-light');
 
     await finish(page);
     await waitForState(page, 'done');
     await expect.poll(async () => Number(await modcache.getAttribute('data-bytes'))).toBe(fresh);
     expect(await page.getByTestId('cache-as-of').count()).toBe(0);
+    expect(await page.getByTestId('total-as-of').count()).toBe(0);
+    const doneTotal = await page.evaluate(() => (window as unknown as { __mock: { report: { total: { bytes: number } } } }).__mock.report.total.bytes);
+    expect(Number(await page.getByTestId('total-size').getAttribute('data-bytes'))).toBe(doneTotal);
+    expect(doneTotal).not.toBe(lastTotal);
     expect(await modcache.getByTestId('cache-size').evaluate((el) => el.classList.contains('stale'))).toBe(false);
     // Read at the start and again after the scan (the backend recorded it).
     await expect.poll(async () => (await mock(page)).historyCalls).toBeGreaterThanOrEqual(2);

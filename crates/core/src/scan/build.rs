@@ -7,6 +7,11 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
+use std::collections::HashMap;
+
+use super::buildindex::BuildIndex;
+use super::index::DirKey;
+use super::modcache::Acc;
 use super::walk::{Kind, Stat, Visitor};
 
 /// Go trims entries not used for `trimLimit` (5 days) plus `mtimeInterval` (1 hour).
@@ -24,8 +29,8 @@ pub(crate) const BUCKETS: [(&str, Option<i64>); 4] = [
 /// Where a directory sits in the build cache layout.
 pub(crate) enum Ctx {
     Root,
-    /// A `00`..`ff` shard directory.
-    Shard,
+    /// A `00`..`ff` shard directory, by number.
+    Shard(u8),
     /// Inside a `-d` directory entry whose age falls in bucket `.0`.
     Entry(usize),
     /// Inside `fuzz/`.
@@ -35,7 +40,7 @@ pub(crate) enum Ctx {
 }
 
 /// Per-bucket entry count and bytes.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Bucket {
     pub entries: u64,
     pub bytes: u64,
@@ -53,6 +58,44 @@ pub(crate) struct Local {
     pub test_outputs: Bucket,
     /// Test-inputs log `-d` files ([`TestFile::InputLog`]) and their bytes.
     pub test_logs: Bucket,
+    /// What this thread saw of each walked shard, for the scan index.
+    pub shards: HashMap<u8, ShardLocal>,
+    /// Shards taken from the scan index (not walked).
+    pub reused: Vec<u8>,
+}
+
+/// What one thread saw of one walked shard directory.
+#[derive(Default)]
+pub(crate) struct ShardLocal {
+    /// The shard directory's identity (set by the thread that met it in the root).
+    pub key: Option<DirKey>,
+    /// Not to be stored in the index (see [`super::buildindex`]).
+    pub tainted: bool,
+    pub inner: Acc,
+    pub action: u64,
+    pub output: u64,
+    pub test_outputs: Bucket,
+    pub test_logs: Bucket,
+    pub entries: Vec<(i64, u64)>,
+}
+
+impl ShardLocal {
+    /// Adds what another thread saw of the same shard.
+    pub fn merge(&mut self, o: ShardLocal) {
+        self.key = self.key.or(o.key);
+        self.tainted |= o.tainted;
+        self.inner.merge(&o.inner);
+        self.action += o.action;
+        self.output += o.output;
+        for (s, b) in [
+            (&mut self.test_outputs, o.test_outputs),
+            (&mut self.test_logs, o.test_logs),
+        ] {
+            s.entries += b.entries;
+            s.bytes += b.bytes;
+        }
+        self.entries.extend(o.entries);
+    }
 }
 
 /// `-d` files larger than this are never opened to look for test results: a cached test
@@ -171,14 +214,18 @@ pub(crate) fn classify_test_file(path: &Path, size: u64) -> Option<TestFile> {
 }
 
 /// The build cache visitor; `now` is the Unix time ages are measured against.
-pub(crate) struct BuildVisitor {
+pub(crate) struct BuildVisitor<'a> {
     pub now: i64,
     /// Whether to open small `-d` files to find test results ([`classify_test_file`]).
     pub test_results: bool,
+    /// The scan index of this cache: a shard whose directory has the key stored there is not
+    /// walked (its figures come from the index).
+    pub prior: Option<&'a BuildIndex>,
 }
 
-impl BuildVisitor {
-    fn bucket(&self, mtime: i64) -> usize {
+impl BuildVisitor<'_> {
+    /// The age bucket of an entry last modified at `mtime` (Unix seconds).
+    pub(crate) fn bucket(&self, mtime: i64) -> usize {
         let age = self.now.saturating_sub(mtime);
         BUCKETS
             .iter()
@@ -204,7 +251,7 @@ pub(crate) fn entry_kind(name: &str) -> Option<bool> {
     }
 }
 
-impl Visitor for BuildVisitor {
+impl Visitor for BuildVisitor<'_> {
     type Ctx = Ctx;
     type Local = Local;
 
@@ -224,40 +271,71 @@ impl Visitor for BuildVisitor {
         let is_dir = st.kind == Kind::Dir;
         let child = match parent {
             Ctx::Root => match name.to_str() {
-                Some(n) if is_dir && n.len() == 2 && is_hex(n.as_bytes()) => Ctx::Shard,
+                Some(n) if is_dir && n.len() == 2 && is_hex(n.as_bytes()) => {
+                    let num = u8::from_str_radix(n, 16).unwrap_or_default();
+                    let key = DirKey::of(st);
+                    if self
+                        .prior
+                        .and_then(|p| p.shards.get(&num))
+                        .is_some_and(|e| e.key == key)
+                    {
+                        // Unchanged since the index was written: not walked.
+                        local.reused.push(num);
+                        return None;
+                    }
+                    local.shards.entry(num).or_default().key = Some(key);
+                    Ctx::Shard(num)
+                }
                 Some("fuzz") if is_dir => {
                     local.fuzz_bytes += st.size;
                     Ctx::Fuzz
                 }
                 _ => Ctx::Other,
             },
-            Ctx::Shard => match name.to_str().and_then(entry_kind) {
-                Some(action) if (st.kind == Kind::File || (is_dir && !action)) => {
-                    let b = self.bucket(st.mtime);
-                    if action {
-                        local.action += 1;
-                    } else {
-                        local.output += 1;
-                    }
-                    local.buckets[b].entries += 1;
-                    if first {
-                        local.buckets[b].bytes += st.size;
-                        if self.test_results && !action && st.kind == Kind::File {
-                            let test = match classify_test_file(&dir.join(name), st.size) {
-                                Some(TestFile::Output) => Some(&mut local.test_outputs),
-                                Some(TestFile::InputLog) => Some(&mut local.test_logs),
-                                None => None,
-                            };
-                            if let Some(t) = test {
-                                t.entries += 1;
-                                t.bytes += st.size;
+            Ctx::Shard(num) => {
+                let shard = local.shards.entry(*num).or_default();
+                shard.inner.add(st);
+                // A directory's contents and a second name of a file are not kept per shard.
+                shard.tainted |= is_dir || !first || st.may_be_hard_link();
+                match name.to_str().and_then(entry_kind) {
+                    Some(action) if (st.kind == Kind::File || (is_dir && !action)) => {
+                        let b = self.bucket(st.mtime);
+                        if action {
+                            local.action += 1;
+                            shard.action += 1;
+                        } else {
+                            local.output += 1;
+                            shard.output += 1;
+                        }
+                        local.buckets[b].entries += 1;
+                        shard
+                            .entries
+                            .push((st.mtime, if first { st.size } else { 0 }));
+                        if first {
+                            local.buckets[b].bytes += st.size;
+                            if self.test_results && !action && st.kind == Kind::File {
+                                let test = match classify_test_file(&dir.join(name), st.size) {
+                                    Some(TestFile::Output) => {
+                                        Some((&mut local.test_outputs, &mut shard.test_outputs))
+                                    }
+                                    Some(TestFile::InputLog) => {
+                                        Some((&mut local.test_logs, &mut shard.test_logs))
+                                    }
+                                    None => None,
+                                };
+                                if let Some((t, s)) = test {
+                                    t.entries += 1;
+                                    t.bytes += st.size;
+                                    s.entries += 1;
+                                    s.bytes += st.size;
+                                }
                             }
                         }
+                        Ctx::Entry(b)
                     }
-                    Ctx::Entry(b)
+                    _ => Ctx::Other,
                 }
-                _ => Ctx::Other,
-            },
+            }
             Ctx::Entry(b) => {
                 if first {
                     local.buckets[*b].bytes += st.size;
@@ -276,5 +354,11 @@ impl Visitor for BuildVisitor {
             Ctx::Other => Ctx::Other,
         };
         if is_dir { Some(child) } else { None }
+    }
+
+    fn unreadable(&self, local: &mut Local, ctx: &Ctx) {
+        if let Ctx::Shard(num) = ctx {
+            local.shards.entry(*num).or_default().tainted = true;
+        }
     }
 }

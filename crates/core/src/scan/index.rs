@@ -24,9 +24,8 @@
 //! elsewhere to a file of a stored version (deduplicating tools): `du` counts that file once,
 //! the incremental scan in both places.
 //!
-//! The build cache is walked in full every time: Go bumps an entry's modification time when
-//! it uses it (at most once an hour), which changes no directory, so the age histogram cannot
-//! be taken from an index keyed by directory times.
+//! The build cache has an index of its own ([`super::buildindex`]): per `00`..`ff` shard
+//! directory, keyed the same way.
 //!
 //! The file (`<data dir>/scan-index/modcache-<hash of the root>.idx`) is a compact binary:
 //! a magic number, [`FORMAT_VERSION`], the payload's length and FNV-1a checksum, then the
@@ -120,12 +119,22 @@ pub struct IndexStats {
     pub walked_download_dirs: u64,
     /// Whether the index file was (re)written after this scan.
     pub written: bool,
+    /// Whether a build-cache index was read and used ([`super::buildindex`]).
+    pub build_loaded: bool,
+    /// Why an existing build-cache index file was ignored.
+    pub build_discarded: Option<Discard>,
+    /// Build-cache shard directories taken from the index.
+    pub reused_build_shards: u64,
+    /// Build-cache shard directories walked.
+    pub walked_build_shards: u64,
+    /// Whether the build-cache index file was (re)written after this scan.
+    pub build_written: bool,
     /// Why writing the index failed, if it did.
     pub write_error: Option<String>,
 }
 
 /// Identity of a directory: a directory with the same key has the same entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct DirKey {
     pub dev: u64,
     pub ino: u64,
@@ -189,7 +198,7 @@ pub(crate) fn racy_cutoff() -> i64 {
     now.saturating_sub(RACY_NS)
 }
 
-fn fnv1a(data: &[u8]) -> u64 {
+pub(super) fn fnv1a(data: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in data {
         h ^= u64::from(b);
@@ -211,23 +220,15 @@ pub(crate) fn load(file: &Path, root: &Path) -> Result<Option<ModIndex>, Discard
 /// Writes `index` for the cache at `root` to `file` atomically (a temporary file in the same
 /// directory, renamed over the old one).
 pub(crate) fn save(file: &Path, root: &Path, index: &ModIndex) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let data = encode(index, &root.to_string_lossy());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scan-index-")
-        .tempfile_in(dir)?;
-    tmp.write_all(&data)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    write_atomic(file, &encode(index, &root.to_string_lossy()))
 }
 
 /// How long an index whose cache root is gone is kept (the root may be on a disk that is not
 /// mounted now).
 pub const ORPHAN_AGE: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
-/// Removes the index files in `dir` of module caches that no longer exist: a regular
-/// `modcache-*.idx` file (never through a symlink) whose recorded root is not a directory any
+/// Removes the index files in `dir` of caches that no longer exist: a regular
+/// `modcache-*.idx` or `build-*.idx` file (never through a symlink) whose recorded root is not a directory any
 /// more and that was last written more than `max_age` ago, and `.scan-index-*` temporary files
 /// of that age (left by a writer that died). Files it cannot read or parse are left alone:
 /// the next scan of their root replaces them. Returns how many files were removed.
@@ -239,7 +240,8 @@ pub fn prune_orphans(dir: &Path, max_age: std::time::Duration) -> usize {
     let mut removed = 0;
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let is_index = name.starts_with("modcache-") && name.ends_with(".idx");
+        let is_index =
+            (name.starts_with("modcache-") || name.starts_with("build-")) && name.ends_with(".idx");
         let is_temp = name.starts_with(".scan-index-");
         if !is_index && !is_temp {
             continue;
@@ -270,19 +272,9 @@ pub fn prune_orphans(dir: &Path, max_age: std::time::Duration) -> usize {
 
 /// The root an index file records (its checksum checked), or `None`.
 fn stored_root(data: &[u8]) -> Option<String> {
-    if data.len() < HEADER_LEN || &data[..MAGIC.len()] != MAGIC {
-        return None;
-    }
-    let mut h = Reader { data, pos: 8 };
-    if h.u32()? != FORMAT_VERSION {
-        return None;
-    }
-    let len = usize::try_from(h.u64()?).ok()?;
-    let sum = h.u64()?;
-    let payload = &data[HEADER_LEN..];
-    if len != payload.len() || fnv1a(payload) != sum {
-        return None;
-    }
+    let payload = unframe(data, MAGIC)
+        .or_else(|_| unframe(data, super::buildindex::MAGIC))
+        .ok()?;
     Reader {
         data: payload,
         pos: 0,
@@ -327,25 +319,32 @@ pub(crate) fn encode(index: &ModIndex, root: &str) -> Vec<u8> {
             put_acc(&mut p, acc);
         }
     }
-    let mut out = Vec::with_capacity(HEADER_LEN + p.len());
-    out.extend_from_slice(MAGIC);
+    frame(MAGIC, &p)
+}
+
+/// An index file around `payload`: `magic`, [`FORMAT_VERSION`], the payload's length and
+/// checksum, then the payload.
+pub(super) fn frame(magic: &[u8; 8], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(HEADER_LEN + payload.len());
+    out.extend_from_slice(magic);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    out.extend_from_slice(&(p.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv1a(&p).to_le_bytes());
-    out.extend_from_slice(&p);
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fnv1a(payload).to_le_bytes());
+    out.extend_from_slice(payload);
     out
 }
 
-/// Parses an index file written for `root`; never trusts a length or a count it reads.
-pub(crate) fn decode(data: &[u8], root: &str) -> Result<ModIndex, Discard> {
-    if data.len() < MAGIC.len() {
-        return Err(if MAGIC.starts_with(data) {
+/// The payload of an index file framed by [`frame`] with `magic`, its length and checksum
+/// checked.
+pub(super) fn unframe<'a>(data: &'a [u8], magic: &[u8; 8]) -> Result<&'a [u8], Discard> {
+    if data.len() < magic.len() {
+        return Err(if magic.starts_with(data) {
             Discard::Truncated
         } else {
             Discard::NotAnIndex
         });
     }
-    if &data[..MAGIC.len()] != MAGIC {
+    if &data[..magic.len()] != magic {
         return Err(Discard::NotAnIndex);
     }
     if data.len() < HEADER_LEN {
@@ -367,6 +366,25 @@ pub(crate) fn decode(data: &[u8], root: &str) -> Result<ModIndex, Discard> {
     if fnv1a(payload) != sum {
         return Err(Discard::Corrupt);
     }
+    Ok(payload)
+}
+
+/// Writes `data` to `file` atomically (a temporary file in the same directory, renamed over
+/// the old one).
+pub(super) fn write_atomic(file: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".scan-index-")
+        .tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.persist(file).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Parses an index file written for `root`; never trusts a length or a count it reads.
+pub(crate) fn decode(data: &[u8], root: &str) -> Result<ModIndex, Discard> {
+    let payload = unframe(data, MAGIC)?;
     let mut r = Reader {
         data: payload,
         pos: 0,
@@ -425,23 +443,23 @@ fn parse(r: &mut Reader<'_>, root: &str) -> Option<Result<ModIndex, Discard>> {
     Some(Ok(ModIndex { versions, vdirs }))
 }
 
-fn put_len(p: &mut Vec<u8>, n: usize) {
+pub(super) fn put_len(p: &mut Vec<u8>, n: usize) {
     p.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
 }
 
-fn put_str(p: &mut Vec<u8>, s: &str) {
+pub(super) fn put_str(p: &mut Vec<u8>, s: &str) {
     put_len(p, s.len());
     p.extend_from_slice(s.as_bytes());
 }
 
-fn put_key(p: &mut Vec<u8>, k: &DirKey) {
+pub(super) fn put_key(p: &mut Vec<u8>, k: &DirKey) {
     p.extend_from_slice(&k.dev.to_le_bytes());
     p.extend_from_slice(&k.ino.to_le_bytes());
     p.extend_from_slice(&k.mtime_ns.to_le_bytes());
     p.extend_from_slice(&k.ctime_ns.to_le_bytes());
 }
 
-fn put_acc(p: &mut Vec<u8>, a: &Acc) {
+pub(super) fn put_acc(p: &mut Vec<u8>, a: &Acc) {
     for v in [a.bytes, a.disk, a.files, a.dirs, a.symlinks, a.others] {
         p.extend_from_slice(&v.to_le_bytes());
     }
@@ -449,9 +467,9 @@ fn put_acc(p: &mut Vec<u8>, a: &Acc) {
 }
 
 /// A bounds-checked little-endian reader.
-struct Reader<'a> {
-    data: &'a [u8],
-    pos: usize,
+pub(super) struct Reader<'a> {
+    pub(super) data: &'a [u8],
+    pub(super) pos: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -462,35 +480,35 @@ impl<'a> Reader<'a> {
         Some(s)
     }
 
-    fn u8(&mut self) -> Option<u8> {
+    pub(super) fn u8(&mut self) -> Option<u8> {
         self.take(1).map(|b| b[0])
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    pub(super) fn u32(&mut self) -> Option<u32> {
         self.take(4)?.try_into().ok().map(u32::from_le_bytes)
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         self.take(8)?.try_into().ok().map(u64::from_le_bytes)
     }
 
-    fn i64(&mut self) -> Option<i64> {
+    pub(super) fn i64(&mut self) -> Option<i64> {
         self.take(8)?.try_into().ok().map(i64::from_le_bytes)
     }
 
     /// A record count, refused when that many records of at least `min` bytes cannot fit in
     /// what is left (so garbage never makes a huge allocation).
-    fn count(&mut self, min: usize) -> Option<usize> {
+    pub(super) fn count(&mut self, min: usize) -> Option<usize> {
         let n = usize::try_from(self.u32()?).ok()?;
         (n.checked_mul(min)? <= self.data.len() - self.pos).then_some(n)
     }
 
-    fn str(&mut self) -> Option<&'a str> {
+    pub(super) fn str(&mut self) -> Option<&'a str> {
         let n = usize::try_from(self.u32()?).ok()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
 
-    fn key(&mut self) -> Option<DirKey> {
+    pub(super) fn key(&mut self) -> Option<DirKey> {
         Some(DirKey {
             dev: self.u64()?,
             ino: self.u64()?,
@@ -499,7 +517,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn acc(&mut self) -> Option<Acc> {
+    pub(super) fn acc(&mut self) -> Option<Acc> {
         let bytes = self.u64()?;
         let disk = self.u64()?;
         let files = self.u64()?;
@@ -524,7 +542,7 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    fn acc(n: u64) -> Acc {
+    pub(super) fn acc(n: u64) -> Acc {
         Acc {
             bytes: n * 100,
             disk: n * 4096,
@@ -536,7 +554,7 @@ mod tests {
         }
     }
 
-    fn key(n: u64) -> DirKey {
+    pub(super) fn key(n: u64) -> DirKey {
         DirKey {
             dev: 2049,
             ino: n,

@@ -17,6 +17,7 @@
 //! rounded up to 4 KiB clusters (directories count 0) and hard links are not detected.
 
 mod build;
+mod buildindex;
 mod folders;
 pub mod index;
 mod modcache;
@@ -813,16 +814,35 @@ fn scan_build(
     opts: &Options,
     report: &mut Report,
 ) -> std::io::Result<(Totals, bool)> {
+    let cutoff = index::racy_cutoff();
+    let index_file = opts
+        .index_dir
+        .as_deref()
+        .map(|d| buildindex::build_file(d, root));
+    let prior = match &index_file {
+        Some(f) if !opts.full => match buildindex::load(f, root) {
+            Ok(p) => p.filter(|p| p.test_results == opts.test_results),
+            Err(d) => {
+                report.index.build_discarded = Some(d);
+                None
+            }
+        },
+        _ => None,
+    };
+    report.index.build_loaded = prior.is_some();
     let v = build::BuildVisitor {
         now: opts.now(),
         test_results: opts.test_results,
+        prior: prior.as_ref(),
     };
     let Walked {
-        totals,
+        mut totals,
         locals,
         cancelled,
     } = walk::walk(root, &v, wo)?;
     let mut sum = build::Local::default();
+    let mut shards: HashMap<u8, build::ShardLocal> = HashMap::new();
+    let mut reused: Vec<u8> = Vec::new();
     for l in locals {
         sum.action += l.action;
         sum.output += l.output;
@@ -838,6 +858,91 @@ fn scan_build(
         for (s, b) in sum.buckets.iter_mut().zip(l.buckets) {
             s.entries += b.entries;
             s.bytes += b.bytes;
+        }
+        for (num, sh) in l.shards {
+            shards.entry(num).or_default().merge(sh);
+        }
+        reused.extend(l.reused);
+    }
+    // The shards taken from the index count as if walked; their ages against today's clock.
+    if let Some(p) = &prior {
+        for e in reused.iter().filter_map(|n| p.shards.get(n)) {
+            sum.action += e.action;
+            sum.output += e.output;
+            for (s, b) in [
+                (&mut sum.test_outputs, e.test_outputs),
+                (&mut sum.test_logs, e.test_logs),
+            ] {
+                s.entries += b.entries;
+                s.bytes += b.bytes;
+            }
+            for &(mtime, size) in &e.entries {
+                let b = &mut sum.buckets[v.bucket(mtime)];
+                b.entries += 1;
+                b.bytes += size;
+            }
+            let a = &e.inner;
+            totals.bytes += a.bytes;
+            totals.disk_bytes += a.disk;
+            totals.files += a.files;
+            totals.dirs += a.dirs;
+            totals.symlinks += a.symlinks;
+            totals.others += a.others;
+            if let Some(n) = a.newest {
+                totals.newest_mtime = Some(totals.newest_mtime.map_or(n, |m| m.max(n)));
+            }
+        }
+    }
+    report.index.reused_build_shards = reused.len() as u64;
+    report.index.walked_build_shards = shards.len() as u64;
+    // A complete walk: write what it learnt (only when something changed).
+    if let Some(file) = &index_file
+        && !cancelled
+    {
+        let mut new = buildindex::BuildIndex {
+            test_results: opts.test_results,
+            shards: HashMap::new(),
+        };
+        if let Some(p) = &prior {
+            for n in &reused {
+                if let Some(e) = p.shards.get(n) {
+                    new.shards.insert(*n, e.clone());
+                }
+            }
+        }
+        let mut changed = prior.is_none() || opts.full;
+        for (num, sh) in shards {
+            let Some(key) = sh.key.filter(|k| !sh.tainted && !k.racy(cutoff)) else {
+                // Not kept: a change only if the prior index had it.
+                changed |= prior.as_ref().is_some_and(|p| p.shards.contains_key(&num));
+                continue;
+            };
+            changed = true;
+            new.shards.insert(
+                num,
+                buildindex::ShardEntry {
+                    key,
+                    inner: sh.inner,
+                    action: sh.action,
+                    output: sh.output,
+                    test_outputs: sh.test_outputs,
+                    test_logs: sh.test_logs,
+                    entries: sh.entries,
+                },
+            );
+        }
+        // Shards gone since the prior index.
+        if prior
+            .as_ref()
+            .is_some_and(|p| p.shards.len() != reused.len())
+        {
+            changed = true;
+        }
+        if changed {
+            match buildindex::save(file, root, &new) {
+                Ok(()) => report.index.build_written = true,
+                Err(e) => report.index.write_error = Some(Error::io(file, e).to_string()),
+            }
         }
     }
     let age_histogram: Vec<AgeBucket> = build::BUCKETS

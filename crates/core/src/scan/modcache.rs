@@ -96,7 +96,7 @@ pub(crate) struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, st: &Stat) {
+    pub(crate) fn add(&mut self, st: &Stat) {
         self.bytes += st.size;
         self.disk += st.disk;
         match st.kind {

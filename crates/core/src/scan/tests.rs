@@ -920,3 +920,127 @@ fn incremental_scans_equal_full_scans_after_changes() {
     assert!(!full.index.loaded && full.index.written);
     assert_eq!(full.index.reused_versions, 0);
 }
+
+/// A build cache whose shards change between incremental scans: each incremental scan (with
+/// the index) equals a full scan without it, and `du`; unchanged shards come from the index,
+/// changed ones are walked; a damaged index is ignored and rewritten.
+#[test]
+fn incremental_build_cache_scans_equal_full_scans_after_changes() {
+    let t = tempfile::tempdir().unwrap();
+    let ix = tempfile::tempdir().unwrap();
+    let root = t.path();
+    let now = SystemTime::now();
+    let day = Duration::from_secs(86_400);
+    let hex = |i: u32| format!("{i:064x}");
+    let entry =
+        |shard: u32, i: u32, kind: &str| root.join(format!("{shard:02x}/{}-{kind}", hex(i)));
+    for shard in 0..12u32 {
+        for i in 0..5u32 {
+            let p = entry(shard, shard * 10 + i, if i % 2 == 0 { "a" } else { "d" });
+            write(&p, 100 + (shard * 37 + i * 11) as usize);
+            set_mtime(&p, now - day * (i + shard % 7));
+        }
+    }
+    // A cached test result and a test-inputs log (counted from the index too).
+    fs::write(entry(3, 900, "d"), "ok  \texample.com/m\t0.012s\n").unwrap();
+    fs::write(entry(3, 901, "d"), "# test log\ngetenv HOME\n").unwrap();
+    // A `-d` directory (a cached executable): its shard is walked every time.
+    write(&entry(11, 999, "d").join("tool"), 3_000);
+    write(&root.join("fuzz/example.com/m/FuzzX/0123"), 64);
+    write(&root.join("README"), 10);
+    std::thread::sleep(Duration::from_millis(3_200));
+
+    let caches = [cache(CacheKind::Build, root)];
+    let indexed = Options {
+        index_dir: Some(ix.path().to_path_buf()),
+        ..opts()
+    };
+    let check = |what: &str| -> Report {
+        let r = scan(&caches, &indexed, &NoProgress, &CancelToken::new());
+        let full = scan(&caches, &opts(), &NoProgress, &CancelToken::new());
+        assert_eq!(content(&r), content(&full), "{what}");
+        assert_eq!(r.caches[0].bytes, du("-sb", root), "{what}");
+        assert_eq!(r.caches[0].disk_bytes, du("-sB1", root), "{what}");
+        r
+    };
+    let first = check("first");
+    assert!(
+        first.index.build_written && !first.index.build_loaded,
+        "{:?}",
+        first.index
+    );
+    assert_eq!(first.index.walked_build_shards, 12);
+    let again = check("unchanged");
+    assert!(again.index.build_loaded, "{:?}", again.index);
+    assert_eq!(
+        (
+            again.index.reused_build_shards,
+            again.index.walked_build_shards
+        ),
+        (11, 1),
+        "{:?}",
+        again.index
+    );
+    assert!(
+        !again.index.build_written,
+        "nothing changed: {:?}",
+        again.index
+    );
+    let b = again.build.as_ref().unwrap();
+    assert_eq!((b.test_entries, b.test_input_entries), (Some(1), Some(1)));
+
+    // Go adds an entry to one shard, trims one from another, creates a new shard; a fuzz
+    // input appears.
+    write(&entry(2, 500, "a"), 175);
+    fs::remove_file(entry(5, 51, "d")).unwrap();
+    write(&entry(0x2c, 501, "d"), 4_321);
+    write(&root.join("fuzz/example.com/m/FuzzX/4567"), 99);
+    let r = check("entries added and removed");
+    // Shards 02, 05 and 2c changed (and 0b is walked every time); 2c is too new to be stored.
+    assert_eq!(
+        (r.index.reused_build_shards, r.index.walked_build_shards),
+        (9, 4),
+        "{:?}",
+        r.index
+    );
+    assert!(r.index.build_written);
+
+    // `go clean -cache` empties the shards: nothing is taken from the index.
+    for shard in [0u32, 1] {
+        fs::remove_dir_all(root.join(format!("{shard:02x}"))).unwrap();
+    }
+    let r = check("shards removed");
+    assert_eq!(r.index.reused_build_shards, 7, "{:?}", r.index);
+
+    // The documented limit: Go bumps an entry's time when it uses it, which changes no
+    // directory, so the incremental scan keeps the age it had; a deep rescan sees it.
+    std::thread::sleep(Duration::from_millis(3_200));
+    let _ = check("settled");
+    let old = entry(4, 44, "a");
+    set_mtime(&old, now);
+    let inc = scan(&caches, &indexed, &NoProgress, &CancelToken::new());
+    let deep = scan(
+        &caches,
+        &Options {
+            full: true,
+            ..indexed.clone()
+        },
+        &NoProgress,
+        &CancelToken::new(),
+    );
+    let fresh = |r: &Report| r.build.as_ref().unwrap().age_histogram[0].entries;
+    assert_eq!(fresh(&deep), fresh(&inc) + 1);
+    assert_eq!(inc.caches[0].bytes, deep.caches[0].bytes);
+    assert!(!deep.index.build_loaded && deep.index.build_written);
+
+    // A damaged index is ignored (and said so), then rewritten.
+    let file = buildindex::build_file(ix.path(), root);
+    fs::write(&file, b"GCDBCIDXgarbage").unwrap();
+    let r = check("damaged index");
+    assert!(
+        r.index.build_discarded.is_some() && r.index.build_written,
+        "{:?}",
+        r.index
+    );
+    assert!(check("after the rewrite").index.build_loaded);
+}
