@@ -714,6 +714,19 @@ pub fn run(
         warnings,
     };
     if targets.is_empty() {
+        // A run that found nothing to remove, with no cache skipped, is recorded too: `auto
+        // status` lists it, and the next scheduled run knows the cleanup ran today
+        // (schedule::catch_up_skip).
+        if !opts.dry_run
+            && out.caches.iter().all(|c| c.skipped.is_none())
+            && let Some(path) = &opts.audit_log
+            && let Err(e) = audit::record_automatic(path, now, &[], &[], 0)
+        {
+            out.warnings.push(format!(
+                "cannot write the audit log {}: {e}",
+                path.display()
+            ));
+        }
         return Ok(out);
     }
     let plan = clean::plan(
