@@ -132,7 +132,10 @@ fn install_status_uninstall_with_crontab() {
         .unwrap_or_else(|| panic!("other lines changed: {cron}"));
     let lines: Vec<&str> = added.lines().collect();
     assert_eq!(lines.len(), 2, "{cron}");
-    assert!(lines[0].starts_with("@daily ") && lines[1].starts_with("@reboot "), "{cron}");
+    assert!(
+        lines[0].starts_with("@daily ") && lines[1].starts_with("@reboot "),
+        "{cron}"
+    );
     assert_eq!(r["cron_lines"], serde_json::json!(lines));
     let line = lines[0];
     assert!(line.contains("Go Tools \\%h 100\\%"), "{line}");
@@ -222,7 +225,10 @@ fn install_status_uninstall_with_crontab() {
             .is_some_and(|n| n.ends_with(" 00:00 (local time), or at the next boot")),
         "{st}"
     );
-    assert!(st["scheduler"].as_str().unwrap().contains("systemd"), "{st}");
+    assert!(
+        st["scheduler"].as_str().unwrap().contains("systemd"),
+        "{st}"
+    );
     assert_eq!(st["total_freed"], 1024);
     let times: Vec<&Value> = st["last_runs"]
         .as_array()
@@ -341,7 +347,10 @@ fn a_second_scheduled_run_within_20_hours_skips_itself() {
     );
     let text = run(&["auto", "run", "--scheduled", "--no-go"]);
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.starts_with("Skipped: the last automatic run was"), "{text}");
+    assert!(
+        text.starts_with("Skipped: the last automatic run was"),
+        "{text}"
+    );
     // Nothing more was recorded; a run asked for by hand runs.
     let log = std::fs::read_to_string(s.root.join("data").join("audit.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 1, "{log}");
