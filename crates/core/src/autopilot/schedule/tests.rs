@@ -350,7 +350,7 @@ fn macos_install_bootstraps_a_fresh_agent_and_boots_out_a_loaded_one() {
         rep.entry.as_deref(),
         Some("gui/501/io.github.gocache-doctor.auto")
     );
-    assert_eq!(rep.files, [plist.clone()]);
+    assert_eq!(rep.files, std::slice::from_ref(&plist));
     let text = std::fs::read_to_string(&plist).unwrap();
     assert_eq!(text, macos::launch_agent_plist(&ctx.exe).unwrap());
     // Loaded: booted out first, then bootstrapped again.
