@@ -21,7 +21,8 @@ pub const CRON_MARKER: &str = "# gocache-doctor-auto";
 /// The schedule of the systemd timer, in words.
 pub const SYSTEMD_SCHEDULE: &str = "daily (systemd OnCalendar=daily: at midnight plus up to 1 h \
     random delay; a run missed while the computer was off runs at the next start), and 5 min \
-    after login (OnStartupSec=5min)";
+    after login (OnStartupSec=5min); a run less than 20 h after the last automatic one does \
+    nothing";
 /// The schedule of the crontab lines, in words.
 pub const CRON_SCHEDULE: &str = "daily at midnight (cron @daily) and at each boot (cron \
     @reboot, which catches up a day missed while the computer was off); a run less than 20 h \
