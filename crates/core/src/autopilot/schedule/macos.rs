@@ -160,8 +160,8 @@ fn utf8_path(p: &Path) -> Result<&str> {
 
 /// Writes the plist (refusing a symlinked `~/Library` or `LaunchAgents`) and loads it into
 /// `gui/<uid>`: booted out first when already loaded, then `launchctl bootstrap` (one retry
-/// after a second: launchd finishes a bootout asynchronously), or `launchctl load -w` where
-/// `bootstrap` is unknown. When loading fails the plist is removed again.
+/// after a second: launchd finishes a bootout asynchronously), or `launchctl unload -w` and
+/// `load -w` where `bootstrap` is unknown. When loading fails the plist is removed again.
 ///
 /// # Errors
 /// See [`ScheduleError`]; a bad executable path is refused before anything is written.
@@ -195,6 +195,8 @@ pub fn install(ctx: &Context, r: &dyn Runner, uid: u32) -> Result<InstallReport>
         if !is_unknown_subcommand(&out) {
             return Err(fail(tool_error(LAUNCHCTL, &args, &out)));
         }
+        // `load` refuses an agent that is already loaded: unloaded first (it may not be).
+        let _ = r.run(LAUNCHCTL, &unload_args(&path_s));
         let args = load_args(&path_s);
         let out = r.run(LAUNCHCTL, &args).map_err(fail)?;
         if !out.success() {

@@ -382,6 +382,7 @@ fn macos_install_falls_back_to_load_and_removes_the_plist_when_loading_fails() {
         r.calls()[1..],
         [
             format!("/bin/launchctl bootstrap gui/501 {p}"),
+            format!("/bin/launchctl unload -w {p}"),
             format!("/bin/launchctl load -w {p}"),
         ]
     );
