@@ -4,7 +4,8 @@
 //! nothing, the registered task is read from Wine's task store
 //! (`%SystemRoot%\System32\Tasks\GoCacheDoctorAuto`, where Wine's Task Scheduler service keeps
 //! it) and `status` must say that it cannot tell; on a real Windows `status` must find the
-//! task and its next run. A user's own installed task is left alone: the test then stops.
+//! task and its next run. A user's own installed task is left alone: the test then stops. A
+//! second scheduled run in a row skips itself.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -98,4 +99,41 @@ fn install_status_uninstall_with_schtasks() {
     );
     let st = ok_json(&cli(t.path(), &["auto", "status", "--json"]));
     assert_eq!(st["installed"], false, "{st}");
+}
+
+/// The daily and the logon trigger both run `auto run --scheduled`: the second run in a row
+/// does nothing and says why (as on Linux, `auto_schedule.rs`).
+#[test]
+fn a_second_scheduled_run_within_20_hours_skips_itself() {
+    let t = tempfile::tempdir().unwrap();
+    let settings = t.path().join("settings");
+    std::fs::create_dir_all(&settings).unwrap();
+    std::fs::write(
+        settings.join("settings.json"),
+        r#"{"autopilot": {"enabled": true}}"#,
+    )
+    .unwrap();
+    for d in ["mod", "build"] {
+        std::fs::create_dir(t.path().join(d)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        gocache_tests::output(
+            Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+                .args(args)
+                .env("GOCACHE_DOCTOR_DATA_DIR", t.path().join("data"))
+                .env("GOCACHE_DOCTOR_CONFIG_DIR", &settings)
+                .env("GOMODCACHE", t.path().join("mod"))
+                .env("GOCACHE", t.path().join("build")),
+        )
+        .unwrap()
+    };
+    let first = ok_json(&run(&["auto", "run", "--scheduled", "--no-go", "--json"]));
+    assert!(first["policy"].is_object(), "the first run ran: {first}");
+    let log = t.path().join("data").join("audit.jsonl");
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
+    let second = ok_json(&run(&["auto", "run", "--scheduled", "--no-go", "--json"]));
+    assert_eq!(second["ran"], false, "{second}");
+    let why = second["reason"].as_str().unwrap();
+    assert!(why.contains("less than 20 h"), "{why}");
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
 }
