@@ -25,11 +25,12 @@ pub enum AutoCommand {
     /// first, until the module cache fits its budget; or those unused for --unused-days), the
     /// build cache's budget, unnamed toolchains. A cache some process works in is skipped.
     Run(RunArgs),
-    /// Register a daily run of `auto run` (and one at login) with the OS scheduler, for this
-    /// user, without root: a systemd user timer on Linux, else a crontab line.
+    /// Register a daily run of `auto run --scheduled` (and one at login) with the OS
+    /// scheduler, for this user, without root: a systemd user timer on Linux (else crontab
+    /// lines), a launchd LaunchAgent on macOS, a Task Scheduler task on Windows.
     Install(JsonArg),
-    /// Remove everything `auto install` created (unit files, enable link, our crontab line);
-    /// nothing else. Running it again does nothing.
+    /// Remove everything `auto install` created (unit files, enable link, our crontab lines;
+    /// the LaunchAgent; the Task Scheduler task); nothing else. Running it again does nothing.
     Uninstall(JsonArg),
     /// Whether the daily run is installed (how, where), the last automatic runs, the bytes
     /// they freed and the next run.
@@ -72,7 +73,8 @@ pub struct RunArgs {
     #[arg(long)]
     no_go: bool,
     /// Run as the OS scheduler does (`auto install`): do nothing while the policy of the
-    /// settings is off (`autopilot.enabled` is false).
+    /// settings is off (`autopilot.enabled` is false), or when the last automatic run is less
+    /// than 20 hours old (the daily and login triggers run it at most once a day).
     #[arg(long)]
     scheduled: bool,
 }
@@ -118,8 +120,11 @@ fn install(json: bool) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = format!("Installed: {}\n", mechanism_words(r.mechanism));
+    if let Some(e) = &r.entry {
+        out.push_str(&format!("  registered: {e}\n"));
+    }
     paths(&mut out, "  wrote", &r.files);
-    if let Some(l) = &r.cron_line {
+    for l in &r.cron_lines {
         out.push_str(&format!("  crontab line: {l}\n"));
     }
     out.push_str(&format!("Runs: {}\n", r.schedule));
@@ -137,12 +142,15 @@ fn uninstall(json: bool) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
-    if r.removed.is_empty() && !r.cron_line_removed {
+    if r.removed.is_empty() && !r.cron_line_removed && r.unregistered.is_none() {
         out.push_str("Nothing to remove: the daily run is not installed.\n");
+    }
+    if let Some(e) = &r.unregistered {
+        out.push_str(&format!("Unregistered {e}\n"));
     }
     paths(&mut out, "Removed", &r.removed);
     if r.cron_line_removed {
-        out.push_str("Removed the crontab line.\n");
+        out.push_str("Removed the crontab lines.\n");
     }
     print!("{out}");
     for n in &r.notes {
@@ -172,16 +180,23 @@ fn status(json: bool) -> Result<ExitCode, String> {
     }
     let mut out = match st.mechanism {
         Some(m) => format!("Installed: {}\n", mechanism_words(m)),
-        None => "Not installed (`gocache-doctor auto install` registers a daily run).\n".into(),
+        None => format!(
+            "Not installed (`gocache-doctor auto install` registers a daily run with {}).\n",
+            st.scheduler
+        ),
     };
+    if let Some(e) = &st.entry {
+        out.push_str(&format!("  registered: {e}\n"));
+    }
     paths(&mut out, "  file", &st.files);
-    if let Some(l) = &st.cron_line {
+    for l in &st.cron_lines {
         out.push_str(&format!("  crontab line: {l}\n"));
     }
     out.push_str(&format!("Runs: {}\n", st.schedule));
-    if let Some(n) = &st.next_run {
-        out.push_str(&format!("Next run: {n}\n"));
-    }
+    out.push_str(&format!(
+        "Next run: {}\n",
+        st.next_run.as_deref().unwrap_or("none")
+    ));
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
@@ -229,6 +244,26 @@ fn run_now(a: &RunArgs) -> Result<ExitCode, String> {
             println!("{msg}");
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    if a.scheduled
+        && let Some(log) = audit::default_path()
+    {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        // An unreadable log does not stop the run: the clean engine reports it when it writes.
+        let entries = audit::read(&log).map(|l| l.entries).unwrap_or_default();
+        if let Some(reason) = schedule::catch_up_skip(&entries, now) {
+            if a.json {
+                println!(
+                    "{}",
+                    crate::to_json(&serde_json::json!({ "ran": false, "reason": reason }))?
+                );
+            } else {
+                println!("Skipped: {reason}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
     }
     let overrides = Overrides {
         modcache_max_bytes: a.modcache_max,

@@ -1,12 +1,13 @@
 //! `gocache-doctor auto install | uninstall | status` on Linux, run as a user would, with
 //! `HOME` and `XDG_CONFIG_HOME` in a temporary directory: the systemd units pass
 //! `systemd-analyze verify` with an executable path holding a space and a `%`; without a user
-//! systemd manager a crontab line is added through a stand-in `crontab` (a real shell script
-//! that stores its stdin in a file), keeping every other line; the cron command runs the
-//! executable through `/bin/sh` as cron would; `status` reports it and the automatic runs of
-//! the audit log; uninstall leaves the directory exactly as before and a second one changes
-//! nothing; without systemd or crontab the report says nothing triggers the files; a symlinked
-//! unit directory is refused without writing anything.
+//! systemd manager two crontab lines (`@daily` and `@reboot`) are added through a stand-in
+//! `crontab` (a real shell script that stores its stdin in a file), keeping every other line;
+//! the cron command runs the executable through `/bin/sh` as cron would; `status` reports it,
+//! the next run and the automatic runs of the audit log; uninstall leaves the directory exactly
+//! as before and a second one changes nothing; without systemd or crontab the report says
+//! nothing triggers the files; a symlinked unit directory is refused without writing anything;
+//! a second scheduled run in a row skips itself and says why.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,9 +130,14 @@ fn install_status_uninstall_with_crontab() {
     let added = cron
         .strip_prefix(other)
         .unwrap_or_else(|| panic!("other lines changed: {cron}"));
-    assert_eq!(added.lines().count(), 1, "{cron}");
-    let line = added.trim_end();
-    assert_eq!(r["cron_line"], line);
+    let lines: Vec<&str> = added.lines().collect();
+    assert_eq!(lines.len(), 2, "{cron}");
+    assert!(
+        lines[0].starts_with("@daily ") && lines[1].starts_with("@reboot "),
+        "{cron}"
+    );
+    assert_eq!(r["cron_lines"], serde_json::json!(lines));
+    let line = lines[0];
     assert!(line.contains("Go Tools \\%h 100\\%"), "{line}");
     // Installing again replaces our line: still exactly one.
     ok_json(&cli(&s, &["auto", "install", "--json"]));
@@ -212,7 +218,17 @@ fn install_status_uninstall_with_crontab() {
     let st = ok_json(&cli(&s, &["auto", "status", "--json"]));
     assert_eq!(st["installed"], true, "{st}");
     assert_eq!(st["mechanism"], "cron");
-    assert_eq!(st["cron_line"], line);
+    assert_eq!(st["cron_lines"], serde_json::json!(lines));
+    assert!(
+        st["next_run"]
+            .as_str()
+            .is_some_and(|n| n.ends_with(" 00:00 (local time), or at the next boot")),
+        "{st}"
+    );
+    assert!(
+        st["scheduler"].as_str().unwrap().contains("systemd"),
+        "{st}"
+    );
     assert_eq!(st["total_freed"], 1024);
     let times: Vec<&Value> = st["last_runs"]
         .as_array()
@@ -225,7 +241,10 @@ fn install_status_uninstall_with_crontab() {
     let text = cli(&s, &["auto", "status"]);
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(
-        text.contains("Installed: crontab line") && text.contains("1.0 KiB"),
+        text.contains("Installed: crontab line")
+            && text.contains("1.0 KiB")
+            && text.contains("Next run: ")
+            && text.contains("crontab line: @reboot "),
         "{text}"
     );
 
@@ -282,4 +301,59 @@ fn a_symlinked_unit_directory_is_refused_and_nothing_is_written() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is a symbolic link"), "{err}");
     assert_eq!(listing(&s.root), before);
+}
+
+/// The daily and the login trigger both run `auto run --scheduled`: the second run in a row
+/// does nothing and says why (the first, which found nothing to remove, is in the audit log);
+/// a run without --scheduled still runs.
+#[test]
+fn a_second_scheduled_run_within_20_hours_skips_itself() {
+    let s = setup(false);
+    let settings = s.root.join("settings");
+    std::fs::create_dir_all(&settings).unwrap();
+    std::fs::write(
+        settings.join("settings.json"),
+        r#"{"autopilot": {"enabled": true}}"#,
+    )
+    .unwrap();
+    for d in ["mod", "build"] {
+        std::fs::create_dir(s.root.join(d)).unwrap();
+    }
+    let run = |args: &[&str]| {
+        gocache_tests::output(
+            Command::new(&s.exe)
+                .args(args)
+                .env_clear()
+                .env("HOME", &s.home)
+                .env("GOCACHE_DOCTOR_DATA_DIR", s.root.join("data"))
+                .env("GOCACHE_DOCTOR_CONFIG_DIR", &settings)
+                .env("GOMODCACHE", s.root.join("mod"))
+                .env("GOCACHE", s.root.join("build"))
+                .env("PATH", &s.bin),
+        )
+        .unwrap()
+    };
+    let first = ok_json(&run(&["auto", "run", "--scheduled", "--no-go", "--json"]));
+    assert!(first["policy"].is_object(), "the first run ran: {first}");
+    let log = std::fs::read_to_string(s.root.join("data").join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1, "{log}");
+    assert!(log.contains(r#""automatic":true"#), "{log}");
+    let second = ok_json(&run(&["auto", "run", "--scheduled", "--no-go", "--json"]));
+    assert_eq!(second["ran"], false, "{second}");
+    let why = second["reason"].as_str().unwrap();
+    assert!(
+        why.contains("the last automatic run was 0 h") && why.contains("less than 20 h"),
+        "{why}"
+    );
+    let text = run(&["auto", "run", "--scheduled", "--no-go"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.starts_with("Skipped: the last automatic run was"),
+        "{text}"
+    );
+    // Nothing more was recorded; a run asked for by hand runs.
+    let log = std::fs::read_to_string(s.root.join("data").join("audit.jsonl")).unwrap();
+    assert_eq!(log.lines().count(), 1, "{log}");
+    let manual = ok_json(&run(&["auto", "run", "--no-go", "--json"]));
+    assert!(manual["policy"].is_object(), "{manual}");
 }

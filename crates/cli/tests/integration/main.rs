@@ -23,6 +23,10 @@ mod auto;
 // stand-in `crontab`, quoting of a path with a space and `%`, uninstall leaves nothing.
 #[cfg(target_os = "linux")]
 mod auto_schedule;
+// The same on Windows with the real schtasks.exe (under Wine: what Wine's Task Scheduler
+// keeps, and that `status` says it cannot tell).
+#[cfg(windows)]
+mod auto_schedule_windows;
 // `clean` against genuine caches built by the real Go toolchain: Go still accepts the cache
 // after every clean and after `kill -9` at random points, nothing outside it is touched,
 // symlinks are not followed, another user's subtree, concurrent `go mod download`, dry runs,

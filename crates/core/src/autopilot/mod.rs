@@ -385,7 +385,8 @@ pub struct RunOptions {
     pub probe: Option<Arc<dyn LockProbe + Send + Sync>>,
     /// The clean engine's settings (lock timeout, holder lookup).
     pub exec: ExecOptions,
-    /// Where the audit log entry goes; `None` writes none.
+    /// Where the audit log entry goes (also for a run that found nothing to remove, unless a
+    /// cache was skipped for a process working in it); `None` writes none.
     pub audit_log: Option<PathBuf>,
 }
 
@@ -647,10 +648,14 @@ pub fn run(
         .probe
         .clone()
         .unwrap_or_else(|| Arc::from(locks::system_probe()));
+    // Whether a cache was left alone because some process works in it (or that cannot be
+    // told): the run is then not recorded as done for the day.
+    let mut busy = false;
     match holders_by_cache(report, probe.as_ref(), cancel) {
         Ok(by_cache) => {
             for c in &mut caches {
                 if let Some(h) = by_cache.get(&c.kind) {
+                    busy = true;
                     c.holders = h.clone();
                     if c.skipped.is_none() {
                         c.skipped = Some(format!(
@@ -664,6 +669,7 @@ pub fn run(
             }
         }
         Err(e) => {
+            busy = true;
             for c in &mut caches {
                 if c.skipped.is_none() {
                     c.skipped = Some(format!(
@@ -714,6 +720,19 @@ pub fn run(
         warnings,
     };
     if targets.is_empty() {
+        // A run that found nothing to remove is recorded too (`auto status` lists it, and the
+        // next scheduled run knows the cleanup ran today: schedule::catch_up_skip), unless a
+        // cache was left alone for a process working in it: the next trigger tries again.
+        if !opts.dry_run
+            && !busy
+            && let Some(path) = &opts.audit_log
+            && let Err(e) = audit::record_automatic(path, now, &[], &[], 0)
+        {
+            out.warnings.push(format!(
+                "cannot write the audit log {}: {e}",
+                path.display()
+            ));
+        }
         return Ok(out);
     }
     let plan = clean::plan(

@@ -9,22 +9,24 @@ use std::process::{Command, Stdio};
 
 use super::{
     Context, InstallReport, Mechanism, Result, ScheduleError, Status, UninstallReport,
-    remove_if_exists, safe_dir, validate_exe, write_atomic,
+    empty_status, next_daily_local, remove_if_exists, safe_dir, validate_exe, write_atomic,
 };
 
 /// The service unit's file name.
 pub const SERVICE: &str = "gocache-doctor-auto.service";
 /// The timer unit's file name.
 pub const TIMER: &str = "gocache-doctor-auto.timer";
-/// The marker that ends our crontab line (a shell comment), so uninstall removes only it.
+/// The marker that ends our crontab lines (a shell comment), so uninstall removes only them.
 pub const CRON_MARKER: &str = "# gocache-doctor-auto";
 /// The schedule of the systemd timer, in words.
 pub const SYSTEMD_SCHEDULE: &str = "daily (systemd OnCalendar=daily: at midnight plus up to 1 h \
     random delay; a run missed while the computer was off runs at the next start), and 5 min \
-    after login (OnStartupSec=5min)";
-/// The schedule of the crontab line, in words.
-pub const CRON_SCHEDULE: &str = "daily at midnight (cron @daily; a run missed while the \
-    computer was off is skipped)";
+    after login (OnStartupSec=5min); a run less than 20 h after the last automatic one does \
+    nothing";
+/// The schedule of the crontab lines, in words.
+pub const CRON_SCHEDULE: &str = "daily at midnight (cron @daily) and at each boot (cron \
+    @reboot, which catches up a day missed while the computer was off); a run less than 20 h \
+    after the last automatic one does nothing";
 
 /// The directory of the user's systemd units: `<config_home>/systemd/user`.
 pub fn unit_dir(config_home: &Path) -> PathBuf {
@@ -124,20 +126,22 @@ pub fn cron_quote(word: &str) -> std::result::Result<String, String> {
     Ok(out)
 }
 
-/// Our crontab line: `@daily '<exe>' auto run --scheduled # gocache-doctor-auto`.
+/// Our crontab lines: `@daily '<exe>' auto run --scheduled # gocache-doctor-auto` and the
+/// same with `@reboot` (the run at login where there is no systemd; the scheduled run skips
+/// itself when the daily one ran less than 20 h before).
 ///
 /// # Errors
 /// [`ScheduleError::BadExecutable`] when `exe` cannot be written safely.
-pub fn cron_line(exe: &Path) -> Result<String> {
+pub fn cron_lines(exe: &Path) -> Result<Vec<String>> {
     let s = validate_exe(exe)?;
     let q = cron_quote(s).map_err(|reason| ScheduleError::BadExecutable {
         path: exe.to_path_buf(),
         reason,
     })?;
-    Ok(format!(
-        "@daily {q} {} {CRON_MARKER}",
-        super::RUN_ARGS.join(" ")
-    ))
+    Ok(["@daily", "@reboot"]
+        .iter()
+        .map(|when| format!("{when} {q} {} {CRON_MARKER}", super::RUN_ARGS.join(" ")))
+        .collect())
 }
 
 /// Whether `line` is one of ours.
@@ -145,15 +149,15 @@ pub fn is_our_cron_line(line: &str) -> bool {
     line.trim_end().ends_with(CRON_MARKER)
 }
 
-/// `crontab_text` with our line(s) replaced by `line` (or removed when `None`); every other
-/// line is kept as it is.
-pub fn edit_crontab(crontab_text: &str, line: Option<&str>) -> String {
+/// `crontab_text` with our lines replaced by `lines` (removed when empty); every other line
+/// is kept as it is.
+pub fn edit_crontab(crontab_text: &str, lines: &[String]) -> String {
     let mut out: String = crontab_text
         .lines()
         .filter(|l| !is_our_cron_line(l))
         .map(|l| format!("{l}\n"))
         .collect();
-    if let Some(l) = line {
+    for l in lines {
         out.push_str(l);
         out.push('\n');
     }
@@ -254,7 +258,7 @@ fn write_crontab(text: &str) -> Result<()> {
 /// See [`ScheduleError`]. A bad executable path is refused before anything is written.
 pub fn install(ctx: &Context) -> Result<InstallReport> {
     let service = service_unit(&ctx.exe)?;
-    let line = cron_line(&ctx.exe);
+    let lines = cron_lines(&ctx.exe);
     let dir = unit_dir(&ctx.config_home);
     safe_dir(&ctx.config_home, &dir)?;
     let files = vec![dir.join(SERVICE), dir.join(TIMER)];
@@ -268,13 +272,14 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
         if let Ok(Some(current)) = read_crontab()
             && current.lines().any(is_our_cron_line)
         {
-            write_crontab(&edit_crontab(&current, None))?;
-            notes.push("removed the crontab line of an earlier install".into());
+            write_crontab(&edit_crontab(&current, &[]))?;
+            notes.push("removed the crontab lines of an earlier install".into());
         }
         return Ok(InstallReport {
             mechanism: Mechanism::SystemdUser,
             files,
-            cron_line: None,
+            cron_lines: vec![],
+            entry: Some(TIMER.into()),
             schedule: SYSTEMD_SCHEDULE.into(),
             notes,
         });
@@ -282,9 +287,9 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
     let cron = read_crontab().and_then(|current| match current {
         None => Ok(None),
         Some(current) => {
-            let line = line?;
-            write_crontab(&edit_crontab(&current, Some(&line)))?;
-            Ok(Some(line))
+            let lines = lines?;
+            write_crontab(&edit_crontab(&current, &lines))?;
+            Ok(Some(lines))
         }
     });
     let cron = match cron {
@@ -296,16 +301,17 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
             return Err(e);
         }
     };
-    if let Some(line) = cron {
+    if let Some(lines) = cron {
         notes.push(
-            "no user systemd manager answers: a crontab line runs the cleanup (the unit files \
+            "no user systemd manager answers: crontab lines run the cleanup (the unit files \
              are written too, for a later `systemctl --user enable --now gocache-doctor-auto.timer`)"
                 .into(),
         );
         return Ok(InstallReport {
             mechanism: Mechanism::Cron,
             files,
-            cron_line: Some(line),
+            cron_lines: lines,
+            entry: None,
             schedule: CRON_SCHEDULE.into(),
             notes,
         });
@@ -318,7 +324,8 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
     Ok(InstallReport {
         mechanism: Mechanism::FilesOnly,
         files,
-        cron_line: None,
+        cron_lines: vec![],
+        entry: None,
         schedule: "never (nothing triggers the unit files)".into(),
         notes,
     })
@@ -346,7 +353,7 @@ pub fn uninstall(ctx: &Context) -> Result<UninstallReport> {
     if let Some(current) = read_crontab()?
         && current.lines().any(is_our_cron_line)
     {
-        write_crontab(&edit_crontab(&current, None))?;
+        write_crontab(&edit_crontab(&current, &[]))?;
         rep.cron_line_removed = true;
     }
     Ok(rep)
@@ -379,7 +386,8 @@ fn remove_units(ctx: &Context, rep: &mut UninstallReport) -> Result<()> {
     Ok(())
 }
 
-/// Whether the units or our crontab line exist, and the next run when systemd knows it.
+/// Whether the units or our crontab lines exist, and the next run (systemd's, or the next
+/// local midnight for cron).
 ///
 /// # Errors
 /// See [`ScheduleError`].
@@ -390,13 +398,19 @@ pub fn status(ctx: &Context) -> Result<Status> {
         .filter(|f| f.is_file())
         .collect();
     let mut notes = Vec::new();
-    let cron_line = match read_crontab() {
-        Ok(c) => c.and_then(|c| c.lines().find(|l| is_our_cron_line(l)).map(str::to_string)),
+    let cron_lines: Vec<String> = match read_crontab() {
+        Ok(c) => c.map_or_else(Vec::new, |c| {
+            c.lines()
+                .filter(|l| is_our_cron_line(l))
+                .map(str::to_string)
+                .collect()
+        }),
         Err(e) => {
             notes.push(e.to_string());
-            None
+            vec![]
         }
     };
+    let has_cron = !cron_lines.is_empty();
     let mut next_run = None;
     let mechanism = if files.len() == 2 && systemd_reachable() {
         if check("systemctl", &["--user", "is-enabled", TIMER]).is_ok() {
@@ -414,12 +428,12 @@ pub fn status(ctx: &Context) -> Result<Status> {
             .ok()
             .filter(|s| !s.is_empty());
             Some(Mechanism::SystemdUser)
-        } else if cron_line.is_some() {
+        } else if has_cron {
             Some(Mechanism::Cron)
         } else {
             Some(Mechanism::FilesOnly)
         }
-    } else if cron_line.is_some() {
+    } else if has_cron {
         Some(Mechanism::Cron)
     } else if !files.is_empty() {
         Some(Mechanism::FilesOnly)
@@ -428,22 +442,26 @@ pub fn status(ctx: &Context) -> Result<Status> {
     };
     let schedule = match mechanism {
         Some(Mechanism::SystemdUser) => SYSTEMD_SCHEDULE.into(),
-        Some(Mechanism::Cron) => CRON_SCHEDULE.into(),
+        Some(Mechanism::Cron) => {
+            next_run = Some(format!("{}, or at the next boot", next_daily_local(0, 0)));
+            CRON_SCHEDULE.into()
+        }
         Some(Mechanism::FilesOnly) => {
             notes.push("the unit files exist but nothing triggers them".into());
             "never (nothing triggers the unit files)".into()
         }
         _ => "not installed".into(),
     };
+    let entry = (mechanism == Some(Mechanism::SystemdUser)).then(|| TIMER.to_string());
     Ok(Status {
         installed: mechanism.is_some(),
         mechanism,
         files,
-        cron_line,
+        cron_lines,
+        entry,
         schedule,
         next_run,
-        last_runs: vec![],
-        total_freed: 0,
         notes,
+        ..empty_status()
     })
 }

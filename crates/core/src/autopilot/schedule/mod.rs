@@ -11,10 +11,20 @@
 //!   (enabled with `systemctl --user` when a user manager is reachable), else a crontab line
 //!   (`crontab -l` / `crontab -`), else only the unit files, and the report says nothing
 //!   triggers them.
-//! - macOS and Windows: the plist and the task XML are generated and tested, but installing
-//!   them is not done yet ([`ScheduleError::Unsupported`]).
+//!   The crontab has two lines: `@daily` and `@reboot` (the run at login where there is no
+//!   systemd).
+//! - macOS: a LaunchAgent plist in `~/Library/LaunchAgents`, loaded with `launchctl bootstrap
+//!   gui/<uid>` (`launchctl load -w` on a macOS without `bootstrap`).
+//! - Windows: a Task Scheduler task registered with `schtasks /Create /XML` (daily and at
+//!   logon, for this user, least privilege).
+//!
+//! The scheduler programs run through a [`Runner`], so the macOS and Windows argument building
+//! and output parsing are unit-tested on every OS. Every trigger runs `auto run --scheduled`,
+//! which does nothing when the last automatic run is less than [`CATCH_UP_SECS`] old
+//! ([`catch_up_skip`]): the daily and the login trigger run the cleanup at most once a day.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
@@ -31,6 +41,11 @@ mod tests;
 /// The arguments every scheduled run passes to the executable: `--scheduled` makes the run
 /// do nothing while the policy is off (`autopilot.enabled` is false).
 pub const RUN_ARGS: [&str; 3] = ["auto", "run", "--scheduled"];
+
+/// A scheduled run does nothing when the last automatic run is younger than this (20 hours):
+/// the daily trigger and the one at login then run the cleanup at most once a day, and a day
+/// missed while the computer was off is caught up at the next login.
+pub const CATCH_UP_SECS: i64 = 20 * 3600;
 
 /// What can go wrong while installing, removing or reading the schedule.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +75,7 @@ pub enum ScheduleError {
         #[source]
         source: std::io::Error,
     },
-    /// A scheduler tool (`systemctl`, `crontab`) failed.
+    /// A scheduler tool (`systemctl`, `crontab`, `launchctl`, `schtasks`) failed.
     #[error("{program}: {message}")]
     Tool {
         /// The program.
@@ -71,9 +86,6 @@ pub enum ScheduleError {
     /// No home or configuration directory.
     #[error("{0}")]
     NoHome(String),
-    /// Not done on this OS yet.
-    #[error("{0}")]
-    Unsupported(String),
 }
 
 /// The result type of this module.
@@ -144,8 +156,11 @@ pub struct InstallReport {
     pub mechanism: Mechanism,
     /// The files written.
     pub files: Vec<PathBuf>,
-    /// The crontab line added, if any.
-    pub cron_line: Option<String>,
+    /// The crontab lines added (`@daily` and `@reboot`), if any.
+    pub cron_lines: Vec<String>,
+    /// The scheduler's own name of the entry: the launchd service (`gui/<uid>/<label>`) or
+    /// the Task Scheduler task.
+    pub entry: Option<String>,
     /// When the runs happen, in words.
     pub schedule: String,
     /// Things the user should know (e.g. that nothing triggers the files).
@@ -157,8 +172,10 @@ pub struct InstallReport {
 pub struct UninstallReport {
     /// The files and links removed.
     pub removed: Vec<PathBuf>,
-    /// Whether our crontab line was removed.
+    /// Whether our crontab lines were removed.
     pub cron_line_removed: bool,
+    /// The scheduler entry removed (the launchd service, the Task Scheduler task), if any.
+    pub unregistered: Option<String>,
     /// Things the user should know.
     pub notes: Vec<String>,
 }
@@ -179,13 +196,18 @@ pub struct Status {
     pub installed: bool,
     /// What triggers the runs, when installed.
     pub mechanism: Option<Mechanism>,
+    /// The scheduler this OS uses, in words (also when not installed).
+    pub scheduler: String,
     /// The schedule's files that exist.
     pub files: Vec<PathBuf>,
-    /// Our crontab line, when there is one.
-    pub cron_line: Option<String>,
+    /// Our crontab lines, when there are any.
+    pub cron_lines: Vec<String>,
+    /// The scheduler's own name of the entry, when registered (see [`InstallReport::entry`]).
+    pub entry: Option<String>,
     /// When the runs happen, in words.
     pub schedule: String,
-    /// The next run as the scheduler reports it, when known.
+    /// The next run: as the scheduler reports it (systemd, Task Scheduler), else computed from
+    /// the daily trigger in local time (cron, launchd); `None` when nothing triggers a run.
     pub next_run: Option<String>,
     /// The last automatic runs, newest first (at most 10).
     pub last_runs: Vec<LastRun>,
@@ -195,20 +217,24 @@ pub struct Status {
     pub notes: Vec<String>,
 }
 
+/// The scheduler of the running OS, in words.
+pub fn scheduler_words() -> &'static str {
+    match crate::os::current().kind() {
+        OsKind::Linux => "a systemd user timer (a crontab line where there is no systemd)",
+        OsKind::Macos => "a launchd LaunchAgent (~/Library/LaunchAgents)",
+        OsKind::Windows => "a Task Scheduler task of this user",
+    }
+}
+
 /// Registers the daily run for the current user.
 ///
 /// # Errors
-/// See [`ScheduleError`]; macOS and Windows: [`ScheduleError::Unsupported`].
+/// See [`ScheduleError`].
 pub fn install(ctx: &Context) -> Result<InstallReport> {
     match crate::os::current().kind() {
         OsKind::Linux => linux::install(ctx),
-        OsKind::Macos => Err(ScheduleError::Unsupported(format!(
-            "installing on macOS is not done yet; a LaunchAgent would go in {}",
-            macos::plist_path(&ctx.home).display()
-        ))),
-        OsKind::Windows => Err(ScheduleError::Unsupported(
-            "installing on Windows is not done yet (a Task Scheduler task)".into(),
-        )),
+        OsKind::Macos => macos::install(ctx, &SystemRunner, macos::current_uid()),
+        OsKind::Windows => windows::install(ctx, &SystemRunner, &windows::current_user()),
     }
 }
 
@@ -219,7 +245,8 @@ pub fn install(ctx: &Context) -> Result<InstallReport> {
 pub fn uninstall(ctx: &Context) -> Result<UninstallReport> {
     match crate::os::current().kind() {
         OsKind::Linux => linux::uninstall(ctx),
-        OsKind::Macos | OsKind::Windows => Ok(UninstallReport::default()),
+        OsKind::Macos => macos::uninstall(ctx, &SystemRunner, macos::current_uid()),
+        OsKind::Windows => windows::uninstall(&SystemRunner),
     }
 }
 
@@ -230,18 +257,10 @@ pub fn uninstall(ctx: &Context) -> Result<UninstallReport> {
 pub fn status(ctx: &Context) -> Result<Status> {
     let mut st = match crate::os::current().kind() {
         OsKind::Linux => linux::status(ctx)?,
-        OsKind::Macos | OsKind::Windows => Status {
-            installed: false,
-            mechanism: None,
-            files: vec![],
-            cron_line: None,
-            schedule: "not supported on this OS yet".into(),
-            next_run: None,
-            last_runs: vec![],
-            total_freed: 0,
-            notes: vec![],
-        },
+        OsKind::Macos => macos::status(ctx, &SystemRunner, macos::current_uid()),
+        OsKind::Windows => windows::status(&SystemRunner),
     };
+    st.scheduler = scheduler_words().into();
     if let Some(log) = &ctx.audit_log {
         match audit::read(log) {
             Ok(l) => {
@@ -253,6 +272,136 @@ pub fn status(ctx: &Context) -> Result<Status> {
         }
     }
     Ok(st)
+}
+
+/// A [`Status`] with nothing installed yet, to be filled in by an OS's `status`.
+pub(crate) fn empty_status() -> Status {
+    Status {
+        installed: false,
+        mechanism: None,
+        scheduler: String::new(),
+        files: vec![],
+        cron_lines: vec![],
+        entry: None,
+        schedule: "not installed".into(),
+        next_run: None,
+        last_runs: vec![],
+        total_freed: 0,
+        notes: vec![],
+    }
+}
+
+/// Why a scheduled run should do nothing: the last automatic run of `entries` was less than
+/// [`CATCH_UP_SECS`] before `now` (Unix seconds). `None` when it should run (no automatic run
+/// yet, an older one, or one dated in the future after a clock change).
+pub fn catch_up_skip(entries: &[audit::Entry], now: i64) -> Option<String> {
+    let last = entries
+        .iter()
+        .filter(|e| e.automatic == Some(true))
+        .map(|e| e.time)
+        .max()?;
+    let age = now - last;
+    (0..CATCH_UP_SECS).contains(&age).then(|| {
+        format!(
+            "the last automatic run was {} h {} min ago, less than {} h: the daily and login \
+             triggers run the cleanup at most once a day, so this scheduled run does nothing \
+             (`gocache-doctor auto run` without --scheduled runs it now)",
+            age / 3600,
+            age % 3600 / 60,
+            CATCH_UP_SECS / 3600
+        )
+    })
+}
+
+/// The next time after `now` (local wall-clock time) that a daily trigger at
+/// `hour:minute` fires.
+pub fn next_daily(now: chrono::NaiveDateTime, hour: u32, minute: u32) -> chrono::NaiveDateTime {
+    let at = chrono::NaiveTime::from_hms_opt(hour.min(23), minute.min(59), 0)
+        .unwrap_or(chrono::NaiveTime::MIN);
+    let today = now.date().and_time(at);
+    if today > now {
+        today
+    } else {
+        (now.date() + chrono::Days::new(1)).and_time(at)
+    }
+}
+
+/// [`next_daily`] from the current local time, as `YYYY-MM-DD HH:MM (local time)`.
+pub fn next_daily_local(hour: u32, minute: u32) -> String {
+    let now = chrono::Local::now().naive_local();
+    format!(
+        "{} (local time)",
+        next_daily(now, hour, minute).format("%Y-%m-%d %H:%M")
+    )
+}
+
+/// What a scheduler program printed and how it ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolOutput {
+    /// The exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Its standard output (lossy UTF-8).
+    pub stdout: String,
+    /// Its standard error (lossy UTF-8).
+    pub stderr: String,
+}
+
+impl ToolOutput {
+    /// Whether it exited with 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Its stderr, else its stdout, trimmed: the message of a failure.
+    pub fn message(&self) -> String {
+        let e = self.stderr.trim();
+        if e.is_empty() {
+            self.stdout.trim().to_string()
+        } else {
+            e.to_string()
+        }
+    }
+}
+
+/// Runs the scheduler's programs (`launchctl`, `schtasks`). [`SystemRunner`] runs them for
+/// real; tests give their own, so the arguments and the parsing of the answers are tested on
+/// every OS.
+pub trait Runner {
+    /// Runs `program` with `args` (no shell, stdin closed) and waits for it.
+    ///
+    /// # Errors
+    /// [`ScheduleError::Tool`] when the program cannot be started.
+    fn run(&self, program: &str, args: &[String]) -> Result<ToolOutput>;
+}
+
+/// The [`Runner`] that starts the programs found on `PATH`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemRunner;
+
+impl Runner for SystemRunner {
+    fn run(&self, program: &str, args: &[String]) -> Result<ToolOutput> {
+        let out = Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| ScheduleError::Tool {
+                program: program.into(),
+                message: e.to_string(),
+            })?;
+        Ok(ToolOutput {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
+    }
+}
+
+/// A failed run of `program args` as an error.
+pub(crate) fn tool_error(program: &str, args: &[String], out: &ToolOutput) -> ScheduleError {
+    ScheduleError::Tool {
+        program: format!("{program} {}", args.join(" ")),
+        message: out.message(),
+    }
 }
 
 /// The automatic runs of `entries` (oldest first), newest first (at most 10), and the
