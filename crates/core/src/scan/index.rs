@@ -6,9 +6,10 @@
 //! cache root, the totals of every extracted version directory keyed by that directory's
 //! identity ([`DirKey`]: device and inode, modification and change time in nanoseconds; on
 //! Windows the last-write and creation times), and the totals of every
-//! `cache/download/<module>/@v` directory keyed by its identity plus the size and modification
-//! time of its `list` file (Go adds files there by rename, which changes the directory, but
-//! edits `list` in place). An incremental scan lists the directories above the versions,
+//! `cache/download/<module>/@v` directory keyed by its identity (Go adds files there by
+//! rename, which changes the directory; it rewrites `list` in place, but only right after such
+//! a rename, so within the racy window below). An incremental scan lists the directories above
+//! the versions,
 //! `lstat`s each version directory and `@v` directory, and walks only those that are new or
 //! changed; `sumdb/`, `vcs/` and everything else are walked every time.
 //!
@@ -20,7 +21,8 @@
 //!
 //! What an incremental scan cannot see, by design (a full scan, `scan --full`, does): a file
 //! changed deep inside an extracted version without its directory changing (only by hand:
-//! Go makes the trees read-only and never writes there), and a hard link made later from
+//! Go makes the trees read-only and never writes there), an `@v` file edited in place by
+//! hand (Go's own in-place rewrite of `list` follows a change of the directory), and a hard link made later from
 //! elsewhere to a file of a stored version (deduplicating tools): `du` counts that file once,
 //! the incremental scan in both places.
 //!
@@ -159,7 +161,8 @@ impl DirKey {
     }
 }
 
-/// Size and modification time (ns) of an `@v/list` file.
+/// Size and modification time (ns) of an `@v/list` file (stored for diagnosis; not part of the
+/// reuse check, see `ModVisitor::reuse_vdir`).
 pub(crate) type ListStat = Option<(u64, i64)>;
 
 /// One extracted version directory.

@@ -228,22 +228,19 @@ impl ModVisitor<'_> {
         true
     }
 
-    /// Takes the `@v` directory `<dir>/@v` of module `escpath` from the index when its key and
-    /// its `list` file match; returns whether it did.
-    fn reuse_vdir(&self, local: &mut Local, dir: &Path, escpath: &Arc<str>, key: DirKey) -> bool {
+    /// Takes the `@v` directory of module `escpath` from the index when its key matches;
+    /// returns whether it did.
+    ///
+    /// Go rewrites `@v/list` in place, which does not change the directory, but only right
+    /// after it renamed a `.mod` file into it (`writeDiskCache`, then `rewriteVersionList`),
+    /// which does; a directory changed within [`super::index::RACY_NS`] of the scan is never
+    /// stored, so the rewrite that follows is seen. Looking at `list` itself would cost a
+    /// directory lookup per module, the largest share of a rescan with a cold page cache.
+    fn reuse_vdir(&self, local: &mut Local, escpath: &Arc<str>, key: DirKey) -> bool {
         let Some(e) = self.prior.and_then(|p| p.vdirs.get(&**escpath)) else {
             return false;
         };
         if e.key != key {
-            return false;
-        }
-        let list = std::fs::symlink_metadata(dir.join("@v").join("list"))
-            .ok()
-            .map(|md| {
-                let st = super::walk::stat_of(&md);
-                (st.size, st.mtime_ns)
-            });
-        if list != e.list {
             return false;
         }
         local.parts[Part::Download as usize].merge(&e.inner);
@@ -339,7 +336,7 @@ impl Visitor for ModVisitor<'_> {
                 Some("sumdb") if rel.is_empty() => Ctx::In(Part::Sumdb),
                 Some("@v") if !rel.is_empty() && is_dir => {
                     let key = DirKey::of(st);
-                    let reused = self.reuse_vdir(local, dir, rel, key);
+                    let reused = self.reuse_vdir(local, rel, key);
                     local.vkeys.push((rel.clone(), key, reused));
                     if reused {
                         local.parts[Part::Download as usize].add(st);

@@ -877,14 +877,17 @@ fn incremental_scans_equal_full_scans_after_changes() {
         again.index
     );
 
-    // Go edits `list` in place (the @v directory does not change): seen through its own
-    // size and time.
+    // Go's own sequence: a new `.mod` renamed into @v (the directory changes), then `list`
+    // rewritten in place (`writeDiskCache`, then `rewriteVersionList`).
+    let tmp = tdl.join("v0.0.1-go1.22.0.linux-amd64.mod123456.tmp");
+    fs::write(&tmp, "module golang.org/toolchain\n").unwrap();
+    fs::rename(&tmp, tdl.join("v0.0.1-go1.22.0.linux-amd64.mod")).unwrap();
     fs::write(
         tdl.join("list"),
         "v0.0.1-go1.21.0.linux-amd64\nv0.0.1-go1.22.0.linux-amd64\n",
     )
     .unwrap();
-    let r = incremental(root, ix.path(), "list edited in place");
+    let r = incremental(root, ix.path(), "a .mod added and list rewritten");
     assert_eq!(r.index.walked_download_dirs, 2, "{:?}", r.index);
     let dl = native(root, "cache/download/github.com/!burnt!sushi/toml/@v");
 
