@@ -349,13 +349,18 @@ fn scan_writes_its_index_and_rescans_and_full_scans_agree_with_du() {
             "{args:?}"
         );
         rows.push(v["modules"].clone());
-        let index: Vec<_> = std::fs::read_dir(data.path().join("scan-index"))
+        let mut index: Vec<_> = std::fs::read_dir(data.path().join("scan-index"))
             .unwrap_or_else(|e| panic!("no scan index after {args:?}: {e}"))
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
+        index.sort();
+        // One index per cache: the build cache's and the module cache's, nothing else.
         assert!(
-            index.len() == 1 && index[0].starts_with("modcache-"),
+            index.len() == 2
+                && index[0].starts_with("build-")
+                && index[1].starts_with("modcache-")
+                && index.iter().all(|n| n.ends_with(".idx")),
             "{index:?}"
         );
     }
