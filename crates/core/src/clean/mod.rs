@@ -57,6 +57,7 @@ use crate::scan::{self, scan_dir};
 use crate::{CancelToken, Error, Result, escape};
 
 pub(crate) use modver::version_of_download_file;
+pub(crate) use remove::remove_tree;
 pub use trash::{INNER_TRASH, Moved, ROOT_TRASH_PREFIX};
 
 /// What the user asked to clean.
