@@ -64,7 +64,9 @@ pub enum CiError {
     )]
     NoStart,
     /// The marker exists but is not one this tool wrote for this user.
-    #[error("the job marker {path} is not valid ({reason}); run `ci prepare` again or pass --since")]
+    #[error(
+        "the job marker {path} is not valid ({reason}); run `ci prepare` again or pass --since"
+    )]
     BadMarker {
         /// The marker file.
         path: PathBuf,
@@ -489,45 +491,6 @@ impl TrimReport {
     }
 }
 
-/// Bytes of the build-cache entries (`<root>/<xx>/<entry>`) with an mtime at or after
-/// `cutoff`, counted as the clean engine's budget counts them.
-fn bytes_used_since(root: &Path, cutoff: i64, cancel: &CancelToken) -> u64 {
-    let mut total = 0;
-    let Ok(rd) = std::fs::read_dir(root) else {
-        return 0;
-    };
-    for d in rd.flatten() {
-        let name = d.file_name();
-        let is_hex = name.to_str().is_some_and(|n| {
-            n.len() == 2 && n.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-        });
-        if !is_hex || !d.file_type().is_ok_and(|t| t.is_dir()) {
-            continue;
-        }
-        let Ok(inner) = std::fs::read_dir(d.path()) else {
-            continue;
-        };
-        for e in inner.flatten() {
-            let Ok(md) = std::fs::symlink_metadata(e.path()) else {
-                continue;
-            };
-            let mtime = md
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-            if mtime >= cutoff {
-                total += if md.is_dir() {
-                    size_of(&e.path(), cancel)
-                } else {
-                    md.len()
-                };
-            }
-        }
-    }
-    total
-}
-
 /// `ci trim`: removes the build-cache entries not used since the job's start (marker or
 /// `opts.since`) and the module versions none of `opts.projects` names, through the clean
 /// engine; with `opts.max_size`, also the least recently used entries beyond it, but never
@@ -561,10 +524,13 @@ pub fn trim(
     let mut targets = Vec::new();
     let mut build_kept_bytes = 0;
     if let Some(root) = cache_path(report, CacheKind::Build) {
-        build_kept_bytes = bytes_used_since(&root, cutoff, cancel);
+        build_kept_bytes = clean::build_bytes_since(&root, cutoff, cancel).unwrap_or(0);
         // BuildOlderThan's cutoff is `now - days * 86400` truncated: half a second more keeps
         // the float's rounding on the side of keeping.
-        #[allow(clippy::cast_precision_loss, reason = "seconds of a few years fit in f64")]
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "seconds of a few years fit in f64"
+        )]
         let days = ((now - cutoff) as f64 + 0.5) / 86_400.0;
         if now > cutoff {
             targets.push(Target::BuildOlderThan { days });
@@ -599,7 +565,8 @@ pub fn trim(
         projects = sel.projects;
         warnings.extend(sel.warnings);
         if projects == 0 {
-            warnings.push("no go.mod found under the projects: every module version is kept".into());
+            warnings
+                .push("no go.mod found under the projects: every module version is kept".into());
         } else {
             modules = sel
                 .versions
@@ -703,7 +670,8 @@ fn stray_kind(dir: &Path) -> Option<StrayKind> {
         return Some(StrayKind::BuildCache);
     }
     let name = dir.file_name()?.to_str()?;
-    name.starts_with("go-build").then_some(StrayKind::GoBuildDir)
+    name.starts_with("go-build")
+        .then_some(StrayKind::GoBuildDir)
 }
 
 /// Finds module caches and build caches below `dir` (not `dir` itself), without following
@@ -732,8 +700,8 @@ pub fn find_stray(dir: &Path, cancel: &CancelToken) -> Result<Vec<Stray>, CiErro
             continue;
         }
         if let Some(kind) = stray_kind(entry.path()) {
-            let t = scan::scan_dir(entry.path(), &scan::Options::default(), cancel)
-                .unwrap_or_default();
+            let t =
+                scan::scan_dir(entry.path(), &scan::Options::default(), cancel).unwrap_or_default();
             out.push(Stray {
                 path: entry.path().to_path_buf(),
                 kind,

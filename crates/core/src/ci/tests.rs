@@ -19,7 +19,10 @@ fn markdown_cells_escape_markup_and_line_breaks() {
 #[test]
 fn gitlab_sections_keep_names_safe() {
     let s = annotate::gitlab_section_start("ci trim;rm -rf", "t\nx", 5);
-    assert_eq!(s, "\x1b[0Ksection_start:5:citrimrm-rf[collapsed=true]\r\x1b[0Kt x");
+    assert_eq!(
+        s,
+        "\x1b[0Ksection_start:5:citrimrm-rf[collapsed=true]\r\x1b[0Kt x"
+    );
     assert_eq!(
         annotate::gitlab_section_end("a b", 6),
         "\x1b[0Ksection_end:6:ab\r\x1b[0K"
@@ -31,8 +34,17 @@ fn times_parse_as_unix_seconds_or_rfc3339() {
     assert_eq!(parse_time("1700000000").unwrap(), 1_700_000_000);
     assert_eq!(parse_time("1970-01-01T00:00:00Z").unwrap(), 0);
     assert_eq!(parse_time("2026-12-06T17:00:00Z").unwrap(), 1_796_576_400);
-    assert_eq!(parse_time("2026-12-06T18:00:00.5+01:00").unwrap(), 1_796_576_400);
-    for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-12-06T17:00:00", "2026-12-06"] {
+    assert_eq!(
+        parse_time("2026-12-06T18:00:00.5+01:00").unwrap(),
+        1_796_576_400
+    );
+    for bad in [
+        "",
+        "yesterday",
+        "2026-13-01T00:00:00Z",
+        "2026-12-06T17:00:00",
+        "2026-12-06",
+    ] {
         assert!(parse_time(bad).is_err(), "{bad}");
     }
 }
@@ -52,7 +64,10 @@ fn the_marker_round_trips_and_bad_markers_are_refused() {
         ("{\"version\":1,\"started\":1900000000}", "future"),
         ("{\"version\":1,\"started\":1}", "week"),
         ("{\"version\":2,\"started\":1800000000}", "version"),
-        ("{\"version\":1,\"started\":1800000000,\"x\":1}", "not a marker"),
+        (
+            "{\"version\":1,\"started\":1800000000,\"x\":1}",
+            "not a marker",
+        ),
         ("garbage", "not a marker"),
     ] {
         std::fs::write(&path, body).unwrap();
@@ -60,7 +75,12 @@ fn the_marker_round_trips_and_bad_markers_are_refused() {
         assert!(e.contains(why), "{body}: {e}");
     }
     std::fs::write(&path, vec![b' '; 5000]).unwrap();
-    assert!(read_marker(&path, now).unwrap_err().to_string().contains("too large"));
+    assert!(
+        read_marker(&path, now)
+            .unwrap_err()
+            .to_string()
+            .contains("too large")
+    );
 }
 
 #[cfg(unix)]
@@ -119,7 +139,12 @@ fn stray_caches_are_recognised_by_layout() {
         .unwrap()
         .into_iter()
         .map(|s| {
-            let rel = s.path.strip_prefix(w).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = s
+                .path
+                .strip_prefix(w)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, s.kind)
         })
         .collect();

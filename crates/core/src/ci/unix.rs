@@ -73,7 +73,8 @@ fn walk(fd: &OwnedFd, path: &Path, w: &mut Writable, cancel: &CancelToken) {
         match rustix::fs::openat(fd, entry.file_name(), DIR_FLAGS, Mode::empty()) {
             Ok(child) => walk(&child, &child_path, w, cancel),
             // A symlink (ELOOP), a file (ENOTDIR) or an entry gone meanwhile: not ours to walk.
-            Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR | rustix::io::Errno::NOENT) => {}
+            Err(rustix::io::Errno::LOOP | rustix::io::Errno::NOTDIR | rustix::io::Errno::NOENT) => {
+            }
             Err(e) => w.fail(&child_path, e.into()),
         }
     }

@@ -19,7 +19,10 @@ pub(super) fn make_writable(root: &Path, cancel: &CancelToken) -> Writable {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let p = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
                 w.fail(&p, io::Error::other(e.to_string()));
                 continue;
             }
@@ -35,7 +38,10 @@ pub(super) fn make_writable(root: &Path, cancel: &CancelToken) -> Writable {
         let Ok(md) = entry.metadata() else { continue };
         let mut perm = md.permissions();
         if perm.readonly() {
-            #[allow(clippy::permissions_set_readonly_false, reason = "clearing the attribute is the point")]
+            #[allow(
+                clippy::permissions_set_readonly_false,
+                reason = "clearing the attribute is the point"
+            )]
             perm.set_readonly(false);
             match std::fs::set_permissions(entry.path(), perm) {
                 Ok(()) => w.changed += 1,

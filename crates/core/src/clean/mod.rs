@@ -56,6 +56,7 @@ use crate::env::EnvMap;
 use crate::scan::{self, scan_dir};
 use crate::{CancelToken, Error, Result, escape};
 
+pub(crate) use build::bytes_since as build_bytes_since;
 pub(crate) use modver::version_of_download_file;
 pub(crate) use remove::remove_tree;
 pub use trash::{INNER_TRASH, Moved, ROOT_TRASH_PREFIX};
