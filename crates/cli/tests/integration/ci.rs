@@ -3,6 +3,8 @@
 //! the real `tar` standing in for the cache actions' restore and save. As root the job runs
 //! as `nobody` (setpriv): permission bits are what breaks a restore, and root ignores them.
 
+#![allow(clippy::print_stderr, reason = "tests log why they skip")]
+
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -392,22 +394,40 @@ fn a_trimmed_cache_keeps_what_the_job_used() {
     let saved = job._dir.path().join("cache-trimmed.tar");
     std::fs::rename(job.root.join("home/cache.tar"), &saved).unwrap();
 
-    // Job 2 on a fresh runner, same paths.
+    // Job 2 on a fresh runner, same paths, in GitLab's order (the runner restores before the
+    // job's `before_script: ci prepare`) with GitLab's example's GOFLAGS; offline.
     job.reset();
     let out = restore(&job, &saved);
     assert!(out.status.success(), "{}", text(&out));
-    job.ok("gocache-doctor", &["ci", "prepare"]);
-    let off = [("GOPROXY", "off")];
-    let out = job.run_env(&job.project(), "go", &["build", "./..."], &off);
+    let gitlab = [
+        ("GOPROXY", "off"),
+        ("GOFLAGS", "-mod=mod -modcacherw"),
+        ("GITLAB_CI", "true"),
+    ];
+    let out = job.run_env(
+        &job.project(),
+        "gocache-doctor",
+        &["ci", "prepare"],
+        &gitlab,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        printed.starts_with("\x1b[0Ksection_start:") && printed.contains("section_end:"),
+        "{printed:?}"
+    );
+    let out = job.run_env(&job.project(), "go", &["build", "./..."], &gitlab);
     assert!(out.status.success(), "offline build: {}", text(&out));
-    let out = job.run_env(&job.project(), "go", &["test", "./..."], &off);
+    let out = job.run_env(&job.project(), "go", &["test", "./..."], &gitlab);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("(cached)"),
         "no test-cache hit: {}",
         text(&out)
     );
-    // Trim with --since and a tiny ceiling: what the job used stays.
+    let out = job.run_env(&job.project(), "gocache-doctor", &["ci", "trim"], &gitlab);
+    assert!(out.status.success(), "{}", text(&out));
+    // A tiny ceiling: what the job used stays.
     let out = job.run(
         "gocache-doctor",
         &["ci", "trim", "--json", "--max-size", "1"],
@@ -418,8 +438,11 @@ fn a_trimmed_cache_keeps_what_the_job_used() {
         v["warnings"].to_string().contains("ceiling"),
         "the ceiling is raised to what the job used: {v}"
     );
-    let out = job.run_env(&job.project(), "go", &["test", "./..."], &off);
+    let out = job.run_env(&job.project(), "go", &["test", "./..."], &gitlab);
     assert!(text(&out).contains("(cached)"), "{}", text(&out));
+    // `ci prepare` made the restored cache writable: the next checkout can clean it up.
+    let out = job.run_env(&job.root, "rm", &["-rf", "gopath/pkg/mod"], &[]);
+    assert!(out.status.success(), "{}", text(&out));
 }
 
 #[test]
