@@ -514,3 +514,28 @@ fn ci_stray_finds_and_removes_a_module_cache_go_made_in_the_workspace() {
     let v = ok_json(&job.run("gocache-doctor", &["ci", "stray", ".", "--json"]));
     assert_eq!(v["found"].as_array().unwrap().len(), 0, "{v}");
 }
+
+#[test]
+fn ci_prepare_refuses_a_module_cache_that_is_the_home_directory() {
+    let Some(job) = Job::new() else { return };
+    let home = job.root.join("home");
+    let kept = home.join("private");
+    std::fs::create_dir(&kept).unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o500)).unwrap();
+    job.chown();
+    let out = job.run_env(
+        &job.project(),
+        "gocache-doctor",
+        &["ci", "prepare"],
+        &[("GOMODCACHE", &home.display().to_string())],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("home directory"), "{}", text(&out));
+    let mode = std::fs::symlink_metadata(&kept)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o500, "nothing changed");
+    assert!(!job.root.join("data/ci-job.json").exists(), "no marker");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o700)).unwrap();
+}

@@ -367,7 +367,7 @@ impl PrepareReport {
 ///
 /// # Errors
 /// [`CiError::NoDataDir`] without a marker path; [`CiError::Clean`] when the clean engine
-/// refuses the module cache's root; [`CiError::Io`] when the marker cannot be written.
+/// refuses the module cache's root (for both making it writable and removing it); [`CiError::Io`] when the marker cannot be written.
 pub fn prepare(
     report: &Report,
     opts: &PrepareOptions,
@@ -401,6 +401,9 @@ pub fn prepare(
             out.removed = results;
             out.bytes_freed = freed;
         } else {
+            // The same refusals as a clean of the whole module cache: a GOMODCACHE pointing
+            // at the home directory must not have every directory under it changed.
+            clean::check_cache_root(report, CacheKind::Modcache, root)?;
             out.writable = Some(platform::make_writable(root, cancel));
         }
     } else if modcache.is_none() {

@@ -567,6 +567,16 @@ impl Who {
     }
 }
 
+/// Whether the clean engine would touch `root` as `kind`'s whole cache (the refusals of
+/// [`plan`]: `/`, the home directory or above it, GOROOT, a project, a GOPATH with `src/`, a
+/// symlinked root), for steps that change a cache without removing it (`ci prepare`).
+///
+/// # Errors
+/// [`Error::BadRoot`] naming the reason.
+pub(crate) fn check_cache_root(report: &Report, kind: CacheKind, root: &Path) -> Result<()> {
+    guard_for(report, None, None).check_root(kind, root, true)
+}
+
 fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safety::Guard {
     let env = who.map_or_else(EnvMap::from_process, |w| w.env.clone());
     let home = home
