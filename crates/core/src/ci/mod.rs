@@ -382,7 +382,7 @@ pub fn prepare(
     let modcache = report.cache(CacheKind::Modcache).map(|c| c.path.clone());
     let existed = modcache
         .as_ref()
-        .is_some_and(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()));
+        .is_some_and(|p| std::fs::metadata(p).is_ok_and(|m| m.is_dir()));
     let mut out = PrepareReport {
         modcache: modcache.clone(),
         existed,
@@ -404,7 +404,20 @@ pub fn prepare(
             // The same refusals as a clean of the whole module cache: a GOMODCACHE pointing
             // at the home directory must not have every directory under it changed.
             clean::check_cache_root(report, CacheKind::Modcache, root)?;
-            out.writable = Some(platform::make_writable(root, cancel));
+            let is_link = std::fs::symlink_metadata(root).is_ok_and(|m| m.file_type().is_symlink());
+            out.writable = Some(if is_link {
+                let mut w = Writable::default();
+                w.fail(
+                    root,
+                    std::io::Error::other(
+                        "the module cache is a symlink, which is not followed: set GOMODCACHE \
+                         to its target",
+                    ),
+                );
+                w
+            } else {
+                platform::make_writable(root, cancel)
+            });
         }
     } else if modcache.is_none() {
         out.warnings.push("no module cache was found".into());

@@ -160,3 +160,48 @@ fn stray_caches_are_recognised_by_layout() {
     );
     assert!(find_stray(&w.join("nope"), &CancelToken::new()).is_err());
 }
+
+#[cfg(unix)]
+#[test]
+fn prepare_does_not_follow_a_symlinked_module_cache() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real");
+    std::fs::create_dir_all(target.join("m@v1")).unwrap();
+    std::fs::create_dir_all(target.join("cache/download")).unwrap();
+    std::fs::set_permissions(target.join("m@v1"), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let link = dir.path().join("gopath/pkg/mod");
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let mut env = EnvMap::default();
+    env.set("GOMODCACHE", link.display().to_string());
+    env.set("GOPATH", dir.path().join("gopath").display().to_string());
+    env.set("HOME", dir.path().join("home").display().to_string());
+    let report = crate::discover::discover(
+        &env,
+        &crate::discover::Options {
+            run_go: false,
+            ..crate::discover::Options::default()
+        },
+    );
+    let r = prepare(
+        &report,
+        &PrepareOptions {
+            marker: Some(dir.path().join("data").join(MARKER_FILE)),
+            ..PrepareOptions::default()
+        },
+        &CancelToken::new(),
+    )
+    .unwrap();
+    assert!(r.failed(), "{r:?}");
+    assert!(
+        r.writable.as_ref().unwrap().failures[0].contains("symlink"),
+        "{r:?}"
+    );
+    let mode = std::fs::metadata(target.join("m@v1"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o555, "the target is untouched");
+    std::fs::set_permissions(target.join("m@v1"), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
