@@ -181,6 +181,26 @@ fn failures(results: &[gocache_core::clean::ItemResult]) -> Vec<String> {
         .collect()
 }
 
+/// `s` with control characters (line breaks, carriage returns, escape sequences) written as
+/// `\n`, `\r`, `\u{1b}`. Paths come from the disk: in a CI log, a line starting with `::` is a
+/// GitHub workflow command and an escape sequence can forge a GitLab section.
+fn safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `println!` of one line of plain output, its control characters escaped ([`safe`]).
+macro_rules! say {
+    ($($t:tt)*) => { println!("{}", safe(&format!($($t)*))) };
+}
+
 fn prepare(a: &PrepareArgs) -> Result<ExitCode, String> {
     let ci = Ci::detect();
     let report = report(a.common.no_go);
@@ -195,32 +215,32 @@ fn prepare(a: &PrepareArgs) -> Result<ExitCode, String> {
     } else {
         ci.section_start("gocache_doctor_prepare", "gocache-doctor ci prepare");
         match (&r.modcache, r.existed) {
-            (Some(p), true) if a.remove => println!(
+            (Some(p), true) if a.remove => say!(
                 "Module cache {} removed ({} freed).",
                 p.display(),
                 human_bytes(r.bytes_freed)
             ),
             (Some(p), true) => {
                 let w = r.writable.clone().unwrap_or_default();
-                println!(
+                say!(
                     "Module cache {} ({}): {} directories made writable.",
                     p.display(),
                     human_bytes(r.bytes),
                     w.changed
                 );
                 for f in &w.failures {
-                    println!("  cannot make writable: {f}");
+                    say!("  cannot make writable: {f}");
                     ci.annotate(Level::Warning, &format!("cannot make writable: {f}"));
                 }
             }
-            (Some(p), false) => println!("No module cache at {} yet: nothing to do.", p.display()),
-            (None, _) => println!("No module cache was found."),
+            (Some(p), false) => say!("No module cache at {} yet: nothing to do.", p.display()),
+            (None, _) => say!("No module cache was found."),
         }
         for f in failures(&r.removed) {
-            println!("  not removed: {f}");
+            say!("  not removed: {f}");
             ci.annotate(Level::Warning, &format!("not removed: {f}"));
         }
-        println!(
+        say!(
             "Job start recorded in {} ({}).",
             r.marker.display(),
             r.started
@@ -285,38 +305,39 @@ fn trim(a: &TrimArgs) -> Result<ExitCode, String> {
         println!("{}", crate::to_json(&r)?);
     } else {
         ci.section_start("gocache_doctor_trim", "gocache-doctor ci trim");
-        println!(
+        say!(
             "Keeping build-cache entries used since {} (mtime >= {}, Go bumps an entry's \
              mtime at most once an hour).",
-            r.since, r.cutoff
+            r.since,
+            r.cutoff
         );
         let verb = if r.dry_run {
             "Would remove"
         } else {
             "Removing"
         };
-        println!(
+        say!(
             "{verb} {} build-cache entries and {} module versions ({}).",
             r.build_entries,
             r.modules.len(),
             human_bytes(r.planned_bytes)
         );
-        println!(
+        say!(
             "Module cache: {} -> {}",
             human_bytes(r.before.modcache),
             human_bytes(r.after.modcache)
         );
-        println!(
+        say!(
             "Build cache:  {} -> {}",
             human_bytes(r.before.build),
             human_bytes(r.after.build)
         );
         for w in &r.warnings {
-            println!("warning: {w}");
+            say!("warning: {w}");
             ci.annotate(Level::Warning, w);
         }
         for f in failures(&r.results) {
-            println!("  not removed: {f}");
+            say!("  not removed: {f}");
             ci.annotate(Level::Warning, &format!("not removed: {f}"));
         }
         ci.annotate(
@@ -390,10 +411,10 @@ fn stray(a: &StrayArgs) -> Result<ExitCode, String> {
     } else {
         ci.section_start("gocache_doctor_stray", "gocache-doctor ci stray");
         if found.is_empty() {
-            println!("No Go cache inside {}.", dir.display());
+            say!("No Go cache inside {}.", dir.display());
         }
         for s in &found {
-            println!(
+            say!(
                 "{:>10}  {:<18}  {}",
                 human_bytes(s.bytes),
                 kind_word(s.kind),
@@ -413,9 +434,9 @@ fn stray(a: &StrayArgs) -> Result<ExitCode, String> {
         }
         for r in &removed {
             if r.removed {
-                println!("removed {}", r.path.display());
+                say!("removed {}", r.path.display());
             } else {
-                println!("not removed: {}: {}", r.path.display(), r.errors.join("; "));
+                say!("not removed: {}: {}", r.path.display(), r.errors.join("; "));
                 ci.annotate(
                     Level::Warning,
                     &format!("not removed: {}: {}", r.path.display(), r.errors.join("; ")),
@@ -423,7 +444,7 @@ fn stray(a: &StrayArgs) -> Result<ExitCode, String> {
             }
         }
         if !found.is_empty() && !a.yes {
-            println!("Run again with --yes to remove them.");
+            say!("Run again with --yes to remove them.");
         }
         ci.section_end("gocache_doctor_stray");
     }

@@ -539,3 +539,48 @@ fn ci_prepare_refuses_a_module_cache_that_is_the_home_directory() {
     assert!(!job.root.join("data/ci-job.json").exists(), "no marker");
     std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+#[test]
+fn paths_from_the_disk_cannot_inject_workflow_commands_or_table_rows() {
+    let Some(job) = Job::new() else { return };
+    let ws = job.root.join("work");
+    // A directory Go's work-directory pattern matches, named to start a command of its own.
+    let evil = ws.join("go-build%0A\n::error::injected|cell\r<b>");
+    std::fs::create_dir_all(evil.join("b001")).unwrap();
+    job.chown();
+    let summary = job.root.join("home/summary.md");
+    let out = job.run_env(
+        &ws,
+        "gocache-doctor",
+        &["ci", "stray", "."],
+        &[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_STEP_SUMMARY", &summary.display().to_string()),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let warnings: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(warnings.len(), 1, "{stdout}");
+    assert!(
+        stdout.contains("go-build%0A\\n::error::injected|cell\\r<b>"),
+        "the plain listing escapes control characters: {stdout}"
+    );
+    assert!(
+        warnings[0].starts_with("::warning::a Go go-build directory")
+            && warnings[0].contains("go-build%250A%0A::error::injected|cell%0D<b>"),
+        "{stdout}"
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 3, "header, rule, one row: {md}");
+    assert!(
+        rows[2].contains("injected\\|cell") && rows[2].contains("&lt;b&gt;"),
+        "{md}"
+    );
+    // Removed with --yes, and nothing else in the workspace.
+    let out = job.run("gocache-doctor", &["ci", "stray", "..", "--yes"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!evil.exists());
+    assert!(job.project().join("go.mod").exists());
+}

@@ -15,7 +15,8 @@ pub enum Level {
 }
 
 /// Escapes a workflow command's message as the runner reads it back (`%` → `%25`,
-/// CR → `%0D`, LF → `%0A`).
+/// CR → `%0D`, LF → `%0A`); other control characters (an escape sequence in a file name) are
+/// written as Rust escapes (`\u{1b}`).
 pub fn github_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -23,6 +24,7 @@ pub fn github_escape(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.extend(c.escape_default()),
             _ => out.push(c),
         }
     }

@@ -7,6 +7,10 @@ fn github_messages_cannot_start_a_command_of_their_own() {
     let line = annotate::github_annotation(Level::Warning, path);
     assert_eq!(line, "::warning::/w/x%0A::error::pwned%250A%0D");
     assert_eq!(line.lines().count(), 1);
+    assert_eq!(
+        annotate::github_annotation(Level::Notice, "a\x1b[0Kb"),
+        "::notice::a\\u{1b}[0Kb"
+    );
 }
 
 #[test]
