@@ -243,7 +243,7 @@ fn prepare(a: &PrepareArgs) -> Result<ExitCode, String> {
         say!(
             "Job start recorded in {} ({}).",
             r.marker.display(),
-            r.started
+            ci::format_time(r.started)
         );
         ci.section_end("gocache_doctor_prepare");
     }
@@ -306,10 +306,15 @@ fn trim(a: &TrimArgs) -> Result<ExitCode, String> {
     } else {
         ci.section_start("gocache_doctor_trim", "gocache-doctor ci trim");
         say!(
-            "Keeping build-cache entries used since {} (mtime >= {}, Go bumps an entry's \
-             mtime at most once an hour).",
-            r.since,
-            r.cutoff
+            "Keeping build-cache entries used since {} ({}; modified since {}, as Go renews \
+             an entry's mtime at most once an hour).",
+            ci::format_time(r.since),
+            if r.since_from == "marker" {
+                "from ci prepare"
+            } else {
+                "--since"
+            },
+            ci::format_time(r.cutoff)
         );
         let verb = if r.dry_run {
             "Would remove"

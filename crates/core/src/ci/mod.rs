@@ -240,6 +240,28 @@ pub fn parse_time(s: &str) -> Result<i64, CiError> {
     parse_rfc3339(t).ok_or_else(|| CiError::BadTime(s.to_owned()))
 }
 
+/// `t` (Unix seconds) as RFC 3339 in UTC (`2026-12-06T17:00:00Z`), as [`parse_time`] reads it.
+pub fn format_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // The civil date from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
@@ -482,8 +504,8 @@ pub struct TrimReport {
     pub after: Sizes,
     /// Bytes of build-cache entries used since the job started (kept).
     pub build_kept_bytes: u64,
-    /// Build-cache entries planned for removal.
-    pub build_entries: usize,
+    /// Build-cache entries (files) planned for removal.
+    pub build_entries: u64,
     /// Module versions planned for removal.
     pub modules: Vec<ModuleRef>,
     /// Projects read.
@@ -567,7 +589,7 @@ pub fn trim(
     let mut modules = Vec::new();
     let mut projects = 0;
     if opts.projects.is_empty() {
-        warnings.push("no project given: every module version is kept".into());
+        warnings.push("no project folder: every module version is kept".into());
     } else if cache_path(report, CacheKind::Modcache).is_some() {
         let sel = clean::select::select_modules(
             report,
@@ -609,7 +631,8 @@ pub fn trim(
         .items
         .iter()
         .filter(|i| i.cache == CacheKind::Build)
-        .count();
+        .map(|i| i.files)
+        .sum();
     let planned_bytes = plan.total_bytes;
     let (results, bytes_freed, after) = if opts.dry_run || plan.items.is_empty() {
         (Vec::new(), 0, before.clone())

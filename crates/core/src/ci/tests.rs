@@ -42,6 +42,16 @@ fn times_parse_as_unix_seconds_or_rfc3339() {
         parse_time("2026-12-06T18:00:00.5+01:00").unwrap(),
         1_796_576_400
     );
+    for t in [0, 951_782_400, 1_796_576_400, 4_107_542_399, -86_401] {
+        assert_eq!(
+            parse_time(&format_time(t)).unwrap(),
+            t,
+            "{}",
+            format_time(t)
+        );
+    }
+    assert_eq!(format_time(1_796_576_400), "2026-12-06T17:00:00Z");
+    assert_eq!(format_time(951_782_400), "2000-02-29T00:00:00Z");
     for bad in [
         "",
         "yesterday",
