@@ -219,3 +219,21 @@ fn prepare_does_not_follow_a_symlinked_module_cache() {
     assert_eq!(mode & 0o777, 0o555, "the target is untouched");
     std::fs::set_permissions(target.join("m@v1"), std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[cfg(windows)]
+#[test]
+fn make_writable_clears_the_read_only_attribute_of_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("mod");
+    std::fs::create_dir_all(root.join("m@v1/sub")).unwrap();
+    let f = root.join("m@v1/sub/x.go");
+    std::fs::write(&f, "package x\n").unwrap();
+    let mut p = std::fs::metadata(&f).unwrap().permissions();
+    p.set_readonly(true);
+    std::fs::set_permissions(&f, p).unwrap();
+    assert!(std::fs::metadata(&f).unwrap().permissions().readonly());
+    let w = windows::make_writable(&root, &CancelToken::new());
+    assert_eq!((w.changed, w.failed), (1, 0), "{w:?}");
+    assert!(!std::fs::metadata(&f).unwrap().permissions().readonly());
+    std::fs::write(&f, "package y\n").unwrap();
+}
