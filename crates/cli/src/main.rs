@@ -40,6 +40,7 @@ macro_rules! eprint {
 }
 
 mod auto;
+mod ci;
 mod clean;
 mod diagnose;
 mod doctor;
@@ -136,6 +137,13 @@ enum Command {
         #[command(subcommand)]
         command: auto::AutoCommand,
     },
+    /// Steps for CI jobs (docs/ci.md): `ci prepare` before the cache restore (module cache
+    /// made writable, job start recorded), `ci trim` before the cache save (keeps what the
+    /// job used), `ci stray DIR` (caches inside a workspace).
+    Ci {
+        #[command(subcommand)]
+        command: ci::CiCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -187,6 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Diagnose(args) => diagnose::run(&args),
         Command::Doctor(args) => doctor::run(&args),
         Command::Auto { command } => auto::run(&command),
+        Command::Ci { command } => ci::run(&command),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

@@ -40,6 +40,7 @@
 
 pub mod autopilot;
 pub mod cancel;
+pub mod ci;
 pub mod clean;
 pub mod diagnose;
 pub mod dirhash;

@@ -931,12 +931,29 @@ fn build_budget_removes_least_recently_used_entries_first() {
         entries.len() > 20,
         "the fixture build cache has too few entries"
     );
-    let is_old = |p: &Path| {
+    let in_old_shard = |p: &Path| {
         p.parent()
             .and_then(|s| s.file_name())
             .is_some_and(|s| *s.to_string_lossy() < *"80")
     };
-    for (p, _, _) in entries.iter().filter(|(p, _, _)| is_old(p)) {
+    // An output (`-d`) counts as used as recently as the newest action entry (`-a`, 175 bytes:
+    // `v1 <action> <output> <size> <time>`) pointing at it: an old output of a fresh entry
+    // stays (Go does not touch an output it writes again with the same content).
+    let fresh_outputs: BTreeSet<String> = entries
+        .iter()
+        .filter(|(p, _, _)| !in_old_shard(p) && p.to_string_lossy().ends_with("-a"))
+        .filter_map(|(p, _, _)| {
+            let text = std::fs::read_to_string(p).ok()?;
+            Some(format!("{}-d", text.split_whitespace().nth(2)?))
+        })
+        .collect();
+    let is_old = |p: &Path| {
+        in_old_shard(p)
+            && !p
+                .file_name()
+                .is_some_and(|n| fresh_outputs.contains(&*n.to_string_lossy()))
+    };
+    for (p, _, _) in entries.iter().filter(|(p, _, _)| in_old_shard(p)) {
         run(Command::new("touch")
             .args(["-m", "-d", "10 days ago"])
             .arg(p));

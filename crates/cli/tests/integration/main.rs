@@ -33,6 +33,11 @@ mod auto_schedule_windows;
 // the build-cache budget (issue #3 §9). Unix: `cp -a` copies, process-group signals, uids.
 #[cfg(unix)]
 mod clean;
+// `ci prepare | trim | stray` (issue #18): docs/ci.md's example jobs in their order against
+// caches of the real go, the real tar for the cache restore and save, as nobody when root.
+// Unix: modes, setpriv.
+#[cfg(unix)]
+mod ci;
 // The CLI's commands on a genuine fixture: `env` (JSON, table, a malformed GOENV file),
 // `scan` sizes against `du`, `clean` previews, refusals, results and audit log, exit codes
 // and another user's subtree; Windows paths written with backslashes.

@@ -105,7 +105,56 @@ fn aged_entries(root: &Path, cancel: &CancelToken) -> io::Result<Vec<Aged>> {
             out
         })
         .collect();
-    Ok(per_dir.into_iter().flatten().collect())
+    let mut all: Vec<Aged> = per_dir.into_iter().flatten().collect();
+    lift_referenced_outputs(root, &mut all);
+    Ok(all)
+}
+
+/// The output ID an action entry (`-a` file, 175 bytes: `v1 <action> <output> <size>
+/// <time>`, spec §5) references, as the path of its `-d` file under `root`.
+fn output_of(root: &Path, action_file: &Path) -> Option<PathBuf> {
+    let mut buf = [0u8; 256];
+    let n = File::open(action_file).ok()?.read(&mut buf).ok()?;
+    let text = std::str::from_utf8(&buf[..n]).ok()?;
+    let mut f = text.split_ascii_whitespace();
+    if f.next()? != "v1" {
+        return None;
+    }
+    let _action = f.next()?;
+    let out = f.next()?;
+    if out.len() != 64 || !out.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    Some(root.join(&out[..2]).join(format!("{out}-d")))
+}
+
+/// Gives each output (`-d`) the newest mtime of the action entries (`-a`) that reference it.
+/// Go does not touch an output it writes again with the same content, so the output of an
+/// action entry just written or used can keep an old mtime: trimmed by its own mtime it would
+/// leave that entry pointing at nothing (a test result lost: "bad checksum").
+fn lift_referenced_outputs(root: &Path, all: &mut [Aged]) {
+    let refs: Vec<(PathBuf, i64)> = all
+        .par_iter()
+        .filter(|a| {
+            a.entry
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with("-a"))
+        })
+        .filter_map(|a| output_of(root, &a.entry.path).map(|d| (d, a.mtime)))
+        .collect();
+    let mut newest: std::collections::HashMap<PathBuf, i64> =
+        std::collections::HashMap::with_capacity(refs.len());
+    for (d, t) in refs {
+        let e = newest.entry(d).or_insert(t);
+        *e = (*e).max(t);
+    }
+    for a in all.iter_mut() {
+        if let Some(&t) = newest.get(&a.entry.path) {
+            a.mtime = a.mtime.max(t);
+        }
+    }
 }
 
 /// The disk a file takes, by the OS's rule (`st_blocks * 512` on Unix).
@@ -126,6 +175,17 @@ pub(crate) fn older_than(root: &Path, cutoff: i64, cancel: &CancelToken) -> io::
             .then_with(|| a.entry.path.cmp(&b.entry.path))
     });
     Ok(v.into_iter().map(|a| a.entry).collect())
+}
+
+/// Bytes of the entries whose mtime (an output's lifted to its newest referencing action
+/// entry's, as [`older_than`] and [`over_budget`] see it) is at or after `cutoff`: what a
+/// trim at `cutoff` keeps.
+pub(crate) fn bytes_since(root: &Path, cutoff: i64, cancel: &CancelToken) -> io::Result<u64> {
+    Ok(aged_entries(root, cancel)?
+        .iter()
+        .filter(|a| a.mtime >= cutoff)
+        .map(|a| a.entry.bytes)
+        .sum())
 }
 
 /// The least recently used entries (oldest mtime first) to remove so that the entries left

@@ -56,7 +56,9 @@ use crate::env::EnvMap;
 use crate::scan::{self, scan_dir};
 use crate::{CancelToken, Error, Result, escape};
 
+pub(crate) use build::bytes_since as build_bytes_since;
 pub(crate) use modver::version_of_download_file;
+pub(crate) use remove::remove_tree;
 pub use trash::{INNER_TRASH, Moved, ROOT_TRASH_PREFIX};
 
 /// What the user asked to clean.
@@ -563,6 +565,16 @@ impl Who {
             .and_then(sys::Sys::owner_ids)
             .filter(|_| sys::Sys::effective_uid() == Some(0))
     }
+}
+
+/// Whether the clean engine would touch `root` as `kind`'s whole cache (the refusals of
+/// [`plan`]: `/`, the home directory or above it, GOROOT, a project, a GOPATH with `src/`, a
+/// symlinked root), for steps that change a cache without removing it (`ci prepare`).
+///
+/// # Errors
+/// [`Error::BadRoot`] naming the reason.
+pub(crate) fn check_cache_root(report: &Report, kind: CacheKind, root: &Path) -> Result<()> {
+    guard_for(report, None, None).check_root(kind, root, true)
 }
 
 fn guard_for(report: &Report, home: Option<&PathBuf>, who: Option<&Who>) -> safety::Guard {

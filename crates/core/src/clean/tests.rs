@@ -529,6 +529,38 @@ fn build_trim_by_age_and_budget() {
 }
 
 #[test]
+fn an_output_referenced_by_a_recent_action_entry_is_not_trimmed() {
+    // Go does not touch an output it writes again with the same content: the action entry
+    // is new, its output old. Trimming by the output's own mtime loses the result.
+    let t = tmp();
+    let out_id = format!("ab{}", "1".repeat(62));
+    let unref_id = format!("ab{}", "2".repeat(62));
+    let dir = t.gocache.join("ab");
+    fs::create_dir_all(&dir).unwrap();
+    let action = dir.join(format!("ab{}-a", "3".repeat(62)));
+    fs::write(
+        &action,
+        format!("v1 ab{} {out_id} {:>20} {:>20}\n", "3".repeat(62), 500, 1),
+    )
+    .unwrap();
+    for id in [&out_id, &unref_id] {
+        let d = dir.join(format!("{id}-d"));
+        fs::write(&d, vec![b'x'; 500]).unwrap();
+        touch_old(&d, 10 * 86_400);
+    }
+    let (plan, _) = run(&t, &[Target::BuildOlderThan { days: 5.0 }]);
+    assert_eq!(plan.items[0].files, 1, "{plan:?}");
+    assert!(dir.join(format!("{out_id}-d")).exists());
+    assert!(!dir.join(format!("{unref_id}-d")).exists());
+    // A budget takes the unreferenced old output before the recent entry's output.
+    fs::write(dir.join(format!("{unref_id}-d")), vec![b'x'; 500]).unwrap();
+    touch_old(&dir.join(format!("{unref_id}-d")), 10 * 86_400);
+    let (_, _) = run(&t, &[Target::BuildBudget { max_bytes: 1000 }]);
+    assert!(dir.join(format!("{out_id}-d")).exists());
+    assert!(!dir.join(format!("{unref_id}-d")).exists());
+}
+
+#[test]
 fn testexpire_only_moves_forward_and_respects_the_lock() {
     let t = tmp();
     let file = t.gocache.join("testexpire.txt");
