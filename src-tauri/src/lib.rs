@@ -41,6 +41,7 @@ pub fn run_app_with<R: Runtime>(
         .plugin(tauri_plugin_opener::init())
         .manage(gocache_core::CancelSlot::default())
         .manage(commands::watch::WatchSlot::default())
+        .manage(commands::auto::PreviewSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(config.clean_session())
         .manage(config)
@@ -77,6 +78,13 @@ pub fn run_app_with<R: Runtime>(
             commands::doctor::guide_context,
             commands::about::app_info,
             commands::about::open_link,
+            commands::auto::auto_policy_set,
+            commands::auto::auto_preview,
+            commands::auto::auto_preview_cancel,
+            commands::auto::auto_run_now,
+            commands::auto::auto_schedule_status,
+            commands::auto::auto_schedule_install,
+            commands::auto::auto_schedule_uninstall,
         ])
 }
 
