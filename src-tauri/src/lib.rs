@@ -11,6 +11,7 @@ pub mod commands;
 pub mod error;
 #[cfg(target_os = "linux")]
 pub mod linux;
+pub mod notify;
 #[cfg(not(target_os = "linux"))]
 mod other;
 pub mod startup;
@@ -39,6 +40,8 @@ pub fn run_app_with<R: Runtime>(
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(notify::Budgets::default())
         .manage(gocache_core::CancelSlot::default())
         .manage(commands::watch::WatchSlot::default())
         .manage(commands::auto::PreviewSlot::default())

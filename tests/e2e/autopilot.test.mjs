@@ -6,6 +6,7 @@
 // FIXTURE_JSON, ARTIFACTS_DIR, HOME, XDG_DATA_HOME and GOCACHE_DOCTOR_CONFIG_DIR (run.sh).
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -28,6 +29,24 @@ const escape = (s) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
 const versionDir = (m) => path.join(fixture.gomodcache, `${escape(m.path)}@${escape(m.version)}`);
 
 let session;
+
+/**
+ * The notifications the desktop's daemon (dunst, started by run.sh) received: those on screen
+ * are closed first, which moves them to its history. `[{ summary, body }]`, newest first.
+ */
+function notifications() {
+  execFileSync('dunstctl', ['close-all']);
+  const h = JSON.parse(execFileSync('dunstctl', ['history'], { encoding: 'utf8' }));
+  return (h.data?.[0] ?? []).map((n) => ({ summary: n.summary?.data ?? '', body: n.body?.data ?? '' }));
+}
+
+/** Waits until the daemon received more than `count` notifications; returns them all. */
+async function waitForNotification(count, what) {
+  return session.waitFor(what, async () => {
+    const all = notifications();
+    return all.length > count ? all : null;
+  }, { timeout: 20_000 });
+}
 
 async function screenshot(name) {
   await session.executeAsync(
@@ -111,6 +130,7 @@ test('the panel previews the unused versions of the fixture, Run now removes the
   await screenshot('autopilot-preview');
 
   // Run now: the versions are gone, the used one stays, the audit log says automatic.
+  const notesBefore = notifications().length;
   const auditBefore = fs.existsSync(auditLog) ? fs.readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).length : 0;
   await (await session.waitForElement('[data-testid="auto-run-now"]')).click();
   const result = await session.waitForElement('[data-testid="auto-run-result"]', { timeout: 60_000 });
@@ -122,6 +142,11 @@ test('the panel previews the unused versions of the fixture, Run now removes the
   assert.equal(lines.at(-1).automatic, true);
   const freed = lines.at(-1).bytes_freed;
   await screenshot('autopilot-run');
+  // The desktop was told, by a real notification daemon.
+  const notes = await waitForNotification(notesBefore, 'the notification of the run');
+  const note = notes.find((n) => n.summary === 'Automatic cleanup');
+  assert.ok(note, `no "Automatic cleanup" notification: ${JSON.stringify(notes)}`);
+  assert.match(note.body, /^Freed [\d.]+ (B|KiB|MiB|GiB) of Go caches your projects do not use\.$/);
 
   // History marks the run automatic and counts what automatic runs freed.
   await (await session.waitForElement('[data-testid="open-history"]')).click();
@@ -130,4 +155,31 @@ test('the panel previews the unused versions of the fixture, Run now removes the
   assert.ok(await session.find('[data-testid="history-entry"] [data-testid="history-automatic"]'));
   assert.equal(Number(await attr('[data-testid="history-auto-total"]', 'data-bytes')), freed);
   await screenshot('autopilot-history');
+});
+
+test('a scan that finds the module cache over its budget notifies once per crossing', async () => {
+  await (await session.waitForElement('[data-testid="open-settings"]')).click();
+  await session.waitForElement('[data-testid="auto-panel"]');
+  // On, with a budget far below what the module cache holds.
+  if (!(await session.execute('return document.querySelector(\'[data-testid="auto-enabled"]\').checked'))) {
+    await (await session.waitForElement('[data-testid="auto-enabled"]')).click();
+  }
+  await type('[data-testid="auto-modcache"]', '1 KiB');
+  await session.waitFor('the budget stored', async () => {
+    const s = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
+    return s.autopilot?.enabled === true && s.autopilot?.modcache_max_bytes === 1024;
+  });
+  const before = notifications().length;
+  // A rescan (Settings' deep rescan goes back to the dashboard and scans).
+  await (await session.waitForElement('[data-testid="scan-deep"]')).click();
+  await session.waitForScanState(['done'], { timeout: SCAN_TIMEOUT });
+  const notes = await waitForNotification(before, 'the over-budget notification');
+  const over = notes.filter((n) => n.summary === 'A Go cache is over its budget');
+  assert.equal(over.length, 1, JSON.stringify(notes));
+  assert.match(over[0].body, /^The module cache holds [\d.]+ (KiB|MiB|GiB), more than its budget of 1\.0 KiB\./);
+  // Still over at the next scan: not again.
+  await (await session.waitForElement('[data-testid="scan-rerun"]')).click();
+  await session.waitForScanState(['done'], { timeout: SCAN_TIMEOUT });
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(notifications().filter((n) => n.summary === 'A Go cache is over its budget').length, 1, 'notified again at a scan without a new crossing');
 });

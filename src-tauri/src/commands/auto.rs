@@ -123,14 +123,20 @@ pub fn auto_preview_cancel(slot: State<'_, PreviewSlot>) {
 }
 
 /// Applies the stored policy now ("Run now"), as `gocache-doctor auto run` does: the clean
-/// engine, Go's locks, the audit log entry marked automatic.
+/// engine, Go's locks, the audit log entry marked automatic. A run that freed space shows a
+/// desktop notification.
 #[tauri::command]
-pub async fn auto_run_now(config: State<'_, Config>) -> Result<Redacted<AutoRun>, CommandError> {
+pub async fn auto_run_now<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    config: State<'_, Config>,
+) -> Result<Redacted<AutoRun>, CommandError> {
     let config = config.inner().clone();
     blocking(move || {
         let dir = config.settings_dir.as_deref().ok_or(SettingsError::NoDir)?;
         let policy = settings::load(dir)?.policy();
-        apply(&config, &policy, false, &CancelToken::new()).map(Redacted)
+        let run = apply(&config, &policy, false, &CancelToken::new())?;
+        crate::notify::after_run(&app, &config, run.bytes_freed);
+        Ok(Redacted(run))
     })
     .await
 }

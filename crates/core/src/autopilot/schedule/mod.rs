@@ -157,7 +157,11 @@ impl Context {
 
 /// What [`install`] did.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScheduleInstallReport"))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ScheduleInstallReport")
+)]
 pub struct InstallReport {
     /// What triggers the runs now.
     pub mechanism: Mechanism,
@@ -173,7 +177,11 @@ pub struct InstallReport {
 
 /// What [`uninstall`] removed.
 #[derive(Debug, Clone, Default, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScheduleUninstallReport"))]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ScheduleUninstallReport")
+)]
 pub struct UninstallReport {
     /// The files and links removed.
     pub removed: Vec<PathBuf>,
