@@ -185,6 +185,8 @@ fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
 #[cfg(test)]
 mod acl_tests;
 #[cfg(test)]
+mod auto_tests;
+#[cfg(test)]
 mod bindings_tests;
 #[cfg(test)]
 mod clean_tests;
