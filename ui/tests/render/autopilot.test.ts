@@ -120,6 +120,19 @@ describe('automatic cleanup panel', () => {
     expectCleanLog(log);
   });
 
+  test('a policy that cannot be saved says why, keeps what was typed and blocks Run now', async () => {
+    const { page, log } = await open({ autoSaveError: true });
+    await expect.poll(() => previewState(page)).toBe('done');
+    await page.getByTestId('auto-modcache').fill('2 GiB');
+    const error = page.getByTestId('auto-save-error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('The policy was not saved: cannot save the settings');
+    expect(await page.getByTestId('auto-modcache').inputValue()).toBe('2 GiB');
+    expect(await page.getByTestId('auto-run-now').isDisabled()).toBe(true);
+    expect(await page.getByTestId('settings-status').getAttribute('data-status')).toBe('failed');
+    expectCleanLog(log);
+  });
+
   test('a slow preview shows its progress and can be cancelled', async () => {
     const { page, log } = await open({ autoPreviewDelay: 60_000 });
     await expect.poll(() => previewState(page)).toBe('running');

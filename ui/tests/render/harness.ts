@@ -153,6 +153,8 @@ export interface MockConfig {
   autoPreviewDelay?: number;
   /** The daily run is installed. */
   autoInstalled?: boolean;
+  /** auto_policy_set fails (the settings directory is not writable). */
+  autoSaveError?: boolean;
 }
 
 /** Waits until body[data-clean-state] is `state`. */

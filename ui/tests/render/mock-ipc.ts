@@ -54,6 +54,8 @@ interface MockConfig {
   autoPreviewDelay?: number;
   /** The daily run is installed (a systemd user timer). */
   autoInstalled?: boolean;
+  /** auto_policy_set fails (the settings directory is not writable). */
+  autoSaveError?: boolean;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -1105,6 +1107,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           return locksEnd(args.pid, args.startTime);
         case 'auto_policy_set': {
           const p = args.policy as Ipc.AutoPolicy;
+          if (cfg.autoSaveError) throw ipcError('BadSettings', 'cannot save the settings in /home/gopher/.config/gocache-doctor: Permission denied (os error 13); check that the directory is writable');
           if (p.unused_days !== null && p.unused_days > 36500) throw ipcError('BadSettings', `autopilot.unused_days is ${p.unused_days}; use at most 36500 days, or no age rule`);
           autoPolicies.push(JSON.parse(JSON.stringify(p)));
           settings = { ...settings, autopilot: p };
