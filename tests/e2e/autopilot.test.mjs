@@ -91,6 +91,16 @@ test('the panel previews the unused versions of the fixture, Run now removes the
     .split('\n')
     .filter((l) => l.startsWith(`${used.path} ${used.version}`));
   fs.writeFileSync(path.join(project, 'go.sum'), sums.join('\n') + '\n');
+  // clean.test.mjs (run before) may have left only what the project's build downloaded again:
+  // put every fixture version back from the fixture's proxy, as `go mod download` does.
+  const missing = fixture.modules.filter((m) => !fs.existsSync(versionDir(m)));
+  if (missing.length > 0) {
+    execFileSync('go', ['mod', 'download', ...missing.map((m) => `${m.path}@${m.version}`)], {
+      cwd: projects,
+      env: { ...process.env, GOPROXY: `file://${fixture.proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
+      stdio: 'pipe',
+    });
+  }
   for (const m of fixture.modules) assert.ok(fs.existsSync(versionDir(m)), `fixture version missing: ${versionDir(m)}`);
 
   await (await session.waitForElement('[data-testid="open-settings"]')).click();
