@@ -60,6 +60,13 @@ fn main() {
             "system_locale",
             "app_info",
             "open_link",
+            "auto_policy_set",
+            "auto_preview",
+            "auto_preview_cancel",
+            "auto_run_now",
+            "auto_schedule_status",
+            "auto_schedule_install",
+            "auto_schedule_uninstall",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

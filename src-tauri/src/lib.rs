@@ -11,6 +11,7 @@ pub mod commands;
 pub mod error;
 #[cfg(target_os = "linux")]
 pub mod linux;
+pub mod notify;
 #[cfg(not(target_os = "linux"))]
 mod other;
 pub mod startup;
@@ -39,8 +40,11 @@ pub fn run_app_with<R: Runtime>(
     builder
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
+        .manage(notify::Budgets::default())
         .manage(gocache_core::CancelSlot::default())
         .manage(commands::watch::WatchSlot::default())
+        .manage(commands::auto::PreviewSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(config.clean_session())
         .manage(config)
@@ -77,6 +81,13 @@ pub fn run_app_with<R: Runtime>(
             commands::doctor::guide_context,
             commands::about::app_info,
             commands::about::open_link,
+            commands::auto::auto_policy_set,
+            commands::auto::auto_preview,
+            commands::auto::auto_preview_cancel,
+            commands::auto::auto_run_now,
+            commands::auto::auto_schedule_status,
+            commands::auto::auto_schedule_install,
+            commands::auto::auto_schedule_uninstall,
         ])
 }
 
@@ -173,6 +184,8 @@ fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
 
 #[cfg(test)]
 mod acl_tests;
+#[cfg(test)]
+mod auto_tests;
 #[cfg(test)]
 mod bindings_tests;
 #[cfg(test)]

@@ -19,6 +19,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/gocache-e2e.XXXXXX")
 XVFB_PID=""
 DRIVER_PID=""
 DBUS_PID=""
+DUNST_PID=""
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
@@ -30,6 +31,7 @@ cleanup() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$DRIVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
   fi
+  if [ -n "$DUNST_PID" ]; then kill -TERM "$DUNST_PID" 2>/dev/null || true; fi
   if [ -n "$DBUS_PID" ]; then kill -TERM "$DBUS_PID" 2>/dev/null || true; fi
   if [ -n "$XVFB_PID" ]; then
     kill -TERM "$XVFB_PID" 2>/dev/null || true
@@ -124,6 +126,16 @@ else
   log "no dbus-daemon: the single-instance test will fail (apt-get install dbus-daemon)"
 fi
 
+# A notification daemon on that bus and display, as a desktop has: the app's notifications
+# (autopilot.test.mjs reads what it received with `dunstctl history`). setup.sh installs dunst.
+if command -v dunst >/dev/null && [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  dunst >"$WORK/dunst.log" 2>&1 &
+  DUNST_PID=$!
+  for _ in $(seq 50); do dunstctl is-paused >/dev/null 2>&1 && break; sleep 0.1; done
+else
+  log "no dunst: the notification test will fail (scripts/setup.sh installs it)"
+fi
+
 # The first-run welcome screen would cover the views the tests use: mark it seen
 # (shell.test.mjs removes this to see it).
 mkdir -p "$GOCACHE_DOCTOR_CONFIG_DIR"
@@ -145,11 +157,13 @@ mkdir -p "$ARTIFACTS_DIR"
 if [ $# -gt 0 ]; then
   "$@"
 else
-  # clean.test.mjs last, in its own run (`node --test` sorts the files it is given): it deletes
+  # clean.test.mjs after them, in its own run (`node --test` sorts the files it is given): it deletes
   # fixture content that app.test.mjs, locks.test.mjs and verify.test.mjs (which repairs a
   # version in place) count on. doctor.test.mjs cleans one version and downloads it again.
   status=0
   node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/csp.test.mjs" "$E2E/doctor.test.mjs" "$E2E/locks.test.mjs" "$E2E/shell.test.mjs" "$E2E/verify.test.mjs" || status=$?
   node --test --test-concurrency=1 "$E2E/clean.test.mjs" || status=$?
+  # autopilot.test.mjs removes every fixture version but one: last, in its own run.
+  node --test --test-concurrency=1 "$E2E/autopilot.test.mjs" || status=$?
   exit "$status"
 fi

@@ -73,9 +73,10 @@ pub struct Settings {
     /// the file has none (the defaults apply: [`Settings::policy`]). A save without it keeps
     /// the stored one, so a writer that does not know the policy never resets it. A value this
     /// version cannot read is kept as it is in the file and reported when the policy is used
-    /// ([`AutoPolicy::invalid`]), instead of making the whole file corrupt. Not in the IPC
-    /// bindings yet (the app's panel comes later).
-    #[cfg_attr(feature = "ts", ts(skip))]
+    /// ([`AutoPolicy::invalid`]), instead of making the whole file corrupt. The app reads it
+    /// here and stores it only through its own command (its `settings_set` keeps the stored
+    /// one), so saving another setting never overwrites a policy the app could not read.
+    #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",

@@ -1,6 +1,7 @@
 //! The app's commands: IPC glue that runs `gocache-core` on a blocking thread.
 
 pub mod about;
+pub mod auto;
 pub mod clean;
 pub mod doctor;
 pub mod env;

@@ -19,9 +19,11 @@ use crate::state::Config;
 /// existing one: incrementally from the scan index unless `full` ("Deep rescan": walk
 /// everything and rewrite the index). Cancels a scan already running.
 /// A cancelled scan resolves with `cancelled: true` and partial totals; a completed one is
-/// recorded in the size history of `Config::data_dir` ([`record_scan`]).
+/// recorded in the size history of `Config::data_dir` ([`record_scan`]) and checked against
+/// the budgets of the automatic cleanup policy ([`crate::notify::after_scan`]).
 #[tauri::command]
-pub async fn scan_start(
+pub async fn scan_start<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     slot: State<'_, CancelSlot>,
     config: State<'_, Config>,
     on_event: Channel<ProgressEvent>,
@@ -38,6 +40,7 @@ pub async fn scan_start(
             .map(gocache_core::scan::index::dir_in);
         let report = scan_env(&config.env(), index_dir, full, &token, on_event);
         record_scan(config.data_dir.as_deref(), &report);
+        crate::notify::after_scan(&app, &config, &report);
         report
     })
     .await;

@@ -15,13 +15,16 @@ pub fn settings_get(config: State<'_, Config>) -> Result<Settings, CommandError>
     Ok(load(dir)?)
 }
 
-/// Stores the settings and returns them as stored.
+/// Stores the settings and returns them as stored. The automatic cleanup policy is stored
+/// only by `auto_policy_set`: the one stored stays whatever `settings.autopilot` says, so a
+/// policy the app could not read is never overwritten by saving another setting.
 #[tauri::command]
 pub fn settings_set(
     config: State<'_, Config>,
-    settings: Settings,
+    mut settings: Settings,
 ) -> Result<Settings, CommandError> {
     let dir = config.settings_dir.as_deref().ok_or(SettingsError::NoDir)?;
+    settings.autopilot = None;
     Ok(save(dir, settings)?)
 }
 

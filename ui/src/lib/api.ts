@@ -5,6 +5,11 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
   AppInfo,
+  AutoPolicy,
+  AutoRun,
+  ScheduleInstallReport,
+  ScheduleStatus,
+  ScheduleUninstallReport,
   Checks,
   CleanHistory,
   CleanRun,
@@ -185,6 +190,41 @@ export function settingsGet(): Promise<Settings> {
 
 export function settingsSet(settings: Settings): Promise<Settings> {
   return invoke<Settings>('settings_set', { settings });
+}
+
+/** Stores the automatic cleanup policy in the settings the CLI reads; the settings as stored. */
+export function autoPolicySet(policy: AutoPolicy): Promise<Settings> {
+  return invoke<Settings>('auto_policy_set', { policy });
+}
+
+/** The core's dry run of `policy` (not stored): what it would remove now, and why. */
+export function autoPreview(policy: AutoPolicy): Promise<AutoRun> {
+  return invoke<AutoRun>('auto_preview', { policy });
+}
+
+/** Cancels the running preview (it then rejects with `Cancelled`). */
+export function autoPreviewCancel(): Promise<void> {
+  return invoke<void>('auto_preview_cancel');
+}
+
+/** Applies the stored policy now, as `gocache-doctor auto run` does (audit entry marked automatic). */
+export function autoRunNow(): Promise<AutoRun> {
+  return invoke<AutoRun>('auto_run_now');
+}
+
+/** Whether the daily run is installed, its next run, and what automatic runs freed. */
+export function autoScheduleStatus(): Promise<ScheduleStatus> {
+  return invoke<ScheduleStatus>('auto_schedule_status');
+}
+
+/** Registers the daily run with the OS scheduler (this user, no root). */
+export function autoScheduleInstall(): Promise<ScheduleInstallReport> {
+  return invoke<ScheduleInstallReport>('auto_schedule_install');
+}
+
+/** Removes what the install created. */
+export function autoScheduleUninstall(): Promise<ScheduleUninstallReport> {
+  return invoke<ScheduleUninstallReport>('auto_schedule_uninstall');
 }
 
 /** The app's version, build and links (the About dialog). */

@@ -118,7 +118,7 @@ export interface MockConfig {
   /** Milliseconds each `locks_list` takes (default 20). */
   locksDelay?: number;
   undoSeconds?: number;
-  history?: 'some' | 'empty' | 'undone';
+  history?: 'some' | 'empty' | 'undone' | 'auto';
   /** `manual`: verify_start holds at 40% until verify_cancel or `__mock.finishVerify()`. */
   verify?: 'auto' | 'manual';
   /** An error code verify_start fails with. */
@@ -149,6 +149,12 @@ export interface MockConfig {
   os?: 'linux' | 'macos' | 'windows';
   /** What size_history answers: `some` = a last scan 2 hours old with growth, charts and new versions (default: none). */
   sizeHistory?: 'some' | 'none';
+  /** Milliseconds auto_preview takes (default 30). */
+  autoPreviewDelay?: number;
+  /** The daily run is installed. */
+  autoInstalled?: boolean;
+  /** auto_policy_set fails (the settings directory is not writable). */
+  autoSaveError?: boolean;
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -23,7 +23,7 @@ interface MockConfig {
   versions?: number;
   cleanFail?: 'permission' | 'locked';
   undoSeconds?: number;
-  history?: 'some' | 'empty' | 'undone';
+  history?: 'some' | 'empty' | 'undone' | 'auto';
   verify?: 'auto' | 'manual';
   verifyError?: Ipc.ErrorCode;
   locale?: string | null;
@@ -50,6 +50,12 @@ interface MockConfig {
    * Default: no history (the first run).
    */
   sizeHistory?: 'some' | 'none';
+  /** Milliseconds auto_preview takes (default 30); auto_preview_cancel ends it as Cancelled. */
+  autoPreviewDelay?: number;
+  /** The daily run is installed (a systemd user timer). */
+  autoInstalled?: boolean;
+  /** auto_policy_set fails (the settings directory is not writable). */
+  autoSaveError?: boolean;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -383,6 +389,63 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         detail: { path: `${GOMODCACHE}/github.com/acme`, message: 'Permission denied (os error 13)', owner, fix: `sudo chown -R "$(id -un)" ${GOMODCACHE}`, holder: null, more: 41 },
         bytes: 3_000_000_000, in_place: false, note: null }] },
   ];
+  // cfg.history 'auto': two automatic runs besides the cleans above.
+  if (cfg.history === 'auto')
+    history.unshift(
+      { time: NOW - 3600, targets: [{ target: 'module-versions', versions: [{ path: 'github.com/acme/toml-1', version: 'v1.0.0' }] }], bytes_freed: 300_000_000, automatic: true,
+        outcomes: [{ path: `${GOMODCACHE}/github.com/acme/toml-1@v1.0.0`, label: 'github.com/acme/toml-1@v1.0.0', outcome: 'removed', cause: null, detail: null, bytes: 300_000_000, in_place: false, note: null }] },
+      { time: NOW - 2 * DAY, targets: [{ target: 'build-budget', max_bytes: 2 * 1024 ** 3 }], bytes_freed: 700_000_000, automatic: true,
+        outcomes: [{ path: '/home/gopher/.cache/go-build', label: 'build cache over 2 GiB', outcome: 'removed', cause: null, detail: null, bytes: 700_000_000, in_place: false, note: null }] },
+    );
+
+  // The automatic cleanup (issue #17). Not the core's rules: a stand-in giving answers of the
+  // right shape. The first 40 versions count as used by the projects; the rest unused for
+  // longer than `unused_days` (by newest_mtime) go, then, over the budget, the oldest.
+  const autoPolicies: Ipc.AutoPolicy[] = [];
+  let autoPreviewPending: { reject: (e: unknown) => void } | null = null;
+  let autoInstalled = cfg.autoInstalled === true;
+  const autoDecisions = (p: Ipc.AutoPolicy): Ipc.AutoDecision[] => {
+    const rows = modules.filter((m) => !m.toolchain);
+    const out: Ipc.AutoDecision[] = [];
+    const cands: Ipc.AutoDecision[] = [];
+    rows.forEach((m, i) => {
+      const d: Ipc.AutoDecision = { path: m.path, version: m.version, bytes: m.bytes + m.download_bytes, last_use: m.newest_mtime, source: i % 7 === 0 ? 'mtime' : 'atime', remove: false, reason: 'recent' };
+      if (i < 40) out.push({ ...d, last_use: null, source: 'in-use', reason: 'in-use' });
+      else if (p.unused_days !== null && (m.newest_mtime ?? 0) < NOW - p.unused_days * DAY) cands.push({ ...d, remove: true, reason: 'unused-days' });
+      else cands.push(d);
+    });
+    cands.sort((a, b) => (a.last_use ?? 0) - (b.last_use ?? 0));
+    const total = rows.reduce((s, m) => s + m.bytes + m.download_bytes, 0);
+    let left = total - cands.filter((c) => c.remove).reduce((s, c) => s + c.bytes, 0);
+    if (p.modcache_max_bytes !== null)
+      for (const c of cands) {
+        if (left <= p.modcache_max_bytes) break;
+        if (c.remove) continue;
+        c.remove = true;
+        c.reason = 'over-budget';
+        left -= c.bytes;
+      }
+    return [...cands.filter((c) => c.remove), ...out, ...cands.filter((c) => !c.remove)];
+  };
+  const autoRun = (p: Ipc.AutoPolicy, dry: boolean): Ipc.AutoRun => {
+    const decisions = autoDecisions(p);
+    const freed = decisions.filter((d) => d.remove).reduce((s, d) => s + d.bytes, 0);
+    const mc = cacheOf('modcache');
+    const build = cacheOf('build');
+    const caches: Ipc.CacheRun[] = [];
+    if (mc) caches.push({ kind: 'modcache', path: mc.path, bytes_before: mc.bytes, bytes_after: mc.bytes - freed, budget: p.modcache_max_bytes, tightened: false, free_bytes: 40e9, floor_bytes: null, skipped: null, holders: [] });
+    if (build) caches.push({ kind: 'build', path: build.path, bytes_before: build.bytes, bytes_after: p.build_max_bytes !== null ? Math.min(build.bytes, p.build_max_bytes) : build.bytes, budget: p.build_max_bytes, tightened: false, free_bytes: 40e9, floor_bytes: null, skipped: null, holders: [] });
+    return { time: NOW, dry_run: dry, policy: p, projects: ['/home/gopher/src/work/api', '/home/gopher/src/work/cli'], caches, decisions, plan: null, results: [], bytes_freed: dry ? 0 : freed, warnings: [] };
+  };
+  const autoStatus = (): Ipc.ScheduleStatus => {
+    const auto = history.filter((e) => e.automatic === true);
+    return {
+      installed: autoInstalled, mechanism: autoInstalled ? 'systemd_user' : null,
+      files: autoInstalled ? ['/home/gopher/.config/systemd/user/gocache-doctor-auto.timer'] : [], cron_line: null,
+      schedule: 'daily, and 5 minutes after login', next_run: autoInstalled ? 'Mon 2026-12-07 00:04:12 UTC' : null,
+      last_runs: auto.map((e) => ({ time: e.time, bytes_freed: e.bytes_freed })), total_freed: auto.reduce((s, e) => s + e.bytes_freed, 0), notes: [],
+    };
+  };
 
   const rootItem = (kind: Ipc.CacheKind, label: string): Ipc.PlanItem | null => {
     const c = cacheOf(kind);
@@ -1042,6 +1105,46 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           return cleanHolders(args.planId);
         case 'locks_end':
           return locksEnd(args.pid, args.startTime);
+        case 'auto_policy_set': {
+          const p = args.policy as Ipc.AutoPolicy;
+          if (cfg.autoSaveError) throw ipcError('BadSettings', 'cannot save the settings in /home/gopher/.config/gocache-doctor: Permission denied (os error 13); check that the directory is writable');
+          if (p.unused_days !== null && p.unused_days > 36500) throw ipcError('BadSettings', `autopilot.unused_days is ${p.unused_days}; use at most 36500 days, or no age rule`);
+          autoPolicies.push(JSON.parse(JSON.stringify(p)));
+          settings = { ...settings, autopilot: p };
+          return JSON.parse(JSON.stringify(settings));
+        }
+        case 'auto_preview': {
+          const p = args.policy as Ipc.AutoPolicy;
+          await new Promise<void>((resolve, reject) => {
+            autoPreviewPending?.reject(ipcError('Cancelled', 'cancelled'));
+            const timer = setTimeout(() => {
+              autoPreviewPending = null;
+              resolve();
+            }, cfg.autoPreviewDelay ?? 30);
+            autoPreviewPending = { reject: (e) => { clearTimeout(timer); autoPreviewPending = null; reject(e); } };
+          });
+          return autoRun(p, true);
+        }
+        case 'auto_preview_cancel':
+          autoPreviewPending?.reject(ipcError('Cancelled', 'cancelled'));
+          return null;
+        case 'auto_run_now': {
+          await sleep(40);
+          const r = autoRun({ enabled: false, modcache_max_bytes: null, unused_days: 90, keep_latest: null, build_max_bytes: null, remove_unnamed_toolchains: false, free_disk_floor: null, scan_code_folders: true, ...(settings.autopilot ?? {}) }, false);
+          const gone = new Set(r.decisions.filter((d) => d.remove).map((d) => `${d.path}@${d.version}`));
+          for (let i = modules.length - 1; i >= 0; i--) if (gone.has(`${modules[i].path}@${modules[i].version}`)) modules.splice(i, 1);
+          history.unshift({ time: Math.floor(Date.now() / 1000), targets: [{ target: 'module-versions', versions: [...gone].map((g) => ({ path: g.split('@')[0], version: g.split('@')[1] })) }], bytes_freed: r.bytes_freed, outcomes: [], automatic: true });
+          return r;
+        }
+        case 'auto_schedule_status':
+          await sleep(10);
+          return autoStatus();
+        case 'auto_schedule_install':
+          autoInstalled = true;
+          return { mechanism: 'systemd_user', files: autoStatus().files, cron_line: null, schedule: 'daily', notes: [] } satisfies Ipc.ScheduleInstallReport;
+        case 'auto_schedule_uninstall':
+          autoInstalled = false;
+          return { removed: [], cron_line_removed: false, notes: [] } satisfies Ipc.ScheduleUninstallReport;
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         case 'diagnose_text':
@@ -1074,6 +1177,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     cleanCalls,
     cleanStates,
     settingsWrites,
+    autoPolicies,
     linkCalls,
     verifyCalls,
     verifyStates,

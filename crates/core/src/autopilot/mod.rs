@@ -32,6 +32,7 @@
 //!   Only what the rules above allow goes (in-use and kept versions stay).
 
 pub mod lastuse;
+pub mod notify;
 pub mod schedule;
 
 use std::collections::BTreeMap;

@@ -99,6 +99,154 @@ ended?: EndOutcome,
 automatic?: boolean, };
 
 /**
+ * What happens to one module version, and why.
+ */
+export type AutoDecision = {
+/**
+ * Module path.
+ */
+path: string,
+/**
+ * Version.
+ */
+version: string,
+/**
+ * Bytes it holds (extracted tree plus download files).
+ */
+bytes: number,
+/**
+ * Its last use, Unix seconds (`None` when in use or unknown).
+ */
+last_use: number | null,
+/**
+ * Where `last_use` comes from (`in-use`, `atime`, `mtime`).
+ */
+source: LastUseSource,
+/**
+ * Whether it goes.
+ */
+remove: boolean,
+/**
+ * Why.
+ */
+reason: Reason, };
+
+/**
+ * One automatic run, from the audit log.
+ */
+export type AutoLastRun = {
+/**
+ * When it ran, Unix seconds.
+ */
+time: number,
+/**
+ * Bytes it freed.
+ */
+bytes_freed: number, };
+
+/**
+ * The automatic cleanup policy (issue #17), shared by the app and `gocache-doctor auto run`.
+ * Every field has a default, so settings files written before it existed still load.
+ *
+ * What a run removes (see `crate::autopilot` for the exact rules): module versions no project
+ * uses (never one a project's go.mod, go.sum, go.work or vendor/modules.txt names), not among
+ * the newest `keep_latest` of their module, either unused for `unused_days` or, least recently
+ * used first, until the module cache fits `modcache_max_bytes`; build-cache entries least
+ * recently used first until it fits `build_max_bytes`; with `remove_unnamed_toolchains`, the
+ * downloaded toolchains no project names.
+ */
+export type AutoPolicy = {
+/**
+ * Whether the scheduled run applies the policy (off by default). `auto run` applies it
+ * when asked whatever this says.
+ */
+enabled: boolean,
+/**
+ * The module cache's budget in bytes; `None`: no budget.
+ */
+modcache_max_bytes: number | null,
+/**
+ * Unused module versions not used for this many days go (default 90, like Cargo's three
+ * months for downloaded data); `None`: no age rule.
+ */
+unused_days: number | null,
+/**
+ * The newest N versions of each module (Go's semver order) are always kept; `None`: none
+ * kept for that reason.
+ */
+keep_latest: number | null,
+/**
+ * The build cache's budget in bytes (least recently used entries go first, by Go's own
+ * mtime semantics); `None`: no budget (Go trims entries unused for 5 days itself).
+ */
+build_max_bytes: number | null,
+/**
+ * Remove downloaded toolchains (`golang.org/toolchain@*`) that no project names in a
+ * `toolchain` or `go` line and `GOTOOLCHAIN` does not name.
+ */
+remove_unnamed_toolchains: boolean,
+/**
+ * When the free space of a cache's file system is below this floor, that cache's budget
+ * tightens by the shortfall; `None`: no floor.
+ */
+free_disk_floor: DiskFloor | null,
+/**
+ * Also look for go.mod files under the usual code folders (`~/go/src`, `~/src`,
+ * `~/code`, `~/projects`, `~/dev`, `~/work`) besides [`Settings::project_roots`].
+ */
+scan_code_folders: boolean,
+/**
+ * Why the stored policy could not be read (never stored; the stored value is kept as it
+ * is until the policy is saved again). A policy with this set removes nothing.
+ */
+invalid?: string | null, };
+
+/**
+ * The result of [`run`].
+ */
+export type AutoRun = {
+/**
+ * When it ran, Unix seconds.
+ */
+time: number,
+/**
+ * Whether nothing was removed on purpose.
+ */
+dry_run: boolean,
+/**
+ * The policy applied.
+ */
+policy: AutoPolicy,
+/**
+ * The project directories read.
+ */
+projects: Array<string>,
+/**
+ * Per cache.
+ */
+caches: Array<CacheRun>,
+/**
+ * Every module version's decision: removals first, least recently used first.
+ */
+decisions: Array<AutoDecision>,
+/**
+ * The clean plan run (or, for a dry run, that would run); `None` when nothing was planned.
+ */
+plan: Plan | null,
+/**
+ * One result per plan item (empty for a dry run).
+ */
+results: Array<ItemResult>,
+/**
+ * Bytes freed.
+ */
+bytes_freed: number,
+/**
+ * Problems that did not stop the run.
+ */
+warnings: Array<string>, };
+
+/**
  * Build cache (GOCACHE) details.
  */
 export type BuildScan = {
@@ -287,6 +435,51 @@ holders: number, };
  * The kinds of cache Go Cache Doctor knows.
  */
 export type CacheKind = "modcache" | "toolchains" | "build" | "gopls" | "golangci-lint" | "staticcheck" | "gobin";
+
+/**
+ * What a run did (or would do) to one cache.
+ */
+export type CacheRun = {
+/**
+ * `modcache` or `build`.
+ */
+kind: CacheKind,
+/**
+ * Its root.
+ */
+path: string,
+/**
+ * Size before, bytes (`du -sb`).
+ */
+bytes_before: number,
+/**
+ * Size after: before minus what was removed (a dry run: minus what would be).
+ */
+bytes_after: number,
+/**
+ * The budget applied (after the free-disk floor), bytes.
+ */
+budget: number | null,
+/**
+ * Whether the free-disk floor tightened the budget.
+ */
+tightened: boolean,
+/**
+ * Free space of its file system, bytes (when it could be read).
+ */
+free_bytes: number | null,
+/**
+ * The free-disk floor on that file system, bytes.
+ */
+floor_bytes: number | null,
+/**
+ * Why nothing was done to it (a process works in it, no project, ...).
+ */
+skipped: string | null,
+/**
+ * The processes holding files in it (`go (pid 42, user ann): cwd`).
+ */
+holders: Array<string>, };
 
 /**
  * The sizes of one cache.
@@ -526,6 +719,11 @@ problem: string,
  * The doctor's finding for it (`gomodcache-not-absolute` for `gomodcache-relative`, ...).
  */
 finding: DoctorFinding, };
+
+/**
+ * The free-disk floor: an amount of bytes or a percentage of the file system's size.
+ */
+export type DiskFloor = { "bytes": number } | { "percent": number };
 
 /**
  * One diagnosed problem.
@@ -969,6 +1167,11 @@ new_modules: Array<string>,
  * How many versions were new (may exceed the length of `new_modules`).
  */
 new_module_count: number, };
+
+/**
+ * Where a last-use time comes from.
+ */
+export type LastUseSource = "in-use" | "atime" | "mtime";
 
 /**
  * Everything found under a set of roots.
@@ -1561,6 +1764,11 @@ note: string, };
 export type ProxyVerdict = "same" | "differs" | "not-found" | "cannot-check";
 
 /**
+ * Why a module version goes or stays.
+ */
+export type Reason = "in-use" | "latest" | "recent" | "toolchain" | "no-projects" | "unused-days" | "over-budget" | "unnamed-toolchain";
+
+/**
  * What [`repair`] did.
  */
 export type RepairReport = {
@@ -1655,6 +1863,94 @@ elapsed_ms: number,
 cancelled: boolean, };
 
 /**
+ * What [`install`] did.
+ */
+export type ScheduleInstallReport = {
+/**
+ * What triggers the runs now.
+ */
+mechanism: ScheduleMechanism,
+/**
+ * The files written.
+ */
+files: Array<string>,
+/**
+ * The crontab line added, if any.
+ */
+cron_line: string | null,
+/**
+ * When the runs happen, in words.
+ */
+schedule: string,
+/**
+ * Things the user should know (e.g. that nothing triggers the files).
+ */
+notes: Array<string>, };
+
+/**
+ * What triggers the scheduled runs.
+ */
+export type ScheduleMechanism = "systemd_user" | "cron" | "files_only" | "launch_agent" | "task_scheduler";
+
+/**
+ * What [`status`] found.
+ */
+export type ScheduleStatus = {
+/**
+ * Whether a schedule is installed.
+ */
+installed: boolean,
+/**
+ * What triggers the runs, when installed.
+ */
+mechanism: ScheduleMechanism | null,
+/**
+ * The schedule's files that exist.
+ */
+files: Array<string>,
+/**
+ * Our crontab line, when there is one.
+ */
+cron_line: string | null,
+/**
+ * When the runs happen, in words.
+ */
+schedule: string,
+/**
+ * The next run as the scheduler reports it, when known.
+ */
+next_run: string | null,
+/**
+ * The last automatic runs, newest first (at most 10).
+ */
+last_runs: Array<AutoLastRun>,
+/**
+ * Bytes freed by all automatic runs in the audit log.
+ */
+total_freed: number,
+/**
+ * Things the user should know.
+ */
+notes: Array<string>, };
+
+/**
+ * What [`uninstall`] removed.
+ */
+export type ScheduleUninstallReport = {
+/**
+ * The files and links removed.
+ */
+removed: Array<string>,
+/**
+ * Whether our crontab line was removed.
+ */
+cron_line_removed: boolean,
+/**
+ * Things the user should know.
+ */
+notes: Array<string>, };
+
+/**
  * One way of selecting module versions.
  */
 export type SelectCriteria = { "kind": "unused",
@@ -1738,6 +2034,16 @@ confirm_before_clean: boolean,
  * Whether the first-run welcome screen was seen (it is shown once).
  */
 welcome_seen: boolean,
+/**
+ * The automatic cleanup policy (`gocache-doctor auto run`; off by default); `None` when
+ * the file has none (the defaults apply: [`Settings::policy`]). A save without it keeps
+ * the stored one, so a writer that does not know the policy never resets it. A value this
+ * version cannot read is kept as it is in the file and reported when the policy is used
+ * ([`AutoPolicy::invalid`]), instead of making the whole file corrupt. The app reads it
+ * here and stores it only through its own command (its `settings_set` keeps the stored
+ * one), so saving another setting never overwrites a policy the app could not read.
+ */
+autopilot?: AutoPolicy,
 /**
  * Something the user should know about the settings file (never stored).
  */

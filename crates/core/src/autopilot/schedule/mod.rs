@@ -88,11 +88,29 @@ pub enum ScheduleError {
     NoHome(String),
 }
 
+impl ScheduleError {
+    /// The machine-readable code the app branches on.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            Self::BadExecutable { .. } => C::NotFound,
+            Self::UnsafePath { .. } => C::BadRoot,
+            Self::Io { source, .. } if source.kind() == std::io::ErrorKind::PermissionDenied => {
+                C::PermissionDenied
+            }
+            Self::Io { .. } | Self::Tool { .. } => C::Io,
+            Self::NoHome(_) => C::BadSettings,
+            Self::Unsupported(_) => C::Unsupported,
+        }
+    }
+}
+
 /// The result type of this module.
 pub type Result<T> = std::result::Result<T, ScheduleError>;
 
 /// What triggers the scheduled runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScheduleMechanism"))]
 #[serde(rename_all = "snake_case")]
 pub enum Mechanism {
     /// A systemd user timer, enabled.
@@ -151,6 +169,11 @@ impl Context {
 
 /// What [`install`] did.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ScheduleInstallReport")
+)]
 pub struct InstallReport {
     /// What triggers the runs now.
     pub mechanism: Mechanism,
@@ -169,6 +192,11 @@ pub struct InstallReport {
 
 /// What [`uninstall`] removed.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(rename = "ScheduleUninstallReport")
+)]
 pub struct UninstallReport {
     /// The files and links removed.
     pub removed: Vec<PathBuf>,
@@ -182,6 +210,7 @@ pub struct UninstallReport {
 
 /// One automatic run, from the audit log.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AutoLastRun"))]
 pub struct LastRun {
     /// When it ran, Unix seconds.
     pub time: i64,
@@ -191,6 +220,7 @@ pub struct LastRun {
 
 /// What [`status`] found.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScheduleStatus"))]
 pub struct Status {
     /// Whether a schedule is installed.
     pub installed: bool,
@@ -422,6 +452,39 @@ pub fn automatic_runs(entries: &[audit::Entry]) -> (Vec<LastRun>, u64) {
         })
         .collect();
     (runs, total)
+}
+
+/// The file name of the command-line tool, `gocache-doctor` (`.exe` on Windows).
+pub fn cli_file_name() -> String {
+    format!("gocache-doctor{}", std::env::consts::EXE_SUFFIX)
+}
+
+/// The command-line tool the schedule runs when it is installed from the app: the
+/// `gocache-doctor` executable in the directory of `app_exe` (where the packages and
+/// `cargo build` put both), else the first one on `path_var` (`PATH`).
+///
+/// # Errors
+/// [`ScheduleError::BadExecutable`] when neither has one.
+pub fn find_cli(app_exe: &Path, path_var: Option<&std::ffi::OsStr>) -> Result<PathBuf> {
+    let name = cli_file_name();
+    let beside = app_exe.parent().map(|d| d.join(&name));
+    let on_path = path_var
+        .into_iter()
+        .flat_map(std::env::split_paths)
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(&name));
+    beside
+        .into_iter()
+        .chain(on_path)
+        .find(|p| p.is_file())
+        .ok_or_else(|| ScheduleError::BadExecutable {
+            path: PathBuf::from(&name),
+            reason: format!(
+                "the daily run needs the command-line tool {name}, which is neither beside the \
+                 app ({}) nor on PATH; install it with the app's package or `cargo install`",
+                app_exe.parent().unwrap_or(app_exe).display()
+            ),
+        })
 }
 
 /// Checks that `exe` is an absolute path, valid UTF-8 and without control

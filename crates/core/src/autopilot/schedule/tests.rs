@@ -617,3 +617,23 @@ fn windows_status_and_uninstall_read_schtasks() {
     let err = windows::uninstall(&r).unwrap_err();
     assert!(err.to_string().contains("Access is denied"), "{err}");
 }
+
+#[test]
+fn find_cli_takes_the_tool_beside_the_app_then_on_path_and_names_it_when_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app_dir = dir.path().join("app");
+    let path_dir = dir.path().join("bin");
+    std::fs::create_dir_all(&app_dir).unwrap();
+    std::fs::create_dir_all(&path_dir).unwrap();
+    let app = app_dir.join("gocache-doctor-app");
+    let path_var = std::env::join_paths([&path_dir]).unwrap();
+    let err = super::find_cli(&app, Some(&path_var)).unwrap_err();
+    assert!(err.to_string().contains(&super::cli_file_name()), "{err}");
+    assert_eq!(err.code(), crate::ErrorCode::NotFound);
+    let on_path = path_dir.join(super::cli_file_name());
+    std::fs::write(&on_path, "").unwrap();
+    assert_eq!(super::find_cli(&app, Some(&path_var)).unwrap(), on_path);
+    let beside = app_dir.join(super::cli_file_name());
+    std::fs::write(&beside, "").unwrap();
+    assert_eq!(super::find_cli(&app, Some(&path_var)).unwrap(), beside);
+}
