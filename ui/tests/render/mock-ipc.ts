@@ -440,8 +440,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const autoStatus = (): Ipc.ScheduleStatus => {
     const auto = history.filter((e) => e.automatic === true);
     return {
-      installed: autoInstalled, mechanism: autoInstalled ? 'systemd_user' : null,
-      files: autoInstalled ? ['/home/gopher/.config/systemd/user/gocache-doctor-auto.timer'] : [], cron_line: null,
+      installed: autoInstalled, mechanism: autoInstalled ? 'systemd_user' : null, scheduler: 'a systemd user timer',
+      files: autoInstalled ? ['/home/gopher/.config/systemd/user/gocache-doctor-auto.timer'] : [], cron_lines: [], entry: null,
       schedule: 'daily, and 5 minutes after login', next_run: autoInstalled ? 'Mon 2026-12-07 00:04:12 UTC' : null,
       last_runs: auto.map((e) => ({ time: e.time, bytes_freed: e.bytes_freed })), total_freed: auto.reduce((s, e) => s + e.bytes_freed, 0), notes: [],
     };
@@ -1141,10 +1141,10 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           return autoStatus();
         case 'auto_schedule_install':
           autoInstalled = true;
-          return { mechanism: 'systemd_user', files: autoStatus().files, cron_line: null, schedule: 'daily', notes: [] } satisfies Ipc.ScheduleInstallReport;
+          return { mechanism: 'systemd_user', files: autoStatus().files, cron_lines: [], entry: null, schedule: 'daily', notes: [] } satisfies Ipc.ScheduleInstallReport;
         case 'auto_schedule_uninstall':
           autoInstalled = false;
-          return { removed: [], cron_line_removed: false, notes: [] } satisfies Ipc.ScheduleUninstallReport;
+          return { removed: [], cron_line_removed: false, unregistered: null, notes: [] } satisfies Ipc.ScheduleUninstallReport;
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         case 'diagnose_text':

@@ -1875,9 +1875,14 @@ mechanism: ScheduleMechanism,
  */
 files: Array<string>,
 /**
- * The crontab line added, if any.
+ * The crontab lines added (`@daily` and `@reboot`), if any.
  */
-cron_line: string | null,
+cron_lines: Array<string>,
+/**
+ * The scheduler's own name of the entry: the launchd service (`gui/<uid>/<label>`) or
+ * the Task Scheduler task.
+ */
+entry: string | null,
 /**
  * When the runs happen, in words.
  */
@@ -1905,19 +1910,28 @@ installed: boolean,
  */
 mechanism: ScheduleMechanism | null,
 /**
+ * The scheduler this OS uses, in words (also when not installed).
+ */
+scheduler: string,
+/**
  * The schedule's files that exist.
  */
 files: Array<string>,
 /**
- * Our crontab line, when there is one.
+ * Our crontab lines, when there are any.
  */
-cron_line: string | null,
+cron_lines: Array<string>,
+/**
+ * The scheduler's own name of the entry, when registered (see [`InstallReport::entry`]).
+ */
+entry: string | null,
 /**
  * When the runs happen, in words.
  */
 schedule: string,
 /**
- * The next run as the scheduler reports it, when known.
+ * The next run: as the scheduler reports it (systemd, Task Scheduler), else computed from
+ * the daily trigger in local time (cron, launchd); `None` when nothing triggers a run.
  */
 next_run: string | null,
 /**
@@ -1942,9 +1956,13 @@ export type ScheduleUninstallReport = {
  */
 removed: Array<string>,
 /**
- * Whether our crontab line was removed.
+ * Whether our crontab lines were removed.
  */
 cron_line_removed: boolean,
+/**
+ * The scheduler entry removed (the launchd service, the Task Scheduler task), if any.
+ */
+unregistered: string | null,
 /**
  * Things the user should know.
  */
