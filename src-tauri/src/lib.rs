@@ -131,6 +131,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .setup(|app| {
             startup::mark("setup");
             app.state::<commands::env::Prefetch>().start();
+            notify::at_start(app.handle());
             Ok(())
         })
         .on_page_load(|_, payload| {

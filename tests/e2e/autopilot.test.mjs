@@ -193,3 +193,29 @@ test('a scan that finds the module cache over its budget notifies once per cross
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(notifications().filter((n) => n.summary === 'A Go cache is over its budget').length, 1, 'notified again at a scan without a new crossing');
 });
+
+test('the daily runs made while the app was closed are told at its next start, once', async () => {
+  await session.close();
+  session = null;
+  // The daily run (`gocache-doctor auto run --scheduled`) records its clean in the audit log
+  // while the app is closed: one line as that run writes it.
+  await new Promise((r) => setTimeout(r, 1100));
+  const line = { time: Math.floor(Date.now() / 1000), targets: [], bytes_freed: 5 * 1024 * 1024, outcomes: [], automatic: true };
+  fs.appendFileSync(auditLog, `${JSON.stringify(line)}\n`);
+  const daily = (notes) => notes.filter((n) => n.summary === 'Automatic cleanup' && n.body.startsWith('The daily run'));
+  const before = notifications();
+  assert.equal(daily(before).length, 0, JSON.stringify(before));
+
+  session = await newSession(env('WEBDRIVER_URL'), env('APP_BIN'));
+  const notes = await waitForNotification(before.length, 'the note of the daily run');
+  assert.equal(daily(notes).length, 1, JSON.stringify(notes));
+  assert.equal(daily(notes)[0].body, 'The daily run freed 5.0 MiB of Go caches your projects do not use.');
+  assert.equal(await session.waitForScanState(['done', 'error', 'cancelled'], { timeout: SCAN_TIMEOUT }), 'done');
+
+  // Told once: the next start says nothing more about it.
+  await session.close();
+  session = await newSession(env('WEBDRIVER_URL'), env('APP_BIN'));
+  assert.equal(await session.waitForScanState(['done', 'error', 'cancelled'], { timeout: SCAN_TIMEOUT }), 'done');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(daily(notifications()).length, 1, 'the same daily run was told again');
+});

@@ -127,9 +127,146 @@ impl BudgetWatch {
     }
 }
 
+/// The file in the data directory where the app remembers up to which time it told the user
+/// about the automatic runs (a decimal Unix time): [`while_away`].
+pub const SEEN_FILE: &str = "auto-notified";
+
+/// The automatic runs in `entries` (the audit log, any order) made after `seen` (Unix seconds)
+/// that freed space: their bytes, their number and the newest one's time. `None` when there is
+/// none.
+pub fn unseen_runs(entries: &[crate::clean::audit::Entry], seen: i64) -> Option<(u64, usize, i64)> {
+    let runs: Vec<_> = entries
+        .iter()
+        .filter(|e| e.automatic == Some(true) && e.time > seen && e.bytes_freed > 0)
+        .collect();
+    let newest = runs.iter().map(|e| e.time).max()?;
+    Some((runs.iter().map(|e| e.bytes_freed).sum(), runs.len(), newest))
+}
+
+/// The notification of automatic runs made while the app was closed (the daily run).
+pub fn while_away_note(bytes_freed: u64, runs: usize, lang: Lang) -> Note {
+    let size = size_text(bytes_freed);
+    match lang {
+        Lang::En => Note {
+            title: "Automatic cleanup".into(),
+            body: if runs == 1 {
+                format!("The daily run freed {size} of Go caches your projects do not use.")
+            } else {
+                format!("{runs} daily runs freed {size} of Go caches your projects do not use.")
+            },
+        },
+        Lang::ZhHans => Note {
+            title: "自动清理".into(),
+            body: format!("{runs} 次每日运行共释放了 {size} 你的项目不再使用的 Go 缓存。"),
+        },
+    }
+}
+
+/// The time recorded in `<dir>/SEEN_FILE`, or `None` when there is none or it is not a
+/// regular file holding one decimal number (another program may have written it: anything
+/// else is ignored, never trusted).
+pub fn read_seen(dir: &std::path::Path) -> Option<i64> {
+    let text = crate::dirhash::read_regular(&dir.join(SEEN_FILE), 64).ok()?;
+    std::str::from_utf8(&text).ok()?.trim().parse().ok()
+}
+
+/// Records `time` in `<dir>/SEEN_FILE` (a temporary file renamed over it).
+///
+/// # Errors
+/// The I/O error of creating the directory or writing the file.
+pub fn write_seen(dir: &std::path::Path, time: i64) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".auto-notified-")
+        .tempfile_in(dir)?;
+    writeln!(tmp, "{time}")?;
+    tmp.persist(dir.join(SEEN_FILE)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// What the app says at its start about the automatic runs made while it was closed: the note
+/// of the runs after the time recorded in `data_dir` that freed space, and the record moved
+/// to the newest of them. Without a (valid) record, the runs so far are taken as told: `now`
+/// is recorded and nothing is said, so a first start never reports old runs. Best effort: a
+/// record that cannot be written costs a repeated note next time, not the start.
+pub fn while_away(
+    data_dir: &std::path::Path,
+    entries: &[crate::clean::audit::Entry],
+    now: i64,
+    lang: Lang,
+) -> Option<Note> {
+    let Some(seen) = read_seen(data_dir) else {
+        let _ = write_seen(data_dir, now);
+        return None;
+    };
+    let (bytes, runs, newest) = unseen_runs(entries, seen)?;
+    let _ = write_seen(data_dir, newest.max(seen));
+    Some(while_away_note(bytes, runs, lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(time: i64, bytes: u64, automatic: Option<bool>) -> crate::clean::audit::Entry {
+        crate::clean::audit::Entry {
+            time,
+            targets: vec![],
+            bytes_freed: bytes,
+            outcomes: vec![],
+            ended: None,
+            automatic,
+        }
+    }
+
+    /// Only automatic runs after the record that freed space are told, once; a first start
+    /// records the time and says nothing; a forged or broken record is not trusted.
+    #[test]
+    fn runs_made_while_the_app_was_closed_are_told_once() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path();
+        let log = vec![
+            entry(100, 5_000, Some(true)),
+            entry(200, 0, Some(true)),
+            entry(300, 7_000, None),
+            entry(400, 3 * 1024 * 1024, Some(true)),
+        ];
+        // First start: nothing said, now recorded.
+        assert_eq!(while_away(dir, &log, 150, Lang::En), None);
+        assert_eq!(read_seen(dir), Some(150));
+        // The run at 400 (the one at 200 freed nothing, the one at 300 was by hand).
+        let note = while_away(dir, &log, 500, Lang::En).expect("a note");
+        assert!(
+            note.body.contains("3.0 MiB") && note.body.contains("The daily run"),
+            "{}",
+            note.body
+        );
+        assert_eq!(read_seen(dir), Some(400));
+        // Told once.
+        assert_eq!(while_away(dir, &log, 600, Lang::En), None);
+        // Two runs since an older record, in Chinese.
+        write_seen(dir, 50).unwrap();
+        let note = while_away(dir, &log, 600, Lang::ZhHans).expect("a note");
+        assert!(
+            note.body.starts_with("2 次") && note.body.contains("MiB"),
+            "{}",
+            note.body
+        );
+        assert_eq!(unseen_runs(&log, 400), None);
+        // Garbage, a huge file or a directory in place of the record: treated as no record.
+        for bad in ["not a number", "-", ""] {
+            std::fs::write(dir.join(SEEN_FILE), bad).unwrap();
+            assert_eq!(read_seen(dir), None, "{bad:?}");
+            assert_eq!(while_away(dir, &log, 700, Lang::En), None);
+            assert_eq!(read_seen(dir), Some(700));
+        }
+        std::fs::write(dir.join(SEEN_FILE), "1".repeat(100_000)).unwrap();
+        assert_eq!(read_seen(dir), None);
+        std::fs::remove_file(dir.join(SEEN_FILE)).unwrap();
+        std::fs::create_dir(dir.join(SEEN_FILE)).unwrap();
+        assert_eq!(read_seen(dir), None);
+    }
 
     fn policy(enabled: bool, modcache: Option<u64>) -> AutoPolicy {
         AutoPolicy {

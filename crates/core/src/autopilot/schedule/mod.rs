@@ -100,7 +100,6 @@ impl ScheduleError {
             }
             Self::Io { .. } | Self::Tool { .. } => C::Io,
             Self::NoHome(_) => C::BadSettings,
-            Self::Unsupported(_) => C::Unsupported,
         }
     }
 }
