@@ -432,5 +432,6 @@ fn reason_text(r: autopilot::Reason) -> &'static str {
         Reason::Recent => "used recently",
         Reason::Toolchain => "a toolchain",
         Reason::NoProjects => "no project found",
+        Reason::GosOwn => "the go command's own (telemetry configuration)",
     }
 }

@@ -76,6 +76,17 @@ describe('buildGroups', () => {
     expect(by('golang.org/toolchain').toolchain).toBe(true);
     expect(by('golang.org/x/tools').toolchain).toBe(false);
   });
+
+  test("the go command's own downloads (not toolchains) are marked from the core's gos_own", () => {
+    const own = { ...mv('golang.org/x/telemetry/config', 'v0.40.0', 7, 3), gos_own: true };
+    const tc = { ...mv('golang.org/toolchain', 'v0.0.1-go1.23.1.linux-amd64', 9, 2, true), gos_own: true };
+    const groups = buildGroups([own, tc, mv('golang.org/x/tools', 'v0.20.0', 5, 5)], []);
+    const g = (p: string) => groups.find((x) => x.path === p)!;
+    expect(g('golang.org/x/telemetry/config').gosOwn).toBe(true);
+    // A toolchain has its own badge.
+    expect(g('golang.org/toolchain').gosOwn).toBe(false);
+    expect(g('golang.org/x/tools').gosOwn).toBe(false);
+  });
 });
 
 describe('sortGroups', () => {

@@ -15,6 +15,11 @@ export interface ModuleGroup {
   newest_mtime: number | null;
   /** True when it is `golang.org/toolchain` (or any version is a toolchain). */
   toolchain: boolean;
+  /**
+   * True when the go command downloaded it for itself but it is no toolchain (its telemetry
+   * configuration): the core's `gos_own` (never "unused by projects").
+   */
+  gosOwn: boolean;
 }
 
 export type SortKey = 'size' | 'name' | 'versions' | 'download' | 'newest';
@@ -65,6 +70,7 @@ export function buildGroups(modules: ModuleVersion[], totals: ModuleTotal[]): Mo
       if (v.newest_mtime != null && (newest == null || v.newest_mtime > newest)) newest = v.newest_mtime;
       if (v.toolchain) toolchain = true;
     }
+    const gosOwn = !toolchain && versions.some((v) => v.gos_own === true);
     groups.push({
       path,
       versions,
@@ -74,6 +80,7 @@ export function buildGroups(modules: ModuleVersion[], totals: ModuleTotal[]): Mo
       files: t?.files ?? sum(versions, 'files'),
       newest_mtime: newest,
       toolchain,
+      gosOwn,
     });
   }
   // The order of the names, once: sorts use it instead of the collator (ties, the name column).

@@ -155,6 +155,8 @@ pub enum Reason {
     OverBudget,
     /// Removed: a toolchain no project names.
     UnnamedToolchain,
+    /// Kept: the go command's own download (its telemetry configuration), never a project's.
+    GosOwn,
 }
 
 /// What happens to one module version, and why.
@@ -242,6 +244,8 @@ pub fn decide(
         };
         if used.contains(&r.path, &r.version) {
             out.push(d(Reason::InUse, false, in_use));
+        } else if !r.toolchain && projects::is_gos_own(&r.path) {
+            out.push(d(Reason::GosOwn, false, last(r)));
         } else if r.toolchain {
             let remove = policy.remove_unnamed_toolchains;
             let reason = if remove {

@@ -16,6 +16,7 @@ fn row(path: &str, version: &str, bytes: u64) -> ModuleRow {
         download_bytes: 0,
         newest_mtime: Some(0),
         toolchain: path == projects::TOOLCHAIN_MODULE,
+        gos_own: projects::is_gos_own(path).then_some(true),
     }
 }
 
@@ -196,6 +197,24 @@ fn toolchains_only_when_asked_and_unnamed_and_nothing_without_projects() {
     let none = decide(ModcacheState { used: None, ..st }, &on, &ages(&[]));
     assert!(removed(&none).is_empty());
     assert!(none.iter().all(|d| d.reason == Reason::NoProjects));
+    // Go's telemetry configuration is the go command's own: kept even over the budget.
+    let rows = vec![
+        row(projects::TELEMETRY_CONFIG_MODULE, "v0.40.0", 5000),
+        row("a", "v1.0.0", 10),
+    ];
+    let st = ModcacheState {
+        rows: &rows,
+        bytes: 5010,
+        ..st
+    };
+    let ds = decide(st, &on, &ages(&[]));
+    assert_eq!(removed(&ds), ["a@v1.0.0 OverBudget"]);
+    assert!(
+        ds.iter()
+            .any(|d| d.path == projects::TELEMETRY_CONFIG_MODULE
+                && d.reason == Reason::GosOwn
+                && !d.remove)
+    );
 }
 
 #[test]

@@ -477,6 +477,7 @@ fn a_hundred_thousand_versions_are_compared_quickly() {
         download_bytes: 0,
         newest_mtime: None,
         toolchain: false,
+        gos_own: None,
     };
     let caches = synth_caches();
     let mut report = real_scan(&caches.env);

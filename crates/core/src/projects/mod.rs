@@ -52,6 +52,16 @@ pub use vendor::{VendoredModule, parse_modules_txt};
 /// The module path Go downloads toolchains as.
 pub const TOOLCHAIN_MODULE: &str = "golang.org/toolchain";
 
+/// The module Go's telemetry downloads its upload configuration as (`go telemetry on`, and
+/// gopls): the go command's own, never a project's.
+pub const TELEMETRY_CONFIG_MODULE: &str = "golang.org/x/telemetry/config";
+
+/// Whether the module at `path` is one the go command downloads for itself (toolchains, the
+/// telemetry configuration): no project ever names it, so it is never "unused by projects".
+pub fn is_gos_own(path: &str) -> bool {
+    path == TOOLCHAIN_MODULE || path == TELEMETRY_CONFIG_MODULE
+}
+
 /// A syntax error in a project file, before the path is attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

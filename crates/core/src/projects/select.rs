@@ -98,7 +98,8 @@ impl Selection {
 pub fn unused(rows: &[ModuleRow], used: &UsedSet) -> Selection {
     Selection::from_rows(
         rows.iter()
-            .filter(|r| !used.contains(&r.path, &r.version))
+            // The go command's own downloads are never a project's: not "unused by projects".
+            .filter(|r| !super::is_gos_own(&r.path) && !used.contains(&r.path, &r.version))
             .map(|r| (r, false)),
     )
 }
@@ -156,6 +157,7 @@ mod tests {
             download_bytes: 10,
             newest_mtime: mtime,
             toolchain: path == super::super::TOOLCHAIN_MODULE,
+            gos_own: super::super::is_gos_own(path).then_some(true),
         }
     }
 
@@ -252,5 +254,24 @@ mod tests {
         assert_eq!(names(&m), ["a.com/a@v1.9.0(mod)"]);
         assert_eq!(m.bytes, 200);
         assert!(unused(&r, &UsedSet::default()).len() == 6);
+        // The go command's own downloads are never "unused by projects".
+        let own = vec![
+            row(
+                super::super::TOOLCHAIN_MODULE,
+                "v0.0.1-go1.23.0.linux-amd64",
+                1,
+                None,
+            ),
+            row(super::super::TELEMETRY_CONFIG_MODULE, "v0.40.0", 1, None),
+            row("d.com/d", "v1.0.0", 1, None),
+        ];
+        assert_eq!(
+            own.iter().map(|r| r.gos_own).collect::<Vec<_>>(),
+            [Some(true), Some(true), None]
+        );
+        assert_eq!(
+            names(&unused(&own, &UsedSet::default())),
+            ["d.com/d@v1.0.0"]
+        );
     }
 }

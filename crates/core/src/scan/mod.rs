@@ -242,6 +242,12 @@ pub struct ModuleRow {
     pub newest_mtime: Option<i64>,
     /// Whether this is a downloaded Go toolchain (`golang.org/toolchain`).
     pub toolchain: bool,
+    /// Whether the go command downloaded it for itself (a toolchain or Go's telemetry
+    /// configuration, `projects::is_gos_own`): never "unused by projects". `Some(true)`, or
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub gos_own: Option<bool>,
 }
 
 /// All extracted versions of one module path.
@@ -671,6 +677,7 @@ fn scan_modcache(
             let dl = dl.bytes;
             ModuleRow {
                 toolchain: m.path == "golang.org/toolchain",
+                gos_own: crate::projects::is_gos_own(&m.path).then_some(true),
                 path: m.path,
                 version: m.version,
                 dir: m.dir,

@@ -1413,7 +1413,13 @@ newest_mtime: number | null,
 /**
  * Whether this is a downloaded Go toolchain (`golang.org/toolchain`).
  */
-toolchain: boolean, };
+toolchain: boolean,
+/**
+ * Whether the go command downloaded it for itself (a toolchain or Go's telemetry
+ * configuration, `projects::is_gos_own`): never "unused by projects". `Some(true)`, or
+ * absent.
+ */
+gos_own?: boolean, };
 
 /**
  * A go.sum line whose version is not in the module cache, so the cache cannot confirm it.
@@ -1766,7 +1772,7 @@ export type ProxyVerdict = "same" | "differs" | "not-found" | "cannot-check";
 /**
  * Why a module version goes or stays.
  */
-export type Reason = "in-use" | "latest" | "recent" | "toolchain" | "no-projects" | "unused-days" | "over-budget" | "unnamed-toolchain";
+export type Reason = "in-use" | "latest" | "recent" | "toolchain" | "no-projects" | "unused-days" | "over-budget" | "unnamed-toolchain" | "gos-own";
 
 /**
  * What [`repair`] did.
