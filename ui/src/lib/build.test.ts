@@ -21,6 +21,8 @@ const base: BuildScan = {
   fuzz_files: 0,
   last_trim: null,
   testexpire: null,
+  exe_entries: 0,
+  exe_bytes: 0,
 };
 
 describe('ageBars', () => {
@@ -53,6 +55,12 @@ describe('buildParts', () => {
       { key: 'fuzz', label: 'Fuzz corpus', bytes: 2048, detail: '7 inputs' },
     ]);
     expect(buildParts({ ...base, test_entries: 0, test_bytes: 0 })[0].detail).toBe('none cached');
+  });
+
+  test('the programs go run and go tool cached are a part of their own', () => {
+    expect(buildParts({ ...base, exe_entries: 2, exe_bytes: 9000 })).toEqual([
+      { key: 'exe', label: 'go run / go tool programs', bytes: 9000, detail: '2 programs' },
+    ]);
   });
 });
 

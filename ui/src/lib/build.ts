@@ -46,7 +46,7 @@ export function ageBars(build: Pick<BuildScan, 'age_histogram'>): AgeBar[] {
 }
 
 export interface BuildPart {
-  key: 'test' | 'fuzz';
+  key: 'test' | 'exe' | 'fuzz';
   label: string;
   bytes: number;
   detail: string;
@@ -64,6 +64,14 @@ export function buildParts(build: BuildScan): BuildPart[] {
       label: t('app.build.parts.test'),
       bytes: build.test_bytes ?? 0,
       detail: build.test_entries > 0 ? t('app.build.parts.entries', { count: build.test_entries }) : t('app.build.parts.noneCached'),
+    });
+  }
+  if (build.exe_entries > 0) {
+    parts.push({
+      key: 'exe',
+      label: t('app.build.parts.exe'),
+      bytes: build.exe_bytes,
+      detail: t('app.build.parts.programs', { count: build.exe_entries }),
     });
   }
   if (build.fuzz_files > 0 || build.fuzz_bytes > 0) {

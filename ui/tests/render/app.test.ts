@@ -207,6 +207,10 @@ describe('dashboard', () => {
     const fuzz = card.getByTestId('build-part-fuzz');
     expect(await fuzz.getAttribute('data-bytes')).toBe(String(build.fuzz_bytes));
     expect(await fuzz.textContent()).toContain(`${build.fuzz_files} inputs`);
+    // The programs `go run` / `go tool` cached.
+    const exe = card.getByTestId('build-part-exe');
+    expect(await exe.getAttribute('data-bytes')).toBe(String(build.exe_bytes));
+    expect(await exe.textContent()).toContain(`${build.exe_entries} programs`);
     // Every scanned card also says what it takes on disk.
     for (const c of report.caches) {
       const disk = page.getByTestId(`cache-card-${c.kind}`).getByTestId('cache-disk');

@@ -209,7 +209,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       ],
       trimmable_entries: 3000, trimmable_bytes: 512_000_000, fuzz_bytes: 7_340_032, fuzz_files: 212,
       ...(cfg.oldCore ? {} : { test_entries: 412, test_bytes: 3_145_728 }),
-      last_trim: NOW - 2 * DAY, testexpire: null,
+      last_trim: NOW - 2 * DAY, testexpire: null, exe_entries: 3, exe_bytes: 41 * 1024 ** 2,
     },
     total: { bytes: 0, disk_bytes: 0, files: 0 },
     elapsed_ms: 1412,

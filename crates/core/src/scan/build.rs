@@ -58,6 +58,9 @@ pub(crate) struct Local {
     pub test_outputs: Bucket,
     /// Test-inputs log `-d` files ([`TestFile::InputLog`]) and their bytes.
     pub test_logs: Bucket,
+    /// `-d` directories (executables cached by `go run` / `go tool`) and their bytes, their
+    /// contents included.
+    pub exe: Bucket,
     /// What this thread saw of each walked shard, for the scan index.
     pub shards: HashMap<u8, ShardLocal>,
     /// Shards taken from the scan index (not walked).
@@ -307,6 +310,12 @@ impl Visitor for BuildVisitor<'_> {
                             local.output += 1;
                             shard.output += 1;
                         }
+                        if is_dir {
+                            local.exe.entries += 1;
+                            if first {
+                                local.exe.bytes += st.size;
+                            }
+                        }
                         local.buckets[b].entries += 1;
                         shard
                             .entries
@@ -339,6 +348,7 @@ impl Visitor for BuildVisitor<'_> {
             Ctx::Entry(b) => {
                 if first {
                     local.buckets[*b].bytes += st.size;
+                    local.exe.bytes += st.size;
                 }
                 Ctx::Entry(*b)
             }

@@ -383,6 +383,11 @@ pub struct BuildReport {
     /// [`Options::test_results`] was set.
     #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub test_bytes: Option<u64>,
+    /// Executables that `go run` and `go tool` cached (Go 1.24 and later): `-d` directories
+    /// holding one program each, counted in `output_entries`.
+    pub exe_entries: u64,
+    /// Their apparent bytes, the programs included (in `bytes`).
+    pub exe_bytes: u64,
     /// Last trim (`trim.txt`), Unix seconds.
     pub last_trim: Option<i64>,
     /// Test results older than this are ignored (`testexpire.txt`, converted to seconds).
@@ -858,6 +863,7 @@ fn scan_build(
         for (s, b) in [
             (&mut sum.test_outputs, l.test_outputs),
             (&mut sum.test_logs, l.test_logs),
+            (&mut sum.exe, l.exe),
         ] {
             s.entries += b.entries;
             s.bytes += b.bytes;
@@ -979,6 +985,8 @@ fn scan_build(
         test_bytes: opts
             .test_results
             .then_some(sum.test_outputs.bytes + sum.test_logs.bytes),
+        exe_entries: sum.exe.entries,
+        exe_bytes: sum.exe.bytes,
         last_trim: read_number(&root.join("trim.txt")),
         testexpire: read_number(&root.join("testexpire.txt")).map(|ns| ns / 1_000_000_000),
     });

@@ -460,6 +460,8 @@ fn build_cache_entries_and_ages() {
     let counts: Vec<u64> = b.age_histogram.iter().map(|h| h.entries).collect();
     assert_eq!(counts, vec![2, 1, 2, 3]);
     let exe_bytes = du("-sb", &exe_dir);
+    // The executable `go run` / `go tool` cached is its own part.
+    assert_eq!((b.exe_entries, b.exe_bytes), (1, exe_bytes));
     assert_eq!(b.trimmable_entries, 3);
     assert_eq!(b.trimmable_bytes, 1005 + 175 + exe_bytes);
     assert_eq!(b.age_histogram[3].max_age_days, None);

@@ -315,6 +315,15 @@ test_input_entries?: number | null,
  */
 test_bytes?: number | null,
 /**
+ * Executables that `go run` and `go tool` cached (Go 1.24 and later): `-d` directories
+ * holding one program each, counted in `output_entries`.
+ */
+exe_entries: number,
+/**
+ * Their apparent bytes, the programs included (in `bytes`).
+ */
+exe_bytes: number,
+/**
  * Last trim (`trim.txt`), Unix seconds.
  */
 last_trim: number | null,
