@@ -6,6 +6,7 @@ echo "== scan ==" >&2
 "$here/scan.sh" "$@"
 echo "== scan index (incremental rescans) ==" >&2
 "$here/scan-index.sh" "$@"
+"$here/scan-build-index.sh"
 echo "== clean ==" >&2
 "$here/clean.sh" "$@"
 echo "== verify ==" >&2
