@@ -34,8 +34,14 @@ fn fixture() -> Fx {
         "module example.com/app\n\ngo 1.21\n\nrequire example.com/a v1.2.0\n",
     )
     .unwrap();
+    // The user's home as each OS names it: the schedule's context needs it (`USERPROFILE` on
+    // Windows, which the synthetic environment, made of Unix names, lacks).
+    let mut env = caches.env.clone();
+    if let Some(home) = caches.env.get("HOME").cloned() {
+        env.set("USERPROFILE", home);
+    }
     let config = Config {
-        env: Some(caches.env.clone()),
+        env: Some(env),
         audit_log: Some(caches.base.join("data/audit.jsonl")),
         data_dir: Some(caches.base.join("data")),
         settings_dir: Some(caches.base.join("config")),
