@@ -205,8 +205,9 @@ pub fn shell_env(path_dirs: &[&Path]) -> Vec<(String, std::ffi::OsString)> {
 /// process's file handles, including those of the `go` commands of tests running at the same
 /// time, and a rename or removal Go makes in that moment fails (seen in CI as `go: rename
 /// ....zip.tmp ....zip: Sharing violation.` and `go: remove ...\gocache\a1: Sharing
-/// violation.`). The fixture's `go` commands are idempotent. Every other result is returned at
-/// once.
+/// violation.`). And on Windows a `go` command still running after [`GO_TIME_LIMIT`] is
+/// killed and run once more (a hung `vet.exe` under Wine). The fixture's `go` commands are
+/// idempotent. Every other result is returned at once.
 ///
 /// # Errors
 /// The error of the last start.
@@ -217,8 +218,17 @@ pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::
         .is_some_and(|s| s.eq_ignore_ascii_case("go"));
     let mut tries = 0;
     let mut shared = 0;
+    let mut hung = 0;
     loop {
-        match cmd.output() {
+        let result = if cfg!(windows) && is_go {
+            output_within(cmd, GO_TIME_LIMIT)
+        } else {
+            cmd.output()
+        };
+        match result {
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut && hung < 1 => {
+                hung += 1;
+            }
             Err(e)
                 if cfg!(windows) && e.raw_os_error() == Some(ERROR_INTERNAL_ERROR) && tries < 5 =>
             {
@@ -238,6 +248,57 @@ pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::
             other => return other,
         }
     }
+}
+
+/// How long a `go` command of the tests may run on Windows before it counts as hung: under
+/// Wine, a `vet.exe` that `go test` started once never ended (CI, 16 minutes at no CPU).
+const GO_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
+
+/// [`Command::output`](std::process::Command::output) that kills the process and fails with
+/// [`std::io::ErrorKind::TimedOut`] when it runs longer than `limit`.
+fn output_within(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> std::io::Result<std::process::Output> {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let read = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let out = child.stdout.take().map(|s| read(Box::new(s)));
+    let err = child.stderr.take().map(|s| read(Box::new(s)));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "{cmd:?} ran longer than {} s and was killed",
+                    limit.as_secs()
+                ),
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: out.and_then(|t| t.join().ok()).unwrap_or_default(),
+        stderr: err.and_then(|t| t.join().ok()).unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
