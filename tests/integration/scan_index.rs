@@ -215,11 +215,16 @@ fn incremental_rescans_equal_du_after_go_and_clean_change_the_cache() {
         (modules, 0)
     );
     assert!(!again.index.written);
-    // The build cache's shards too.
-    assert!(again.index.build_loaded, "{:?}", again.index);
-    assert_eq!(again.index.walked_build_shards, 0, "{:?}", again.index);
-    assert!(again.index.reused_build_shards > 0, "{:?}", again.index);
-    assert!(!again.index.build_written, "{:?}", again.index);
+    // The build cache's shards too (not on Windows, where the build cache has no index).
+    let build_index = gocache_core::os::HOST != gocache_core::os::OsKind::Windows;
+    if build_index {
+        assert!(again.index.build_loaded, "{:?}", again.index);
+        assert_eq!(again.index.walked_build_shards, 0, "{:?}", again.index);
+        assert!(again.index.reused_build_shards > 0, "{:?}", again.index);
+        assert!(!again.index.build_written, "{:?}", again.index);
+    } else {
+        assert!(!again.index.build_loaded && !again.index.build_written);
+    }
 
     // Our clean removes two versions of one module and one of another.
     let removed = [versions[0], versions[1], versions[4]];
@@ -285,11 +290,13 @@ fn incremental_rescans_equal_du_after_go_and_clean_change_the_cache() {
     let r = rescan(&fx, dir, "after go build");
     assert!(r.build.as_ref().unwrap().entries > before);
     // Only the shards Go wrote into were walked.
-    assert!(
-        r.index.walked_build_shards > 0 && r.index.reused_build_shards > 0,
-        "{:?}",
-        r.index
-    );
+    if build_index {
+        assert!(
+            r.index.walked_build_shards > 0 && r.index.reused_build_shards > 0,
+            "{:?}",
+            r.index
+        );
+    }
 
     // `go clean -cache` empties the build cache; a build fills it again.
     run_ok(fx.go_command(["clean", "-cache"]));

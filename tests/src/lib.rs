@@ -260,22 +260,16 @@ fn output_within(
     cmd: &mut std::process::Command,
     limit: std::time::Duration,
 ) -> std::io::Result<std::process::Output> {
-    use std::io::Read as _;
-    use std::process::Stdio;
+    use std::io::{Read as _, Seek as _};
+    // Into files, not pipes: a thread reading a child's pipe aborts under Wine ("operation
+    // failed to complete synchronously"), and a file is read once the process is gone.
+    let mut out = tempfile::tempfile()?;
+    let mut err = tempfile::tempfile()?;
     let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdin(std::process::Stdio::null())
+        .stdout(out.try_clone()?)
+        .stderr(err.try_clone()?)
         .spawn()?;
-    let read = |mut r: Box<dyn std::io::Read + Send>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = r.read_to_end(&mut buf);
-            buf
-        })
-    };
-    let out = child.stdout.take().map(|s| read(Box::new(s)));
-    let err = child.stderr.take().map(|s| read(Box::new(s)));
     let start = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
@@ -294,10 +288,16 @@ fn output_within(
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
+    let read = |f: &mut std::fs::File| -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        f.seek(std::io::SeekFrom::Start(0))?;
+        f.read_to_end(&mut buf)?;
+        Ok(buf)
+    };
     Ok(std::process::Output {
         status,
-        stdout: out.and_then(|t| t.join().ok()).unwrap_or_default(),
-        stderr: err.and_then(|t| t.join().ok()).unwrap_or_default(),
+        stdout: read(&mut out)?,
+        stderr: read(&mut err)?,
     })
 }
 

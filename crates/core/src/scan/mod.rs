@@ -827,9 +827,13 @@ fn scan_build(
     report: &mut Report,
 ) -> std::io::Result<(Totals, bool)> {
     let cutoff = index::racy_cutoff();
+    // Not on Windows: a shard directory's last-write time as its parent's listing reports it
+    // can lag behind the files just created in it (seen under Wine: an incremental scan right
+    // after `go build` missed new entries), so the build cache is walked in full there.
     let index_file = opts
         .index_dir
         .as_deref()
+        .filter(|_| crate::os::HOST != crate::os::OsKind::Windows)
         .map(|d| buildindex::build_file(d, root));
     let prior = match &index_file {
         Some(f) if !opts.full => match buildindex::load(f, root) {
