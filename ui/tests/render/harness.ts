@@ -148,7 +148,7 @@ export interface MockConfig {
   /** The OS env_report names (default `linux`). */
   os?: 'linux' | 'macos' | 'windows';
   /** What size_history answers: `some` = a last scan 2 hours old with growth, charts and new versions (default: none). */
-  sizeHistory?: 'some' | 'none';
+  sizeHistory?: 'some' | 'duplicates' | 'none';
 }
 
 /** Waits until body[data-clean-state] is `state`. */
