@@ -98,6 +98,7 @@ export class Session {
   /** Polls `probe` (async, truthy when done) every `interval` ms until it holds or `timeout` ms pass. */
   async waitFor(what, probe, { timeout = 20_000, interval = 50 } = {}) {
     const deadline = Date.now() + timeout;
+    await this.recordErrors();
     let last;
     for (;;) {
       try {
@@ -106,8 +107,60 @@ export class Session {
       } catch (e) {
         last = e;
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last})`);
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${last}); the page: ${await this.describe()}`);
+      }
       await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+
+  /**
+   * What the page shows, for a timeout's message: the view, the scan and clean states, the
+   * test ids on the page and the start of its text; a screenshot goes to ARTIFACTS_DIR.
+   */
+  async describe() {
+    let page;
+    try {
+      page = await this.execute(`
+        const ids = [...new Set([...document.querySelectorAll('[data-testid]')].map((e) => e.dataset.testid))];
+        return JSON.stringify({
+          url: location.href,
+          view: document.querySelector('main')?.dataset.view ?? null,
+          body: { ...document.body.dataset },
+          errors: window.__e2eErrors ?? [],
+          testids: ids.slice(0, 60),
+          text: (document.body.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 600),
+        });`);
+    } catch (e) {
+      page = `(not readable: ${e.message})`;
+    }
+    const dir = process.env.ARTIFACTS_DIR;
+    if (dir) {
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+        const file = `${dir}/timeout-${Date.now()}.png`;
+        fs.writeFileSync(file, await this.screenshot());
+        page += ` (screenshot ${file})`;
+      } catch {
+        // No screenshot: the message says enough.
+      }
+    }
+    return page;
+  }
+
+  /** Makes the page keep its uncaught errors (in `window.__e2eErrors`) for `describe`. */
+  async recordErrors() {
+    try {
+      await this.execute(`
+        if (window.__e2eErrors) return;
+        window.__e2eErrors = [];
+        const keep = (what) => window.__e2eErrors.length < 20 && window.__e2eErrors.push(String(what).slice(0, 300));
+        window.addEventListener('error', (e) => keep(e.message + ' at ' + e.filename + ':' + e.lineno));
+        window.addEventListener('unhandledrejection', (e) => keep('unhandled rejection: ' + (e.reason?.stack ?? e.reason)));
+        const error = console.error.bind(console);
+        console.error = (...args) => { keep('console.error: ' + args.map((a) => a?.stack ?? a).join(' ')); error(...args); };`);
+    } catch {
+      // The page is loading: the next wait records them.
     }
   }
 

@@ -49,6 +49,15 @@ describe('sparkline', () => {
     expect(dots.map((d) => d.y)).toEqual([10, 10]);
     expect(sparkline([{ time: 0, bytes: 5 }], 100, 20)).toEqual({ line: '', dots: [] });
   });
+  test('points of one time (two scans in one second) are one dot, the later one', () => {
+    const { dots } = sparkline(
+      [{ time: 0, bytes: 1 }, { time: 10, bytes: 2 }, { time: 10, bytes: 3 }, { time: 20, bytes: 4 }],
+      100,
+      20,
+    );
+    expect(dots.map((d) => [d.point.time, d.point.bytes])).toEqual([[0, 1], [10, 3], [20, 4]]);
+    expect(sparkline([{ time: 5, bytes: 1 }, { time: 5, bytes: 2 }], 100, 20).dots).toEqual([]);
+  });
 });
 
 describe('lookups', () => {

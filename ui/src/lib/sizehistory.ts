@@ -54,8 +54,12 @@ export interface ChartDot {
   point: SizePoint;
 }
 
-/** The chart of `points` (oldest first) in a `width` x `height` box: a polyline and its dots. */
-export function sparkline(points: SizePoint[], width: number, height: number, pad = 2): { line: string; dots: ChartDot[] } {
+/**
+ * The chart of `points` (oldest first) in a `width` x `height` box: a polyline and its dots.
+ * Points of one time (two scans recorded in the same second) are one dot: the later one.
+ */
+export function sparkline(all: SizePoint[], width: number, height: number, pad = 2): { line: string; dots: ChartDot[] } {
+  const points = all.filter((p, i) => i === all.length - 1 || all[i + 1].time !== p.time);
   if (points.length < 2) return { line: '', dots: [] };
   const t0 = points[0].time;
   const t1 = points[points.length - 1].time;

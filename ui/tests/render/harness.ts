@@ -148,7 +148,7 @@ export interface MockConfig {
   /** The OS env_report names (default `linux`). */
   os?: 'linux' | 'macos' | 'windows';
   /** What size_history answers: `some` = a last scan 2 hours old with growth, charts and new versions (default: none). */
-  sizeHistory?: 'some' | 'none';
+  sizeHistory?: 'some' | 'duplicates' | 'none';
   /** Milliseconds auto_preview takes (default 30). */
   autoPreviewDelay?: number;
   /** The daily run is installed. */

@@ -47,9 +47,10 @@ interface MockConfig {
   /**
    * What size_history answers: 'some' = a last scan 2 hours old (its figures 10% below the
    * scan's), growth and charts per cache and 3 new versions; after a completed scan, that scan.
-   * Default: no history (the first run).
+   * Default: no history (the first run). 'duplicates': like 'some', with two points of one
+   * chart recorded in the same second.
    */
-  sizeHistory?: 'some' | 'none';
+  sizeHistory?: 'some' | 'duplicates' | 'none';
   /** Milliseconds auto_preview takes (default 30); auto_preview_cancel ends it as Cancelled. */
   autoPreviewDelay?: number;
   /** The daily run is installed (a systemd user timer). */
@@ -256,7 +257,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     ...modules.filter((m) => m.path === 'example.com/semver/order' && m.version === 'v0.10.0'),
   ].map((m) => `${m.path}@${m.version}`);
   const sizeHistory = (): Ipc.SizeHistory => {
-    if (cfg.sizeHistory !== 'some') return { last: null, caches: [], bad_lines: 0, newer_lines: 0 };
+    if (cfg.sizeHistory !== 'some' && cfg.sizeHistory !== 'duplicates') return { last: null, caches: [], bad_lines: 0, newer_lines: 0 };
     const fresh = scansDone > 0;
     const time = fresh ? Math.floor(Date.now() / 1000) : NOW - 2 * 3600;
     const caches = fullReport.caches.map((c) => (fresh ? c : { ...c, bytes: Math.round(c.bytes * 0.9), disk_bytes: Math.round(c.disk_bytes * 0.9), files: Math.round(c.files * 0.9) }));
@@ -272,7 +273,16 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       caches: [
         { kind: 'modcache', path: GOMODCACHE, week: Math.round(1.2 * GIB), month: Math.round(3.4 * GIB), series: series(40, 90, modcache * 0.55, modcache, time) },
         { kind: 'toolchains', path: `${GOMODCACHE}/golang.org`, week: null, month: null, series: [] },
-        { kind: 'build', path: '/home/gopher/.cache/go-build', week: -300 * 1024 ** 2, month: null, series: series(10, 20, build + 900 * 1024 ** 2, build, time) },
+        {
+          kind: 'build',
+          path: '/home/gopher/.cache/go-build',
+          week: -300 * 1024 ** 2,
+          month: null,
+          // Two scans in one second (a fast machine rescanning after a change) share a time.
+          series: ((s) => (cfg.sizeHistory === 'duplicates' ? [...s.slice(0, -1), { ...s[s.length - 1], bytes: build - 4096 }, s[s.length - 1]] : s))(
+            series(10, 20, build + 900 * 1024 ** 2, build, time),
+          ),
+        },
         { kind: 'gopls', path: '/home/gopher/.cache/gopls', week: 0, month: null, series: series(2, 8, gopls, gopls, time) },
       ],
       bad_lines: 0,

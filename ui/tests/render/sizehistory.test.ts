@@ -178,6 +178,22 @@ describe('growth and the size chart (issue #16)', { timeout: 60_000 }, () => {
     expectCleanLog(log);
   });
 
+  test('two scans recorded in the same second draw one point and break nothing', async () => {
+    // A fast machine rescanning right after a change records two points in one second: the
+    // chart once keyed its dots by time, and the duplicate key threw, which left the
+    // dashboard without its cards (a CI run of the e2e tests).
+    const { page, log } = await open({ sizeHistory: 'duplicates' });
+    await waitForState(page, 'done');
+    for (const kind of ['modcache', 'build', 'gopls']) await expect.poll(() => card(page, kind).count()).toBe(1);
+    expect(await card(page, 'modcache').getByTestId('open-modules').count()).toBe(1);
+    const chart = card(page, 'build').getByTestId('cache-chart');
+    // 11 points, two of them at one time: the later one is drawn.
+    expect(await chart.getAttribute('data-points')).toBe('10');
+    const tips = await chart.locator('rect title').allTextContents();
+    expect(tips).toHaveLength(10);
+    expectCleanLog(log);
+  });
+
   test('in Chinese', async () => {
     const { page, log } = await open({ locale: 'zh-CN', scan: 'manual' });
     await waitForState(page, 'running');

@@ -433,10 +433,11 @@ pub fn growth(points: &[Point], kind: CacheKind, path: &str, now: i64, ago: i64)
 }
 
 /// The size of `kind` at `path` since `now - SERIES_SPAN`, oldest first, at most
-/// [`MAX_SERIES`] points (the last of each of equal time slices when there are more).
+/// [`MAX_SERIES`] points (the last of each of equal time slices when there are more), one
+/// per second (two scans recorded in the same second: the later one).
 pub fn series(points: &[Point], kind: CacheKind, path: &str, now: i64) -> Vec<SizePoint> {
     let from = now.saturating_sub(SERIES_SPAN);
-    let all: Vec<SizePoint> = points
+    let mut all: Vec<SizePoint> = points
         .iter()
         .filter(|p| p.time >= from)
         .filter_map(|p| {
@@ -446,6 +447,9 @@ pub fn series(points: &[Point], kind: CacheKind, path: &str, now: i64) -> Vec<Si
             })
         })
         .collect();
+    all.reverse();
+    all.dedup_by_key(|p| p.time);
+    all.reverse();
     if all.len() <= MAX_SERIES {
         return all;
     }

@@ -352,6 +352,21 @@ fn the_series_covers_a_quarter_in_at_most_max_series_points() {
 }
 
 #[test]
+fn two_scans_recorded_in_one_second_are_one_point_of_the_series() {
+    // A fast machine rescans right after a change: two points share a time. The chart keys
+    // its dots by time, so the series has one point per second, the later one.
+    let pts = vec![
+        point(NOW - 20, 1),
+        point(NOW - 10, 2),
+        point(NOW - 10, 3),
+        point(NOW, 4),
+    ];
+    let s = series(&pts, CacheKind::Modcache, MOD, NOW);
+    let got: Vec<(i64, u64)> = s.iter().map(|p| (p.time, p.bytes)).collect();
+    assert_eq!(got, vec![(NOW - 20, 1), (NOW - 10, 3), (NOW, 4)]);
+}
+
+#[test]
 fn the_last_scan_names_the_versions_new_since_the_previous_one() {
     let caches = synth_caches();
     let data = tempfile::tempdir().unwrap();
