@@ -373,6 +373,18 @@ fn size_history_serves_the_last_scan_its_new_versions_and_charts() {
     let (token, _) = slot.begin();
     slot.cancel();
     assert!(scan(&token).cancelled);
+    // The chart has one point per second (a later scan in the same second replaces the
+    // earlier one): let the clock pass a second so this scan is a point of its own.
+    let secs = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    };
+    let started = secs();
+    while secs() == started {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     let second = scan(&CancelToken::new());
 
     let v = invoke(&webview, "size_history", serde_json::json!({})).unwrap();
