@@ -219,6 +219,21 @@ fn gnu_tar_restore_over_a_read_only_module_cache() {
             format!("chmod -R u+w '{mc}'"),
         ]
     );
+    // Pasted with the command line actions/cache logs above it, tar's relative path is
+    // resolved against its `-C` directory: the real path and cache, without any context.
+    let logged = format!(
+        "/usr/bin/tar -xf {} -P -C {} --use-compress-program unzstd\n{err}",
+        tar.display(),
+        r.workspace().display()
+    );
+    let f = &diagnose(&logged, &Context::for_os(OsKind::Linux)).findings[0];
+    let real = r
+        .base
+        .join(first.trim_start_matches("../../../"))
+        .display()
+        .to_string();
+    assert_eq!(f.path.as_deref(), Some(real.as_str()));
+    assert_eq!(bash_fixes(f)[2], format!("chmod -R u+w '{mc}'"));
     // The fix works: after making the cache writable as the fix says, the restore succeeds.
     let st = Command::new("chmod")
         .args(["-R", "u+w"])

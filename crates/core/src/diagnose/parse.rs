@@ -88,6 +88,20 @@ pub(crate) fn recognize(text: &str, ctx: &Context) -> Vec<Match> {
                 .at(pos),
         );
     }
+    // tar's paths are relative to the directory of its `-C` (actions/cache: `tar -xf ... -P -C
+    // <workspace>`): with the command line pasted above them, they name the real directory.
+    for m in &mut out {
+        if matches!(
+            m.id,
+            "cache-restore-over-readonly" | "toolchain-before-restore"
+        ) && let Some(p) = m
+            .path
+            .as_deref()
+            .and_then(|p| tar_path_in_dir(p, text.get(..m.pos)?))
+        {
+            m.path = Some(p);
+        }
+    }
     if let Some(pos) = text.find("toolchain not available")
         && !out.iter().any(|m| m.id == "toolchain-download-failed")
     {
@@ -685,6 +699,34 @@ fn tar_error(line: &str) -> Option<String> {
     (!path.is_empty() && in_modcache).then_some(path)
 }
 
+/// A relative `path` that tar printed, made absolute with the `-C <dir>` of the last tar
+/// command line in `before` (`None` when the path is absolute, there is no such line, the
+/// directory is not absolute, or `..` climbs above `/`).
+fn tar_path_in_dir(path: &str, before: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains('\\') {
+        return None;
+    }
+    let cmd = before
+        .lines()
+        .rev()
+        .find(|l| l.contains("tar") && l.contains(" -C "))?;
+    let dir = cmd.split(" -C ").nth(1)?.split_whitespace().next()?;
+    if !dir.starts_with('/') {
+        return None;
+    }
+    let mut segs: Vec<&str> = Vec::new();
+    for seg in dir.split('/').chain(path.split('/')) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop()?;
+            }
+            s => segs.push(s),
+        }
+    }
+    Some(format!("/{}", segs.join("/")))
+}
+
 /// `cache-restore-over-readonly`, or `toolchain-before-restore` when the path is in a
 /// toolchain that a `go` command downloaded into the module cache
 /// (`golang.org/toolchain@v0.0.1-go1.22.9.linux-amd64`).
@@ -726,7 +768,10 @@ fn workspace_eacces(l: &Line) -> Option<String> {
         let (_, quoted) = rest.split_once(' ')?;
         let q = quoted.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
         let body = quoted.get(1..)?;
-        (body.get(..body.find(q)?)?.to_owned(), true)
+        // actions/checkout's clean says "File was unable to be removed"; other Node tools
+        // count only in a runner's workspace.
+        let p = body.get(..body.find(q)?)?.to_owned();
+        (p, line.contains("unable to be removed"))
     } else if let Some(i) = line.find("failed to remove ") {
         let rest = line.get(i + "failed to remove ".len()..)?;
         let end = rest.rfind(": ")?;
