@@ -698,17 +698,14 @@ static CATALOG: &[Entry] = &[
         explanation: "No GOAUTH command gave Go a credential for {host} (Go 1.24 and later; \
             these lines appear with go -x): the command (git credential fill, or your program) \
             failed or printed something Go cannot parse, so Go sent the request without \
-            credentials and the server refused it. Run the command by hand to see its error, \
-            and in CI set up the credential (a token in ~/.netrc, a git credential helper) in \
-            the job before go runs.",
-        zh: "没有任何 GOAUTH 命令为 {host} 提供凭据（Go 1.24 及以后；这些行在 go -x 下出现）：该命令（git credential fill 或你的程序）失败了，或者输出了 Go 无法解析的内容，于是 Go 在没有凭据的情况下发送了请求，被服务器拒绝。请手动运行该命令查看错误；在 CI 中，请在运行 go 之前于任务中配置好凭据（~/.netrc 中的令牌、git 凭据助手）。",
+            credentials and the server refused it. Run the command by hand to see its error \
+            (for git: which credential helper git uses for the host), and in CI set up the \
+            credential (a token in ~/.netrc, a git credential helper) in the job before go \
+            runs.",
+        zh: "没有任何 GOAUTH 命令为 {host} 提供凭据（Go 1.24 及以后；这些行在 go -x 下出现）：该命令（git credential fill 或你的程序）失败了，或者输出了 Go 无法解析的内容，于是 Go 在没有凭据的情况下发送了请求，被服务器拒绝。请手动运行该命令查看错误（对于 git：查看 git 对该主机使用哪个凭据助手）；在 CI 中，请在运行 go 之前于任务中配置好凭据（~/.netrc 中的令牌、git 凭据助手）。",
         fixes: &[
             Go("go env GOAUTH"),
-            Sh(
-                "printf 'url=https://{host}\\n' | git credential fill",
-                "'url=https://{host}' | git credential fill",
-                "",
-            ),
+            Go("git config --get-urlmatch credential.helper https://{host}/"),
         ],
     },
     Entry {

@@ -586,7 +586,8 @@ fn goauth_failures() {
         f.explanation
     );
     assert!(
-        bash_fixes(&f).contains(&"printf 'url=https://git.corp.example\\n' | git credential fill"),
+        bash_fixes(&f)
+            .contains(&"git config --get-urlmatch credential.helper https://git.corp.example/"),
         "{:?}",
         f.fixes
     );
