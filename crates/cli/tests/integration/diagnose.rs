@@ -326,6 +326,7 @@ fn a_malicious_paste_gives_only_safe_fixes() {
 /// and in JSON.
 #[cfg(unix)]
 #[test]
+#[allow(clippy::print_stderr, reason = "the test logs why it skips")]
 fn diagnose_a_real_cache_restore_failure() {
     use std::os::unix::fs::PermissionsExt as _;
     let dir = tempfile::tempdir().unwrap();

@@ -6,6 +6,7 @@
 //! (libarchive) and GOAUTH (Go 1.24+, newer than the Go here) are checked with the texts from
 //! their sources, cited where they are used.
 #![cfg(unix)]
+#![allow(clippy::print_stderr, reason = "tests log why they skip")]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
