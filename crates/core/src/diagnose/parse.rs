@@ -756,8 +756,8 @@ fn cache_restore(l: &Line) -> Option<Match> {
 /// A permission failure on a module cache inside a CI workspace: a checkout's clean
 /// (actions/checkout: `EACCES: permission denied, unlink '<path>'`; git clean: `warning:
 /// failed to remove <path>: Permission denied`) or `rm` on a path in a runner's workspace
-/// (`/home/runner/work/`, `/builds/`, `_work/`, `/__w/`, `/github/workspace/`, `/workspace/`,
-/// or a hidden `.go` GOPATH). The path must be in a `pkg/mod` directory.
+/// (`/home/runner/work/`, `/builds/`, `_work/`, `/__w/`, `/github/workspace/`). The path
+/// must be in a `pkg/mod` directory.
 fn workspace_eacces(l: &Line) -> Option<String> {
     if !l.has_lower("permission denied") {
         return None;
@@ -784,17 +784,16 @@ fn workspace_eacces(l: &Line) -> Option<String> {
     if !(norm.contains("pkg/mod/") || norm.ends_with("pkg/mod")) {
         return None;
     }
-    const WORKSPACES: [&str; 7] = [
+    // Runners' workspace roots only: a developer's `~/.go` or `~/workspace` is no CI job, and
+    // `ci stray` on its parent would be the wrong advice.
+    const WORKSPACES: [&str; 5] = [
         "/home/runner/work/",
         "/builds/",
         "/_work/",
         "/__w/",
         "/github/workspace/",
-        "/workspace/",
-        "/.go/pkg/mod",
     ];
-    let in_workspace =
-        checkout || WORKSPACES.iter().any(|w| norm.contains(w)) || norm.starts_with(".go/pkg/mod");
+    let in_workspace = checkout || WORKSPACES.iter().any(|w| norm.contains(w));
     in_workspace.then_some(path)
 }
 
