@@ -607,6 +607,12 @@ fn goauth_failures() {
         "{:?}",
         f.fixes
     );
+    // `go env` output names GOAUTH without any failure.
+    assert_eq!(
+        one("GOAUTH='netrc'\nGOBIN=''\n").id,
+        "not-recognized",
+        "a go env line"
+    );
     // A host that is not a plain host name is used in no command.
     let f = one("GOAUTH encountered errors for https://a;rm -rf ~/x:\n");
     assert!(

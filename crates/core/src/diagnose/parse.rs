@@ -663,7 +663,7 @@ fn permission_denied(l: &Line) -> Option<Match> {
 /// GNU tar's `tar: <path>: Cannot open: File exists` (and `Permission denied`, `Cannot mkdir`)
 /// and libarchive's (bsdtar, macOS and Windows tar) `<path>: Can't unlink already-existing
 /// object` or `Can't create '<path>'`. `None` unless the path is in a module cache (a
-/// `pkg/mod` directory, the context's GOMODCACHE, or a `module@version` element): the same
+/// `pkg/mod` directory, or a `module@version` element as in any GOMODCACHE): the same
 /// messages about other trees are not Go's.
 fn tar_error(line: &str) -> Option<String> {
     const MARKERS: [&str; 7] = [
@@ -828,7 +828,10 @@ fn goauth(l: &Line) -> Option<Match> {
         || t.contains("cannot parse output of GOAUTH command")
     {
         "setting"
-    } else if t.contains("GOAUTH encountered errors for ") || t.starts_with("GOAUTH=") {
+    } else if t.contains("GOAUTH encountered errors for ")
+        // `GOAUTH=<cmd>: <error>`, not a `go env` line (`GOAUTH='netrc'`).
+        || t.starts_with("GOAUTH=") && t.contains(": ")
+    {
         "command"
     } else {
         return None;
