@@ -3,8 +3,8 @@
 # on this machine: a fixture module cache and file:// GOPROXY (gocache-fixture), then edited
 # go.sum files, missing modules, closed ports, stub HTTP servers, GOPROXY=off, an inconsistent
 # vendor directory, chown/chmod and a non-root user (setpriv), GOCACHE=off, a relative
-# GOMODCACHE, a full 1 MiB tmpfs, rm -rf on a read-only module cache, go mod verify after an
-# edit, a missing toolchain.
+# GOMODCACHE, a full 1 MiB tmpfs, rm -rf on a read-only module cache, a CI cache restore (GNU
+# tar) over a read-only module cache, go mod verify after an edit, a missing toolchain.
 #
 # Usage: tests/corpus/capture.sh [--out DIR] [--root DIR] [--only NAME,NAME] [--list]
 #   --out   where the NAME.txt files go (default: tests/corpus/linux next to this script)
@@ -37,7 +37,8 @@ CASES="checksum-mismatch-zip checksum-mismatch-gomod checksum-mismatch-retagged
 missing-go-sum-entry module-not-found unknown-revision invalid-version
 proxy-missing-dir proxy-gone-410 proxy-not-found-404 proxy-closed-port proxy-dns proxy-tls
 private-auth-git private-proxy-403 goproxy-off vendor-inconsistent
-permission-other-owner go-clean-other-owner rm-read-only-cache gocache-off gocache-undefined
+permission-other-owner go-clean-other-owner rm-read-only-cache tar-restore-read-only
+gocache-off gocache-undefined
 gomodcache-relative disk-full dir-modified toolchain-missing not-recognized-syntax"
 if [ $list = 1 ]; then echo $CASES; exit 0; fi
 
@@ -238,6 +239,17 @@ run_case() {
     chown -R nobody:nogroup "$root/gopath/pkg/mod"
     capture "$1" "$root" setpriv --reuid=nobody --regid=nogroup --clear-groups \
       rm -rf "$root/gopath/pkg/mod" ;;
+  tar-restore-read-only)
+    # A CI cache restore as actions/cache runs it (tar -P -C <workspace>, paths relative to
+    # the workspace) over the job's own read-only module cache left by an earlier job, as the
+    # job's user: GNU tar cannot replace the files of Go's 0555 directories.
+    fixture "$1" || return
+    (cd "$root/project" && tar -P -cf "$root/cache.tar" ../gopath/pkg/mod)
+    chmod a+rx "$root" "$root/gopath" "$root/gopath/pkg"
+    chmod a+r "$root/cache.tar"
+    chown -R nobody:nogroup "$root/gopath/pkg/mod" "$root/project"
+    capture "$1" "$root/project" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+      tar -xf "$root/cache.tar" -P -C "$root/project" ;;
   gocache-off)
     fixture "$1" || return
     setenv GOCACHE=off

@@ -229,7 +229,12 @@ fn live_capture_matches_the_corpus() {
     ];
     if is_root() {
         // chown, setpriv as nobody and a tmpfs need root.
-        cases.extend(["rm-read-only-cache", "go-clean-other-owner", "disk-full"]);
+        cases.extend([
+            "rm-read-only-cache",
+            "tar-restore-read-only",
+            "go-clean-other-owner",
+            "disk-full",
+        ]);
     }
     let go = gocache_tests::go_binary().expect("no Go toolchain");
     let status = Command::new(corpus_dir().join("capture.sh"))

@@ -317,3 +317,126 @@ fn a_malicious_paste_gives_only_safe_fixes() {
         }
     }
 }
+
+/// Issue #18: `diagnose` on a CI log captured for real. GNU tar restores a cache tarball the
+/// way actions/cache does (`tar -xf ... -P -C <workspace>`) over a module cache that is
+/// already there and read-only (dirs 0555, files 0444), as an unprivileged user (as root,
+/// nobody through setpriv: root ignores the mode bits). The log (tar's command line and its
+/// real stderr) gives the finding, the real path and cache, and the `ci prepare` fix, in text
+/// and in JSON.
+#[cfg(unix)]
+#[test]
+#[allow(clippy::print_stderr, reason = "the test logs why it skips")]
+fn diagnose_a_real_cache_restore_failure() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ws = base.join("work/app/app");
+    let mc = base.join("home/go/pkg/mod");
+    let version = mc.join("example.com/!acme/widget@v1.2.3");
+    std::fs::create_dir_all(&ws).unwrap();
+    std::fs::create_dir_all(version.join("sub")).unwrap();
+    std::fs::write(version.join("go.mod"), "module example.com/Acme/widget\n").unwrap();
+    std::fs::write(version.join("sub/a.go"), "package sub\n").unwrap();
+    let tar = base.join("cache.tar");
+    let sh = |script: &str| {
+        let st = Command::new("sh")
+            .args(["-c", script, "sh"])
+            .arg(&base)
+            .status()
+            .unwrap();
+        assert!(st.success(), "{script}");
+    };
+    // Save, then make the runner's copy read-only as Go does and give it to the job's user.
+    sh("tar -P -C \"$1/work/app/app\" -cf \"$1/cache.tar\" ../../../home/go/pkg/mod");
+    sh(
+        "find \"$1/home/go/pkg/mod/example.com\" -mindepth 1 -type d -exec chmod 0555 {} + \
+        && find \"$1/home/go/pkg/mod/example.com\" -type f -exec chmod 0444 {} +",
+    );
+    let root = Command::new("id").arg("-u").output().unwrap();
+    let mut restore = if String::from_utf8_lossy(&root.stdout).trim() == "0" {
+        if !Path::new("/usr/bin/setpriv").exists() {
+            eprintln!("SKIPPED: root without setpriv cannot run tar as another user");
+            return;
+        }
+        sh("chown -R 65534:65534 \"$1\"");
+        let mut c = Command::new("/usr/bin/setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"]);
+        c.arg("/usr/bin/tar");
+        c
+    } else {
+        Command::new("tar")
+    };
+    let out = restore
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-P")
+        .arg("-C")
+        .arg(&ws)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(err.contains("go.mod: Cannot open: File exists"), "{err}");
+    // The job log as actions/cache prints it: the command line, then tar's stderr.
+    let log = base.join("job.log");
+    std::fs::write(
+        &log,
+        format!(
+            "/usr/bin/tar -xf {} -P -C {}\n{err}",
+            tar.display(),
+            ws.display()
+        ),
+    )
+    .unwrap();
+    let log_s = log.display().to_string();
+    let mc_s = mc.display().to_string();
+
+    let o = run(
+        &["diagnose", &log_s, "--no-go", "--os", "linux"],
+        &[("LANG", "C")],
+    );
+    let s = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{s}");
+    assert!(
+        s.contains("error: cache-restore-over-readonly (gnu-tar)"),
+        "{s}"
+    );
+    assert!(s.contains("module:  example.com/Acme/widget@v1.2.3"), "{s}");
+    assert!(s.contains(&mc_s), "{s}");
+    assert!(s.contains("fix (bash): gocache-doctor ci prepare\n"), "{s}");
+    assert!(
+        s.contains(&format!("fix (bash): chmod -R u+w '{mc_s}'")),
+        "{s}"
+    );
+
+    let o = run(
+        &["diagnose", &log_s, "--no-go", "--os", "linux", "--json"],
+        &[],
+    );
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("json: {e}: {}", stdout(&o)));
+    let f = &v["findings"][0];
+    assert_eq!(v["findings"].as_array().map(Vec::len), Some(1), "{v:#}");
+    assert_eq!(f["id"], "cache-restore-over-readonly");
+    assert_eq!(f["module"], "example.com/Acme/widget");
+    assert_eq!(f["version"], "v1.2.3");
+    let path = f["path"].as_str().unwrap_or_default();
+    assert!(
+        path.starts_with(&format!("{mc_s}/example.com/!acme/widget@v1.2.3/")),
+        "{v:#}"
+    );
+    let fixes: Vec<&str> = f["fixes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["text"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        fixes,
+        [
+            "gocache-doctor ci prepare".to_owned(),
+            "gocache-doctor ci prepare --remove".to_owned(),
+            format!("chmod -R u+w '{mc_s}'"),
+        ]
+    );
+}

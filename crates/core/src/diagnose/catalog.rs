@@ -6,7 +6,8 @@
 //! with exactly the same placeholders); commands and actions are the same in every language.
 //!
 //! Templates use `{name}` placeholders: `module`, `version`, `modver` (`module@version`),
-//! `path`, `modcache`, `gocache`, `url`, `host`, `private` (a GOPRIVATE pattern for the
+//! `path`, `modcache`, `gocache`, `workspace` (a CI job's directory; unknown: the job's
+//! variables or the current directory), `url`, `host`, `private` (a GOPRIVATE pattern for the
 //! module), `goversion`, `value`, `list`, and for macOS' `permission-denied` causes beyond
 //! ownership `flag_path` (the entry carrying the file flags) and `noflags` / `sudo_noflags`
 //! (the `chflags` keywords that clear them, the second when it takes an administrator: the
@@ -78,6 +79,10 @@ pub const IDS: &[&str] = &[
     "gomodcache-not-absolute",
     "toolchain-download-failed",
     "dir-modified",
+    "cache-restore-over-readonly",
+    "toolchain-before-restore",
+    "readonly-modcache-in-workspace",
+    "goauth-failed",
     "not-recognized",
     // Environment checks.
     "gosumdb-off",
@@ -572,6 +577,137 @@ static CATALOG: &[Entry] = &[
             Go("go mod download {modver}"),
         ],
     },
+    // ---- CI jobs (issue #18; docs/ci.md) ----
+    Entry {
+        id: "cache-restore-over-readonly",
+        variant: None,
+        severity: E,
+        explanation: "Restoring a CI cache failed on {path}: tar extracted the saved module \
+            cache over one that already exists ({modcache}), and Go makes a module cache \
+            read-only (directories 0555, files 0444), so tar can neither replace its files nor \
+            create new ones in its directories (GNU tar: \"Cannot open: File exists\", macOS \
+            tar: \"Can't unlink already-existing object\"). The cache is then only partly \
+            restored. The module cache was there before the restore: a self-hosted runner kept \
+            it from an earlier job, setup-go ran twice, or a go command ran before the restore \
+            step. Run gocache-doctor ci prepare right before the restore step: it makes the \
+            existing module cache writable (with --remove it deletes it). setup-go's own cache \
+            (cache: true) restores inside setup-go: turn it off (cache: false) and restore with \
+            actions/cache after ci prepare.",
+        zh: "恢复 CI 缓存时在 {path} 上失败：tar 把保存的模块缓存解压到一个已经存在的模块缓存（{modcache}）之上，而 Go 会把模块缓存设为只读（目录 0555、文件 0444），所以 tar 既不能替换其中的文件，也不能在其目录中创建新文件（GNU tar：\"Cannot open: File exists\"，macOS tar：\"Can't unlink already-existing object\"）。缓存因此只恢复了一部分。恢复之前模块缓存就已存在：自托管 runner 保留了之前任务的缓存、setup-go 运行了两次，或者在恢复步骤之前运行过 go 命令。请在恢复步骤之前运行 gocache-doctor ci prepare：它会把已有的模块缓存改为可写（加 --remove 则删除它）。setup-go 自带的缓存（cache: true）在 setup-go 内部恢复：请关闭它（cache: false），并在 ci prepare 之后用 actions/cache 恢复。",
+        fixes: &[
+            Go("gocache-doctor ci prepare"),
+            Go("gocache-doctor ci prepare --remove"),
+            Sh(
+                "chmod -R u+w {modcache}",
+                "Get-ChildItem -Recurse -File {modcache} | ForEach-Object { $_.IsReadOnly = $false }",
+                "",
+            ),
+        ],
+    },
+    Entry {
+        id: "toolchain-before-restore",
+        variant: None,
+        severity: E,
+        explanation: "Restoring a CI cache failed on {path}: the module cache already held the \
+            Go toolchain {goversion} ({modver}), read-only like every module. A go command ran \
+            before the restore step (often setup-go's own go env, or go version) and, because \
+            go.mod asks for a newer Go than the one installed (its go or toolchain line, with \
+            GOTOOLCHAIN=auto), downloaded that toolchain into the module cache; the restore \
+            cannot write over it. Install the Go version go.mod asks for (setup-go: \
+            go-version-file: go.mod), or set GOTOOLCHAIN=local for the steps before the \
+            restore, and run gocache-doctor ci prepare right before the restore step.",
+        zh: "恢复 CI 缓存时在 {path} 上失败：模块缓存中已经有 Go 工具链 {goversion}（{modver}），它和所有模块一样是只读的。在恢复步骤之前运行过 go 命令（常见的是 setup-go 自己执行的 go env，或 go version），而 go.mod 要求的 Go 比已安装的新（它的 go 或 toolchain 行，且 GOTOOLCHAIN=auto），于是该工具链被下载到了模块缓存中；恢复无法覆盖它。请安装 go.mod 要求的 Go 版本（setup-go：go-version-file: go.mod），或者在恢复之前的步骤中设置 GOTOOLCHAIN=local，并在恢复步骤之前运行 gocache-doctor ci prepare。",
+        fixes: &[
+            Go("gocache-doctor ci prepare"),
+            Sh(
+                "export GOTOOLCHAIN=local",
+                "$env:GOTOOLCHAIN = 'local'",
+                "set GOTOOLCHAIN=local",
+            ),
+            Go("go env GOTOOLCHAIN"),
+        ],
+    },
+    Entry {
+        id: "readonly-modcache-in-workspace",
+        variant: None,
+        severity: E,
+        explanation: "A module cache inside the CI workspace could not be removed ({path}): Go \
+            makes its directories read-only, so the checkout's clean (actions/checkout, git \
+            clean) or rm fails with EACCES or \"Permission denied\", and the next job on this \
+            runner fails too. It happens when GOPATH or GOMODCACHE points into the workspace \
+            (GOPATH=$CI_PROJECT_DIR/.go on GitLab, self-hosted runners that reuse the \
+            workspace). Remove it at the end of the job or before the checkout with \
+            gocache-doctor ci stray and --yes on the workspace ({workspace}), keep new \
+            downloads writable with GOFLAGS=-modcacherw (gocache-doctor ci prepare makes a \
+            restored cache writable), or keep the module cache outside the workspace.",
+        zh: "无法删除 CI 工作区中的模块缓存（{path}）：Go 会把它的目录设为只读，因此检出步骤的清理（actions/checkout、git clean）或 rm 会以 EACCES 或 \"Permission denied\" 失败，这个 runner 上的下一个任务也会失败。当 GOPATH 或 GOMODCACHE 指向工作区内部时就会发生（GitLab 上的 GOPATH=$CI_PROJECT_DIR/.go，或复用工作区的自托管 runner）。请在任务结束时或检出之前，对工作区（{workspace}）运行带 --yes 的 gocache-doctor ci stray 删除它；用 GOFLAGS=-modcacherw 让新下载的模块保持可写（gocache-doctor ci prepare 会把恢复的缓存改为可写）；或者把模块缓存放在工作区之外。",
+        fixes: &[
+            Go("gocache-doctor ci stray {workspace} --yes"),
+            Sh(
+                "export GOFLAGS=-modcacherw",
+                "$env:GOFLAGS = '-modcacherw'",
+                "set GOFLAGS=-modcacherw",
+            ),
+            Go("gocache-doctor ci prepare"),
+            Sh(
+                "chmod -R u+w {modcache} && rm -rf {modcache}",
+                "Remove-Item -Recurse -Force {modcache}",
+                "",
+            ),
+        ],
+    },
+    Entry {
+        id: "goauth-failed",
+        variant: Some("git-dir"),
+        severity: E,
+        explanation: "Go rejected GOAUTH=git: the word git must be followed by the absolute \
+            path of an existing git working directory (GOAUTH='git /path/to/checkout'), where \
+            Go runs git credential fill to get credentials (Go 1.24 and later). In CI use the \
+            checkout's directory ($GITHUB_WORKSPACE, $CI_PROJECT_DIR), or netrc.",
+        zh: "Go 拒绝了 GOAUTH=git：git 后面必须跟一个已存在的 git 工作目录的绝对路径（GOAUTH='git /path/to/checkout'），Go 会在该目录中运行 git credential fill 获取凭据（Go 1.24 及以后）。在 CI 中请使用检出目录（$GITHUB_WORKSPACE、$CI_PROJECT_DIR），或者使用 netrc。",
+        fixes: &[
+            Go("go env GOAUTH"),
+            Sh(
+                "export GOAUTH=\"git $PWD\"",
+                "$env:GOAUTH = \"git $PWD\"",
+                "set GOAUTH=git %CD%",
+            ),
+            Go("go env -u GOAUTH"),
+        ],
+    },
+    Entry {
+        id: "goauth-failed",
+        variant: Some("setting"),
+        severity: E,
+        explanation: "Go rejected the GOAUTH setting (Go 1.24 and later): it is a list of \
+            commands separated by semicolons (netrc, git DIR, off, or a program with its \
+            arguments, quoted as in a shell); no command may be empty, off cannot be combined \
+            with others, and a program must print URLs, a blank line and headers. Check \
+            GOAUTH in the environment and in go env -w, or unset it (the default is netrc).",
+        zh: "Go 拒绝了 GOAUTH 的设置（Go 1.24 及以后）：它是用分号分隔的命令列表（netrc、git DIR、off，或带参数的程序，按 shell 方式加引号）；任何命令都不能为空，off 不能与其他命令组合，程序必须输出 URL、一个空行和请求头。请检查环境变量和 go env -w 中的 GOAUTH，或者取消设置（默认为 netrc）。",
+        fixes: &[
+            Go("go env GOAUTH"),
+            Go("go env -u GOAUTH"),
+            Sh("unset GOAUTH", "Remove-Item Env:GOAUTH", "set GOAUTH="),
+        ],
+    },
+    Entry {
+        id: "goauth-failed",
+        variant: Some("command"),
+        severity: E,
+        explanation: "No GOAUTH command gave Go a credential for {host} (Go 1.24 and later; \
+            these lines appear with go -x): the command (git credential fill, or your program) \
+            failed or printed something Go cannot parse, so Go sent the request without \
+            credentials and the server refused it. Run the command by hand to see its error \
+            (for git: which credential helper git uses for the host), and in CI set up the \
+            credential (a token in ~/.netrc, a git credential helper) in the job before go \
+            runs.",
+        zh: "没有任何 GOAUTH 命令为 {host} 提供凭据（Go 1.24 及以后；这些行在 go -x 下出现）：该命令（git credential fill 或你的程序）失败了，或者输出了 Go 无法解析的内容，于是 Go 在没有凭据的情况下发送了请求，被服务器拒绝。请手动运行该命令查看错误（对于 git：查看 git 对该主机使用哪个凭据助手）；在 CI 中，请在运行 go 之前于任务中配置好凭据（~/.netrc 中的令牌、git 凭据助手）。",
+        fixes: &[
+            Go("go env GOAUTH"),
+            Go("git config --get-urlmatch credential.helper https://{host}/"),
+        ],
+    },
     Entry {
         id: "not-recognized",
         variant: None,
@@ -895,10 +1031,13 @@ pub(crate) fn finding(m: Match, ctx: &Context) -> Finding {
             s.to_owned()
         }
     };
+    // A relative path (tar's `../../go/pkg/mod/...`, relative to a directory the text does
+    // not name) names no cache a command could use.
     let from_text = m
         .path
         .as_deref()
         .and_then(modcache_of)
+        .filter(|t| is_absolute(t))
         .map(|t| if windows { t.replace('/', "\\") } else { t });
     let ours_named = |c: &str| {
         m.path
@@ -978,6 +1117,17 @@ fn cause_words(variant: &str, lang: Lang) -> &'static str {
     lang.pick(en, zh)
 }
 
+/// An absolute path on Unix (`/x`) or Windows (`C:\\x`, `C:/x`, `\\\\server\\share`).
+fn is_absolute(p: &str) -> bool {
+    let b = p.as_bytes();
+    p.starts_with('/')
+        || p.starts_with("\\\\")
+        || b.len() > 2
+            && b.first().is_some_and(u8::is_ascii_alphabetic)
+            && b.get(1) == Some(&b':')
+            && matches!(b.get(2), Some(b'\\' | b'/'))
+}
+
 /// `<root>` of a path `<root>/.../pkg/mod/...` (the default module cache layout).
 fn modcache_of(p: &str) -> Option<String> {
     for sep in ["/pkg/mod", "\\pkg\\mod"] {
@@ -1028,6 +1178,7 @@ fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
                 "goversion" => ("a newer version", "更新的版本"),
                 "source" => ("your settings", "你的设置"),
                 "owner" => ("another user", "其他用户"),
+                "workspace" => ("the job's directory", "任务的目录"),
                 "downloaded" => ("another hash", "另一个哈希"),
                 "gosum" => ("the recorded hash", "记录的哈希"),
                 "ziphash" | "ziphash_zip" => ("a hash", "某个哈希"),
@@ -1040,7 +1191,7 @@ fn fill_text(t: &str, vals: &BTreeMap<&str, String>, lang: Lang) -> String {
 }
 
 /// Placeholders whose values are file-system paths: always quoted.
-const PATH_NAMES: [&str; 4] = ["path", "modcache", "gocache", "flag_path"];
+const PATH_NAMES: [&str; 5] = ["path", "modcache", "gocache", "flag_path", "workspace"];
 
 /// Commands: one fix per shell, every value quoted for it ([`render_command`]); actions only
 /// with valid values. `None` (no fix) when a value is missing or cannot be written safely.
@@ -1124,6 +1275,10 @@ fn render_command(
                     expr = true;
                     Some(go_env_expr("GOCACHE", shell, os))
                 }
+                (None, "workspace") => {
+                    expr = true;
+                    Some(workspace_expr(shell))
+                }
                 (None, "user_cache") => {
                     expr = true;
                     Some(user_cache_expr(shell, os))
@@ -1165,6 +1320,17 @@ fn go_env_expr(var: &str, shell: Shell, os: OsKind) -> String {
             ("GOCACHE", _) => "\"%LocalAppData%\\go-build\"".to_owned(),
             _ => "\"%USERPROFILE%\\go\\pkg\\mod\"".to_owned(),
         },
+    }
+}
+
+/// A shell expression for the CI job's workspace when the text names none (`{workspace}`):
+/// GitHub's `GITHUB_WORKSPACE`, GitLab's `CI_PROJECT_DIR`, else the current directory (where
+/// a job's steps start).
+fn workspace_expr(shell: Shell) -> String {
+    match shell {
+        Shell::Bash => "\"${GITHUB_WORKSPACE:-${CI_PROJECT_DIR:-$PWD}}\"".to_owned(),
+        Shell::Powershell => "(Get-Location).Path".to_owned(),
+        Shell::Cmd => "\"%CD%\"".to_owned(),
     }
 }
 

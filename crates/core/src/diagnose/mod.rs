@@ -278,4 +278,6 @@ pub fn diagnose(text: &str, ctx: &Context) -> Diagnosis {
 }
 
 #[cfg(test)]
+mod ci_tests;
+#[cfg(test)]
 mod tests;

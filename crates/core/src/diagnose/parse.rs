@@ -88,6 +88,20 @@ pub(crate) fn recognize(text: &str, ctx: &Context) -> Vec<Match> {
                 .at(pos),
         );
     }
+    // tar's paths are relative to the directory of its `-C` (actions/cache: `tar -xf ... -P -C
+    // <workspace>`): with the command line pasted above them, they name the real directory.
+    for m in &mut out {
+        if matches!(
+            m.id,
+            "cache-restore-over-readonly" | "toolchain-before-restore"
+        ) && let Some(p) = m
+            .path
+            .as_deref()
+            .and_then(|p| tar_path_in_dir(p, text.get(..m.pos)?))
+        {
+            m.path = Some(p);
+        }
+    }
     if let Some(pos) = text.find("toolchain not available")
         && !out.iter().any(|m| m.id == "toolchain-download-failed")
     {
@@ -117,6 +131,10 @@ fn merge(mut all: Vec<Match>) -> Vec<Match> {
                 && match m.id {
                     // One finding per cause, whatever the paths.
                     "permission-denied"
+                    | "cache-restore-over-readonly"
+                    | "toolchain-before-restore"
+                    | "readonly-modcache-in-workspace"
+                    | "goauth-failed"
                     | "file-locked"
                     | "disk-full"
                     | "gocache-off"
@@ -193,6 +211,28 @@ struct Matcher {
 
 /// The recognizers, tried in order; the first that applies decides.
 const MATCHERS: &[Matcher] = &[
+    // CI (issue #18): a cache restore over a read-only module cache (GNU tar, bsdtar), a
+    // checkout or `rm` failing on a read-only module cache inside the workspace, GOAUTH.
+    Matcher {
+        applies: |l| tar_error(l.text).is_some(),
+        build: cache_restore,
+    },
+    Matcher {
+        applies: |l| workspace_eacces(l).is_some(),
+        build: |l| {
+            let path = workspace_eacces(l)?;
+            let mv = modver_of_cache_path(&path, l.ctx);
+            let mut m = Match::new("readonly-modcache-in-workspace").modver(mv);
+            if let Some(ws) = workspace_of(&path) {
+                m.extra.insert("workspace", ws);
+            }
+            Some(m.path(Some(path)))
+        },
+    },
+    Matcher {
+        applies: |l| l.has("GOAUTH"),
+        build: goauth,
+    },
     Matcher {
         applies: |l| l.has("checksum mismatch"),
         build: checksum_mismatch,
@@ -615,6 +655,199 @@ fn permission_denied(l: &Line) -> Option<Match> {
             m.extra.extend(values);
         }
         None => m.variant = Some(permission_variant(line, m.path.as_deref(), ctx)),
+    }
+    Some(m)
+}
+
+/// What tar prints when it cannot write an entry of a cache archive over an existing tree:
+/// GNU tar's `tar: <path>: Cannot open: File exists` (and `Permission denied`, `Cannot mkdir`)
+/// and libarchive's (bsdtar, macOS and Windows tar) `<path>: Can't unlink already-existing
+/// object` or `Can't create '<path>'`. `None` unless the path is in a module cache (a
+/// `pkg/mod` directory, or a `module@version` element as in any GOMODCACHE): the same
+/// messages about other trees are not Go's.
+fn tar_error(line: &str) -> Option<String> {
+    const MARKERS: [&str; 7] = [
+        ": Cannot open: File exists",
+        ": Cannot open: Permission denied",
+        ": Cannot mkdir: Permission denied",
+        ": Cannot unlink: Permission denied",
+        ": Can't unlink already-existing object",
+        ": Can't remove already-existing dir",
+        ": Can't create '",
+    ];
+    let (end, marker) = MARKERS
+        .iter()
+        .filter_map(|m| line.find(m).map(|i| (i, *m)))
+        .min()?;
+    let head = line.get(..end)?;
+    // After the program's own `tar: ` / `/usr/bin/tar: ` / `tar.exe: ` prefix.
+    let path = match head.find("tar: ").or_else(|| head.find("tar.exe: ")) {
+        Some(i) => head.get(i..)?.split_once(": ")?.1,
+        None => head,
+    };
+    let mut path = path.trim().to_owned();
+    if path.is_empty() || path.starts_with("tar") && marker == ": Can't create '" {
+        // `tar: Can't create '<path>'`.
+        let rest = line.get(end + marker.len()..)?;
+        path = rest.split('\'').next()?.to_owned();
+    }
+    let norm = path.replace('\\', "/");
+    let in_modcache = norm.contains("pkg/mod/")
+        || norm
+            .split('/')
+            .any(|s| s.contains('@') && s != "@v" && !s.starts_with('@'));
+    (!path.is_empty() && in_modcache).then_some(path)
+}
+
+/// A relative `path` that tar printed, made absolute with the `-C <dir>` of the last tar
+/// command line in `before` (`None` when the path is absolute, there is no such line, the
+/// directory is not absolute, or `..` climbs above `/`).
+fn tar_path_in_dir(path: &str, before: &str) -> Option<String> {
+    if path.starts_with('/') || path.contains('\\') {
+        return None;
+    }
+    let cmd = before
+        .lines()
+        .rev()
+        .find(|l| l.contains("tar") && l.contains(" -C "))?;
+    let dir = cmd.split(" -C ").nth(1)?.split_whitespace().next()?;
+    if !dir.starts_with('/') {
+        return None;
+    }
+    let mut segs: Vec<&str> = Vec::new();
+    for seg in dir.split('/').chain(path.split('/')) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segs.pop()?;
+            }
+            s => segs.push(s),
+        }
+    }
+    Some(format!("/{}", segs.join("/")))
+}
+
+/// `cache-restore-over-readonly`, or `toolchain-before-restore` when the path is in a
+/// toolchain that a `go` command downloaded into the module cache
+/// (`golang.org/toolchain@v0.0.1-go1.22.9.linux-amd64`).
+fn cache_restore(l: &Line) -> Option<Match> {
+    let path = tar_error(l.text)?;
+    let mv = modver_of_cache_path(&path, l.ctx);
+    let toolchain = mv
+        .as_ref()
+        .filter(|(m, _)| m == "golang.org/toolchain")
+        .and_then(|(_, v)| v.strip_prefix("v0.0.1-"))
+        .map(|v| v.rsplit_once('.').map_or(v, |(g, _)| g).to_owned());
+    let mut m = match toolchain {
+        Some(g) => {
+            let mut m = Match::new("toolchain-before-restore");
+            if g.starts_with("go1") {
+                m.extra.insert("goversion", g);
+            }
+            m
+        }
+        None => Match::new("cache-restore-over-readonly"),
+    };
+    m = m.modver(mv).path(Some(path));
+    m.variant = Some(if l.has("Can't ") { "bsdtar" } else { "gnu-tar" });
+    Some(m)
+}
+
+/// A permission failure on a module cache inside a CI workspace: a checkout's clean
+/// (actions/checkout: `EACCES: permission denied, unlink '<path>'`; git clean: `warning:
+/// failed to remove <path>: Permission denied`) or `rm` on a path in a runner's workspace
+/// (`/home/runner/work/`, `/builds/`, `_work/`, `/__w/`, `/github/workspace/`). The path
+/// must be in a `pkg/mod` directory.
+fn workspace_eacces(l: &Line) -> Option<String> {
+    if !l.has_lower("permission denied") {
+        return None;
+    }
+    let line = l.text;
+    let (path, checkout) = if let Some(i) = line.find("EACCES: permission denied, ") {
+        let rest = line.get(i + "EACCES: permission denied, ".len()..)?;
+        let (_, quoted) = rest.split_once(' ')?;
+        let q = quoted.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+        let body = quoted.get(1..)?;
+        // actions/checkout's clean says "File was unable to be removed"; other Node tools
+        // count only in a runner's workspace.
+        let p = body.get(..body.find(q)?)?.to_owned();
+        (p, line.contains("unable to be removed"))
+    } else if let Some(i) = line.find("failed to remove ") {
+        let rest = line.get(i + "failed to remove ".len()..)?;
+        let end = rest.rfind(": ")?;
+        let p = rest.get(..end)?.trim_matches(['\'', '"']);
+        (p.to_owned(), true)
+    } else {
+        (rm_path(line)?, false)
+    };
+    let norm = path.replace('\\', "/");
+    if !(norm.contains("pkg/mod/") || norm.ends_with("pkg/mod")) {
+        return None;
+    }
+    // Runners' workspace roots only: a developer's `~/.go` or `~/workspace` is no CI job, and
+    // `ci stray` on its parent would be the wrong advice.
+    const WORKSPACES: [&str; 5] = [
+        "/home/runner/work/",
+        "/builds/",
+        "/_work/",
+        "/__w/",
+        "/github/workspace/",
+    ];
+    let in_workspace = checkout || WORKSPACES.iter().any(|w| norm.contains(w));
+    in_workspace.then_some(path)
+}
+
+/// The workspace holding the GOPATH of a module cache path: `/w/proj/.go/pkg/mod/x` →
+/// `/w/proj`. Only for an absolute path without `..` elements: a relative one names no
+/// directory the reader can find.
+pub(crate) fn workspace_of(path: &str) -> Option<String> {
+    let norm = path.replace('\\', "/");
+    let abs = norm.starts_with('/') || norm.get(1..3) == Some(":/");
+    if !abs || norm.split('/').any(|s| s == "..") {
+        return None;
+    }
+    let gopath = path.get(..norm.find("/pkg/mod")?)?;
+    let (ws, _) = gopath.rsplit_once(['/', '\\'])?;
+    (!ws.is_empty() && ws != "/" && !ws.ends_with(':')).then(|| ws.to_owned())
+}
+
+/// GOAUTH (Go 1.24+) failures: a setting Go rejects (`go: GOAUTH=git dir method requires an
+/// absolute path to the git working directory`, `go: GOAUTH encountered an empty command`,
+/// `go: GOAUTH=off cannot be combined with other authentication commands`, `cannot parse
+/// GOAUTH command`) or a command that gave no credential (`-x`: `GOAUTH encountered errors
+/// for <url>:` and `GOAUTH=<cmd>: <error>` lines).
+fn goauth(l: &Line) -> Option<Match> {
+    let t = l.text.trim_start();
+    let variant = if t.contains("GOAUTH=git dir method requires")
+        || t.contains("GOAUTH=git encountered an error")
+    {
+        "git-dir"
+    } else if t.contains("GOAUTH encountered an empty command")
+        || t.contains("GOAUTH=off cannot be combined")
+        || t.contains("cannot parse GOAUTH command")
+        || t.contains("cannot parse output of GOAUTH command")
+    {
+        "setting"
+    } else if t.contains("GOAUTH encountered errors for ")
+        // `GOAUTH=<cmd>: <error>`, not a `go env` line (`GOAUTH='netrc'`).
+        || t.starts_with("GOAUTH=") && t.contains(": ")
+    {
+        "command"
+    } else {
+        return None;
+    };
+    let mut m = Match::new("goauth-failed").variant(variant);
+    if let Some(u) = url_in(t) {
+        if let Some(h) = host_of(&u) {
+            m.extra.insert("host", h);
+        }
+        m.extra.insert("url", u);
+    }
+    if variant == "git-dir"
+        && let Some(i) = t.find("cannot stat ")
+    {
+        let rest = t.get(i + "cannot stat ".len()..)?;
+        m.path = rest.rsplit_once(": ").map(|(p, _)| p.to_owned());
     }
     Some(m)
 }
