@@ -46,6 +46,7 @@ fn subcommands() -> BTreeSet<String> {
 }
 
 /// Whether `program` runs here (`program --version`); prints why a check is skipped if not.
+#[allow(clippy::print_stderr, reason = "explains a skipped check")]
 fn have(program: &str, what: &str) -> bool {
     let ok = Command::new(program)
         .arg("--version")
