@@ -17,7 +17,7 @@ VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' "$ROOT/Cargo.toml" | head -n 1)
 NAME=gocache-doctor-$VERSION-$HOST
 CLI_PROFILE=debug bash "$ROOT/scripts/pack-cli.sh" "$HOST" "$WORK/out" 2>"$WORK/pack.log" ||
   { cat "$WORK/pack.log" >&2; fail "scripts/pack-cli.sh $HOST"; }
-[ "$(cd "$WORK/out" && ls)" = "$NAME.tar.gz"$'\n'"$NAME.tar.gz.sha256" ] ||
+[ "$(cd "$WORK/out" && LC_ALL=C ls)" = "$NAME.tar.gz"$'\n'"$NAME.tar.gz.sha256" ] ||
   fail "unexpected files: $(ls "$WORK/out")"
 (cd "$WORK/out" && sha256sum -c "$NAME.tar.gz.sha256") >&2 || fail "sha256sum -c"
 cp "$WORK/out/$NAME.tar.gz" "$WORK/good.tar.gz"
@@ -56,4 +56,16 @@ FORMAT=zip CLI_PROFILE=debug bash "$ROOT/scripts/pack-cli.sh" "$HOST" "$WORK/zip
 (cd "$WORK/zip" && sha256sum -c "$NAME.zip.sha256") >&2 || fail "sha256sum -c (zip)"
 unzip -Z1 "$WORK/zip/$NAME.zip" | grep -v '/$' | sort >"$WORK/zlist.txt"
 diff <(grep -v '/$' "$WORK/list.txt") "$WORK/zlist.txt" >&2 || fail "the .zip holds other files than the .tar.gz"
-log "OK: the CLI archives pack, verify and hold what they must"
+# The release's SHA256SUMS over both archives (scripts/cli-sums.sh, as the cli-release job).
+mkdir "$WORK/rel"
+cp "$WORK/good.tar.gz" "$WORK/rel/$NAME.tar.gz"
+cp "$WORK/out/$NAME.tar.gz.sha256" "$WORK/zip/$NAME.zip" "$WORK/zip/$NAME.zip.sha256" "$WORK/rel/"
+bash "$ROOT/scripts/cli-sums.sh" "$WORK/rel" >/dev/null 2>"$WORK/sums.log" || { cat "$WORK/sums.log" >&2; fail "cli-sums.sh"; }
+[ "$(cd "$WORK/rel" && LC_ALL=C ls)" = SHA256SUMS$'\n'"$NAME.tar.gz"$'\n'"$NAME.zip" ] || fail "after cli-sums: $(ls "$WORK/rel")"
+[ "$(wc -l <"$WORK/rel/SHA256SUMS")" = 2 ] || fail "SHA256SUMS: $(cat "$WORK/rel/SHA256SUMS")"
+(cd "$WORK/rel" && sha256sum -c SHA256SUMS) >&2 || fail "sha256sum -c SHA256SUMS"
+# An archive that changed after packing is refused.
+mkdir "$WORK/bad"
+cp "$WORK/out/$NAME.tar.gz" "$WORK/out/$NAME.tar.gz.sha256" "$WORK/bad/"
+if bash "$ROOT/scripts/cli-sums.sh" "$WORK/bad" >/dev/null 2>&1; then fail "cli-sums.sh accepted a changed archive"; fi
+log "OK: the CLI archives pack, verify and hold what they must; SHA256SUMS covers both"
