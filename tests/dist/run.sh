@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installed-package test of the Linux .deb (issue #7): build a .deb from the debug build, install
-# it with dpkg, check the files the desktop entry names, launch the app through the entry's Exec
+# it with dpkg, check the files the desktop entry names and the CLI it puts on PATH with its
+# completions and man pages (issue #18), launch the app through the entry's Exec
 # line under Xvfb, screenshot it (artifacts/dist/), close it, purge the package and check every
 # file is gone. Needs root (or sudo) for dpkg.
 #
@@ -98,6 +99,43 @@ for s in $HICOLOR_SIZES; do
 done
 log "desktop entry $DESKTOP: Exec=$EXEC ($EXEC_PATH), Icon=$ICON in sizes $HICOLOR_SIZES"
 
+# 3b. The CLI next to the app (issue #18): on PATH, the package's version, its completions and
+#     man pages where bash-completion, zsh, fish and man look, and they work.
+SYS_PATH=/usr/local/bin:/usr/bin:/bin
+CLI=$(PATH=$SYS_PATH command -v gocache-doctor) || fail "gocache-doctor is not on PATH after dpkg -i"
+[ "$CLI" = /usr/bin/gocache-doctor ] || fail "gocache-doctor resolves to $CLI, not /usr/bin/gocache-doctor"
+VERSION=$(dpkg-deb -f "$DEB" Version)
+got=$(env -i PATH=$SYS_PATH HOME="$WORK" gocache-doctor --version) || fail "gocache-doctor --version"
+[ "$got" = "gocache-doctor $VERSION" ] || fail "gocache-doctor --version says '$got', the package is $VERSION"
+CLI_FILES=(/usr/bin/gocache-doctor
+  /usr/share/bash-completion/completions/gocache-doctor
+  /usr/share/zsh/vendor-completions/_gocache-doctor
+  /usr/share/fish/vendor_completions.d/gocache-doctor.fish
+  /usr/share/man/man1/gocache-doctor.1.gz
+  /usr/share/man/man1/gocache-doctor-clean.1.gz
+  /usr/share/man/man1/gocache-doctor-auto-run.1.gz)
+for f in "${CLI_FILES[@]}"; do
+  grep -qx "$f" "$WORK/files.txt" || fail "the package does not install $f"
+  [ -f "$f" ] || fail "$f missing"
+done
+[ "$(stat -c %a /usr/bin/gocache-doctor)" = 755 ] || fail "/usr/bin/gocache-doctor mode $(stat -c %a /usr/bin/gocache-doctor)"
+pages=$(grep -c '^/usr/share/man/man1/gocache-doctor.*\.1\.gz$' "$WORK/files.txt")
+for p in $(grep '^/usr/share/man/man1/gocache-doctor' "$WORK/files.txt"); do gzip -t "$p" || fail "$p is not gzip"; done
+MANPAGER=cat MANWIDTH=100 LC_ALL=C.UTF-8 man gocache-doctor >"$WORK/man.txt" 2>"$WORK/man.err" ||
+  fail "man gocache-doctor: $(cat "$WORK/man.err")"
+grep -q "gocache-doctor - Go Cache Doctor command line" "$WORK/man.txt" && grep -q "gocache-doctor-clean(1)" "$WORK/man.txt" ||
+  fail "man gocache-doctor: $(cat "$WORK/man.txt")"
+MANPAGER=cat man gocache-doctor-clean 2>&1 | grep -q -- '--dry-run' || fail "man gocache-doctor-clean lacks --dry-run"
+# What bash's programmable completion offers for `gocache-doctor cl` with the installed script.
+offered=$(env -i PATH=$SYS_PATH bash --norc --noprofile -c '
+  source /usr/share/bash-completion/completions/gocache-doctor
+  fn=$(complete -p gocache-doctor | sed -n "s/.* -F \([^ ]*\) .*/\1/p")
+  COMP_WORDS=(gocache-doctor cl); COMP_CWORD=1; COMP_LINE="gocache-doctor cl"; COMP_POINT=${#COMP_LINE}
+  "$fn" gocache-doctor cl gocache-doctor; printf "%s\n" "${COMPREPLY[@]}"') || fail "bash completion"
+[ "$offered" = clean ] || fail "bash completes 'gocache-doctor cl' to '$offered', not clean"
+zsh -n /usr/share/zsh/vendor-completions/_gocache-doctor 2>/dev/null || ! command -v zsh >/dev/null || fail "zsh -n _gocache-doctor"
+log "CLI: $CLI ($got), completions for bash/zsh/fish, $pages man pages; man and bash completion work"
+
 # 4. Launch through the Exec line under Xvfb with an isolated HOME and XDG dirs (nothing of the
 #    user's settings, caches or Go environment), wait for the window, screenshot, close.
 mkdir -p "$ART" "$WORK/home/.config" "$WORK/home/.cache" "$WORK/home/.local/share" "$WORK/runtime"
@@ -152,5 +190,7 @@ for f in "${FILES[@]}"; do
 done
 [ "$left" = 0 ] || fail "$left files left after purge"
 [ ! -e "$DESKTOP" ] && [ ! -e "$EXEC_PATH" ] || fail "desktop entry or binary still there"
+for f in "${CLI_FILES[@]}"; do [ ! -e "$f" ] || fail "$f still there after purge"; done
+if PATH=$SYS_PATH command -v gocache-doctor >/dev/null; then fail "gocache-doctor still on PATH after purge"; fi
 log "purged: all ${#FILES[@]} files gone"
-log "OK: .deb installs, launches from its desktop entry, uninstalls cleanly (screenshot $SHOT)"
+log "OK: .deb installs, its CLI works, launches from its desktop entry, uninstalls cleanly (screenshot $SHOT)"

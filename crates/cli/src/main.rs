@@ -44,6 +44,7 @@ mod ci;
 mod clean;
 mod diagnose;
 mod doctor;
+mod gendoc;
 mod locks;
 mod output;
 mod verify;
@@ -144,6 +145,13 @@ enum Command {
         #[command(subcommand)]
         command: ci::CiCommand,
     },
+    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish) on stdout,
+    /// e.g. `gocache-doctor completions bash > ~/.local/share/bash-completion/completions/gocache-doctor`.
+    /// The .deb and the release archives ship them already.
+    Completions(gendoc::CompletionsArgs),
+    /// Print the man page (roff) on stdout, or with --out DIR write it and one page per
+    /// subcommand there (`man -l DIR/gocache-doctor-clean.1`).
+    Man(gendoc::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -186,6 +194,12 @@ fn resolve_env(requested: bool) -> Result<EnvMap, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     SHOW_SECRETS.store(cli.show_secrets, Ordering::Relaxed);
+    // These describe the binary itself: no environment to read, not even the login shell's.
+    match &cli.command {
+        Command::Completions(args) => return gendoc::completions(args),
+        Command::Man(args) => return gendoc::man(args),
+        _ => {}
+    }
     let env = resolve_env(cli.login_shell_env)?;
     let env = ENV.get_or_init(|| env).clone();
     match cli.command {
@@ -196,6 +210,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Doctor(args) => doctor::run(&args),
         Command::Auto { command } => auto::run(&command),
         Command::Ci { command } => ci::run(&command),
+        Command::Completions(args) => gendoc::completions(&args),
+        Command::Man(args) => gendoc::man(&args),
         Command::Env { json, no_go } => {
             let report = discover::discover(&env, &discover_opts(no_go));
             if json {

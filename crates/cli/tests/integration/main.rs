@@ -50,6 +50,11 @@ mod diagnose;
 // a non-UTF-8 variable does not crash the CLI; `GOPLSCACHE=$HOME/.cache` never plans the
 // whole directory (issue #12 §12, §15, §16).
 mod env_hardening;
+// `completions` and `man` (issue #18): the bash script completes real subcommands in a real
+// bash, zsh and fish parse theirs, every man page renders with the real `man -l`. Unix: the
+// shells and man.
+#[cfg(unix)]
+mod gendoc;
 // `locks` and `locks --end` against real child processes (this binary started again as the
 // ignored `locks::holder` test) holding files or working directories in a module cache:
 // listing, ending, start-time checks, refusals for other users' and unrelated processes.
