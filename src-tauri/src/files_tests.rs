@@ -41,7 +41,10 @@ fn config(root: &Path) -> (crate::state::Config, PathBuf) {
 }
 
 fn code(reply: Result<Value, Value>) -> String {
-    reply.unwrap_err()["code"].as_str().unwrap_or_default().to_owned()
+    reply.unwrap_err()["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[test]
@@ -58,7 +61,10 @@ fn reveal_path_refuses_paths_outside_the_discovered_caches() {
     let dotdot = modcache.join("..").join("..").join("..").join("private");
     assert_eq!(code(reveal(&dotdot)), "BadArgument");
     assert_eq!(code(reveal(Path::new("private"))), "BadArgument");
-    assert_eq!(code(reveal(&modcache.join("example.com/gone@v1.0.0"))), "NotFound");
+    assert_eq!(
+        code(reveal(&modcache.join("example.com/gone@v1.0.0"))),
+        "NotFound"
+    );
 
     // Inside the cache, the check passes: the reply is the file manager's (none in a test
     // run: `Unsupported`, or success where a desktop session has one), never a refusal.
@@ -75,13 +81,64 @@ fn reveal_path_does_not_follow_a_symlink_out_of_a_cache() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let (config, modcache) = config(&root);
-    std::os::unix::fs::symlink(root.join("private"), modcache.join("example.com/evil@v1.0.0"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        root.join("private"),
+        modcache.join("example.com/evil@v1.0.0"),
+    )
+    .unwrap();
     let app = app_with(config);
     let w = main_window(&app);
     let via = modcache.join("example.com/evil@v1.0.0/id_ed25519");
     let reply = invoke(&w, "reveal_path", json!({ "path": via }));
     let e = reply.unwrap_err();
     assert_eq!(e["code"], "BadArgument", "{e}");
-    assert!(e["message"].as_str().unwrap().contains("symbolic link"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("symbolic link"),
+        "{e}"
+    );
+}
+
+#[test]
+fn write_export_writes_the_rows_and_reveal_export_knows_only_its_own_file() {
+    use gocache_core::export::{ExportRow, Format};
+    let dir = tempfile::tempdir().unwrap();
+    let rows = vec![ExportRow {
+        module: "example.com/=1+1".to_owned(),
+        version: "@v1.0.0".to_owned(),
+        files: 1,
+        bytes: 2,
+        disk_bytes: 4096,
+        download_bytes: 3,
+        newest_mtime: None,
+        toolchain: false,
+        verify: None,
+    }];
+    let csv = dir.path().join("out.csv");
+    crate::commands::files::write_export(&csv, &rows, Format::Csv, None).unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.ends_with("example.com/=1+1,'@v1.0.0,1,2,4096,3,,false,\r\n"),
+        "{text}"
+    );
+    let json = dir.path().join("out.json");
+    crate::commands::files::write_export(&json, &rows, Format::Json, Some("=1")).unwrap();
+    let doc: gocache_core::export::Document =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(doc.versions, rows);
+    assert_eq!(doc.filter.as_deref(), Some("=1"));
+    // A directory that does not exist: an I/O error with the path, not a panic.
+    let e = crate::commands::files::write_export(
+        &dir.path().join("missing").join("x.csv"),
+        &rows,
+        Format::Csv,
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, gocache_core::ErrorCode::NotFound, "{e}");
+
+    // Before any export there is nothing to show (the page cannot name a file).
+    let (config, _) = config(&std::fs::canonicalize(dir.path()).unwrap());
+    let app = app_with(config);
+    let e = invoke(&main_window(&app), "reveal_export", json!({})).unwrap_err();
+    assert_eq!(e["code"], "NotFound", "{e}");
 }

@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(csv_cell("\rx"), "\"'\rx\"");
         // Ordinary paths and versions are left alone.
         assert_eq!(csv_cell("github.com/a/b"), "github.com/a/b");
-        assert_eq!(csv_cell("v1.2.3-0.20240101-abcdef"), "v1.2.3-0.20240101-abcdef");
+        assert_eq!(
+            csv_cell("v1.2.3-0.20240101-abcdef"),
+            "v1.2.3-0.20240101-abcdef"
+        );
         assert_eq!(csv_cell(""), "");
     }
 

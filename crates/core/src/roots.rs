@@ -100,11 +100,10 @@ pub fn resolve_within(roots: &[PathBuf], path: &Path) -> Result<PathBuf, RootsEr
     let mut found: Option<(&Path, PathBuf)> = None;
     for root in roots.iter().filter(|r| r.is_absolute()) {
         let canonical = std::fs::canonicalize(root).ok();
-        let rel = path.strip_prefix(root).ok().or_else(|| {
-            canonical
-                .as_deref()
-                .and_then(|c| path.strip_prefix(c).ok())
-        });
+        let rel = path
+            .strip_prefix(root)
+            .ok()
+            .or_else(|| canonical.as_deref().and_then(|c| path.strip_prefix(c).ok()));
         if let Some(rel) = rel {
             // The innermost root wins (the toolchains inside the module cache).
             if found

@@ -67,7 +67,10 @@ pub struct ExportSlot(std::sync::Mutex<Option<PathBuf>>);
 
 impl ExportSlot {
     fn set(&self, path: PathBuf) {
-        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(path);
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(path);
     }
     fn get(&self) -> Option<PathBuf> {
         self.0
@@ -114,16 +117,20 @@ pub async fn export_modules<R: tauri::Runtime>(
 ) -> Result<Option<String>, CommandError> {
     use tauri_plugin_dialog::DialogExt;
     let name = gocache_core::export::file_name(format, unix_now());
-    let ext = format.extension();
-    let dialog = app.dialog().file().set_file_name(&name).add_filter(
-        ext.to_uppercase(),
-        &[ext],
-    );
-    let dialog = match dirs::download_dir() {
-        Some(d) => dialog.set_directory(d),
-        None => dialog,
-    };
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file()).await?;
+    let picked = tauri::async_runtime::spawn_blocking(move || {
+        let ext = format.extension();
+        let dialog = app
+            .dialog()
+            .file()
+            .set_file_name(&name)
+            .add_filter(ext.to_uppercase(), &[ext]);
+        match dirs::download_dir() {
+            Some(d) => dialog.set_directory(d),
+            None => dialog,
+        }
+        .blocking_save_file()
+    })
+    .await?;
     let Some(picked) = picked else {
         return Ok(None);
     };
