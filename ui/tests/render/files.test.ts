@@ -177,6 +177,34 @@ describe('export of the module table', () => {
   });
 });
 
+describe('screenshots of the row action and the export', () => {
+  for (const [name, config, width, height, scheme] of [
+    ['800-light', {}, 800, 600, 'light'],
+    ['1200-dark', {}, 1200, 800, 'dark'],
+    ['1200-zh', { language: 'zh-CN' }, 1200, 800, 'light'],
+  ] as const) {
+    test(name, async () => {
+      const { page, log } = await open(config, width, height, scheme);
+      await openModules(page);
+      await page.getByTestId('expand-all').click();
+      const row = page.locator('[data-testid=module-row][data-row-type=version]').first();
+      await row.hover();
+      const action = row.getByTestId('reveal-version');
+      // Shown on hover, inside the row.
+      expect(await action.evaluate((e) => getComputedStyle(e.parentElement!).opacity)).toBe('1');
+      const [a, r] = [await action.boundingBox(), await row.boundingBox()];
+      expect(a!.x + a!.width).toBeLessThanOrEqual(r!.x + r!.width);
+      await page.getByTestId('export-toggle').click();
+      await screenshot(page, `export-menu-${name}`);
+      await page.getByTestId('export-csv').click();
+      await page.getByTestId('export-saved').waitFor();
+      await row.hover();
+      await screenshot(page, `export-saved-${name}`);
+      expectCleanLog(log);
+    });
+  }
+});
+
 describe('the CI guide page', () => {
   const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/ci.md'), 'utf8');
   const docYaml = [...doc.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
