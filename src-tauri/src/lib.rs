@@ -45,6 +45,7 @@ pub fn run_app_with<R: Runtime>(
         .manage(gocache_core::CancelSlot::default())
         .manage(commands::watch::WatchSlot::default())
         .manage(commands::auto::PreviewSlot::default())
+        .manage(commands::files::ExportSlot::default())
         .manage(commands::env::Prefetch::default())
         .manage(config.clean_session())
         .manage(config)
@@ -81,6 +82,9 @@ pub fn run_app_with<R: Runtime>(
             commands::doctor::guide_context,
             commands::about::app_info,
             commands::about::open_link,
+            commands::files::reveal_path,
+            commands::files::export_modules,
+            commands::files::reveal_export,
             commands::auto::auto_policy_set,
             commands::auto::auto_preview,
             commands::auto::auto_preview_cancel,
@@ -197,6 +201,8 @@ mod csp_tests;
 mod doctor_tests;
 #[cfg(test)]
 mod env_hardening_tests;
+#[cfg(test)]
+mod files_tests;
 // Unix only (the file's own `#![cfg(unix)]`); a plain `#[cfg(test)]` here because clippy's
 // `allow-*-in-tests` recognises a test module only by that.
 #[cfg(test)]

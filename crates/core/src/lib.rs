@@ -13,7 +13,10 @@
 //! * [`history`]: size history per scan (compacted), growth and charts, the last scan for an
 //!   instant dashboard and the module versions new since it.
 //! * [`markers`]: what a root of each cache kind must show before anything in it is removed.
+//! * [`roots`]: whether a path a front end names is a discovered cache root or inside one
+//!   (no `..`, no symlink followed below the root).
 //! * [`redact`]: hides credentials (URL user info, GOAUTH commands, netrc tokens) in output.
+//! * [`export`]: the module table as CSV (formula-safe) or JSON.
 //! * [`escape`]: Go's `!` case-encoding of module paths and versions.
 //! * [`modpath`]: Go's validity rules for module paths, import paths and versions.
 //! * [`quote`]: quoting values for bash, PowerShell and cmd in the fix commands.
@@ -49,6 +52,7 @@ pub mod env;
 pub mod eperm;
 pub mod error;
 pub mod escape;
+pub mod export;
 pub mod gocmd;
 pub mod history;
 pub mod i18n;
@@ -61,6 +65,7 @@ pub mod progress;
 pub mod projects;
 pub mod quote;
 pub mod redact;
+pub mod roots;
 pub mod scan;
 pub mod semver;
 pub mod settings;

@@ -5,6 +5,7 @@ pub mod auto;
 pub mod clean;
 pub mod doctor;
 pub mod env;
+pub mod files;
 pub mod locks;
 pub mod scan;
 pub mod settings;

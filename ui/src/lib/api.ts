@@ -19,6 +19,8 @@ import type {
   EndOutcome,
   EnvReport,
   ErrorCode,
+  ExportFormat,
+  ExportRow,
   GuideContext,
   LocksReport,
   OsKind,
@@ -235,6 +237,30 @@ export function appInfo(): Promise<AppInfo> {
 /** Opens one of `app_info`'s links by name in the user's browser. */
 export function openLink(name: string): Promise<void> {
   return invoke<void>('open_link', { name });
+}
+
+/**
+ * Shows `path` (a cache root or something inside one, e.g. a module version's directory)
+ * selected in the OS file manager. The backend refuses a path outside the caches it
+ * discovered (`BadArgument`), one that is gone (`NotFound`) and fails with `Unsupported` when
+ * no file manager could show it.
+ */
+export function revealPath(path: string): Promise<void> {
+  return invoke<void>('reveal_path', { path });
+}
+
+/**
+ * Exports module versions (the module view's rows) as CSV or JSON: the backend asks where to
+ * save with the OS save dialog and writes the file. Answers the path written, null when the
+ * user cancelled. `filter` is the view's filter the rows passed (null: every version).
+ */
+export function exportModules(rows: ExportRow[], format: ExportFormat, filter: string | null): Promise<string | null> {
+  return invoke<string | null>('export_modules', { rows, format, filter });
+}
+
+/** Shows the file the last export wrote in the OS file manager. */
+export function revealExport(): Promise<void> {
+  return invoke<void>('reveal_export');
 }
 
 /** The OS folder picker; null when the user cancels. */

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
-import { GUIDE_OSES, OS_FACTS, PAGE_IDS, pathArg, quote, renderGuide, sourceLabel, type Block, type GuideContext } from './guides';
+import { CI_WORKFLOWS, GUIDE_OSES, OS_FACTS, PAGE_IDS, pathArg, quote, renderGuide, sourceLabel, yamlBlock, type Block, type GuideContext } from './guides';
 import { setLocale } from './i18n';
 
 const ctx: GuideContext = {
@@ -163,5 +166,44 @@ describe('guides', () => {
     expect(JSON.stringify(renderGuide('lockers', 'windows', null).blocks)).toContain('资源监视器（resmon.exe）');
     setLocale('en');
     expect(sourceLabel('default')).toBe('Go’s default');
+  });
+});
+
+describe('the CI page', () => {
+  afterEach(() => setLocale('en'));
+  const doc = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../../../docs/ci.md'), 'utf8');
+  /** docs/ci.md's ```yaml blocks, read independently of `yamlBlock`. */
+  const docYaml = [...doc.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+
+  test('shows docs/ci.md\'s two workflows, word for word, in both languages', () => {
+    expect(docYaml).toHaveLength(2);
+    expect(CI_WORKFLOWS.github).toBe(docYaml[0]);
+    expect(CI_WORKFLOWS.gitlab).toBe(docYaml[1]);
+    expect(CI_WORKFLOWS.github).toContain('gocache-doctor ci prepare');
+    expect(CI_WORKFLOWS.github).toContain('gocache-doctor ci trim');
+    expect(CI_WORKFLOWS.gitlab).toContain('GOFLAGS: -modcacherw');
+    for (const lang of ['en', 'zh-CN'] as const) {
+      setLocale(lang);
+      for (const os of GUIDE_OSES) {
+        const code = renderGuide('ci', os, ctx).blocks.flatMap((b) => (b.kind === 'code' ? [b] : []));
+        expect(code.map((b) => b.file)).toEqual(['.github/workflows/go.yml', '.gitlab-ci.yml']);
+        expect(code.map((b) => b.text)).toEqual(docYaml);
+      }
+    }
+  });
+
+  test('yamlBlock takes the block of its own section only', () => {
+    const md = '## A\n\ntext\n\n## B\n\n```yaml\nb: 1\n```\n\n```yaml\nb: 2\n```\n';
+    expect(yamlBlock(md, 'A')).toBeNull();
+    expect(yamlBlock(md, 'B')).toBe('b: 1\n');
+    expect(yamlBlock(md, 'C')).toBeNull();
+    expect(yamlBlock(md.replace(/\n/g, '\r\n'), 'B')).toBe('b: 1\n');
+  });
+
+  test('the stray command follows the shell', () => {
+    expect(texts(renderGuide('ci', 'linux', null).blocks, 'bash')).toEqual(['gocache-doctor ci stray "$CI_PROJECT_DIR"']);
+    const win = renderGuide('ci', 'windows', null).blocks;
+    expect(texts(win, 'powershell')).toEqual(['gocache-doctor ci stray $env:CI_PROJECT_DIR']);
+    expect(texts(win, 'cmd')).toEqual(['gocache-doctor ci stray "%CI_PROJECT_DIR%"']);
   });
 });

@@ -6,11 +6,13 @@
 
 import type { GuideContext, OsKind, Shell, Source } from './api';
 import { t } from './i18n';
+// The CI page's workflows are docs/ci.md's own (one source: the page cannot drift from it).
+import CI_DOC from '../../../docs/ci.md?raw';
 
 export type GuideOs = OsKind;
 export type GuideShell = Shell;
 export const GUIDE_OSES: GuideOs[] = ['linux', 'macos', 'windows'];
-export const PAGE_IDS = ['locations', 'clean', 'read-only', 'lockers', 'ownership', 'checksum', 'settings'] as const;
+export const PAGE_IDS = ['locations', 'clean', 'read-only', 'lockers', 'ownership', 'checksum', 'settings', 'ci'] as const;
 export type PageId = (typeof PAGE_IDS)[number];
 
 export type { GuideContext };
@@ -20,7 +22,9 @@ export type Block =
   | { kind: 'p'; text: string }
   | { kind: 'steps'; items: string[] }
   | { kind: 'commands'; label: string; commands: { shell: GuideShell; text: string }[] }
-  | { kind: 'table'; head: string[]; rows: { cells: string[]; mono: boolean[] }[] };
+  | { kind: 'table'; head: string[]; rows: { cells: string[]; mono: boolean[] }[] }
+  /** A file to copy whole (a CI workflow): its name and its text. */
+  | { kind: 'code'; label: string; file: string; text: string };
 
 export interface RenderedPage {
   id: PageId;
@@ -308,6 +312,58 @@ const PAGES: Record<PageId, (v: Values) => Block[]> = {
       ),
     ];
   },
+  // The workflows are the same on every OS (the runner's); the one command follows the shell.
+  ci(v) {
+    const row = (cmd: string, key: string) => ({ cells: [cmd, g(`ci.when.${key}`), g(`ci.what.${key}`)], mono: [true, false, false] });
+    return [
+      { kind: 'p', text: g('ci.intro') },
+      {
+        kind: 'table',
+        head: [g('table.command'), g('table.when'), g('table.does')],
+        rows: [
+          row('gocache-doctor ci prepare', 'prepare'),
+          row('gocache-doctor ci trim', 'trim'),
+          row('gocache-doctor ci stray DIR', 'stray'),
+        ],
+      },
+      { kind: 'p', text: g('ci.github') },
+      { kind: 'code', label: g('ci.githubFile'), file: '.github/workflows/go.yml', text: CI_WORKFLOWS.github },
+      { kind: 'p', text: g('ci.githubAfter') },
+      { kind: 'p', text: g('ci.gitlab') },
+      { kind: 'code', label: g('ci.gitlabFile'), file: '.gitlab-ci.yml', text: CI_WORKFLOWS.gitlab },
+      cmds(g('ci.stray'), v.facts.shells, (s) =>
+        s === 'bash'
+          ? 'gocache-doctor ci stray "$CI_PROJECT_DIR"'
+          : s === 'powershell'
+            ? 'gocache-doctor ci stray $env:CI_PROJECT_DIR'
+            : 'gocache-doctor ci stray "%CI_PROJECT_DIR%"',
+      ),
+      { kind: 'p', text: g('ci.more') },
+    ];
+  },
+};
+
+/**
+ * The text of the first fenced ```yaml block under the `## <heading>` section of a Markdown
+ * document (docs/ci.md's example workflows), without the fences; null when there is none.
+ */
+export function yamlBlock(markdown: string, heading: string): string | null {
+  const lines = markdown.replace(/\r\n/g, '\n').split('\n');
+  const start = lines.findIndex((l) => l.trim() === `## ${heading}`);
+  if (start < 0) return null;
+  let open = -1;
+  for (let i = start + 1; i < lines.length; i++) {
+    if (open < 0 && /^## /.test(lines[i])) return null;
+    if (open < 0 && lines[i].trim() === '```yaml') open = i + 1;
+    else if (open >= 0 && lines[i].trim() === '```') return lines.slice(open, i).join('\n') + '\n';
+  }
+  return null;
+}
+
+/** docs/ci.md's GitHub Actions and GitLab CI workflows. */
+export const CI_WORKFLOWS = {
+  github: yamlBlock(CI_DOC, 'GitHub Actions') ?? '',
+  gitlab: yamlBlock(CI_DOC, 'GitLab CI') ?? '',
 };
 
 /** Renders one page for `os` in the current language: with `ctx`'s real values when `ctx.os === os`. */

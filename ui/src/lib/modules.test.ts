@@ -4,6 +4,7 @@ import {
   buildGroups,
   compareVersions,
   countFiltered,
+  exportRows,
   filterGroups,
   flattenRows,
   nextSort,
@@ -250,5 +251,29 @@ describe('flattenRows', () => {
     const rows = flattenRows(filterGroups(g, 'o5'), new Set(), true);
     expect(rows.length).toBeGreaterThan(100);
     expect(rows.every((r) => r.group.path.includes('o5'))).toBe(true);
+  });
+});
+
+describe('exportRows', () => {
+  test('the filtered versions in table order, newest first, with the verdicts', () => {
+    const groups = buildGroups(versions, totals);
+    const sorted = sortFiltered(filterGroups(groups, 'toml'), { key: 'size', dir: 'desc' });
+    const statuses = new Map([['github.com/BurntSushi/toml@v1.9.0', 'dir-modified' as const]]);
+    const rows = exportRows(sorted, statuses);
+    expect(rows.map((r) => r.version)).toEqual(['v1.10.0', 'v1.9.0', 'v1.2.0']);
+    expect(rows.map((r) => r.verify)).toEqual([null, 'dir-modified', null]);
+    expect(rows[0]).toEqual({
+      module: 'github.com/BurntSushi/toml',
+      version: 'v1.10.0',
+      files: 1,
+      bytes: 300,
+      disk_bytes: 4396,
+      download_bytes: 150,
+      newest_mtime: 10,
+      toolchain: false,
+      verify: null,
+    });
+    // No filter: every version of the scan.
+    expect(exportRows(sortFiltered(filterGroups(groups, ''), { key: 'name', dir: 'asc' }), new Map())).toHaveLength(versions.length);
   });
 });

@@ -1,7 +1,7 @@
 // The module table's data: modules grouped with their versions, sorted, filtered, flattened into
 // the rows the virtualized table draws.
 
-import type { ModuleTotal, ModuleVersion } from './api';
+import type { ExportRow, ModuleTotal, ModuleVersion, VerifyStatus } from './api';
 import { sortCompare } from './semver';
 
 /** One module path with all its versions in the module cache. */
@@ -265,4 +265,29 @@ export function countFiltered(filtered: FilteredGroup[]): { modules: number; ver
     bytes += f.bytes;
   }
   return { modules: filtered.length, versions, bytes };
+}
+
+/**
+ * The rows an export writes: every version of the filtered modules, in the table's order
+ * (modules as sorted, each one's versions newest first), with the last verification's verdict
+ * when there is one (`statuses` by `path@version`).
+ */
+export function exportRows(filtered: FilteredGroup[], statuses: ReadonlyMap<string, VerifyStatus>): ExportRow[] {
+  const out: ExportRow[] = [];
+  for (const f of filtered) {
+    for (const v of sortVersions(f.versions)) {
+      out.push({
+        module: f.group.path,
+        version: v.version,
+        files: v.files,
+        bytes: v.bytes,
+        disk_bytes: v.disk_bytes,
+        download_bytes: v.download_bytes,
+        newest_mtime: v.newest_mtime,
+        toolchain: v.toolchain,
+        verify: statuses.get(`${f.group.path}@${v.version}`) ?? null,
+      });
+    }
+  }
+  return out;
 }

@@ -155,6 +155,12 @@ export interface MockConfig {
   autoInstalled?: boolean;
   /** auto_policy_set fails (the settings directory is not writable). */
   autoSaveError?: boolean;
+  /** An error code reveal_path fails with (`NotFound`, `BadArgument`, `Unsupported`, ...). */
+  revealError?: string;
+  /** export_modules: the user cancels the save dialog. */
+  exportCancel?: boolean;
+  /** An error code export_modules fails with. */
+  exportError?: string;
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -57,6 +57,11 @@ interface MockConfig {
   autoInstalled?: boolean;
   /** auto_policy_set fails (the settings directory is not writable). */
   autoSaveError?: boolean;
+  /** An error code reveal_path (and reveal_export) fails with. */
+  revealError?: Ipc.ErrorCode;
+  /** export_modules: the user cancels the save dialog, or the write fails with this code. */
+  exportCancel?: boolean;
+  exportError?: Ipc.ErrorCode;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
@@ -380,6 +385,11 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     ? 'The settings file was unreadable (expected value at line 1 column 1); it was kept as /home/gopher/.config/dev.gocachedoctor.desktop/settings.json.bad and the defaults are used.'
     : null;
   const linkCalls: string[] = [];
+  /** The paths reveal_path was asked to show. */
+  const revealCalls: string[] = [];
+  /** What export_modules was asked to write. */
+  const exportCalls: { rows: Ipc.ExportRow[]; format: Ipc.ExportFormat; filter: string | null }[] = [];
+  let exportedPath: string | null = null;
   const APP_LINKS = ['repository', 'docs', 'cli', 'troubleshooting', 'changelog', 'license', 'issues'];
   const appInfo: Ipc.AppInfo = {
     name: 'Go Cache Doctor', version: '0.1.0', commit: 'ba2fff7c1', date: '2026-11-30', profile: 'release', license: 'MIT OR Apache-2.0',
@@ -1093,6 +1103,23 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           linkCalls.push(args.name);
           if (!APP_LINKS.includes(args.name)) throw ipcError('BadArgument', `the app has no link named ${JSON.stringify(args.name)}`);
           return null;
+        case 'reveal_path':
+          revealCalls.push(args.path);
+          if (cfg.revealError) throw ipcError(cfg.revealError, `mock: ${args.path}: ${cfg.revealError}`);
+          return null;
+        case 'export_modules': {
+          exportCalls.push({ rows: args.rows, format: args.format, filter: args.filter });
+          await sleep(20);
+          if (cfg.exportCancel) return null;
+          if (cfg.exportError) throw ipcError(cfg.exportError, `mock: /home/gopher/Downloads/go-modules.${args.format}: ${cfg.exportError}`);
+          exportedPath = `/home/gopher/Downloads/go-modules-20261206-201500.${args.format}`;
+          return exportedPath;
+        }
+        case 'reveal_export':
+          revealCalls.push(`export:${exportedPath}`);
+          if (exportedPath === null) throw ipcError('NotFound', 'nothing was exported yet');
+          if (cfg.revealError) throw ipcError(cfg.revealError, `mock: ${exportedPath}: ${cfg.revealError}`);
+          return null;
         case 'settings_set':
           settingsWrites.push(JSON.parse(JSON.stringify(args.settings)));
           settings = { ...args.settings, notice: null };
@@ -1189,6 +1216,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
     settingsWrites,
     autoPolicies,
     linkCalls,
+    revealCalls,
+    exportCalls,
     verifyCalls,
     verifyStates,
     doctorCalls,

@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::dirhash::ZipLimits;
 use crate::discover::{CacheKind, Report, Severity};
@@ -50,7 +50,7 @@ pub use repair::{
 
 /// The verdict on one module version. Several can apply; [`ModuleResult::status`] is the most
 /// serious one and [`ModuleResult::findings`] lists them all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "VerifyStatus"))]
 pub enum Status {

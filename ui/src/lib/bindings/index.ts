@@ -861,6 +861,52 @@ shell_env: ShellEnvReport | null, };
 export type ErrorCode = "Io" | "PermissionDenied" | "NotFound" | "Cancelled" | "BadRoot" | "GoCommand" | "BadEscape" | "Parse" | "NotReported" | "InvalidModule" | "RefusedSystem" | "RefusedSelf" | "RefusedOtherUser" | "RefusedProtected" | "NotAHolder" | "ProcessChanged" | "Unidentified" | "ScanFailed" | "StillRunning" | "Unsupported" | "BadArgument" | "BadSettings" | "ElevationDenied" | "ElevationUnavailable" | "Internal" | "NotUndoable" | "UnknownPlan" | "UnknownRun";
 
 /**
+ * The file formats.
+ */
+export type ExportFormat = "csv" | "json";
+
+/**
+ * One module version as exported.
+ */
+export type ExportRow = {
+/**
+ * Module path (`github.com/BurntSushi/toml`).
+ */
+module: string,
+/**
+ * Version (`v1.4.0`).
+ */
+version: string,
+/**
+ * Regular files in the extracted directory.
+ */
+files: number,
+/**
+ * Apparent bytes of the extracted directory.
+ */
+bytes: number,
+/**
+ * Allocated bytes of the extracted directory.
+ */
+disk_bytes: number,
+/**
+ * Bytes of the version's download files (`cache/download/.../@v/`).
+ */
+download_bytes: number,
+/**
+ * Newest modification time in the directory, Unix seconds.
+ */
+newest_mtime: number | null,
+/**
+ * Whether it is a downloaded Go toolchain.
+ */
+toolchain: boolean,
+/**
+ * The last verification's verdict, when one ran.
+ */
+verify: VerifyStatus | null, };
+
+/**
  * Bytes, allocated bytes and regular files: the figures of a whole.
  */
 export type Figures = {
