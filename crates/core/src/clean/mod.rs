@@ -80,6 +80,8 @@ pub enum Target {
     Fuzz,
     /// gopls' cache.
     Gopls,
+    /// gopls' module index (`os.UserCacheDir()/go/imports`); gopls rebuilds it.
+    GoplsIndex,
     /// golangci-lint's cache.
     GolangciLint,
     /// staticcheck's cache.
@@ -124,6 +126,7 @@ impl Target {
             Self::Test => "test cache".into(),
             Self::Fuzz => "fuzz cache".into(),
             Self::Gopls => "gopls cache".into(),
+            Self::GoplsIndex => "gopls module index".into(),
             Self::GolangciLint => "golangci-lint cache".into(),
             Self::Staticcheck => "staticcheck cache".into(),
             Self::Module { path } => format!("{path} (all versions)"),
@@ -869,6 +872,7 @@ impl Planner<'_> {
         match t {
             Target::Modcache => self.whole_root(t, CacheKind::Modcache),
             Target::Gopls => self.whole_root(t, CacheKind::Gopls),
+            Target::GoplsIndex => self.whole_root(t, CacheKind::GoplsIndex),
             Target::GolangciLint => self.whole_root(t, CacheKind::GolangciLint),
             Target::Staticcheck => self.whole_root(t, CacheKind::Staticcheck),
             Target::Toolchains => self.module(t, "golang.org/toolchain"),
