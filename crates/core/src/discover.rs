@@ -1439,6 +1439,151 @@ mod tests {
         assert_eq!(val(&r, "GOPLSCACHE"), (want.as_str(), Source::Env));
     }
 
+    #[test]
+    fn gopls_index_and_telemetry_locations_on_each_os() {
+        // os.UserCacheDir()/go/imports and os.UserConfigDir()/go/telemetry by each OS's rules.
+        let linux = EnvMap::from_pairs([("HOME", "/home/u")]);
+        let dir = |env: &EnvMap, rules: &dyn OsRules| {
+            let d = gopls_index_dir(env, rules).map(|p| p.display().to_string());
+            let t = resolve_telemetry(env, rules).map(|t| t.dir.display().to_string());
+            (d, t, rules.user_cache_var(env))
+        };
+        assert_eq!(
+            dir(&linux, &Linux),
+            (
+                Some("/home/u/.cache/go/imports".into()),
+                Some("/home/u/.config/go/telemetry".into()),
+                "HOME"
+            )
+        );
+        let xdg = EnvMap::from_pairs([
+            ("HOME", "/home/u"),
+            ("XDG_CACHE_HOME", "/x/cache"),
+            ("XDG_CONFIG_HOME", "/x/cfg"),
+        ]);
+        assert_eq!(
+            dir(&xdg, &Linux),
+            (
+                Some("/x/cache/go/imports".into()),
+                Some("/x/cfg/go/telemetry".into()),
+                "XDG_CACHE_HOME"
+            )
+        );
+        let mac = EnvMap::from_pairs([("HOME", "/Users/u")]);
+        assert_eq!(
+            dir(&mac, &MacOs),
+            (
+                Some("/Users/u/Library/Caches/go/imports".into()),
+                Some("/Users/u/Library/Application Support/go/telemetry".into()),
+                "HOME"
+            )
+        );
+        let win = EnvMap::from_pairs([
+            ("USERPROFILE", r"C:\Users\u"),
+            ("LocalAppData", r"C:\Users\u\AppData\Local"),
+            ("AppData", r"C:\Users\u\AppData\Roaming"),
+        ]);
+        assert_eq!(
+            dir(&win, &Windows),
+            (
+                Some(r"C:\Users\u\AppData\Local\go\imports".into()),
+                Some(r"C:\Users\u\AppData\Roaming\go\telemetry".into()),
+                "LocalAppData"
+            )
+        );
+        let upper = EnvMap::from_pairs([("LOCALAPPDATA", r"D:\L")]);
+        assert_eq!(Windows.user_cache_var(&upper), "LOCALAPPDATA");
+        // No user directories: no index, and telemetry is off for Go (no directory at all).
+        let none = EnvMap::from_pairs([("PATH", "/nonexistent")]);
+        assert_eq!(dir(&none, &Linux), (None, None, "HOME"));
+        let r = discover_with(&none, &Linux, &no_go());
+        assert!(r.telemetry.is_none());
+    }
+
+    #[test]
+    fn telemetry_mode_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let (env, rules, _) = host_home(dir.path());
+        let t = resolve_telemetry(&env, rules).unwrap_or_else(|| panic!("no telemetry dir"));
+        // No mode file: golang.org/x/telemetry's default, local.
+        assert_eq!(t.mode, TelemetryMode::Local);
+        assert!(!t.from_go);
+        std::fs::create_dir_all(&t.dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        for (text, want) in [
+            ("off 2024-09-01", TelemetryMode::Off),
+            ("on 2024-09-01\n", TelemetryMode::On),
+            ("local", TelemetryMode::Local),
+            ("off", TelemetryMode::Off),
+            ("bogus", TelemetryMode::Local),
+        ] {
+            std::fs::write(t.dir.join("mode"), text).unwrap_or_else(|e| panic!("write: {e}"));
+            let got = resolve_telemetry(&env, rules).map(|t| t.mode);
+            assert_eq!(got, Some(want), "mode file {text:?}");
+        }
+        let mut reported = BTreeMap::new();
+        let mut t2 = Some(t.clone());
+        // Go older than 1.23 prints empty values: the mode file's reading stays.
+        reported.insert("GOTELEMETRY".to_owned(), String::new());
+        telemetry_from_go(&mut t2, &reported);
+        assert_eq!(t2.as_ref().map(|t| t.from_go), Some(false));
+        reported.insert("GOTELEMETRY".to_owned(), "on".to_owned());
+        reported.insert("GOTELEMETRYDIR".to_owned(), "/elsewhere/telemetry".to_owned());
+        telemetry_from_go(&mut t2, &reported);
+        assert_eq!(
+            t2,
+            Some(Telemetry {
+                dir: PathBuf::from("/elsewhere/telemetry"),
+                mode: TelemetryMode::On,
+                from_go: true,
+            })
+        );
+    }
+
+    #[test]
+    fn gopls_index_and_telemetry_found_on_disk() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let h = dir.path();
+        let (env, rules, cache) = host_home(h);
+        let r = discover_with(&env, rules, &no_go());
+        assert!(r.cache(CacheKind::GoplsIndex).is_none());
+        assert!(r.cache(CacheKind::Telemetry).is_none());
+        assert_eq!(r.telemetry.as_ref().map(|t| t.mode), Some(TelemetryMode::Local));
+
+        // What gopls writes (golang/tools internal/modindex/index.go, writeIndex).
+        let index = h.join(cache).join("go").join("imports");
+        std::fs::create_dir_all(&index).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(index.join("index-name-0-0123456789abcdef"), "index-0-42")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(index.join("index-0-42"), "0\n/m\n2024-09-11 18:55:09\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let tel = resolve_telemetry(&env, rules).map(|t| t.dir);
+        let tel = tel.unwrap_or_else(|| panic!("no telemetry dir"));
+        std::fs::create_dir_all(tel.join("local")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(tel.join("mode"), "off 2024-09-01").unwrap_or_else(|e| panic!("write: {e}"));
+
+        let r = discover_with(&env, rules, &no_go());
+        let kinds: Vec<CacheKind> = r.caches.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                CacheKind::Modcache,
+                CacheKind::Build,
+                CacheKind::GoplsIndex,
+                CacheKind::Telemetry
+            ]
+        );
+        let gi = r.cache(CacheKind::GoplsIndex).cloned();
+        let gi = gi.unwrap_or_else(|| panic!("no gopls index"));
+        assert_eq!(gi.path, index);
+        assert!(gi.cleanable && gi.exists);
+        assert_eq!(gi.var, rules.user_cache_var(&env));
+        let t = r.cache(CacheKind::Telemetry).cloned();
+        let t = t.unwrap_or_else(|| panic!("no telemetry"));
+        assert_eq!((t.path.as_path(), t.cleanable), (tel.as_path(), false));
+        assert_eq!(t.var, "GOTELEMETRYDIR");
+        assert_eq!(r.telemetry.map(|t| t.mode), Some(TelemetryMode::Off));
+    }
+
     #[cfg(unix)]
     #[test]
     fn non_utf8_variables_are_problems_and_block_cleaning_when_they_locate_caches() {

@@ -431,9 +431,10 @@ mod tests {
         let t = tmp();
         let empty = t.path().join("empty");
         mkdir(&empty);
+        // GOBIN and Go's telemetry data are never cleaned, even empty.
         for kind in CacheKind::ALL
             .into_iter()
-            .filter(|k| *k != CacheKind::Gobin)
+            .filter(|k| !matches!(k, CacheKind::Gobin | CacheKind::Telemetry))
         {
             assert_eq!(looks_like(kind, &t.path().join("missing")), Ok(()));
             assert_eq!(looks_like(kind, &empty), Ok(()), "{kind:?}");
@@ -465,5 +466,47 @@ mod tests {
             .unwrap_or_else(|e| panic!("mkfifo: {e}"));
         assert!(status.success());
         assert!(looks_like(CacheKind::Build, &b).is_err());
+    }
+
+    #[test]
+    fn gopls_index_holds_only_index_files() {
+        let t = tmp();
+        // The layout gopls writes (golang/tools internal/modindex/index.go: writeIndex puts an
+        // `index-<ver>-*` temp file and an `index-name-<ver>-<crc64 %016x>` pointer to it in
+        // IndexDir = os.UserCacheDir()/go/imports).
+        let idx = t.path().join("go").join("imports");
+        write(&idx.join("index-name-0-00f1e2d3c4b5a697"), "index-0-1234567");
+        write(&idx.join("index-0-1234567"), "0\n/m\n2024-09-11 18:55:09\n");
+        write(&idx.join("index-0-99"), "0\n/old\n2024-09-10 10:00:00\n");
+        write(&idx.join(".DS_Store"), "");
+        assert_eq!(looks_like(CacheKind::GoplsIndex, &idx), Ok(()));
+        // Empty or missing: nothing to lose.
+        mkdir(&t.path().join("empty").join("imports"));
+        assert!(looks_like(CacheKind::GoplsIndex, &t.path().join("empty/imports")).is_ok());
+        // Named otherwise (e.g. GOPLSCACHE's or the user cache directory itself).
+        let other = t.path().join("cache");
+        write(&other.join("index-0-1"), "");
+        assert!(looks_like(CacheKind::GoplsIndex, &other).is_err());
+        // Anything else inside: refused.
+        for bad in ["notes.txt", "index-name-0-xyz", "index-0-abc", "index-name-0-0123"] {
+            let d = t.path().join(format!("b-{bad}")).join("imports");
+            write(&d.join("index-0-1"), "");
+            write(&d.join(bad), "");
+            assert!(looks_like(CacheKind::GoplsIndex, &d).is_err(), "{bad}");
+        }
+        // A directory with an index file's name is not an index file.
+        let d = t.path().join("dir").join("imports");
+        mkdir(&d.join("index-0-1"));
+        assert!(looks_like(CacheKind::GoplsIndex, &d).is_err());
+    }
+
+    #[test]
+    fn telemetry_is_never_a_cleanable_root() {
+        let t = tmp();
+        let tel = t.path().join("go").join("telemetry");
+        write(&tel.join("mode"), "local 2024-09-01");
+        assert!(looks_like(CacheKind::Telemetry, &tel).is_err());
+        mkdir(&t.path().join("empty"));
+        assert!(looks_like(CacheKind::Telemetry, &t.path().join("empty")).is_err());
     }
 }
