@@ -993,6 +993,7 @@ impl Planner<'_> {
                 .any(|(p, _)| item.path != *p && item.path.starts_with(p))
                 || (build_clean && matches!(item.action, Action::TestExpire))
                 || (build_clean
+                    && item.cache == CacheKind::Build
                     && matches!(item.action, Action::Entries { .. })
                     && item.label != Target::Build.label());
             if covered {
