@@ -100,10 +100,16 @@ impl Home {
             ));
         }
         std::fs::write(d.join("index-0-2875433160"), &index).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(d.join("index-0-1200000001"), "0\n/old\n2024-09-10 10:00:00\n")
-            .unwrap_or_else(|e| panic!("write: {e}"));
-        std::fs::write(d.join("index-name-0-9a3b4c5d6e7f8091"), "index-0-2875433160")
-            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(
+            d.join("index-0-1200000001"),
+            "0\n/old\n2024-09-10 10:00:00\n",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(
+            d.join("index-name-0-9a3b4c5d6e7f8091"),
+            "index-0-2875433160",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
     }
 }
 
@@ -141,19 +147,32 @@ fn telemetry_is_found_where_go_says_with_its_mode_and_size() {
     // `go telemetry local` writes the mode file; every go command then writes counters in
     // local/ (x/telemetry's counter files).
     h.go(&["telemetry", "local"]);
-    h.go(&["build", "-o", h.home.join("p.bin").to_str().unwrap_or("p.bin"), "."]);
+    h.go(&[
+        "build",
+        "-o",
+        h.home.join("p.bin").to_str().unwrap_or("p.bin"),
+        ".",
+    ]);
     let go_dir = h.go(&["env", "GOTELEMETRYDIR"]);
     assert_eq!(go_dir.trim(), h.telemetry_dir().display().to_string());
     let local = files(&h.telemetry_dir().join("local"));
     assert!(
-        local.keys().any(|p| p.to_string_lossy().ends_with(".count")),
+        local
+            .keys()
+            .any(|p| p.to_string_lossy().ends_with(".count")),
         "go wrote no counter file: {local:?}"
     );
 
     for run_go in [true, false] {
         let r = h.discover(run_go);
-        let t = r.telemetry.clone().unwrap_or_else(|| panic!("no telemetry"));
-        assert_eq!((t.dir.as_path(), t.from_go), (h.telemetry_dir().as_path(), run_go));
+        let t = r
+            .telemetry
+            .clone()
+            .unwrap_or_else(|| panic!("no telemetry"));
+        assert_eq!(
+            (t.dir.as_path(), t.from_go),
+            (h.telemetry_dir().as_path(), run_go)
+        );
         assert_eq!(t.mode, TelemetryMode::Local);
         let c = r.cache(CacheKind::Telemetry).cloned();
         let c = c.unwrap_or_else(|| panic!("telemetry not listed: {:?}", r.caches));
@@ -167,7 +186,10 @@ fn telemetry_is_found_where_go_says_with_its_mode_and_size() {
     }
     let r = h.discover(true);
     let scanned = scan(&r);
-    let sc = scanned.caches.iter().find(|c| c.kind == CacheKind::Telemetry);
+    let sc = scanned
+        .caches
+        .iter()
+        .find(|c| c.kind == CacheKind::Telemetry);
     let sc = sc.unwrap_or_else(|| panic!("telemetry not scanned"));
     assert_eq!(sc.bytes, gocache_tests::du_bytes(&h.telemetry_dir()));
     assert_eq!(
@@ -200,7 +222,10 @@ fn gopls_index_is_sized_like_du_and_cleaned_by_the_engine() {
     assert_eq!((c.var.as_str(), c.cleanable), ("XDG_CACHE_HOME", true));
 
     let scanned = scan(&r);
-    let sc = scanned.caches.iter().find(|c| c.kind == CacheKind::GoplsIndex);
+    let sc = scanned
+        .caches
+        .iter()
+        .find(|c| c.kind == CacheKind::GoplsIndex);
     let sc = sc.unwrap_or_else(|| panic!("index not scanned"));
     assert_eq!(sc.bytes, gocache_tests::du_bytes(&h.index_dir()));
     assert_eq!(sc.disk_bytes, gocache_tests::du_disk_bytes(&h.index_dir()));
@@ -224,7 +249,10 @@ fn gopls_index_is_sized_like_du_and_cleaned_by_the_engine() {
     .unwrap_or_else(|e| panic!("execute: {e}"));
     let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
     let (results, freed) = clean::finish(exec.results, &purge);
-    assert!(results.iter().all(|r| r.outcome == Outcome::Removed), "{results:?}");
+    assert!(
+        results.iter().all(|r| r.outcome == Outcome::Removed),
+        "{results:?}"
+    );
     assert_eq!(freed, file_bytes);
     // The directory stays (gopls creates its files, not the directory), empty.
     let left: Vec<_> = std::fs::read_dir(h.index_dir())
@@ -251,7 +279,12 @@ fn no_clean_touches_the_telemetry_data() {
     let h = Home::new();
     h.project();
     h.go(&["telemetry", "local"]);
-    h.go(&["build", "-o", h.home.join("p.bin").to_str().unwrap_or("p.bin"), "."]);
+    h.go(&[
+        "build",
+        "-o",
+        h.home.join("p.bin").to_str().unwrap_or("p.bin"),
+        ".",
+    ]);
     h.gopls_index();
     let before = files(&h.telemetry_dir());
     assert!(!before.is_empty());
@@ -278,8 +311,8 @@ fn no_clean_touches_the_telemetry_data() {
         home: Some(h.home.clone()),
         now: None,
     };
-    let plan = clean::plan(&r, &all, &popts, &CancelToken::new())
-        .unwrap_or_else(|e| panic!("plan: {e}"));
+    let plan =
+        clean::plan(&r, &all, &popts, &CancelToken::new()).unwrap_or_else(|e| panic!("plan: {e}"));
     assert!(plan.items.iter().all(|i| i.cache != CacheKind::Telemetry));
     assert!(
         plan.items

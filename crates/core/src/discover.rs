@@ -362,7 +362,10 @@ pub fn gopls_index_dir(env: &EnvMap, rules: &dyn OsRules) -> Option<PathBuf> {
 /// `local` when the file cannot be read.
 fn resolve_telemetry(env: &EnvMap, rules: &dyn OsRules) -> Option<Telemetry> {
     let cfg = rules.user_config_dir(env).ok()?;
-    let dir = native_path(rules, &join(&cfg.display().to_string(), "go/telemetry", rules));
+    let dir = native_path(
+        rules,
+        &join(&cfg.display().to_string(), "go/telemetry", rules),
+    );
     let mode = std::fs::File::open(dir.join("mode"))
         .and_then(|f| {
             let mut buf = String::new();
@@ -1527,7 +1530,10 @@ mod tests {
         telemetry_from_go(&mut t2, &reported);
         assert_eq!(t2.as_ref().map(|t| t.from_go), Some(false));
         reported.insert("GOTELEMETRY".to_owned(), "on".to_owned());
-        reported.insert("GOTELEMETRYDIR".to_owned(), "/elsewhere/telemetry".to_owned());
+        reported.insert(
+            "GOTELEMETRYDIR".to_owned(),
+            "/elsewhere/telemetry".to_owned(),
+        );
         telemetry_from_go(&mut t2, &reported);
         assert_eq!(
             t2,
@@ -1547,7 +1553,10 @@ mod tests {
         let r = discover_with(&env, rules, &no_go());
         assert!(r.cache(CacheKind::GoplsIndex).is_none());
         assert!(r.cache(CacheKind::Telemetry).is_none());
-        assert_eq!(r.telemetry.as_ref().map(|t| t.mode), Some(TelemetryMode::Local));
+        assert_eq!(
+            r.telemetry.as_ref().map(|t| t.mode),
+            Some(TelemetryMode::Local)
+        );
 
         // What gopls writes (golang/tools internal/modindex/index.go, writeIndex).
         let index = h.join(cache).join("go").join("imports");

@@ -475,7 +475,10 @@ mod tests {
         // `index-<ver>-*` temp file and an `index-name-<ver>-<crc64 %016x>` pointer to it in
         // IndexDir = os.UserCacheDir()/go/imports).
         let idx = t.path().join("go").join("imports");
-        write(&idx.join("index-name-0-00f1e2d3c4b5a697"), "index-0-1234567");
+        write(
+            &idx.join("index-name-0-00f1e2d3c4b5a697"),
+            "index-0-1234567",
+        );
         write(&idx.join("index-0-1234567"), "0\n/m\n2024-09-11 18:55:09\n");
         write(&idx.join("index-0-99"), "0\n/old\n2024-09-10 10:00:00\n");
         write(&idx.join(".DS_Store"), "");
@@ -488,7 +491,12 @@ mod tests {
         write(&other.join("index-0-1"), "");
         assert!(looks_like(CacheKind::GoplsIndex, &other).is_err());
         // Anything else inside: refused.
-        for bad in ["notes.txt", "index-name-0-xyz", "index-0-abc", "index-name-0-0123"] {
+        for bad in [
+            "notes.txt",
+            "index-name-0-xyz",
+            "index-0-abc",
+            "index-name-0-0123",
+        ] {
             let d = t.path().join(format!("b-{bad}")).join("imports");
             write(&d.join("index-0-1"), "");
             write(&d.join(bad), "");
