@@ -97,8 +97,8 @@ enum Command {
         /// How many of the largest modules to list (human output only; JSON lists all).
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Scan only these kinds (modcache, toolchains, build, gopls, gopls-index,
-        /// golangci-lint, staticcheck, telemetry, gobin).
+        /// Scan only these kinds (modcache, build, gopls, gopls-index, golangci-lint,
+        /// staticcheck, telemetry, gobin).
         #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<String>,
         /// Do not run `go env` to cross-check discovery.
