@@ -49,6 +49,10 @@ mod clean_core;
 mod diagnose;
 // Discovery agrees with the real `go env` under many environments.
 mod discover;
+// gopls' module index and Go's telemetry data with the real go: found where Go says, sized
+// like du, the index cleaned by the engine, the telemetry data never (issue #18).
+#[cfg(unix)]
+mod discover_rest;
 // The fixture builder makes caches Go itself accepts.
 #[cfg(unix)]
 mod fixture;

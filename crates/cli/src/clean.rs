@@ -47,6 +47,9 @@ pub struct CleanArgs {
     /// gopls' cache.
     #[arg(long)]
     gopls: bool,
+    /// gopls' module index (`go/imports` in the user cache directory); gopls rebuilds it.
+    #[arg(long = "gopls-index")]
+    gopls_index: bool,
     /// golangci-lint's cache.
     #[arg(long = "golangci-lint")]
     golangci_lint: bool,
@@ -227,6 +230,7 @@ fn targets(a: &CleanArgs, report: &Report, env: &EnvMap) -> Result<Vec<Target>, 
         (a.toolchains, Target::Toolchains),
         (a.vcs, Target::Vcs),
         (a.gopls, Target::Gopls),
+        (a.gopls_index, Target::GoplsIndex),
         (a.golangci_lint, Target::GolangciLint),
         (a.staticcheck, Target::Staticcheck),
     ];
@@ -234,7 +238,8 @@ fn targets(a: &CleanArgs, report: &Report, env: &EnvMap) -> Result<Vec<Target>, 
     if t.is_empty() {
         return Err(
             "nothing to clean: pass --modcache, --build, --test, --fuzz, --toolchains, --vcs, \
-             --gopls, --golangci-lint, --staticcheck, --module PATH[@VERSION] or --unused"
+             --gopls, --gopls-index, --golangci-lint, --staticcheck, --module PATH[@VERSION] \
+             or --unused"
                 .into(),
         );
     }

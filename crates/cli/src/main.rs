@@ -98,7 +98,8 @@ enum Command {
         /// How many of the largest modules to list (human output only; JSON lists all).
         #[arg(long, default_value_t = 20)]
         top: usize,
-        /// Scan only these kinds (modcache, build, gopls, golangci-lint, staticcheck, gobin).
+        /// Scan only these kinds (modcache, build, gopls, gopls-index, golangci-lint,
+        /// staticcheck, telemetry, gobin).
         #[arg(long = "kind", value_name = "KIND")]
         kinds: Vec<String>,
         /// Do not run `go env` to cross-check discovery.
@@ -281,6 +282,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     .map_err(|e| format!("cannot encode JSON: {e}"))?;
                 if let (Some(g), Some(obj)) = (&growth, v.as_object_mut()) {
                     obj.insert("growth".into(), output::growth_json(g));
+                }
+                if let Some(obj) = v.as_object_mut() {
+                    let t = serde_json::to_value(&report.telemetry)
+                        .map_err(|e| format!("cannot encode JSON: {e}"))?;
+                    obj.insert("telemetry".into(), t);
                 }
                 println!("{}", to_json(&v)?);
             } else {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use gocache_core::discover::{self, Report as EnvReport};
+use gocache_core::discover::{self, CacheKind, Report as EnvReport};
 use gocache_core::scan::Report as ScanReport;
 
 /// Formats a byte count with binary units and one decimal (`1.5 GiB`).
@@ -118,6 +118,10 @@ pub fn env_table(r: &EnvReport) -> String {
         ]);
     }
     out.push_str(&table(&rows, &[]));
+    if let Some(line) = telemetry_line(r) {
+        out.push('\n');
+        out.push_str(&line);
+    }
     if !r.problems.is_empty() {
         out.push_str("\nProblems:\n");
         for p in &r.problems {
@@ -125,6 +129,23 @@ pub fn env_table(r: &EnvReport) -> String {
         }
     }
     out
+}
+
+/// Go's telemetry mode and directory, one line: the `telemetry` cache is listed for
+/// information and never cleaned.
+pub fn telemetry_line(r: &EnvReport) -> Option<String> {
+    let t = r.telemetry.as_ref()?;
+    let how = if t.from_go {
+        "go env GOTELEMETRY"
+    } else {
+        "its mode file"
+    };
+    Some(format!(
+        "Go telemetry: mode {} (from {how}), data in {}; shown for information, never cleaned \
+         (`go telemetry off` stops collecting).\n",
+        t.mode.as_str(),
+        t.dir.display()
+    ))
 }
 
 /// The growth of each scanned cache since about a week and a month ago (`scan --json`'s
@@ -251,6 +272,12 @@ pub fn scan_tables(env: &EnvReport, r: &ScanReport, top: usize) -> String {
             b.trimmable_entries,
             human_bytes(b.trimmable_bytes)
         );
+    }
+    if r.caches.iter().any(|c| c.kind == CacheKind::Telemetry)
+        && let Some(line) = telemetry_line(env)
+    {
+        out.push('\n');
+        out.push_str(&line);
     }
     if r.cancelled {
         out.push_str("\nScan cancelled: totals are partial.\n");

@@ -26,23 +26,30 @@ pub enum CacheKind {
     Build,
     /// gopls' file cache.
     Gopls,
+    /// gopls' index of the module cache (`os.UserCacheDir()/go/imports`); gopls rebuilds it.
+    GoplsIndex,
     /// golangci-lint's cache.
     GolangciLint,
     /// staticcheck's cache.
     Staticcheck,
+    /// Go's telemetry data (GOTELEMETRYDIR). Listed with its mode for information, never
+    /// offered for cleaning.
+    Telemetry,
     /// GOBIN: installed binaries. Listed for information, never offered for cleaning.
     Gobin,
 }
 
 impl CacheKind {
     /// Every kind, in discovery order.
-    pub const ALL: [CacheKind; 7] = [
+    pub const ALL: [CacheKind; 9] = [
         CacheKind::Modcache,
         CacheKind::Toolchains,
         CacheKind::Build,
         CacheKind::Gopls,
+        CacheKind::GoplsIndex,
         CacheKind::GolangciLint,
         CacheKind::Staticcheck,
+        CacheKind::Telemetry,
         CacheKind::Gobin,
     ];
 
@@ -58,8 +65,10 @@ impl CacheKind {
             Self::Toolchains => "toolchains",
             Self::Build => "build",
             Self::Gopls => "gopls",
+            Self::GoplsIndex => "gopls-index",
             Self::GolangciLint => "golangci-lint",
             Self::Staticcheck => "staticcheck",
+            Self::Telemetry => "telemetry",
             Self::Gobin => "gobin",
         }
     }
@@ -71,8 +80,10 @@ impl CacheKind {
             Self::Toolchains => "Downloaded toolchains",
             Self::Build => "Build cache",
             Self::Gopls => "gopls cache",
+            Self::GoplsIndex => "gopls module index",
             Self::GolangciLint => "golangci-lint cache",
             Self::Staticcheck => "staticcheck cache",
+            Self::Telemetry => "Go telemetry data",
             Self::Gobin => "Installed binaries (GOBIN)",
         }
     }
@@ -153,6 +164,9 @@ pub struct Report {
     pub caches: Vec<Cache>,
     /// Problems, most severe first.
     pub problems: Vec<Problem>,
+    /// Go's telemetry settings; `None` when there is no user configuration directory (Go then
+    /// keeps telemetry off).
+    pub telemetry: Option<Telemetry>,
     /// What the login-shell import did ([`crate::shellenv`]); `None` when the environment was
     /// not built by [`crate::shellenv::import`] (tests, literal environments).
     pub shell_env: Option<crate::shellenv::Report>,
@@ -163,6 +177,54 @@ impl Report {
     pub fn cache(&self, kind: CacheKind) -> Option<&Cache> {
         self.caches.iter().find(|c| c.kind == kind)
     }
+}
+
+/// Go's telemetry mode, as `go telemetry` prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum TelemetryMode {
+    /// Counters are written locally and uploaded.
+    On,
+    /// Counters are written locally, never uploaded (Go's default since 1.23).
+    Local,
+    /// Nothing is collected.
+    Off,
+}
+
+impl TelemetryMode {
+    /// The mode named `s` (`on`, `local`, `off`). Anything else counts as `local`: Go collects
+    /// unless the mode is `off`.
+    pub fn parse(s: &str) -> TelemetryMode {
+        match s.trim() {
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Local,
+        }
+    }
+
+    /// The name `go telemetry` prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::On => "on",
+            Self::Local => "local",
+            Self::Off => "off",
+        }
+    }
+}
+
+/// Go's telemetry settings (`go env GOTELEMETRY GOTELEMETRYDIR`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Telemetry {
+    /// GOTELEMETRYDIR: `os.UserConfigDir()/go/telemetry`, holding `mode`, `local/` (counter
+    /// files and reports) and `upload/` (uploaded reports).
+    pub dir: PathBuf,
+    /// The mode (`go env GOTELEMETRY`).
+    pub mode: TelemetryMode,
+    /// Whether `go env` reported these values (else they were read from the mode file, as
+    /// golang.org/x/telemetry does).
+    pub from_go: bool,
 }
 
 /// How [`discover`] runs.
@@ -198,6 +260,7 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
     let go_bin = gocmd::find_go(env, rules, opts.search_install_locations);
     let goroot_hint = go_bin.as_deref().and_then(gocmd::goroot_of);
     let mut vars = resolve(env, rules, goroot_hint.as_deref(), &mut problems);
+    let mut telemetry = resolve_telemetry(env, rules);
 
     let mut go = None;
     if let Some(bin) = go_bin {
@@ -208,12 +271,13 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
         };
         if opts.run_go {
             let mut names: Vec<&str> = GO_VARS.to_vec();
-            names.push("GOVERSION");
+            names.extend(["GOVERSION", "GOTELEMETRY", "GOTELEMETRYDIR"]);
             match gocmd::go_env_json(&bin, env, &names, opts.go_timeout) {
                 Ok(reported) => {
                     info.version = reported.get("GOVERSION").cloned();
                     info.goroot = reported.get("GOROOT").map(PathBuf::from);
                     compare_with_go(&mut vars, &reported, &mut problems);
+                    telemetry_from_go(&mut telemetry, &reported);
                 }
                 Err(e) => problems.push(problem(
                     "go-env-failed",
@@ -239,6 +303,9 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
     }
 
     let mut caches = find_caches(&vars, rules, &mut problems);
+    caches.extend(gopls_index(env, rules));
+    caches.extend(telemetry.as_ref().and_then(telemetry_cache));
+    caches.sort_by_key(|c| CacheKind::ALL.iter().position(|k| *k == c.kind));
     not_utf8_problems(env, &mut caches, &mut problems);
     shell_env_problems(env, &mut problems);
     problems.sort_by_key(|p| p.severity as u8);
@@ -248,8 +315,98 @@ pub fn discover_with(env: &EnvMap, rules: &dyn OsRules, opts: &Options) -> Repor
         vars: std::mem::take(&mut vars),
         caches,
         problems,
+        telemetry,
         shell_env: env.login_shell().cloned(),
     }
+}
+
+/// gopls' module index, listed when it exists. gopls (golang/tools `internal/modindex`,
+/// `index.go`: `IndexDir`) keeps it in `filepath.Join(os.UserCacheDir(), "go", "imports")`,
+/// whatever GOPLSCACHE says: `index-name-<format>-<crc64 of GOMODCACHE>` files, each naming
+/// the current `index-<format>-<random>` file of one module cache. The variable shown is the
+/// one `os.UserCacheDir()` read.
+fn gopls_index(env: &EnvMap, rules: &dyn OsRules) -> Option<Cache> {
+    let path = gopls_index_dir(env, rules)?;
+    if !path.is_dir() {
+        return None;
+    }
+    let var = rules.user_cache_var(env);
+    let source = match env.get(var).filter(|v| !v.is_empty()) {
+        Some(_) => env.source_of(var),
+        None => Source::Default,
+    };
+    Some(Cache {
+        kind: CacheKind::GoplsIndex,
+        exists: true,
+        path,
+        var: var.to_owned(),
+        source,
+        cleanable: true,
+        parent: None,
+    })
+}
+
+/// Where gopls keeps its module index: `os.UserCacheDir()/go/imports` (none without a user
+/// cache directory).
+pub fn gopls_index_dir(env: &EnvMap, rules: &dyn OsRules) -> Option<PathBuf> {
+    let dir = rules.user_cache_dir(env).ok()?;
+    Some(native_path(
+        rules,
+        &join(&dir.display().to_string(), "go/imports", rules),
+    ))
+}
+
+/// Go's telemetry settings by golang.org/x/telemetry's rules (`internal/telemetry/dir.go`):
+/// the directory is `os.UserConfigDir()/go/telemetry` (none, and telemetry off, without a
+/// configuration directory); the mode is the first word of its `mode` file (`off 2024-09-01`),
+/// `local` when the file cannot be read.
+fn resolve_telemetry(env: &EnvMap, rules: &dyn OsRules) -> Option<Telemetry> {
+    let cfg = rules.user_config_dir(env).ok()?;
+    let dir = native_path(
+        rules,
+        &join(&cfg.display().to_string(), "go/telemetry", rules),
+    );
+    let mode = std::fs::File::open(dir.join("mode"))
+        .and_then(|f| {
+            let mut buf = String::new();
+            std::io::Read::read_to_string(&mut std::io::Read::take(f, 256), &mut buf)?;
+            Ok(buf)
+        })
+        .map_or(TelemetryMode::Local, |text| {
+            TelemetryMode::parse(text.split_whitespace().next().unwrap_or_default())
+        });
+    Some(Telemetry {
+        dir,
+        mode,
+        from_go: false,
+    })
+}
+
+/// Takes `go env GOTELEMETRY GOTELEMETRYDIR` when Go reports them (Go 1.23 and later; older
+/// versions print empty values for names they do not know).
+fn telemetry_from_go(t: &mut Option<Telemetry>, reported: &BTreeMap<String, String>) {
+    let get = |k: &str| reported.get(k).filter(|v| !v.is_empty());
+    let (Some(dir), Some(mode)) = (get("GOTELEMETRYDIR"), get("GOTELEMETRY")) else {
+        return;
+    };
+    *t = Some(Telemetry {
+        dir: PathBuf::from(dir),
+        mode: TelemetryMode::parse(mode),
+        from_go: true,
+    });
+}
+
+/// The telemetry directory as a cache, listed when it exists; never cleanable.
+fn telemetry_cache(t: &Telemetry) -> Option<Cache> {
+    t.dir.is_dir().then(|| Cache {
+        kind: CacheKind::Telemetry,
+        path: t.dir.clone(),
+        var: "GOTELEMETRYDIR".to_owned(),
+        source: Source::Default,
+        exists: true,
+        cleanable: false,
+        parent: None,
+    })
 }
 
 /// The login-shell import's problems: a failed import (`shell-env-failed`), each variable the
@@ -1283,6 +1440,157 @@ mod tests {
         let r = discover_with(&env, rules, &no_go());
         let want = crate::os::join_path(rules, tmp, "gopls");
         assert_eq!(val(&r, "GOPLSCACHE"), (want.as_str(), Source::Env));
+    }
+
+    #[test]
+    fn gopls_index_and_telemetry_locations_on_each_os() {
+        // os.UserCacheDir()/go/imports and os.UserConfigDir()/go/telemetry by each OS's rules.
+        let linux = EnvMap::from_pairs([("HOME", "/home/u")]);
+        let dir = |env: &EnvMap, rules: &dyn OsRules| {
+            let d = gopls_index_dir(env, rules).map(|p| p.display().to_string());
+            let t = resolve_telemetry(env, rules).map(|t| t.dir.display().to_string());
+            (d, t, rules.user_cache_var(env))
+        };
+        assert_eq!(
+            dir(&linux, &Linux),
+            (
+                Some("/home/u/.cache/go/imports".into()),
+                Some("/home/u/.config/go/telemetry".into()),
+                "HOME"
+            )
+        );
+        let xdg = EnvMap::from_pairs([
+            ("HOME", "/home/u"),
+            ("XDG_CACHE_HOME", "/x/cache"),
+            ("XDG_CONFIG_HOME", "/x/cfg"),
+        ]);
+        assert_eq!(
+            dir(&xdg, &Linux),
+            (
+                Some("/x/cache/go/imports".into()),
+                Some("/x/cfg/go/telemetry".into()),
+                "XDG_CACHE_HOME"
+            )
+        );
+        let mac = EnvMap::from_pairs([("HOME", "/Users/u")]);
+        assert_eq!(
+            dir(&mac, &MacOs),
+            (
+                Some("/Users/u/Library/Caches/go/imports".into()),
+                Some("/Users/u/Library/Application Support/go/telemetry".into()),
+                "HOME"
+            )
+        );
+        let win = EnvMap::from_pairs([
+            ("USERPROFILE", r"C:\Users\u"),
+            ("LocalAppData", r"C:\Users\u\AppData\Local"),
+            ("AppData", r"C:\Users\u\AppData\Roaming"),
+        ]);
+        assert_eq!(
+            dir(&win, &Windows),
+            (
+                Some(r"C:\Users\u\AppData\Local\go\imports".into()),
+                Some(r"C:\Users\u\AppData\Roaming\go\telemetry".into()),
+                "LocalAppData"
+            )
+        );
+        let upper = EnvMap::from_pairs([("LOCALAPPDATA", r"D:\L")]);
+        assert_eq!(Windows.user_cache_var(&upper), "LOCALAPPDATA");
+        // No user directories: no index, and telemetry is off for Go (no directory at all).
+        let none = EnvMap::from_pairs([("PATH", "/nonexistent")]);
+        assert_eq!(dir(&none, &Linux), (None, None, "HOME"));
+        let r = discover_with(&none, &Linux, &no_go());
+        assert!(r.telemetry.is_none());
+    }
+
+    #[test]
+    fn telemetry_mode_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let (env, rules, _) = host_home(dir.path());
+        let t = resolve_telemetry(&env, rules).unwrap_or_else(|| panic!("no telemetry dir"));
+        // No mode file: golang.org/x/telemetry's default, local.
+        assert_eq!(t.mode, TelemetryMode::Local);
+        assert!(!t.from_go);
+        std::fs::create_dir_all(&t.dir).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        for (text, want) in [
+            ("off 2024-09-01", TelemetryMode::Off),
+            ("on 2024-09-01\n", TelemetryMode::On),
+            ("local", TelemetryMode::Local),
+            ("off", TelemetryMode::Off),
+            ("bogus", TelemetryMode::Local),
+        ] {
+            std::fs::write(t.dir.join("mode"), text).unwrap_or_else(|e| panic!("write: {e}"));
+            let got = resolve_telemetry(&env, rules).map(|t| t.mode);
+            assert_eq!(got, Some(want), "mode file {text:?}");
+        }
+        let mut reported = BTreeMap::new();
+        let mut t2 = Some(t.clone());
+        // Go older than 1.23 prints empty values: the mode file's reading stays.
+        reported.insert("GOTELEMETRY".to_owned(), String::new());
+        telemetry_from_go(&mut t2, &reported);
+        assert_eq!(t2.as_ref().map(|t| t.from_go), Some(false));
+        reported.insert("GOTELEMETRY".to_owned(), "on".to_owned());
+        reported.insert(
+            "GOTELEMETRYDIR".to_owned(),
+            "/elsewhere/telemetry".to_owned(),
+        );
+        telemetry_from_go(&mut t2, &reported);
+        assert_eq!(
+            t2,
+            Some(Telemetry {
+                dir: PathBuf::from("/elsewhere/telemetry"),
+                mode: TelemetryMode::On,
+                from_go: true,
+            })
+        );
+    }
+
+    #[test]
+    fn gopls_index_and_telemetry_found_on_disk() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let h = dir.path();
+        let (env, rules, cache) = host_home(h);
+        let r = discover_with(&env, rules, &no_go());
+        assert!(r.cache(CacheKind::GoplsIndex).is_none());
+        assert!(r.cache(CacheKind::Telemetry).is_none());
+        assert_eq!(
+            r.telemetry.as_ref().map(|t| t.mode),
+            Some(TelemetryMode::Local)
+        );
+
+        // What gopls writes (golang/tools internal/modindex/index.go, writeIndex).
+        let index = h.join(cache).join("go").join("imports");
+        std::fs::create_dir_all(&index).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(index.join("index-name-0-0123456789abcdef"), "index-0-42")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(index.join("index-0-42"), "0\n/m\n2024-09-11 18:55:09\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        let tel = resolve_telemetry(&env, rules).map(|t| t.dir);
+        let tel = tel.unwrap_or_else(|| panic!("no telemetry dir"));
+        std::fs::create_dir_all(tel.join("local")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(tel.join("mode"), "off 2024-09-01").unwrap_or_else(|e| panic!("write: {e}"));
+
+        let r = discover_with(&env, rules, &no_go());
+        let kinds: Vec<CacheKind> = r.caches.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                CacheKind::Modcache,
+                CacheKind::Build,
+                CacheKind::GoplsIndex,
+                CacheKind::Telemetry
+            ]
+        );
+        let gi = r.cache(CacheKind::GoplsIndex).cloned();
+        let gi = gi.unwrap_or_else(|| panic!("no gopls index"));
+        assert_eq!(gi.path, index);
+        assert!(gi.cleanable && gi.exists);
+        assert_eq!(gi.var, rules.user_cache_var(&env));
+        let t = r.cache(CacheKind::Telemetry).cloned();
+        let t = t.unwrap_or_else(|| panic!("no telemetry"));
+        assert_eq!((t.path.as_path(), t.cleanable), (tel.as_path(), false));
+        assert_eq!(t.var, "GOTELEMETRYDIR");
+        assert_eq!(r.telemetry.map(|t| t.mode), Some(TelemetryMode::Off));
     }
 
     #[cfg(unix)]

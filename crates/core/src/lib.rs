@@ -6,7 +6,8 @@
 //! * [`env`]: resolves Go's environment variables exactly as `go env` does (OS environment,
 //!   the GOENV file, `$GOROOT/go.env`, per-OS defaults) and records where each value came from.
 //! * [`discover`]: turns the resolved environment into the list of caches on this machine
-//!   (module cache, toolchains, build cache, gopls, golangci-lint, staticcheck, GOBIN) and the
+//!   (module cache, toolchains, build cache, gopls and its module index, golangci-lint,
+//!   staticcheck, Go's telemetry data, GOBIN) and the
 //!   problems found on the way.
 //! * [`scan`]: sizes caches with a parallel walk that never follows symlinks and counts hard
 //!   links once; breaks the module cache down per module version and the build cache by age.

@@ -14,6 +14,8 @@
 //! | gopls | it is named `gopls` and holds only version directories (8 lower-case hex digits: the first 4 bytes of the SHA-256 of the gopls executable) | golang/tools `gopls/internal/filecache/filecache.go` |
 //! | golangci-lint | its `README` says "This directory holds cached build artifacts from golangci-lint.", or it has a numeric `trim.txt` or all 256 `00`…`ff` directories; and it holds nothing but what that fork of Go's cache writes | golangci/golangci-lint `internal/go/cache/default.go`, `cache.go` |
 //! | staticcheck | as golangci-lint, with the `README` "… from staticcheck." | dominikh/go-tools `lintcmd/cache/default.go`, `cache.go` |
+//! | gopls module index | it is named `imports` and holds only gopls' index files: `index-name-<format>-<16 hex digits>` (the CRC-64 of a GOMODCACHE) and `index-<format>-<digits>` (`os.CreateTemp`'s name) | golang/tools `internal/modindex/index.go` (`IndexDir`, `writeIndex`, `indexNameBase`) |
+//! | Go telemetry | never (shown for information, not cleaned) | |
 //! | GOBIN | never (installed programs, not a cache) | |
 //!
 //! Common rules:
@@ -43,6 +45,10 @@ pub const GOLANGCI_LINT_README: &str =
 pub const STATICCHECK_README: &str =
     "This directory holds cached build artifacts from staticcheck.";
 
+/// Why Go's telemetry directory is never cleaned.
+const TELEMETRY_NEVER: &str =
+    "Go's telemetry data is shown for information and never cleaned (use `go telemetry off`)";
+
 /// Names the OS drops into any directory.
 const OS_LITTER: &[&str] = &[".DS_Store", "Thumbs.db", "desktop.ini"];
 /// The prefix of Go Cache Doctor's own quarantine directories.
@@ -64,6 +70,9 @@ pub fn looks_like(kind: CacheKind, root: &Path) -> Result<(), String> {
     if kind == CacheKind::Gobin {
         return Err("GOBIN holds installed programs, not a cache".to_owned());
     }
+    if kind == CacheKind::Telemetry {
+        return Err(TELEMETRY_NEVER.to_owned());
+    }
     let names = entry_names(root)?;
     if names.is_empty() {
         return Ok(());
@@ -83,6 +92,8 @@ pub fn looks_like(kind: CacheKind, root: &Path) -> Result<(), String> {
             build_like(root, &names, STATICCHECK_README, true, "staticcheck cache")
         }
         CacheKind::Gopls => gopls(root, &names),
+        CacheKind::GoplsIndex => gopls_index(root, &names),
+        CacheKind::Telemetry => Err(TELEMETRY_NEVER.to_owned()),
         CacheKind::Gobin => Err("GOBIN holds installed programs, not a cache".to_owned()),
     }
 }
@@ -222,6 +233,41 @@ fn gopls(root: &Path, names: &[String]) -> Result<(), String> {
         if !is_hex(n, 8) || !is_real_dir(&root.join(n)) {
             return Err(format!(
                 "{} holds {n:?}, which is not a gopls version directory (8 hex digits), so \
+                 removing it whole could destroy other data",
+                root.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `index-name-<digits>-<16 hex>` or `index-<digits>-<digits>`: the two kinds of file gopls'
+/// module index writes (see [`looks_like`]).
+fn is_index_file_name(n: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = n.strip_prefix("index-name-") {
+        return rest
+            .split_once('-')
+            .is_some_and(|(v, h)| digits(v) && is_hex(h, 16));
+    }
+    n.strip_prefix("index-")
+        .and_then(|rest| rest.split_once('-'))
+        .is_some_and(|(v, r)| digits(v) && digits(r))
+}
+
+fn gopls_index(root: &Path, names: &[String]) -> Result<(), String> {
+    if root.file_name().is_none_or(|n| n != "imports") {
+        return Err(format!(
+            "{} is not named imports: gopls keeps its module index in go/imports under the \
+             user cache directory",
+            root.display()
+        ));
+    }
+    for n in names.iter().filter(|n| !ignorable(n)) {
+        let file = std::fs::symlink_metadata(root.join(n)).is_ok_and(|m| m.is_file());
+        if !file || !is_index_file_name(n) {
+            return Err(format!(
+                "{} holds {n:?}, which is not a gopls index file (index-name-* or index-*), so \
                  removing it whole could destroy other data",
                 root.display()
             ));
@@ -385,9 +431,10 @@ mod tests {
         let t = tmp();
         let empty = t.path().join("empty");
         mkdir(&empty);
+        // GOBIN and Go's telemetry data are never cleaned, even empty.
         for kind in CacheKind::ALL
             .into_iter()
-            .filter(|k| *k != CacheKind::Gobin)
+            .filter(|k| !matches!(k, CacheKind::Gobin | CacheKind::Telemetry))
         {
             assert_eq!(looks_like(kind, &t.path().join("missing")), Ok(()));
             assert_eq!(looks_like(kind, &empty), Ok(()), "{kind:?}");
@@ -419,5 +466,55 @@ mod tests {
             .unwrap_or_else(|e| panic!("mkfifo: {e}"));
         assert!(status.success());
         assert!(looks_like(CacheKind::Build, &b).is_err());
+    }
+
+    #[test]
+    fn gopls_index_holds_only_index_files() {
+        let t = tmp();
+        // The layout gopls writes (golang/tools internal/modindex/index.go: writeIndex puts an
+        // `index-<ver>-*` temp file and an `index-name-<ver>-<crc64 %016x>` pointer to it in
+        // IndexDir = os.UserCacheDir()/go/imports).
+        let idx = t.path().join("go").join("imports");
+        write(
+            &idx.join("index-name-0-00f1e2d3c4b5a697"),
+            "index-0-1234567",
+        );
+        write(&idx.join("index-0-1234567"), "0\n/m\n2024-09-11 18:55:09\n");
+        write(&idx.join("index-0-99"), "0\n/old\n2024-09-10 10:00:00\n");
+        write(&idx.join(".DS_Store"), "");
+        assert_eq!(looks_like(CacheKind::GoplsIndex, &idx), Ok(()));
+        // Empty or missing: nothing to lose.
+        mkdir(&t.path().join("empty").join("imports"));
+        assert!(looks_like(CacheKind::GoplsIndex, &t.path().join("empty/imports")).is_ok());
+        // Named otherwise (e.g. GOPLSCACHE's or the user cache directory itself).
+        let other = t.path().join("cache");
+        write(&other.join("index-0-1"), "");
+        assert!(looks_like(CacheKind::GoplsIndex, &other).is_err());
+        // Anything else inside: refused.
+        for bad in [
+            "notes.txt",
+            "index-name-0-xyz",
+            "index-0-abc",
+            "index-name-0-0123",
+        ] {
+            let d = t.path().join(format!("b-{bad}")).join("imports");
+            write(&d.join("index-0-1"), "");
+            write(&d.join(bad), "");
+            assert!(looks_like(CacheKind::GoplsIndex, &d).is_err(), "{bad}");
+        }
+        // A directory with an index file's name is not an index file.
+        let d = t.path().join("dir").join("imports");
+        mkdir(&d.join("index-0-1"));
+        assert!(looks_like(CacheKind::GoplsIndex, &d).is_err());
+    }
+
+    #[test]
+    fn telemetry_is_never_a_cleanable_root() {
+        let t = tmp();
+        let tel = t.path().join("go").join("telemetry");
+        write(&tel.join("mode"), "local 2024-09-01");
+        assert!(looks_like(CacheKind::Telemetry, &tel).is_err());
+        mkdir(&t.path().join("empty"));
+        assert!(looks_like(CacheKind::Telemetry, &t.path().join("empty")).is_err());
     }
 }

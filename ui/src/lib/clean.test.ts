@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { CleanRun, ErrorCode, ItemResult, Plan, PlanItem, ScanReport, Target } from './api';
 import { setLocale } from './i18n';
+import { cacheTitle } from './format';
 import {
   adminMayHelp,
   cardOptions,
@@ -223,8 +224,10 @@ describe('targets', () => {
   test('each card offers its targets; gobin none', () => {
     expect(cardOptions('modcache').map((o) => o.value)).toEqual(['modcache', 'toolchains', 'vcs']);
     expect(cardOptions('build').map((o) => o.value)).toEqual(['build', 'build-older-than', 'build-budget', 'test', 'fuzz']);
-    for (const k of ['gopls', 'golangci-lint', 'staticcheck', 'toolchains'] as const) expect(cardOptions(k).map((o) => o.value)).toEqual([k]);
+    for (const k of ['gopls', 'gopls-index', 'golangci-lint', 'staticcheck', 'toolchains'] as const) expect(cardOptions(k).map((o) => o.value)).toEqual([k]);
     expect(cardOptions('gobin')).toEqual([]);
+    // Go's telemetry data is shown, never offered for cleaning.
+    expect(cardOptions('telemetry')).toEqual([]);
     expect(optionTarget('build-older-than', 7)).toEqual({ target: 'build-older-than', days: 7 });
     expect(optionTarget('golangci-lint', 7)).toEqual({ target: 'golangci-lint' });
     expect(optionTarget('build-budget', 7, 2.5)).toEqual({ target: 'build-budget', max_bytes: 2_684_354_560 });
@@ -236,6 +239,8 @@ describe('targets', () => {
     expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }, { path: 'b', version: 'v2' }] })).toBe('2 module versions');
     expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }] })).toBe('a@v1');
     expect(targetLabel({ target: 'staticcheck' })).toBe('staticcheck cache');
+    expect(targetLabel({ target: 'gopls-index' })).toBe('gopls module index');
+    expect(cacheTitle('telemetry')).toBe('Go telemetry data');
   });
 
   test('failedTargets re-plans failed module versions by name and other failures by their target', () => {
@@ -343,6 +348,8 @@ describe('in Simplified Chinese', () => {
     expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }, { path: 'b', version: 'v2' }] })).toBe('2 个模块版本');
     expect(targetLabel({ target: 'module-versions', versions: [{ path: 'a', version: 'v1' }] })).toBe('a@v1');
     expect(targetLabel({ target: 'staticcheck' })).toBe('staticcheck 缓存');
+    expect(targetLabel({ target: 'gopls-index' })).toBe('gopls 模块索引');
+    expect(cacheTitle('gopls-index')).toBe('gopls 模块索引');
     expect(targetLabel({ target: 'module', path: 'golang.org/x/tools' })).toBe('golang.org/x/tools（所有版本）');
     expect(removedLine([result('/a', 'removed', 1536), result('/b', 'removed', 512)])).toBe('已移除 2.0 KiB（2 项），Go 已看不到它们。');
   });

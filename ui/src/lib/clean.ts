@@ -211,6 +211,7 @@ export function optionFigures(value: TargetName, report: ScanReport | null): Opt
     case 'toolchains':
     case 'build':
     case 'gopls':
+    case 'gopls-index':
     case 'golangci-lint':
     case 'staticcheck':
       return cache(value);
@@ -280,10 +281,13 @@ export function cardOptions(kind: CacheKind): TargetOption[] {
       ];
     case 'gopls':
       return [{ value: 'gopls', label: t('clean.options.gopls.label'), hint: t('clean.options.gopls.hint') }];
+    case 'gopls-index':
+      return [{ value: 'gopls-index', label: t('clean.options.goplsIndex.label'), hint: t('clean.options.goplsIndex.hint') }];
     case 'golangci-lint':
       return [{ value: 'golangci-lint', label: t('clean.options.golangciLint.label'), hint: t('clean.options.golangciLint.hint') }];
     case 'staticcheck':
       return [{ value: 'staticcheck', label: t('clean.options.staticcheck.label'), hint: t('clean.options.staticcheck.hint') }];
+    case 'telemetry':
     case 'gobin':
       return [];
   }
@@ -326,6 +330,8 @@ export function targetLabel(target: Target): string {
     case 'golangci-lint':
     case 'staticcheck':
       return t('clean.target.tool', { tool: target.target });
+    case 'gopls-index':
+      return t('clean.target.goplsIndex');
     case 'module':
       return t('clean.target.module', { path: target.path });
     case 'module-version':

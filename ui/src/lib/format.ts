@@ -142,7 +142,7 @@ export function sourceLabel(varName: string, source: Source): string {
 }
 
 /** The catalog keys of the cache kinds' titles (`app.cacheTitle.<kind>`). */
-const TITLED = new Set(['modcache', 'toolchains', 'build', 'gopls', 'golangci-lint', 'staticcheck', 'gobin']);
+const TITLED = new Set(['modcache', 'toolchains', 'build', 'gopls', 'gopls-index', 'golangci-lint', 'staticcheck', 'telemetry', 'gobin']);
 
 /** A human title for a cache kind; unknown kinds are shown as they are. */
 export function cacheTitle(kind: string): string {

@@ -80,7 +80,39 @@ describe('dashboard', () => {
     expect(await page.getByTestId('cache-card-gobin').textContent()).toContain('GOBIN from go env -w file');
     expect(await page.getByTestId('cache-card-modcache').textContent()).toContain('GOMODCACHE default');
     expect(await page.getByTestId('go-version').textContent()).toContain('go1.23.5');
+    // gopls' module index can be cleaned (gopls rebuilds it); Go's telemetry data is shown
+    // with its mode and never offered for cleaning.
+    const index = page.getByTestId('cache-card-gopls-index');
+    expect(await index.getByTestId('cache-about').textContent()).toContain('gopls rebuilds it');
+    expect(await index.getByTestId('clean-cache-gopls-index').count()).toBe(1);
+    const telemetry = page.getByTestId('cache-card-telemetry');
+    expect(await telemetry.getByTestId('cache-about').getAttribute('data-mode')).toBe(env.telemetry?.mode);
+    expect(await telemetry.getByTestId('cache-about').textContent()).toContain('telemetry local: collected, never uploaded');
+    expect(await telemetry.textContent()).toContain('not cleaned');
+    expect(await telemetry.getByTestId('clean-cache-telemetry').count()).toBe(0);
     expectCleanLog(log);
+  });
+
+  test('the gopls module index and telemetry cards, light, dark and zh-CN, wide and small', async () => {
+    for (const [name, config, scheme, size] of [
+      ['light', {}, 'light', { width: 1200, height: 800 }],
+      ['dark', {}, 'dark', { width: 1200, height: 800 }],
+      ['zh-CN', { locale: 'zh-CN' }, 'light', { width: 800, height: 600 }],
+      ['small', {}, 'light', { width: 800, height: 600 }],
+    ] as const) {
+      const { page, log } = await open(config, scheme);
+      await page.setViewportSize(size);
+      await waitForState(page, 'done');
+      const telemetry = page.getByTestId('cache-card-telemetry');
+      await telemetry.scrollIntoViewIfNeeded();
+      const about = await telemetry.getByTestId('cache-about').textContent();
+      expect(about).toContain(name === 'zh-CN' ? '遥测仅本地' : 'telemetry local');
+      // The description wraps inside the card: nothing overflows it.
+      const overflow = await telemetry.evaluate((el) => el.scrollWidth > el.clientWidth);
+      expect(overflow).toBe(false);
+      await screenshot(page, `dashboard-index-telemetry-${name}`);
+      expectCleanLog(log);
+    }
   });
 
   test('lists every discovery problem with its severity', async () => {

@@ -182,7 +182,9 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       { kind: 'toolchains', path: `${GOMODCACHE}/golang.org`, var: 'GOMODCACHE', source: 'default', exists: true, cleanable: true, parent: 'modcache' },
       { kind: 'build', path: '/home/gopher/.cache/go-build', var: 'GOCACHE', source: 'env', exists: true, cleanable: true, parent: null },
       { kind: 'gopls', path: '/home/gopher/.cache/gopls', var: 'GOPLSCACHE', source: 'default', exists: true, cleanable: true, parent: null },
+      { kind: 'gopls-index', path: '/home/gopher/.cache/go/imports', var: 'HOME', source: 'env', exists: true, cleanable: true, parent: null },
       { kind: 'golangci-lint', path: '/home/gopher/.cache/golangci-lint', var: 'GOLANGCI_LINT_CACHE', source: 'default', exists: false, cleanable: true, parent: null },
+      { kind: 'telemetry', path: '/home/gopher/.config/go/telemetry', var: 'GOTELEMETRYDIR', source: 'default', exists: true, cleanable: false, parent: null },
       { kind: 'gobin', path: '/home/gopher/bin', var: 'GOBIN', source: 'goenv-file', exists: true, cleanable: false, parent: null },
     ],
     problems: [
@@ -190,6 +192,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       { id: 'gobin-goenv', severity: 'warning', message: 'GOBIN is set with `go env -w`; binaries installed before that still live in /home/gopher/go/bin.', var: 'GOBIN' },
       { id: 'gopath-default', severity: 'info', message: 'GOPATH is not set: Go uses /home/gopher/go.' },
     ],
+    telemetry: { dir: '/home/gopher/.config/go/telemetry', mode: 'local', from_go: true },
     shell_env: null,
   };
 
@@ -200,6 +203,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       cacheScan('toolchains', `${GOMODCACHE}/golang.org`, toolchainBytes, toolchainFiles, { disk_bytes: toolchainDisk }),
       cacheScan('build', '/home/gopher/.cache/go-build', buildBytes, 18_402, { newest_mtime: NOW - 3600 * 5 }),
       cacheScan('gopls', '/home/gopher/.cache/gopls', 96_337_281, 2_410, { unreadable: 2, unreadable_paths: ['/home/gopher/.cache/gopls/a1/x', '/home/gopher/.cache/gopls/b2/y'] }),
+      cacheScan('gopls-index', '/home/gopher/.cache/go/imports', 3_512_448, 3),
+      cacheScan('telemetry', '/home/gopher/.config/go/telemetry', 212_992, 9),
       cacheScan('gobin', '/home/gopher/bin', 187_211_004, 14),
     ],
     modules,
@@ -488,6 +493,7 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       switch (t.target) {
         case 'modcache': add(rootItem('modcache', 'module cache'), 'module cache'); break;
         case 'gopls': add(rootItem('gopls', 'gopls cache'), 'gopls cache'); break;
+        case 'gopls-index': add(rootItem('gopls-index', 'gopls module index'), 'gopls module index'); break;
         case 'golangci-lint': add(rootItem('golangci-lint', 'golangci-lint cache'), 'golangci-lint cache'); break;
         case 'staticcheck': add(rootItem('staticcheck', 'staticcheck cache'), 'staticcheck cache'); break;
         case 'build': {

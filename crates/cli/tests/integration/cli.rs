@@ -800,3 +800,86 @@ fn the_cli_and_the_app_select_the_same_module_versions() {
         only
     );
 }
+
+/// gopls' module index and Go's telemetry data through the CLI: `env --json` lists both (the
+/// telemetry with the mode `go env` reports), `scan --json` sizes the index like du and repeats
+/// the telemetry mode, `clean --gopls-index` empties the index and leaves the telemetry data.
+#[test]
+fn gopls_index_and_telemetry_through_the_cli() {
+    let t = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let xcache = t.path().join("xcache");
+    let xconfig = t.path().join("xconfig");
+    // The layout gopls writes (golang/tools internal/modindex/index.go, writeIndex).
+    let index = xcache.join("go").join("imports");
+    std::fs::create_dir_all(&index).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::write(
+        index.join("index-0-31337"),
+        "0\n/m\n2024-09-11 18:55:09\n:a,b.c/a,b.c/a@v1.0.0,v1.0.0\nF F 0\n",
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    std::fs::write(index.join("index-name-0-0011223344556677"), "index-0-31337")
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    let telemetry = xconfig.join("go").join("telemetry");
+    std::fs::create_dir_all(telemetry.join("local")).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::write(telemetry.join("mode"), "off 2024-09-01").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        telemetry
+            .join("local")
+            .join("go@go1.23.5-go1.23.5-linux-amd64-2024-09-01.v1.count"),
+        [7u8; 4096],
+    )
+    .unwrap_or_else(|e| panic!("write: {e}"));
+    let (xc, xf) = (xcache.display().to_string(), xconfig.display().to_string());
+    let mut extra = vec![
+        ("XDG_CACHE_HOME", xc.as_str()),
+        ("XDG_CONFIG_HOME", xf.as_str()),
+    ];
+    if cfg!(windows) {
+        extra.extend([("LocalAppData", xc.as_str()), ("AppData", xf.as_str())]);
+    }
+
+    let v = ok_json(&cli(&["env", "--json"], &extra));
+    let gi = cache(&v, "gopls-index");
+    assert_eq!(gi["path"], index.display().to_string());
+    assert_eq!(gi["cleanable"], true);
+    let tc = cache(&v, "telemetry");
+    assert_eq!(tc["path"], telemetry.display().to_string());
+    assert_eq!(tc["cleanable"], false);
+    // `go env GOTELEMETRY` read the mode file the same way.
+    assert_eq!(v["telemetry"]["mode"], "off", "{v}");
+    assert_eq!(v["telemetry"]["from_go"], true, "{v}");
+    let text = cli(&["env"], &extra);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Go telemetry: mode off"), "{text}");
+
+    let v = ok_json(&cli(
+        &[
+            "scan",
+            "--json",
+            "--no-history",
+            "--kind",
+            "gopls-index",
+            "--kind",
+            "telemetry",
+        ],
+        &extra,
+    ));
+    assert_eq!(
+        cache(&v, "gopls-index")["bytes"].as_u64(),
+        Some(du_bytes(&index))
+    );
+    assert_eq!(
+        cache(&v, "telemetry")["bytes"].as_u64(),
+        Some(du_bytes(&telemetry))
+    );
+    assert_eq!(v["telemetry"]["mode"], "off");
+
+    let before = du_bytes(&telemetry);
+    let v = ok_json(&cli(&["clean", "--gopls-index", "--yes", "--json"], &extra));
+    assert_eq!(v["results"][0]["outcome"], "removed", "{v}");
+    let left = std::fs::read_dir(&index)
+        .unwrap_or_else(|e| panic!("the index directory must stay: {e}"))
+        .count();
+    assert_eq!(left, 0);
+    assert_eq!(du_bytes(&telemetry), before);
+}

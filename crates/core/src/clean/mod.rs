@@ -80,6 +80,8 @@ pub enum Target {
     Fuzz,
     /// gopls' cache.
     Gopls,
+    /// gopls' module index (`os.UserCacheDir()/go/imports`); gopls rebuilds it.
+    GoplsIndex,
     /// golangci-lint's cache.
     GolangciLint,
     /// staticcheck's cache.
@@ -124,6 +126,7 @@ impl Target {
             Self::Test => "test cache".into(),
             Self::Fuzz => "fuzz cache".into(),
             Self::Gopls => "gopls cache".into(),
+            Self::GoplsIndex => "gopls module index".into(),
             Self::GolangciLint => "golangci-lint cache".into(),
             Self::Staticcheck => "staticcheck cache".into(),
             Self::Module { path } => format!("{path} (all versions)"),
@@ -751,7 +754,46 @@ impl Planner<'_> {
         Ok(())
     }
 
+    /// Every entry of the root, the root itself kept: gopls' module index, whose directory
+    /// gopls does not create again (golang/tools `internal/modindex/index.go`: `writeIndex`
+    /// calls `os.CreateTemp` in `IndexDir()` without creating it). The root must pass the
+    /// markers of a whole-root clean.
+    fn root_contents(&mut self, t: &Target, kind: CacheKind) -> Result<()> {
+        let Some(root) = self.root(t, kind, true)? else {
+            return Ok(());
+        };
+        let rd = std::fs::read_dir(&root).map_err(|e| Error::io(&root, e))?;
+        let mut entries = Vec::new();
+        for e in rd {
+            let e = e.map_err(|e| Error::io(&root, e))?;
+            let name = e.file_name();
+            if name.to_string_lossy().starts_with(ROOT_TRASH_PREFIX) || name == INNER_TRASH {
+                continue;
+            }
+            let path = e.path();
+            let s = scan_dir(&path, &scan::Options::default(), self.cancel)?;
+            entries.push(Entry {
+                path,
+                bytes: s.bytes,
+                disk_bytes: s.disk_bytes,
+                files: s.files,
+            });
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        self.entries_of(t, kind, root, entries)
+    }
+
     fn entries(&mut self, t: &Target, root: PathBuf, entries: Vec<Entry>) -> Result<()> {
+        self.entries_of(t, CacheKind::Build, root, entries)
+    }
+
+    fn entries_of(
+        &mut self,
+        t: &Target,
+        cache: CacheKind,
+        root: PathBuf,
+        entries: Vec<Entry>,
+    ) -> Result<()> {
         for e in &entries {
             safety::check_inside(&root, &e.path)?;
         }
@@ -765,7 +807,7 @@ impl Planner<'_> {
             return Ok(());
         }
         let item = PlanItem {
-            cache: CacheKind::Build,
+            cache,
             path: root.clone(),
             root,
             label: t.label(),
@@ -869,6 +911,7 @@ impl Planner<'_> {
         match t {
             Target::Modcache => self.whole_root(t, CacheKind::Modcache),
             Target::Gopls => self.whole_root(t, CacheKind::Gopls),
+            Target::GoplsIndex => self.root_contents(t, CacheKind::GoplsIndex),
             Target::GolangciLint => self.whole_root(t, CacheKind::GolangciLint),
             Target::Staticcheck => self.whole_root(t, CacheKind::Staticcheck),
             Target::Toolchains => self.module(t, "golang.org/toolchain"),
@@ -950,6 +993,7 @@ impl Planner<'_> {
                 .any(|(p, _)| item.path != *p && item.path.starts_with(p))
                 || (build_clean && matches!(item.action, Action::TestExpire))
                 || (build_clean
+                    && item.cache == CacheKind::Build
                     && matches!(item.action, Action::Entries { .. })
                     && item.label != Target::Build.label());
             if covered {

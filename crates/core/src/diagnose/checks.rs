@@ -470,8 +470,10 @@ fn cache_words(kind: CacheKind, lang: Lang) -> String {
             CacheKind::Build => "构建缓存",
             CacheKind::Toolchains => "已下载的工具链",
             CacheKind::Gopls => "gopls 缓存",
+            CacheKind::GoplsIndex => "gopls 模块索引",
             CacheKind::GolangciLint => "golangci-lint 缓存",
             CacheKind::Staticcheck => "staticcheck 缓存",
+            CacheKind::Telemetry => "Go 遥测数据",
             CacheKind::Gobin => "已安装的程序（GOBIN）",
         }
         .to_owned(),

@@ -34,6 +34,15 @@ impl OsRules for Linux {
         xdg(env, "XDG_CACHE_HOME", ".cache", self)
     }
 
+    /// `XDG_CACHE_HOME` when set, else `HOME`.
+    fn user_cache_var(&self, env: &EnvMap) -> &'static str {
+        if non_empty(env, "XDG_CACHE_HOME").is_some() {
+            "XDG_CACHE_HOME"
+        } else {
+            "HOME"
+        }
+    }
+
     /// `$TMPDIR`, else `/tmp` (Go's `os.TempDir` on Unix).
     fn temp_dir(&self, env: &EnvMap) -> PathBuf {
         PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))

@@ -50,6 +50,11 @@ impl OsRules for MacOs {
             .ok_or_else(|| "$HOME is not defined".to_owned())
     }
 
+    /// `HOME`.
+    fn user_cache_var(&self, _env: &EnvMap) -> &'static str {
+        "HOME"
+    }
+
     /// `$TMPDIR`, else `/tmp` (Go's `os.TempDir` on Unix).
     fn temp_dir(&self, env: &EnvMap) -> PathBuf {
         PathBuf::from(non_empty(env, "TMPDIR").unwrap_or_else(|| "/tmp".to_owned()))

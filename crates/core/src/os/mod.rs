@@ -62,6 +62,9 @@ pub trait OsRules: Send + Sync {
     /// # Errors
     /// A message like Go's when the directory cannot be determined.
     fn user_cache_dir(&self, env: &EnvMap) -> Result<PathBuf, String>;
+    /// The variable [`OsRules::user_cache_dir`] took its value from (`XDG_CACHE_HOME`,
+    /// `HOME`, `LocalAppData`, ...), for showing where a directory under it came from.
+    fn user_cache_var(&self, env: &EnvMap) -> &'static str;
     /// `os.TempDir()`: where gopls puts its cache when `os.UserCacheDir()` fails.
     fn temp_dir(&self, env: &EnvMap) -> PathBuf;
     /// The separator of list variables such as GOPATH (`:` or `;`).

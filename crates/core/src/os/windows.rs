@@ -40,6 +40,15 @@ impl OsRules for Windows {
             .ok_or_else(|| "%LocalAppData% is not defined".to_owned())
     }
 
+    /// `LocalAppData` (or its upper-case spelling when only that is set).
+    fn user_cache_var(&self, env: &EnvMap) -> &'static str {
+        if non_empty(env, "LocalAppData").is_none() && non_empty(env, "LOCALAPPDATA").is_some() {
+            "LOCALAPPDATA"
+        } else {
+            "LocalAppData"
+        }
+    }
+
     /// `GetTempPath2`'s order, as Go's `os.TempDir`: `%TMP%`, `%TEMP%`, `%USERPROFILE%`, then
     /// the Windows directory.
     fn temp_dir(&self, env: &EnvMap) -> PathBuf {

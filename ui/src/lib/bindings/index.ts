@@ -443,7 +443,7 @@ holders: number, };
 /**
  * The kinds of cache Go Cache Doctor knows.
  */
-export type CacheKind = "modcache" | "toolchains" | "build" | "gopls" | "golangci-lint" | "staticcheck" | "gobin";
+export type CacheKind = "modcache" | "toolchains" | "build" | "gopls" | "gopls-index" | "golangci-lint" | "staticcheck" | "telemetry" | "gobin";
 
 /**
  * What a run did (or would do) to one cache.
@@ -846,6 +846,11 @@ caches: Array<Cache>,
  * Problems, most severe first.
  */
 problems: Array<Problem>,
+/**
+ * Go's telemetry settings; `None` when there is no user configuration directory (Go then
+ * keeps telemetry off).
+ */
+telemetry: Telemetry | null,
 /**
  * What the login-shell import did ([`crate::shellenv`]); `None` when the environment was
  * not built by [`crate::shellenv::import`] (tests, literal environments).
@@ -2275,7 +2280,7 @@ export type Source = "env" | "goenv-file" | "goroot-go.env" | "default" | "login
 /**
  * What the user asked to clean.
  */
-export type Target = { "target": "modcache" } | { "target": "toolchains" } | { "target": "vcs" } | { "target": "build" } | { "target": "test" } | { "target": "fuzz" } | { "target": "gopls" } | { "target": "golangci-lint" } | { "target": "staticcheck" } | { "target": "module",
+export type Target = { "target": "modcache" } | { "target": "toolchains" } | { "target": "vcs" } | { "target": "build" } | { "target": "test" } | { "target": "fuzz" } | { "target": "gopls" } | { "target": "gopls-index" } | { "target": "golangci-lint" } | { "target": "staticcheck" } | { "target": "module",
 /**
  * The module path (unescaped).
  */
@@ -2300,6 +2305,30 @@ days: number, } | { "target": "build-budget",
  * The budget in bytes.
  */
 max_bytes: number, };
+
+/**
+ * Go's telemetry settings (`go env GOTELEMETRY GOTELEMETRYDIR`).
+ */
+export type Telemetry = {
+/**
+ * GOTELEMETRYDIR: `os.UserConfigDir()/go/telemetry`, holding `mode`, `local/` (counter
+ * files and reports) and `upload/` (uploaded reports).
+ */
+dir: string,
+/**
+ * The mode (`go env GOTELEMETRY`).
+ */
+mode: TelemetryMode,
+/**
+ * Whether `go env` reported these values (else they were read from the mode file, as
+ * golang.org/x/telemetry does).
+ */
+from_go: boolean, };
+
+/**
+ * Go's telemetry mode, as `go telemetry` prints it.
+ */
+export type TelemetryMode = "on" | "local" | "off";
 
 /**
  * The colour theme.
