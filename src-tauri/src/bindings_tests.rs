@@ -78,6 +78,7 @@ fn roots(c: &mut Collect) {
     commands::verify::ts_roots(c);
     commands::doctor::ts_roots(c);
     commands::auto::ts_roots(c);
+    crate::tray::ts_roots(c);
 }
 
 /// The text of ui/src/lib/bindings/index.ts.

@@ -78,6 +78,21 @@ pub fn freed_note(bytes_freed: u64, lang: Lang) -> Option<Note> {
     })
 }
 
+/// The notification of an automatic run started from the tray's "Clean now" that failed
+/// (`detail`: the error's message); the panel shows its own failures.
+pub fn failed_note(detail: &str, lang: Lang) -> Note {
+    match lang {
+        Lang::En => Note {
+            title: "Automatic cleanup failed".into(),
+            body: format!("{detail} Open Settings > Automatic cleanup to check the policy."),
+        },
+        Lang::ZhHans => Note {
+            title: "自动清理失败".into(),
+            body: format!("{detail} 打开“设置 > 自动清理”检查策略。"),
+        },
+    }
+}
+
 /// The notification of a cache over its budget.
 pub fn over_budget_note(kind: CacheKind, bytes: u64, budget: u64, lang: Lang) -> Note {
     let (size, max) = (size_text(bytes), size_text(budget));
@@ -329,6 +344,10 @@ mod tests {
                 .starts_with("模块缓存占用 5 B")
         );
         assert_eq!(size_text(1023), "1023 B");
+        let f = failed_note("The settings cannot be read.", Lang::En);
+        assert_eq!(f.title, "Automatic cleanup failed");
+        assert!(f.body.starts_with("The settings cannot be read. Open Settings"));
+        assert_eq!(failed_note("x", Lang::ZhHans).title, "自动清理失败");
     }
 
     #[test]
