@@ -187,9 +187,7 @@ fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 /// Brings the main window forward (un-minimized, shown, focused); the window, if there is one.
-pub(crate) fn show_main<R: Runtime>(
-    app: &tauri::AppHandle<R>,
-) -> Option<tauri::WebviewWindow<R>> {
+pub(crate) fn show_main<R: Runtime>(app: &tauri::AppHandle<R>) -> Option<tauri::WebviewWindow<R>> {
     let w = app.get_webview_window("main")?;
     let _ = w.unminimize();
     let _ = w.show();

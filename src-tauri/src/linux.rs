@@ -78,7 +78,10 @@ pub fn tray_missing_package() -> Option<&'static str> {
 }
 
 /// Whether the shared library `name` loads (it is unloaded again when it does).
-#[allow(unsafe_code, reason = "dlopen of the library tray-icon would load anyway")]
+#[allow(
+    unsafe_code,
+    reason = "dlopen of the library tray-icon would load anyway"
+)]
 fn library_loads(name: &str) -> bool {
     // SAFETY: the library is the one tray-icon loads when the tray is created (the same
     // names, in the same order); its initialisers run either way. Nothing of it is called.
@@ -91,12 +94,22 @@ mod tests {
 
     #[test]
     fn the_tray_library_is_found_when_a_name_loads() {
-        assert!(!super::library_loads("libgocache-doctor-no-such-library.so.1"));
+        assert!(!super::library_loads(
+            "libgocache-doctor-no-such-library.so.1"
+        ));
         // libc is always there: the check itself works.
         assert!(super::library_loads("libc.so.6"));
-        let installed = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"]
-            .iter()
-            .any(|d| std::path::Path::new(d).join(super::TRAY_LIBRARIES[0]).exists());
+        let installed = [
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib",
+        ]
+        .iter()
+        .any(|d| {
+            std::path::Path::new(d)
+                .join(super::TRAY_LIBRARIES[0])
+                .exists()
+        });
         if installed {
             assert_eq!(super::tray_missing_package(), None);
         }

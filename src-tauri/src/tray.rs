@@ -91,10 +91,7 @@ fn current_texts<R: Runtime>(app: &AppHandle<R>) -> (bool, TrayTexts) {
     let settings = stored_settings(&config);
     let total = app.state::<Tray>().lock().total;
     let lang = crate::notify::lang(&config);
-    (
-        settings.tray_icon,
-        texts(total, &settings.policy(), lang),
-    )
+    (settings.tray_icon, texts(total, &settings.policy(), lang))
 }
 
 /// Runs `f` on the main thread and waits for its answer (directly when called there).
@@ -134,15 +131,21 @@ fn show_or_remove<R: Runtime>(
     show: bool,
     texts: &TrayTexts,
 ) -> Result<bool, String> {
+    let existing = app.tray_by_id(TRAY_ID);
     if !show {
-        // Dropped here, on the main thread: the icon goes at once.
-        drop(app.remove_tray_by_id(TRAY_ID));
+        // Hidden, not dropped: on Linux a dropped indicator only turns Passive and stays on
+        // the bus under its id (a new one could not take it); hidden, it is Passive too,
+        // which trays do not show, and it comes back as it was. Windows and macOS remove it.
+        if let Some(tray) = existing {
+            tray.set_visible(false).map_err(|e| e.to_string())?;
+        }
         return Ok(false);
     }
     let menu = menu(app, texts).map_err(|e| e.to_string())?;
-    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+    if let Some(tray) = existing {
         tray.set_menu(Some(menu)).map_err(|e| e.to_string())?;
         set_label(&tray, texts);
+        tray.set_visible(true).map_err(|e| e.to_string())?;
         return Ok(true);
     }
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)

@@ -155,6 +155,8 @@ export interface MockConfig {
   autoInstalled?: boolean;
   /** auto_policy_set fails (the settings directory is not writable). */
   autoSaveError?: boolean;
+  /** The tray's library is missing (Linux without libayatana-appindicator3-1). */
+  trayMissing?: boolean;
 }
 
 /** Waits until body[data-clean-state] is `state`. */

@@ -346,7 +346,10 @@ mod tests {
         assert_eq!(size_text(1023), "1023 B");
         let f = failed_note("The settings cannot be read.", Lang::En);
         assert_eq!(f.title, "Automatic cleanup failed");
-        assert!(f.body.starts_with("The settings cannot be read. Open Settings"));
+        assert!(
+            f.body
+                .starts_with("The settings cannot be read. Open Settings")
+        );
         assert_eq!(failed_note("x", Lang::ZhHans).title, "自动清理失败");
     }
 
