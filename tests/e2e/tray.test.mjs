@@ -139,6 +139,7 @@ test('the tray icon is off by default; turned on, it registers with the tray and
   await session.waitForElement('[data-testid="auto-tray"][data-shown="true"]');
   assert.ok(await session.find('[data-testid="auto-tray-shown"]'), 'the panel does not say the icon is shown');
   assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).tray_icon, true);
+  await session.execute(`document.querySelector('[data-testid="auto-tray"]').scrollIntoView({ block: 'center' })`);
   await screenshot('tray-setting-on');
 
   const item = await session.waitFor('the app registered with the tray', async () => liveItem(), { timeout: 20_000 });
