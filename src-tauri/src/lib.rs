@@ -216,4 +216,6 @@ mod shell_env_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tray_tests;
+#[cfg(test)]
 mod verify_tests;
