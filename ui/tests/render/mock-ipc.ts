@@ -35,6 +35,8 @@ interface MockConfig {
   itemDelay?: number;
   purgeDelay?: number;
   welcome?: boolean;
+  /** The tray's library is missing (Linux without libayatana-appindicator3-1). */
+  trayMissing?: boolean;
   settings?: Partial<Ipc.Settings> & Record<string, unknown>;
   settingsCorrupt?: boolean;
   locks?: 'some' | 'none' | 'error';
@@ -57,8 +59,6 @@ interface MockConfig {
   autoInstalled?: boolean;
   /** auto_policy_set fails (the settings directory is not writable). */
   autoSaveError?: boolean;
-  /** The tray's library is missing (Linux without libayatana-appindicator3-1). */
-  trayMissing?: boolean;
 }
 
 /** Command arguments as @tauri-apps/api sends them (channels as `{ id }`). */
