@@ -5,10 +5,14 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+# The tray icon: libayatana-appindicator3-dev (its library at run time; `tauri build` asks
+# pkg-config for it to name it in the .deb's Depends); python3-dbus, python3-gi: the e2e
+# tests' tray host (tests/e2e/sni.py).
+TRAY_PKGS="libayatana-appindicator3-dev python3-dbus python3-gi"
 
 APT_PKGS="libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver lsof psmisc curl file libxdo-dev libssl-dev imagemagick x11-apps util-linux chromium hyperfine x11-utils desktop-file-utils dbus-daemon dunst fonts-wqy-microhei zsh fish man-db zip unzip"
 missing=""
-for p in $APT_PKGS; do
+for p in $APT_PKGS $TRAY_PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
 done
 

@@ -70,6 +70,7 @@ fn main() {
             "auto_schedule_status",
             "auto_schedule_install",
             "auto_schedule_uninstall",
+            "tray_status",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

@@ -68,6 +68,7 @@ impl TypeVisitor for Collect {
 /// module's arguments, answers and channel events (its `ts_roots`, next to its commands).
 fn roots(c: &mut Collect) {
     c.visit::<CommandError>();
+    crate::tray::ts_roots(c);
     commands::env::ts_roots(c);
     commands::scan::ts_roots(c);
     commands::watch::ts_roots(c);

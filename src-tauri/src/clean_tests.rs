@@ -252,7 +252,7 @@ fn settings_round_trip_keep_unknown_fields_and_survive_corruption() {
         defaults,
         json!({"project_roots": [], "older_than_days": 90, "keep_latest": 1, "language": null,
                "theme": "system", "confirm_before_clean": true, "welcome_seen": false,
-               "notice": null})
+               "tray_icon": false, "notice": null})
     );
     // A field from a newer version of the app survives a save that does not know it.
     fs::create_dir_all(&dir).unwrap();

@@ -16,6 +16,7 @@ pub mod notify;
 mod other;
 pub mod startup;
 pub mod state;
+pub mod tray;
 
 use tauri::{Manager, Runtime};
 
@@ -42,6 +43,7 @@ pub fn run_app_with<R: Runtime>(
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
         .manage(notify::Budgets::default())
+        .manage(tray::Tray::default())
         .manage(gocache_core::CancelSlot::default())
         .manage(commands::watch::WatchSlot::default())
         .manage(commands::auto::PreviewSlot::default())
@@ -92,6 +94,7 @@ pub fn run_app_with<R: Runtime>(
             commands::auto::auto_schedule_status,
             commands::auto::auto_schedule_install,
             commands::auto::auto_schedule_uninstall,
+            tray::tray_status,
         ])
 }
 
@@ -136,6 +139,9 @@ pub fn run() -> Result<(), tauri::Error> {
             startup::mark("setup");
             app.state::<commands::env::Prefetch>().start();
             notify::at_start(app.handle());
+            // One handler for the tray's menu, whether the icon comes and goes.
+            app.on_menu_event(|app, event| tray::on_menu_event(app, &event));
+            tray::at_start(app.handle());
             Ok(())
         })
         .on_page_load(|_, payload| {
@@ -177,14 +183,20 @@ pub const SECOND_INSTANCE_EVENT: &str = "gocache-doctor:second-instance";
 
 /// Brings the main window forward (un-minimized, shown, focused) and tells the page.
 fn focus_main<R: Runtime>(app: &tauri::AppHandle<R>) {
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.unminimize();
-        let _ = w.show();
-        let _ = w.set_focus();
+    if let Some(w) = show_main(app) {
         let _ = w.eval(format!(
             "window.dispatchEvent(new CustomEvent({SECOND_INSTANCE_EVENT:?}))"
         ));
     }
+}
+
+/// Brings the main window forward (un-minimized, shown, focused); the window, if there is one.
+pub(crate) fn show_main<R: Runtime>(app: &tauri::AppHandle<R>) -> Option<tauri::WebviewWindow<R>> {
+    let w = app.get_webview_window("main")?;
+    let _ = w.unminimize();
+    let _ = w.show();
+    let _ = w.set_focus();
+    Some(w)
 }
 
 #[cfg(test)]
@@ -209,5 +221,7 @@ mod files_tests;
 mod shell_env_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tray_tests;
 #[cfg(test)]
 mod verify_tests;

@@ -57,9 +57,63 @@ pub fn session_bus_address_usable(address: Option<&str>) -> bool {
         })
 }
 
+/// The package the tray icon needs on Debian and Ubuntu.
+pub const TRAY_PACKAGE: &str = "libayatana-appindicator3-1";
+
+/// The libraries tray-icon (libappindicator-sys, with its default `backcompat`) tries, in its
+/// order: it panics when none loads, on the main thread, where the panic cannot be caught.
+const TRAY_LIBRARIES: &[&str] = &[
+    "libayatana-appindicator3.so.1",
+    "libappindicator3.so.1",
+    "libayatana-appindicator3.so",
+    "libappindicator3.so",
+];
+
+/// The package to install for the tray icon when none of its libraries can be loaded
+/// ([`TRAY_PACKAGE`]); `None` when the tray can be created. Asked once per launch.
+pub fn tray_missing_package() -> Option<&'static str> {
+    static LOADABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let loadable = *LOADABLE.get_or_init(|| TRAY_LIBRARIES.iter().any(|name| library_loads(name)));
+    (!loadable).then_some(TRAY_PACKAGE)
+}
+
+/// Whether the shared library `name` loads (it is unloaded again when it does).
+#[allow(
+    unsafe_code,
+    reason = "dlopen of the library tray-icon would load anyway"
+)]
+fn library_loads(name: &str) -> bool {
+    // SAFETY: the library is the one tray-icon loads when the tray is created (the same
+    // names, in the same order); its initialisers run either way. Nothing of it is called.
+    unsafe { libloading::Library::new(name) }.is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::session_bus_address_usable;
+
+    #[test]
+    fn the_tray_library_is_found_when_a_name_loads() {
+        assert!(!super::library_loads(
+            "libgocache-doctor-no-such-library.so.1"
+        ));
+        // libc is always there: the check itself works.
+        assert!(super::library_loads("libc.so.6"));
+        let installed = [
+            "/usr/lib/x86_64-linux-gnu",
+            "/usr/lib/aarch64-linux-gnu",
+            "/usr/lib",
+        ]
+        .iter()
+        .any(|d| {
+            std::path::Path::new(d)
+                .join(super::TRAY_LIBRARIES[0])
+                .exists()
+        });
+        if installed {
+            assert_eq!(super::tray_missing_package(), None);
+        }
+    }
 
     #[test]
     fn session_bus_addresses() {

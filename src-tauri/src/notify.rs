@@ -19,7 +19,7 @@ use crate::state::Config;
 pub struct Budgets(Mutex<BudgetWatch>);
 
 /// The language of the notifications: the one chosen in the settings, else the OS's.
-fn lang(config: &Config) -> Lang {
+pub(crate) fn lang(config: &Config) -> Lang {
     config
         .settings_dir
         .as_deref()
@@ -31,7 +31,7 @@ fn lang(config: &Config) -> Lang {
 
 /// Shows `note`, best effort: a desktop without a notification service loses the note, not
 /// the run.
-fn show<R: Runtime>(app: &AppHandle<R>, note: &Note) {
+pub(crate) fn show<R: Runtime>(app: &AppHandle<R>, note: &Note) {
     let _ = app
         .notification()
         .builder()

@@ -7,3 +7,8 @@ pub fn webkit_defaults() {}
 pub fn single_instance_usable() -> bool {
     true
 }
+
+/// The tray icon needs nothing to be installed outside Linux.
+pub fn tray_missing_package() -> Option<&'static str> {
+    None
+}

@@ -62,6 +62,9 @@ fi
 log "package: $DEB ($(du -h "$DEB" | cut -f1))"
 [ "$(dpkg-deb -f "$DEB" Package)" = "$PKG" ] || fail "package name is not $PKG"
 dpkg-deb -f "$DEB" Depends | grep -q 'libwebkit2gtk-4.1-0' || fail "Depends lacks libwebkit2gtk-4.1-0"
+# The tray icon loads libayatana-appindicator3 at run time: Tauri's deb names it when the app
+# has the tray-icon feature (scripts/setup.sh installs it, so dpkg -i below finds it).
+dpkg-deb -f "$DEB" Depends | grep -q 'appindicator3-1' || fail "Depends lacks libayatana-appindicator3-1 (the tray icon)"
 
 # 2. Install.
 $SUDO dpkg -i "$DEB" >"$WORK/dpkg-install.log" 2>&1 || { cat "$WORK/dpkg-install.log" >&2; INSTALLED=1; fail "dpkg -i"; }

@@ -165,5 +165,8 @@ else
   node --test --test-concurrency=1 "$E2E/clean.test.mjs" || status=$?
   # autopilot.test.mjs removes every fixture version but one: last, in its own run.
   node --test --test-concurrency=1 "$E2E/autopilot.test.mjs" || status=$?
+  # tray.test.mjs runs the automatic cleanup from the tray icon (a tray host of its own on the
+  # bus above, tests/e2e/sni.py): after autopilot, in its own run, with its own policy.
+  node --test --test-concurrency=1 "$E2E/tray.test.mjs" || status=$?
   exit "$status"
 fi

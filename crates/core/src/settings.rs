@@ -69,6 +69,10 @@ pub struct Settings {
     /// Whether the first-run welcome screen was seen (it is shown once).
     #[serde(default)]
     pub welcome_seen: bool,
+    /// Whether the app shows its tray icon (menu bar on macOS) with the total size of the Go
+    /// caches and "Clean now" (off by default; absent in files written before it existed).
+    #[serde(default)]
+    pub tray_icon: bool,
     /// The automatic cleanup policy (`gocache-doctor auto run`; off by default); `None` when
     /// the file has none (the defaults apply: [`Settings::policy`]). A save without it keeps
     /// the stored one, so a writer that does not know the policy never resets it. A value this
@@ -136,6 +140,7 @@ impl Default for Settings {
             theme: Theme::System,
             confirm_before_clean: true,
             welcome_seen: false,
+            tray_icon: false,
             autopilot: None,
             notice: None,
             other: Map::new(),
@@ -492,6 +497,30 @@ mod tests {
         assert!(got.notice.unwrap().contains("settings.json.bad"));
         assert!(dir.path().join("settings.json.bad").exists());
         assert!(!dir.path().join(FILE).exists());
+    }
+
+    #[test]
+    fn the_tray_icon_is_off_in_an_old_file_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            r#"{"keep_latest": 3, "welcome_seen": true}"#,
+        )
+        .unwrap();
+        let s = load(dir.path()).unwrap();
+        assert!(!s.tray_icon);
+        assert!(s.welcome_seen);
+        save(
+            dir.path(),
+            Settings {
+                tray_icon: true,
+                ..s
+            },
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(text.contains(r#""tray_icon": true"#), "{text}");
+        assert!(load(dir.path()).unwrap().tray_icon);
     }
 
     #[test]

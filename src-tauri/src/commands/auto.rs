@@ -79,7 +79,8 @@ pub fn apply(
 /// reads) and returns the settings as stored. A policy out of range is refused with a
 /// sentence naming the field; the stored file is then unchanged.
 #[tauri::command]
-pub async fn auto_policy_set(
+pub async fn auto_policy_set<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     config: State<'_, Config>,
     policy: AutoPolicy,
 ) -> Result<Settings, CommandError> {
@@ -95,7 +96,10 @@ pub async fn auto_policy_set(
             raw: None,
             ..policy
         });
-        Ok(settings::save(dir, s)?)
+        let stored = settings::save(dir, s)?;
+        // "Clean now" of the tray says whether it runs the policy.
+        crate::tray::apply(&app);
+        Ok(stored)
     })
     .await
 }
@@ -131,14 +135,23 @@ pub async fn auto_run_now<R: tauri::Runtime>(
     config: State<'_, Config>,
 ) -> Result<Redacted<AutoRun>, CommandError> {
     let config = config.inner().clone();
-    blocking(move || {
-        let dir = config.settings_dir.as_deref().ok_or(SettingsError::NoDir)?;
-        let policy = settings::load(dir)?.policy();
-        let run = apply(&config, &policy, false, &CancelToken::new())?;
-        crate::notify::after_run(&app, &config, run.bytes_freed);
-        Ok(Redacted(run))
-    })
-    .await
+    blocking(move || run_now(&app, &config).map(Redacted)).await
+}
+
+/// Applies the stored policy now: the one engine of the panel's Run now and the tray's Clean
+/// now. A run that freed space shows a desktop notification. Blocks until the run ends.
+///
+/// # Errors
+/// As [`apply`].
+pub fn run_now<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    config: &Config,
+) -> Result<AutoRun, CommandError> {
+    let dir = config.settings_dir.as_deref().ok_or(SettingsError::NoDir)?;
+    let policy = settings::load(dir)?.policy();
+    let run = apply(config, &policy, false, &CancelToken::new())?;
+    crate::notify::after_run(app, config, run.bytes_freed);
+    Ok(run)
 }
 
 /// The schedule's context: this user's, running the command-line tool beside the app (or on

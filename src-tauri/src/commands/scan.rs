@@ -41,6 +41,7 @@ pub async fn scan_start<R: tauri::Runtime>(
         let report = scan_env(&config.env(), index_dir, full, &token, on_event);
         record_scan(config.data_dir.as_deref(), &report);
         crate::notify::after_scan(&app, &config, &report);
+        crate::tray::after_scan(&app, &report);
         report
     })
     .await;

@@ -18,14 +18,20 @@ pub fn settings_get(config: State<'_, Config>) -> Result<Settings, CommandError>
 /// Stores the settings and returns them as stored. The automatic cleanup policy is stored
 /// only by `auto_policy_set`: the one stored stays whatever `settings.autopilot` says, so a
 /// policy the app could not read is never overwritten by saving another setting.
+///
+/// The tray icon follows the stored `tray_icon` at once (created, removed, its menu in the
+/// language chosen): `tray_status` says how that went.
 #[tauri::command]
-pub fn settings_set(
+pub fn settings_set<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     config: State<'_, Config>,
     mut settings: Settings,
 ) -> Result<Settings, CommandError> {
     let dir = config.settings_dir.as_deref().ok_or(SettingsError::NoDir)?;
     settings.autopilot = None;
-    Ok(save(dir, settings)?)
+    let stored = save(dir, settings)?;
+    crate::tray::apply(&app);
+    Ok(stored)
 }
 
 /// The OS's language as a BCP-47 tag (`zh-CN`, `en-US`), or `None` when the OS does not say.

@@ -45,6 +45,7 @@ fn settings_json() -> impl Strategy<Value = String> {
         Just("theme"),
         Just("confirm_before_clean"),
         Just("welcome_seen"),
+        Just("tray_icon"),
         Just("notice"),
         Just("sidebar"),
         Just(""),

@@ -7,6 +7,7 @@ import type {
   AppInfo,
   AutoPolicy,
   AutoRun,
+  TrayStatus,
   ScheduleInstallReport,
   ScheduleStatus,
   ScheduleUninstallReport,
@@ -227,6 +228,11 @@ export function autoScheduleInstall(): Promise<ScheduleInstallReport> {
 /** Removes what the install created. */
 export function autoScheduleUninstall(): Promise<ScheduleUninstallReport> {
   return invoke<ScheduleUninstallReport>('auto_schedule_uninstall');
+}
+
+/** Whether the tray icon is shown, and why not when the setting asks for it. */
+export function trayStatus(): Promise<TrayStatus> {
+  return invoke<TrayStatus>('tray_status');
 }
 
 /** The app's version, build and links (the About dialog). */

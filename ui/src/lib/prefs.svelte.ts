@@ -14,6 +14,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   theme: 'system',
   confirm_before_clean: true,
   welcome_seen: false,
+  tray_icon: false,
   notice: null,
 });
 

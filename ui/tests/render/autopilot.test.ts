@@ -41,6 +41,10 @@ async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light')
 const policies = (page: Page): Promise<AutoPolicy[]> =>
   page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __mock: { autoPolicies: AutoPolicy[] } }).__mock.autoPolicies)) as AutoPolicy[]);
 
+/** The settings the mock backend stores. */
+const storedSettings = (page: Page): Promise<Record<string, unknown>> =>
+  page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __mock: { settings: Record<string, unknown> } }).__mock.settings)) as Record<string, unknown>);
+
 const previewState = (page: Page) => page.getByTestId('auto-preview').getAttribute('data-state');
 
 function expectCleanLog(log: PageLog): void {
@@ -165,6 +169,34 @@ describe('automatic cleanup panel', () => {
     expect(await entry.getByTestId('history-automatic').innerText()).toContain('Automatic');
     expect(Number(await page.getByTestId('history-auto-total').getAttribute('data-bytes'))).toBe(would);
     expect(await page.getByTestId('history-entry').nth(1).getAttribute('data-automatic')).toBe('false');
+    expectCleanLog(log);
+  });
+
+  test('the tray switch is off by default, stores tray_icon and says when the tray library is missing', async () => {
+    const { page, log } = await open({ trayMissing: true });
+    const toggle = page.getByTestId('auto-tray-toggle');
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await page.getByTestId('auto-tray-missing').count()).toBe(0);
+    await toggle.check();
+    await expect.poll(async () => (await storedSettings(page)).tray_icon).toBe(true);
+    const missing = page.getByTestId('auto-tray-missing');
+    await missing.waitFor();
+    expect(await missing.textContent()).toContain('The tray needs libayatana-appindicator3-1');
+    await page.getByTestId('auto-tray').scrollIntoViewIfNeeded();
+    await screenshot(page, 'auto-tray-missing-1200x800');
+    await toggle.uncheck();
+    await expect.poll(async () => (await storedSettings(page)).tray_icon).toBe(false);
+    await expect.poll(() => missing.count()).toBe(0);
+    expectCleanLog(log);
+  });
+
+  test('with the tray library the switch says the icon is shown', async () => {
+    const { page, log } = await open({}, 'dark');
+    await page.getByTestId('auto-tray-toggle').check();
+    await page.getByTestId('auto-tray-shown').waitFor();
+    expect(await page.getByTestId('auto-tray').getAttribute('data-shown')).toBe('true');
+    await page.getByTestId('auto-tray').scrollIntoViewIfNeeded();
+    await screenshot(page, 'auto-tray-shown-dark-1200x800');
     expectCleanLog(log);
   });
 

@@ -135,6 +135,8 @@ export interface MockConfig {
   purgeDelay?: number;
   /** A first run: the stored settings have `welcome_seen: false` (the welcome screen shows). */
   welcome?: boolean;
+  /** The tray's library is missing (Linux without libayatana-appindicator3-1). */
+  trayMissing?: boolean;
   /** Stored settings fields to override (e.g. `{ theme: 'dark' }`). */
   settings?: Record<string, unknown>;
   /** The settings file was corrupt: the first settings_get answers the defaults with a notice. */

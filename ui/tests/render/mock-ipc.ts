@@ -35,6 +35,8 @@ interface MockConfig {
   itemDelay?: number;
   purgeDelay?: number;
   welcome?: boolean;
+  /** The tray's library is missing (Linux without libayatana-appindicator3-1). */
+  trayMissing?: boolean;
   settings?: Partial<Ipc.Settings> & Record<string, unknown>;
   settingsCorrupt?: boolean;
   locks?: 'some' | 'none' | 'error';
@@ -379,12 +381,12 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   // welcome_seen: the first-run screen stays away unless a test asks for it (cfg.welcome).
   let settings: StoredSettings = {
     project_roots: ['/home/gopher/src/work'], older_than_days: 90, keep_latest: 2, notice: null, theme_extra: 'kept', language: cfg.language ?? null,
-    theme: 'system', confirm_before_clean: true, welcome_seen: !cfg.welcome, ...(cfg.settings || {}),
+    theme: 'system', confirm_before_clean: true, welcome_seen: !cfg.welcome, tray_icon: false, ...(cfg.settings || {}),
   };
   // cfg.settingsCorrupt: the file was unreadable; the first settings_get answers the backend's
   // defaults with a notice (the file was moved aside), later ones the defaults without it.
   if (cfg.settingsCorrupt) {
-    settings = { project_roots: [], older_than_days: 90, keep_latest: 1, language: null, theme: 'system', confirm_before_clean: true, welcome_seen: false, notice: null };
+    settings = { project_roots: [], older_than_days: 90, keep_latest: 1, language: null, theme: 'system', confirm_before_clean: true, welcome_seen: false, tray_icon: false, notice: null };
   }
   let settingsNotice: string | null = cfg.settingsCorrupt
     ? 'The settings file was unreadable (expected value at line 1 column 1); it was kept as /home/gopher/.config/dev.gocachedoctor.desktop/settings.json.bad and the defaults are used.'
@@ -1178,6 +1180,15 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
           for (let i = modules.length - 1; i >= 0; i--) if (gone.has(`${modules[i].path}@${modules[i].version}`)) modules.splice(i, 1);
           history.unshift({ time: Math.floor(Date.now() / 1000), targets: [{ target: 'module-versions', versions: [...gone].map((g) => ({ path: g.split('@')[0], version: g.split('@')[1] })) }], bytes_freed: r.bytes_freed, outcomes: [], automatic: true });
           return r;
+        }
+        case 'tray_status': {
+          const wanted = settings.tray_icon === true;
+          return {
+            wanted,
+            shown: wanted && !cfg.trayMissing,
+            missing_package: wanted && cfg.trayMissing ? 'libayatana-appindicator3-1' : null,
+            error: null,
+          } satisfies Ipc.TrayStatus;
         }
         case 'auto_schedule_status':
           await sleep(10);

@@ -34,6 +34,7 @@
 pub mod lastuse;
 pub mod notify;
 pub mod schedule;
+pub mod tray;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -17,9 +17,10 @@ pub struct Note {
     pub body: String,
 }
 
-/// `bytes` with a binary unit and one decimal (`1.5 GiB`), as the app shows sizes.
+/// `bytes` with a binary unit and one decimal (`1.5 GiB`), as the app shows sizes (the UI's
+/// `formatBytes`, digit for digit: a value that rounds to `1024.0` shows as the next unit).
 pub fn size_text(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     if bytes < 1024 {
         return format!("{bytes} B");
     }
@@ -33,7 +34,18 @@ pub fn size_text(bytes: u64) -> String {
         n /= 1024.0;
         unit += 1;
     }
-    format!("{n:.1} {}", UNITS[unit])
+    if (n * 10.0).round() >= 10240.0 && unit < UNITS.len() - 1 {
+        n /= 1024.0;
+        unit += 1;
+    }
+    // Halves round up, as JavaScript's `toFixed` does (Rust's `{:.1}` rounds them to even).
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "n is in [1, 1024] here: its tenths fit any integer"
+    )]
+    let tenths = (n * 10.0).round() as u64;
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
 }
 
 fn cache_name(kind: CacheKind, lang: Lang) -> &'static str {
@@ -64,6 +76,21 @@ pub fn freed_note(bytes_freed: u64, lang: Lang) -> Option<Note> {
             body: format!("已释放 {size} 你的项目不再使用的 Go 缓存。"),
         },
     })
+}
+
+/// The notification of an automatic run started from the tray's "Clean now" that failed
+/// (`detail`: the error's message); the panel shows its own failures.
+pub fn failed_note(detail: &str, lang: Lang) -> Note {
+    match lang {
+        Lang::En => Note {
+            title: "Automatic cleanup failed".into(),
+            body: format!("{detail} Open Settings > Automatic cleanup to check the policy."),
+        },
+        Lang::ZhHans => Note {
+            title: "自动清理失败".into(),
+            body: format!("{detail} 打开“设置 > 自动清理”检查策略。"),
+        },
+    }
 }
 
 /// The notification of a cache over its budget.
@@ -317,5 +344,29 @@ mod tests {
                 .starts_with("模块缓存占用 5 B")
         );
         assert_eq!(size_text(1023), "1023 B");
+        let f = failed_note("The settings cannot be read.", Lang::En);
+        assert_eq!(f.title, "Automatic cleanup failed");
+        assert!(
+            f.body
+                .starts_with("The settings cannot be read. Open Settings")
+        );
+        assert_eq!(failed_note("x", Lang::ZhHans).title, "自动清理失败");
+    }
+
+    #[test]
+    fn sizes_read_as_the_ui_writes_them() {
+        // The UI's formatBytes: one decimal, halves up, 1023.95+ of a unit is the next unit.
+        for (bytes, text) in [
+            (0, "0 B"),
+            (1024, "1.0 KiB"),
+            (1280, "1.3 KiB"),
+            (1536, "1.5 KiB"),
+            (1_048_575, "1.0 MiB"),
+            (1_048_473, "1023.9 KiB"),
+            (3 << 30, "3.0 GiB"),
+            (u64::MAX, "16.0 EiB"),
+        ] {
+            assert_eq!(size_text(bytes), text, "{bytes}");
+        }
     }
 }

@@ -2119,6 +2119,11 @@ confirm_before_clean: boolean,
  */
 welcome_seen: boolean,
 /**
+ * Whether the app shows its tray icon (menu bar on macOS) with the total size of the Go
+ * caches and "Clean now" (off by default; absent in files written before it existed).
+ */
+tray_icon: boolean,
+/**
  * The automatic cleanup policy (`gocache-doctor auto run`; off by default); `None` when
  * the file has none (the defaults apply: [`Settings::policy`]). A save without it keeps
  * the stored one, so a writer that does not know the policy never resets it. A value this
@@ -2334,6 +2339,28 @@ export type TelemetryMode = "on" | "local" | "off";
  * The colour theme.
  */
 export type Theme = "system" | "light" | "dark";
+
+/**
+ * Whether the tray icon is shown, and why not when it is wanted but is not.
+ */
+export type TrayStatus = {
+/**
+ * The `tray_icon` setting.
+ */
+wanted: boolean,
+/**
+ * Whether the icon is there now.
+ */
+shown: boolean,
+/**
+ * The package to install first (Linux without libayatana-appindicator3); `None` when
+ * nothing is missing.
+ */
+missing_package: string | null,
+/**
+ * Why creating the icon failed, as the tray library said.
+ */
+error: string | null, };
 
 /**
  * One entry Undo could not move back.
