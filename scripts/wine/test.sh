@@ -18,7 +18,14 @@ cargo test --target x86_64-pc-windows-gnu -p gocache-core -p gocache-doctor -p g
 # The app cannot start under Wine (WebView2), but its command tests run on tauri's mock runtime.
 cargo test --target x86_64-pc-windows-gnu -p gocache-doctor-app --no-fail-fast "$@" || rc=$?
 # Wine keeps a server per prefix for a few seconds; wait for it so nothing outlives the run.
-WINEPREFIX="$w/prefix" wineserver -w || true
+# A Windows program a test left running (a window that never closes) would keep it forever:
+# after 60 s the prefix's programs are ended, named, and the run fails.
+if ! WINEPREFIX="$w/prefix" timeout 60 wineserver -w; then
+  echo "test-windows: Windows programs still running 60 s after the tests (a test left them):" >&2
+  ps -eo pid,args | grep -E '[A-Z]:\\' | grep -v grep >&2 || true
+  WINEPREFIX="$w/prefix" wineserver -k || true
+  rc=1
+fi
 echo "test-windows: $(($(date +%s) - start)) s under Wine (exit $rc)"
 if [ -s "$skips" ]; then
   echo "test-windows: $(sort -u "$skips" | wc -l) tests skipped under Wine (they run on a real Windows runner):"

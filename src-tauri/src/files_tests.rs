@@ -66,12 +66,13 @@ fn reveal_path_refuses_paths_outside_the_discovered_caches() {
         "NotFound"
     );
 
-    // Inside the cache, the check passes: the reply is the file manager's (none in a test
-    // run: `Unsupported`, or success where a desktop session has one), never a refusal.
+    // Inside the cache, the check passes and the file manager is asked to show the real path
+    // (recorded, not started, in the app's unit tests).
     for p in [modcache.clone(), modcache.join("example.com/a@v1.0.0")] {
-        if let Err(e) = reveal(&p) {
-            assert_eq!(e["code"], "Unsupported", "{p:?}: {e}");
-        }
+        reveal(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"));
+        let shown = crate::commands::files::revealed().lock().unwrap().clone();
+        let real = std::fs::canonicalize(&p).unwrap();
+        assert!(shown.contains(&real), "{real:?} not in {shown:?}");
     }
 }
 

@@ -51,7 +51,7 @@ pub async fn reveal_path(config: State<'_, Config>, path: String) -> Result<(), 
     let config = config.inner().clone();
     super::blocking(move || {
         let real = checked_path(&config, &path)?;
-        tauri_plugin_opener::reveal_item_in_dir(&real).map_err(|e| {
+        show_in_file_manager(&real).map_err(|e| {
             CommandError::new(
                 ErrorCode::Unsupported,
                 format!("no file manager could show {}: {e}", real.display()),
@@ -59,6 +59,27 @@ pub async fn reveal_path(config: State<'_, Config>, path: String) -> Result<(), 
         })
     })
     .await
+}
+
+/// Shows `path` selected in the OS file manager. The app's unit tests record the path instead
+/// ([`revealed`]): a file manager a test starts outlives it (under Wine, `explorer.exe` kept
+/// `wineserver -w`, and so `make test-windows`, waiting for ever), and a developer's test run
+/// would open windows.
+fn show_in_file_manager(path: &Path) -> Result<(), tauri_plugin_opener::Error> {
+    if cfg!(test) {
+        revealed()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(path.to_path_buf());
+        return Ok(());
+    }
+    tauri_plugin_opener::reveal_item_in_dir(path)
+}
+
+/// The paths the app's unit tests asked the file manager to show (see [`show_in_file_manager`]).
+pub(crate) fn revealed() -> &'static std::sync::Mutex<Vec<PathBuf>> {
+    static REVEALED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    &REVEALED
 }
 
 /// The file the last export wrote (what `reveal_export` may show; the page never names it).
@@ -160,7 +181,7 @@ pub async fn reveal_export(slot: State<'_, ExportSlot>) -> Result<(), CommandErr
                 format!("{} no longer exists", path.display()),
             ));
         }
-        tauri_plugin_opener::reveal_item_in_dir(&path).map_err(|e| {
+        show_in_file_manager(&path).map_err(|e| {
             CommandError::new(
                 ErrorCode::Unsupported,
                 format!("no file manager could show {}: {e}", path.display()),
