@@ -199,7 +199,8 @@ pub fn shell_env(path_dirs: &[&Path]) -> Vec<(String, std::ffi::OsString)> {
 /// `go.exe test`); Windows itself does not fail that way. Such a start is tried again, up to 5
 /// times, 200 ms apart.
 ///
-/// On Windows, a `go` command that failed with "Sharing violation" is run again too (up to 3
+/// On Windows, a `go` command that failed with "Sharing violation" (or that could not start
+/// one of its own tools: "Internal error.", the same Wine failure) is run again too (up to 3
 /// times, 1 s apart): the tests that look for the programs holding files (the automatic
 /// cleanup's and `locks`' holder scans, as Process Explorer does) briefly duplicate every
 /// process's file handles, including those of the `go` commands of tests running at the same
@@ -240,7 +241,7 @@ pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::
                     && is_go
                     && !out.status.success()
                     && shared < 3
-                    && String::from_utf8_lossy(&out.stderr).contains("Sharing violation") =>
+                    && wine_flake(&String::from_utf8_lossy(&out.stderr)) =>
             {
                 shared += 1;
                 std::thread::sleep(std::time::Duration::from_secs(1));
@@ -248,6 +249,14 @@ pub fn output(cmd: &mut std::process::Command) -> std::io::Result<std::process::
             other => return other,
         }
     }
+}
+
+/// Whether a failed `go` command's stderr shows one of the transient failures [`output`] runs
+/// again: a "Sharing violation", or Wine's ERROR_INTERNAL_ERROR hitting a process `go` itself
+/// started (`fork/exec ...\\compile.exe: Internal error.`, seen in CI).
+fn wine_flake(stderr: &str) -> bool {
+    stderr.contains("Sharing violation")
+        || (stderr.contains("fork/exec") && stderr.contains("Internal error."))
 }
 
 /// How long a `go` command of the tests may run on Windows before it counts as hung: under
