@@ -329,7 +329,8 @@ pub fn record(dir: &Path, report: &Report, time: i64, all_caches: bool) -> Resul
     let path = dir.join(HISTORY_FILE);
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     // The CLI and the app may record at once: one at a time, so a compaction never drops the
-    // other's point. Best effort: where locks are not supported, record without one.
+    // other's point. Where the lock cannot be taken, the point is only appended: the file is
+    // rewritten (compacted) only under the lock, by a later record.
     let lock = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -341,7 +342,7 @@ pub fn record(dir: &Path, report: &Report, time: i64, all_caches: bool) -> Resul
     let history = read(&path)?;
     if history.newer_lines > 0 {
         out.newer_format = true;
-    } else {
+    } else if lock.is_some() {
         let kept = compact(&history.points, time);
         if kept.len() < history.points.len() || history.bad_lines > 0 {
             write_points(&path, &kept)?;
