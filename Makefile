@@ -71,7 +71,7 @@ bindings: setup
 cross:
 	for t in $(CROSS_TARGETS); do
 	  echo "== clippy for $$t"
-	  cargo clippy $(CROSS_PKGS) --target $$t -- -D warnings
+	  cargo clippy $(CROSS_PKGS) --target $$t --all-targets -- -D warnings
 	done
 	echo "== clippy of the app for x86_64-pc-windows-msvc"
 	cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings

@@ -49,6 +49,7 @@ fn fixture() -> Fx {
         elevator: Elevator::Direct,
         exe: None,
         lock_timeout: Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     };
     Fx {
         caches,

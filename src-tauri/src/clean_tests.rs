@@ -38,6 +38,7 @@ fn fixture(undo: Duration) -> Fx {
         elevator: Elevator::Direct,
         exe: None,
         lock_timeout: Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     };
     Fx {
         home: c.home,

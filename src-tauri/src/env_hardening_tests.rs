@@ -29,6 +29,7 @@ fn config(root: &Path, env: EnvMap) -> crate::state::Config {
         elevator: gocache_core::clean::elevate::Elevator::Direct,
         exe: None,
         lock_timeout: std::time::Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     }
 }
 

@@ -36,6 +36,7 @@ fn config(root: &Path) -> (crate::state::Config, PathBuf) {
         elevator: gocache_core::clean::elevate::Elevator::Direct,
         exe: None,
         lock_timeout: std::time::Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     };
     (config, modcache)
 }
@@ -52,6 +53,7 @@ fn reveal_path_refuses_paths_outside_the_discovered_caches() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::fs::canonicalize(dir.path()).unwrap();
     let (config, modcache) = config(&root);
+    let revealer = config.revealer.clone();
     let app = app_with(config);
     let w = main_window(&app);
     let reveal = |p: &Path| invoke(&w, "reveal_path", json!({ "path": p }));
@@ -70,7 +72,7 @@ fn reveal_path_refuses_paths_outside_the_discovered_caches() {
     // (recorded, not started, in the app's unit tests).
     for p in [modcache.clone(), modcache.join("example.com/a@v1.0.0")] {
         reveal(&p).unwrap_or_else(|e| panic!("{p:?}: {e}"));
-        let shown = crate::commands::files::revealed().lock().unwrap().clone();
+        let shown = revealer.recorded();
         let real = std::fs::canonicalize(&p).unwrap();
         assert!(shown.contains(&real), "{real:?} not in {shown:?}");
     }

@@ -27,6 +27,55 @@ pub struct Config {
     pub exe: Option<std::path::PathBuf>,
     /// How long to wait for Go's lock of a module version.
     pub lock_timeout: std::time::Duration,
+    /// How "Show in file manager" shows a path.
+    pub revealer: Revealer,
+}
+
+/// How "Show in file manager" shows a path: the OS file manager, or, for tests, a record of
+/// the paths it was asked to show (a file manager a test starts outlives it: under Wine,
+/// `explorer.exe` kept `wineserver -w`, and so `make test-windows`, waiting for ever; and a
+/// developer's test run would open windows).
+#[derive(Debug, Clone, Default)]
+pub enum Revealer {
+    /// The OS file manager, with the path selected (the opener plugin).
+    #[default]
+    FileManager,
+    /// Appends the path to the list instead.
+    Record(std::sync::Arc<std::sync::Mutex<Vec<std::path::PathBuf>>>),
+}
+
+impl Revealer {
+    /// A recorder with an empty list.
+    pub fn recording() -> Self {
+        Self::Record(std::sync::Arc::default())
+    }
+
+    /// Shows `path` selected in the file manager (or records it).
+    ///
+    /// # Errors
+    /// The opener's error when no file manager could show it.
+    pub fn reveal(&self, path: &std::path::Path) -> Result<(), tauri_plugin_opener::Error> {
+        match self {
+            Self::FileManager => tauri_plugin_opener::reveal_item_in_dir(path),
+            Self::Record(list) => {
+                list.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(path.to_path_buf());
+                Ok(())
+            }
+        }
+    }
+
+    /// The paths recorded so far (empty for the file manager).
+    pub fn recorded(&self) -> Vec<std::path::PathBuf> {
+        match self {
+            Self::FileManager => Vec::new(),
+            Self::Record(list) => list
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
+        }
+    }
 }
 
 pub use gocache_core::clean::session::{
@@ -53,6 +102,7 @@ impl Config {
             elevator: gocache_core::clean::elevate::Elevator::from_process(),
             exe: None,
             lock_timeout: std::time::Duration::from_secs(10),
+            revealer: Revealer::FileManager,
         }
     }
 

@@ -351,6 +351,7 @@ fn size_history_serves_the_last_scan_its_new_versions_and_charts() {
         elevator: gocache_core::clean::elevate::Elevator::Direct,
         exe: None,
         lock_timeout: std::time::Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     };
     let app = app_with(config);
     let webview = main_window(&app);

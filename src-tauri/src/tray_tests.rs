@@ -23,6 +23,7 @@ fn the_tray_is_off_by_default_and_settings_set_applies_the_switch() {
         elevator: Elevator::Direct,
         exe: None,
         lock_timeout: Duration::from_secs(1),
+        revealer: crate::state::Revealer::recording(),
     };
     let app = app_with(config);
     let w = main_window(&app);

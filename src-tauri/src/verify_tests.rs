@@ -269,6 +269,7 @@ fn fixture() -> Fx {
         elevator: Elevator::Direct,
         exe: None,
         lock_timeout: Duration::from_secs(5),
+        revealer: crate::state::Revealer::recording(),
     };
     Fx {
         dir,

@@ -8,25 +8,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { auditLog as auditLogPath, env, fixture as readFixture, projectUsing, screenshot as shot, settingsFile as settingsPath, versionDir as dirIn } from './lib/harness.mjs';
 import { newSession } from './lib/webdriver.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.sh`);
-  return value;
-};
-const fixture = JSON.parse(fs.readFileSync(env('FIXTURE_JSON'), 'utf8'));
-const artifacts = env('ARTIFACTS_DIR');
-const auditLog = path.join(env('XDG_DATA_HOME'), 'gocache-doctor', 'audit.jsonl');
-const settingsFile = path.join(env('GOCACHE_DOCTOR_CONFIG_DIR'), 'settings.json');
+const fixture = readFixture();
+const auditLog = auditLogPath();
+const settingsFile = settingsPath();
 const SCAN_TIMEOUT = 60_000;
-
-/** Go's case escaping of module paths and versions on disk (`A` -> `!a`). */
-const escape = (s) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
-const versionDir = (m) => path.join(fixture.gomodcache, `${escape(m.path)}@${escape(m.version)}`);
+const versionDir = (m) => dirIn(fixture.gomodcache, m);
 
 let session;
 
@@ -48,13 +39,7 @@ async function waitForNotification(count, what) {
   }, { timeout: 20_000 });
 }
 
-async function screenshot(name) {
-  await session.executeAsync(
-    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-  );
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, `${name}.png`), await session.screenshot());
-}
+const screenshot = (name) => shot(session, name);
 
 /** Types `value` into the input `css` as the user would (an `input` event). */
 async function type(css, value) {
@@ -82,25 +67,7 @@ test('the panel previews the unused versions of the fixture, Run now removes the
   // A project that names one fixture version: every other fixture version is unused.
   const [used, ...unused] = fixture.modules;
   assert.ok(unused.length > 0, 'the fixture has a single module version');
-  const projects = path.join(env('HOME'), 'code-auto');
-  const project = path.join(projects, 'app');
-  fs.mkdirSync(project, { recursive: true });
-  fs.writeFileSync(path.join(project, 'go.mod'), `module example.com/autoapp\n\ngo 1.21\n\nrequire ${used.path} ${used.version}\n`);
-  const sums = fs
-    .readFileSync(path.join(fixture.project, 'go.sum'), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith(`${used.path} ${used.version}`));
-  fs.writeFileSync(path.join(project, 'go.sum'), sums.join('\n') + '\n');
-  // clean.test.mjs (run before) may have left only what the project's build downloaded again:
-  // put every fixture version back from the fixture's proxy, as `go mod download` does.
-  const missing = fixture.modules.filter((m) => !fs.existsSync(versionDir(m)));
-  if (missing.length > 0) {
-    execFileSync('go', ['mod', 'download', ...missing.map((m) => `${m.path}@${m.version}`)], {
-      cwd: projects,
-      env: { ...process.env, GOPROXY: `file://${fixture.proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
-      stdio: 'pipe',
-    });
-  }
+  const projects = projectUsing(fixture, 'code-auto', 'example.com/autoapp', used);
   for (const m of fixture.modules) assert.ok(fs.existsSync(versionDir(m)), `fixture version missing: ${versionDir(m)}`);
 
   await (await session.waitForElement('[data-testid="open-settings"]')).click();

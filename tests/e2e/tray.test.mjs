@@ -17,26 +17,18 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+import { auditLines, env, fixture as readFixture, projectUsing, screenshot as shot, settingsFile as settingsPath, versionDir as dirIn } from './lib/harness.mjs';
 import { newSession } from './lib/webdriver.mjs';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run tests/e2e/run.sh`);
-  return value;
-};
-const fixture = JSON.parse(fs.readFileSync(env('FIXTURE_JSON'), 'utf8'));
-const artifacts = env('ARTIFACTS_DIR');
+const fixture = readFixture();
 env('DBUS_SESSION_BUS_ADDRESS');
-const auditLog = path.join(env('XDG_DATA_HOME'), 'gocache-doctor', 'audit.jsonl');
-const settingsFile = path.join(env('GOCACHE_DOCTOR_CONFIG_DIR'), 'settings.json');
+const settingsFile = settingsPath();
 const SNI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sni.py');
 // python3-dbus and python3-gi are Debian's: the system's Python, not one on PATH (pyenv).
 const PYTHON = '/usr/bin/python3';
 const SCAN_TIMEOUT = 60_000;
 
-/** Go's case escaping of module paths and versions on disk (`A` -> `!a`). */
-const escape = (s) => s.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
-const versionDir = (m) => path.join(fixture.gomodcache, `${escape(m.path)}@${escape(m.version)}`);
+const versionDir = (m) => dirIn(fixture.gomodcache, m);
 
 let session;
 let watcher;
@@ -46,19 +38,11 @@ const registrations = path.join(fs.mkdtempSync(path.join(env('HOME'), 'sni-')), 
 const items = () => JSON.parse(execFileSync(PYTHON, [SNI, 'items'], { encoding: 'utf8' }));
 /** The one registered item whose object still answers, or null. */
 const liveItem = () => items().find((i) => i.alive) ?? null;
-const auditLines = () =>
-  fs.existsSync(auditLog) ? fs.readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
 const attr = (css, name) =>
   session.execute(`const el = document.querySelector(arguments[0]); return el ? el.getAttribute(arguments[1]) : null;`, css, name);
 const text = (css) => session.execute(`const el = document.querySelector(arguments[0]); return el ? el.textContent.trim() : null;`, css);
 
-async function screenshot(name) {
-  await session.executeAsync(
-    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-  );
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, `${name}.png`), await session.screenshot());
-}
+const screenshot = (name) => shot(session, name);
 
 /** Clicks the menu item labelled `label` of `item` as a tray host does. */
 function click(item, label) {
@@ -91,23 +75,7 @@ before(async () => {
   // every other one unused for 0 days goes; every fixture version on disk first.
   const [used, ...unused] = fixture.modules;
   assert.ok(unused.length > 0, 'the fixture has a single module version');
-  const projects = path.join(env('HOME'), 'code-tray');
-  const project = path.join(projects, 'app');
-  fs.mkdirSync(project, { recursive: true });
-  fs.writeFileSync(path.join(project, 'go.mod'), `module example.com/trayapp\n\ngo 1.21\n\nrequire ${used.path} ${used.version}\n`);
-  const sums = fs
-    .readFileSync(path.join(fixture.project, 'go.sum'), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith(`${used.path} ${used.version}`));
-  fs.writeFileSync(path.join(project, 'go.sum'), sums.join('\n') + '\n');
-  const missing = fixture.modules.filter((m) => !fs.existsSync(versionDir(m)));
-  if (missing.length > 0) {
-    execFileSync('go', ['mod', 'download', ...missing.map((m) => `${m.path}@${m.version}`)], {
-      cwd: projects,
-      env: { ...process.env, GOPROXY: `file://${fixture.proxy}`, GOSUMDB: 'off', GOFLAGS: '-mod=mod' },
-      stdio: 'pipe',
-    });
-  }
+  const projects = projectUsing(fixture, 'code-tray', 'example.com/trayapp', used);
   const stored = fs.existsSync(settingsFile) ? JSON.parse(fs.readFileSync(settingsFile, 'utf8')) : {};
   fs.writeFileSync(
     settingsFile,

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use gocache_core::CancelToken;
 use gocache_core::clean::{
-    self, ExecOptions, ModuleRef, NoCleanProgress, Outcome, Plan, PlanOptions, Target, audit,
+    self, ExecOptions, ModuleRef, Outcome, Plan, PlanOptions, Target, audit,
 };
 use gocache_core::discover::{self, Report};
 use gocache_core::env::EnvMap;
@@ -392,9 +392,7 @@ fn clean_round(fx: &Fixture, targets: &[Target], quarantine: bool) -> (Plan, aud
         lock_timeout: Duration::from_secs(5),
         ..ExecOptions::default()
     };
-    let exec = clean::execute(&rep, &plan, &exec_opts, &NoCleanProgress, &cancel).unwrap();
-    let purge = exec.quarantine.purge(&NoCleanProgress, &cancel);
-    let (results, freed) = clean::finish(exec.results, &purge);
+    let (results, freed) = crate::execute_to_end(&rep, &plan, &exec_opts);
     let entry = audit::Entry {
         time: plan.created,
         targets: targets.to_vec(),

@@ -51,16 +51,7 @@ fn plan(fx: &Fixture, r: &Report, targets: &[Target]) -> Plan {
 fn clean_all(fx: &Fixture, targets: &[Target]) -> Vec<clean::ItemResult> {
     let r = report(fx);
     let p = plan(fx, &r, targets);
-    let exec = clean::execute(
-        &r,
-        &p,
-        &ExecOptions::default(),
-        &NoCleanProgress,
-        &CancelToken::new(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
-    clean::finish(exec.results, &purge).0
+    crate::execute_to_end(&r, &p, &ExecOptions::default()).0
 }
 
 /// Relative path -> (is dir, size, mode) of every entry, never following symlinks.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gocache_core::CancelToken;
-use gocache_core::clean::{self, ExecOptions, NoCleanProgress, Outcome, PlanOptions, Target};
+use gocache_core::clean::{self, ExecOptions, Outcome, PlanOptions, Target};
 use gocache_core::discover::{self, CacheKind, Options, Report, TelemetryMode};
 use gocache_core::env::EnvMap;
 
@@ -239,16 +239,7 @@ fn gopls_index_is_sized_like_du_and_cleaned_by_the_engine() {
         .unwrap_or_else(|e| panic!("plan: {e}"));
     let file_bytes: u64 = files(&h.index_dir()).values().sum();
     assert_eq!((plan.total_bytes, plan.total_files), (file_bytes, 3));
-    let exec = clean::execute(
-        &r,
-        &plan,
-        &ExecOptions::default(),
-        &NoCleanProgress,
-        &CancelToken::new(),
-    )
-    .unwrap_or_else(|e| panic!("execute: {e}"));
-    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
-    let (results, freed) = clean::finish(exec.results, &purge);
+    let (results, freed) = crate::execute_to_end(&r, &plan, &ExecOptions::default());
     assert!(
         results.iter().all(|r| r.outcome == Outcome::Removed),
         "{results:?}"
@@ -322,16 +313,7 @@ fn no_clean_touches_the_telemetry_data() {
         plan.items
     );
     assert!(plan.items.iter().any(|i| i.cache == CacheKind::GoplsIndex));
-    let exec = clean::execute(
-        &r,
-        &plan,
-        &ExecOptions::default(),
-        &NoCleanProgress,
-        &CancelToken::new(),
-    )
-    .unwrap_or_else(|e| panic!("execute: {e}"));
-    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
-    let (results, _) = clean::finish(exec.results, &purge);
+    let (results, _) = crate::execute_to_end(&r, &plan, &ExecOptions::default());
     assert!(
         results.iter().all(|r| r.outcome == Outcome::Removed),
         "{results:?}"

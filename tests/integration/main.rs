@@ -120,3 +120,20 @@ fn run_ok(mut cmd: Command) -> String {
     );
     text
 }
+
+/// Executes `plan` (made over `report`) with `opts` as the app and the CLI do: the items are
+/// moved aside, the quarantine is purged, and the results are final. Returns them with the
+/// bytes freed. Panics when the clean cannot start.
+fn execute_to_end(
+    report: &gocache_core::discover::Report,
+    plan: &gocache_core::clean::Plan,
+    opts: &gocache_core::clean::ExecOptions,
+) -> (Vec<gocache_core::clean::ItemResult>, u64) {
+    use gocache_core::CancelToken;
+    use gocache_core::clean::{self, NoCleanProgress};
+    let cancel = CancelToken::new();
+    let exec = clean::execute(report, plan, opts, &NoCleanProgress, &cancel)
+        .unwrap_or_else(|e| panic!("execute: {e}"));
+    let purge = exec.quarantine.purge(&NoCleanProgress, &cancel);
+    clean::finish(exec.results, &purge)
+}

@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use gocache_core::clean::{self, ExecOptions, NoCleanProgress, PlanOptions, Target};
+use gocache_core::clean::{self, ExecOptions, PlanOptions, Target};
 use gocache_core::discover::{self, Cache, CacheKind};
 use gocache_core::env::{EnvMap, Source};
 use gocache_core::progress::{Progress, ProgressEvent};
@@ -141,16 +141,7 @@ fn clean_versions(fx: &Fixture, versions: &[&ModuleVersion]) {
         now: None,
     };
     let plan = clean::plan(&d, &targets, &popts, &CancelToken::new()).unwrap();
-    let exec = clean::execute(
-        &d,
-        &plan,
-        &ExecOptions::default(),
-        &NoCleanProgress,
-        &CancelToken::new(),
-    )
-    .unwrap();
-    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
-    let results = clean::finish(exec.results, &purge).0;
+    let results = crate::execute_to_end(&d, &plan, &ExecOptions::default()).0;
     assert_eq!(results.len(), versions.len());
     for m in versions {
         assert!(!m.extracted_dir(&fx.gomodcache).exists(), "{m:?}");

@@ -111,10 +111,7 @@ fn clean_with(fx: &Fixture, targets: &[Target], opts: &ExecOptions) -> Vec<ItemR
     for item in &plan.items {
         assert_windows_path("plan item", &item.path.display().to_string());
     }
-    let exec = clean::execute(&r, &plan, opts, &NoCleanProgress, &CancelToken::new())
-        .unwrap_or_else(|e| panic!("execute: {e}"));
-    let purge = exec.quarantine.purge(&NoCleanProgress, &CancelToken::new());
-    let results = clean::finish(exec.results, &purge).0;
+    let results = crate::execute_to_end(&r, &plan, opts).0;
     for r in &results {
         assert_windows_path("clean result", &r.path.display().to_string());
         if let Some(d) = &r.detail {

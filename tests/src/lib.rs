@@ -202,11 +202,12 @@ pub fn shell_env(path_dirs: &[&Path]) -> Vec<(String, std::ffi::OsString)> {
 /// On Windows, a `go` command that failed with "Sharing violation" (or that could not start
 /// one of its own tools: "Internal error.", the same Wine failure) is run again too (up to 3
 /// times, 1 s apart): the tests that look for the programs holding files (the automatic
-/// cleanup's and `locks`' holder scans, as Process Explorer does) briefly duplicate every
-/// process's file handles, including those of the `go` commands of tests running at the same
-/// time, and a rename or removal Go makes in that moment fails (seen in CI as `go: rename
+/// cleanup's and `locks`' holder scans, as Process Explorer does) duplicate every process's
+/// file handles, including those of the `go` commands of tests running at the same time, and a
+/// rename or removal Go makes while a duplicate is open fails (seen in CI as `go: rename
 /// ....zip.tmp ....zip: Sharing violation.` and `go: remove ...\gocache\a1: Sharing
-/// violation.`). And on Windows a `go` command still running after [`GO_TIME_LIMIT`] is
+/// violation.`, when the scan duplicated all handles up front and held them for the whole
+/// pass; each duplicate now lives only while its path is read, so this is a safety net). And on Windows a `go` command still running after [`GO_TIME_LIMIT`] is
 /// killed and run once more (a hung `vet.exe` under Wine). The fixture's `go` commands are
 /// idempotent. Every other result is returned at once.
 ///

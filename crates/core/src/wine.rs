@@ -22,18 +22,15 @@ pub enum WineGap {
     /// (`SetSecurityInfo`) is accepted and changes nothing. (One given at creation becomes the
     /// Unix mode.)
     FileOwners,
-    /// Allocation size ("size on disk"): not the NTFS cluster rounding.
-    SizeOnDisk,
     /// Renaming a directory that holds an open file: Wine allows it; Windows refuses.
     RenameOpenDirectory,
 }
 
 impl WineGap {
     /// Every gap, for the documentation and its test.
-    pub const ALL: [WineGap; 4] = [
+    pub const ALL: [WineGap; 3] = [
         WineGap::RestartManager,
         WineGap::FileOwners,
-        WineGap::SizeOnDisk,
         WineGap::RenameOpenDirectory,
     ];
 
@@ -42,7 +39,6 @@ impl WineGap {
         match self {
             WineGap::RestartManager => "restart-manager",
             WineGap::FileOwners => "file-owners",
-            WineGap::SizeOnDisk => "size-on-disk",
             WineGap::RenameOpenDirectory => "rename-open-directory",
         }
     }
@@ -55,7 +51,6 @@ impl WineGap {
                 "Wine fakes file ACLs (made from the Unix mode; a DACL set later changes nothing; \
                  no other users)"
             }
-            WineGap::SizeOnDisk => "Wine does not report NTFS allocation sizes",
             WineGap::RenameOpenDirectory => {
                 "Wine lets a directory holding an open file be renamed; Windows refuses"
             }

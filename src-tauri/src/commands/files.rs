@@ -51,7 +51,7 @@ pub async fn reveal_path(config: State<'_, Config>, path: String) -> Result<(), 
     let config = config.inner().clone();
     super::blocking(move || {
         let real = checked_path(&config, &path)?;
-        show_in_file_manager(&real).map_err(|e| {
+        config.revealer.reveal(&real).map_err(|e| {
             CommandError::new(
                 ErrorCode::Unsupported,
                 format!("no file manager could show {}: {e}", real.display()),
@@ -59,27 +59,6 @@ pub async fn reveal_path(config: State<'_, Config>, path: String) -> Result<(), 
         })
     })
     .await
-}
-
-/// Shows `path` selected in the OS file manager. The app's unit tests record the path instead
-/// ([`revealed`]): a file manager a test starts outlives it (under Wine, `explorer.exe` kept
-/// `wineserver -w`, and so `make test-windows`, waiting for ever), and a developer's test run
-/// would open windows.
-fn show_in_file_manager(path: &Path) -> Result<(), tauri_plugin_opener::Error> {
-    if cfg!(test) {
-        revealed()
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(path.to_path_buf());
-        return Ok(());
-    }
-    tauri_plugin_opener::reveal_item_in_dir(path)
-}
-
-/// The paths the app's unit tests asked the file manager to show (see [`show_in_file_manager`]).
-pub(crate) fn revealed() -> &'static std::sync::Mutex<Vec<PathBuf>> {
-    static REVEALED: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
-    &REVEALED
 }
 
 /// The file the last export wrote (what `reveal_export` may show; the page never names it).
@@ -170,7 +149,11 @@ pub async fn export_modules<R: tauri::Runtime>(
 /// `NotFound` before any export (or when the file is gone), `Unsupported` when no file
 /// manager could show it.
 #[tauri::command]
-pub async fn reveal_export(slot: State<'_, ExportSlot>) -> Result<(), CommandError> {
+pub async fn reveal_export(
+    config: State<'_, Config>,
+    slot: State<'_, ExportSlot>,
+) -> Result<(), CommandError> {
+    let revealer = config.revealer.clone();
     let path = slot
         .get()
         .ok_or_else(|| CommandError::new(ErrorCode::NotFound, "nothing was exported yet"))?;
@@ -181,7 +164,7 @@ pub async fn reveal_export(slot: State<'_, ExportSlot>) -> Result<(), CommandErr
                 format!("{} no longer exists", path.display()),
             ));
         }
-        show_in_file_manager(&path).map_err(|e| {
+        revealer.reveal(&path).map_err(|e| {
             CommandError::new(
                 ErrorCode::Unsupported,
                 format!("no file manager could show {}: {e}", path.display()),

@@ -78,6 +78,7 @@ fn fixture(elevator: Elevator) -> Fx {
         elevator,
         exe: Some(PathBuf::from(APP)),
         lock_timeout: Duration::from_secs(5),
+        revealer: gocache_doctor_app::state::Revealer::recording(),
     };
     Fx {
         _dir: dir,
@@ -784,6 +785,7 @@ mod attacks {
             elevator: Elevator::Program(script.into_os_string()),
             exe: Some(PathBuf::from(APP)),
             lock_timeout: std::time::Duration::from_secs(5),
+            revealer: gocache_doctor_app::state::Revealer::recording(),
         };
         let state = config.clean_session();
         let planned = state

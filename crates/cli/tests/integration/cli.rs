@@ -10,7 +10,7 @@ use gocache_tests::fixture::{Spec, TempFixture};
 use gocache_tests::{du_bytes, du_disk_bytes};
 use serde_json::Value;
 
-use crate::util::ok_json;
+use crate::util::{json, ok_json};
 
 fn fixture() -> &'static TempFixture {
     static F: OnceLock<TempFixture> = OnceLock::new();
@@ -887,4 +887,113 @@ fn gopls_index_and_telemetry_through_the_cli() {
         .count();
     assert_eq!(left, 0);
     assert_eq!(du_bytes(&telemetry), before);
+}
+
+/// The paths under `root` that `text` names, whichever separator they use after the root: from
+/// the root to the next whitespace, quote or comma (the fixture's paths have none).
+fn paths_in_text(text: &str, root: &str, out: &mut Vec<String>) {
+    let norm = text.replace('\\', "/");
+    let r = root.replace('\\', "/");
+    let mut from = 0;
+    while let Some(i) = norm[from..].find(&r).map(|i| i + from) {
+        let end = text[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ';' | ')'))
+            .map_or(text.len(), |e| i + e);
+        out.push(text[i..end].to_owned());
+        from = end.max(i + 1);
+    }
+}
+
+/// Every path under `root` that the strings of `v` (recursively) name.
+fn paths_under(v: &Value, root: &str, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => paths_in_text(s, root, out),
+        Value::Array(a) => a.iter().for_each(|x| paths_under(x, root, out)),
+        Value::Object(o) => o.values().for_each(|x| paths_under(x, root, out)),
+        _ => {}
+    }
+}
+
+/// One path style per OS in clean, verify and locks, JSON and text (issue #13): every path
+/// under the cache is written with this OS's separator only, even when GOMODCACHE itself is
+/// set with `/` on Windows (Go accepts `C:/Users/u/go/pkg/mod`). Works on its own fixture,
+/// since it cleans a version.
+#[test]
+fn clean_verify_and_locks_write_one_path_style() {
+    let fx = gocache_tests::fixture::TempFixture::new(&Spec {
+        modules: 2,
+        versions: 2,
+        files_per_version: 2,
+        build_cache: false,
+        toolchain: false,
+    })
+    .unwrap_or_else(|e| panic!("fixture: {e}"));
+    let f = fx.fixture();
+    let wrong = if cfg!(windows) { '/' } else { '\\' };
+    let modcache = if cfg!(windows) {
+        f.gomodcache.display().to_string().replace('\\', "/")
+    } else {
+        f.gomodcache.display().to_string()
+    };
+    let mut env: Vec<(String, std::ffi::OsString)> =
+        f.go_env().into_iter().map(|(k, v)| (k, v.into())).collect();
+    env.extend(gocache_tests::shell_env(&[f
+        .go
+        .parent()
+        .unwrap_or(Path::new(""))]));
+    env.push(("GOMODCACHE".to_owned(), modcache.into()));
+    let run = |args: &[&str]| {
+        gocache_tests::output(
+            Command::new(env!("CARGO_BIN_EXE_gocache-doctor"))
+                .args(args)
+                .env_clear()
+                .envs(env.iter().map(|(k, v)| (k, v))),
+        )
+        .unwrap_or_else(|e| panic!("cannot run gocache-doctor: {e}"))
+    };
+    let root = f.gomodcache.display().to_string();
+    let check = |what: &str, v: &Value, min: usize| {
+        let mut found = Vec::new();
+        paths_under(v, &root, &mut found);
+        assert!(found.len() >= min, "{what}: {found:?} in {v}");
+        for p in &found {
+            assert!(!p.contains(wrong), "{what} mixes separators: {p}");
+        }
+    };
+
+    // An added file: verify names it.
+    let m = f
+        .regular_modules()
+        .next()
+        .unwrap_or_else(|| panic!("no module"));
+    let dir = m.extracted_dir(&f.gomodcache);
+    gocache_tests::make_dir_writable(&dir).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("sneaky.go"), "package x\n").unwrap_or_else(|e| panic!("{e}"));
+    let v = json(&run(&["verify", "--json"]));
+    check("verify --json", &v, 1);
+    let text = String::from_utf8_lossy(&run(&["verify"]).stdout).into_owned();
+    let mut named = Vec::new();
+    paths_in_text(&text, &root, &mut named);
+    assert!(
+        !named.is_empty(),
+        "verify names no path under {root}: {text}"
+    );
+    assert!(
+        named.iter().all(|p| !p.contains(wrong)),
+        "{named:?} in {text}"
+    );
+
+    let v = ok_json(&run(&["locks", "--json", "--no-go"]));
+    check("locks --json", &v, 1);
+
+    let target = format!("{}@{}", m.path, m.version);
+    let v = json(&run(&["clean", "--module", &target, "--dry-run", "--json"]));
+    check("clean --dry-run --json", &v, 1);
+    let v = json(&run(&["clean", "--module", &target, "--yes", "--json"]));
+    check("clean --json", &v, 1);
+    assert!(
+        !dir.exists(),
+        "{} still exists after the clean: {v}",
+        dir.display()
+    );
 }

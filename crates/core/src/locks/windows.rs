@@ -476,10 +476,54 @@ mod sys {
         }
     }
 
-    /// One duplicated file handle, owned by this process, and the pid it came from.
+    /// One file handle of another process to look at: the handle's value there, and that
+    /// process (opened with `PROCESS_DUP_HANDLE`, shared by all its handles' queries).
     struct Dup {
         pid: u32,
+        process: std::sync::Arc<ProcessHandle>,
         handle: usize,
+    }
+
+    /// A process handle that the query threads share; closed when the last query that can use
+    /// it is done (a hung query keeps it open, which holds no file).
+    struct ProcessHandle(Owned);
+
+    // SAFETY: a process handle may be used from any thread; it is only passed to
+    // DuplicateHandle here and closed once, by `Owned`'s drop, when the last `Arc` goes.
+    unsafe impl Send for ProcessHandle {}
+    // SAFETY: as above: DuplicateHandle only reads the handle value.
+    unsafe impl Sync for ProcessHandle {}
+
+    /// Duplicates `d`'s handle into this process, reads its path and closes the duplicate at
+    /// once. Duplicating when each handle is examined, not all of them up front, keeps each
+    /// duplicate open for microseconds: while a duplicate is open the file object stays open
+    /// even if its owner closes it, and a `go` renaming or deleting that file meanwhile would
+    /// fail with a sharing violation.
+    fn query_dup(d: &Dup) -> (u32, Option<String>) {
+        // SAFETY: returns a pseudo-handle; no preconditions.
+        let this = unsafe { GetCurrentProcess() };
+        let mut dup: HANDLE = std::ptr::null_mut();
+        // SAFETY: `d.process` is open with PROCESS_DUP_HANDLE for as long as `d` lives; `h` is
+        // a handle value of that process (if it was closed meanwhile the call fails); `dup`
+        // is a live local.
+        let ok = unsafe {
+            DuplicateHandle(
+                d.process.0.0,
+                d.handle as HANDLE,
+                this,
+                &mut dup,
+                0,
+                0,
+                DUPLICATE_SAME_ACCESS,
+            )
+        };
+        if ok == 0 || dup.is_null() {
+            return (d.pid, None);
+        }
+        let path = handle_path(dup);
+        // SAFETY: the duplicate belongs to this process and to this call only.
+        unsafe { CloseHandle(dup) };
+        (d.pid, path)
     }
 
     /// The path of a disk-file handle, `None` for pipes, consoles and failures.
@@ -575,8 +619,6 @@ mod sys {
         drop(entries);
 
         let mut items = Vec::new();
-        // SAFETY: returns a pseudo-handle; no preconditions.
-        let this = unsafe { GetCurrentProcess() };
         for (pid, handles) in by_pid {
             cancel.check()?;
             let Ok(pid) = u32::try_from(pid) else {
@@ -588,27 +630,13 @@ mod sys {
                 acc.inaccessible.insert(pid);
                 continue;
             };
+            let process = std::sync::Arc::new(ProcessHandle(proc_h));
             for h in handles {
-                let mut dup: HANDLE = std::ptr::null_mut();
-                // SAFETY: `proc_h` has PROCESS_DUP_HANDLE; `h` is a handle value of that
-                // process (if it was closed meanwhile the call fails); `dup` is a live local.
-                let ok = unsafe {
-                    DuplicateHandle(
-                        proc_h.0,
-                        h as HANDLE,
-                        this,
-                        &mut dup,
-                        0,
-                        0,
-                        DUPLICATE_SAME_ACCESS,
-                    )
-                };
-                if ok != 0 && !dup.is_null() {
-                    items.push(Dup {
-                        pid,
-                        handle: dup as usize,
-                    });
-                }
+                items.push(Dup {
+                    pid,
+                    process: std::sync::Arc::clone(&process),
+                    handle: h,
+                });
             }
         }
         let report = pure::run_guarded(
@@ -617,16 +645,9 @@ mod sys {
             QUERY_TIMEOUT,
             MAX_HUNG,
             cancel,
-            |d: &Dup| {
-                let path = handle_path(d.handle as HANDLE);
-                // SAFETY: the duplicate belongs to this process and to this call only.
-                unsafe { CloseHandle(d.handle as HANDLE) };
-                (d.pid, path)
-            },
-            |d: &Dup| {
-                // SAFETY: never started, so no worker uses it; closed once here.
-                unsafe { CloseHandle(d.handle as HANDLE) };
-            },
+            query_dup,
+            // Never started: nothing was duplicated; the process handle closes with the item.
+            |_: &Dup| {},
         );
         if report.cancelled {
             return Err(crate::Error::Cancelled);
