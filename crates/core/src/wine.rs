@@ -26,15 +26,24 @@ pub enum WineGap {
     SizeOnDisk,
     /// Renaming a directory that holds an open file: Wine allows it; Windows refuses.
     RenameOpenDirectory,
+    /// Junctions and symbolic links: Wine 8.0 cannot make them (`FSCTL_SET_REPARSE_POINT`
+    /// fails with "not supported"; `CreateSymbolicLinkW` and `mklink` report success and make
+    /// nothing).
+    ReparsePoints,
+    /// The read-only attribute of a directory: Wine ignores it when set (Go's module cache
+    /// sets it on Windows).
+    ReadOnlyDirectories,
 }
 
 impl WineGap {
     /// Every gap, for the documentation and its test.
-    pub const ALL: [WineGap; 4] = [
+    pub const ALL: [WineGap; 6] = [
         WineGap::RestartManager,
         WineGap::FileOwners,
         WineGap::SizeOnDisk,
         WineGap::RenameOpenDirectory,
+        WineGap::ReparsePoints,
+        WineGap::ReadOnlyDirectories,
     ];
 
     /// A short stable name (`file-owners`).
@@ -44,6 +53,8 @@ impl WineGap {
             WineGap::FileOwners => "file-owners",
             WineGap::SizeOnDisk => "size-on-disk",
             WineGap::RenameOpenDirectory => "rename-open-directory",
+            WineGap::ReparsePoints => "reparse-points",
+            WineGap::ReadOnlyDirectories => "read-only-directories",
         }
     }
 
@@ -58,6 +69,13 @@ impl WineGap {
             WineGap::SizeOnDisk => "Wine does not report NTFS allocation sizes",
             WineGap::RenameOpenDirectory => {
                 "Wine lets a directory holding an open file be renamed; Windows refuses"
+            }
+            WineGap::ReparsePoints => {
+                "Wine 8.0 makes no junction or symbolic link (FSCTL_SET_REPARSE_POINT is not \
+                 supported; CreateSymbolicLinkW reports success and makes nothing)"
+            }
+            WineGap::ReadOnlyDirectories => {
+                "Wine ignores the read-only attribute set on a directory"
             }
         }
     }
