@@ -854,10 +854,45 @@ const ERROR_NO_MORE_FILES: i32 = 18;
 const ERROR_NOT_SUPPORTED: i32 = 50;
 const ERROR_INVALID_PARAMETER: i32 = 87;
 
-/// Whether attributes are those of a directory to enter: a directory that is not a reparse
-/// point (a junction or directory symlink carries both bits and is removed as a link).
-fn is_real_dir(attrs: u32) -> bool {
-    attrs & ATTR_DIRECTORY != 0 && attrs & ATTR_REPARSE == 0
+/// Whether an entry of attributes `attrs` and reparse tag `tag` is a directory to enter: a
+/// directory that is not a link. A link is a name-surrogate reparse point (a symbolic link or
+/// junction: `IsReparseTagNameSurrogate`), removed itself; a directory carrying another
+/// reparse point (a cloud-files placeholder, deduplication) holds its own entries and is
+/// entered, as `std::fs::symlink_metadata` tells it from a link.
+fn is_real_dir(attrs: u32, tag: u32) -> bool {
+    const NAME_SURROGATE: u32 = 0x2000_0000;
+    attrs & ATTR_DIRECTORY != 0 && !(attrs & ATTR_REPARSE != 0 && tag & NAME_SURROGATE != 0)
+}
+
+/// The attributes and reparse tag (0 unless a reparse point) of an open entry
+/// (`FileAttributeTagInfo`).
+fn attributes_and_tag(f: &File) -> io::Result<(u32, u32)> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_ATTRIBUTE_TAG_INFO, FileAttributeTagInfo, GetFileInformationByHandleEx,
+    };
+    let mut info = FILE_ATTRIBUTE_TAG_INFO {
+        FileAttributes: 0,
+        ReparseTag: 0,
+    };
+    // SAFETY: the handle is owned by `f`, alive for the call; `info` is a live local of the
+    // size passed.
+    let ok = unsafe {
+        GetFileInformationByHandleEx(
+            f.as_raw_handle() as HANDLE,
+            FileAttributeTagInfo,
+            (&raw mut info).cast(),
+            std::mem::size_of::<FILE_ATTRIBUTE_TAG_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let tag = if info.FileAttributes & ATTR_REPARSE != 0 {
+        info.ReparseTag
+    } else {
+        0
+    };
+    Ok((info.FileAttributes, tag))
 }
 
 /// Opens the root of a removal by its path, without following a reparse point at its last
@@ -968,8 +1003,8 @@ fn list_dir(dir: &File) -> io::Result<Vec<(Vec<u16>, u32)>> {
     let name_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileName);
     let attrs_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileAttributes);
     let len_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileNameLength);
-    // 64 KiB, 8-byte aligned as the records are.
-    let mut buf = vec![0_u64; 8192];
+    // 16 KiB (about 100 names a call), 8-byte aligned as the records are.
+    let mut buf = vec![0_u64; 2048];
     let size = std::mem::size_of_val(buf.as_slice());
     let mut out = Vec::new();
     let mut class = FileIdBothDirectoryRestartInfo;
@@ -1127,7 +1162,7 @@ fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
 /// Removes the entry `name` of the open directory `parent` (`path` names it for errors),
 /// opened relative to `parent` ([`open_at`]). `listed` is its attributes in `parent`'s
 /// listing: a directory is opened with `FILE_LIST_DIRECTORY` as well, so it is listed on the
-/// same handle.
+/// same handle (what it is, is read on the handle: [`remove_open`]).
 fn remove_at(
     parent: &File,
     name: &[u16],
@@ -1140,7 +1175,7 @@ fn remove_at(
     if cancel.is_cancelled() {
         return;
     }
-    let dir = is_real_dir(listed);
+    let dir = listed & ATTR_DIRECTORY != 0;
     let access = if dir {
         ENTRY_ACCESS | FILE_LIST_DIRECTORY
     } else {
@@ -1164,11 +1199,11 @@ fn remove_open(f: File, can_list: bool, path: &Path, sink: &Sink, cancel: &Cance
     use windows_sys::Win32::Storage::FileSystem::{
         FILE_LIST_DIRECTORY, FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE, SYNCHRONIZE,
     };
-    let mut attrs = match attributes(&f) {
+    let (mut attrs, tag) = match attributes_and_tag(&f) {
         Ok(a) => a,
         Err(e) => return sink.push(path, e),
     };
-    if !is_real_dir(attrs) {
+    if !is_real_dir(attrs, tag) {
         match delete_open(&f, attrs) {
             Ok(()) => sink.removed(),
             Err(e) => sink.push(path, e),
@@ -1577,6 +1612,22 @@ mod tests {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Links (name-surrogate reparse points: junctions, symbolic links) are removed as links;
+    /// a directory carrying another reparse point is entered, as a plain directory is.
+    #[test]
+    fn links_are_told_from_directories_by_attributes_and_tag() {
+        const MOUNT_POINT: u32 = 0xA000_0003;
+        const SYMLINK: u32 = 0xA000_000C;
+        const CLOUD: u32 = 0x9000_601A;
+        assert!(is_real_dir(ATTR_DIRECTORY, 0));
+        assert!(is_real_dir(ATTR_DIRECTORY | ATTR_READONLY, 0));
+        assert!(!is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, MOUNT_POINT));
+        assert!(!is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, SYMLINK));
+        assert!(is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, CLOUD));
+        assert!(!is_real_dir(ATTR_REPARSE, SYMLINK));
+        assert!(!is_real_dir(0x20, 0));
     }
 
     /// A tree of read-only files (Go's module cache makes them so), wide enough for the
