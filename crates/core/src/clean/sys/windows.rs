@@ -1,10 +1,11 @@
-//! Windows (Go's `LockFileEx` lock is std's `File::try_lock`, in [`super`]): the read-only
-//! attribute, junctions and directory symlinks, Win32 error codes; for the elevated clean the
+//! Windows (Go's `LockFileEx` lock is std's `File::try_lock`, in [`super`]): the removal walk
+//! by handle (junctions and directory symlinks removed as links, the read-only attribute
+//! cleared on the handle), Win32 error codes; for the elevated clean the
 //! token (user, elevation), security descriptors read on open handles, protected private
 //! DACLs, and the registry's ProfileList. The decisions are in [`super::windows_acl`].
 #![allow(
     unsafe_code,
-    reason = "the security, token and registry APIs are Win32 calls"
+    reason = "the security, token, registry and file-handle APIs are Win32 and NT calls"
 )]
 
 use std::fs::{File, Metadata};
@@ -898,16 +899,42 @@ fn attributes_and_tag(f: &File) -> io::Result<(u32, u32)> {
 /// Opens the root of a removal by its path, without following a reparse point at its last
 /// component, pinned ([`ENTRY_ACCESS`], [`PIN_SHARE`]). The directories above it are the
 /// caller's (a cache root or quarantine the clean checked), resolved as any path is.
-fn open_root(path: &Path) -> io::Result<File> {
+fn open_root(path: &Path, access: u32) -> io::Result<Option<File>> {
     use std::os::windows::fs::OpenOptionsExt;
     use windows_sys::Win32::Storage::FileSystem::{
         FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT,
     };
-    std::fs::OpenOptions::new()
-        .access_mode(ENTRY_ACCESS)
+    match std::fs::OpenOptions::new()
+        .access_mode(access)
         .share_mode(PIN_SHARE)
         .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
         .open(path)
+    {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if Sys::classify(&e) == RawKind::Vanished => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens an entry for the walk with `open` and `access` (which holds `DELETE`). When another
+/// handle refuses us `DELETE` (a sharing violation: a program holds the entry without
+/// `FILE_SHARE_DELETE`, as a process' working directory is held), it is opened again without
+/// `DELETE`, still pinned, and that refusal is returned with it: a directory's entries can
+/// still go, the entry itself cannot (the refusal is its error).
+fn open_entry(
+    open: impl Fn(u32) -> io::Result<Option<File>>,
+    access: u32,
+) -> io::Result<Option<(File, Option<io::Error>)>> {
+    use windows_sys::Win32::Storage::FileSystem::DELETE;
+    match open(access) {
+        Ok(f) => Ok(f.map(|f| (f, None))),
+        Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => match open(access & !DELETE)
+        {
+            Ok(f) => Ok(f.map(|f| (f, Some(e)))),
+            Err(_) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
 }
 
 /// Opens the entry `name` (UTF-16, no NUL; empty: `parent` itself) relative to the open
@@ -1153,8 +1180,9 @@ fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
     if cancel.is_cancelled() {
         return;
     }
-    match open_root(path) {
-        Ok(f) => remove_open(f, false, path, sink, cancel),
+    match open_entry(|access| open_root(path, access), ENTRY_ACCESS) {
+        Ok(Some((f, held))) => remove_open(f, false, held, path, sink, cancel),
+        Ok(None) => {}
         Err(e) => sink.push(path, e),
     }
 }
@@ -1181,19 +1209,27 @@ fn remove_at(
     } else {
         ENTRY_ACCESS
     };
-    match open_at(parent, name, access, PIN_SHARE, 0) {
-        Ok(Some(f)) => remove_open(f, dir, path, sink, cancel),
+    match open_entry(|access| open_at(parent, name, access, PIN_SHARE, 0), access) {
+        Ok(Some((f, held))) => remove_open(f, dir, held, path, sink, cancel),
         Ok(None) => {}
         Err(e) => sink.push(path, e),
     }
 }
 
 /// Removes the open entry `f` (`path` names it; `can_list`: it was opened with
-/// `FILE_LIST_DIRECTORY`). What it is comes from its handle: a file, symlink or junction is
+/// `FILE_LIST_DIRECTORY`; `held`: it was opened without `DELETE`, refused by another handle,
+/// and this is that refusal). What it is comes from its handle: a file, symlink or junction is
 /// deleted through the handle (a link itself: it was opened with `FILE_OPEN_REPARSE_POINT`);
 /// a directory loses its read-only attribute, is listed, its children are removed relative
 /// to it (in parallel from [`par_threshold`] entries on), and it is deleted through the handle.
-fn remove_open(f: File, can_list: bool, path: &Path, sink: &Sink, cancel: &CancelToken) {
+fn remove_open(
+    f: File,
+    can_list: bool,
+    held: Option<io::Error>,
+    path: &Path,
+    sink: &Sink,
+    cancel: &CancelToken,
+) {
     use std::os::windows::ffi::OsStringExt;
     use windows_sys::Wdk::Storage::FileSystem::FILE_DIRECTORY_FILE;
     use windows_sys::Win32::Storage::FileSystem::{
@@ -1204,6 +1240,9 @@ fn remove_open(f: File, can_list: bool, path: &Path, sink: &Sink, cancel: &Cance
         Err(e) => return sink.push(path, e),
     };
     if !is_real_dir(attrs, tag) {
+        if let Some(e) = held {
+            return sink.push(path, e);
+        }
         match delete_open(&f, attrs) {
             Ok(()) => sink.removed(),
             Err(e) => sink.push(path, e),
@@ -1248,6 +1287,9 @@ fn remove_open(f: File, can_list: bool, path: &Path, sink: &Sink, cancel: &Cance
     }
     if cancel.is_cancelled() {
         return;
+    }
+    if let Some(e) = held {
+        return sink.push(path, e);
     }
     match delete_open(&f, attrs) {
         Ok(()) => sink.removed(),
@@ -1832,6 +1874,56 @@ mod tests {
         assert_eq!(Sys::classify(e), RawKind::Locked, "{e}");
         assert!(!tree.join("other.txt").exists());
         drop(f);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(!tree.exists());
+    }
+
+    /// A directory another handle holds without `FILE_SHARE_DELETE` (as a process' working
+    /// directory is held): what is in it goes, it fails as locked on its own path, and the
+    /// removal after its release finishes.
+    #[test]
+    fn a_held_directory_is_emptied_and_fails_as_locked() {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_LIST_DIRECTORY, FILE_SHARE_READ, FILE_SHARE_WRITE,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = tmp.path().join("tree");
+        let held = tree.join("held");
+        std::fs::create_dir_all(held.join("sub")).unwrap();
+        std::fs::write(held.join("a.txt"), "x").unwrap();
+        std::fs::write(held.join("sub/b.txt"), "x").unwrap();
+        std::fs::write(tree.join("other.txt"), "y").unwrap();
+        let hold = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .access_mode(FILE_LIST_DIRECTORY)
+                .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE)
+                .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+                .open(p)
+                .unwrap()
+        };
+        let h = hold(&held);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert_eq!(errs.count, 1, "{:?}", errs.first);
+        let (p, e) = &errs.first[0];
+        assert_eq!(p, &held);
+        assert_eq!(Sys::classify(e), RawKind::Locked, "{e}");
+        assert!(errs.removed_any);
+        let left: Vec<_> = std::fs::read_dir(&held).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(!tree.join("other.txt").exists());
+        drop(h);
+
+        // The root itself held.
+        std::fs::write(held.join("c.txt"), "z").unwrap();
+        let h = hold(&tree);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert_eq!(errs.count, 1, "{:?}", errs.first);
+        assert_eq!(errs.first[0].0, tree);
+        assert_eq!(Sys::classify(&errs.first[0].1), RawKind::Locked);
+        assert_eq!(std::fs::read_dir(&tree).unwrap().count(), 0);
+        drop(h);
         let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
         assert!(errs.is_empty(), "{:?}", errs.first);
         assert!(!tree.exists());
