@@ -826,13 +826,17 @@ fn current_user_is(sid: PSID) -> bool {
 // junction is opened itself, never what it points to. What the entry is (directory, reparse
 // point, file) is read on that handle, a directory is listed on a handle to itself, its
 // children are opened relative to it, and every entry is deleted through its own handle
-// (`FileDispositionInfoEx`). So the walk never resolves a path below the root: a directory
-// swapped for a junction at any moment is met as the junction, which is deleted as a link.
+// (`FileDispositionInfoEx`, or `FileDispositionInfo` where that is refused, as by Wine 8.0).
+// So the walk never resolves a path below the root: a directory swapped for a junction at any
+// moment is met as the junction, which is deleted as a link.
 //
-// Each handle is also a pin: it is opened with `DELETE` access and shared for reading and
-// writing only (no `FILE_SHARE_DELETE`), so while the walk holds a directory nobody can rename
-// or delete it (renaming needs `DELETE` access, which our share mode refuses): the path the
-// walk reports for it still names it.
+// Each handle is also a pin: it is shared for reading and writing only (no
+// `FILE_SHARE_DELETE`), so while the walk holds a directory nobody can rename or delete it
+// (renaming needs `DELETE` access, which our share mode refuses; the
+// `a_directory_the_removal_holds_cannot_be_swapped` test checks it under Wine, where it holds
+// too): the path the walk reports for it still names it. A handle is opened with `DELETE`
+// access, except for an entry another program holds without `FILE_SHARE_DELETE` (a working
+// directory): that one is pinned without it, emptied, and reported as locked.
 
 /// The rights the walk opens every entry with: delete it, read its attributes, clear its
 /// read-only attribute, and synchronous I/O on the handle.
