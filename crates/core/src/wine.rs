@@ -24,14 +24,23 @@ pub enum WineGap {
     FileOwners,
     /// Renaming a directory that holds an open file: Wine allows it; Windows refuses.
     RenameOpenDirectory,
+    /// Junctions and symbolic links: Wine 8.0 cannot make them (`FSCTL_SET_REPARSE_POINT`
+    /// fails with "not supported"; `CreateSymbolicLinkW` and `mklink` report success and make
+    /// nothing).
+    ReparsePoints,
+    /// The read-only attribute of a directory: Wine ignores it when set (Go's module cache
+    /// sets it on Windows).
+    ReadOnlyDirectories,
 }
 
 impl WineGap {
     /// Every gap, for the documentation and its test.
-    pub const ALL: [WineGap; 3] = [
+    pub const ALL: [WineGap; 5] = [
         WineGap::RestartManager,
         WineGap::FileOwners,
         WineGap::RenameOpenDirectory,
+        WineGap::ReparsePoints,
+        WineGap::ReadOnlyDirectories,
     ];
 
     /// A short stable name (`file-owners`).
@@ -40,6 +49,8 @@ impl WineGap {
             WineGap::RestartManager => "restart-manager",
             WineGap::FileOwners => "file-owners",
             WineGap::RenameOpenDirectory => "rename-open-directory",
+            WineGap::ReparsePoints => "reparse-points",
+            WineGap::ReadOnlyDirectories => "read-only-directories",
         }
     }
 
@@ -53,6 +64,13 @@ impl WineGap {
             }
             WineGap::RenameOpenDirectory => {
                 "Wine lets a directory holding an open file be renamed; Windows refuses"
+            }
+            WineGap::ReparsePoints => {
+                "Wine 8.0 makes no junction or symbolic link (FSCTL_SET_REPARSE_POINT is not \
+                 supported; CreateSymbolicLinkW reports success and makes nothing)"
+            }
+            WineGap::ReadOnlyDirectories => {
+                "Wine ignores the read-only attribute set on a directory"
             }
         }
     }

@@ -93,6 +93,13 @@ pub(crate) const fn par_threshold() -> usize {
 /// remove the link, never what it points to. On macOS the user flags (`uchg`, `uappnd`) of an
 /// entry the user owns (any entry when running as root) are cleared with `fchflags` on its
 /// descriptor before it is deleted ([`crate::eperm::may_clear_user_flags`]).
+///
+/// On Windows the walk is done by handle: every entry below `path` is opened relative to its
+/// directory's handle (`NtOpenFile`) without following a reparse point, what it is is read on
+/// that handle (a symlink or junction is deleted as a link, never entered), a directory is held
+/// without `FILE_SHARE_DELETE` (nobody can rename it away) while it is listed and emptied, and
+/// every entry is deleted through its own handle, its read-only attribute ignored or cleared
+/// on that handle.
 pub(crate) fn remove_tree(path: &Path, cancel: &CancelToken) -> Errors {
     let started = Instant::now();
     let mut delay = Duration::from_millis(10);

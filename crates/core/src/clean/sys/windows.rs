@@ -1,16 +1,16 @@
-//! Windows (Go's `LockFileEx` lock is std's `File::try_lock`, in [`super`]): the read-only
-//! attribute, junctions and directory symlinks, Win32 error codes; for the elevated clean the
+//! Windows (Go's `LockFileEx` lock is std's `File::try_lock`, in [`super`]): the removal walk
+//! by handle (junctions and directory symlinks removed as links, the read-only attribute
+//! cleared on the handle), Win32 error codes; for the elevated clean the
 //! token (user, elevation), security descriptors read on open handles, protected private
 //! DACLs, and the registry's ProfileList. The decisions are in [`super::windows_acl`].
 #![allow(
     unsafe_code,
-    reason = "the security, token and registry APIs are Win32 calls"
+    reason = "the security, token, registry and file-handle APIs are Win32 and NT calls"
 )]
 
 use std::fs::{File, Metadata};
 use std::io;
 use std::os::windows::ffi::OsStrExt;
-use std::os::windows::fs::FileTypeExt;
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 
@@ -818,70 +818,484 @@ fn current_user_is(sid: PSID) -> bool {
     sid.is_some() && sid == current_user_sid()
 }
 
-impl Sys {
-    /// Removes a non-directory entry; a directory symlink or junction is removed itself,
-    /// never its target. Read-only files are handled.
-    fn remove_entry(path: &Path, md: &Metadata) -> io::Result<()> {
-        let ft = md.file_type();
-        if ft.is_symlink_dir() {
-            // A directory symlink or junction: RemoveDirectoryW removes the link only.
-            return std::fs::remove_dir(path);
-        }
-        match std::fs::remove_file(path) {
-            Err(e) if e.raw_os_error() == Some(ERROR_ACCESS_DENIED) && !ft.is_symlink() => {
-                Self::make_writable(path, md)?;
-                std::fs::remove_file(path)
+// The removal walk, by handle (the CVE-2022-21658 class of races closed as std's own
+// `remove_dir_all` closes it on Windows).
+//
+// Every entry is opened relative to the handle of its directory (`NtOpenFile` with
+// `OBJECT_ATTRIBUTES.RootDirectory`, as std does), with `FILE_OPEN_REPARSE_POINT`: a symlink or
+// junction is opened itself, never what it points to. What the entry is (directory, reparse
+// point, file) is read on that handle, a directory is listed on a handle to itself, its
+// children are opened relative to it, and every entry is deleted through its own handle
+// (`FileDispositionInfoEx`, or `FileDispositionInfo` where that is refused, as by Wine 8.0).
+// So the walk never resolves a path below the root: a directory swapped for a junction at any
+// moment is met as the junction, which is deleted as a link.
+//
+// Each handle is also a pin: it is shared for reading and writing only (no
+// `FILE_SHARE_DELETE`), so while the walk holds a directory nobody can rename or delete it
+// (renaming needs `DELETE` access, which our share mode refuses; the
+// `a_directory_the_removal_holds_cannot_be_swapped` test checks it under Wine, where it holds
+// too): the path the walk reports for it still names it. A handle is opened with `DELETE`
+// access, except for an entry another program holds without `FILE_SHARE_DELETE` (a working
+// directory): that one is pinned without it, emptied, and reported as locked.
+
+/// The rights the walk opens every entry with: delete it, read its attributes, clear its
+/// read-only attribute, and synchronous I/O on the handle.
+const ENTRY_ACCESS: u32 = windows_sys::Win32::Storage::FileSystem::DELETE
+    | windows_sys::Win32::Storage::FileSystem::FILE_READ_ATTRIBUTES
+    | windows_sys::Win32::Storage::FileSystem::FILE_WRITE_ATTRIBUTES
+    | windows_sys::Win32::Storage::FileSystem::SYNCHRONIZE;
+
+/// The share mode of the walk's entry handles: others may read and write, not delete or
+/// rename (the pin).
+const PIN_SHARE: u32 = windows_sys::Win32::Storage::FileSystem::FILE_SHARE_READ
+    | windows_sys::Win32::Storage::FileSystem::FILE_SHARE_WRITE;
+
+const ATTR_DIRECTORY: u32 = windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_DIRECTORY;
+const ATTR_READONLY: u32 = windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_READONLY;
+const ATTR_REPARSE: u32 = windows_sys::Win32::Storage::FileSystem::FILE_ATTRIBUTE_REPARSE_POINT;
+
+const ERROR_INVALID_FUNCTION: i32 = 1;
+const ERROR_NO_MORE_FILES: i32 = 18;
+const ERROR_NOT_SUPPORTED: i32 = 50;
+const ERROR_INVALID_PARAMETER: i32 = 87;
+
+/// Whether an entry of attributes `attrs` and reparse tag `tag` is a directory to enter: a
+/// directory that is not a link. A link is a name-surrogate reparse point (a symbolic link or
+/// junction: `IsReparseTagNameSurrogate`), removed itself; a directory carrying another
+/// reparse point (a cloud-files placeholder, deduplication) holds its own entries and is
+/// entered, as `std::fs::symlink_metadata` tells it from a link.
+fn is_real_dir(attrs: u32, tag: u32) -> bool {
+    const NAME_SURROGATE: u32 = 0x2000_0000;
+    attrs & ATTR_DIRECTORY != 0 && !(attrs & ATTR_REPARSE != 0 && tag & NAME_SURROGATE != 0)
+}
+
+/// The attributes and reparse tag (0 unless a reparse point) of an open entry
+/// (`FileAttributeTagInfo`).
+fn attributes_and_tag(f: &File) -> io::Result<(u32, u32)> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_ATTRIBUTE_TAG_INFO, FileAttributeTagInfo, GetFileInformationByHandleEx,
+    };
+    let mut info = FILE_ATTRIBUTE_TAG_INFO {
+        FileAttributes: 0,
+        ReparseTag: 0,
+    };
+    // SAFETY: the handle is owned by `f`, alive for the call; `info` is a live local of the
+    // size passed.
+    let ok = unsafe {
+        GetFileInformationByHandleEx(
+            f.as_raw_handle() as HANDLE,
+            FileAttributeTagInfo,
+            (&raw mut info).cast(),
+            std::mem::size_of::<FILE_ATTRIBUTE_TAG_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let tag = if info.FileAttributes & ATTR_REPARSE != 0 {
+        info.ReparseTag
+    } else {
+        0
+    };
+    Ok((info.FileAttributes, tag))
+}
+
+/// Opens the root of a removal by its path, without following a reparse point at its last
+/// component, pinned ([`ENTRY_ACCESS`], [`PIN_SHARE`]). The directories above it are the
+/// caller's (a cache root or quarantine the clean checked), resolved as any path is.
+fn open_root(path: &Path, access: u32) -> io::Result<Option<File>> {
+    use std::os::windows::fs::OpenOptionsExt;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT,
+    };
+    match std::fs::OpenOptions::new()
+        .access_mode(access)
+        .share_mode(PIN_SHARE)
+        .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+        .open(path)
+    {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if Sys::classify(&e) == RawKind::Vanished => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens an entry for the walk with `open` and `access` (which holds `DELETE`). When another
+/// handle refuses us `DELETE` (a sharing violation: a program holds the entry without
+/// `FILE_SHARE_DELETE`, as a process' working directory is held), it is opened again without
+/// `DELETE`, still pinned, and that refusal is returned with it: a directory's entries can
+/// still go, the entry itself cannot (the refusal is its error).
+fn open_entry(
+    open: impl Fn(u32) -> io::Result<Option<File>>,
+    access: u32,
+) -> io::Result<Option<(File, Option<io::Error>)>> {
+    use windows_sys::Win32::Storage::FileSystem::DELETE;
+    match open(access) {
+        Ok(f) => Ok(f.map(|f| (f, None))),
+        Err(e) if e.raw_os_error() == Some(ERROR_SHARING_VIOLATION) => match open(access & !DELETE)
+        {
+            Ok(f) => Ok(f.map(|f| (f, Some(e)))),
+            Err(_) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// Opens the entry `name` (UTF-16, no NUL; empty: `parent` itself) relative to the open
+/// directory `parent` with `NtOpenFile`, never following a reparse point
+/// (`FILE_OPEN_REPARSE_POINT`, and `OBJ_DONT_REPARSE` where the system knows it), for
+/// synchronous I/O. `Ok(None)`: it is gone, or being deleted by someone else
+/// (`STATUS_DELETE_PENDING`, which Win32 would call access denied).
+fn open_at(
+    parent: &File,
+    name: &[u16],
+    access: u32,
+    share: u32,
+    options: u32,
+) -> io::Result<Option<File>> {
+    use std::os::windows::io::FromRawHandle;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use windows_sys::Wdk::Foundation::OBJECT_ATTRIBUTES;
+    use windows_sys::Wdk::Storage::FileSystem::{
+        FILE_OPEN_REPARSE_POINT, FILE_SYNCHRONOUS_IO_NONALERT, NtOpenFile,
+    };
+    use windows_sys::Win32::Foundation::{
+        OBJ_DONT_REPARSE, RtlNtStatusToDosError, STATUS_DELETE_PENDING, UNICODE_STRING,
+    };
+    use windows_sys::Win32::System::IO::IO_STATUS_BLOCK;
+    /// `OBJ_DONT_REPARSE` until the system refuses it (older Windows: `INVALID_PARAMETER`);
+    /// `FILE_OPEN_REPARSE_POINT` alone already opens a link itself.
+    static ATTRIBUTES: AtomicU32 = AtomicU32::new(OBJ_DONT_REPARSE);
+    const STATUS_INVALID_PARAMETER: i32 = 0xC000_000D_u32 as i32;
+
+    let bytes = u16::try_from(std::mem::size_of_val(name))
+        .map_err(|_| io::Error::from_raw_os_error(ERROR_FILENAME_EXCED_RANGE))?;
+    let uname = UNICODE_STRING {
+        Length: bytes,
+        MaximumLength: bytes,
+        Buffer: name.as_ptr().cast_mut(),
+    };
+    let open = |attributes: u32| {
+        let object = OBJECT_ATTRIBUTES {
+            Length: std::mem::size_of::<OBJECT_ATTRIBUTES>() as u32,
+            RootDirectory: parent.as_raw_handle() as HANDLE,
+            ObjectName: &uname,
+            Attributes: attributes,
+            SecurityDescriptor: std::ptr::null(),
+            SecurityQualityOfService: std::ptr::null(),
+        };
+        let mut handle: HANDLE = std::ptr::null_mut();
+        // SAFETY: IO_STATUS_BLOCK is plain old data; all zeroes is valid.
+        let mut iosb: IO_STATUS_BLOCK = unsafe { std::mem::zeroed() };
+        // SAFETY: `object` and the name it points to (`uname`, over `name`) are alive for the
+        // call; `parent`'s handle is open; `handle` and `iosb` are live locals.
+        let status = unsafe {
+            NtOpenFile(
+                &mut handle,
+                access,
+                &object,
+                &mut iosb,
+                share,
+                FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT | options,
+            )
+        };
+        (status, handle)
+    };
+    let mut attributes = ATTRIBUTES.load(Ordering::Relaxed);
+    let (mut status, mut handle) = open(attributes);
+    if status == STATUS_INVALID_PARAMETER && attributes != 0 {
+        attributes = 0;
+        ATTRIBUTES.store(0, Ordering::Relaxed);
+        (status, handle) = open(attributes);
+    }
+    if status >= 0 {
+        // SAFETY: on success `handle` is a file handle just opened, owned by nobody else.
+        return Ok(Some(unsafe { File::from_raw_handle(handle as _) }));
+    }
+    if status == STATUS_DELETE_PENDING {
+        return Ok(None);
+    }
+    // SAFETY: a plain conversion of a status code.
+    let code = unsafe { RtlNtStatusToDosError(status) } as i32;
+    let e = io::Error::from_raw_os_error(code);
+    if Sys::classify(&e) == RawKind::Vanished {
+        return Ok(None);
+    }
+    Err(e)
+}
+
+/// The entries of the open directory `dir` (a handle with `FILE_LIST_DIRECTORY` for
+/// synchronous I/O), without `.` and `..`: each name (UTF-16) and its attributes.
+fn list_dir(dir: &File) -> io::Result<Vec<(Vec<u16>, u32)>> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_ID_BOTH_DIR_INFO, FileIdBothDirectoryInfo, FileIdBothDirectoryRestartInfo,
+        GetFileInformationByHandleEx,
+    };
+    let name_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileName);
+    let attrs_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileAttributes);
+    let len_at = std::mem::offset_of!(FILE_ID_BOTH_DIR_INFO, FileNameLength);
+    // 16 KiB (about 100 names a call), 8-byte aligned as the records are.
+    let mut buf = vec![0_u64; 2048];
+    let size = std::mem::size_of_val(buf.as_slice());
+    let mut out = Vec::new();
+    let mut class = FileIdBothDirectoryRestartInfo;
+    loop {
+        // SAFETY: the handle is owned by `dir`, alive for the call; `buf` is a live buffer of
+        // `size` bytes.
+        let ok = unsafe {
+            GetFileInformationByHandleEx(
+                dir.as_raw_handle() as HANDLE,
+                class,
+                buf.as_mut_ptr().cast(),
+                size as u32,
+            )
+        };
+        if ok == 0 {
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() == Some(ERROR_NO_MORE_FILES) {
+                return Ok(out);
             }
-            r => r,
+            return Err(e);
+        }
+        class = FileIdBothDirectoryInfo;
+        // SAFETY: `buf` is `size` bytes of initialised memory; read as bytes.
+        let bytes: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), size) };
+        let u32_at = |at: usize| -> io::Result<u32> {
+            bytes
+                .get(at..at + 4)
+                .and_then(|b| b.try_into().ok())
+                .map(u32::from_ne_bytes)
+                .ok_or_else(|| io::Error::other("a directory record overruns the buffer"))
+        };
+        let mut at = 0;
+        loop {
+            let next = u32_at(at)? as usize;
+            let attrs = u32_at(at + attrs_at)?;
+            let len = u32_at(at + len_at)? as usize;
+            let name: Vec<u16> = bytes
+                .get(at + name_at..at + name_at + len)
+                .ok_or_else(|| io::Error::other("a directory record overruns the buffer"))?
+                .chunks_exact(2)
+                .map(|c| u16::from_ne_bytes([c[0], c[1]]))
+                .collect();
+            let dot = u16::from(b'.');
+            if name != [dot] && name != [dot, dot] {
+                out.push((name, attrs));
+            }
+            if next == 0 {
+                break;
+            }
+            at += next;
         }
     }
 }
 
-/// The path-based walk: `symlink_metadata` never follows a junction or symlink, and
-/// [`Sys::remove_entry`] removes a reparse point itself.
+/// Gives the open entry `f` the attributes `attrs` (`FileBasicInfo`; the times unchanged).
+fn set_attributes(f: &File, attrs: u32) -> io::Result<()> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_ATTRIBUTE_NORMAL, FILE_BASIC_INFO, FileBasicInfo, SetFileInformationByHandle,
+    };
+    let info = FILE_BASIC_INFO {
+        CreationTime: 0,
+        LastAccessTime: 0,
+        LastWriteTime: 0,
+        ChangeTime: 0,
+        FileAttributes: if attrs == 0 {
+            FILE_ATTRIBUTE_NORMAL
+        } else {
+            attrs
+        },
+    };
+    // SAFETY: the handle is owned by `f` (open with FILE_WRITE_ATTRIBUTES); `info` is a live
+    // local of the size passed.
+    let ok = unsafe {
+        SetFileInformationByHandle(
+            f.as_raw_handle() as HANDLE,
+            FileBasicInfo,
+            (&raw const info).cast(),
+            std::mem::size_of::<FILE_BASIC_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Deletes the open entry `f` (attributes `attrs`) through its handle: marked for deletion
+/// with POSIX semantics (its name goes when the handle closes, even if someone else holds it
+/// open) ignoring the read-only attribute (`FileDispositionInfoEx`); where that is not
+/// supported (older Windows, FAT, Wine), the read-only attribute is cleared on the handle and
+/// it is marked with `FileDispositionInfo`. The deletion happens when `f` is dropped.
+fn delete_open(f: &File, attrs: u32) -> io::Result<()> {
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_DISPOSITION_FLAG_DELETE, FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+        FILE_DISPOSITION_FLAG_POSIX_SEMANTICS, FILE_DISPOSITION_INFO, FILE_DISPOSITION_INFO_EX,
+        FileDispositionInfo, FileDispositionInfoEx, SetFileInformationByHandle,
+    };
+    let h = f.as_raw_handle() as HANDLE;
+    let ex = FILE_DISPOSITION_INFO_EX {
+        Flags: FILE_DISPOSITION_FLAG_DELETE
+            | FILE_DISPOSITION_FLAG_POSIX_SEMANTICS
+            | FILE_DISPOSITION_FLAG_IGNORE_READONLY_ATTRIBUTE,
+    };
+    // SAFETY: the handle is owned by `f` (open with DELETE); `ex` is a live local of the size
+    // passed.
+    let ok = unsafe {
+        SetFileInformationByHandle(
+            h,
+            FileDispositionInfoEx,
+            (&raw const ex).cast(),
+            std::mem::size_of::<FILE_DISPOSITION_INFO_EX>() as u32,
+        )
+    };
+    if ok != 0 {
+        return Ok(());
+    }
+    let e = io::Error::last_os_error();
+    if !matches!(
+        e.raw_os_error(),
+        Some(ERROR_INVALID_PARAMETER | ERROR_INVALID_FUNCTION | ERROR_NOT_SUPPORTED)
+    ) {
+        return Err(e);
+    }
+    if attrs & ATTR_READONLY != 0 {
+        set_attributes(f, attrs & !ATTR_READONLY)?;
+    }
+    let info = FILE_DISPOSITION_INFO { DeleteFile: true };
+    // SAFETY: as above, with a FILE_DISPOSITION_INFO.
+    let ok = unsafe {
+        SetFileInformationByHandle(
+            h,
+            FileDispositionInfo,
+            (&raw const info).cast(),
+            std::mem::size_of::<FILE_DISPOSITION_INFO>() as u32,
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// The removal of one tree ([`Platform::remove_tree_once`]): the root opened by its path
+/// ([`open_root`]), everything below by handle ([`remove_open`]).
 fn remove_one(path: &Path, sink: &Sink, cancel: &CancelToken) {
     if cancel.is_cancelled() {
         return;
     }
-    let md = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
+    match open_entry(|access| open_root(path, access), ENTRY_ACCESS) {
+        Ok(Some((f, held))) => remove_open(f, false, held, path, sink, cancel),
+        Ok(None) => {}
+        Err(e) => sink.push(path, e),
+    }
+}
+
+/// Removes the entry `name` of the open directory `parent` (`path` names it for errors),
+/// opened relative to `parent` ([`open_at`]). `listed` is its attributes in `parent`'s
+/// listing: a directory is opened with `FILE_LIST_DIRECTORY` as well, so it is listed on the
+/// same handle (what it is, is read on the handle: [`remove_open`]).
+fn remove_at(
+    parent: &File,
+    name: &[u16],
+    listed: u32,
+    path: &Path,
+    sink: &Sink,
+    cancel: &CancelToken,
+) {
+    use windows_sys::Win32::Storage::FileSystem::FILE_LIST_DIRECTORY;
+    if cancel.is_cancelled() {
+        return;
+    }
+    let dir = listed & ATTR_DIRECTORY != 0;
+    let access = if dir {
+        ENTRY_ACCESS | FILE_LIST_DIRECTORY
+    } else {
+        ENTRY_ACCESS
+    };
+    match open_entry(|access| open_at(parent, name, access, PIN_SHARE, 0), access) {
+        Ok(Some((f, held))) => remove_open(f, dir, held, path, sink, cancel),
+        Ok(None) => {}
+        Err(e) => sink.push(path, e),
+    }
+}
+
+/// Removes the open entry `f` (`path` names it; `can_list`: it was opened with
+/// `FILE_LIST_DIRECTORY`; `held`: it was opened without `DELETE`, refused by another handle,
+/// and this is that refusal). What it is comes from its handle: a file, symlink or junction is
+/// deleted through the handle (a link itself: it was opened with `FILE_OPEN_REPARSE_POINT`);
+/// a directory loses its read-only attribute, is listed, its children are removed relative
+/// to it (in parallel from [`par_threshold`] entries on), and it is deleted through the handle.
+fn remove_open(
+    f: File,
+    can_list: bool,
+    held: Option<io::Error>,
+    path: &Path,
+    sink: &Sink,
+    cancel: &CancelToken,
+) {
+    use std::os::windows::ffi::OsStringExt;
+    use windows_sys::Wdk::Storage::FileSystem::FILE_DIRECTORY_FILE;
+    use windows_sys::Win32::Storage::FileSystem::{
+        FILE_LIST_DIRECTORY, FILE_SHARE_DELETE, FILE_SHARE_READ, FILE_SHARE_WRITE, SYNCHRONIZE,
+    };
+    let (mut attrs, tag) = match attributes_and_tag(&f) {
+        Ok(a) => a,
         Err(e) => return sink.push(path, e),
     };
-    if !md.is_dir() || md.file_type().is_symlink_dir() {
-        match Sys::remove_entry(path, &md) {
+    if !is_real_dir(attrs, tag) {
+        if let Some(e) = held {
+            return sink.push(path, e);
+        }
+        match delete_open(&f, attrs) {
             Ok(()) => sink.removed(),
             Err(e) => sink.push(path, e),
         }
         return;
     }
-    if let Err(e) = Sys::make_writable(path, &md) {
-        sink.push(path, e);
+    // Go's module cache makes its directories read-only; a read-only directory cannot be
+    // deleted (and, under Wine, loses its Unix write bit, so its entries cannot either).
+    if attrs & ATTR_READONLY != 0 {
+        match set_attributes(&f, attrs & !ATTR_READONLY) {
+            Ok(()) => attrs &= !ATTR_READONLY,
+            Err(e) => sink.push(path, e),
+        }
     }
-    let children: Vec<std::path::PathBuf> = match std::fs::read_dir(path) {
-        Ok(rd) => rd
-            .filter_map(|e| match e {
-                Ok(e) => Some(e.path()),
-                Err(err) => {
-                    sink.push(path, err);
-                    None
-                }
-            })
-            .collect(),
+    #[cfg(test)]
+    tests::hook::pinned(path);
+    let listing = if can_list {
+        None
+    } else {
+        // The directory itself again (an empty name relative to its own handle), to list it.
+        let all = FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE;
+        let access = FILE_LIST_DIRECTORY | SYNCHRONIZE;
+        match open_at(&f, &[], access, all, FILE_DIRECTORY_FILE) {
+            Ok(Some(l)) => Some(l),
+            Ok(None) => return,
+            Err(e) => return sink.push(path, e),
+        }
+    };
+    let children = match list_dir(listing.as_ref().unwrap_or(&f)) {
+        Ok(c) => c,
         Err(e) => return sink.push(path, e),
     };
+    drop(listing);
+    let child = |(name, listed): &(Vec<u16>, u32)| {
+        let p = path.join(std::ffi::OsString::from_wide(name));
+        remove_at(&f, name, *listed, &p, sink, cancel);
+    };
     if children.len() >= par_threshold() {
-        children
-            .par_iter()
-            .for_each(|c| remove_one(c, sink, cancel));
+        children.par_iter().for_each(child);
     } else {
-        for c in &children {
-            remove_one(c, sink, cancel);
-        }
+        children.iter().for_each(child);
     }
     if cancel.is_cancelled() {
         return;
     }
-    match std::fs::remove_dir(path) {
+    if let Some(e) = held {
+        return sink.push(path, e);
+    }
+    match delete_open(&f, attrs) {
         Ok(()) => sink.removed(),
         Err(e) => {
             // The children's failures already explain a non-empty directory.
@@ -1082,5 +1496,440 @@ mod tests {
             env.get("LOCALAPPDATA").map(String::as_str),
             Some(format!(r"{}\AppData\Local", a.home.display()).as_str())
         );
+    }
+
+    /// The removal walk's test hook: code a test runs while the walk holds a directory
+    /// open (after opening it, before listing it).
+    pub(crate) mod hook {
+        use std::path::{Path, PathBuf};
+        use std::sync::{Arc, Mutex, PoisonError};
+
+        type Hook = Arc<dyn Fn(&Path) + Send + Sync>;
+
+        /// The hooks, each for one directory path (tests run in parallel).
+        static HOOKS: Mutex<Vec<(PathBuf, Hook)>> = Mutex::new(Vec::new());
+
+        /// Called by the walk with each directory it holds.
+        pub(crate) fn pinned(path: &Path) {
+            let due: Vec<Hook> = HOOKS
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, h)| Arc::clone(h))
+                .collect();
+            for h in due {
+                h(path);
+            }
+        }
+
+        /// Runs `f` whenever the walk holds `path`, until the guard is dropped.
+        pub(crate) fn on_pinned(path: &Path, f: impl Fn(&Path) + Send + Sync + 'static) -> Guard {
+            HOOKS
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((path.to_path_buf(), Arc::new(f)));
+            Guard(path.to_path_buf())
+        }
+
+        /// Removes its hook on drop.
+        pub(crate) struct Guard(PathBuf);
+
+        impl Drop for Guard {
+            fn drop(&mut self) {
+                HOOKS
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .retain(|(p, _)| p != &self.0);
+            }
+        }
+    }
+
+    /// A directory outside the tree a removal gets, with files whose bytes are checked after.
+    struct Canary {
+        dir: std::path::PathBuf,
+        files: Vec<(std::path::PathBuf, Vec<u8>)>,
+    }
+
+    impl Canary {
+        fn new(dir: &Path) -> Self {
+            std::fs::create_dir_all(dir.join("deeper")).unwrap();
+            let mut files = Vec::new();
+            for (i, rel) in ["precious.txt", "deeper/also.bin", "ro.txt"]
+                .iter()
+                .enumerate()
+            {
+                let p = dir.join(rel);
+                let bytes: Vec<u8> = (0..1000_u32).map(|b| (b * 7 + i as u32) as u8).collect();
+                std::fs::write(&p, &bytes).unwrap();
+                files.push((p, bytes));
+            }
+            set_read_only(&dir.join("ro.txt"), true);
+            Self {
+                dir: dir.to_path_buf(),
+                files,
+            }
+        }
+
+        /// Every file still there, byte for byte, and nothing else gone.
+        fn assert_intact(&self) {
+            for (p, bytes) in &self.files {
+                let now = std::fs::read(p)
+                    .unwrap_or_else(|e| panic!("canary {} is gone: {e}", p.display()));
+                assert_eq!(&now, bytes, "canary {} changed", p.display());
+            }
+            assert!(self.dir.join("deeper").is_dir());
+        }
+    }
+
+    fn set_read_only(p: &Path, ro: bool) {
+        let mut perms = std::fs::symlink_metadata(p).unwrap().permissions();
+        #[allow(
+            clippy::permissions_set_readonly_false,
+            reason = "the attribute, both ways"
+        )]
+        perms.set_readonly(ro);
+        std::fs::set_permissions(p, perms).unwrap();
+    }
+
+    fn attrs_of(p: &Path) -> u32 {
+        use std::os::windows::fs::MetadataExt;
+        std::fs::symlink_metadata(p).unwrap().file_attributes()
+    }
+
+    /// Makes `link` a directory junction (a mount point) to the directory `target`, as
+    /// `mklink /J` does: an empty directory given the reparse point with
+    /// `FSCTL_SET_REPARSE_POINT`.
+    fn junction(link: &Path, target: &Path) -> io::Result<()> {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_FLAG_OPEN_REPARSE_POINT,
+        };
+        use windows_sys::Win32::System::IO::DeviceIoControl;
+        const FSCTL_SET_REPARSE_POINT: u32 = 0x0009_00A4;
+        const IO_REPARSE_TAG_MOUNT_POINT: u32 = 0xA000_0003;
+        let target = std::path::absolute(target)?;
+        let print: Vec<u16> = target.as_os_str().encode_wide().collect();
+        let subst: Vec<u16> = r"\??\"
+            .encode_utf16()
+            .chain(print.iter().copied())
+            .collect();
+        // Mount-point buffer: the tag, the data length, a reserved word, then the substitute
+        // and print names' offsets and lengths (bytes) and both names, each NUL-terminated.
+        let mut names: Vec<u16> = subst.clone();
+        names.push(0);
+        names.extend(&print);
+        names.push(0);
+        let data_len = 8 + names.len() * 2;
+        let mut buf: Vec<u8> = Vec::new();
+        buf.extend(IO_REPARSE_TAG_MOUNT_POINT.to_le_bytes());
+        buf.extend((data_len as u16).to_le_bytes());
+        buf.extend(0_u16.to_le_bytes());
+        for v in [0, subst.len() * 2, (subst.len() + 1) * 2, print.len() * 2] {
+            buf.extend((v as u16).to_le_bytes());
+        }
+        for u in names {
+            buf.extend(u.to_le_bytes());
+        }
+        std::fs::create_dir(link)?;
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT)
+            .open(link)?;
+        let mut returned = 0_u32;
+        // SAFETY: the handle is owned by `f`; `buf` is a live buffer of the length passed; no
+        // output buffer; no overlapped I/O.
+        let ok = unsafe {
+            DeviceIoControl(
+                f.as_raw_handle() as HANDLE,
+                FSCTL_SET_REPARSE_POINT,
+                buf.as_ptr().cast(),
+                buf.len() as u32,
+                std::ptr::null_mut(),
+                0,
+                &mut returned,
+                std::ptr::null_mut(),
+            )
+        };
+        if ok == 0 {
+            let e = io::Error::last_os_error();
+            drop(f);
+            let _ = std::fs::remove_dir(link);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Links (name-surrogate reparse points: junctions, symbolic links) are removed as links;
+    /// a directory carrying another reparse point is entered, as a plain directory is.
+    #[test]
+    fn links_are_told_from_directories_by_attributes_and_tag() {
+        const MOUNT_POINT: u32 = 0xA000_0003;
+        const SYMLINK: u32 = 0xA000_000C;
+        const CLOUD: u32 = 0x9000_601A;
+        assert!(is_real_dir(ATTR_DIRECTORY, 0));
+        assert!(is_real_dir(ATTR_DIRECTORY | ATTR_READONLY, 0));
+        assert!(!is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, MOUNT_POINT));
+        assert!(!is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, SYMLINK));
+        assert!(is_real_dir(ATTR_DIRECTORY | ATTR_REPARSE, CLOUD));
+        assert!(!is_real_dir(ATTR_REPARSE, SYMLINK));
+        assert!(!is_real_dir(0x20, 0));
+    }
+
+    /// A tree of read-only files (Go's module cache makes them so), wide enough for the
+    /// parallel walk: removed entirely, and nothing outside it touched; then the same with
+    /// read-only directories, which Wine cannot make ([`WineGap::ReadOnlyDirectories`]).
+    #[test]
+    fn removal_by_handle_deletes_read_only_trees_and_nothing_outside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let canary = Canary::new(&tmp.path().join("canary"));
+        let remove = |tree: &Path| {
+            let errs = crate::clean::remove::remove_tree(tree, &CancelToken::new());
+            assert!(errs.is_empty(), "{:?}", errs.first);
+            assert!(errs.removed_any);
+            assert!(
+                std::fs::symlink_metadata(tree).is_err(),
+                "{} is still there",
+                tree.display()
+            );
+            canary.assert_intact();
+        };
+        let make = |tree: &Path, ro_dirs: bool| {
+            for d in 0..3 {
+                let dir = tree.join(format!("mod{d}@v1.0.{d}")).join("pkg");
+                std::fs::create_dir_all(&dir).unwrap();
+                for f in 0..12 {
+                    let p = dir.join(format!("f{f}.go"));
+                    std::fs::write(&p, format!("package p // {f}")).unwrap();
+                    set_read_only(&p, true);
+                    assert_ne!(attrs_of(&p) & ATTR_READONLY, 0);
+                }
+                if ro_dirs {
+                    set_read_only(&dir, true);
+                    set_read_only(dir.parent().unwrap(), true);
+                    assert_ne!(attrs_of(&dir) & ATTR_READONLY, 0);
+                }
+            }
+            let lone = tree.join("lone.txt");
+            std::fs::write(&lone, "x").unwrap();
+            set_read_only(&lone, true);
+            if ro_dirs {
+                set_read_only(tree, true);
+            }
+        };
+        let tree = tmp.path().join("tree");
+        make(&tree, false);
+        remove(&tree);
+
+        // A read-only file as the root itself; a missing root is a success.
+        let file = tmp.path().join("single.txt");
+        std::fs::write(&file, "y").unwrap();
+        set_read_only(&file, true);
+        remove(&file);
+        let errs = crate::clean::remove::remove_tree(&file, &CancelToken::new());
+        assert!(errs.is_empty() && !errs.removed_any, "{:?}", errs.first);
+
+        skip_under_wine!(WineGap::ReadOnlyDirectories);
+        let tree = tmp.path().join("tree-ro");
+        make(&tree, true);
+        remove(&tree);
+    }
+
+    /// A junction and a directory symlink in the tree, both to a canary directory outside it,
+    /// a file symlink to a canary file, and a junction as the removal's root: each removed as
+    /// a link, the canary intact. Wine 8.0 makes neither junctions nor symlinks
+    /// ([`WineGap::ReparsePoints`]).
+    #[test]
+    fn links_in_a_removed_tree_are_removed_as_links() {
+        skip_under_wine!(WineGap::ReparsePoints);
+        let tmp = tempfile::tempdir().unwrap();
+        let canary = Canary::new(&tmp.path().join("canary"));
+        let tree = tmp.path().join("tree");
+        std::fs::create_dir_all(tree.join("sub")).unwrap();
+        std::fs::write(tree.join("sub/file"), "x").unwrap();
+        let j = tree.join("sub/junction");
+        junction(&j, &canary.dir).unwrap();
+        // The junction is real: a reparse point that leads to the canary's files.
+        assert_ne!(attrs_of(&j) & ATTR_REPARSE, 0);
+        assert!(j.join("precious.txt").is_file());
+        let s = tree.join("dirlink");
+        match std::os::windows::fs::symlink_dir(&canary.dir, &s) {
+            Ok(()) => {
+                assert_ne!(attrs_of(&s) & ATTR_REPARSE, 0);
+                assert!(s.join("precious.txt").is_file());
+                let f = tree.join("sub/filelink");
+                std::os::windows::fs::symlink_file(&canary.files[0].0, &f).unwrap();
+                assert_eq!(std::fs::read(&f).unwrap(), canary.files[0].1);
+            }
+            // Windows without Developer Mode lets only administrators make symlinks: the
+            // junction is checked alone then.
+            Err(e) if e.raw_os_error() == Some(1314) => {}
+            Err(e) => panic!("symlink_dir: {e}"),
+        }
+        set_read_only(&tree.join("sub"), true);
+
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(!tree.exists(), "the tree is still there");
+        canary.assert_intact();
+
+        // The root itself a junction: the link goes, the canary stays.
+        let root = tmp.path().join("rootlink");
+        junction(&root, &canary.dir).unwrap();
+        let errs = crate::clean::remove::remove_tree(&root, &CancelToken::new());
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(
+            std::fs::symlink_metadata(&root).is_err(),
+            "the link is still there"
+        );
+        canary.assert_intact();
+    }
+
+    /// While the walk holds a directory, it cannot be renamed away (the first step of swapping
+    /// it for a junction or another directory): neither the root nor one below it. Were the
+    /// rename to succeed, the test makes the swap a path-based walk would fall for (a junction
+    /// to the canary, or the canary directory itself, in its place) and fails.
+    #[test]
+    fn a_directory_the_removal_holds_cannot_be_swapped() {
+        use std::sync::{Arc, Mutex};
+        let tmp = tempfile::tempdir().unwrap();
+        let canary = Canary::new(&tmp.path().join("canary"));
+        let tree = tmp.path().join("tree");
+        let a = tree.join("a");
+        std::fs::create_dir_all(a.join("inner")).unwrap();
+        for f in 0..3 {
+            std::fs::write(a.join(format!("f{f}")), "x").unwrap();
+        }
+        std::fs::write(a.join("inner/g"), "x").unwrap();
+
+        type Tried = Arc<Mutex<Vec<(std::path::PathBuf, io::Result<()>)>>>;
+        let tried: Tried = Arc::default();
+        let guards: Vec<hook::Guard> = [tree.clone(), a.clone()]
+            .into_iter()
+            .map(|dir| {
+                let tried = Arc::clone(&tried);
+                let target = canary.dir.clone();
+                hook::on_pinned(&dir, move |held| {
+                    let away = held.with_extension("moved");
+                    // From another thread, as another program would.
+                    let from = held.to_path_buf();
+                    let to = away.clone();
+                    let r = std::thread::spawn(move || std::fs::rename(&from, &to))
+                        .join()
+                        .unwrap();
+                    if r.is_ok() {
+                        // The attack: the path now leads to the canary (a junction, or where
+                        // none can be made, the canary directory itself moved there).
+                        if junction(held, &target).is_err() {
+                            let _ = std::fs::rename(&target, held);
+                        }
+                    }
+                    tried.lock().unwrap().push((held.to_path_buf(), r));
+                })
+            })
+            .collect();
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        drop(guards);
+        let tried = std::mem::take(&mut *tried.lock().unwrap());
+        let held: Vec<_> = tried.iter().map(|(p, _)| p.clone()).collect();
+        assert!(
+            held.contains(&tree) && held.contains(&a),
+            "hook not run: {held:?}"
+        );
+        for (p, r) in &tried {
+            let e = r
+                .as_ref()
+                .expect_err(&format!("{} was renamed while held", p.display()));
+            assert!(
+                matches!(
+                    e.raw_os_error(),
+                    Some(ERROR_SHARING_VIOLATION | ERROR_ACCESS_DENIED)
+                ),
+                "{}: {e}",
+                p.display()
+            );
+        }
+        canary.assert_intact();
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(!tree.exists());
+    }
+
+    /// A file another handle holds without `FILE_SHARE_DELETE` fails as locked, on its own
+    /// path; once released, the next removal finishes.
+    #[test]
+    fn a_held_file_fails_as_locked_with_its_path() {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::FILE_SHARE_READ;
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = tmp.path().join("tree");
+        std::fs::create_dir_all(tree.join("d")).unwrap();
+        let held = tree.join("d").join("held.txt");
+        std::fs::write(&held, "x").unwrap();
+        std::fs::write(tree.join("other.txt"), "y").unwrap();
+        let f = std::fs::OpenOptions::new()
+            .read(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(&held)
+            .unwrap();
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert_eq!(errs.count, 1, "{:?}", errs.first);
+        let (p, e) = &errs.first[0];
+        assert_eq!(p, &held);
+        assert_eq!(Sys::classify(e), RawKind::Locked, "{e}");
+        assert!(!tree.join("other.txt").exists());
+        drop(f);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(!tree.exists());
+    }
+
+    /// A directory another handle holds without `FILE_SHARE_DELETE` (as a process' working
+    /// directory is held): what is in it goes, it fails as locked on its own path, and the
+    /// removal after its release finishes.
+    #[test]
+    fn a_held_directory_is_emptied_and_fails_as_locked() {
+        use std::os::windows::fs::OpenOptionsExt;
+        use windows_sys::Win32::Storage::FileSystem::{
+            FILE_FLAG_BACKUP_SEMANTICS, FILE_LIST_DIRECTORY, FILE_SHARE_READ, FILE_SHARE_WRITE,
+        };
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = tmp.path().join("tree");
+        let held = tree.join("held");
+        std::fs::create_dir_all(held.join("sub")).unwrap();
+        std::fs::write(held.join("a.txt"), "x").unwrap();
+        std::fs::write(held.join("sub/b.txt"), "x").unwrap();
+        std::fs::write(tree.join("other.txt"), "y").unwrap();
+        let hold = |p: &Path| {
+            std::fs::OpenOptions::new()
+                .access_mode(FILE_LIST_DIRECTORY)
+                .share_mode(FILE_SHARE_READ | FILE_SHARE_WRITE)
+                .custom_flags(FILE_FLAG_BACKUP_SEMANTICS)
+                .open(p)
+                .unwrap()
+        };
+        let h = hold(&held);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert_eq!(errs.count, 1, "{:?}", errs.first);
+        let (p, e) = &errs.first[0];
+        assert_eq!(p, &held);
+        assert_eq!(Sys::classify(e), RawKind::Locked, "{e}");
+        assert!(errs.removed_any);
+        let left: Vec<_> = std::fs::read_dir(&held).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(!tree.join("other.txt").exists());
+        drop(h);
+
+        // The root itself held.
+        std::fs::write(held.join("c.txt"), "z").unwrap();
+        let h = hold(&tree);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert_eq!(errs.count, 1, "{:?}", errs.first);
+        assert_eq!(errs.first[0].0, tree);
+        assert_eq!(Sys::classify(&errs.first[0].1), RawKind::Locked);
+        assert_eq!(std::fs::read_dir(&tree).unwrap().count(), 0);
+        drop(h);
+        let errs = crate::clean::remove::remove_tree(&tree, &CancelToken::new());
+        assert!(errs.is_empty(), "{:?}", errs.first);
+        assert!(!tree.exists());
     }
 }
