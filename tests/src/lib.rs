@@ -10,6 +10,7 @@
 //! * [`fixture::TempFixture`] owns a temporary directory and removes the (read-only) tree on
 //!   drop through [`remove_tree`].
 //!
+//! * [`root`] is how a test that needs root skips loudly, or fails where root is required (CI).
 //! * [`shell`] runs the doctor's fix commands in a sandbox of recording stand-ins and reads
 //!   command lines as bash, PowerShell and cmd would (the attack tests of issue #12).
 //!
@@ -19,6 +20,7 @@
 //! for the Windows scenarios of the lock probe, End process and clean.
 
 pub mod fixture;
+pub mod root;
 pub mod shell;
 mod sys;
 
