@@ -40,7 +40,7 @@ fn account(uid: u32) -> Option<Account> {
 
 /// The mode [`Platform::make_writable`] gives a directory whose mode is `now`: its
 /// permission bits with `u+rwx`, and no set-user-id, set-group-id or sticky bit.
-const fn writable_mode(now: u32) -> u32 {
+const fn writable_mode(now: rustix::fs::RawMode) -> rustix::fs::RawMode {
     (now & 0o777) | 0o700
 }
 
