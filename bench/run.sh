@@ -18,6 +18,6 @@ fi
 echo "== app start ==" >&2
 # Cold start to the first painted cache card (tests/e2e/startup.sh; needs Xvfb and a release app).
 if [ "${SKIP_APP_START:-0}" != 1 ]; then
-  (cd "$here/.." && (cd ui && npm run build --silent) && cargo build -q --release -p gocache-doctor-app)
+  (cd "$here/.." && (cd ui && npm run build --silent) && cargo build -q --release -p gocache-doctor-app --features test-hooks)
   "$here/../tests/e2e/startup.sh" "${STARTUP_RUNS:-10}"
 fi

@@ -4,6 +4,10 @@
 //! the first cache card has been painted; the app then writes what it measured to `<file>` as
 //! JSON and exits. Without the variable the command does nothing.
 //!
+//! A test hook: the variables are read only in builds with the app's `test-hooks` feature
+//! (`cargo build --release -p gocache-doctor-app --features test-hooks`, as `bench/run.sh`
+//! does); in a shipped build the command always does nothing and `mark` records nothing.
+//!
 //! Times are milliseconds since the process was spawned: from `GOCACHE_DOCTOR_STARTUP_T0`
 //! (Unix time in nanoseconds, taken by the launcher just before it spawned the app) when set,
 //! otherwise from the process start time the OS records (`/proc/self/stat`, 10 ms ticks).
@@ -27,13 +31,18 @@ static MARKS: Mutex<Vec<(&'static str, f64)>> = Mutex::new(Vec::new());
 static ENABLED: OnceLock<Option<PathBuf>> = OnceLock::new();
 
 fn probe_file() -> Option<&'static PathBuf> {
-    ENABLED
-        .get_or_init(|| {
-            std::env::var_os(PROBE_VAR)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        })
-        .as_ref()
+    ENABLED.get_or_init(probe_file_from_env).as_ref()
+}
+
+/// [`PROBE_VAR`] when set and not empty, in a build with the `test-hooks` feature; `None`
+/// otherwise (a shipped build never reads it).
+fn probe_file_from_env() -> Option<PathBuf> {
+    if !cfg!(feature = "test-hooks") {
+        return None;
+    }
+    std::env::var_os(PROBE_VAR)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// Unix time in milliseconds (fractional).
@@ -154,6 +163,38 @@ mod tests {
         let age = process_age_ms(stat, "124.00 200.00\n").unwrap();
         assert!((age - 550.0).abs() < 1e-6, "{age}");
         assert_eq!(process_age_ms("garbage", "1.0 1.0"), None);
+    }
+
+    /// Issue #12: the start-up probe is a test hook, read only in builds with the
+    /// `test-hooks` feature. The test re-runs itself in a child process with the variable set
+    /// (setting it in this process would race other tests).
+    #[test]
+    fn the_probe_variable_is_ignored_without_the_test_hooks_feature() {
+        const CHILD: &str = "GOCACHE_DOCTOR_TEST_CHILD";
+        let name = "startup::tests::the_probe_variable_is_ignored_without_the_test_hooks_feature";
+        if std::env::var_os(CHILD).is_some() {
+            let expect = cfg!(feature = "test-hooks").then(|| PathBuf::from("/probe.json"));
+            assert_eq!(probe_file_from_env(), expect);
+            assert_eq!(probe_file(), expect.as_ref());
+            mark("child");
+            let marks = MARKS.lock().unwrap_or_else(PoisonError::into_inner).len();
+            assert_eq!(
+                marks,
+                usize::from(cfg!(feature = "test-hooks")),
+                "marks recorded"
+            );
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--test-threads=1"])
+            .env(CHILD, "1")
+            .env(PROBE_VAR, "/probe.json")
+            .env(T0_VAR, "1")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("1 passed"), "the child ran the test: {text}");
     }
 
     #[cfg(target_os = "linux")]

@@ -14,8 +14,9 @@
 # The app sees a Go developer's environment on a real fixture (`gocache-fixture` defaults,
 # GOMODCACHE/GOCACHE/GOPATH, a private HOME, `go` on PATH so env_report runs `go env`).
 # "Cold" means a new process each time; the page cache is warm (the warm-up run).
-# Needs: Xvfb, node, a Go toolchain; APP_BIN defaults to target/release/gocache-doctor-app
-# (build it with `cd ui && npm run build && cargo build --release -p gocache-doctor-app`).
+# Needs: Xvfb, node, a Go toolchain; APP_BIN defaults to target/release/gocache-doctor-app,
+# built with the test hooks (a shipped build ignores the probe variables):
+# `cd ui && npm run build && cargo build --release -p gocache-doctor-app --features test-hooks`.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -88,7 +89,7 @@ for i in $(seq 0 "$RUNS"); do
   t0="${EPOCHREALTIME/./}000" # Unix ns, no fork
   if ! GOCACHE_DOCTOR_STARTUP_PROBE="$probe" GOCACHE_DOCTOR_STARTUP_T0="$t0" \
     timeout 60 "$APP_BIN" >"$WORK/app-$i.log" 2>&1; then
-    log "run $i: the app failed or timed out; log:"
+    log "run $i: the app failed or timed out (built without --features test-hooks? then it ignores GOCACHE_DOCTOR_STARTUP_PROBE); log:"
     cat "$WORK/app-$i.log" >&2
     exit 1
   fi

@@ -225,13 +225,11 @@ fn uid_of(name: &str) -> Option<u32> {
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
 
-/// A second real user (`gcd-other`), created with `useradd` when missing. `None` (with the
-/// reason printed) when not running as root.
-#[allow(clippy::print_stderr, reason = "the reason a test is skipped")]
+/// A second real user (`gcd-other`), created with `useradd` when missing. `None` when the
+/// test cannot run (not root, or `useradd` failed): skipped and counted, or failed when root is
+/// required ([`gocache_tests::root`]).
 fn other_user() -> Option<u32> {
-    let me = Command::new("id").arg("-u").output().unwrap();
-    if String::from_utf8_lossy(&me.stdout).trim() != "0" {
-        eprintln!("skipped: needs root to create and chown to a second user (gcd-other)");
+    if !gocache_tests::root::require_root("to create and chown to a second user (gcd-other)") {
         return None;
     }
     if let Some(uid) = uid_of("gcd-other") {
@@ -239,14 +237,13 @@ fn other_user() -> Option<u32> {
     }
     let mut cmd = Command::new("useradd");
     cmd.args(["-M", "-s", "/usr/sbin/nologin", "gcd-other"]);
-    let out = cmd.output().unwrap();
+    let out = cmd.output();
     // Another test may have created it at the same moment.
-    assert!(
-        out.status.success() || uid_of("gcd-other").is_some(),
-        "useradd: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    uid_of("gcd-other")
+    let uid = uid_of("gcd-other");
+    if uid.is_none() {
+        gocache_tests::root::cannot_run(&format!("useradd gcd-other failed: {out:?}"));
+    }
+    uid
 }
 
 fn chown_r(path: &Path, uid: u32) {

@@ -203,13 +203,6 @@ fn every_corpus_file_is_classified_as_its_sidecar_says() {
     }
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-}
-
 /// Captures some cases again with the real Go toolchain, in a fresh root, and checks them
 /// against the stored sidecars: what Go prints today must still be diagnosed the same way.
 #[test]
@@ -227,7 +220,7 @@ fn live_capture_matches_the_corpus() {
         "vendor-inconsistent",
         "toolchain-missing",
     ];
-    if is_root() {
+    if gocache_tests::root::require_root("for the cases of another owner, setpriv and a tmpfs") {
         // chown, setpriv as nobody and a tmpfs need root.
         cases.extend([
             "rm-read-only-cache",
@@ -290,7 +283,7 @@ fn permission_cause_follows_the_real_owner() {
         "our own tree"
     );
     assert_eq!(f.module.as_deref(), Some("example.com/m"));
-    if is_root() {
+    if gocache_tests::root::require_root("to give the cache to another user (nobody)") {
         let st = Command::new("chown")
             .args(["-R", "nobody"])
             .arg(tmp.path().join("gopath"))
@@ -460,7 +453,7 @@ fn environment_checks_on_real_environments() {
     );
 
     // Real ownership: the cache given to another user (as `sudo go mod download` leaves it).
-    if is_root() {
+    if gocache_tests::root::require_root("to give the module cache to another user (nobody)") {
         let st = Command::new("chown")
             .args(["-R", "nobody"])
             .arg(&fx.gomodcache)

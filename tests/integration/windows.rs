@@ -917,3 +917,101 @@ fn verify_finds_the_fresh_cache_clean_and_names_a_modified_file() {
         BTreeSet::from([format!("{}@{}", m.path, m.version)])
     );
 }
+
+/// Issue #12: the cmd.exe form of a fix command (the diagnose fixes quote their placeholders
+/// with [`gocache_core::quote`]) run by a real `cmd.exe` delivers each hostile value to the
+/// program verbatim, as one argument, and runs nothing else. The values cmd cannot quote
+/// (`%`, `!`, `^`, `"`) are refused, so the fix is left out; for `%` and `"` the test shows
+/// what naive double quoting would do in the same cmd (expand the variable; end the quoting
+/// and run a second command). The line is given to `cmd /d /s /c "<line>"`, which runs
+/// `<line>` exactly as typed at the prompt.
+#[test]
+fn cmd_quoted_values_reach_the_program_verbatim_through_a_real_cmd() {
+    use std::os::windows::process::CommandExt as _;
+
+    use gocache_core::diagnose::Shell;
+    use gocache_core::quote;
+
+    let work = tempfile::tempdir().unwrap();
+    let argv = env!("CARGO_BIN_EXE_gocache-argv");
+    let program = quote::quote(argv, Shell::Cmd).unwrap();
+    let run = |line: &str| {
+        Command::new("cmd")
+            .raw_arg(format!("/d /s /c \"{line}\""))
+            .current_dir(work.path())
+            .output()
+            .unwrap()
+    };
+    let cmd = |line: &str| {
+        let out = run(line);
+        assert!(out.status.success(), "{line}: {out:?}");
+        let text = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        serde_json::from_str::<Vec<String>>(&text)
+            .unwrap_or_else(|e| panic!("{line}: stdout {text:?} is not the argument list: {e}"))
+    };
+    let files = || -> Vec<String> {
+        std::fs::read_dir(work.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+
+    let delivered = [
+        "a&b",
+        "a|b",
+        "a && b || c",
+        "x & echo pwned>pwned.txt",
+        "x | echo pwned>pwned.txt",
+        "a>pwned.txt",
+        "a<b",
+        "(a) b",
+        "a b",
+        "a;b,c=d",
+        "'single' `back` $x",
+        "@echo",
+        r"C:\some dir\",
+        "example.com/m@v1.0.0",
+    ];
+    for s in delivered {
+        let w = quote::word(s, Shell::Cmd).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        let got = cmd(&format!("{program} {w}"));
+        assert_eq!(got, [s], "{s:?} written {w}");
+        assert!(files().is_empty(), "{s:?} ran something: {:?}", files());
+        // Twice in one line, quoted the same way: still two arguments, nothing else.
+        let got = cmd(&format!("{program} {w} {w}"));
+        assert_eq!(got, [s, s], "{s:?} written {w}");
+        assert!(files().is_empty(), "{s:?} ran something: {:?}", files());
+    }
+
+    for s in [
+        "%PATH%",
+        "!PATH!",
+        "^&",
+        "a^b",
+        "x\" & echo pwned>pwned.txt & \"",
+        "\"",
+    ] {
+        assert!(
+            quote::word(s, Shell::Cmd).is_err(),
+            "{s:?} is quoted for cmd"
+        );
+        assert!(
+            quote::quote(s, Shell::Cmd).is_err(),
+            "{s:?} is quoted for cmd"
+        );
+    }
+    // Why: in double quotes cmd still expands %VAR%, and a `"` in the value ends the quoting.
+    let naive = |s: &str| format!("{program} \"{s}\"");
+    let got = cmd(&naive("%PATH%"));
+    assert_ne!(got, ["%PATH%"], "cmd did not expand %PATH% inside quotes");
+    assert_eq!(got.len(), 1, "{got:?}");
+    let out = run(&naive("x\" & echo pwned>pwned.txt & \""));
+    assert_eq!(
+        files(),
+        ["pwned.txt"],
+        "the naive form ran the second command: {out:?}"
+    );
+    // And this cmd does act on `&` outside quotes: the quoting above is what kept it inert.
+    let out = run(&format!("{program} x & echo pwned>pwned2.txt"));
+    assert!(files().contains(&"pwned2.txt".to_owned()), "{out:?}");
+}

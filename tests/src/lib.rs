@@ -10,15 +10,18 @@
 //! * [`fixture::TempFixture`] owns a temporary directory and removes the (read-only) tree on
 //!   drop through [`remove_tree`].
 //!
+//! * [`root`] is how a test that needs root skips loudly, or fails where root is required (CI).
 //! * [`shell`] runs the doctor's fix commands in a sandbox of recording stand-ins and reads
 //!   command lines as bash, PowerShell and cmd would (the attack tests of issue #12).
 //!
+//! The `gocache-argv` binary prints its arguments as JSON (the Windows test of cmd.exe quoting).
 //! The `gocache-fixture` binary exposes the same builder to benchmarks and end-to-end tests and
 //! prints the JSON summary of docs/contract.md "Fixture builder".
 //! The `gocache-hold` binary holds files open (and a working directory) as Windows programs do,
 //! for the Windows scenarios of the lock probe, End process and clean.
 
 pub mod fixture;
+pub mod root;
 pub mod shell;
 mod sys;
 

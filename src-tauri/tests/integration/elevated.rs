@@ -271,16 +271,12 @@ mod attacks {
 
     use super::APP;
 
-    fn root() -> bool {
-        let out = Command::new("id").arg("-u").output().unwrap();
-        String::from_utf8_lossy(&out.stdout).trim() == "0"
-    }
-
     static USERS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     /// A real second user (uid, gid), created when missing (`make test`'s set-up makes
-    /// them; the lock keeps parallel tests from running useradd at once).
-    fn user(name: &str) -> (u32, u32) {
+    /// them; the lock keeps parallel tests from running useradd at once). `None` when
+    /// `useradd` failed (the test cannot run, see [`gocache_tests::root::cannot_run`]).
+    fn user(name: &str) -> Option<(u32, u32)> {
         let _g = USERS
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -293,13 +289,15 @@ mod attacks {
                 .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
         };
         if id("-u").is_none() {
-            let st = Command::new("useradd")
+            let out = Command::new("useradd")
                 .args(["-M", "-r", "-s", "/usr/sbin/nologin", name])
-                .status()
-                .unwrap();
-            assert!(st.success() || id("-u").is_some(), "useradd {name} failed");
+                .output();
+            if id("-u").is_none() {
+                gocache_tests::root::cannot_run(&format!("useradd {name} failed: {out:?}"));
+                return None;
+            }
         }
-        (id("-u").unwrap(), id("-g").unwrap())
+        Some((id("-u")?, id("-g")?))
     }
 
     fn chown_r(p: &Path, uid: u32, gid: u32) {
@@ -446,22 +444,23 @@ mod attacks {
         other: (u32, u32),
     }
 
+    /// The users and directory of the elevated-half attacks; `None` when they cannot run (not
+    /// root, or a user could not be created): skipped and counted, or failed where root is
+    /// required ([`gocache_tests::root`]).
     fn lab() -> Option<Lab> {
-        if !root() {
-            #[allow(clippy::print_stderr, reason = "a skipped test says why")]
-            {
-                eprintln!("not root: the elevated-half attacks need root and a second user");
-            }
+        if !gocache_tests::root::require_root("for the elevated half and a second user") {
             return None;
         }
+        let me = user("gcd-user")?;
+        let other = user("gcd-other")?;
         let dir = tempfile::tempdir().unwrap();
         let base = fs::canonicalize(dir.path()).unwrap();
         chmod(&base, 0o755);
         Some(Lab {
             _dir: dir,
             base,
-            me: user("gcd-user"),
-            other: user("gcd-other"),
+            me,
+            other,
         })
     }
 

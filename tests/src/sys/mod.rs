@@ -5,7 +5,7 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::{
-    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, kept_env, make_dir_writable,
+    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env, make_dir_writable,
     make_tree_writable,
 };
 
@@ -13,6 +13,6 @@ pub(crate) use unix::{
 mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{
-    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, kept_env, make_dir_writable,
+    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env, make_dir_writable,
     make_tree_writable,
 };

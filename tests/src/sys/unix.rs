@@ -35,6 +35,14 @@ pub(crate) fn make_dir_writable(dir: &Path) -> io::Result<()> {
 /// is a `file://` URL).
 pub(crate) const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
+/// Whether this process runs as root (`id -u` prints 0).
+pub(crate) fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
 /// Variables kept from the test's environment when a fixture's `go` runs: none on Unix.
 pub(crate) fn kept_env() -> Vec<(String, String)> {
     Vec::new()

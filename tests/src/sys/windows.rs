@@ -45,6 +45,12 @@ fn clear_readonly(path: &Path) -> io::Result<()> {
 /// The system directories a fixture's `go.exe` may need.
 pub(crate) const SYSTEM_PATH: &str = r"C:\windows\system32;C:\windows";
 
+/// Whether this process runs as root: never on Windows (the root-only tests are Unix
+/// scenarios; an elevated Windows process is no Unix root).
+pub(crate) const fn is_root() -> bool {
+    false
+}
+
 /// Variables kept from the test's environment when a fixture's `go.exe` runs: Windows programs
 /// need SystemRoot, and Go's os.TempDir wants TMP/TEMP.
 pub(crate) fn kept_env() -> Vec<(String, String)> {

@@ -122,8 +122,9 @@ export function moduleFolders(module: string, version: string, sub: string): Pro
 
 /**
  * Start-up benchmark hook: reports the UI's milestones (Unix ms) once the first cache card is
- * painted. The backend ignores it unless `GOCACHE_DOCTOR_STARTUP_PROBE` is set (then it writes
- * the figures and exits).
+ * painted. The backend ignores it unless `GOCACHE_DOCTOR_STARTUP_PROBE` is set in a build with
+ * the app's `test-hooks` feature (then it writes the figures and exits); a shipped build never
+ * reads the variable.
  */
 export function startupProbe(marks: Record<string, number>): Promise<void> {
   return invoke<void>('startup_probe', { marks });

@@ -1,5 +1,6 @@
-// Start-up milestones for the cold-start benchmark (bench/startup.sh). Cheap: a few numbers; the
-// backend only acts on them when GOCACHE_DOCTOR_STARTUP_PROBE is set.
+// Start-up milestones for the cold-start benchmark (tests/e2e/startup.sh). Cheap: a few numbers;
+// the backend only acts on them when GOCACHE_DOCTOR_STARTUP_PROBE is set, in a build with the
+// app's `test-hooks` feature (a shipped build never reads it).
 
 import { startupProbe } from './api';
 

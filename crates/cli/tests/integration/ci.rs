@@ -18,8 +18,7 @@ use crate::util::{json, ok_json};
 const NOBODY: u32 = 65_534;
 
 fn is_root() -> bool {
-    let out = Command::new("id").arg("-u").output().unwrap();
-    String::from_utf8_lossy(&out.stdout).trim() == "0"
+    gocache_tests::root::is_root()
 }
 
 /// The shared fixture (2 modules x 2 versions, a build cache), built once, readable by all.
@@ -55,7 +54,9 @@ impl Job {
     fn new() -> Option<Job> {
         let as_nobody = is_root();
         if as_nobody && !Path::new("/usr/bin/setpriv").exists() {
-            eprintln!("SKIPPED: setpriv (util-linux) is needed to run the job as nobody");
+            gocache_tests::root::cannot_run(
+                "setpriv (util-linux) is needed to run the job as nobody",
+            );
             return None;
         }
         let dir = tempfile::Builder::new()

@@ -638,13 +638,11 @@ const NOBODY: u32 = 65534;
 
 #[test]
 fn a_subtree_owned_by_another_user_is_reported_not_fatal() {
-    if !Path::new("/usr/bin/setpriv").exists() {
-        eprintln!("SKIPPED: setpriv (util-linux) is not installed");
+    if !gocache_tests::root::require_root("to chown the fixture to another user") {
         return;
     }
-    let euid = run(Command::new("id").arg("-u"));
-    if String::from_utf8_lossy(&euid.stdout).trim() != "0" {
-        eprintln!("SKIPPED: needs root to chown the fixture to another user");
+    if !Path::new("/usr/bin/setpriv").exists() {
+        gocache_tests::root::cannot_run("setpriv (util-linux) is not installed");
         return;
     }
     let c = Copy::new();

@@ -635,11 +635,8 @@ fn chown(owner: &str, path: &Path) {
 // (WineGap::FileOwners).
 #[cfg(unix)]
 #[test]
-#[allow(clippy::print_stderr, reason = "explains a skipped test")]
 fn clean_reports_another_users_subtree_as_permission_with_owner_and_fix() {
-    let uid = Command::new("id").arg("-u").output().unwrap();
-    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
-        eprintln!("skipped: needs root to give the fixture to two different users");
+    if !gocache_tests::root::require_root("to give the fixture to two different users") {
         return;
     }
     let fx = own_fixture();

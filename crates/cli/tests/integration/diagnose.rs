@@ -354,10 +354,9 @@ fn diagnose_a_real_cache_restore_failure() {
         "find \"$1/home/go/pkg/mod/example.com\" -mindepth 1 -type d -exec chmod 0555 {} + \
         && find \"$1/home/go/pkg/mod/example.com\" -type f -exec chmod 0444 {} +",
     );
-    let root = Command::new("id").arg("-u").output().unwrap();
-    let mut restore = if String::from_utf8_lossy(&root.stdout).trim() == "0" {
+    let mut restore = if gocache_tests::root::is_root() {
         if !Path::new("/usr/bin/setpriv").exists() {
-            eprintln!("SKIPPED: root without setpriv cannot run tar as another user");
+            gocache_tests::root::cannot_run("root without setpriv cannot run tar as another user");
             return;
         }
         sh("chown -R 65534:65534 \"$1\"");

@@ -140,13 +140,6 @@ fn holder_entry(v: &Value, pid: u32) -> Value {
         .unwrap_or_else(|| panic!("{pid} missing in {v:#}"))
 }
 
-/// Whether the tests run as root (the test machines do): only root can start a process as
-/// another user.
-#[cfg(unix)]
-fn is_root() -> bool {
-    String::from_utf8_lossy(&Command::new("id").arg("-u").output().unwrap().stdout).trim() == "0"
-}
-
 /// The CLI at `args` as the user nobody (setpriv(1), as root), with a bare environment on `tree`.
 #[cfg(unix)]
 fn cli_as_nobody(tree: &Tree, args: &[&str]) -> Output {
@@ -286,9 +279,8 @@ fn locks_end_ends_a_child_and_refuses_pid_1_and_unconfirmed_ends() {
 #[cfg(unix)] // another user: setpriv(1) as root; Wine has no other users
 #[test]
 fn another_users_process_is_refused_without_privileges() {
-    // Needs root to start the CLI as another user (nobody) against root's child.
-    if !is_root() {
-        return; // not root: no other user to start the CLI as (the test machines run as root)
+    if !gocache_tests::root::require_root("to start the CLI as another user (nobody)") {
+        return;
     }
     let tree = Tree::new();
     let (mut kid, pid) = tree.hold_version();
@@ -309,8 +301,8 @@ fn another_users_process_is_refused_without_privileges() {
 #[cfg(target_os = "linux")] // another user: setpriv(1) as root, its uid read from /proc
 #[test]
 fn root_ends_another_users_holder_only_with_force_system() {
-    if !is_root() {
-        return; // not root: cannot start a child as another user (the test machines run as root)
+    if !gocache_tests::root::require_root("to start a holder as another user (nobody)") {
+        return;
     }
     let tree = Tree::new();
     // A holder running as nobody, its working directory in the module cache.

@@ -139,6 +139,27 @@ fn make_writable_stays_inside_the_root_and_skips_links() {
     std::fs::set_permissions(&outside, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn make_writable_drops_set_group_id_and_sticky_and_keeps_group_and_other_read() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("mod");
+    std::fs::create_dir_all(root.join("g/s")).unwrap();
+    let set = |p: &Path, m: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(m)).unwrap();
+    };
+    let mode = |p: &Path| std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777;
+    set(&root.join("g/s"), 0o1555);
+    set(&root.join("g"), 0o2555);
+    assert_eq!(mode(&root.join("g")), 0o2555, "set-group-id really set");
+    assert_eq!(mode(&root.join("g/s")), 0o1555, "sticky really set");
+    let w = unix::make_writable(&root, &CancelToken::new());
+    assert_eq!((w.failed, w.changed), (0, 2), "{w:?}");
+    assert_eq!(mode(&root.join("g")), 0o755);
+    assert_eq!(mode(&root.join("g/s")), 0o755);
+}
+
 #[test]
 fn stray_caches_are_recognised_by_layout() {
     let dir = tempfile::tempdir().unwrap();

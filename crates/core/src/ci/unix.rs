@@ -18,7 +18,9 @@ const DIR_FLAGS: OFlags = OFlags::RDONLY
     .union(OFlags::NOFOLLOW)
     .union(OFlags::CLOEXEC);
 
-/// Adds `u+rwx` to every directory of the tree at `root` whose owner lacks it. `root` itself
+/// Adds `u+rwx` to every directory of the tree at `root` whose owner lacks it (group and
+/// other keep their rwx bits; set-user-id, set-group-id and sticky are dropped from a mode
+/// it changes, never carried over). `root` itself
 /// is opened with `O_NOFOLLOW`, each directory below it relative to its parent with
 /// `O_NOFOLLOW | O_DIRECTORY` and changed with `fchmod` on that descriptor: a symlink is never
 /// followed, so the walk never leaves `root`. Files are left alone (their mode never stops a
@@ -35,9 +37,9 @@ pub(super) fn make_writable(root: &Path, cancel: &CancelToken) -> Writable {
 fn fix_mode(fd: BorrowedFd<'_>, path: &Path, w: &mut Writable) {
     match rustix::fs::fstat(fd) {
         Ok(st) => {
-            let mode = st.st_mode & 0o7777;
-            if mode & 0o700 != 0o700 {
-                match rustix::fs::fchmod(fd, Mode::from_raw_mode(mode | 0o700)) {
+            if st.st_mode & 0o700 != 0o700 {
+                let mode = (st.st_mode & 0o777) | 0o700;
+                match rustix::fs::fchmod(fd, Mode::from_raw_mode(mode)) {
                     Ok(()) => w.changed += 1,
                     Err(e) => w.fail(path, e.into()),
                 }

@@ -1168,6 +1168,41 @@ fn quarantined_root_and_fuzz(t: &Tmp) -> (Report, Execution) {
     (report, exec)
 }
 
+#[cfg(unix)]
+#[test]
+fn make_writable_never_carries_set_group_id_or_sticky_over() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    use super::sys::{Platform, Sys};
+    let t = tmp();
+    let mode = |p: &Path| fs::symlink_metadata(p).unwrap().permissions().mode() & 0o7777;
+    for (before, after) in [
+        (0o2555, 0o755),
+        (0o1555, 0o755),
+        (0o3550, 0o750),
+        (0o2505, 0o705),
+        (0o3000, 0o700),
+    ] {
+        let d = t.base.join(format!("d{before:o}"));
+        fs::create_dir(&d).unwrap();
+        chmod(&d, before);
+        // The kernel keeps set-group-id only for a member of the group: it is really set.
+        assert_eq!(mode(&d), before, "{}", d.display());
+        Sys::make_writable(&d, &fs::symlink_metadata(&d).unwrap()).unwrap();
+        assert_eq!(
+            mode(&d),
+            after,
+            "{before:o}: special bits dropped, u+rwx added"
+        );
+    }
+    // A directory the owner can already write to is left as it is.
+    let d = t.base.join("kept");
+    fs::create_dir(&d).unwrap();
+    chmod(&d, 0o2775);
+    Sys::make_writable(&d, &fs::symlink_metadata(&d).unwrap()).unwrap();
+    assert_eq!(mode(&d), 0o2775);
+}
+
 #[test]
 fn rename_noreplace_never_replaces_a_file_or_an_empty_dir() {
     use super::sys::{Platform, Sys};

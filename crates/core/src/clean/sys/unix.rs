@@ -38,6 +38,12 @@ fn account(uid: u32) -> Option<Account> {
     })
 }
 
+/// The mode [`Platform::make_writable`] gives a directory whose mode is `now`: its
+/// permission bits with `u+rwx`, and no set-user-id, set-group-id or sticky bit.
+const fn writable_mode(now: rustix::fs::RawMode) -> rustix::fs::RawMode {
+    (now & 0o777) | 0o700
+}
+
 fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', r"'\''"))
 }
@@ -54,10 +60,11 @@ impl Platform for Sys {
             return Ok(());
         }
         // By descriptor: the directory opened without following a symlink gets u+rwx on
-        // its own permission bits; set-user-id is never carried over.
+        // its own rwx bits (group and other keep theirs); set-user-id, set-group-id and
+        // sticky are never carried over into the new mode.
         let fd = open_dir_nofollow(CWD, path)?;
         let now = rustix::fs::fstat(&fd)?.st_mode;
-        rustix::fs::fchmod(&fd, Mode::from_raw_mode((now & 0o3777) | 0o700))?;
+        rustix::fs::fchmod(&fd, Mode::from_raw_mode(writable_mode(now)))?;
         Ok(())
     }
 
