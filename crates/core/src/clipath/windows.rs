@@ -4,6 +4,11 @@
 //! and the terminals it starts afterwards, read the new value. [`uninstall`] removes that entry
 //! and nothing else.
 
+#![allow(
+    unsafe_code,
+    reason = "the registry and WM_SETTINGCHANGE are Win32 calls (windows-sys)"
+)]
+
 use std::path::{Path, PathBuf};
 
 use windows_sys::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_MORE_DATA};
