@@ -211,6 +211,8 @@ mod bindings_tests;
 #[cfg(test)]
 mod clean_tests;
 #[cfg(test)]
+mod clipath_tests;
+#[cfg(test)]
 mod csp_tests;
 #[cfg(test)]
 mod doctor_tests;
