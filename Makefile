@@ -102,15 +102,16 @@ e2e: app
 test: setup test-scripts lint-cfg fmt-check clippy cross test-rust test-windows test-ui e2e test-dist
 	@echo "make test: all checks passed"
 
-# Release installers in target/release/bundle/ (README "Install"); the .deb also ships the CLI,
-# staged by scripts/stage-cli.sh (tauri's beforeBundleCommand, src-tauri/tauri.linux.conf.json).
+# Release installers in target/release/bundle/ (README "Install"); every bundle ships the CLI
+# next to the app (`bundle.externalBin` in src-tauri/tauri.bundle.conf.json, staged by
+# scripts/stage-cli.sh, its beforeBuildCommand); the .deb also its completions and man pages.
 # `make dist-cli` packs the host's standalone CLI archive into artifacts/cli/. Only the .deb by
 # default: the AppImage bundler downloads AppRun and linuxdeploy from GitHub at build time
 # (`make dist DIST_BUNDLES=deb,appimage` where GitHub is reachable).
 TAURI := tests/e2e/node_modules/.bin/tauri
 DIST_BUNDLES ?= deb
 dist: ui
-	$(TAURI) build --bundles $(DIST_BUNDLES)
+	$(TAURI) build --bundles $(DIST_BUNDLES) --config src-tauri/tauri.bundle.conf.json
 	ls -l target/release/bundle/*/*.deb target/release/bundle/*/*.AppImage 2>/dev/null || true
 
 dist-cli:

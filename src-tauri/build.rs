@@ -71,6 +71,9 @@ fn main() {
             "auto_schedule_install",
             "auto_schedule_uninstall",
             "tray_status",
+            "cli_path_status",
+            "cli_path_install",
+            "cli_path_uninstall",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

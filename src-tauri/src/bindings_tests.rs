@@ -74,6 +74,7 @@ fn roots(c: &mut Collect) {
     commands::watch::ts_roots(c);
     commands::clean::ts_roots(c);
     commands::settings::ts_roots(c);
+    commands::clipath::ts_roots(c);
     commands::about::ts_roots(c);
     commands::locks::ts_roots(c);
     commands::verify::ts_roots(c);

@@ -74,6 +74,9 @@ pub fn run_app_with<R: Runtime>(
             commands::settings::settings_set,
             commands::settings::pick_directory,
             commands::settings::system_locale,
+            commands::clipath::cli_path_status,
+            commands::clipath::cli_path_install,
+            commands::clipath::cli_path_uninstall,
             commands::locks::locks_list,
             commands::locks::locks_end,
             commands::verify::verify_start,
@@ -207,6 +210,8 @@ mod auto_tests;
 mod bindings_tests;
 #[cfg(test)]
 mod clean_tests;
+#[cfg(test)]
+mod clipath_tests;
 #[cfg(test)]
 mod csp_tests;
 #[cfg(test)]

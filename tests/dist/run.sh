@@ -5,8 +5,9 @@
 # line under Xvfb, screenshot it (artifacts/dist/), close it, purge the package and check every
 # file is gone. Needs root (or sudo) for dpkg.
 #
-#   tests/dist/run.sh              build the .deb (`tauri build --debug --bundles deb`, reuses
-#                                  target/debug from `make app`) and test it
+#   tests/dist/run.sh              build the .deb (`tauri build --debug --bundles deb --config
+#                                  src-tauri/tauri.bundle.conf.json`, reuses target/debug from
+#                                  `make app`) and test it
 #   DEB=path/to.deb tests/dist/run.sh    test a given .deb (e.g. the release one from `make dist`)
 #   KEEP_WORK=1 tests/dist/run.sh  keep the temp dir (isolated HOME, app log)
 set -euo pipefail
@@ -51,9 +52,9 @@ fi
 
 # 1. The .deb, from the debug build `make app` compiled (tauri build only re-links if needed).
 if [ -z "${DEB:-}" ]; then
-  log "tauri build --debug --bundles deb"
+  log "tauri build --debug --bundles deb --config src-tauri/tauri.bundle.conf.json"
   rm -f "$TARGET_DIR"/debug/bundle/deb/*.deb
-  (cd "$ROOT" && "$TAURI" build --debug --bundles deb) >"$WORK/build.log" 2>&1 ||
+  (cd "$ROOT" && "$TAURI" build --debug --bundles deb --config src-tauri/tauri.bundle.conf.json) >"$WORK/build.log" 2>&1 ||
     { cat "$WORK/build.log" >&2; fail "tauri build"; }
   grep -E '^ *(Compiling|Finished `)' "$WORK/build.log" >&2 || true
   DEB=$(ls "$TARGET_DIR"/debug/bundle/deb/*.deb)
@@ -107,6 +108,9 @@ log "desktop entry $DESKTOP: Exec=$EXEC ($EXEC_PATH), Icon=$ICON in sizes $HICOL
 SYS_PATH=/usr/local/bin:/usr/bin:/bin
 CLI=$(PATH=$SYS_PATH command -v gocache-doctor) || fail "gocache-doctor is not on PATH after dpkg -i"
 [ "$CLI" = /usr/bin/gocache-doctor ] || fail "gocache-doctor resolves to $CLI, not /usr/bin/gocache-doctor"
+# The sidecar convention (bundle.externalBin): the CLI is in the app executable's directory,
+# which is where the app's "Install the command-line tool" action looks for it.
+[ "$(dirname "$EXEC_PATH")" = "$(dirname "$CLI")" ] || fail "the CLI ($CLI) is not next to the app ($EXEC_PATH)"
 VERSION=$(dpkg-deb -f "$DEB" Version)
 got=$(env -i PATH=$SYS_PATH HOME="$WORK" gocache-doctor --version) || fail "gocache-doctor --version"
 [ "$got" = "gocache-doctor $VERSION" ] || fail "gocache-doctor --version says '$got', the package is $VERSION"

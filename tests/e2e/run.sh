@@ -161,7 +161,7 @@ else
   # fixture content that app.test.mjs, locks.test.mjs and verify.test.mjs (which repairs a
   # version in place) count on. doctor.test.mjs cleans one version and downloads it again.
   status=0
-  node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/csp.test.mjs" "$E2E/doctor.test.mjs" "$E2E/locks.test.mjs" "$E2E/refuse.test.mjs" "$E2E/shell.test.mjs" "$E2E/verify.test.mjs" || status=$?
+  node --test --test-concurrency=1 "$E2E/app.test.mjs" "$E2E/clipath.test.mjs" "$E2E/csp.test.mjs" "$E2E/doctor.test.mjs" "$E2E/locks.test.mjs" "$E2E/refuse.test.mjs" "$E2E/shell.test.mjs" "$E2E/verify.test.mjs" || status=$?
   node --test --test-concurrency=1 "$E2E/clean.test.mjs" || status=$?
   # autopilot.test.mjs removes every fixture version but one: last, in its own run.
   node --test --test-concurrency=1 "$E2E/autopilot.test.mjs" || status=$?

@@ -131,6 +131,8 @@ pub enum ErrorCode {
     UnknownPlan,
     /// The clean run id is unknown.
     UnknownRun,
+    /// A file is in the way that this app did not make; it was left alone.
+    Conflict,
 }
 
 /// The code as sent to front ends: the variant's name, like serde writes it.

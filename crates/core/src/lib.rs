@@ -46,6 +46,7 @@ pub mod autopilot;
 pub mod cancel;
 pub mod ci;
 pub mod clean;
+pub mod clipath;
 pub mod diagnose;
 pub mod dirhash;
 pub mod discover;

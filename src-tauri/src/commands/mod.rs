@@ -3,6 +3,7 @@
 pub mod about;
 pub mod auto;
 pub mod clean;
+pub mod clipath;
 pub mod doctor;
 pub mod env;
 pub mod files;

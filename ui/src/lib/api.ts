@@ -4,6 +4,7 @@
 
 import { Channel, invoke } from '@tauri-apps/api/core';
 import type {
+  CliPathReport,
   AppInfo,
   AutoPolicy,
   AutoRun,
@@ -219,6 +220,21 @@ export function autoRunNow(): Promise<AutoRun> {
 /** Whether the daily run is installed, its next run, and what automatic runs freed. */
 export function autoScheduleStatus(): Promise<ScheduleStatus> {
   return invoke<ScheduleStatus>('auto_schedule_status');
+}
+
+/** Whether the command-line tool shipped next to the app is on PATH (Settings). */
+export function cliPathStatus(): Promise<CliPathReport> {
+  return invoke<CliPathReport>('cli_path_status');
+}
+
+/** Puts the command-line tool on PATH (a copy, a link or the user's Path, per OS). */
+export function cliPathInstall(): Promise<CliPathReport> {
+  return invoke<CliPathReport>('cli_path_install');
+}
+
+/** Undoes `cliPathInstall`. */
+export function cliPathUninstall(): Promise<CliPathReport> {
+  return invoke<CliPathReport>('cli_path_uninstall');
 }
 
 /** Registers the daily run with the OS scheduler (this user, no root). */

@@ -431,6 +431,16 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const autoPolicies: Ipc.AutoPolicy[] = [];
   let autoPreviewPending: { reject: (e: unknown) => void } | null = null;
   let autoInstalled = cfg.autoInstalled === true;
+  // The command-line tool on PATH (Settings): an AppImage's copy in ~/.local/bin.
+  let cliOnPath = false;
+  const cliReport = (outcome: Ipc.CliPathOutcome): Ipc.CliPathReport => ({
+    outcome,
+    method: 'copy',
+    cli: '/tmp/.mount_GoCach1/usr/bin/gocache-doctor',
+    location: '/home/gopher/.local/bin/gocache-doctor',
+    on_path: true,
+    new_terminal: false,
+  });
   const autoDecisions = (p: Ipc.AutoPolicy): Ipc.AutoDecision[] => {
     const rows = modules.filter((m) => !m.toolchain);
     const out: Ipc.AutoDecision[] = [];
@@ -1199,6 +1209,15 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         case 'auto_schedule_uninstall':
           autoInstalled = false;
           return { removed: [], cron_line_removed: false, unregistered: null, notes: [] } satisfies Ipc.ScheduleUninstallReport;
+        case 'cli_path_status':
+          await sleep(5);
+          return cliReport(cliOnPath ? 'alreadyInstalled' : 'notInstalled');
+        case 'cli_path_install':
+          cliOnPath = true;
+          return cliReport('installed');
+        case 'cli_path_uninstall':
+          cliOnPath = false;
+          return cliReport('removed');
         case 'pick_directory':
           return cfg.pickDir === undefined ? '/home/gopher/src/picked' : cfg.pickDir;
         case 'diagnose_text':

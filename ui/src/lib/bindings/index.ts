@@ -694,6 +694,47 @@ results: Array<ItemResult>,
 bytes_freed: number, } } | { "event": "undone", "data": UndoReport };
 
 /**
+ * How the CLI is (or would be) put on `PATH`.
+ */
+export type CliPathMethod = "package" | "copy" | "symlink" | "userPath";
+
+/**
+ * What [`status`], [`install`] or [`uninstall`] found or did.
+ */
+export type CliPathOutcome = "installed" | "updated" | "alreadyInstalled" | "byPackage" | "notInstalled" | "removed";
+
+/**
+ * The answer of [`status`], [`install`] and [`uninstall`]: what was done, where, and what the
+ * user still has to do.
+ */
+export type CliPathReport = {
+/**
+ * What happened.
+ */
+outcome: CliPathOutcome,
+/**
+ * How the CLI is put on `PATH` on this system.
+ */
+method: CliPathMethod,
+/**
+ * The CLI inside the app (the installer's copy).
+ */
+cli: string,
+/**
+ * The copy, the link, or the directory added to `Path` (Windows).
+ */
+location: string,
+/**
+ * Whether the directory of [`Self::location`] is on the app's `PATH` (false: the user has
+ * to add it, e.g. `~/.local/bin` on macOS).
+ */
+on_path: boolean,
+/**
+ * Terminals that are already open do not see the change: open a new one.
+ */
+new_terminal: boolean, };
+
+/**
  * A command failure. `code` is stable and machine-readable (the UI branches on it);
  * `message` is for people.
  */
@@ -863,7 +904,7 @@ shell_env: ShellEnvReport | null, };
  * the UI branches on through the generated TypeScript union `ErrorCode`
  * (ui/src/lib/bindings), so a code misspelt on either side fails to compile.
  */
-export type ErrorCode = "Io" | "PermissionDenied" | "NotFound" | "Cancelled" | "BadRoot" | "GoCommand" | "BadEscape" | "Parse" | "NotReported" | "InvalidModule" | "RefusedSystem" | "RefusedSelf" | "RefusedOtherUser" | "RefusedProtected" | "NotAHolder" | "ProcessChanged" | "Unidentified" | "ScanFailed" | "StillRunning" | "Unsupported" | "BadArgument" | "BadSettings" | "ElevationDenied" | "ElevationUnavailable" | "Internal" | "NotUndoable" | "UnknownPlan" | "UnknownRun";
+export type ErrorCode = "Io" | "PermissionDenied" | "NotFound" | "Cancelled" | "BadRoot" | "GoCommand" | "BadEscape" | "Parse" | "NotReported" | "InvalidModule" | "RefusedSystem" | "RefusedSelf" | "RefusedOtherUser" | "RefusedProtected" | "NotAHolder" | "ProcessChanged" | "Unidentified" | "ScanFailed" | "StillRunning" | "Unsupported" | "BadArgument" | "BadSettings" | "ElevationDenied" | "ElevationUnavailable" | "Internal" | "NotUndoable" | "UnknownPlan" | "UnknownRun" | "Conflict";
 
 /**
  * The file formats.
