@@ -39,6 +39,7 @@ fn install_status_and_uninstall_through_ipc_from_an_appimage() {
         elevator: Elevator::Direct,
         exe: Some(app_dir.join("gocache-doctor-app")),
         lock_timeout: Duration::from_secs(1),
+        revealer: crate::state::Revealer::recording(),
     };
     let app = app_with(config);
     let w = main_window(&app);
