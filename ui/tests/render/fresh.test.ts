@@ -57,13 +57,12 @@ describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000
     await expect.poll(async () => (await mock(page)).watchStarts).toBe(1);
     expect(await scans(page)).toBe(1);
 
-    // The watch reports what changed 1.5 s before (its quiet time): a report right after the
-    // scan started is of changes that scan saw, and rescans nothing.
-    expect(await fsChange(page, ['modcache'])).toBe(true);
-    await page.waitForTimeout(2000);
-    expect(await scans(page)).toBe(1);
-    // `go mod download` in a terminal, a while later: the watch reports the module cache.
-    await page.waitForTimeout(1000);
+    // `go mod download` in a terminal: the watch reports the module cache. (That a report of
+    // changes the last scan already saw rescans nothing is a matter of timing, tested with a
+    // fake clock in src/lib/freshness.test.ts: here, on a loaded machine, the first scan can
+    // take longer than the watch's quiet time and make such a report look new.) A while after
+    // the scan, so the change is surely newer than it.
+    await page.waitForTimeout(3000);
     expect(await fsChange(page, ['modcache'])).toBe(true);
     await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(2);
     await waitForState(page, 'done');
