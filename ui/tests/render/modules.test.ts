@@ -398,6 +398,21 @@ describe('the selection toolbar', () => {
         expect(tb.scrollWidth).toBeLessThanOrEqual(Math.ceil(tb.width));
         for (const r of tb.rights) expect(r).toBeLessThanOrEqual(tb.barRight);
         await screenshot(page, `modules-toolbar-${w}x${h}-${locale}`);
+        if (w === 1200) {
+          // The map's legend beside it: a long owner ends in an ellipsis, whole in its tooltip.
+          const legend = await page.locator('[data-testid=treemap-legend] li[data-color]').evaluateAll((els) =>
+            els.map((li) => {
+              const n = li.querySelector<HTMLElement>('.name');
+              return { title: li.getAttribute('title') ?? '', overflow: n ? getComputedStyle(n).textOverflow : null, right: n ? n.getBoundingClientRect().right : 0, li: li.getBoundingClientRect().right };
+            }),
+          );
+          expect(legend.length).toBeGreaterThan(1);
+          for (const l of legend) {
+            expect(l.overflow).toBe('ellipsis');
+            expect(l.title).not.toBe('');
+            expect(l.right).toBeLessThanOrEqual(l.li + 0.5);
+          }
+        }
         // The secondary actions keep their words for people who hover and for screen readers.
         const none = page.getByTestId('select-none');
         expect(await none.getAttribute('aria-label')).toBe(locale === 'zh-CN' ? '取消选择' : 'Select none');
