@@ -500,8 +500,17 @@ fn project_mode_explains_mismatches() {
     assert_eq!(m1.cause, Cause::Settings, "{m1:#?}");
     let m2 = find(&newest[2], false);
     assert_eq!(m2.cause, Cause::CacheCorrupted, "{m2:#?}");
+    // The changed files are named (what changed in each is in the module's `files`), in the
+    // message the app translates and in its English.
+    assert_eq!(m2.explanation_msg.id, "explain.corrupted-files");
     assert!(
-        m2.explanation.contains("planted.go (added)"),
+        m2.explanation_msg.args["files"].contains("planted.go"),
+        "{:?}",
+        m2.explanation_msg
+    );
+    assert_eq!(m2.explanation, m2.explanation_msg.english());
+    assert!(
+        m2.explanation.contains("Changed files: planted.go"),
         "{}",
         m2.explanation
     );

@@ -12,6 +12,7 @@ import {
   isBroken,
   problemHint,
   severityTitle,
+  msgText,
   STATUS_INFO,
   statusInfo,
   statusByVersion,
@@ -89,12 +90,14 @@ describe('grouping', () => {
         not_in_cache: [],
         versions_checked: 3,
         version_set: 'the build list (go list -m all), which go mod verify checks',
+        version_set_msg: { id: 'set.build-list', args: {} },
         proxy_compared: false,
         settings: [],
+        settings_msgs: [],
         mismatches: [
-          { path: 'a', version: 'v2', go_mod: false, line: 1, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [] },
-          { path: 'm', version: 'v1', go_mod: true, line: 2, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [] },
-          { path: 'r', version: 'v1', go_mod: false, line: 3, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'retagged', proxy: null, explanation: '', evidence: [] },
+          { path: 'a', version: 'v2', go_mod: false, line: 1, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [], explanation_msg: { id: 'explain.corrupted', args: {} }, evidence_msgs: [] },
+          { path: 'm', version: 'v1', go_mod: true, line: 2, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'cache-corrupted', proxy: null, explanation: '', evidence: [], explanation_msg: { id: 'explain.corrupted', args: {} }, evidence_msgs: [] },
+          { path: 'r', version: 'v1', go_mod: false, line: 3, gosum_hash: 'h1:a', cache_hash: 'h1:b', cause: 'retagged', proxy: null, explanation: '', evidence: [], explanation_msg: { id: 'explain.corrupted', args: {} }, evidence_msgs: [] },
         ],
       },
     });
@@ -190,5 +193,43 @@ describe('languages', () => {
       ],
     });
     expect(summarize(r)).toBe('Checked 2 module versions: 2 broken, 2 corrupt build cache entries.');
+  });
+});
+
+describe('project-mode messages (the core\'s VerifyMsg) in the UI\'s language', () => {
+  afterEach(() => setLocale('en'));
+  const retagged = { id: 'explain.retagged', args: { label: 'example.com/m@v1.0.0', module: 'example.com/m' } };
+  const gosumdbOff = { id: 'evidence.gosumdb-off', args: { source: 'go-env-file' } };
+  const finding = { id: 'evidence.finding', args: { status: 'dir-modified', message: 'dir has been modified: /c/m@v1 hashes to h1:A, not h1:B' } };
+  const incomplete = { id: 'explain.incomplete', args: { label: 'example.com/m@v1.0.0', status: 'partial' } };
+
+  test('English: the catalog text with the values filled in', () => {
+    expect(msgText(retagged)).toBe(
+      "example.com/m@v1.0.0 in the cache is intact but is not the content go.sum was written for: the version was most likely retagged upstream (its tag moved to another commit), or go.sum was edited. Check go.sum's history; if the new content is trusted, remove the go.sum lines of example.com/m and run go mod tidy, otherwise pin another version.",
+    );
+    expect(msgText(gosumdbOff)).toMatch(/^GOSUMDB=off \(the go env -w file\): downloads are not checked/);
+    // A module finding keeps the core's sentence (it has the paths and hashes).
+    expect(msgText(finding)).toBe(finding.args.message);
+    expect(msgText(incomplete)).toContain(`(${statusInfo('partial').label})`);
+  });
+
+  test('zh-CN: Chinese, with the values and the setting\'s source translated', () => {
+    setLocale('zh-CN');
+    const r = msgText(retagged);
+    expect(r).toMatch(/\p{Script=Han}/u);
+    expect(r).toContain('example.com/m@v1.0.0');
+    expect(r).not.toMatch(/retagged|intact|upstream/);
+    expect(msgText(gosumdbOff)).toBe('GOSUMDB=off（go env -w 写入的文件）：下载不经过校验和数据库校验，被改动或篡改的版本也会进入缓存');
+    // A module finding is named by its verdict and meaning, not the core's English sentence.
+    const f = msgText(finding);
+    expect(f).toContain(statusInfo('dir-modified').label);
+    expect(f).not.toContain('hashes to');
+    expect(msgText(incomplete)).toContain(`（${statusInfo('partial').label}）`);
+  });
+
+  test('an id the UI does not know (a newer core) shows the core\'s English', () => {
+    setLocale('zh-CN');
+    expect(msgText({ id: 'explain.from-the-future', args: {} }, 'the English')).toBe('the English');
+    expect(msgText(null, 'fallback')).toBe('fallback');
   });
 });

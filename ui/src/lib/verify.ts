@@ -7,11 +7,12 @@ import type {
   Severity,
   VerifyEvent,
   VerifyModule,
+  VerifyMsg,
   VerifyProblem,
   VerifyReport,
   VerifyStatus,
 } from './api';
-import { t } from './i18n';
+import { hasKey, locale, t } from './i18n';
 
 /** `document.body.dataset.verifyState`. */
 export type VerifyState = 'idle' | 'running' | 'done' | 'cancelled' | 'error' | 'repairing';
@@ -253,4 +254,26 @@ export function problemHint(id: string): string {
 /** Whether anything is broken: a broken version, a go.sum mismatch or an error problem (`anything_broken`). */
 export function anythingBroken(r: Pick<VerifyReport, 'broken' | 'problems' | 'project'>): boolean {
   return r.broken > 0 || r.problems.some((p) => p.severity === 'error') || (r.project?.mismatches.length ?? 0) > 0;
+}
+
+/**
+ * A sentence of project mode (`VerifyMsg`: a go.sum line against the cache and the proxy) in the
+ * current language: `verify.msg.<id>` with its values. A `source` value names where a setting
+ * came from (`verify.msg.source.<value>`), a `status` value a verdict (its label). A module
+ * finding (`evidence.finding`) carries the core's English sentence: other languages show the
+ * verdict's label and meaning instead. `fallback` (the core's English) when the id is unknown.
+ */
+export function msgText(m: VerifyMsg | null | undefined, fallback = ''): string {
+  if (!m) return fallback;
+  const key = `verify.msg.${m.id}`;
+  if (!hasKey(key)) return fallback;
+  const args: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.args)) if (v !== undefined) args[k] = v;
+  if (args.source !== undefined && hasKey(`verify.msg.source.${args.source}`)) args.source = t(`verify.msg.source.${args.source}`);
+  const status = args.status as VerifyStatus | undefined;
+  if (status !== undefined) args.status = statusInfo(status).label;
+  if (m.id === 'evidence.finding' && locale() !== 'en' && status !== undefined) {
+    return t('verify.project.findingOther', { status: statusInfo(status).label, explanation: statusInfo(status).explanation });
+  }
+  return t(key, args);
 }

@@ -773,6 +773,47 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   };
   const key = (m: { path: string; version: string }) => `${m.path}@${m.version}`;
 
+  // A project-mode message as the core writes it (crates/core/src/verify/msg.rs). Beside it the
+  // core puts its English (what the CLI prints); here a marker instead, so a test sees the app
+  // render the message from its own catalogs, never fall back to that string.
+  const msg = (id: string, args: Record<string, string> = {}): Ipc.VerifyMsg => ({ id, args });
+  const english = (m: Ipc.VerifyMsg): string => `(the core's English of ${m.id})`;
+  /** go.sum mismatches: a retagged version; with `mixed`, one of each kind the core explains. */
+  function projectMismatches(mods: Ipc.ModuleVersion[], mixed: boolean): Ipc.Mismatch[] {
+    const mk = (i: number, line: number, cause: Ipc.MismatchCause, gosum: string, cache: string | null, explanation: Ipc.VerifyMsg, evidence: Ipc.VerifyMsg[], proxy: Ipc.ProxyCheck | null = null): Ipc.Mismatch => ({
+      path: mods[i].path, version: mods[i].version, go_mod: false, line, gosum_hash: gosum, cache_hash: cache, cause, proxy,
+      explanation: english(explanation), evidence: evidence.map(english), explanation_msg: explanation, evidence_msgs: evidence,
+    });
+    const label = (i: number) => `${mods[i].path}@${mods[i].version}`;
+    const OLD = 'h1:OLD0000000000000000000000000000000000000000=';
+    const NEW = 'h1:NEW1111111111111111111111111111111111111111=';
+    const out = [mk(2, 17, 'retagged', OLD, NEW, msg('explain.retagged', { label: label(2), module: mods[2].path }), [
+      msg('evidence.zip-hash', { line: '17', label: label(2), gosum: OLD, hash: NEW }),
+      msg('evidence.zip-consistent'),
+      msg('evidence.sumdb-in-use'),
+    ])];
+    if (!mixed) return out;
+    out.push(mk(3, 23, 'settings', OLD, NEW, msg('explain.settings', { label: label(3) }), [
+      msg('evidence.zip-hash', { line: '23', label: label(3), gosum: OLD, hash: NEW }),
+      msg('evidence.zip-consistent'),
+      msg('evidence.gosumdb-off', { source: 'go-env-file' }),
+      msg('evidence.nosumdb', { module: mods[3].path, name: 'GOPRIVATE', pattern: mods[3].path.split('/')[0], source: 'env' }),
+    ]));
+    out.push(mk(5, 30, 'cache-corrupted', NEW, NEW, msg('explain.corrupted-files', { label: label(5), files: 'decode.go, LICENSE' }), [
+      msg('evidence.finding', { status: 'dir-modified', message: `dir has been modified: ${mods[5].dir} hashes to h1:9fq3…, not ${NEW}; 1 file modified, 1 removed: decode.go, LICENSE` }),
+      msg('evidence.ziphash-agrees', { line: '30', label: label(5) }),
+    ]));
+    const pc: Ipc.ProxyCheck = { verdict: 'differs', proxy_hash: NEW, proxy: 'https://proxy.golang.org', sumdb_checked: true, note: '',
+      note_msg: msg('proxy.differs-sumdb', { proxy: 'https://proxy.golang.org', hash: NEW, gosum: OLD }) };
+    pc.note = english(pc.note_msg);
+    out.push(mk(6, 44, 'gosum-wrong', OLD, null, msg('explain.gosum-wrong-sumdb', { line: '44', label: label(6), module: mods[6].path, version: mods[6].version }), [
+      msg('evidence.not-in-cache', { label: label(6) }),
+      pc.note_msg,
+      msg('evidence.sumdb-vouches'),
+    ], pc));
+    return out;
+  }
+
   function verifyReport(project: string | null, cancelled: boolean, compareProxy = false): Ipc.VerifyReport {
     const rank: Partial<Record<Ipc.VerifyStatus, number>> = { 'dir-modified': 0, 'zip-modified': 1, partial: 4, 'writable-files': 6, leftovers: 7, ok: 10 };
     const special = new Map(brokenPlan().filter((b) => !repaired.has(key(b.m))).map((b) => [key(b.m), b]));
@@ -793,12 +834,12 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         dir: project, gosum: `${project}/go.sum`, lines: 80, matched: 77,
         not_in_cache: [{ path: 'golang.org/x/text', version: 'v0.14.0', go_mod: false, line: 41, gosum_hash: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=',
           proxy: compareProxy ? { verdict: 'same', proxy_hash: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=', proxy: 'https://proxy.golang.org', sumdb_checked: true,
-            note: 'https://proxy.golang.org serves h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=, the hash go.sum holds (Go also checked it against the checksum database)' } : null }],
-        versions_checked: mods.length, version_set: 'the build list (go list -m all), which go mod verify checks', proxy_compared: compareProxy,
-        mismatches: project.includes('retag') ? [{ path: mods[2].path, version: mods[2].version, go_mod: false, line: 17, gosum_hash: 'h1:OLD0000000000000000000000000000000000000000=', cache_hash: 'h1:NEW1111111111111111111111111111111111111111=',
-          cause: 'retagged', proxy: null, explanation: `The cache copy of ${mods[2].path}@${mods[2].version} is intact but differs from go.sum while the checksum database was on: the version was most likely retagged upstream.`,
-          evidence: ['the zip, the tree and .ziphash agree with each other', 'GOSUMDB=sum.golang.org (default)', 'GOPROXY=https://proxy.golang.org,direct (default)'] }] : [],
-        settings: ['GOPROXY=https://proxy.golang.org,direct (default)', 'GOSUMDB=sum.golang.org (default)'],
+            note: 'https://proxy.golang.org serves h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=, the hash go.sum holds (Go also checked it against the checksum database)',
+            note_msg: msg('proxy.same-sumdb', { proxy: 'https://proxy.golang.org', hash: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=', gosum: 'h1:ScX5w1eTa3QqT8oi6+ziP7dTV1S2+ALU0bI+0zXKWiQ=' }) } : null }],
+        versions_checked: mods.length, version_set: 'the build list (go list -m all), which go mod verify checks', version_set_msg: msg('set.build-list'), proxy_compared: compareProxy,
+        mismatches: project.includes('retag') || project.includes('mixed') ? projectMismatches(mods, project.includes('mixed')) : [],
+        settings: ['GOPROXY=https://proxy.golang.org,direct (Go\'s default)', 'GOSUMDB=sum.golang.org (Go\'s default)'],
+        settings_msgs: [msg('setting', { name: 'GOPROXY', value: 'https://proxy.golang.org,direct', source: 'default' }), msg('setting', { name: 'GOSUMDB', value: 'sum.golang.org', source: 'default' })],
       } : null,
       special_files: 0, bytes_hashed: modules.reduce((s, m) => s + m.bytes_hashed, 0), elapsed_ms: cancelled ? 800 : 2350, cancelled,
     };

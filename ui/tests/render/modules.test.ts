@@ -348,3 +348,86 @@ describe('screenshots', () => {
         expectCleanLog(log);
       });
 });
+
+describe('the selection toolbar', () => {
+  /** Where each control of the toolbar is, and the toolbar's height. */
+  const toolbar = (page: Page) =>
+    page.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('[role=toolbar][data-testid=select-toolbar]')!;
+      const controls = [...bar.querySelectorAll<HTMLElement>('button, input')].filter((el) => el.getClientRects().length > 0);
+      const r = (el: Element) => el.getBoundingClientRect();
+      const name = (el: HTMLElement) =>
+        (el.getAttribute('aria-label') ?? el.textContent ?? '').replace(/\s+/g, ' ').trim();
+      return {
+        height: r(bar).height,
+        width: r(bar).width,
+        scrollWidth: bar.scrollWidth,
+        tallest: Math.max(...controls.map((el) => r(el).height)),
+        tops: controls.map((el) => Math.round(r(el).top)),
+        rights: controls.map((el) => Math.round(r(el).right)),
+        widths: [...bar.children].map((el) => Math.round(r(el).width)),
+        barRight: Math.round(r(bar).right),
+        names: controls.map((el) => ({ id: el.dataset.testid ?? '', name: name(el) })),
+      };
+    });
+
+  for (const [w, h] of [
+    [800, 600],
+    [1200, 800],
+  ] as const)
+    for (const locale of ['en-US', 'zh-CN'] as const)
+      test(`${w}x${h} ${locale}: one row, every action named, with a selection's size on Clean`, async () => {
+        const { page, log } = await openModules(w, h, { locale });
+        // A selection: the Clean button carries its count and size (its longest label).
+        await page.getByTestId('select-keep-latest').click();
+        await expect.poll(() => page.getByTestId('clean-selection').getAttribute('data-count')).not.toBe('0');
+        const tb = await toolbar(page);
+        expect(tb.names.map((n) => n.id)).toEqual([
+          'select-unused',
+          'select-older',
+          'select-older-days',
+          'select-keep-latest',
+          'select-keep-latest-n',
+          'select-none',
+          'clean-selection',
+        ]);
+        for (const n of tb.names) expect(n.name, `${n.id} has an accessible name`).not.toBe('');
+        // One row: every control on the same line, the toolbar one control high, nothing cut off.
+        expect(Math.max(...tb.tops) - Math.min(...tb.tops), `tops ${tb.tops}, widths ${tb.widths} of ${tb.width}`).toBeLessThanOrEqual(2);
+        expect(tb.height).toBeLessThanOrEqual(tb.tallest + 2);
+        expect(tb.scrollWidth).toBeLessThanOrEqual(Math.ceil(tb.width));
+        for (const r of tb.rights) expect(r).toBeLessThanOrEqual(tb.barRight);
+        await screenshot(page, `modules-toolbar-${w}x${h}-${locale}`);
+        if (w === 1200) {
+          // The map's legend beside it: a long owner ends in an ellipsis, whole in its tooltip.
+          const legend = await page.locator('[data-testid=treemap-legend] li[data-color]').evaluateAll((els) =>
+            els.map((li) => {
+              const n = li.querySelector<HTMLElement>('.name');
+              return { title: li.getAttribute('title') ?? '', overflow: n ? getComputedStyle(n).textOverflow : null, right: n ? n.getBoundingClientRect().right : 0, li: li.getBoundingClientRect().right };
+            }),
+          );
+          expect(legend.length).toBeGreaterThan(1);
+          for (const l of legend) {
+            expect(l.overflow).toBe('ellipsis');
+            expect(l.title).not.toBe('');
+            expect(l.right).toBeLessThanOrEqual(l.li + 0.5);
+          }
+        }
+        // The secondary actions keep their words for people who hover and for screen readers.
+        const none = page.getByTestId('select-none');
+        expect(await none.getAttribute('aria-label')).toBe(locale === 'zh-CN' ? '取消选择' : 'Select none');
+        expect(await none.getAttribute('title')).toBe(locale === 'zh-CN' ? '取消选择' : 'Select none');
+        // Reachable by keyboard: Tab from the first control walks through all of them.
+        await page.getByTestId('select-unused').focus();
+        const order: string[] = [];
+        for (let i = 0; i < 6; i++) {
+          await page.keyboard.press('Tab');
+          order.push(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid ?? ''));
+        }
+        expect(order).toEqual(['select-older', 'select-older-days', 'select-keep-latest', 'select-keep-latest-n', 'select-none', 'clean-selection']);
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.getByTestId('clean-selection').getAttribute('data-count')).toBe('0');
+        expectCleanLog(log);
+      });
+});

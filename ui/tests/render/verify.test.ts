@@ -212,7 +212,10 @@ describe('verify view', { timeout: 60_000 }, () => {
     expect(await mm.getAttribute('data-cause')).toBe('retagged');
     expect(await mm.textContent()).toContain('The version changed upstream');
     expect(await mm.textContent()).toContain('moved the tag');
-    expect(await mm.textContent()).toContain('GOSUMDB=sum.golang.org (default)');
+    // The explanation and the evidence are the core's messages, rendered from the app's catalog.
+    expect(await mm.textContent()).toContain('was most likely retagged upstream (its tag moved to another commit)');
+    expect(await mm.textContent()).toContain('the checksum database was in use');
+    expect(await mm.textContent()).not.toContain("the core's English");
     expect(await page.getByTestId('verify-project-result').textContent()).toContain('80 lines compared');
     expect((await calls(page))[0].project).toBe('/home/gopher/src/retag-app');
     // The folder picker fills the field.
@@ -227,6 +230,75 @@ describe('verify view', { timeout: 60_000 }, () => {
     await screenshot(page, 'verify-project');
     expectCleanLog(log);
   });
+
+  /**
+   * Runs of four or more English words: an English sentence. Go's own messages in quotes
+   * ("checksum mismatch") and code-like tokens (paths, hashes, flags, NAME=value, go.sum) are
+   * not prose; `go mod tidy` is three words.
+   */
+  const englishProse = (text: string): string[] =>
+    text
+      .replace(/"[^"]*"|“[^”]*”/g, '|')
+      .replace(/\S*[/@=.:_\-\d]\S*/g, '|')
+      .match(/(?:\b[A-Za-z]{2,}\b[ ,]+){3,}\b[A-Za-z]{2,}\b/g) ?? [];
+
+  for (const [scheme, locale] of [['light', 'en-US'], ['dark', 'zh-CN']] as const) {
+    test(`project mode explains every kind of go.sum mismatch in the UI's language, ${scheme} ${locale}`, async () => {
+      const { page, log } = await open({ locale }, scheme);
+      const zh = locale === 'zh-CN';
+      await openVerify(page);
+      await page.getByTestId('verify-scope-project').check();
+      await page.getByTestId('verify-project').fill('/home/gopher/src/mixed-app');
+      await page.getByTestId('verify-start').click();
+      await waitForVerify(page, 'done');
+      const mm = page.getByTestId('verify-mismatch');
+      expect(await mm.evaluateAll((els) => els.map((e) => e.getAttribute('data-cause')))).toEqual([
+        'retagged',
+        'settings',
+        'cache-corrupted',
+        'gosum-wrong',
+      ]);
+      await page.getByTestId('verify-compare-proxy').click();
+      await waitForVerify(page, 'done');
+      await page.locator('[data-testid="verify-project-result"] details summary').click();
+      // Every sentence of the project result: explanations, evidence, the proxy's answer, which
+      // versions were verified, the settings.
+      const texts = await page
+        .locator(
+          '[data-testid="verify-mismatch-explanation"], [data-testid="verify-mismatch-evidence"] li, [data-testid="verify-unconfirmed-note"], [data-testid="verify-project-set"], [data-testid="verify-project-result"] details li',
+        )
+        .allTextContents();
+      expect(texts.length).toBe(4 + 3 + 4 + 2 + 3 + 1 + 1 + 2);
+      for (const text of texts) {
+        expect(text, 'a fallback to the core\'s English').not.toContain("the core's English");
+        if (zh) {
+          if (!/^GO[A-Z]+=/.test(text)) expect(text, 'Chinese').toMatch(/\p{Script=Han}/u);
+          expect(englishProse(text), text).toEqual([]);
+        }
+      }
+      const all = texts.join('\n');
+      if (zh) {
+        expect(all).toContain('多半是上游重新打了这个版本的标签');
+        expect(all).toContain('GOSUMDB=off（go env -w 写入的文件）');
+        expect(all).toContain('GOPROXY=https://proxy.golang.org,direct（Go 的默认值）');
+        // The module finding: its verdict and meaning, not the core's English sentence.
+        expect(all).toContain('文件已改动');
+        expect(all).not.toContain('hashes to');
+      } else {
+        expect(all).toContain('was most likely retagged upstream');
+        expect(all).toContain("GOSUMDB=off (the go env -w file): downloads are not checked against the checksum database");
+        expect(all).toContain("GOPROXY=https://proxy.golang.org,direct (Go's default)");
+        expect(all).toContain('dir has been modified: ');
+        expect(all).toContain('the proxy and the checksum database agree on another hash');
+      }
+      for (const [w, h] of [[1200, 800], [800, 600]] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await mm.nth(1).scrollIntoViewIfNeeded();
+        await screenshot(page, `verify-project-mixed-${scheme}-${locale}-${w}x${h}`);
+      }
+      expectCleanLog(log);
+    });
+  }
 
   for (const [scheme, locale] of [['light', 'en-US'], ['dark', 'en-US'], ['light', 'zh-CN']] as const) {
     test(`a go.sum line the cache cannot confirm is a finding, compared with the proxy on request, ${scheme} ${locale}`, async () => {

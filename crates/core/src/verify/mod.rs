@@ -23,6 +23,7 @@ mod build;
 #[cfg(test)]
 mod fuzz;
 mod modcache;
+mod msg;
 mod project;
 mod proxy;
 mod repair;
@@ -41,6 +42,7 @@ use crate::{CancelToken, Result};
 
 pub use build::BuildSummary;
 pub use modcache::parse_list;
+pub use msg::Msg;
 pub use project::{Cause, Mismatch, NotInCache, ProjectReport, verify_project};
 pub use proxy::{ProxyCheck, ProxyVerdict};
 pub use repair::{

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::msg::{Msg, source_id};
 use super::proxy::{self, GoRunner, ProxyCheck, ProxySettings, ProxyVerdict};
 use super::{ModuleResult, Options, Status, VerifyProgress, VerifyReport};
 use crate::dirhash;
@@ -96,10 +97,29 @@ pub struct Mismatch {
     pub cause: Cause,
     /// What the proxy serves for this line, when compared.
     pub proxy: Option<ProxyCheck>,
-    /// A paragraph for people: what happened and what to do.
+    /// A paragraph for people: what happened and what to do (the English of
+    /// `explanation_msg`).
     pub explanation: String,
-    /// The facts behind the cause, one sentence each.
+    /// The facts behind the cause, one sentence each (the English of `evidence_msgs`).
     pub evidence: Vec<String>,
+    /// `explanation` as a message, for the app to show in the user's language.
+    pub explanation_msg: Msg,
+    /// `evidence` as messages.
+    pub evidence_msgs: Vec<Msg>,
+}
+
+impl Mismatch {
+    /// Sets the explanation (its message and its English).
+    fn explain(&mut self, msg: Msg) {
+        self.explanation = msg.english();
+        self.explanation_msg = msg;
+    }
+
+    /// Adds a fact to the evidence (its message and its English).
+    fn add_evidence(&mut self, msg: Msg) {
+        self.evidence.push(msg.english());
+        self.evidence_msgs.push(msg);
+    }
 }
 
 /// The go.sum comparison of [`verify_project`].
@@ -123,14 +143,20 @@ pub struct ProjectReport {
     /// list, and every version with a zip line in go.sum), when in the cache.
     pub versions_checked: usize,
     /// Where the set of versions came from: `go list -m all` (the build list `go mod verify`
-    /// checks), or why every version go.sum names was checked instead.
+    /// checks), or why every version go.sum names was checked instead (the English of
+    /// `version_set_msg`).
     pub version_set: String,
+    /// `version_set` as a message.
+    pub version_set_msg: Msg,
     /// Whether the lines the cache cannot confirm were compared with the proxy.
     pub proxy_compared: bool,
     /// Disagreements, in go.sum order.
     pub mismatches: Vec<Mismatch>,
-    /// The settings that matter for checksums, as `NAME=value (source)`.
+    /// The settings that matter for checksums, as `NAME=value (source)` (the English of
+    /// `settings_msgs`).
     pub settings: Vec<String>,
+    /// `settings` as messages.
+    pub settings_msgs: Vec<Msg>,
 }
 
 /// `path.Match` for one glob element: `*` (no `/`), `?`, literal characters; `[...]` classes
@@ -177,25 +203,21 @@ pub(crate) fn match_prefix_patterns(globs: &str, target: &str) -> Option<String>
     None
 }
 
-fn var(report: &Report, name: &str) -> Option<(String, String)> {
-    report.vars.get(name).map(|v| {
-        (
-            v.value.clone(),
-            crate::discover::source_label(v.source).to_owned(),
-        )
-    })
+/// A variable's value and where it came from (a `source.<id>` message).
+fn var_src(report: &Report, name: &str) -> Option<(String, String)> {
+    report
+        .vars
+        .get(name)
+        .map(|v| (v.value.clone(), source_id(v.source).to_owned()))
 }
 
 /// The settings evidence for `module` (empty when the defaults applied).
-fn settings_evidence(report: &Report, module: &str) -> Vec<String> {
+fn settings_evidence(report: &Report, module: &str) -> Vec<Msg> {
     let mut out = Vec::new();
-    if let Some((v, src)) = var(report, "GOSUMDB")
+    if let Some((v, src)) = var_src(report, "GOSUMDB")
         && v == "off"
     {
-        out.push(format!(
-            "GOSUMDB=off ({src}): downloads are not checked against the checksum \
-                 database, so a changed or tampered version is accepted into the cache"
-        ));
+        out.push(Msg::new("evidence.gosumdb-off", &[("source", src)]));
     }
     for name in ["GONOSUMDB", "GOPRIVATE"] {
         // An unset GONOSUMDB defaults to GOPRIVATE: name the variable the user set.
@@ -206,31 +228,37 @@ fn settings_evidence(report: &Report, module: &str) -> Vec<String> {
         if name == "GONOSUMDB" && defaulted {
             continue;
         }
-        if let Some((v, src)) = var(report, name)
+        if let Some((v, src)) = var_src(report, name)
             && let Some(g) = match_prefix_patterns(&v, module)
         {
-            out.push(format!(
-                "{module} matches {name} pattern {g:?} ({src}): it is never checked \
-                     against the checksum database"
+            out.push(Msg::new(
+                "evidence.nosumdb",
+                &[
+                    ("module", module.to_owned()),
+                    ("name", name.to_owned()),
+                    ("pattern", g),
+                    ("source", src),
+                ],
             ));
             break;
         }
     }
-    if let Some((v, src)) = var(report, "GOPROXY")
+    if let Some((v, src)) = var_src(report, "GOPROXY")
         && v != DEFAULT_PROXY
         && !v.is_empty()
     {
-        out.push(format!(
-            "GOPROXY={} ({src}): another proxy, or a direct fetch from the origin, can \
-                 serve different content for the same version than the one go.sum was \
-                 written from",
-            crate::redact::var_value("GOPROXY", &v)
+        out.push(Msg::new(
+            "evidence.goproxy",
+            &[
+                ("value", crate::redact::var_value("GOPROXY", &v)),
+                ("source", src),
+            ],
         ));
     }
     out
 }
 
-fn settings_list(report: &Report) -> Vec<String> {
+fn settings_list(report: &Report) -> Vec<Msg> {
     [
         "GOPROXY",
         "GOSUMDB",
@@ -241,16 +269,18 @@ fn settings_list(report: &Report) -> Vec<String> {
     ]
     .iter()
     .filter_map(|n| {
-        var(report, n).map(|(v, s)| format!("{n}={} ({s})", crate::redact::var_value(n, &v)))
+        var_src(report, n).map(|(v, s)| {
+            Msg::new(
+                "setting",
+                &[
+                    ("name", (*n).to_owned()),
+                    ("value", crate::redact::var_value(n, &v)),
+                    ("source", s),
+                ],
+            )
+        })
     })
     .collect()
-}
-
-fn fix_corrupt(label: &str) -> String {
-    format!(
-        "Repair removes {label} from the cache and downloads it again (gocache-doctor verify \
-         --repair, or the Repair button)."
-    )
 }
 
 /// Compares the go.sum of `project` with the module cache and verifies the versions it
@@ -287,7 +317,7 @@ pub fn verify_project(
             go: g.path.clone(),
             env: env.clone(),
         });
-    let (build_list, version_set) = build_list(runner.as_ref(), project, cancel);
+    let (build_list, version_set_msg) = build_list(runner.as_ref(), project, cancel);
     // What `go mod verify` checks (the build list), plus every version whose zip line go.sum
     // holds; without the build list, every version go.sum names (a superset of it: Go
     // refuses to load a module graph whose go.mod files go.sum does not vouch for).
@@ -314,11 +344,14 @@ pub fn verify_project(
         matched: 0,
         not_in_cache: Vec::new(),
         versions_checked: rep.checked,
-        version_set,
+        version_set: version_set_msg.english(),
+        version_set_msg,
         proxy_compared: false,
         mismatches: Vec::new(),
-        settings: settings_list(report),
+        settings: Vec::new(),
+        settings_msgs: settings_list(report),
     };
+    pr.settings = pr.settings_msgs.iter().map(Msg::english).collect();
     let missing = |l: &crate::projects::SumLine| NotInCache {
         path: l.path.clone(),
         version: l.version.clone(),
@@ -334,7 +367,7 @@ pub fn verify_project(
             continue;
         };
         let dl = join_slashed(&root, &format!("cache/download/{escpath}/@v"));
-        let mk = |cause, cache_hash, explanation: String, evidence| Mismatch {
+        let mk = |cause, cache_hash, explanation: Msg, evidence: Vec<Msg>| Mismatch {
             path: l.path.clone(),
             version: l.version.clone(),
             go_mod: l.go_mod_only,
@@ -343,8 +376,10 @@ pub fn verify_project(
             cache_hash,
             cause,
             proxy: None,
-            explanation,
-            evidence,
+            explanation: explanation.english(),
+            evidence: evidence.iter().map(Msg::english).collect(),
+            explanation_msg: explanation,
+            evidence_msgs: evidence,
         };
         if l.go_mod_only {
             let modf = dl.join(format!("{escver}.mod"));
@@ -358,37 +393,39 @@ pub fn verify_project(
                 pr.matched += 1;
                 continue;
             }
-            let mut evidence = vec![format!(
-                "go.sum line {} says {label}/go.mod is {}, but {} hashes to {h}",
-                l.line,
-                l.hash,
-                modf.display()
+            let mut evidence = vec![Msg::new(
+                "evidence.gomod-hash",
+                &[
+                    ("line", l.line.to_string()),
+                    ("label", label.clone()),
+                    ("gosum", l.hash.clone()),
+                    ("file", modf.display().to_string()),
+                    ("hash", h.clone()),
+                ],
             )];
             let tree_gomod = join_slashed(&root, &format!("{escpath}@{escver}/go.mod"));
             let tree = dirhash::read_regular(&tree_gomod, GOMOD_LIMIT).ok();
             let m = match tree {
                 Some(t) if t != content => {
-                    evidence.push(format!(
-                        "the cache disagrees with itself: {} differs from the extracted {}",
-                        modf.display(),
-                        tree_gomod.display()
+                    evidence.push(Msg::new(
+                        "evidence.cache-disagrees",
+                        &[
+                            ("file", modf.display().to_string()),
+                            ("tree", tree_gomod.display().to_string()),
+                        ],
                     ));
                     mk(
                         Cause::CacheCorrupted,
                         Some(h),
-                        format!(
-                            "The cached go.mod of {label} was modified after Go downloaded \
-                             it. {}",
-                            fix_corrupt(&label)
-                        ),
+                        Msg::new("explain.gomod-modified", &[("label", label.clone())]),
                         evidence,
                     )
                 }
                 other => {
                     if other.is_some() {
-                        evidence.push(format!(
-                            "the cache is self-consistent: the extracted {} is identical",
-                            tree_gomod.display()
+                        evidence.push(Msg::new(
+                            "evidence.gomod-consistent",
+                            &[("tree", tree_gomod.display().to_string())],
                         ));
                     }
                     classify_foreign(report, &l.path, &label, Some(h), evidence, &mk)
@@ -412,34 +449,26 @@ pub fn verify_project(
             })
             .collect();
         if !corrupt.is_empty() {
-            let mut evidence: Vec<String> = corrupt.iter().map(|f| f.message.clone()).collect();
+            let mut evidence: Vec<Msg> = corrupt.iter().map(|f| finding_msg(f)).collect();
             if m.ziphash.as_deref() == Some(l.hash.as_str()) {
-                evidence.push(format!(
-                    "go.sum line {} agrees with the .ziphash Go wrote when it downloaded and \
-                     checked {label}: the download was right, the cache changed afterwards",
-                    l.line
+                evidence.push(Msg::new(
+                    "evidence.ziphash-agrees",
+                    &[("line", l.line.to_string()), ("label", label.clone())],
                 ));
             }
-            let files: Vec<String> = m
-                .files
-                .iter()
-                .take(10)
-                .map(|f| format!("{} ({})", f.name, f.change.as_str()))
-                .collect();
-            let what = if files.is_empty() {
-                String::new()
+            let files: Vec<&str> = m.files.iter().take(10).map(|f| f.name.as_str()).collect();
+            let explanation = if files.is_empty() {
+                Msg::new("explain.corrupted", &[("label", label.clone())])
             } else {
-                format!(" Changed files: {}.", files.join(", "))
+                Msg::new(
+                    "explain.corrupted-files",
+                    &[("label", label.clone()), ("files", files.join(", "))],
+                )
             };
             pr.mismatches.push(mk(
                 Cause::CacheCorrupted,
                 m.ziphash.clone(),
-                format!(
-                    "The local module cache copy of {label} was corrupted: it no longer \
-                     matches the hash Go recorded when it downloaded it, so builds see \
-                     \"checksum mismatch\" / go mod verify says it has been modified.{what} {}",
-                    fix_corrupt(&label)
-                ),
+                explanation,
                 evidence,
             ));
             continue;
@@ -450,13 +479,14 @@ pub fn verify_project(
                 pr.mismatches.push(mk(
                     Cause::CacheCorrupted,
                     None,
-                    format!(
-                        "The cache copy of {label} is incomplete ({}): Go will download it \
-                         again. {}",
-                        m.status.as_str(),
-                        fix_corrupt(&label)
+                    Msg::new(
+                        "explain.incomplete",
+                        &[
+                            ("label", label.clone()),
+                            ("status", m.status.as_str().to_owned()),
+                        ],
                     ),
-                    m.findings.iter().map(|f| f.message.clone()).collect(),
+                    m.findings.iter().map(finding_msg).collect(),
                 ));
             } else {
                 pr.not_in_cache.push(missing(l));
@@ -468,13 +498,16 @@ pub fn verify_project(
             continue;
         }
         let evidence = vec![
-            format!(
-                "go.sum line {} says {label} is {}, but the cache holds {zh} (its .ziphash)",
-                l.line, l.hash
+            Msg::new(
+                "evidence.zip-hash",
+                &[
+                    ("line", l.line.to_string()),
+                    ("label", label.clone()),
+                    ("gosum", l.hash.clone()),
+                    ("hash", zh.clone()),
+                ],
             ),
-            "the cache is self-consistent: its zip and extracted files still match that \
-             .ziphash"
-                .to_owned(),
+            Msg::new("evidence.zip-consistent", &[]),
         ];
         pr.mismatches.push(classify_foreign(
             report,
@@ -498,16 +531,13 @@ fn build_list(
     runner: Option<&GoRunner>,
     project: &Path,
     cancel: &CancelToken,
-) -> (Option<BTreeSet<(String, String)>>, String) {
+) -> (Option<BTreeSet<(String, String)>>, Msg) {
     use crate::projects::golist;
     let Some(r) = runner else {
-        return (
-            None,
-            "every version go.sum names (no go command to list the build list with)".into(),
-        );
+        return (None, Msg::new("set.no-go", &[]));
     };
     if !project.join("go.mod").is_file() {
-        return (None, "every version go.sum names (no go.mod)".into());
+        return (None, Msg::new("set.no-gomod", &[]));
     }
     match golist::list_module(
         &r.go,
@@ -528,18 +558,12 @@ fn build_list(
                     set.insert((rp.path.clone(), v.clone()));
                 }
             }
-            (
-                Some(set),
-                "the build list (go list -m all), which go mod verify checks".into(),
-            )
+            (Some(set), Msg::new("set.build-list", &[]))
         }
-        Err(golist::ListError::Cancelled) => (None, "cancelled".into()),
+        Err(golist::ListError::Cancelled) => (None, Msg::new("set.cancelled", &[])),
         Err(golist::ListError::Failed(m)) => (
             None,
-            format!(
-                "every version go.sum names (the build list is unknown: {})",
-                crate::redact::text(&m)
-            ),
+            Msg::new("set.unknown", &[("error", crate::redact::text(&m))]),
         ),
     }
 }
@@ -580,39 +604,30 @@ fn compare_with_proxy(
         let Some(pc) = n.proxy.clone() else { continue };
         let label = n.label();
         let mut evidence = vec![
-            format!(
-                "{label} is not in the module cache: the cache cannot tell which hash is right"
-            ),
-            pc.note.clone(),
+            Msg::new("evidence.not-in-cache", &[("label", label.clone())]),
+            pc.note_msg.clone(),
         ];
         let (cause, explanation) = if pc.sumdb_checked {
-            evidence.push(
-                "the checksum database vouches for what the proxy serves, and it never \
-                 changes a published hash"
-                    .to_owned(),
-            );
+            evidence.push(Msg::new("evidence.sumdb-vouches", &[]));
             (
                 Cause::GosumWrong,
-                format!(
-                    "go.sum line {} is wrong: the proxy and the checksum database agree on \
-                     another hash for {label}, so every download fails with \"checksum \
-                     mismatch\". Remove the go.sum lines of {} {} and run go mod download \
-                     {}@{} (or go mod tidy) to record the right hash; check go.sum's history \
-                     for how the wrong one got in.",
-                    n.line, n.path, n.version, n.path, n.version
+                Msg::new(
+                    "explain.gosum-wrong-sumdb",
+                    &[
+                        ("line", n.line.to_string()),
+                        ("label", label.clone()),
+                        ("module", n.path.clone()),
+                        ("version", n.version.clone()),
+                    ],
                 ),
             )
         } else {
             evidence.extend(settings_evidence(report, &n.path));
             (
                 Cause::Retagged,
-                format!(
-                    "go.sum line {} does not match what the proxy serves for {label}, so a \
-                     download fails with \"checksum mismatch\". Either go.sum is wrong \
-                     (edited, a merge, written through another proxy) or the version changed \
-                     upstream; the checksum database was not asked for this module, so \
-                     check go.sum's history before trusting either.",
-                    n.line
+                Msg::new(
+                    "explain.proxy-differs",
+                    &[("line", n.line.to_string()), ("label", label.clone())],
                 ),
             )
         };
@@ -625,8 +640,10 @@ fn compare_with_proxy(
             cache_hash: None,
             cause,
             proxy: Some(pc),
-            explanation,
-            evidence,
+            explanation: explanation.english(),
+            evidence: evidence.iter().map(Msg::english).collect(),
+            explanation_msg: explanation,
+            evidence_msgs: evidence,
         });
     }
     for m in &mut pr.mismatches {
@@ -654,36 +671,40 @@ fn compare_with_proxy(
             m.version,
             if m.go_mod { "/go.mod" } else { "" }
         );
-        m.evidence.push(pc.note.clone());
+        m.add_evidence(pc.note_msg.clone());
         match pc.proxy_hash.as_deref() {
             Some(h) if h == m.gosum_hash => {
                 m.cause = Cause::CacheOther;
-                m.explanation = format!(
-                    "The cached {label} is intact but is not what the proxy serves: the proxy \
-                     agrees with go.sum ({h}), the cache holds {cache}. The cached copy came \
-                     from elsewhere (another proxy, a direct fetch of a moved tag). Remove \
-                     this one version and download it again: gocache-doctor clean --module \
-                     {}@{}, then go mod download {}@{}.",
-                    m.path, m.version, m.path, m.version
+                let msg = Msg::new(
+                    "explain.cache-other",
+                    &[
+                        ("label", label),
+                        ("hash", h.to_owned()),
+                        ("cache", cache),
+                        ("module", m.path.clone()),
+                        ("version", m.version.clone()),
+                    ],
                 );
+                m.explain(msg);
             }
             Some(h) if h == cache => {
                 m.cause = Cause::GosumWrong;
-                m.explanation = format!(
-                    "go.sum line {} is wrong for {label}: the proxy serves {h}, the same as \
-                     the cache, and go.sum holds {}.{} Remove the go.sum lines of {} {} and run \
-                     go mod tidy to record the right hash; check go.sum's history for how the \
-                     wrong one got in. Cleaning or downloading the module again does not help.",
-                    m.line,
-                    m.gosum_hash,
+                let msg = Msg::new(
                     if pc.sumdb_checked {
-                        " The checksum database agrees with the proxy."
+                        "explain.gosum-wrong-cache-sumdb"
                     } else {
-                        ""
+                        "explain.gosum-wrong-cache"
                     },
-                    m.path,
-                    m.version
+                    &[
+                        ("line", m.line.to_string()),
+                        ("label", label),
+                        ("hash", h.to_owned()),
+                        ("gosum", m.gosum_hash.clone()),
+                        ("module", m.path.clone()),
+                        ("version", m.version.clone()),
+                    ],
                 );
+                m.explain(msg);
             }
             _ => {}
         }
@@ -697,25 +718,18 @@ fn classify_foreign(
     module: &str,
     label: &str,
     cache_hash: Option<String>,
-    mut evidence: Vec<String>,
-    mk: &dyn Fn(Cause, Option<String>, String, Vec<String>) -> Mismatch,
+    mut evidence: Vec<Msg>,
+    mk: &dyn Fn(Cause, Option<String>, Msg, Vec<Msg>) -> Mismatch,
 ) -> Mismatch {
     let settings = settings_evidence(report, module);
     if settings.is_empty() {
-        evidence.push(
-            "the checksum database was in use (GOSUMDB default, no GONOSUMDB/GOPRIVATE match, \
-             default GOPROXY), so the cached copy was checked when it was downloaded"
-                .to_owned(),
-        );
+        evidence.push(Msg::new("evidence.sumdb-in-use", &[]));
         mk(
             Cause::Retagged,
             cache_hash,
-            format!(
-                "{label} in the cache is intact but is not the content go.sum was written for: \
-                 the version was most likely retagged upstream (its tag moved to another \
-                 commit), or go.sum was edited. Check go.sum's history; if the new content is \
-                 trusted, remove the go.sum lines of {module} and run go mod tidy, otherwise \
-                 pin another version."
+            Msg::new(
+                "explain.retagged",
+                &[("label", label.to_owned()), ("module", module.to_owned())],
             ),
             evidence,
         )
@@ -724,16 +738,22 @@ fn classify_foreign(
         mk(
             Cause::Settings,
             cache_hash,
-            format!(
-                "{label} in the cache is intact but is not the content go.sum was written for, \
-                 and this machine's settings let an unchecked download in (see the evidence): \
-                 the version was probably served differently (another proxy, a direct fetch \
-                 of a moved tag, a private mirror). Compare GOPROXY/GOSUMDB/GOPRIVATE with the \
-                 machine that wrote go.sum."
-            ),
+            Msg::new("explain.settings", &[("label", label.to_owned())]),
             evidence,
         )
     }
+}
+
+/// A module finding as evidence: its sentence (the verify of the version wrote it), with its
+/// status for the app to name in the user's language.
+fn finding_msg(f: &super::Finding) -> Msg {
+    Msg::new(
+        "evidence.finding",
+        &[
+            ("status", f.status.as_str().to_owned()),
+            ("message", f.message.clone()),
+        ],
+    )
 }
 
 #[cfg(test)]

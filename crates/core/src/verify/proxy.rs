@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
+use super::msg::Msg;
 use super::project::match_prefix_patterns;
 use crate::discover::Report;
 use crate::env::EnvMap;
@@ -48,18 +49,22 @@ pub struct ProxyCheck {
     /// Whether Go also checked the content against the checksum database (an `https` proxy
     /// with GOSUMDB on and the module not in GONOSUMDB/GOPRIVATE).
     pub sumdb_checked: bool,
-    /// A sentence for people: what was compared, or why nothing could be.
+    /// A sentence for people: what was compared, or why nothing could be (the English of
+    /// `note_msg`).
     pub note: String,
+    /// `note` as a message, for the app to show in the user's language.
+    pub note_msg: Msg,
 }
 
 impl ProxyCheck {
-    fn cannot(note: impl Into<String>) -> Self {
+    fn cannot(note: Msg) -> Self {
         Self {
             verdict: ProxyVerdict::CannotCheck,
             proxy_hash: None,
             proxy: None,
             sumdb_checked: false,
-            note: note.into(),
+            note: note.english(),
+            note_msg: note,
         }
     }
 }
@@ -138,12 +143,15 @@ fn file_url_dir(url: &str) -> Option<PathBuf> {
 enum Fetch {
     Hash(String),
     NotFound,
-    Failed(String),
+    /// A failure said by one of our messages.
+    Failed(Msg),
+    /// A failure in the words of the OS or Go.
+    Error(String),
 }
 
 fn fetch_file(dir: &Path, path: &str, version: &str, go_mod: bool, cancel: &CancelToken) -> Fetch {
     let (Ok(ep), Ok(ev)) = (escape::escape(path), escape::escape(version)) else {
-        return Fetch::Failed("the module path or version cannot be escaped".into());
+        return Fetch::Error("the module path or version cannot be escaped".into());
     };
     let at = crate::modpath::join_slashed(dir, &format!("{ep}/@v"));
     if go_mod {
@@ -151,7 +159,7 @@ fn fetch_file(dir: &Path, path: &str, version: &str, go_mod: bool, cancel: &Canc
         match dirhash::read_regular(&f, 16 << 20) {
             Ok(c) => Fetch::Hash(dirhash::hash_gomod(&c)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Fetch::NotFound,
-            Err(e) => Fetch::Failed(e.to_string()),
+            Err(e) => Fetch::Error(e.to_string()),
         }
     } else {
         let f = at.join(format!("{ev}.zip"));
@@ -160,7 +168,7 @@ fn fetch_file(dir: &Path, path: &str, version: &str, go_mod: bool, cancel: &Canc
         }
         match dirhash::hash_zip(&f, &dirhash::ZipLimits::default(), &|_| {}, cancel) {
             Ok((h, _)) => Fetch::Hash(h),
-            Err(e) => Fetch::Failed(e.to_string()),
+            Err(e) => Fetch::Error(e.to_string()),
         }
     }
 }
@@ -186,7 +194,7 @@ fn fetch_go(
     go_mod: bool,
 ) -> Fetch {
     let Ok(tmp) = tempfile::tempdir() else {
-        return Fetch::Failed("cannot create a temporary directory".into());
+        return Fetch::Error("cannot create a temporary directory".into());
     };
     let mut cmd = Command::new(&runner.go);
     cmd.current_dir(tmp.path()).env_clear();
@@ -209,7 +217,7 @@ fn fetch_go(
         .stderr(Stdio::piped());
     let out = match cmd.output() {
         Ok(o) => o,
-        Err(e) => return Fetch::Failed(format!("cannot run go: {e}")),
+        Err(e) => return Fetch::Error(format!("cannot run go: {e}")),
     };
     let d: Option<Downloaded> = serde_json::from_slice(&out.stdout).ok();
     match d {
@@ -217,14 +225,14 @@ fn fetch_go(
             if e.contains("404") || e.contains("410") || e.contains("not found") {
                 Fetch::NotFound
             } else {
-                Fetch::Failed(redact::text(&e))
+                Fetch::Error(redact::text(&e))
             }
         }
         Some(d) => match if go_mod { d.go_mod_sum } else { d.sum } {
             Some(h) => Fetch::Hash(h),
-            None => Fetch::Failed("go mod download gave no checksum".into()),
+            None => Fetch::Error("go mod download gave no checksum".into()),
         },
-        None => Fetch::Failed(redact::text(String::from_utf8_lossy(&out.stderr).trim())),
+        None => Fetch::Error(redact::text(String::from_utf8_lossy(&out.stderr).trim())),
     }
 }
 
@@ -240,71 +248,84 @@ pub(crate) fn compare(
     cancel: &CancelToken,
 ) -> ProxyCheck {
     if let Some(g) = match_prefix_patterns(&settings.gonoproxy, path) {
-        return ProxyCheck::cannot(format!(
-            "{path} matches GONOPROXY/GOPRIVATE pattern {g:?}: Go fetches it from its origin, \
-             not from a proxy, so it was not sent to one"
+        return ProxyCheck::cannot(Msg::new(
+            "proxy.gonoproxy",
+            &[("module", path.to_owned()), ("pattern", g)],
         ));
     }
     let sumdb =
         settings.gosumdb != "off" && match_prefix_patterns(&settings.gonosumdb, path).is_none();
-    let mut last_err = None;
+    let mut last_err: Option<Msg> = None;
     for (entry, pipe) in entries(&settings.goproxy) {
         let shown = redact::text(&entry);
+        let failed = |id: &str| Msg::new(id, &[("proxy", shown.clone())]);
         let fetched = match entry.as_str() {
             "off" => {
-                return ProxyCheck::cannot(last_err.unwrap_or_else(|| {
-                    "GOPROXY=off: no proxy may be asked, so this line cannot be compared".into()
-                }));
+                return ProxyCheck::cannot(last_err.unwrap_or_else(|| Msg::new("proxy.off", &[])));
             }
             "direct" => {
-                return ProxyCheck::cannot(last_err.unwrap_or_else(|| {
-                    "GOPROXY goes direct to the origin repository here: there is no proxy copy \
-                     to compare with"
-                        .into()
-                }));
+                return ProxyCheck::cannot(
+                    last_err.unwrap_or_else(|| Msg::new("proxy.direct", &[])),
+                );
             }
             e if e.starts_with("file://") => match file_url_dir(e) {
                 Some(dir) => (fetch_file(&dir, path, version, go_mod, cancel), false),
-                None => (Fetch::Failed("not a file URL".into()), false),
+                None => (Fetch::Failed(failed("proxy.not-file-url")), false),
             },
             e if e.starts_with("https://") || e.starts_with("http://") => match runner {
                 Some(r) => (fetch_go(r, e, sumdb, path, version, go_mod), sumdb),
-                None => (
-                    Fetch::Failed("no go command to fetch over HTTP with".into()),
-                    false,
-                ),
+                None => (Fetch::Failed(failed("proxy.no-go")), false),
             },
-            _ => (Fetch::Failed("not a proxy URL Go accepts".into()), false),
+            _ => (Fetch::Failed(failed("proxy.bad-url")), false),
         };
         match fetched {
             (Fetch::Hash(h), sumdb_checked) => {
                 let same = h == gosum;
-                let db = if sumdb_checked {
-                    " (Go also checked it against the checksum database)"
-                } else {
-                    ""
+                let id = match (same, sumdb_checked) {
+                    (true, false) => "proxy.same",
+                    (true, true) => "proxy.same-sumdb",
+                    (false, false) => "proxy.differs",
+                    (false, true) => "proxy.differs-sumdb",
                 };
+                let note = Msg::new(
+                    id,
+                    &[
+                        ("proxy", shown.clone()),
+                        ("hash", h.clone()),
+                        ("gosum", gosum.to_owned()),
+                    ],
+                );
                 return ProxyCheck {
                     verdict: if same {
                         ProxyVerdict::Same
                     } else {
                         ProxyVerdict::Differs
                     },
-                    note: if same {
-                        format!("{shown} serves {h}, the hash go.sum holds{db}")
-                    } else {
-                        format!("{shown} serves {h}, go.sum holds {gosum}{db}")
-                    },
+                    note: note.english(),
+                    note_msg: note,
                     proxy_hash: Some(h),
                     proxy: Some(shown),
                     sumdb_checked,
                 };
             }
             (Fetch::NotFound, _) => {
-                last_err = Some(format!("{shown} does not have {path}@{version}"));
+                last_err = Some(Msg::new(
+                    "proxy.not-found",
+                    &[
+                        ("proxy", shown),
+                        ("module", path.to_owned()),
+                        ("version", version.to_owned()),
+                    ],
+                ));
             }
             (Fetch::Failed(e), _) => {
-                let msg = format!("{shown}: {e}");
+                if !pipe {
+                    return ProxyCheck::cannot(e);
+                }
+                last_err = Some(e);
+            }
+            (Fetch::Error(e), _) => {
+                let msg = Msg::new("proxy.failed", &[("proxy", shown), ("error", e)]);
                 if !pipe {
                     return ProxyCheck::cannot(msg);
                 }
@@ -313,15 +334,16 @@ pub(crate) fn compare(
         }
     }
     match last_err {
-        Some(e) if e.contains("does not have") => ProxyCheck {
+        Some(e) if e.id == "proxy.not-found" => ProxyCheck {
             verdict: ProxyVerdict::NotFound,
             proxy_hash: None,
             proxy: None,
             sumdb_checked: false,
-            note: e,
+            note: e.english(),
+            note_msg: e,
         },
         Some(e) => ProxyCheck::cannot(e),
-        None => ProxyCheck::cannot("GOPROXY lists no proxy"),
+        None => ProxyCheck::cannot(Msg::new("proxy.none", &[])),
     }
 }
 

@@ -1340,13 +1340,22 @@ cause: MismatchCause,
  */
 proxy: ProxyCheck | null,
 /**
- * A paragraph for people: what happened and what to do.
+ * A paragraph for people: what happened and what to do (the English of
+ * `explanation_msg`).
  */
 explanation: string,
 /**
- * The facts behind the cause, one sentence each.
+ * The facts behind the cause, one sentence each (the English of `evidence_msgs`).
  */
-evidence: Array<string>, };
+evidence: Array<string>,
+/**
+ * `explanation` as a message, for the app to show in the user's language.
+ */
+explanation_msg: VerifyMsg,
+/**
+ * `evidence` as messages.
+ */
+evidence_msgs: Array<VerifyMsg>, };
 
 /**
  * The likely cause of a mismatch.
@@ -1823,9 +1832,14 @@ not_in_cache: Array<NotInCache>,
 versions_checked: number,
 /**
  * Where the set of versions came from: `go list -m all` (the build list `go mod verify`
- * checks), or why every version go.sum names was checked instead.
+ * checks), or why every version go.sum names was checked instead (the English of
+ * `version_set_msg`).
  */
 version_set: string,
+/**
+ * `version_set` as a message.
+ */
+version_set_msg: VerifyMsg,
 /**
  * Whether the lines the cache cannot confirm were compared with the proxy.
  */
@@ -1835,9 +1849,14 @@ proxy_compared: boolean,
  */
 mismatches: Array<Mismatch>,
 /**
- * The settings that matter for checksums, as `NAME=value (source)`.
+ * The settings that matter for checksums, as `NAME=value (source)` (the English of
+ * `settings_msgs`).
  */
-settings: Array<string>, };
+settings: Array<string>,
+/**
+ * `settings` as messages.
+ */
+settings_msgs: Array<VerifyMsg>, };
 
 /**
  * The comparison of one go.sum line with the proxy.
@@ -1861,9 +1880,14 @@ proxy: string | null,
  */
 sumdb_checked: boolean,
 /**
- * A sentence for people: what was compared, or why nothing could be.
+ * A sentence for people: what was compared, or why nothing could be (the English of
+ * `note_msg`).
  */
-note: string, };
+note: string,
+/**
+ * `note` as a message, for the app to show in the user's language.
+ */
+note_msg: VerifyMsg, };
 
 /**
  * What the proxy said about one go.sum line.
@@ -2557,6 +2581,20 @@ ziphash: string | null,
  * Bytes read to check this version.
  */
 bytes_hashed: number, };
+
+/**
+ * A sentence for people: a message id of [`ENGLISH`] and the values of its placeholders.
+ */
+export type VerifyMsg = {
+/**
+ * The message id (`explain.retagged`, `evidence.sumdb-in-use`, `proxy.direct`, ...).
+ */
+id: string,
+/**
+ * The values of the placeholders (module labels, hashes, paths, line numbers, the
+ * setting a value came from): facts, never words to translate.
+ */
+args: { [key in string]: string }, };
 
 /**
  * [`VerifySession::start`]'s options (the app's `verify_start` argument).
