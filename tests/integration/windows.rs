@@ -1015,3 +1015,41 @@ fn cmd_quoted_values_reach_the_program_verbatim_through_a_real_cmd() {
     let out = run(&format!("{program} x & echo pwned>pwned2.txt"));
     assert!(files().contains(&"pwned2.txt".to_owned()), "{out:?}");
 }
+
+/// The harness's time limit for `go` ends the whole process tree: `cmd.exe` (the child) has
+/// started `gocache-hold` (the grandchild), which holds a file without `FILE_SHARE_DELETE`;
+/// when the limit kills the child, the grandchild goes too (a job object), so the file can be
+/// renamed at once. Killing the child alone left a hung `compile.exe` under Wine once.
+#[test]
+fn the_time_limit_ends_the_grandchildren_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let held = dir.path().join("held.txt");
+    std::fs::write(&held, "x").unwrap();
+    let line = format!(
+        "\"{}\" --wait-secs 120 \"{}\"",
+        holder_exe().display(),
+        held.display()
+    );
+    let mut cmd = Command::new("cmd.exe");
+    // cmd's own quoting: /s strips the outer quotes and keeps the inner ones.
+    std::os::windows::process::CommandExt::raw_arg(&mut cmd, format!("/d /s /c \"{line}\""));
+    let started = std::time::Instant::now();
+    // cmd /c waits for the grandchild: a timeout (not an early exit, which would be an Ok
+    // here) means gocache-hold was running and holding the file when the limit struck.
+    let err = gocache_tests::output_within(&mut cmd, Duration::from_secs(8)).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::TimedOut, "{err}");
+    // The grandchild is gone: the file is free within a few seconds, long before its 120 s.
+    let moved = held.with_extension("moved");
+    let free = (0..100).any(|_| {
+        let ok = std::fs::rename(&held, &moved).is_ok();
+        if !ok {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok
+    });
+    assert!(
+        free,
+        "the file is still held {:?} after the limit: the grandchild outlived its parent",
+        started.elapsed()
+    );
+}

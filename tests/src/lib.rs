@@ -267,9 +267,13 @@ fn wine_flake(stderr: &str) -> bool {
 /// Wine, a `vet.exe` that `go test` started once never ended (CI, 16 minutes at no CPU).
 const GO_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(240);
 
-/// [`Command::output`](std::process::Command::output) that kills the process and fails with
-/// [`std::io::ErrorKind::TimedOut`] when it runs longer than `limit`.
-fn output_within(
+/// [`Command::output`](std::process::Command::output) that kills the process, and on Windows
+/// every process it started (a job object), and fails with [`std::io::ErrorKind::TimedOut`]
+/// when it runs longer than `limit`.
+///
+/// # Errors
+/// The spawn's error, or `TimedOut`.
+pub fn output_within(
     cmd: &mut std::process::Command,
     limit: std::time::Duration,
 ) -> std::io::Result<std::process::Output> {
@@ -283,12 +287,16 @@ fn output_within(
         .stdout(out.try_clone()?)
         .stderr(err.try_clone()?)
         .spawn()?;
+    let tree = sys::ProcessTree::adopt(&child);
     let start = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
         if start.elapsed() > limit {
+            if let Some(t) = &tree {
+                t.kill();
+            }
             let _ = child.kill();
             let _ = child.wait();
             return Err(std::io::Error::new(

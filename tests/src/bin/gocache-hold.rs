@@ -2,8 +2,11 @@
 //! lock, End process and clean scenarios (tests/integration/windows.rs).
 //!
 //! ```text
-//! gocache-hold [FILE...]
+//! gocache-hold [--wait-secs N] [FILE...]
 //! ```
+//!
+//! With `--wait-secs N` it waits N seconds instead of reading stdin (a holder started with no
+//! stdin, as a grandchild).
 //!
 //! Opens every FILE for reading (on Windows with the share mode Go's `os.Open` and most
 //! editors use, `FILE_SHARE_READ | FILE_SHARE_WRITE` without `FILE_SHARE_DELETE`, so the file
@@ -37,7 +40,13 @@ fn open(path: &std::ffi::OsStr) -> std::io::Result<File> {
 )]
 fn main() -> ExitCode {
     let mut held = Vec::new();
-    for path in std::env::args_os().skip(1) {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut wait = None;
+    if args.first().is_some_and(|a| a == "--wait-secs") && args.len() >= 2 {
+        wait = args[1].to_str().and_then(|s| s.parse::<u64>().ok());
+        args.drain(..2);
+    }
+    for path in args {
         match open(&path) {
             Ok(f) => held.push(f),
             Err(e) => {
@@ -50,8 +59,12 @@ fn main() -> ExitCode {
     if writeln!(out, "ready").and_then(|()| out.flush()).is_err() {
         return ExitCode::from(2);
     }
-    let mut line = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut line);
+    if let Some(secs) = wait {
+        std::thread::sleep(std::time::Duration::from_secs(secs));
+    } else {
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+    }
     drop(held);
     ExitCode::SUCCESS
 }

@@ -5,14 +5,14 @@
 mod unix;
 #[cfg(unix)]
 pub(crate) use unix::{
-    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env, make_dir_writable,
-    make_tree_writable,
+    ProcessTree, SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env,
+    make_dir_writable, make_tree_writable,
 };
 
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 pub(crate) use windows::{
-    SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env, make_dir_writable,
-    make_tree_writable,
+    ProcessTree, SYSTEM_PATH, du_bytes, du_disk_bytes, is_executable_file, is_root, kept_env,
+    make_dir_writable, make_tree_writable,
 };

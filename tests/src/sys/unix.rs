@@ -72,3 +72,17 @@ fn du(flag: &str, path: &Path) -> u64 {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("du {flag} {}: unexpected output", path.display()))
 }
+
+/// A child and the processes it starts, to be ended together. Unix: not needed (the harness
+/// uses it on Windows only, where killing `go` leaves its tools running); never adopts.
+pub(crate) struct ProcessTree;
+
+impl ProcessTree {
+    /// `None`: Unix needs no job.
+    pub(crate) fn adopt(_child: &std::process::Child) -> Option<Self> {
+        None
+    }
+
+    /// Nothing to end.
+    pub(crate) fn kill(&self) {}
+}
