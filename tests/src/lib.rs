@@ -299,6 +299,21 @@ pub fn output_within(
             }
             let _ = child.kill();
             let _ = child.wait();
+            #[allow(
+                clippy::print_stderr,
+                reason = "the log says when a command was killed"
+            )]
+            {
+                eprintln!(
+                    "output_within: {cmd:?} ran longer than {} s: killed{}",
+                    limit.as_secs(),
+                    if tree.is_some() {
+                        " with every process it started"
+                    } else {
+                        ""
+                    }
+                );
+            }
             return Err(std::io::Error::new(
                 std::io::ErrorKind::TimedOut,
                 format!(
