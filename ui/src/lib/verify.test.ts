@@ -11,6 +11,7 @@ import {
   groupBySeverity,
   isBroken,
   problemHint,
+  problemLabel,
   severityTitle,
   msgText,
   STATUS_INFO,
@@ -26,7 +27,7 @@ const mod = (path: string, version: string, status: VerifyStatus): VerifyModule 
   version,
   status,
   files: [],
-  findings: status === 'ok' ? [] : [{ status, message: `${status} message` }],
+  findings: status === 'ok' ? [] : [{ status, message: `${status} message`, msg: { id: 'finding.error', args: { error: `${status} message` } } }],
   dir: `/m/${path}@${version}`,
   ziphash: 'h1:x',
   bytes_hashed: 10,
@@ -70,7 +71,7 @@ describe('statuses', () => {
 describe('grouping', () => {
   test('by severity, most serious first, empty groups left out, problems by their severity', () => {
     const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'leftovers'), mod('c', 'v1', 'ok'), mod('d', 'v1', 'download-only')], {
-      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x' }],
+      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x', msg: { id: 'problem.output-hash', args: { hash: 'ab' } } }],
     });
     const g = groupBySeverity(r);
     expect(g.map((x) => x.severity)).toEqual(['error', 'warning', 'info']);
@@ -176,7 +177,7 @@ describe('languages', () => {
     expect(summarize(report([mod('a', 'v1', 'ok')]))).toBe('已校验 1 个模块版本：没有发现损坏。');
     const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'ok')], {
       checked: 12345,
-      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x' }],
+      problems: [{ id: 'build-output-corrupt', severity: 'error', path: '/c/ab-d', message: 'x', msg: { id: 'problem.output-hash', args: { hash: 'ab' } } }],
     });
     expect(summarize(r)).toBe('已校验 12,345 个模块版本：1 个已损坏，1 个构建缓存条目已损坏。');
     expect(summarize({ ...r, cancelled: true })).toBe('已取消，此前校验了 12,345 个模块版本：1 个已损坏，1 个构建缓存条目已损坏。');
@@ -188,8 +189,8 @@ describe('languages', () => {
   test('English plurals of the summary', () => {
     const r = report([mod('a', 'v1', 'dir-modified'), mod('b', 'v1', 'zip-modified')], {
       problems: [
-        { id: 'build-output-corrupt', severity: 'error', path: '/c/1', message: 'x' },
-        { id: 'build-output-corrupt', severity: 'error', path: '/c/2', message: 'x' },
+        { id: 'build-output-corrupt', severity: 'error', path: '/c/1', message: 'x', msg: { id: 'problem.output-hash', args: { hash: 'ab' } } },
+        { id: 'build-output-corrupt', severity: 'error', path: '/c/2', message: 'x', msg: { id: 'problem.output-hash', args: { hash: 'cd' } } },
       ],
     });
     expect(summarize(r)).toBe('Checked 2 module versions: 2 broken, 2 corrupt build cache entries.');
@@ -231,5 +232,61 @@ describe('project-mode messages (the core\'s VerifyMsg) in the UI\'s language', 
     setLocale('zh-CN');
     expect(msgText({ id: 'explain.from-the-future', args: {} }, 'the English')).toBe('the English');
     expect(msgText(null, 'fallback')).toBe('fallback');
+  });
+});
+
+describe('module-cache findings, build-cache problems and repair notes in the UI\'s language', () => {
+  afterEach(() => setLocale('en'));
+  const dirModified = {
+    id: 'finding.dir-modified',
+    args: {
+      dir: '/m/x@v1',
+      hash: 'h1:A',
+      ziphash: 'h1:B',
+      modified: '1',
+      added: '1',
+      removed: '0',
+      files: 'a.go (modified), b.go (added)',
+      names: 'a.go, b.go',
+      more: '',
+    },
+  };
+  const writable = { id: 'finding.writable', args: { count: '6', files: 'a, b, c, d, e', more: ', ...' } };
+  const corrupt = { id: 'problem.output-hash', args: { hash: '77e0' } };
+  const dangling = { id: 'problem.dangling', args: { count: '3' } };
+  const noGo = { id: 'repair.no-go', args: {} };
+
+  test('English: what the core and the CLI say', () => {
+    expect(msgText(dirModified)).toBe(
+      'dir has been modified: /m/x@v1 hashes to h1:A, not h1:B; compared with the zip: 1 modified, 1 added, 0 removed: a.go (modified), b.go (added)',
+    );
+    expect(msgText(writable)).toBe('6 file(s) are writable, but Go extracts module files read-only: a, b, c, d, e, ...');
+    expect(msgText(corrupt)).toBe(
+      'content hashes to 77e0, not to its name: a build may use this damaged output (Go only checks the size); removing it is safe',
+    );
+    expect(msgText(dangling)).toMatch(/^3 action entries point at an output that is missing/);
+    expect(msgText(noGo)).toBe(
+      'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again',
+    );
+    expect(problemLabel('build-output-corrupt')).toBe('Damaged build output');
+  });
+
+  test('zh-CN: Chinese, Go\'s own words quoted, the files without English change words', () => {
+    setLocale('zh-CN');
+    expect(msgText(dirModified)).toBe(
+      '目录已被修改（"dir has been modified"）：/m/x@v1 的哈希是 h1:A，而不是 h1:B；与 zip 相比：1 个修改、1 个新增、0 个删除：a.go, b.go',
+    );
+    expect(msgText(writable)).toBe('6 个文件可写，而 Go 解压模块文件时会设为只读：a, b, c, d, e, ...');
+    expect(msgText(corrupt)).toBe('内容的哈希是 77e0，与文件名不符：构建可能会用到这个损坏的输出（Go 只检查大小）；删除它是安全的');
+    expect(msgText(dangling)).toMatch(/^3 个索引条目/);
+    expect(msgText(noGo)).toMatch(/^这台机器上没有安装 Go/);
+    expect(msgText({ id: 'finding.missing-ziphash', args: {} })).toContain('"missing ziphash"');
+    expect(problemLabel('build-output-corrupt')).toBe('构建输出已损坏');
+    expect(problemLabel('build-action-dangling')).toMatch(/\p{Script=Han}/u);
+  });
+
+  test('a problem id the UI does not know shows the id', () => {
+    setLocale('zh-CN');
+    expect(problemLabel('from-the-future')).toBe('from-the-future');
   });
 });

@@ -246,6 +246,11 @@ export function summarize(r: VerifyReport): string {
 
 const PROBLEM_IDS = new Set(['build-output-corrupt', 'build-action-malformed', 'build-action-dangling', 'special-file']);
 
+/** A few words naming a problem's kind, for its badge (`verify.problemLabel.<id>`); the id itself when unknown. */
+export function problemLabel(id: string): string {
+  return hasKey(`verify.problemLabel.${id}`) ? t(`verify.problemLabel.${id}`) : id;
+}
+
 /** What to do about a problem not tied to a module version (repair does not touch the build cache). */
 export function problemHint(id: string): string {
   return PROBLEM_IDS.has(id) ? t(`verify.problem.${id}`) : '';
@@ -261,7 +266,10 @@ export function anythingBroken(r: Pick<VerifyReport, 'broken' | 'problems' | 'pr
  * current language: `verify.msg.<id>` with its values. A `source` value names where a setting
  * came from (`verify.msg.source.<value>`), a `status` value a verdict (its label). A module
  * finding (`evidence.finding`) carries the core's English sentence: other languages show the
- * verdict's label and meaning instead. `fallback` (the core's English) when the id is unknown.
+ * verdict's label and meaning instead. A `names` value (the changed files without their English
+ * change words) replaces `files` outside English. `fallback` (the core's English) when the id is
+ * unknown. Also the module-cache findings (`finding.*`), problems (`problem.*`) and repair notes
+ * (`repair.*`).
  */
 export function msgText(m: VerifyMsg | null | undefined, fallback = ''): string {
   if (!m) return fallback;
@@ -270,6 +278,7 @@ export function msgText(m: VerifyMsg | null | undefined, fallback = ''): string 
   const args: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.args)) if (v !== undefined) args[k] = v;
   if (args.source !== undefined && hasKey(`verify.msg.source.${args.source}`)) args.source = t(`verify.msg.source.${args.source}`);
+  if (args.names !== undefined && locale() !== 'en') args.files = args.names;
   const status = args.status as VerifyStatus | undefined;
   if (status !== undefined) args.status = statusInfo(status).label;
   if (m.id === 'evidence.finding' && locale() !== 'en' && status !== undefined) {

@@ -757,18 +757,24 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
   const verifyStates: string[] = [];
   const repaired = new Set<string>();
   let verifyPending: { finish: (cancelled: boolean) => void } | null = null;
+  /** A module finding as the core writes it: a message, and its English (here a marker). */
+  const finding = (status: Ipc.VerifyStatus, id: string, args: Record<string, string> = {}): Ipc.VerifyFinding => {
+    const m = msg(id, args);
+    return { status, message: english(m), msg: m };
+  };
   type Broken = { m: Ipc.ModuleVersion; status: Ipc.VerifyStatus; files: Ipc.FileChange[]; findings: Ipc.VerifyFinding[] };
   const brokenPlan = (): Broken[] => {
     const m = fullReport.modules.filter((x) => !x.toolchain);
     const at = (i: number) => m[Math.min(i, m.length - 1)];
     return [
       { m: at(4), status: 'dir-modified', files: [{ name: 'decode.go', change: 'modified' }, { name: 'internal/patch_test.go', change: 'added' }, { name: 'LICENSE', change: 'removed' }],
-        findings: [{ status: 'dir-modified', message: 'dir has been modified: the extracted tree hashes to h1:9fq3…, but .ziphash records h1:Zk2v… (go mod verify: "dir has been modified")' },
-          { status: 'writable-files', message: '3 files are writable (Go extracts them read-only): someone may have edited the cache' }] },
-      { m: at(9), status: 'zip-modified', files: [], findings: [{ status: 'zip-modified', message: 'zip has been modified: v0.3.1.zip hashes to h1:Ab1…, but Go recorded h1:Qw9… in .ziphash when it downloaded it' }] },
-      { m: at(15), status: 'partial', files: [], findings: [{ status: 'partial', message: 'extraction interrupted: v1.2.0.partial is next to the tree; Go ignores the tree and extracts the version again' }] },
-      { m: at(21), status: 'writable-files', files: [], findings: [{ status: 'writable-files', message: '12 files are writable (Go extracts them read-only): someone may have edited the cache' }] },
-      { m: at(30), status: 'leftovers', files: [], findings: [{ status: 'leftovers', message: 'leftover of an interrupted download: v1.4.0.zip3311.tmp' }] },
+        findings: [finding('dir-modified', 'finding.dir-modified', { dir: at(4).dir, hash: 'h1:9fq3Xw2s0lT1W3sY0d8k3Hq7m2Xc9bE4pQ1rT5vY8nA=', ziphash: 'h1:Zk2vQ8mN3bX7cW1eR5tY9uI0oP4aS6dF2gH8jK1lZ3x=',
+          modified: '1', added: '1', removed: '1', files: 'decode.go (modified), internal/patch_test.go (added), LICENSE (removed)', names: 'decode.go, internal/patch_test.go, LICENSE', more: '' }),
+          finding('writable-files', 'finding.writable', { count: '3', files: 'decode.go, go.mod, README.md', more: '' })] },
+      { m: at(9), status: 'zip-modified', files: [], findings: [finding('zip-modified', 'finding.zip-modified', { file: `${at(9).dir}.zip`, hash: 'h1:Ab1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV1wX2yZ3aB4c=', ziphash: 'h1:Qw9eR8tY7uI6oP5aS4dF3gH2jK1lZ0xC9vB8nM7qW6e=' })] },
+      { m: at(15), status: 'partial', files: [], findings: [finding('partial', 'finding.partial', { version: at(15).version })] },
+      { m: at(21), status: 'writable-files', files: [], findings: [finding('writable-files', 'finding.writable', { count: '12', files: 'a.go, b.go, c.go, d.go, e.go', more: ', ...' })] },
+      { m: at(30), status: 'leftovers', files: [], findings: [finding('leftovers', 'finding.leftovers', { files: 'v1.4.0.zip3311.tmp' })] },
     ];
   };
   const key = (m: { path: string; version: string }) => `${m.path}@${m.version}`;
@@ -826,7 +832,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
         dir: m.dir, ziphash: 'h1:mock=', bytes_hashed: m.bytes + m.download_bytes };
     }).sort((a, b) => (rank[a.status] ?? 10) - (rank[b.status] ?? 10) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const broken = modules.filter((m) => ['dir-modified', 'zip-modified', 'partial'].includes(m.status)).length;
-    const problems: Ipc.VerifyProblem[] = project ? [] : [{ id: 'build-output-corrupt', severity: 'error', path: '/home/gopher/.cache/go-build/3f/3f9a1c-d', message: 'build output 3f9a1c… does not hash to its name (SHA-256 is 77e0…): the file was damaged; Go would rebuild it after a clean' }];
+    const corrupt = msg('problem.output-hash', { hash: '77e0c2d41f3b9a8e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e' });
+    const problems: Ipc.VerifyProblem[] = project ? [] : [{ id: 'build-output-corrupt', severity: 'error', path: '/home/gopher/.cache/go-build/3f/3f9a1c-d', message: english(corrupt), msg: corrupt }];
     return {
       modules, problems, checked: modules.length, broken, modcache: GOMODCACHE,
       build: project ? null : { path: '/home/gopher/.cache/go-build', action_entries: 9201, output_entries: 9201, corrupt_outputs: 1, malformed_actions: 0, dangling_actions: 3 },
@@ -897,7 +904,8 @@ type Event = Ipc.ProgressEvent | Ipc.CleanUpdate | Ipc.VerifyEvent | Ipc.RepairU
       success: true,
     };
     send(channelId, 1, { event: 'repairFinished', data: { removed: removed.length, download_success: download ? download.success : null } });
-    return { versions: labels, removed, skipped: [], download, audit_error: null, note: cfg.goMissing ? 'Go is not installed here: the versions were removed; the next go build or go mod download fetches them again' : null };
+    const noteMsg = cfg.goMissing ? msg('repair.no-go') : null;
+    return { versions: labels, removed, skipped: [], download, audit_error: null, note: noteMsg ? english(noteMsg) : null, note_msg: noteMsg };
   }
 
   // --- locks (issue #5) ----------------------------------------------------------------------

@@ -86,6 +86,9 @@ describe('verify view', { timeout: 60_000 }, () => {
       const error = page.locator('[data-testid="verify-group"][data-severity="error"]');
       expect(await error.getAttribute('data-count')).toBe('4'); // 3 versions + 1 build cache entry
       expect(await error.getByTestId('verify-problem').getAttribute('data-id')).toBe('build-output-corrupt');
+      // The problem's badge names its kind in words, not its id.
+      expect(await error.locator('[data-testid="verify-problem"] .badge').textContent()).toBe('Damaged build output');
+      expect(await error.getByTestId('verify-problem-message').textContent()).toContain('content hashes to 77e0c2d4');
       const summary = page.getByTestId('verify-summary');
       expect(await summary.getAttribute('data-broken')).toBe('3');
       expect(await summary.textContent()).toContain('3 broken, 1 corrupt build cache entry');
@@ -99,6 +102,10 @@ describe('verify view', { timeout: 60_000 }, () => {
         'LICENSE:removed',
       ]);
       expect(await dir.textContent()).toContain('deleted');
+      // Its findings come from the app's catalog (the core's message), in English here.
+      const dirFindings = await dir.getByTestId('verify-finding').allTextContents();
+      expect(dirFindings[0]).toMatch(/^dir has been modified: \S+ hashes to h1:9fq3\S+, not h1:Zk2v\S+; compared with the zip: 1 modified, 1 added, 1 removed: decode\.go \(modified\), /);
+      expect(dirFindings.join('\n')).not.toContain("the core's English");
       expect(await dir.textContent()).toContain('someone (an editor, a script');
       expect(await dir.getByTestId('verify-item-status').textContent()).toContain('Files changed');
       // The "fine" group starts closed; its toggle is a real button.
@@ -299,6 +306,40 @@ describe('verify view', { timeout: 60_000 }, () => {
       expectCleanLog(log);
     });
   }
+
+  test('the cache verification in zh-CN: the broken versions\' findings, a build cache problem and the repair note are Chinese', async () => {
+    const { page, log } = await open({ locale: 'zh-CN', goMissing: true }, 'dark');
+    await openVerify(page);
+    await page.getByTestId('verify-start').click();
+    await waitForVerify(page, 'done');
+    const error = page.locator('[data-testid="verify-group"][data-severity="error"]');
+    // Three broken versions, expanded: dir-modified (and writable files), zip-modified, partial.
+    const findings = await error.getByTestId('verify-finding').allTextContents();
+    expect(findings).toHaveLength(4);
+    const problem = error.getByTestId('verify-problem');
+    expect(await problem.getAttribute('data-id')).toBe('build-output-corrupt');
+    expect(await problem.locator('.badge').textContent()).toBe('构建输出已损坏');
+    const problemText = (await problem.getByTestId('verify-problem-message').textContent()) ?? '';
+    await page.locator('[data-testid="verify-repair"][data-scope="all"]').click();
+    await waitForVerify(page, 'repairing');
+    await waitForVerify(page, 'done');
+    const note = (await page.getByTestId('verify-repair-note').textContent()) ?? '';
+    for (const text of [...findings, problemText, note]) {
+      expect(text, "a fallback to the core's English").not.toContain("the core's English");
+      expect(text, 'Chinese').toMatch(/\p{Script=Han}/u);
+      expect(englishProse(text), text).toEqual([]);
+    }
+    const all = findings.join('\n');
+    // Go's own words stay as go prints them, quoted; the changed files without English change words.
+    expect(all).toContain('目录已被修改（"dir has been modified"）');
+    expect(all).toContain('与 zip 相比：1 个修改、1 个新增、1 个删除：decode.go, internal/patch_test.go, LICENSE');
+    expect(all).toContain('zip 已被修改（"zip has been modified"）');
+    expect(all).not.toContain('(modified)');
+    expect(problemText).toContain('内容的哈希是 77e0c2d4');
+    expect(note).toContain('这台机器上没有安装 Go');
+    await screenshot(page, 'verify-cache-zh-CN');
+    expectCleanLog(log);
+  });
 
   for (const [scheme, locale] of [['light', 'en-US'], ['dark', 'en-US'], ['light', 'zh-CN']] as const) {
     test(`a go.sum line the cache cannot confirm is a finding, compared with the proxy on request, ${scheme} ${locale}`, async () => {

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Meter, Problem};
+use super::{Meter, Msg, Problem};
 use crate::CancelToken;
 use crate::dirhash::{self, Sha};
 use crate::discover::Severity;
@@ -116,12 +116,18 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Vec<Entry> 
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => return v,
                 Err(e) => {
                     if let Ok(mut p) = problems_m.lock() {
-                        p.push(Problem {
-                            id: "unreadable".into(),
-                            severity: Severity::Error,
-                            path: Some(sub.clone()),
-                            message: format!("cannot read {}: {e}", sub.display()),
-                        });
+                        p.push(Problem::new(
+                            "unreadable",
+                            Severity::Error,
+                            &sub,
+                            Msg::new(
+                                "problem.unreadable",
+                                &[
+                                    ("file", sub.display().to_string()),
+                                    ("error", e.to_string()),
+                                ],
+                            ),
+                        ));
                     }
                     return v;
                 }
@@ -163,8 +169,8 @@ pub(crate) fn enumerate(root: &Path, problems: &mut Vec<Problem>) -> Vec<Entry> 
 
 enum Verdict {
     Fine,
-    Corrupt(String),
-    Malformed(String),
+    Corrupt(Msg),
+    Malformed(Msg),
     Dangling,
 }
 
@@ -181,13 +187,15 @@ fn check_one(
     match e.kind {
         Kind::Output => match hash_file(&e.path, meter, cancel) {
             Ok(h) if h == e.id => Verdict::Fine,
-            Ok(h) => Verdict::Corrupt(format!(
-                "content hashes to {}, not to its name: a build may use this damaged output \
-                 (Go only checks the size); removing it is safe",
-                dirhash::hex(&h)
+            Ok(h) => Verdict::Corrupt(Msg::new(
+                "problem.output-hash",
+                &[("hash", dirhash::hex(&h))],
             )),
             Err(_) if cancel.is_cancelled() => Verdict::Fine,
-            Err(err) => Verdict::Corrupt(format!("cannot read it: {err}")),
+            Err(err) => Verdict::Corrupt(Msg::new(
+                "problem.output-unreadable",
+                &[("error", err.to_string())],
+            )),
         },
         Kind::OutputDir => {
             let files: Vec<PathBuf> = std::fs::read_dir(&e.path)
@@ -196,16 +204,19 @@ fn check_one(
             match files.as_slice() {
                 [one] => match hash_file(one, meter, cancel) {
                     Ok(h) if h == e.id => Verdict::Fine,
-                    Ok(h) => Verdict::Corrupt(format!(
-                        "the executable inside hashes to {}, not to the entry's name",
-                        dirhash::hex(&h)
+                    Ok(h) => Verdict::Corrupt(Msg::new(
+                        "problem.executable-hash",
+                        &[("hash", dirhash::hex(&h))],
                     )),
                     Err(_) if cancel.is_cancelled() => Verdict::Fine,
-                    Err(err) => Verdict::Corrupt(format!("cannot read it: {err}")),
+                    Err(err) => Verdict::Corrupt(Msg::new(
+                        "problem.output-unreadable",
+                        &[("error", err.to_string())],
+                    )),
                 },
-                _ => Verdict::Corrupt(format!(
-                    "an executable entry must hold exactly one file, it holds {}",
-                    files.len()
+                _ => Verdict::Corrupt(Msg::new(
+                    "problem.executable-count",
+                    &[("count", files.len().to_string())],
                 )),
             }
         }
@@ -222,17 +233,32 @@ fn check_one(
             });
             let data = match read {
                 Ok(Ok(d)) if d.len() as u64 <= 4096 => d,
-                Ok(Ok(d)) => return Verdict::Malformed(format!("{} bytes, not 175", d.len())),
-                Ok(Err(len)) => return Verdict::Malformed(format!("{len} bytes, not 175")),
-                Err(err) => return Verdict::Malformed(format!("cannot read it: {err}")),
+                Ok(Ok(d)) => {
+                    return Verdict::Malformed(Msg::new(
+                        "problem.action-size",
+                        &[("size", d.len().to_string())],
+                    ));
+                }
+                Ok(Err(len)) => {
+                    return Verdict::Malformed(Msg::new(
+                        "problem.action-size",
+                        &[("size", len.to_string())],
+                    ));
+                }
+                Err(err) => {
+                    return Verdict::Malformed(Msg::new(
+                        "problem.action-unreadable",
+                        &[("error", err.to_string())],
+                    ));
+                }
             };
             match parse_action(&data) {
-                None => Verdict::Malformed(format!(
-                    "{} bytes, not Go's 175-byte \"v1 <action> <output> <size> <time>\" line",
-                    data.len()
+                None => Verdict::Malformed(Msg::new(
+                    "problem.action-line",
+                    &[("size", data.len().to_string())],
                 )),
                 Some(a) if a.action != e.id => {
-                    Verdict::Malformed("the action ID inside differs from the entry's name".into())
+                    Verdict::Malformed(Msg::new("problem.action-id", &[]))
                 }
                 Some(a) => match outputs.get(&a.output) {
                     Some(sz) if *sz == a.size => Verdict::Fine,
@@ -278,36 +304,35 @@ pub(crate) fn check(
             Verdict::Fine => {}
             Verdict::Corrupt(why) => {
                 s.corrupt_outputs += 1;
-                problems.push(Problem {
-                    id: "build-output-corrupt".into(),
-                    severity: Severity::Error,
-                    path: Some(e.path.clone()),
-                    message: why,
-                });
+                problems.push(Problem::new(
+                    "build-output-corrupt",
+                    Severity::Error,
+                    &e.path,
+                    why,
+                ));
             }
             Verdict::Malformed(why) => {
                 s.malformed_actions += 1;
-                problems.push(Problem {
-                    id: "build-action-malformed".into(),
-                    severity: Severity::Warning,
-                    path: Some(e.path.clone()),
-                    message: format!("{why}; Go ignores it (a cache miss); removing it is safe"),
-                });
+                problems.push(Problem::new(
+                    "build-action-malformed",
+                    Severity::Warning,
+                    &e.path,
+                    why,
+                ));
             }
             Verdict::Dangling => s.dangling_actions += 1,
         }
     }
     if s.dangling_actions > 0 {
-        problems.push(Problem {
-            id: "build-action-dangling".into(),
-            severity: Severity::Info,
-            path: Some(root.to_path_buf()),
-            message: format!(
-                "{} action entries point at an output that is missing or of another size: \
-                 cache misses for Go, normal after a partial trim",
-                s.dangling_actions
+        problems.push(Problem::new(
+            "build-action-dangling",
+            Severity::Info,
+            root,
+            Msg::new(
+                "problem.dangling",
+                &[("count", s.dangling_actions.to_string())],
             ),
-        });
+        ));
     }
     s
 }

@@ -184,8 +184,21 @@ pub struct FileChange {
 pub struct Finding {
     /// What kind.
     pub status: Status,
-    /// A sentence for people, with the evidence.
+    /// A sentence for people, with the evidence (the English of `msg`).
     pub message: String,
+    /// `message` as a message, for the app to show in the user's language.
+    pub msg: Msg,
+}
+
+impl Finding {
+    /// A finding of `status` saying `msg` (its English in `message`).
+    pub(crate) fn new(status: Status, msg: Msg) -> Finding {
+        Finding {
+            status,
+            message: msg.english(),
+            msg,
+        }
+    }
 }
 
 /// The verification of one module version.
@@ -221,16 +234,18 @@ impl ModuleResult {
 
 /// A `special-file` problem: a FIFO, socket or device at `path`, skipped.
 pub(crate) fn special_problem(path: &Path, kind: crate::dirhash::Special) -> Problem {
-    Problem {
-        id: "special-file".into(),
-        severity: Severity::Warning,
-        path: Some(path.to_path_buf()),
-        message: format!(
-            "{} is a {}: Go never writes one into its caches; skipped (not read)",
-            path.display(),
-            kind.as_str()
+    Problem::new(
+        "special-file",
+        Severity::Warning,
+        path,
+        Msg::new(
+            "problem.special-file",
+            &[
+                ("file", path.display().to_string()),
+                ("kind", kind.as_str().to_owned()),
+            ],
         ),
-    }
+    )
 }
 
 /// A problem not tied to one module version (build cache entries, unreadable directories,
@@ -246,8 +261,23 @@ pub struct Problem {
     /// The entry concerned.
     #[serde(serialize_with = "crate::pathser::option::serialize")]
     pub path: Option<PathBuf>,
-    /// A sentence for people.
+    /// A sentence for people (the English of `msg`).
     pub message: String,
+    /// `message` as a message, for the app to show in the user's language.
+    pub msg: Msg,
+}
+
+impl Problem {
+    /// The problem `id` about `path`, saying `msg` (its English in `message`).
+    pub(crate) fn new(id: &str, severity: Severity, path: &Path, msg: Msg) -> Problem {
+        Problem {
+            id: id.to_owned(),
+            severity,
+            path: Some(path.to_path_buf()),
+            message: msg.english(),
+            msg,
+        }
+    }
 }
 
 /// The result of [`verify_cache`] or [`verify_project`]. Serialized for `verify --json`.

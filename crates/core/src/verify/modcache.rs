@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{Change, FileChange, Finding, Meter, ModuleResult, Options, Problem, Status};
+use super::{Change, FileChange, Finding, Meter, ModuleResult, Msg, Options, Problem, Status};
 use crate::dirhash::{self, DirFile, FileSum, HashError};
 use crate::discover::Severity;
 use crate::{CancelToken, Error, Result, escape};
@@ -105,15 +105,15 @@ impl Walker<'_> {
         let (path, version) = match (escape::unescape(escpath), escape::unescape(escver)) {
             (Ok(p), Ok(v)) => (p, v),
             _ => {
-                self.problems.push(Problem {
-                    id: "bad-escape".into(),
-                    severity: Severity::Warning,
-                    path: Some(at.to_path_buf()),
-                    message: format!(
-                        "{escpath}@{escver} is not a valid escaped module path and version: Go \
-                         never wrote it; it can be removed"
+                self.problems.push(Problem::new(
+                    "bad-escape",
+                    Severity::Warning,
+                    at,
+                    Msg::new(
+                        "problem.bad-escape",
+                        &[("name", format!("{escpath}@{escver}"))],
                     ),
-                });
+                ));
                 return None;
             }
         };
@@ -129,12 +129,18 @@ impl Walker<'_> {
     }
 
     fn unreadable(&mut self, path: &Path, err: &std::io::Error) {
-        self.problems.push(Problem {
-            id: "unreadable".into(),
-            severity: Severity::Error,
-            path: Some(path.to_path_buf()),
-            message: format!("cannot read {}: {err}", path.display()),
-        });
+        self.problems.push(Problem::new(
+            "unreadable",
+            Severity::Error,
+            path,
+            Msg::new(
+                "problem.unreadable",
+                &[
+                    ("file", path.display().to_string()),
+                    ("error", err.to_string()),
+                ],
+            ),
+        ));
     }
 
     /// Walks the extracted part (walkdir, symlinks not followed): stops at the first element
@@ -401,8 +407,8 @@ fn toolchain_hash(sums: &[FileSum], prefix: &str) -> Option<String> {
     dirhash::hash1(&rest).ok()
 }
 
-fn push(findings: &mut Vec<Finding>, status: Status, message: String) {
-    findings.push(Finding { status, message });
+fn push(findings: &mut Vec<Finding>, status: Status, msg: Msg) {
+    findings.push(Finding::new(status, msg));
 }
 
 /// Checks one version: its `.ziphash`, its zip, its extracted tree and its leftovers, one
@@ -476,8 +482,8 @@ struct Checked<'a> {
 }
 
 impl Checked<'_> {
-    fn push(&mut self, status: Status, message: String) {
-        push(&mut self.findings, status, message);
+    fn push(&mut self, status: Status, id: &str, args: &[(&str, String)]) {
+        push(&mut self.findings, status, Msg::new(id, args));
     }
 
     /// `.ziphash`: one `h1:` hash.
@@ -497,28 +503,33 @@ impl Checked<'_> {
                 Some(h) => self.ziphash = Some(h),
                 None => self.push(
                     Status::ZiphashInvalid,
-                    format!(
-                        "{} does not hold an h1: hash ({} bytes): Go cannot check this version",
-                        p.display(),
-                        b.len()
-                    ),
+                    "finding.ziphash-no-hash",
+                    &[
+                        ("file", p.display().to_string()),
+                        ("size", b.len().to_string()),
+                    ],
                 ),
             },
+            Ok(b) if b.len() > 4096 => self.push(
+                Status::ZiphashInvalid,
+                "finding.ziphash-too-big",
+                &[("file", p.display().to_string())],
+            ),
             Ok(b) => self.push(
                 Status::ZiphashInvalid,
-                format!(
-                    "{} is {} bytes, not an h1: hash",
-                    p.display(),
-                    if b.len() > 4096 {
-                        "more than 4096".to_owned()
-                    } else {
-                        b.len().to_string()
-                    }
-                ),
+                "finding.ziphash-size",
+                &[
+                    ("file", p.display().to_string()),
+                    ("size", b.len().to_string()),
+                ],
             ),
             Err(err) => self.push(
                 Status::Unreadable,
-                format!("cannot read {}: {err}", p.display()),
+                "finding.unreadable",
+                &[
+                    ("file", p.display().to_string()),
+                    ("error", err.to_string()),
+                ],
             ),
         }
         Some(())
@@ -538,11 +549,12 @@ impl Checked<'_> {
                 match self.ziphash.clone() {
                     Some(zh) if zh != h => self.push(
                         Status::ZipModified,
-                        format!(
-                            "zip has been modified: {} hashes to {h}, but Go recorded {zh} in \
-                             .ziphash when it downloaded it",
-                            p.display()
-                        ),
+                        "finding.zip-modified",
+                        &[
+                            ("file", p.display().to_string()),
+                            ("hash", h),
+                            ("ziphash", zh),
+                        ],
                     ),
                     _ => self.zip_sums = Some(sums),
                 }
@@ -550,16 +562,12 @@ impl Checked<'_> {
             Err(HashError::Cancelled) => return None,
             Err(err) => self.push(
                 Status::ZipModified,
-                format!("zip has been modified: cannot read it: {err}"),
+                "finding.zip-unreadable",
+                &[("error", err.to_string())],
             ),
         }
         if !e.has("ziphash") {
-            self.push(
-                Status::MissingZiphash,
-                "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); \
-                 Go will hash it again, but nothing records what Go checked at download time"
-                    .into(),
-            );
+            self.push(Status::MissingZiphash, "finding.missing-ziphash", &[]);
         }
         Some(())
     }
@@ -569,35 +577,27 @@ impl Checked<'_> {
         let e = self.e;
         let Some(dir) = &e.dir else {
             if e.has("zip") || e.has("mod") || e.has("info") {
-                self.push(
-                    Status::DownloadOnly,
-                    "downloaded but not extracted: harmless, Go extracts it when a build needs it"
-                        .into(),
-                );
+                self.push(Status::DownloadOnly, "finding.download-only", &[]);
             }
             return Some(());
         };
         if e.has("partial") {
             self.push(
                 Status::Partial,
-                format!(
-                    "{}.partial exists: an extraction was interrupted; Go ignores this tree \
-                     and extracts the version again (it needs the zip or the network)",
-                    e.version
-                ),
+                "finding.partial",
+                &[("version", e.version.clone())],
             );
         } else if !e.has("ziphash") {
             if !e.has("zip") {
-                self.push(
-                    Status::MissingZiphash,
-                    "extracted tree without .ziphash: Go treats it as incomplete, removes it \
-                     and downloads the version again"
-                        .into(),
-                );
+                self.push(Status::MissingZiphash, "finding.tree-without-ziphash", &[]);
             }
         } else if let Some(files_r) = &e.files {
             match files_r {
-                Err(err) => self.push(Status::Unreadable, err.clone()),
+                Err(err) => self.push(
+                    Status::Unreadable,
+                    "finding.error",
+                    &[("error", err.clone())],
+                ),
                 Ok(list) => {
                     self.writable_files(list);
                     self.tree_hash(dir, list)?;
@@ -619,12 +619,12 @@ impl Checked<'_> {
         let names: Vec<&str> = writable.iter().take(5).map(|f| f.rel.as_str()).collect();
         self.push(
             Status::Writable,
-            format!(
-                "{} file(s) are writable, but Go extracts module files read-only: {}{}",
-                writable.len(),
-                names.join(", "),
-                if writable.len() > 5 { ", ..." } else { "" }
-            ),
+            "finding.writable",
+            &[
+                ("count", writable.len().to_string()),
+                ("files", names.join(", ")),
+                ("more", more(writable.len())),
+            ],
         );
     }
 
@@ -635,7 +635,11 @@ impl Checked<'_> {
         let sums = match dirhash::digest_dir_files(list, &prefix, self.on_bytes, self.cancel) {
             Err(HashError::Cancelled) => return None,
             Err(err) => {
-                self.push(Status::Unreadable, err.to_string());
+                self.push(
+                    Status::Unreadable,
+                    "finding.error",
+                    &[("error", err.to_string())],
+                );
                 return Some(());
             }
             Ok(sums) => sums,
@@ -650,24 +654,23 @@ impl Checked<'_> {
         if h == zh || ok_as_toolchain {
             return Some(());
         }
-        let detail = match (&self.zip_sums, &self.zip_hash) {
+        let mut args = vec![
+            ("dir", dir.display().to_string()),
+            ("hash", h),
+            ("ziphash", zh.clone()),
+        ];
+        let id = match (&self.zip_sums, &self.zip_hash) {
             (Some(zs), Some(zhash)) if *zhash == zh => {
                 let mut files = diff(&sums, zs, &prefix);
                 let total = files.len();
                 files.truncate(self.opts.max_files_listed);
-                let d = describe(&files, total);
+                let id = describe(&files, total, &mut args);
                 self.files = files;
-                d
+                id
             }
-            _ => "the zip is not there (or not intact) to tell which files changed".to_owned(),
+            _ => "finding.dir-modified-no-zip",
         };
-        self.push(
-            Status::DirModified,
-            format!(
-                "dir has been modified: {} hashes to {h}, not {zh}; {detail}",
-                dir.display()
-            ),
-        );
+        self.push(Status::DirModified, id, &args);
         Some(())
     }
 
@@ -678,11 +681,8 @@ impl Checked<'_> {
         if e.dir.is_none() && e.has("partial") {
             self.push(
                 Status::Leftovers,
-                format!(
-                    "stale {}.partial with no extracted tree (harmless; removed by the next \
-                     extraction)",
-                    e.version
-                ),
+                "finding.stale-partial",
+                &[("version", e.version.clone())],
             );
         }
         if !e.tmp.is_empty() || !e.old_tmp_dirs.is_empty() {
@@ -694,41 +694,48 @@ impl Checked<'_> {
                 .collect();
             self.push(
                 Status::Leftovers,
-                format!(
-                    "leftovers of interrupted downloads or extractions: {}",
-                    names.join(", ")
-                ),
+                "finding.leftovers",
+                &[("files", names.join(", "))],
             );
         }
         if e.listed_without_mod {
-            self.push(
-                Status::ListInconsistent,
-                "the module's list file names this version, but its .mod file is missing (Go \
-                 only lists versions with a .mod)"
-                    .into(),
-            );
+            self.push(Status::ListInconsistent, "finding.list-without-mod", &[]);
         }
     }
 }
 
-fn describe(files: &[FileChange], total: usize) -> String {
+/// `", ..."` when more than five names were listed, else nothing.
+fn more(total: usize) -> String {
+    if total > 5 { ", ..." } else { "" }.to_owned()
+}
+
+/// The message of a modified tree compared with its zip, and its values: the counts, the first
+/// five files with their change (`files`, English words) and without it (`names`: the app shows
+/// these instead of `files` outside English; its file list shows the changes translated).
+fn describe(
+    files: &[FileChange],
+    total: usize,
+    args: &mut Vec<(&'static str, String)>,
+) -> &'static str {
     if total == 0 {
-        return "no file differs from the zip (the file list or names differ)".into();
+        return "finding.dir-modified-same-files";
     }
-    let count = |c: Change| files.iter().filter(|f| f.change == c).count();
-    let names: Vec<String> = files
-        .iter()
-        .take(5)
+    let count = |c: Change| files.iter().filter(|f| f.change == c).count().to_string();
+    let first = files.iter().take(5);
+    let with_change: Vec<String> = first
+        .clone()
         .map(|f| format!("{} ({})", f.name, f.change.as_str()))
         .collect();
-    format!(
-        "compared with the zip: {} modified, {} added, {} removed: {}{}",
-        count(Change::Modified),
-        count(Change::Added),
-        count(Change::Removed),
-        names.join(", "),
-        if total > 5 { ", ..." } else { "" }
-    )
+    let names: Vec<&str> = first.map(|f| f.name.as_str()).collect();
+    args.extend([
+        ("modified", count(Change::Modified)),
+        ("added", count(Change::Added)),
+        ("removed", count(Change::Removed)),
+        ("files", with_change.join(", ")),
+        ("names", names.join(", ")),
+        ("more", more(total)),
+    ]);
+    "finding.dir-modified"
 }
 
 #[cfg(test)]

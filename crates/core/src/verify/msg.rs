@@ -291,6 +291,138 @@ pub const ENGLISH: &[(&str, &str)] = &[
         "set.unknown",
         "every version go.sum names (the build list is unknown: {error})",
     ),
+    // What the module-cache check found in one version (`Finding::msg`).
+    (
+        "finding.ziphash-no-hash",
+        "{file} does not hold an h1: hash ({size} bytes): Go cannot check this version",
+    ),
+    (
+        "finding.ziphash-size",
+        "{file} is {size} bytes, not an h1: hash",
+    ),
+    (
+        "finding.ziphash-too-big",
+        "{file} is more than 4096 bytes, not an h1: hash",
+    ),
+    ("finding.unreadable", "cannot read {file}: {error}"),
+    ("finding.error", "{error}"),
+    (
+        "finding.zip-modified",
+        "zip has been modified: {file} hashes to {hash}, but Go recorded {ziphash} in .ziphash \
+         when it downloaded it",
+    ),
+    (
+        "finding.zip-unreadable",
+        "zip has been modified: cannot read it: {error}",
+    ),
+    (
+        "finding.missing-ziphash",
+        "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); Go will \
+         hash it again, but nothing records what Go checked at download time",
+    ),
+    (
+        "finding.download-only",
+        "downloaded but not extracted: harmless, Go extracts it when a build needs it",
+    ),
+    (
+        "finding.partial",
+        "{version}.partial exists: an extraction was interrupted; Go ignores this tree and \
+         extracts the version again (it needs the zip or the network)",
+    ),
+    (
+        "finding.tree-without-ziphash",
+        "extracted tree without .ziphash: Go treats it as incomplete, removes it and downloads \
+         the version again",
+    ),
+    (
+        "finding.writable",
+        "{count} file(s) are writable, but Go extracts module files read-only: {files}{more}",
+    ),
+    (
+        "finding.dir-modified",
+        "dir has been modified: {dir} hashes to {hash}, not {ziphash}; compared with the zip: \
+         {modified} modified, {added} added, {removed} removed: {files}{more}",
+    ),
+    (
+        "finding.dir-modified-same-files",
+        "dir has been modified: {dir} hashes to {hash}, not {ziphash}; no file differs from the \
+         zip (the file list or names differ)",
+    ),
+    (
+        "finding.dir-modified-no-zip",
+        "dir has been modified: {dir} hashes to {hash}, not {ziphash}; the zip is not there (or \
+         not intact) to tell which files changed",
+    ),
+    (
+        "finding.stale-partial",
+        "stale {version}.partial with no extracted tree (harmless; removed by the next \
+         extraction)",
+    ),
+    (
+        "finding.leftovers",
+        "leftovers of interrupted downloads or extractions: {files}",
+    ),
+    (
+        "finding.list-without-mod",
+        "the module's list file names this version, but its .mod file is missing (Go only lists \
+         versions with a .mod)",
+    ),
+    // Problems outside one version (`Problem::msg`).
+    (
+        "problem.bad-escape",
+        "{name} is not a valid escaped module path and version: Go never wrote it; it can be \
+         removed",
+    ),
+    ("problem.unreadable", "cannot read {file}: {error}"),
+    (
+        "problem.special-file",
+        "{file} is a {kind}: Go never writes one into its caches; skipped (not read)",
+    ),
+    (
+        "problem.output-hash",
+        "content hashes to {hash}, not to its name: a build may use this damaged output (Go only \
+         checks the size); removing it is safe",
+    ),
+    ("problem.output-unreadable", "cannot read it: {error}"),
+    (
+        "problem.executable-hash",
+        "the executable inside hashes to {hash}, not to the entry's name",
+    ),
+    (
+        "problem.executable-count",
+        "an executable entry must hold exactly one file, it holds {count}",
+    ),
+    (
+        "problem.action-size",
+        "{size} bytes, not 175; Go ignores it (a cache miss); removing it is safe",
+    ),
+    (
+        "problem.action-unreadable",
+        "cannot read it: {error}; Go ignores it (a cache miss); removing it is safe",
+    ),
+    (
+        "problem.action-line",
+        "{size} bytes, not Go's 175-byte \"v1 <action> <output> <size> <time>\" line; Go ignores \
+         it (a cache miss); removing it is safe",
+    ),
+    (
+        "problem.action-id",
+        "the action ID inside differs from the entry's name; Go ignores it (a cache miss); \
+         removing it is safe",
+    ),
+    (
+        "problem.dangling",
+        "{count} action entries point at an output that is missing or of another size: cache \
+         misses for Go, normal after a partial trim",
+    ),
+    // Why a repair downloaded nothing (`RepairReport::note_msg`).
+    ("repair.nothing", "nothing to repair"),
+    ("repair.no-download", "re-download not requested"),
+    (
+        "repair.no-go",
+        "Go is not installed here: the versions were removed; the next go build or go mod \
+         download fetches them again",
+    ),
 ];
 
 #[cfg(test)]
@@ -348,6 +480,127 @@ mod tests {
                 "{}",
                 m.english()
             );
+        }
+    }
+
+    /// The module-cache findings, build-cache problems and repair notes say, in English, what
+    /// they said before they were messages (the CLI's text and `--json` do not change).
+    #[test]
+    fn cache_messages_keep_their_english() {
+        let m = |id: &str, args: &[(&str, &str)]| {
+            let args: Vec<(&str, String)> =
+                args.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+            Msg::new(id, &args).english()
+        };
+        let cases = [
+            (
+                m(
+                    "finding.dir-modified",
+                    &[
+                        ("dir", "/m/x@v1"),
+                        ("hash", "h1:A"),
+                        ("ziphash", "h1:B"),
+                        ("modified", "1"),
+                        ("added", "1"),
+                        ("removed", "0"),
+                        ("files", "a.go (modified), b.go (added)"),
+                        ("names", "a.go, b.go"),
+                        ("more", ""),
+                    ],
+                ),
+                "dir has been modified: /m/x@v1 hashes to h1:A, not h1:B; compared with the zip: \
+                 1 modified, 1 added, 0 removed: a.go (modified), b.go (added)",
+            ),
+            (
+                m(
+                    "finding.dir-modified-no-zip",
+                    &[("dir", "/d"), ("hash", "h1:A"), ("ziphash", "h1:B")],
+                ),
+                "dir has been modified: /d hashes to h1:A, not h1:B; the zip is not there (or not \
+                 intact) to tell which files changed",
+            ),
+            (
+                m(
+                    "finding.dir-modified-same-files",
+                    &[("dir", "/d"), ("hash", "h1:A"), ("ziphash", "h1:B")],
+                ),
+                "dir has been modified: /d hashes to h1:A, not h1:B; no file differs from the zip \
+                 (the file list or names differ)",
+            ),
+            (
+                m(
+                    "finding.writable",
+                    &[
+                        ("count", "6"),
+                        ("files", "a, b, c, d, e"),
+                        ("more", ", ..."),
+                    ],
+                ),
+                "6 file(s) are writable, but Go extracts module files read-only: a, b, c, d, e, ...",
+            ),
+            (
+                m(
+                    "finding.zip-modified",
+                    &[("file", "/z.zip"), ("hash", "h1:A"), ("ziphash", "h1:B")],
+                ),
+                "zip has been modified: /z.zip hashes to h1:A, but Go recorded h1:B in .ziphash \
+                 when it downloaded it",
+            ),
+            (
+                m(
+                    "finding.ziphash-size",
+                    &[("file", "/z.ziphash"), ("size", "3")],
+                ),
+                "/z.ziphash is 3 bytes, not an h1: hash",
+            ),
+            (
+                m("finding.ziphash-too-big", &[("file", "/z.ziphash")]),
+                "/z.ziphash is more than 4096 bytes, not an h1: hash",
+            ),
+            (
+                m("finding.missing-ziphash", &[]),
+                "missing ziphash: the zip has no .ziphash (go mod verify: \"missing ziphash\"); \
+                 Go will hash it again, but nothing records what Go checked at download time",
+            ),
+            (
+                m("finding.partial", &[("version", "v1.0.0")]),
+                "v1.0.0.partial exists: an extraction was interrupted; Go ignores this tree and \
+                 extracts the version again (it needs the zip or the network)",
+            ),
+            (
+                m("problem.output-hash", &[("hash", "ab")]),
+                "content hashes to ab, not to its name: a build may use this damaged output (Go \
+                 only checks the size); removing it is safe",
+            ),
+            (
+                m("problem.action-line", &[("size", "12")]),
+                "12 bytes, not Go's 175-byte \"v1 <action> <output> <size> <time>\" line; Go \
+                 ignores it (a cache miss); removing it is safe",
+            ),
+            (
+                m("problem.dangling", &[("count", "2")]),
+                "2 action entries point at an output that is missing or of another size: cache \
+                 misses for Go, normal after a partial trim",
+            ),
+            (
+                m("problem.bad-escape", &[("name", "X@v1")]),
+                "X@v1 is not a valid escaped module path and version: Go never wrote it; it can \
+                 be removed",
+            ),
+            (
+                m("problem.special-file", &[("file", "/p"), ("kind", "FIFO")]),
+                "/p is a FIFO: Go never writes one into its caches; skipped (not read)",
+            ),
+            (m("repair.nothing", &[]), "nothing to repair"),
+            (m("repair.no-download", &[]), "re-download not requested"),
+            (
+                m("repair.no-go", &[]),
+                "Go is not installed here: the versions were removed; the next go build or go mod \
+                 download fetches them again",
+            ),
+        ];
+        for (got, want) in cases {
+            assert_eq!(got, want);
         }
     }
 

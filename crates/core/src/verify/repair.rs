@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::VerifyReport;
+use super::{Msg, VerifyReport};
 use crate::CancelToken;
 use crate::clean::{
     self, ExecOptions, ItemResult, ModuleRef, NoCleanProgress, PlanOptions, Skipped, Target, audit,
@@ -50,10 +50,21 @@ pub struct RepairReport {
     pub skipped: Vec<Skipped>,
     /// The re-download, when Go is installed and `download` was asked.
     pub download: Option<Download>,
-    /// Why no re-download ran, when it did not.
+    /// Why no re-download ran, when it did not (the English of `note_msg`).
     pub note: Option<String>,
+    /// `note` as a message, for the app to show in the user's language.
+    pub note_msg: Option<Msg>,
     /// Why the audit entry could not be written, when it could not.
     pub audit_error: Option<String>,
+}
+
+impl RepairReport {
+    /// Sets the note (its message and its English).
+    fn set_note(&mut self, id: &str) {
+        let msg = Msg::new(id, &[]);
+        self.note = Some(msg.english());
+        self.note_msg = Some(msg);
+    }
 }
 
 /// The broken versions of a verification: every module row with a broken status, plus, in
@@ -217,10 +228,11 @@ pub fn repair(
         skipped: Vec::new(),
         download: None,
         note: None,
+        note_msg: None,
         audit_error: None,
     };
     if versions.is_empty() {
-        out.note = Some("nothing to repair".into());
+        out.set_note("repair.nothing");
         return Ok(out);
     }
     let target = Target::ModuleVersions {
@@ -244,15 +256,11 @@ pub fn repair(
     }
 
     if !opts.download {
-        out.note = Some("re-download not requested".into());
+        out.set_note("repair.no-download");
         return Ok(out);
     }
     let Some(go) = report.go.as_ref().map(|g| g.path.clone()) else {
-        out.note = Some(
-            "Go is not installed here: the versions were removed; the next go build or go mod \
-             download fetches them again"
-                .into(),
-        );
+        out.set_note("repair.no-go");
         return Ok(out);
     };
     // A fresh directory only this user can enter (0700, unpredictable name), removed after:

@@ -1920,9 +1920,13 @@ skipped: Array<SkippedTarget>,
  */
 download: Download | null,
 /**
- * Why no re-download ran, when it did not.
+ * Why no re-download ran, when it did not (the English of `note_msg`).
  */
 note: string | null,
+/**
+ * `note` as a message, for the app to show in the user's language.
+ */
+note_msg: VerifyMsg | null,
 /**
  * Why the audit entry could not be written, when it could not.
  */
@@ -2540,9 +2544,13 @@ export type VerifyFinding = {
  */
 status: VerifyStatus,
 /**
- * A sentence for people, with the evidence.
+ * A sentence for people, with the evidence (the English of `msg`).
  */
-message: string, };
+message: string,
+/**
+ * `message` as a message, for the app to show in the user's language.
+ */
+msg: VerifyMsg, };
 
 /**
  * The verification of one module version.
@@ -2630,9 +2638,13 @@ severity: Severity,
  */
 path: string | null,
 /**
- * A sentence for people.
+ * A sentence for people (the English of `msg`).
  */
-message: string, };
+message: string,
+/**
+ * `message` as a message, for the app to show in the user's language.
+ */
+msg: VerifyMsg, };
 
 /**
  * The result of [`verify_cache`] or [`verify_project`]. Serialized for `verify --json`.
