@@ -932,12 +932,7 @@ fn clean_verify_and_locks_write_one_path_style() {
     } else {
         f.gomodcache.display().to_string()
     };
-    let mut env: Vec<(String, std::ffi::OsString)> =
-        f.go_env().into_iter().map(|(k, v)| (k, v.into())).collect();
-    env.extend(gocache_tests::shell_env(&[f
-        .go
-        .parent()
-        .unwrap_or(Path::new(""))]));
+    let mut env = shell_env(&fx);
     env.push(("GOMODCACHE".to_owned(), modcache.into()));
     let run = |args: &[&str]| {
         gocache_tests::output(

@@ -12,18 +12,11 @@ use sha2::{Digest, Sha256};
 
 use super::{
     CLI_NAME, CliPathError, CliPathMethod, CliPathOutcome, CliPathReport, Context, Existing, Plan,
-    classify_copy, dir_on_path, plan_install,
+    classify_copy, dir_on_path, io_at, plan_install,
 };
 
 /// The record of the copy this app wrote: its SHA-256 in hex.
 const RECORD: &str = "cli-on-path.sha256";
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CliPathError + '_ {
-    move |source| CliPathError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -38,7 +31,7 @@ fn bundled(ctx: &Context) -> Result<(PathBuf, Vec<u8>), CliPathError> {
     match fs::read(&cli) {
         Ok(bytes) => Ok((cli, bytes)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(CliPathError::NotBundled(cli)),
-        Err(e) => Err(io(&cli)(e)),
+        Err(e) => Err(io_at(&cli)(e)),
     }
 }
 
@@ -63,12 +56,12 @@ fn existing(ctx: &Context, dest: &Path, cli_bytes: &[u8]) -> Result<Existing, Cl
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(classify_copy(false, false, false, false));
         }
-        Err(e) => return Err(io(dest)(e)),
+        Err(e) => return Err(io_at(dest)(e)),
     };
     if !meta.file_type().is_file() {
         return Ok(classify_copy(true, false, false, false));
     }
-    let bytes = fs::read(dest).map_err(io(dest))?;
+    let bytes = fs::read(dest).map_err(io_at(dest))?;
     let record = fs::read_to_string(ctx.state_dir.join(RECORD)).unwrap_or_default();
     let recorded = !record.trim().is_empty() && record.trim() == sha256_hex(&bytes);
     Ok(classify_copy(true, true, bytes == cli_bytes, recorded))
@@ -125,23 +118,23 @@ pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
         Plan::Refuse => return Err(CliPathError::Conflict(dest)),
         Plan::Keep => CliPathOutcome::AlreadyInstalled,
         Plan::Create | Plan::Replace => {
-            fs::create_dir_all(&dir).map_err(io(&dir))?;
+            fs::create_dir_all(&dir).map_err(io_at(&dir))?;
             // Written beside it, then renamed into place: never a half-written CLI on PATH.
             let mut tmp = tempfile::Builder::new()
                 .prefix(".gocache-doctor.")
                 .tempfile_in(&dir)
-                .map_err(io(&dir))?;
-            tmp.write_all(&bytes).map_err(io(tmp.path()))?;
+                .map_err(io_at(&dir))?;
+            tmp.write_all(&bytes).map_err(io_at(tmp.path()))?;
             tmp.as_file()
                 .set_permissions(fs::Permissions::from_mode(0o755))
-                .map_err(io(tmp.path()))?;
-            tmp.as_file().sync_all().map_err(io(tmp.path()))?;
+                .map_err(io_at(tmp.path()))?;
+            tmp.as_file().sync_all().map_err(io_at(tmp.path()))?;
             if plan == Plan::Create {
                 // Fails rather than replace a file that appeared meanwhile.
                 tmp.persist_noclobber(&dest)
-                    .map_err(|e| io(&dest)(e.error))?;
+                    .map_err(|e| io_at(&dest)(e.error))?;
             } else {
-                tmp.persist(&dest).map_err(|e| io(&dest)(e.error))?;
+                tmp.persist(&dest).map_err(|e| io_at(&dest)(e.error))?;
             }
             if plan == Plan::Create {
                 CliPathOutcome::Installed
@@ -150,9 +143,9 @@ pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
             }
         }
     };
-    fs::create_dir_all(&ctx.state_dir).map_err(io(&ctx.state_dir))?;
+    fs::create_dir_all(&ctx.state_dir).map_err(io_at(&ctx.state_dir))?;
     let record = ctx.state_dir.join(RECORD);
-    fs::write(&record, sha256_hex(&bytes)).map_err(io(&record))?;
+    fs::write(&record, sha256_hex(&bytes)).map_err(io_at(&record))?;
     Ok(report(ctx, outcome, cli, dest))
 }
 
@@ -166,12 +159,12 @@ pub(super) fn uninstall(ctx: &Context) -> Result<CliPathReport, CliPathError> {
         Existing::Missing => CliPathOutcome::NotInstalled,
         Existing::Unrelated => return Err(CliPathError::Conflict(dest)),
         Existing::Current | Existing::Ours => {
-            fs::remove_file(&dest).map_err(io(&dest))?;
+            fs::remove_file(&dest).map_err(io_at(&dest))?;
             let record = ctx.state_dir.join(RECORD);
             match fs::remove_file(&record) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io(&record)(e)),
+                Err(e) => return Err(io_at(&record)(e)),
             }
             CliPathOutcome::Removed
         }

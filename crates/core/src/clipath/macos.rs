@@ -8,26 +8,10 @@ use std::path::{Path, PathBuf};
 
 use super::{
     CLI_NAME, CliPathError, CliPathMethod, CliPathOutcome, CliPathReport, Context, Existing, Plan,
-    classify_link, dir_on_path, plan_install,
+    classify_link, dir_on_path, io_at, plan_install,
 };
 
 const SYSTEM_BIN: &str = "/usr/local/bin";
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> CliPathError + '_ {
-    move |source| CliPathError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-fn bundled(ctx: &Context) -> Result<PathBuf, CliPathError> {
-    let cli = ctx.bundled_cli();
-    if cli.is_file() {
-        Ok(cli)
-    } else {
-        Err(CliPathError::NotBundled(cli))
-    }
-}
 
 fn writable(dir: &Path) -> bool {
     rustix::fs::access(dir, rustix::fs::Access::WRITE_OK).is_ok()
@@ -67,36 +51,29 @@ fn report(
     }
 }
 
+/// The first of `all` that is already our link to `cli`.
+fn linked(all: &[PathBuf], cli: &Path) -> Option<PathBuf> {
+    all.iter()
+        .find(|dest| existing(dest, cli) == Existing::Current)
+        .cloned()
+}
+
 pub(super) fn status(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let all = candidates(ctx);
-    for dest in &all {
-        if existing(dest, &cli) == Existing::Current {
-            return Ok(report(
-                ctx,
-                CliPathOutcome::AlreadyInstalled,
-                cli,
-                dest.clone(),
-            ));
-        }
+    if let Some(dest) = linked(&all, &cli) {
+        return Ok(report(ctx, CliPathOutcome::AlreadyInstalled, cli, dest));
     }
     let dest = all.into_iter().next().unwrap_or_default();
     Ok(report(ctx, CliPathOutcome::NotInstalled, cli, dest))
 }
 
 pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let all = candidates(ctx);
     // Already linked in either place: nothing to do.
-    for dest in &all {
-        if existing(dest, &cli) == Existing::Current {
-            return Ok(report(
-                ctx,
-                CliPathOutcome::AlreadyInstalled,
-                cli,
-                dest.clone(),
-            ));
-        }
+    if let Some(dest) = linked(&all, &cli) {
+        return Ok(report(ctx, CliPathOutcome::AlreadyInstalled, cli, dest));
     }
     // The first place that is writable and not taken by an unrelated file.
     let mut conflict = None;
@@ -119,16 +96,16 @@ pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
                 ));
             }
             plan @ (Plan::Create | Plan::Replace) => {
-                fs::create_dir_all(dir).map_err(io(dir))?;
+                fs::create_dir_all(dir).map_err(io_at(dir))?;
                 // A link made beside it and renamed into place replaces only our old link.
                 let tmp = dir.join(format!(".{CLI_NAME}.{}", std::process::id()));
                 let _ = fs::remove_file(&tmp);
-                std::os::unix::fs::symlink(&cli, &tmp).map_err(io(&tmp))?;
+                std::os::unix::fs::symlink(&cli, &tmp).map_err(io_at(&tmp))?;
                 if plan == Plan::Create && fs::symlink_metadata(dest).is_ok() {
                     let _ = fs::remove_file(&tmp);
                     return Err(CliPathError::Conflict(dest.clone()));
                 }
-                fs::rename(&tmp, dest).map_err(io(dest))?;
+                fs::rename(&tmp, dest).map_err(io_at(dest))?;
                 let outcome = if plan == Plan::Create {
                     CliPathOutcome::Installed
                 } else {
@@ -145,12 +122,12 @@ pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
 }
 
 pub(super) fn uninstall(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let mut removed = None;
     for dest in candidates(ctx) {
         match existing(&dest, &cli) {
             Existing::Current | Existing::Ours => {
-                fs::remove_file(&dest).map_err(io(&dest))?;
+                fs::remove_file(&dest).map_err(io_at(&dest))?;
                 removed.get_or_insert(dest);
             }
             Existing::Missing | Existing::Unrelated => {}

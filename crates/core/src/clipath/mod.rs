@@ -97,6 +97,27 @@ impl Context {
         self.app_dir
             .join(format!("{CLI_NAME}{}", std::env::consts::EXE_SUFFIX))
     }
+
+    /// [`Self::bundled_cli`] when it is a file.
+    ///
+    /// # Errors
+    /// `NotBundled` (with its path) when it is not.
+    pub fn existing_bundled_cli(&self) -> Result<PathBuf, CliPathError> {
+        let cli = self.bundled_cli();
+        if cli.is_file() {
+            Ok(cli)
+        } else {
+            Err(CliPathError::NotBundled(cli))
+        }
+    }
+}
+
+/// Maps an I/O error at `path` to [`CliPathError::Io`] (for `map_err`).
+pub fn io_at(path: &Path) -> impl FnOnce(std::io::Error) -> CliPathError + '_ {
+    move |source| CliPathError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// How the CLI is (or would be) put on `PATH`.

@@ -128,15 +128,6 @@ fn dir_text(ctx: &Context) -> String {
     dir.to_string_lossy().into_owned()
 }
 
-fn bundled(ctx: &Context) -> Result<PathBuf, CliPathError> {
-    let cli = ctx.bundled_cli();
-    if cli.is_file() {
-        Ok(cli)
-    } else {
-        Err(CliPathError::NotBundled(cli))
-    }
-}
-
 fn report(
     outcome: CliPathOutcome,
     method: CliPathMethod,
@@ -178,14 +169,14 @@ fn method_of(outcome: CliPathOutcome) -> CliPathMethod {
 }
 
 pub(super) fn status(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let dir = dir_text(ctx);
     let outcome = current(ctx, &dir)?.unwrap_or(CliPathOutcome::NotInstalled);
     Ok(report(outcome, method_of(outcome), cli, &dir))
 }
 
 pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let dir = dir_text(ctx);
     if let Some(outcome) = current(ctx, &dir)? {
         return Ok(report(outcome, method_of(outcome), cli, &dir));
@@ -211,7 +202,7 @@ pub(super) fn install(ctx: &Context) -> Result<CliPathReport, CliPathError> {
 }
 
 pub(super) fn uninstall(ctx: &Context) -> Result<CliPathReport, CliPathError> {
-    let cli = bundled(ctx)?;
+    let cli = ctx.existing_bundled_cli()?;
     let dir = dir_text(ctx);
     let old = read_user_path()?;
     let outcome = match &old {
