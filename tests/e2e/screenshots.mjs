@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { screenshotTo } from './lib/harness.mjs';
 import { newSession } from './lib/webdriver.mjs';
 
 const scheme = process.argv[2] ?? 'light';
@@ -29,11 +30,8 @@ try {
   assert.equal(dark, scheme === 'dark', `the page is not in the ${scheme} scheme (set GTK_THEME=Adwaita:dark for dark)`);
 
   const shot = async (name) => {
-    await session.executeAsync(
-      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-    );
     const file = path.join(out, `${name}-${scheme}.png`);
-    fs.writeFileSync(file, await session.screenshot());
+    await screenshotTo(session, file);
     console.log(`${file}: ${fs.statSync(file).size} bytes`);
   };
 

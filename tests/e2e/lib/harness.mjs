@@ -35,15 +35,17 @@ export const auditLines = () => {
 /** The settings file the app and the CLI share. */
 export const settingsFile = () => path.join(env('GOCACHE_DOCTOR_CONFIG_DIR'), 'settings.json');
 
-/** A screenshot of the page as painted (after two frames), as ARTIFACTS_DIR/`name`.png. */
-export async function screenshot(session, name) {
+/** A screenshot of the page as painted (after two frames), written to `file`. */
+export async function screenshotTo(session, file) {
   await session.executeAsync(
     'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
   );
-  const artifacts = env('ARTIFACTS_DIR');
-  fs.mkdirSync(artifacts, { recursive: true });
-  fs.writeFileSync(path.join(artifacts, `${name}.png`), await session.screenshot());
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, await session.screenshot());
 }
+
+/** A screenshot of the page as painted, as ARTIFACTS_DIR/`name`.png. */
+export const screenshot = (session, name) => screenshotTo(session, path.join(env('ARTIFACTS_DIR'), `${name}.png`));
 
 /**
  * A project under HOME/`dirName`/app that requires only fixture version `used` (go.mod, and
