@@ -54,7 +54,7 @@ lint-cfg:
 	bash scripts/check-os-cfg.sh
 
 clippy: ui
-	cargo clippy --workspace --all-targets -- -D warnings
+	scripts/logged.sh clippy cargo clippy --workspace --all-targets -- -D warnings
 
 # Root-only tests (a second real user, chown, setpriv; tests/src/root.rs): as root (CI) they
 # must run, GOCACHE_DOCTOR_REQUIRE_ROOT=1 makes one that cannot FAIL; not root, each skip is
@@ -82,12 +82,13 @@ bindings: setup
 
 # The app too where it builds from Linux: Windows yes; macOS no (objc2 needs Apple's clang).
 cross:
-	for t in $(CROSS_TARGETS); do
-	  echo "== clippy for $$t"
-	  cargo clippy $(CROSS_PKGS) --target $$t --all-targets -- -D warnings
-	done
-	echo "== clippy of the app for x86_64-pc-windows-msvc"
-	cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings
+	scripts/logged.sh cross bash -euo pipefail -c '
+	  for t in $(CROSS_TARGETS); do
+	    echo "== clippy for $$t"
+	    cargo clippy $(CROSS_PKGS) --target $$t --all-targets -- -D warnings
+	  done
+	  echo "== clippy of the app for x86_64-pc-windows-msvc"
+	  cargo clippy -p gocache-doctor-app --target x86_64-pc-windows-msvc -- -D warnings'
 
 # The Windows build's tests and scenarios under Wine (README "Windows and macOS in the tests").
 test-windows: setup

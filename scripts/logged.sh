@@ -8,8 +8,10 @@ name=$1
 shift
 mkdir -p target/logs
 log="target/logs/$name.log"
+start=$SECONDS
 "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+echo "==== $name took $((SECONDS - start)) s (exit $rc)"
 if [ "$rc" != 0 ]; then
   echo
   echo "==== $name failed (exit $rc); full output in $log; what failed:"

@@ -15,7 +15,10 @@
 //!   modification time as last walked, so ages keep growing with the clock; an entry used
 //!   since its shard was walked shows its older age until the shard changes or a full scan.
 //!   Go's trim removes entries by the same times, so what Go's next trim would free can be
-//!   overstated, never understated; a clean by age always looks at the disk itself.
+//!   overstated, never understated; a clean by age always looks at the disk itself. The
+//!   cache's newest modification time ([`super::CacheReport::newest_mtime`]) lags the same
+//!   way: Go rewrites an existing action entry in place (same size, new time; a `go build`
+//!   does it for an entry or so), so a rescan may show a time a little older than the disk's.
 //! - a file rewritten in place with another size (Go rewrites an output only when it finds it
 //!   truncated or corrupt).
 //!

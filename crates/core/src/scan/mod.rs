@@ -178,7 +178,8 @@ pub struct CacheReport {
     pub unreadable: u64,
     /// The first unreadable paths.
     pub unreadable_paths: Vec<String>,
-    /// Newest modification time, Unix seconds.
+    /// Newest modification time, Unix seconds. For a build cache rescanned with the scan index
+    /// it can be older than the disk's (see `scan/buildindex.rs`), never newer.
     pub newest_mtime: Option<i64>,
     /// Why the cache could not be scanned at all, if it could not.
     pub error: Option<String>,
