@@ -57,10 +57,20 @@ async function call(base, method, path, body) {
 /** Starts the app at `application` through the WebDriver server at `url` (e.g. http://127.0.0.1:4444). */
 export async function newSession(url, application) {
   const base = url.replace(/\/$/, '');
-  const value = await call(base, 'POST', '/session', {
-    capabilities: { alwaysMatch: { 'tauri:options': { application } } },
-  });
-  return new Session(base, value.sessionId, application);
+  const body = { capabilities: { alwaysMatch: { 'tauri:options': { application } } } };
+  // tauri-driver starts a WebKitWebDriver per session and proxies to it; when that one is not
+  // listening yet the request fails with "Connection refused" before any app was started (seen
+  // once in a run of all the tests): asked again, up to three times. Other failures are not.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const value = await call(base, 'POST', '/session', body);
+      return new Session(base, value.sessionId, application);
+    } catch (e) {
+      const refused = /connection refused|tcp connect error|ECONNREFUSED/i.test(e.message);
+      if (!refused || attempt >= 3 || running(application).length > 0) throw e;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
 }
 
 export class Session {
