@@ -531,7 +531,8 @@ unreadable: number,
  */
 unreadable_paths: Array<string>,
 /**
- * Newest modification time, Unix seconds.
+ * Newest modification time, Unix seconds. For a build cache rescanned with the scan index
+ * it can be older than the disk's (see `scan/buildindex.rs`), never newer.
  */
 newest_mtime: number | null,
 /**
