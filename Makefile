@@ -94,8 +94,9 @@ cross:
 test-windows: setup
 	scripts/logged.sh test-windows bash scripts/wine/test.sh
 
-test-ui: setup
-	scripts/logged.sh test-ui bash -c 'cd ui && npm test'
+# `npm test` is `npm run build && vitest run`; here the `ui` target has built ui/dist already.
+test-ui: ui
+	scripts/logged.sh test-ui bash -c 'cd ui && npx vitest run'
 
 e2e: app
 	APP_BIN="$(CURDIR)/$(APP_BIN)" scripts/logged.sh e2e bash tests/e2e/run.sh

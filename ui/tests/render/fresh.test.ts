@@ -28,8 +28,13 @@ afterEach(async () => {
   for (const page of opened.splice(0)) await page.context().close();
 });
 
-async function open(config: Record<string, unknown> = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 2000, ...config }, scheme);
+/** Opens the app; `clock`: with Playwright's fake clock, whose `fastForward` stands in for waiting. */
+async function open(
+  config: Record<string, unknown> = {},
+  scheme: 'light' | 'dark' = 'light',
+  clock = false,
+): Promise<{ page: Page; log: PageLog }> {
+  const r = await openApp(browser, baseUrl, { versions: 2000, ...config }, scheme, { clock });
   opened.push(r.page);
   return r;
 }
@@ -51,7 +56,7 @@ function expectCleanLog(log: PageLog): void {
 
 describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000 }, () => {
   test('a change the backend watch reports rescans without a click; not while a verification runs', async () => {
-    const { page, log } = await open({ verify: 'manual' });
+    const { page, log } = await open({ verify: 'manual' }, 'light', true);
     await waitForState(page, 'done');
     // The watch starts once the first scan has found the roots.
     await expect.poll(async () => (await mock(page)).watchStarts).toBe(1);
@@ -62,7 +67,7 @@ describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000
     // fake clock in src/lib/freshness.test.ts: here, on a loaded machine, the first scan can
     // take longer than the watch's quiet time and make such a report look new.) A while after
     // the scan, so the change is surely newer than it.
-    await page.waitForTimeout(3000);
+    await page.clock.fastForward(3000);
     expect(await fsChange(page, ['modcache'])).toBe(true);
     await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(2);
     await waitForState(page, 'done');
@@ -73,9 +78,9 @@ describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000
     await page.getByTestId('open-verify').click();
     await page.getByTestId('verify-start').click();
     await waitForVerify(page, 'running');
-    await page.waitForTimeout(1500);
+    await page.clock.fastForward(1500);
     await fsChange(page, ['build']);
-    await page.waitForTimeout(3000);
+    await page.clock.fastForward(3000);
     expect(await scans(page)).toBe(2);
     await page.evaluate(() => (window as unknown as { __mock: { finishVerify(): void } }).__mock.finishVerify());
     await waitForVerify(page, 'done');
@@ -84,13 +89,13 @@ describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000
   });
 
   test('coming back to the window rescans, but not right after a scan', async () => {
-    const { page, log } = await open();
+    const { page, log } = await open({}, 'light', true);
     await waitForState(page, 'done');
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.waitForTimeout(1500);
+    await page.clock.fastForward(1500);
     expect(await scans(page)).toBe(1);
     // Later (the user was in a terminal), focus rescans.
-    await page.waitForTimeout(4000);
+    await page.clock.fastForward(4000);
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await expect.poll(() => scans(page), { timeout: 10_000 }).toBe(2);
     expectCleanLog(log);
@@ -99,7 +104,7 @@ describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000
 
 describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
   test('a clean that freed space says so for a while, longer while hovered, and stays in History', async () => {
-    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 });
+    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 }, 'light', true);
     await waitForState(page, 'done');
     await page.getByTestId('clean-cache-gopls').click();
     await waitForClean(page, 'confirm');
@@ -114,11 +119,12 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
 
     // Hovered, it stays.
     await toast.hover();
-    await page.waitForTimeout(9000);
+    await page.clock.fastForward(9000);
     expect(await toast.count()).toBe(1);
     // Left alone, it goes.
     await page.mouse.move(5, 790);
-    await expect.poll(() => toast.count(), { timeout: 12_000 }).toBe(0);
+    await page.clock.fastForward(12_000);
+    await expect.poll(() => toast.count(), { timeout: 5000 }).toBe(0);
     await waitForClean(page, 'idle');
 
     // History still has it.
@@ -128,7 +134,7 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
   });
 
   test('"exited when asked to stop" goes by itself', async () => {
-    const { page, log } = await open({ locks: 'some' });
+    const { page, log } = await open({ locks: 'some' }, 'light', true);
     await waitForState(page, 'done');
     await page.getByTestId('open-locks').click();
     const row = page.locator('[data-testid="locks-view"] [data-testid="locks-holder"][data-pid="7007"]');
@@ -140,7 +146,8 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
     expect(await result.textContent()).toContain('exited when asked to stop');
     expect(await result.getAttribute('data-transient')).toBe('true');
     await page.mouse.move(5, 790);
-    await expect.poll(() => result.count(), { timeout: 12_000 }).toBe(0);
+    await page.clock.fastForward(12_000);
+    await expect.poll(() => result.count(), { timeout: 5000 }).toBe(0);
     // Gone from the view, kept in the History.
     await page.getByTestId('back').click();
     await page.getByTestId('open-history').click();
@@ -157,7 +164,7 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
   });
 
   test('a clean with failures stays until closed', async () => {
-    const { page } = await open({ undoSeconds: 1, purgeDelay: 50, cleanFail: 'permission' });
+    const { page } = await open({ undoSeconds: 1, purgeDelay: 50, cleanFail: 'permission' }, 'light', true);
     await waitForState(page, 'done');
     await page.getByTestId('clean-cache-gopls').click();
     await waitForClean(page, 'confirm');
@@ -166,7 +173,7 @@ describe('transient messages (issue #15 point 10)', { timeout: 90_000 }, () => {
     const toast = page.getByTestId('clean-toast');
     expect(await toast.getAttribute('data-transient')).toBe('false');
     await page.mouse.move(5, 790);
-    await page.waitForTimeout(9000);
+    await page.clock.fastForward(9000);
     expect(await toast.count()).toBe(1);
   });
 });
@@ -300,7 +307,7 @@ describe('wording and rendering (issue #15 point 12)', { timeout: 90_000 }, () =
   });
 
   test('a cache the app cleaned away says when, not "Not created yet"', async () => {
-    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 });
+    const { page, log } = await open({ undoSeconds: 1, purgeDelay: 50 }, 'light', true);
     await waitForState(page, 'done');
     await page.getByTestId('clean-cache-gopls').click();
     await waitForClean(page, 'confirm');

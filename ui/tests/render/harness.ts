@@ -186,8 +186,12 @@ export async function openApp(
   baseUrl: string,
   config: MockConfig = {},
   colorScheme: 'light' | 'dark' = 'light',
+  { clock = false }: { clock?: boolean } = {},
 ): Promise<{ page: Page; log: PageLog }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
+  // Playwright's fake clock: time flows as usual, and `page.clock.fastForward(ms)` jumps ahead
+  // firing what falls due, so a test of a 10 s timer need not wait 10 s.
+  if (clock) await context.clock.install();
   const page = await context.newPage();
   const log: PageLog = { errors: [], foreignRequests: [] };
   page.on('console', (m) => {

@@ -36,8 +36,9 @@ afterEach(async () => {
   for (const page of opened.splice(0)) await page.context().close();
 });
 
-async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 2000, locks: 'some', ...config }, scheme);
+/** Opens the app; `clock`: with Playwright's fake clock, whose `fastForward` stands in for waiting. */
+async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light', clock = false): Promise<{ page: Page; log: PageLog }> {
+  const r = await openApp(browser, baseUrl, { versions: 2000, locks: 'some', ...config }, scheme, { clock });
   opened.push(r.page);
   await waitForState(r.page, 'done');
   return r;
@@ -136,7 +137,7 @@ describe('locks', { timeout: 60_000 }, () => {
 
   test('auto-refresh every few seconds while open, pausable, never overlapping', async () => {
     // Each probe takes longer than half the period: a second timer or click must not overlap.
-    const { page, log } = await open({ locksDelay: 1200 });
+    const { page, log } = await open({ locksDelay: 1200 }, 'light', true);
     await page.getByTestId('open-locks').click();
     await page.getByTestId('locks-view').waitFor();
     const before = await listCalls(page);
@@ -148,17 +149,17 @@ describe('locks', { timeout: 60_000 }, () => {
     // Paused: no more requests.
     await page.getByTestId('locks-pause').click();
     expect(await page.getByTestId('locks-pause').getAttribute('aria-pressed')).toBe('true');
-    await page.waitForTimeout(1500); // let a running request finish
+    await page.clock.fastForward(1500); // let a running request finish
     const paused = await listCalls(page);
-    await page.waitForTimeout(4000);
+    await page.clock.fastForward(4000);
     expect(await listCalls(page)).toBe(paused);
     // Resume refreshes at once; leaving the view slows down to the badges' period.
     await page.getByTestId('locks-pause').click();
     await expect.poll(() => listCalls(page)).toBe(paused + 1);
     await page.getByTestId('back').click();
-    await page.waitForTimeout(1500);
+    await page.clock.fastForward(1500);
     const left = await listCalls(page);
-    await page.waitForTimeout(4000);
+    await page.clock.fastForward(4000);
     expect(await listCalls(page)).toBe(left);
     expect((await mock(page)).stats.maxInflight).toBe(1);
     expectCleanLog(log);
