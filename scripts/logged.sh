@@ -26,6 +26,7 @@ if [ "$rc" != 0 ]; then
     /^error: test failed, to rerun pass/ { print "  " $0 }
     /^ *(×|✗|FAIL) / && n < 40 { print "  " substr($0, 1, 220); n++ }
     /^not ok / && n < 40 { print "  " substr($0, 1, 220); n++ }
+    /^(Error|AssertionError|TypeError): / && n < 40 { print "  " substr($0, 1, 220); n++ }
   ' "$log" | tail -n 40
   echo "==== end of $name digest"
 fi

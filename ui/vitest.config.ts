@@ -8,12 +8,16 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          // Projects with different maxWorkers must run in separate groups: the unit tests
+          // first (seconds), then the rendering tests.
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'render',
           include: ['tests/render/**/*.test.ts'],
+          exclude: ['tests/render/perf.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 60_000,
@@ -22,6 +26,19 @@ export default defineConfig({
           // test suite's time").
           fileParallelism: true,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // The module table's speed: measured alone, after the others.
+          name: 'perf',
+          include: ['tests/render/perf.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
