@@ -81,6 +81,17 @@ pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
         .collect()
 }
 
+/// [`roots_for`] without the roots that are a user or system base directory or above one (a
+/// misdirected `GOCACHE=~/.cache` or `GOMODCACHE=$HOME`). Such a root is no cache (a clean
+/// refuses it), and watching it would report every write of every program there, the app's own
+/// web view cache included, as a change of the cache: a rescan every few seconds.
+pub fn roots_for_env(caches: &[Cache], env: &crate::env::EnvMap) -> Vec<WatchRoot> {
+    roots_for(caches)
+        .into_iter()
+        .filter(|r| !crate::clean::is_base_dir(env, &r.path))
+        .collect()
+}
+
 /// Timing of the debounce.
 #[derive(Debug, Clone, Copy)]
 pub struct WatchOptions {
@@ -448,5 +459,41 @@ mod tests {
             .collect();
         assert_eq!(got, want);
         Ok(())
+    }
+
+    /// A cache root that is a base directory (`GOCACHE=$XDG_CACHE_HOME`, `GOMODCACHE=$HOME`) is
+    /// not watched; a real cache beside it is.
+    #[test]
+    fn base_directories_are_never_watched() {
+        let t = tempfile::tempdir().unwrap();
+        let home = t.path().join("home");
+        let xdg = home.join("xdg-cache");
+        let build = xdg.join("go-build");
+        std::fs::create_dir_all(&build).unwrap();
+        let env = crate::env::EnvMap::from_pairs([
+            ("HOME", home.to_str().unwrap()),
+            ("USERPROFILE", home.to_str().unwrap()),
+            ("XDG_CACHE_HOME", xdg.to_str().unwrap()),
+        ]);
+        let cache = |kind, path: &Path| Cache {
+            kind,
+            path: path.to_path_buf(),
+            var: "GOCACHE".into(),
+            source: crate::env::Source::Env,
+            exists: true,
+            cleanable: true,
+            parent: None,
+        };
+        let all = [
+            cache(CacheKind::Build, &xdg),
+            cache(CacheKind::Modcache, &home),
+            cache(CacheKind::Build, &build),
+        ];
+        assert_eq!(roots_for(&all).len(), 3);
+        let kept: Vec<PathBuf> = roots_for_env(&all, &env)
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+        assert_eq!(kept, vec![build]);
     }
 }

@@ -5,43 +5,18 @@
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForClean, waitForState, waitForVerify, type MockConfig, type PageLog } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, waitForVerify, type MockConfig, type PageLog } from './harness';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig & Record<string, unknown> = {}): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, config);
-  opened.push(r.page);
+  const r = await app.open(config);
   await waitForState(r.page, 'done');
   return r;
-}
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 interface AxeViolation {
@@ -69,7 +44,6 @@ async function axe(page: Page, label: string): Promise<string[]> {
     v.nodes.map((n) => `[${label}] ${v.id} (${v.impact}): ${v.help}\n    at ${n.target.join(' ')}\n    ${n.failureSummary.replace(/\n/g, '\n    ')}`),
   );
 }
-
 
 /** Visits every view and runs axe on each; `scheme` is applied with emulateMedia first. */
 async function auditViews(page: Page, scheme: 'light' | 'dark'): Promise<string[]> {

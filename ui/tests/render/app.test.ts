@@ -1,37 +1,17 @@
 // Rendering tests: the built app in headless Chromium against a mock of the Tauri backend.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { EnvReport, ScanReport } from '../../src/lib/api';
 import { formatBytes } from '../../src/lib/format';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForState, type PageLog } from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForState, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
+const app = renderSuite();
 
 // Pages of one test are closed after it, so idle pages do not compete for the 2 cores.
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
 
 async function open(config = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, config, scheme);
-  opened.push(r.page);
-  return r;
+  return app.open(config, scheme);
 }
 
 function mockData(page: Page): Promise<{ env: EnvReport; report: ScanReport; calls: string[]; states: string[] }> {
@@ -39,11 +19,6 @@ function mockData(page: Page): Promise<{ env: EnvReport; report: ScanReport; cal
     const m = (window as unknown as { __mock: { env: EnvReport; report: ScanReport; calls: string[]; states: string[] } }).__mock;
     return { env: m.env, report: m.report, calls: [...m.calls], states: [...m.states] };
   });
-}
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 describe('dashboard', () => {
@@ -334,7 +309,7 @@ describe('module view', () => {
   let log: PageLog;
 
   beforeAll(async () => {
-    ({ page, log } = await openApp(browser, baseUrl));
+    ({ page, log } = await app.open({}, 'light', { keep: true }));
     await waitForState(page, 'done');
     ({ report } = await mockData(page));
     await page.getByTestId('open-modules').click();

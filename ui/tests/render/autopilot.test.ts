@@ -3,35 +3,15 @@
 // preview of the dry run, cancel, Run now, the daily schedule), History's automatic runs, and
 // the panel in Chinese. Screenshots at 1200x800 and 800x600, light and dark.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { AutoPolicy } from '../../src/lib/api';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForState, type MockConfig, type PageLog } from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 300, ...config }, scheme);
-  opened.push(r.page);
+  const r = await app.open({ versions: 300, ...config }, scheme);
   await waitForState(r.page, 'done');
   await r.page.getByTestId('open-settings').click();
   await r.page.getByTestId('auto-panel').waitFor();
@@ -46,11 +26,6 @@ const storedSettings = (page: Page): Promise<Record<string, unknown>> =>
   page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { __mock: { settings: Record<string, unknown> } }).__mock.settings)) as Record<string, unknown>);
 
 const previewState = (page: Page) => page.getByTestId('auto-preview').getAttribute('data-state');
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 /** Screenshots of the panel at both sizes. */
 async function shoot(page: Page, name: string): Promise<void> {
@@ -216,8 +191,7 @@ describe('automatic cleanup panel', () => {
   });
 
   test('History shows what automatic runs freed so far', async () => {
-    const r = await openApp(browser, baseUrl, { versions: 300, history: 'auto' });
-    opened.push(r.page);
+    const r = await app.open({ versions: 300, history: 'auto' });
     const { page, log } = r;
     await waitForState(page, 'done');
     await page.getByTestId('open-history').click();

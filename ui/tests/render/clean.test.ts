@@ -1,46 +1,16 @@
 // Rendering tests of the clean flow (issue #3 §8): the built app in headless Chromium against the
 // Tauri IPC mock, whose clean commands change its env and scan report like a real clean.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { ScanReport, Settings } from '../../src/lib/api';
 import { formatBytes } from '../../src/lib/format';
-import {
-  checkPrerequisites,
-  launch,
-  openApp,
-  screenshot,
-  startServer,
-  waitForClean,
-  waitForState,
-  type MockConfig,
-  type PageLog,
-} from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, config, scheme);
-  opened.push(r.page);
+  const r = await app.open(config, scheme);
   await waitForState(r.page, 'done');
   return r;
 }
@@ -70,11 +40,6 @@ async function mock(page: Page, withReport = false): Promise<MockView> {
     });
   }, withReport);
   return JSON.parse(json) as MockView;
-}
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 const cleanState = (page: Page) => page.evaluate(() => document.body.dataset.cleanState);

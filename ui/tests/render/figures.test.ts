@@ -4,45 +4,15 @@
 // removes, with what a held file means on the OS; options show their size and are disabled when
 // there is nothing in them. Screenshots at 1200x800 and 800x600, light, dark and zh-CN.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { ScanReport } from '../../src/lib/api';
-import {
-  checkPrerequisites,
-  launch,
-  openApp,
-  screenshot,
-  startServer,
-  waitForClean,
-  waitForState,
-  type MockConfig,
-  type PageLog,
-} from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 2000, ...config }, scheme);
-  opened.push(r.page);
+  const r = await app.open({ versions: 2000, ...config }, scheme);
   await waitForState(r.page, 'done');
   return r;
 }
@@ -54,11 +24,6 @@ async function mock(page: Page): Promise<{ report: ScanReport; locksCalls: { cmd
     return JSON.stringify({ report: m.report, locksCalls: m.locksCalls });
   });
   return JSON.parse(json);
-}
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 const num = async (page: Page, selector: string, attr: string): Promise<number> => Number(await page.locator(selector).first().getAttribute(attr));

@@ -3,40 +3,17 @@
 // module table's export, and the CI guide page.
 
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { ScanReport } from '../../src/lib/api';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForState, type MockConfig, type PageLog } from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
+const app = renderSuite();
 
 async function open(config: MockConfig = {}, width = 1200, height = 800, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const { page, log } = await openApp(browser, baseUrl, config, scheme);
-  opened.push(page);
+  const { page, log } = await app.open(config, scheme);
   await page.setViewportSize({ width, height });
   await waitForState(page, 'done');
   return { page, log };
@@ -219,7 +196,7 @@ describe('the CI guide page', () => {
 
   test('shows docs/ci.md\'s workflows; Copy puts the whole file on the clipboard', async () => {
     const { page, log } = await openCi({}, 1200, 800);
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.baseUrl });
     const texts = await page.getByTestId('guide-code-text').allTextContents();
     expect(docYaml).toHaveLength(2);
     expect(texts).toEqual(docYaml);

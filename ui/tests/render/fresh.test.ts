@@ -3,30 +3,11 @@
 // and the wording and rendering fixes (Guides' code, one Back button, the welcome, "Empty:
 // cleaned at", found projects in Verify).
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForClean, waitForState, waitForVerify, type PageLog } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, waitForVerify, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 /** Opens the app; `clock`: with Playwright's fake clock, whose `fastForward` stands in for waiting. */
 async function open(
@@ -34,9 +15,7 @@ async function open(
   scheme: 'light' | 'dark' = 'light',
   clock = false,
 ): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 2000, ...config }, scheme, { clock });
-  opened.push(r.page);
-  return r;
+  return app.open({ versions: 2000, ...config }, scheme, { clock });
 }
 
 type Mock = { calls: string[]; states: string[]; watchStarts: number };
@@ -48,11 +27,6 @@ const mock = (page: Page): Promise<Mock> =>
 const scans = async (page: Page) => (await mock(page)).calls.filter((c) => c === 'scan_start').length;
 const fsChange = (page: Page, kinds: string[]) =>
   page.evaluate((k) => (window as unknown as { __mock: { fsChange(k: string[]): boolean } }).__mock.fsChange(k), kinds);
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 describe('the dashboard follows the disk (issue #15 point 7)', { timeout: 60_000 }, () => {
   test('a change the backend watch reports rescans without a click; not while a verification runs', async () => {

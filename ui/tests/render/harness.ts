@@ -8,6 +8,7 @@ import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import ts from 'typescript';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The built UI: ui/dist, or UI_DIST (a helper's own build, `vite build --outDir ...`). */
@@ -205,6 +206,62 @@ export async function openApp(
   await page.addInitScript({ content: mockScriptText() });
   await page.goto(baseUrl);
   return { page, log };
+}
+
+/** What the tests of one file share: the UI server and the browser, and the pages to close. */
+export interface Suite {
+  /** The server's address (valid once the file's tests run). */
+  readonly baseUrl: string;
+  /**
+   * The app in a new page ([`openApp`]); closed after the test, unless `keep` (the caller closes
+   * it, e.g. a page shared by a describe).
+   */
+  open(
+    config?: MockConfig,
+    colorScheme?: 'light' | 'dark',
+    options?: { clock?: boolean; keep?: boolean },
+  ): Promise<{ page: Page; log: PageLog }>;
+}
+
+/**
+ * Sets up a test file: checks the prerequisites, serves ui/dist and launches Chromium before its
+ * tests, closes each test's pages after it, and the browser and server after the file.
+ */
+export function renderSuite(): Suite {
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let baseUrl = '';
+  const opened: Page[] = [];
+  beforeAll(async () => {
+    checkPrerequisites();
+    ({ server, url: baseUrl } = await startServer());
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    const s = server;
+    if (s) await new Promise((r) => s.close(r));
+  });
+  afterEach(async () => {
+    for (const page of opened.splice(0)) await page.context().close();
+  });
+  return {
+    get baseUrl() {
+      return baseUrl;
+    },
+    async open(config = {}, colorScheme = 'light', { clock = false, keep = false } = {}) {
+      if (!browser) throw new Error('renderSuite: open() before the browser started');
+      const r = await openApp(browser, baseUrl, config, colorScheme, { clock });
+      if (!keep) opened.push(r.page);
+      return r;
+    },
+  };
+}
+
+/** The page logged no console error or CSP violation and requested nothing outside the app. */
+export function expectCleanLog(log: PageLog): void {
+  expect(log.errors, 'console errors / CSP violations').toEqual([]);
+  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,45 +1,15 @@
 // Rendering tests of the Locks view, the cache-card badges and the clean integration (issue #5
 // §3/§5): the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.ts).
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  checkPrerequisites,
-  launch,
-  openApp,
-  screenshot,
-  startServer,
-  waitForClean,
-  waitForState,
-  type MockConfig,
-  type PageLog,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 /** Opens the app; `clock`: with Playwright's fake clock, whose `fastForward` stands in for waiting. */
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light', clock = false): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 2000, locks: 'some', ...config }, scheme, { clock });
-  opened.push(r.page);
+  const r = await app.open({ versions: 2000, locks: 'some', ...config }, scheme, { clock });
   await waitForState(r.page, 'done');
   return r;
 }
@@ -54,11 +24,6 @@ const mock = (page: Page) =>
     return { calls: m.locksCalls.map((c) => ({ ...c })), stats: { ...m.locksStats } };
   });
 const listCalls = async (page: Page) => (await mock(page)).calls.filter((c) => c.cmd === 'locks_list').length;
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 const holderRow = (page: Page, pid: number) => page.locator(`[data-testid="locks-view"] [data-testid="locks-holder"][data-pid="${pid}"]`);
 

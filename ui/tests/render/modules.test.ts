@@ -3,37 +3,15 @@
 // shortened in the middle, a version filter sizes and sorts by the matching versions, versions
 // go by semver, and the treemap has a legend, outlines the selection and drills into versions.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ScanReport } from '../../src/lib/api';
 import { compare } from '../../src/lib/semver';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForState, type MockConfig, type PageLog } from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
+const app = renderSuite();
 const ROW = 34;
 const LONG = 'github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2/internal/descriptor/apiconfig';
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 /** The app at `width`x`height`, in the module view. */
 async function openModules(
@@ -44,8 +22,7 @@ async function openModules(
   /** Closed after the test (false: the caller closes it, for a page shared by a describe). */
   closeAfter = true,
 ): Promise<{ page: Page; log: PageLog; report: ScanReport }> {
-  const { page, log } = await openApp(browser, baseUrl, config, scheme);
-  if (closeAfter) opened.push(page);
+  const { page, log } = await app.open(config, scheme, { keep: !closeAfter });
   await page.setViewportSize({ width, height });
   await waitForState(page, 'done');
   const report = await page.evaluate(() => (window as unknown as { __mock: { report: ScanReport } }).__mock.report);

@@ -3,41 +3,16 @@
 // run after the other rendering tests and alone: it measures time, which another Chromium
 // working beside it would distort.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { checkPrerequisites, launch, openApp, startServer, waitForState, type MockConfig, type PageLog } from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { expectCleanLog, renderSuite, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig & Record<string, unknown> = {}): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, config);
-  opened.push(r.page);
+  const r = await app.open(config);
   await waitForState(r.page, 'done');
   return r;
-}
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
 }
 
 describe('20,000 module versions', { timeout: 90_000 }, () => {

@@ -2,37 +2,16 @@
 // the mock's stored settings), the forced theme, the corrupt-settings notice, About, the
 // second-instance notice, confirm-before-clean off, and the settings view in Chinese.
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
 import type { Settings } from '../../src/lib/api';
-import { checkPrerequisites, launch, openApp, screenshot, startServer, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
+import { expectCleanLog, renderSuite, screenshot, waitForClean, waitForState, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 /** A small module cache: these tests are about the settings, not the tables. */
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 300, ...config }, scheme);
-  opened.push(r.page);
-  return r;
+  return app.open({ versions: 300, ...config }, scheme);
 }
 
 interface MockState {
@@ -58,11 +37,6 @@ const themeAttr = (page: Page) => page.evaluate(() => document.documentElement.d
 const focusedTestId = (page: Page) => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? null);
 const LIGHT_BG = 'rgb(244, 246, 248)';
 const DARK_BG = 'rgb(15, 18, 22)';
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 describe('first run', () => {
   test('the welcome screen shows once over the dashboard; Start stores welcome_seen', async () => {

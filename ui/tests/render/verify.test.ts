@@ -1,44 +1,14 @@
 // Rendering tests of Verify in the app (issue #4 §6) and of the clean history's "Undone" entries:
 // the built app in headless Chromium against the Tauri IPC mock (tests/render/mock-ipc.ts).
 
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import {
-  checkPrerequisites,
-  launch,
-  openApp,
-  screenshot,
-  startServer,
-  waitForState,
-  waitForVerify,
-  type MockConfig,
-  type PageLog,
-} from './harness';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { expectCleanLog, renderSuite, screenshot, waitForState, waitForVerify, type MockConfig, type PageLog } from './harness';
 
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-const opened: Page[] = [];
-
-beforeAll(async () => {
-  checkPrerequisites();
-  ({ server, url: baseUrl } = await startServer());
-  browser = await launch();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-});
-
-afterEach(async () => {
-  for (const page of opened.splice(0)) await page.context().close();
-});
+const app = renderSuite();
 
 async function open(config: MockConfig = {}, scheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; log: PageLog }> {
-  const r = await openApp(browser, baseUrl, { versions: 3000, ...config }, scheme);
-  opened.push(r.page);
+  const r = await app.open({ versions: 3000, ...config }, scheme);
   await waitForState(r.page, 'done');
   return r;
 }
@@ -53,11 +23,6 @@ interface VerifyCall {
 const calls = (page: Page) =>
   page.evaluate(() => (window as unknown as { __mock: { verifyCalls: VerifyCall[] } }).__mock.verifyCalls.map((c) => ({ ...c })));
 const states = (page: Page) => page.evaluate(() => [...(window as unknown as { __mock: { verifyStates: string[] } }).__mock.verifyStates]);
-
-function expectCleanLog(log: PageLog): void {
-  expect(log.errors, 'console errors / CSP violations').toEqual([]);
-  expect(log.foreignRequests, 'requests leaving the app').toEqual([]);
-}
 
 async function openVerify(page: Page): Promise<void> {
   await page.getByTestId('open-verify').click();

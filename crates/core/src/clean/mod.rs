@@ -36,6 +36,7 @@ mod merge;
 mod modver;
 mod remove;
 mod safety;
+pub(crate) use safety::is_base_dir;
 pub mod select;
 use crate::semver;
 pub mod session;

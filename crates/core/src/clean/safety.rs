@@ -93,6 +93,12 @@ fn same(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `root` is one of [`never_roots`] or above one (`$HOME`, `~/.cache`, `/`, ...): never a
+/// cache itself, whatever a misdirected variable says.
+pub(crate) fn is_base_dir(env: &EnvMap, root: &Path) -> bool {
+    never_roots(env).iter().any(|n| contains(root, n))
+}
+
 /// `a` is `b` or one of its ancestors.
 fn contains(a: &Path, b: &Path) -> bool {
     if b.starts_with(a) {
