@@ -33,8 +33,11 @@ interface AxeViolation {
  */
 async function axe(page: Page, label: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  // Let transitions end: axe measures the colours as painted.
+  // Let transitions end: axe measures the colours as painted. A theme switch's colour
+  // transitions can outlast a fixed wait on a loaded machine (a dark-theme red was once measured
+  // on a still-white background): wait until no animation runs.
   await page.waitForTimeout(250);
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, { timeout: 10_000 });
   const violations = await page.evaluate(async () => {
     const a = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const r = await a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
