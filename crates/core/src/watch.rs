@@ -66,9 +66,15 @@ pub const BUILD_DEPTH: usize = if matches!(crate::os::HOST, crate::os::OsKind::W
 /// The roots to watch for discovered caches: the module cache to [`MODCACHE_DEPTH`], the build
 /// cache to [`BUILD_DEPTH`], the others at their root (a cache nested in another, the
 /// toolchains, is covered by its parent's watches).
-pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
+///
+/// A root that is a user or system base directory or above one (a misdirected
+/// `GOCACHE=~/.cache` or `GOMODCACHE=$HOME`, judged for `env`) is left out: it is no cache (a
+/// clean refuses it), and watching it would report every write of every program there, the
+/// app's own web view cache included, as a change of the cache: a rescan every few seconds.
+pub fn roots_for(caches: &[Cache], env: &crate::env::EnvMap) -> Vec<WatchRoot> {
     caches
         .iter()
+        .filter(|c| !crate::clean::is_base_dir(env, &c.path))
         .map(|c| WatchRoot {
             kind: c.kind,
             path: c.path.clone(),
@@ -78,17 +84,6 @@ pub fn roots_for(caches: &[Cache]) -> Vec<WatchRoot> {
                 _ => 0,
             },
         })
-        .collect()
-}
-
-/// [`roots_for`] without the roots that are a user or system base directory or above one (a
-/// misdirected `GOCACHE=~/.cache` or `GOMODCACHE=$HOME`). Such a root is no cache (a clean
-/// refuses it), and watching it would report every write of every program there, the app's own
-/// web view cache included, as a change of the cache: a rescan every few seconds.
-pub fn roots_for_env(caches: &[Cache], env: &crate::env::EnvMap) -> Vec<WatchRoot> {
-    roots_for(caches)
-        .into_iter()
-        .filter(|r| !crate::clean::is_base_dir(env, &r.path))
         .collect()
 }
 
@@ -489,11 +484,13 @@ mod tests {
             cache(CacheKind::Modcache, &home),
             cache(CacheKind::Build, &build),
         ];
-        assert_eq!(roots_for(&all).len(), 3);
-        let kept: Vec<PathBuf> = roots_for_env(&all, &env)
-            .into_iter()
-            .map(|r| r.path)
-            .collect();
-        assert_eq!(kept, vec![build]);
+        assert_eq!(
+            roots_for(&all, &env),
+            vec![WatchRoot {
+                kind: CacheKind::Build,
+                path: build,
+                depth: BUILD_DEPTH,
+            }]
+        );
     }
 }

@@ -64,7 +64,7 @@ pub fn start(
     };
     let caches = gocache_core::discover::discover(env, &discover).caches;
     gocache_core::watch::watch(
-        gocache_core::watch::roots_for_env(&caches, env),
+        gocache_core::watch::roots_for(&caches, env),
         options,
         CancelToken::new(),
         move |event| {
