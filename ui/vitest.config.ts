@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** What the rendering projects share: headless Chromium driven from node, with its waits. */
+const rendering = { environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 } as const;
+
 export default defineConfig({
   test: {
     projects: [
@@ -18,9 +21,7 @@ export default defineConfig({
           name: 'render',
           include: ['tests/render/**/*.test.ts'],
           exclude: ['tests/render/perf.test.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...rendering,
           // Two files (two Chromiums) at a time: most of a rendering test is waiting for the
           // page, so two use the machine's 2 cores far better than one (BENCHMARKS.md, "The
           // test suite's time").
@@ -34,9 +35,7 @@ export default defineConfig({
           // The module table's speed: measured alone, after the others.
           name: 'perf',
           include: ['tests/render/perf.test.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...rendering,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
         },

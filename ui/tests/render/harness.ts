@@ -54,7 +54,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Fails with instructions when a prerequisite is missing. */
-export function checkPrerequisites(): void {
+function checkPrerequisites(): void {
   if (!existsSync(CHROMIUM)) {
     const msg =
       `\n\nRendering tests need Chromium at ${CHROMIUM} (not found).\n` +
@@ -68,7 +68,7 @@ export function checkPrerequisites(): void {
 }
 
 /** Serves ui/dist on 127.0.0.1 (random port) with the app's CSP header. */
-export async function startServer(): Promise<{ server: Server; url: string }> {
+async function startServer(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -90,7 +90,7 @@ export async function startServer(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${port}/` };
 }
 
-export async function launch(): Promise<Browser> {
+async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -182,7 +182,7 @@ export interface PageLog {
   foreignRequests: string[];
 }
 
-export async function openApp(
+async function openApp(
   browser: Browser,
   baseUrl: string,
   config: MockConfig = {},
