@@ -47,6 +47,7 @@ fmt-check:
 test-scripts:
 	bash scripts/test-debian-mirror.sh
 	bash scripts/test-check-os-cfg.sh
+	bash scripts/test-logged.sh
 
 # OS `cfg`s in the core, the CLI and the app only in per-OS modules (unix.rs, linux.rs, macos.rs, windows.rs,
 # other.rs); the rule and what counts as one are in the script's header.

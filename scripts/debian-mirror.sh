@@ -22,9 +22,11 @@ if [ -z "$found" ]; then
   for f in "$etc"/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
     found=$(awk -v suite="$suite" '
+      # `exit` runs END, which flushes again: `done` keeps that second flush from printing.
       function flush() {
+        if (done) return
         if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " suite " ") && uris !~ /security/ && enabled != "no") {
-          split(uris, u, " "); print u[1]; exit
+          split(uris, u, " "); print u[1]; done = 1; exit
         }
         types = ""; uris = ""; suites = ""; enabled = ""
       }

@@ -23,7 +23,13 @@ if [ "$rc" != 0 ]; then
       getline m; printf "  %s (%s): %s\n", t, p, substr(m, 1, 220); n++; next
     }
     /^test .* \.\.\. FAILED$/ { f[$2] = 1 }
-    /^error: test failed, to rerun pass/ { print "  " $0 }
+    /^error: test failed, to rerun pass/ { print "  " $0; next }
+    # rustc and clippy: the error, where, and a proc macro panic message.
+    /^error(\[[A-Za-z0-9_:]+\])?: / && !/could not compile|build failed|aborting due/ && n < 40 {
+      e = substr($0, 1, 200); if (e != last) { print "  " e; n++ }; last = e; next
+    }
+    /^ +--> / && e != "" { print "    at " $2; e = ""; next }
+    /^ += help: message: / && n < 40 { sub(/^ += /, ""); print "    " substr($0, 1, 200); next }
     /^ *(×|✗|FAIL) / && n < 40 { print "  " substr($0, 1, 220); n++ }
     /^not ok / && n < 40 { print "  " substr($0, 1, 220); n++ }
     /^(Error|AssertionError|TypeError): / && n < 40 { print "  " substr($0, 1, 220); n++ }

@@ -24,6 +24,12 @@ command -v systemd-analyze >/dev/null 2>&1 || dpkg -s systemd >/dev/null 2>&1 ||
 GO_PKG=""
 if ! ls /usr/lib/go-1.2[3-9]/bin/go >/dev/null 2>&1; then
   if grep -q bookworm /etc/os-release 2>/dev/null; then
+    # An earlier setup.sh could write this file with the mirror on a line of its own (its
+    # mirror lookup printed it twice), which stops every apt-get: such a file is written again.
+    bp=/etc/apt/sources.list.d/backports.list
+    if [ -f "$bp" ] && grep -qvE '^[[:space:]]*(deb[[:space:]]|deb-src[[:space:]]|#|$)' "$bp"; then
+      $SUDO rm -f "$bp"
+    fi
     if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
       # The mirror the machine's own sources use for bookworm (a local mirror keeps working).
       mirror=$(bash "$(dirname "$0")/debian-mirror.sh" bookworm)

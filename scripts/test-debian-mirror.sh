@@ -30,5 +30,21 @@ check "one-line form with options" "https://apt.corp.example/debian" "$t/b"
 mkdir -p "$t/c/sources.list.d"
 printf 'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nEnabled: no\n' >"$t/c/sources.list.d/x.sources"
 check "nothing usable: the default" "http://deb.debian.org/debian" "$t/c"
+# Debian 12's own file: the matching stanza first, the security one after it.
+mkdir -p "$t/d/sources.list.d"
+cat >"$t/d/sources.list.d/debian.sources" <<'S'
+Types: deb
+# http://snapshot.debian.org/archive/debian/20250520T000000Z
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+S
+check "the matching stanza before another (printed once)" "http://deb.debian.org/debian" "$t/d"
 echo "debian-mirror: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -59,6 +59,31 @@ pub fn goroot_of(go: &Path) -> Option<PathBuf> {
         .then(|| root.to_path_buf())
 }
 
+/// Reads a child's stdout or stderr pipe to its end, at most `limit` bytes (the rest is read and
+/// dropped, so the child never blocks on a full pipe).
+///
+/// Through `read` only, never the pipe's own `read_to_end`: on Windows that one reads the
+/// overlapped pipe handle synchronously, and when the read is still pending after its wait the
+/// standard library aborts the whole process ("I/O error: operation failed to complete
+/// synchronously"). Under Wine this happened to the CLI in CI; `read` waits for its completion
+/// routine instead and cannot abort.
+pub(crate) fn read_pipe(mut pipe: impl Read, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match pipe.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                let keep = n.min(limit.saturating_sub(out.len()));
+                out.extend_from_slice(&buf[..keep]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 /// Runs `go env -json NAMES...` with `env` as the whole environment plus `GOTOOLCHAIN=local`.
 ///
 /// # Errors
@@ -88,18 +113,16 @@ pub fn go_env_json(
     let mut stdout = child.stdout.take();
     let mut stderr = child.stderr.take();
     let out_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(o) = stdout.as_mut() {
-            let _ = o.read_to_end(&mut s);
-        }
-        s
+        stdout
+            .as_mut()
+            .map(|o| read_pipe(o, usize::MAX))
+            .unwrap_or_default()
     });
     let err_reader = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        if let Some(o) = stderr.as_mut() {
-            let _ = o.read_to_end(&mut s);
-        }
-        s
+        stderr
+            .as_mut()
+            .map(|o| read_pipe(o, usize::MAX))
+            .unwrap_or_default()
     });
     let start = Instant::now();
     let status = loop {
@@ -129,6 +152,17 @@ pub fn go_env_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Everything up to the limit is kept, the rest is read and dropped.
+    #[test]
+    fn read_pipe_keeps_at_most_the_limit_and_reads_to_the_end() {
+        let data: Vec<u8> = (0..40_000u32).map(|i| (i % 251) as u8).collect();
+        assert_eq!(read_pipe(data.as_slice(), usize::MAX), data);
+        assert_eq!(read_pipe(data.as_slice(), 20_000), data[..20_000]);
+        let mut rest = data.as_slice();
+        let _ = read_pipe(&mut rest, 5);
+        assert!(rest.is_empty(), "{} bytes left unread", rest.len());
+    }
 
     /// A real GOROOT layout on disk: its GOROOT is the directory as written (no `\\?\` prefix on
     /// Windows), and a binary outside a GOROOT has none.

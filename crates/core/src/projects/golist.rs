@@ -119,11 +119,8 @@ fn run(
         .map_err(|e| ListError::Failed(format!("cannot start {}: {e}", go.display())))?;
     let reader = |pipe: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(mut p) = pipe {
-                let _ = p.read_to_end(&mut buf);
-            }
-            buf
+            pipe.map(|p| crate::gocmd::read_pipe(p, usize::MAX))
+                .unwrap_or_default()
         })
     };
     let out = reader(

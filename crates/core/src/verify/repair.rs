@@ -330,11 +330,10 @@ fn run_go(
     ]
     .into_iter()
     .flatten()
-    .map(|mut r| {
+    .map(|r| {
         std::thread::spawn(move || {
-            let mut buf = Vec::new();
             // Bounded: go mod download prints a few lines per module.
-            let _ = r.by_ref().take(4 << 20).read_to_end(&mut buf);
+            let buf = crate::gocmd::read_pipe(r, 4 << 20);
             String::from_utf8_lossy(&buf).into_owned()
         })
     })
