@@ -11,6 +11,7 @@ import {
   countOutcomes,
   dialogOpen,
   errorHelp,
+  retryHelps,
   failedTargets,
   initialFlow,
   optionTarget,
@@ -330,6 +331,13 @@ describe('causes and fixes in plain words', () => {
       const h = errorHelp({ code, message: '' });
       expect(h.title).not.toBe(errorHelp({ code: 'Unknown', message: '' }).title);
       expect(h.action.length).toBeGreaterThan(10);
+    }
+    // A refusal of what the target is comes out the same every time; a failed read may not.
+    for (const code of ['BadRoot', 'RefusedSystem', 'RefusedProtected', 'NotUndoable'] as const) {
+      expect(retryHelps({ code, message: '' }), code).toBe(false);
+    }
+    for (const code of ['Io', 'PermissionDenied', 'ElevationDenied', 'UnknownPlan', 'Unknown'] as const) {
+      expect(retryHelps({ code, message: '' }), code).toBe(true);
     }
   });
 });

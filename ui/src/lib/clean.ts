@@ -544,6 +544,22 @@ const ERROR_KEYS: Partial<Record<ErrorCode, string>> = {
   BadArgument: 'BadArgument',
 };
 
+/** Refusals that come out the same however often they are asked again: the cache's identity or
+ * the target's protection does not change by retrying. */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BadRoot',
+  'RefusedSystem',
+  'RefusedSelf',
+  'RefusedProtected',
+  'RefusedOtherUser',
+  'NotUndoable',
+]);
+
+/** Whether asking again can change the answer: no "Try again" for a refusal that cannot. */
+export function retryHelps(e: ApiError): boolean {
+  return e.code === 'Unknown' || !FINAL_CODES.has(e.code);
+}
+
 /**
  * A command error in plain words, with what to do, by error code (in the current language; the
  * backend's English `message` stays the caller's detail line).

@@ -276,6 +276,23 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
     expect(await err.getAttribute('role')).toBe('alert');
     expect(await err.textContent()).toContain('The app refused to clean this folder.');
     expect(await err.textContent()).toContain('does not look like a Go cache');
+    // Asking again gives the same refusal: no Try again, no Clean, and the way out says Close.
+    expect(await page.getByTestId('clean-replan').count()).toBe(0);
+    expect(await page.getByTestId('clean-confirm').count()).toBe(0);
+    expect((await page.getByTestId('clean-dismiss').textContent())?.trim()).toBe('Close');
+    await page.getByTestId('clean-dismiss').click();
+    await waitForClean(page, 'idle');
+    expectCleanLog(log);
+  });
+
+  test('an error that may pass offers Try again', async () => {
+    const { page, log } = await open({ planError: 'Io' });
+    await page.getByTestId('clean-cache-gopls').click();
+    await waitForClean(page, 'error');
+    expect(await page.getByTestId('clean-error').getAttribute('data-code')).toBe('Io');
+    expect((await page.getByTestId('clean-dismiss').textContent())?.trim()).toBe('Cancel');
+    await page.getByTestId('clean-replan').click();
+    await waitForClean(page, 'error');
     await page.getByTestId('clean-dismiss').click();
     await waitForClean(page, 'idle');
     expectCleanLog(log);
