@@ -254,14 +254,26 @@ impl Special {
 /// then checks the type of what was opened (`fstat`), so a file swapped for a FIFO, socket or
 /// device after it was listed is refused too.
 ///
+/// Where the OS allows it (Linux, a file this user owns) the read leaves the file's access
+/// time alone: a module version's last use is read from its download files' access times
+/// (`autopilot::lastuse`), and a verify that hashes every `.zip` must not make every version
+/// look used today.
+///
 /// # Errors
 /// Opening fails (a symlink gives `ELOOP` on Unix), or what was opened is not a regular file
 /// ([`io::ErrorKind::InvalidInput`], naming its kind).
 pub fn open_regular(path: &Path) -> io::Result<File> {
-    let mut oo = std::fs::OpenOptions::new();
-    oo.read(true);
-    Host::open_nonblocking_nofollow(&mut oo);
-    let f = oo.open(path)?;
+    let open = |keep_atime: bool| {
+        let mut oo = std::fs::OpenOptions::new();
+        oo.read(true);
+        Host::open_nonblocking_nofollow(&mut oo, keep_atime);
+        oo.open(path)
+    };
+    // O_NOATIME is refused (EPERM) on a file another user owns: open it the usual way then.
+    let f = match open(true) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => open(false)?,
+        other => other?,
+    };
     let ft = f.metadata()?.file_type();
     if !ft.is_file() {
         let kind = Special::of(ft).map_or("directory", Special::as_str);

@@ -262,7 +262,10 @@ pub fn decide(
             out.push(d(Reason::Latest, false, last(r)));
         } else {
             let lu = last(r);
-            let old = cutoff.is_some_and(|c| lu.time.is_none_or(|t| t < c));
+            // Unused for at least the days asked: 0 days is every unused version, whatever its
+            // last use (one this very second, or a clock ahead of ours, included).
+            let old = policy.unused_days == Some(0)
+                || cutoff.is_some_and(|c| lu.time.is_none_or(|t| t <= c));
             candidates.push(if old {
                 d(Reason::UnusedDays, true, lu)
             } else {

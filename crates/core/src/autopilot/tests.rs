@@ -160,6 +160,23 @@ fn unused_days_and_keep_latest() {
         d.iter()
             .any(|x| x.version == "v0.2.0" && x.reason == Reason::Latest)
     );
+    // 0 days: every unused version, also one last used this very second or in the future (a
+    // clock ahead of ours); 1 day: one used exactly a day ago goes, one used since stays.
+    let edge = |days: u64, last: i64| {
+        let p = AutoPolicy {
+            unused_days: Some(days),
+            ..AutoPolicy::default()
+        };
+        let at = move |_: &ModuleRow| LastUse {
+            time: Some(last),
+            source: LastUseSource::Atime,
+        };
+        removed(&decide(st, &p, &at)).len()
+    };
+    assert_eq!(edge(0, NOW), 5);
+    assert_eq!(edge(0, NOW + 60), 5);
+    assert_eq!(edge(1, NOW - DAY), 5);
+    assert_eq!(edge(1, NOW - DAY + 1), 0);
 }
 
 #[test]

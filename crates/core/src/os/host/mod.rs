@@ -74,8 +74,10 @@ pub(crate) trait System {
     fn special_kind(ft: FileType) -> Special;
     /// Makes `oo` open without blocking and without following a symlink in the last component
     /// (`O_NONBLOCK | O_NOFOLLOW`); nothing on Windows, where opening a file never blocks on
-    /// a missing writer.
-    fn open_nonblocking_nofollow(oo: &mut OpenOptions);
+    /// a missing writer. With `keep_atime`, also without updating the file's access time
+    /// (Linux's `O_NOATIME`, which only the file's owner or root may ask for: the open then
+    /// fails with `EPERM`); nothing more elsewhere.
+    fn open_nonblocking_nofollow(oo: &mut OpenOptions, keep_atime: bool);
     /// Whether a file's mode lets someone execute it (any `x` bit); always true on Windows,
     /// which has no such bit.
     fn is_executable(md: &Metadata) -> bool;

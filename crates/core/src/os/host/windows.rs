@@ -60,7 +60,7 @@ impl System for Windows {
         Special::Other
     }
 
-    fn open_nonblocking_nofollow(_oo: &mut OpenOptions) {}
+    fn open_nonblocking_nofollow(_oo: &mut OpenOptions, _keep_atime: bool) {}
 
     fn is_executable(_md: &Metadata) -> bool {
         true
