@@ -216,16 +216,29 @@ pub fn append(path: &Path, point: &Point) -> Result<()> {
     }
     let mut line = serde_json::to_vec(point).map_err(|e| Error::io(path, e.into()))?;
     line.push(b'\n');
-    let mut f = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
+    let mut f = open_append(path).map_err(|e| Error::io(path, e))?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     if len > 0 && !ends_with_newline(path) {
         line.insert(0, b'\n');
     }
     f.write_all(&line).map_err(|e| Error::io(path, e))
+}
+
+/// Opens the history for appending. On Windows a file that a compaction is replacing at this
+/// moment (the rename of [`write_atomic`] by another recorder) refuses to open with "Access
+/// denied" for an instant: such a refusal is asked again a few times before it counts (seen
+/// under Wine with four recorders at once; on Unix a real denial costs 0.2 s more).
+fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
+    let open = || OpenOptions::new().create(true).append(true).open(path);
+    for _ in 0..10 {
+        match open() {
+            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+    open()
 }
 
 fn ends_with_newline(path: &Path) -> bool {
