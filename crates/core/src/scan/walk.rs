@@ -273,7 +273,16 @@ pub(crate) fn walk<V: Visitor>(
         let slot = &mut *slot;
         visitor.root(&mut slot.local, &st)
     };
-    if st.kind == Kind::Dir && !opts.cancel.is_cancelled() {
+    if st.kind == Kind::Dir && !opts.cancel.is_cancelled() && threads == 1 {
+        // One thread: walk here, with no pool of its own. Callers size many trees at once
+        // from rayon's global pool (a clean's versions and build entries); a worker waiting on
+        // a pool of its own runs other such jobs meanwhile, each nesting on its stack, which
+        // overflowed a debug build's 2 MiB in a CI run.
+        let mut todo = vec![(root.to_path_buf(), root_ctx)];
+        while let Some((path, ctx)) = todo.pop() {
+            todo.extend(read_one(&shared, &path, &ctx));
+        }
+    } else if st.kind == Kind::Dir && !opts.cancel.is_cancelled() {
         match rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("gocache-scan-{i}"))
