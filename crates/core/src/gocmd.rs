@@ -110,20 +110,12 @@ pub fn go_env_json(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| err(format!("cannot start: {e}")))?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        stdout
-            .as_mut()
-            .map(|o| read_pipe(o, usize::MAX))
-            .unwrap_or_default()
-    });
-    let err_reader = std::thread::spawn(move || {
-        stderr
-            .as_mut()
-            .map(|o| read_pipe(o, usize::MAX))
-            .unwrap_or_default()
-    });
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let out_reader =
+        std::thread::spawn(move || stdout.map(|o| read_pipe(o, usize::MAX)).unwrap_or_default());
+    let err_reader =
+        std::thread::spawn(move || stderr.map(|o| read_pipe(o, usize::MAX)).unwrap_or_default());
     let start = Instant::now();
     let status = loop {
         match child.try_wait() {

@@ -273,24 +273,28 @@ pub(crate) fn walk<V: Visitor>(
         let slot = &mut *slot;
         visitor.root(&mut slot.local, &st)
     };
-    if st.kind == Kind::Dir && !opts.cancel.is_cancelled() && threads == 1 {
-        // One thread: walk here, with no pool of its own. Callers size many trees at once
-        // from rayon's global pool (a clean's versions and build entries); a worker waiting on
-        // a pool of its own runs other such jobs meanwhile, each nesting on its stack, which
-        // overflowed a debug build's 2 MiB in a CI run.
-        let mut todo = vec![(root.to_path_buf(), root_ctx)];
-        while let Some((path, ctx)) = todo.pop() {
-            todo.extend(read_one(&shared, &path, &ctx));
-        }
-    } else if st.kind == Kind::Dir && !opts.cancel.is_cancelled() {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("gocache-scan-{i}"))
-            .build()
-        {
-            Ok(pool) => pool.scope(|s| visit_dir(s, &shared, root.to_path_buf(), root_ctx)),
-            // Could not start threads: walk on this thread.
-            Err(_) => rayon::scope(|s| visit_dir(s, &shared, root.to_path_buf(), root_ctx)),
+    if st.kind == Kind::Dir && !opts.cancel.is_cancelled() {
+        let pool = (threads > 1)
+            .then(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .thread_name(|i| format!("gocache-scan-{i}"))
+                    .build()
+                    .ok()
+            })
+            .flatten();
+        match pool {
+            Some(pool) => pool.scope(|s| visit_dir(s, &shared, root.to_path_buf(), root_ctx)),
+            // One thread, or threads could not start: walk here, with no pool. Callers size
+            // many trees at once from rayon's global pool (a clean's versions and build
+            // entries); a worker waiting on a pool of its own runs other such jobs meanwhile,
+            // each nesting on its stack, which overflowed a debug build's 2 MiB in a CI run.
+            None => {
+                let mut todo = vec![(root.to_path_buf(), root_ctx)];
+                while let Some((path, ctx)) = todo.pop() {
+                    todo.extend(read_one(&shared, &path, &ctx));
+                }
+            }
         }
     }
     let mut totals = Totals::default();
