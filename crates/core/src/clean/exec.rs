@@ -981,8 +981,10 @@ pub fn finish(mut results: Vec<ItemResult>, purge: &PurgeReport) -> (Vec<ItemRes
 
 /// Purges quarantines left by a crashed or killed clean: every
 /// `<root>/.gocache-doctor-trash/<id>/` inside the discovered cache roots, and every sibling
-/// `.gocache-doctor-trash-<id>` of a root that has its `.json` marker (nothing without a
-/// marker is touched).
+/// `.gocache-doctor-trash-<id>` of a root that has its `.json` marker (no directory without a
+/// marker is touched), and the lone lock file `.gocache-doctor-trash-<id>.lock` of a clean
+/// killed after taking the lock and before writing the marker (removed under the same rules,
+/// without being listed).
 ///
 /// A quarantine is purged only when all of these hold (otherwise it is left alone and listed
 /// in [`LeftoverReport::skipped`]):
@@ -1010,18 +1012,31 @@ pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport 
         let Ok(rd) = std::fs::read_dir(&parent) else {
             continue;
         };
-        let mut markers: Vec<PathBuf> = rd
+        let names: Vec<String> = rd
             .flatten()
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.starts_with(trash::ROOT_TRASH_PREFIX) && name.ends_with(".json")
-            })
-            .map(|e| e.path())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with(trash::ROOT_TRASH_PREFIX))
             .collect();
-        if markers.is_empty() {
+        let mut markers: Vec<PathBuf> = names
+            .iter()
+            .filter(|name| name.ends_with(".json"))
+            .map(|name| parent.join(name))
+            .collect();
+        let mut orphan_locks: Vec<PathBuf> = names
+            .iter()
+            .filter_map(|name| name.strip_suffix(".lock"))
+            .filter(|id| {
+                !names
+                    .iter()
+                    .any(|n| n.as_str() == *id || *n == format!("{id}.json"))
+            })
+            .map(|id| parent.join(id))
+            .collect();
+        if markers.is_empty() && orphan_locks.is_empty() {
             continue;
         }
         markers.sort();
+        orphan_locks.sort();
         if let Err(why) = trusted_parent(&parent) {
             for m in markers {
                 rep.skipped.push((m, why.clone()));
@@ -1031,8 +1046,30 @@ pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport 
         for marker in markers {
             purge_root_leftover(&marker, &mut rep, cancel);
         }
+        for dir in orphan_locks {
+            remove_orphan_lock(&dir);
+        }
     }
     rep
+}
+
+/// The lock file of a sibling quarantine `dir` that has neither its directory nor its marker:
+/// a clean killed between taking the lock and writing the marker (the lock comes first).
+/// Removed, silently, when it is the user's, free and its recorded owner is gone (a clean that
+/// is about to write its marker holds the lock, and is left alone); the name is looked at again
+/// once the lock is held, so a marker written meanwhile keeps it.
+fn remove_orphan_lock(dir: &Path) {
+    let lock_file = trash::lock_path(dir);
+    if trusted_entry(&lock_file, false).is_err() {
+        return;
+    }
+    let Ok(lock) = take_leftover(dir, None) else {
+        return;
+    };
+    let marker = trash::marker_path(dir);
+    if std::fs::symlink_metadata(dir).is_err() && std::fs::symlink_metadata(&marker).is_err() {
+        lock.remove();
+    }
 }
 
 /// Whether the directory holding quarantines can be trusted: a real directory (after

@@ -1665,3 +1665,43 @@ fn touched_paths_are_the_plans_own_files() {
         "{touched:?}"
     );
 }
+
+#[test]
+fn a_lone_lock_file_of_a_clean_killed_before_its_marker_is_purged_unless_held() {
+    // A whole-root clean takes `<trash>.lock` before it writes `<trash>.json`; killed in
+    // between, it leaves the lock file alone next to the cache.
+    let t = tmp();
+    let parent = t.modcache.parent().unwrap();
+    let dead = parent.join(format!("{ROOT_TRASH_PREFIX}1-2-0"));
+    let dead_lock = trash::lock_path(&dead);
+    fs::write(&dead_lock, r#"{"pid":999999999,"start":null}"#).unwrap();
+    let empty = parent.join(format!("{ROOT_TRASH_PREFIX}1-2-1"));
+    fs::write(trash::lock_path(&empty), "").unwrap();
+    // A clean of another instance that holds its lock and is about to write its marker.
+    let live = parent.join(format!("{ROOT_TRASH_PREFIX}3-4-0"));
+    let held = trash::QuarantineLock::acquire(&live).unwrap();
+    // A lock file next to a quarantine directory without a marker: not ours to judge.
+    let stranger = parent.join(format!("{ROOT_TRASH_PREFIX}5-6-0"));
+    fs::create_dir_all(&stranger).unwrap();
+    fs::write(trash::lock_path(&stranger), "").unwrap();
+    let report = report_with(&t, &[]);
+    let left = purge_leftovers(&report, &CancelToken::new());
+    assert!(
+        left.purged.is_empty() && left.skipped.is_empty(),
+        "{left:?}"
+    );
+    assert_eq!(
+        parent_names(parent),
+        [
+            format!("{ROOT_TRASH_PREFIX}3-4-0.lock"),
+            format!("{ROOT_TRASH_PREFIX}5-6-0"),
+            format!("{ROOT_TRASH_PREFIX}5-6-0.lock"),
+            "mod".to_owned(),
+        ]
+    );
+    // Once its owner let go (and is this process, so "gone" for a free lock), it goes too.
+    drop(held);
+    purge_leftovers(&report, &CancelToken::new());
+    assert!(!trash::lock_path(&live).exists());
+    assert!(stranger.exists() && trash::lock_path(&stranger).exists());
+}
