@@ -285,6 +285,42 @@ describe('clean a cache card', { timeout: 90_000 }, () => {
     expectCleanLog(log);
   });
 
+  test('in a small window the title and the buttons stay in sight; the options and the error scroll between them', async () => {
+    const { page, log } = await open({ planError: 'BadRoot' });
+    await page.setViewportSize({ width: 800, height: 600 });
+    // The build cache offers the most options: with the error below them they outgrow 600 px.
+    await page.getByTestId('clean-cache-build').click();
+    await waitForClean(page, 'error');
+    const boxes = await page.getByTestId('clean-dialog').evaluate((dialog) => {
+      const r = (el: Element | null) => {
+        const b = el!.getBoundingClientRect();
+        return { top: b.top, bottom: b.bottom };
+      };
+      const scroll = dialog.querySelector('.scroll')!;
+      return {
+        dialog: r(dialog),
+        title: r(dialog.querySelector('#clean-title')),
+        close: r(dialog.querySelector('[data-testid="clean-dismiss"]')),
+        dialogScrolls: dialog.scrollHeight > dialog.clientHeight + 1,
+        scrollOverflows: scroll.scrollHeight > scroll.clientHeight + 1,
+        viewport: window.innerHeight,
+      };
+    });
+    expect(boxes.scrollOverflows, JSON.stringify(boxes)).toBe(true);
+    expect(boxes.dialogScrolls, JSON.stringify(boxes)).toBe(false);
+    expect(boxes.dialog.bottom).toBeLessThanOrEqual(boxes.viewport);
+    for (const part of [boxes.title, boxes.close]) {
+      expect(part.top, JSON.stringify(boxes)).toBeGreaterThanOrEqual(boxes.dialog.top);
+      expect(part.bottom, JSON.stringify(boxes)).toBeLessThanOrEqual(boxes.dialog.bottom);
+    }
+    // The error is reached by scrolling the middle.
+    await page.getByTestId('clean-error').scrollIntoViewIfNeeded();
+    await screenshot(page, 'clean-dialog-error-800x600');
+    await page.getByTestId('clean-dismiss').click();
+    await waitForClean(page, 'idle');
+    expectCleanLog(log);
+  });
+
   test('an error that may pass offers Try again', async () => {
     const { page, log } = await open({ planError: 'Io' });
     await page.getByTestId('clean-cache-gopls').click();
