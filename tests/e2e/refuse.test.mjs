@@ -72,8 +72,7 @@ async function appWith(name, vars) {
   const launcher = path.join(env('HOME'), `launch-${name}.sh`);
   const exports = Object.entries(vars).map(([k, v]) => `export ${k}=${q(v)}\n`).join('');
   fs.writeFileSync(launcher, `#!/bin/sh\n${exports}exec ${q(appBin)} "$@"\n`, { mode: 0o755 });
-  session = await newSession(env('WEBDRIVER_URL'), launcher);
-  session.application = appBin;
+  session = await newSession(env('WEBDRIVER_URL'), launcher, { argv0: appBin });
   return session;
 }
 

@@ -1,6 +1,7 @@
 // A minimal W3C WebDriver client over fetch: just what the end-to-end tests need.
 // tauri-driver proxies it to WebKitWebDriver, which launches the app.
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -28,17 +29,21 @@ export class WebDriverError extends Error {
   }
 }
 
-/** How long one WebDriver request may take (starting the app included) before it fails. */
-const REQUEST_TIMEOUT_MS = 120_000;
+/**
+ * How long one WebDriver request may take (starting the app included) before it fails;
+ * E2E_REQUEST_TIMEOUT_MS overrides it (to try the harness's own timeout paths).
+ */
+const REQUEST_TIMEOUT_MS = Number(process.env.E2E_REQUEST_TIMEOUT_MS) || 120_000;
 
-async function call(base, method, path, body) {
+async function call(base, method, path, body, abort = null) {
   let res;
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   try {
     res = await fetch(base + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: abort ? AbortSignal.any([timeout, abort]) : timeout,
     });
   } catch (e) {
     throw new WebDriverError(method, path, 0, { error: e?.name ?? 'fetch failed', message: `no answer: ${e?.message ?? e}` });
@@ -54,23 +59,143 @@ async function call(base, method, path, body) {
   return json.value;
 }
 
-/** Starts the app at `application` through the WebDriver server at `url` (e.g. http://127.0.0.1:4444). */
-export async function newSession(url, application) {
+/**
+ * The D-Bus name the app's single-instance plugin holds while it runs (tauri.conf.json's
+ * identifier + ".SingleInstance"): a launch that finds it owned hands over to the owner and exits.
+ */
+export const SINGLE_INSTANCE_NAME = 'dev.gocachedoctor.desktop.SingleInstance';
+
+/** Whether the single-instance name has an owner on the session bus (false without a bus). */
+export function singleInstanceOwned() {
+  if (!process.env.DBUS_SESSION_BUS_ADDRESS) return false;
+  try {
+    const out = execFileSync('dbus-send', ['--session', '--print-reply', '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${SINGLE_INSTANCE_NAME}`],
+    { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    return /boolean true/.test(out);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits (up to `ms`) until no app process runs and the single-instance name is free: the bus
+ * daemon drops a dead process's name only once it notices the closed connection, and a launch
+ * before that would hand over to nobody and exit. True when both are clear.
+ */
+async function appGone(application, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (running(application).length === 0 && !singleInstanceOwned()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Starts the app at `application` through the WebDriver server at `url` (e.g. http://127.0.0.1:4444).
+ * `argv0` is the app's program as it runs (default `application`; a launcher script that execs
+ * the app passes the app's path): watched while the session starts.
+ */
+export async function newSession(url, application, { argv0 = application } = {}) {
   const base = url.replace(/\/$/, '');
   const body = { capabilities: { alwaysMatch: { 'tauri:options': { application } } } };
-  // tauri-driver starts a WebKitWebDriver per session and proxies to it; when that one is not
-  // listening yet the request fails with "Connection refused" before any app was started (seen
-  // once in a run of all the tests): asked again, up to three times. Other failures are not.
   for (let attempt = 1; ; attempt++) {
+    // A launch while the last app still runs, or still holds its bus name, would hand over to it.
+    if (!(await appGone(argv0, 10_000))) {
+      console.error(`webdriver: before a new session: app pids [${running(argv0).join(' ')}], bus name owned: ${singleInstanceOwned()}`);
+    }
+    const watch = watchLaunch(argv0);
     try {
-      const value = await call(base, 'POST', '/session', body);
-      return new Session(base, value.sessionId, application);
+      const value = await call(base, 'POST', '/session', body, watch.signal);
+      return new Session(base, value.sessionId, argv0);
     } catch (e) {
-      const refused = /connection refused|tcp connect error|ECONNREFUSED/i.test(e.message);
-      if (!refused || attempt >= 3 || running(application).length > 0) throw e;
+      const state = `app pids [${running(argv0).join(' ')}], seen [${[...watch.seen].join(' ')}], bus name owned: ${singleInstanceOwned()}`;
+      // tauri-driver starts a WebKitWebDriver per session and proxies to it; when that one is
+      // not listening yet the request fails with "Connection refused" before any app was started
+      // (seen once in a run of all the tests). An app that started and exited before its window
+      // connected (watchLaunch) leaves the request waiting for nothing. Both are asked again, up
+      // to three times; other failures are not.
+      const refused = /connection refused|tcp connect error|ECONNREFUSED/i.test(e.message) && running(argv0).length === 0;
+      const exited = watch.exited();
+      // An app that runs but whose window never connected within the request's time: what its
+      // threads were doing is kept (stderr, and ARTIFACTS_DIR), then it is ended and, once,
+      // started again, so one stuck launch does not fail the run unseen or unexplained.
+      const stuck = !refused && !exited && e.error === 'TimeoutError' && running(argv0).length > 0;
+      if (stuck) {
+        const threads = running(argv0).map(threadsOf).join('\n');
+        console.error(`webdriver: the app did not connect within ${REQUEST_TIMEOUT_MS / 1000} s (${state}); its threads:\n${threads}`);
+        if (process.env.ARTIFACTS_DIR) {
+          fs.mkdirSync(process.env.ARTIFACTS_DIR, { recursive: true });
+          fs.writeFileSync(`${process.env.ARTIFACTS_DIR}/stuck-launch-${Date.now()}.txt`, `${state}\n${threads}\n`);
+        }
+        for (const pid of running(argv0)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Exited meanwhile.
+          }
+        }
+      }
+      if ((!refused && !exited && !(stuck && attempt === 1)) || attempt >= 3) {
+        e.message += ` (${state})`;
+        throw e;
+      }
+      const why = exited ? 'the app exited before its window connected' : stuck ? 'the app was stuck, killed' : 'refused';
+      console.error(`webdriver: session attempt ${attempt} failed (${why}; ${state}): ${e.message}`);
       await new Promise((r) => setTimeout(r, 1000 * attempt));
+    } finally {
+      watch.stop();
     }
   }
+}
+
+/** Each thread of process `pid`: its id, name, state and the kernel function it waits in. */
+function threadsOf(pid) {
+  const read = (f) => {
+    try {
+      return fs.readFileSync(f, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return `${pid}: gone`;
+  }
+  return tids.map((tid) => {
+    const dir = `/proc/${pid}/task/${tid}`;
+    const state = read(`${dir}/stat`).replace(/^.*\) /, '').split(' ')[0];
+    return `${pid}/${tid} ${read(`${dir}/comm`)} ${state} ${read(`${dir}/wchan`)}`;
+  }).join('\n');
+}
+
+/**
+ * Watches a launch of `argv0`: `signal` aborts once an app process was seen and then none has
+ * run for 3 s (the app gave up, or handed over to another instance, before WebKitWebDriver
+ * connected to it); `exited()` says whether that happened.
+ */
+function watchLaunch(argv0) {
+  const controller = new AbortController();
+  const seen = new Set();
+  let goneSince = null;
+  let exited = false;
+  const timer = setInterval(() => {
+    const now = running(argv0);
+    for (const pid of now) seen.add(pid);
+    if (seen.size === 0 || now.length > 0) {
+      goneSince = null;
+      return;
+    }
+    goneSince ??= Date.now();
+    if (Date.now() - goneSince > 3000 && !exited) {
+      exited = true;
+      controller.abort(new Error('the app exited before its window connected'));
+    }
+  }, 100);
+  return { signal: controller.signal, seen, exited: () => exited, stop: () => clearInterval(timer) };
 }
 
 export class Session {
@@ -199,30 +324,35 @@ export class Session {
   }
 
   /**
-   * Ends the session and waits (up to 30 s) until the app process has exited: the app is single
-   * instance, so a launch while the last one is still shutting down would hand over to it and
-   * exit instead of starting, and the next session would wait for a window that never comes.
-   * An app still running after that (a slow exit on a loaded machine) is killed, with a note.
+   * Ends the session and waits (up to 30 s) until the app process has exited and the bus has
+   * dropped its single-instance name: the app is single instance, so a launch while the last one
+   * is still shutting down would hand over to it and exit instead of starting, and the next
+   * session would wait for a window that never comes. An app still running after that (a slow
+   * exit on a loaded machine) is killed, with a note. Waits even when ending the session failed.
    */
   async close() {
-    await call(this.base, 'DELETE', `/session/${this.id}`);
-    if (!this.application) return;
-    const gone = async (ms) => {
-      const deadline = Date.now() + ms;
-      while (running(this.application).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      return running(this.application).length === 0;
-    };
-    if (await gone(30_000)) return;
-    const left = running(this.application);
-    console.error(`webdriver: the app (pids ${left.join(' ')}) still runs 30 s after its session ended; killing it`);
-    for (const pid of left) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Exited meanwhile.
+    let failed = null;
+    try {
+      await call(this.base, 'DELETE', `/session/${this.id}`);
+    } catch (e) {
+      // Still wait for the app below: the next launch must not find it running.
+      failed = e;
+    }
+    if (this.application) {
+      if (!(await appGone(this.application, 30_000))) {
+        const left = running(this.application);
+        console.error(`webdriver: the app (pids [${left.join(' ')}]) still runs 30 s after its session ended, or its bus name is still owned (${singleInstanceOwned()}); killing it`);
+        for (const pid of left) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Exited meanwhile.
+          }
+        }
+        await appGone(this.application, 5_000);
       }
     }
-    await gone(5_000);
+    if (failed) throw failed;
   }
 }
 
