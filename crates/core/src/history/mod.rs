@@ -176,7 +176,7 @@ struct Version {
 /// # Errors
 /// [`Error::Io`] when the file exists but cannot be read.
 pub fn read(path: &Path) -> Result<History> {
-    let data = match std::fs::read(path) {
+    let data = match while_denied(|| std::fs::read(path)) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(History::default()),
         Err(e) => return Err(Error::io(path, e)),
@@ -206,11 +206,35 @@ pub fn parse(data: &[u8]) -> History {
 }
 
 /// Appends `point` as one line to the history file at `path` (parent directories are
-/// created), on a fresh line when a previous writer died mid-line.
+/// created), on a fresh line when a previous writer died mid-line. Holds the history's lock
+/// meanwhile, as [`record`] does, so the append never meets another recorder's compaction
+/// renaming a new file over this one (where the lock cannot be taken, it appends anyway).
 ///
 /// # Errors
 /// [`Error::Io`] when the file cannot be created or written.
 pub fn append(path: &Path, point: &Point) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let lock = lock(dir);
+    let appended = append_unlocked(path, point);
+    drop(lock);
+    appended
+}
+
+/// The history's lock in `dir` (held until the file is dropped), when it can be taken: the
+/// recorders of the CLI and the app take turns with it.
+fn lock(dir: &Path) -> Option<std::fs::File> {
+    OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .ok()
+        .filter(|f| f.lock().is_ok())
+}
+
+/// [`append`] for a caller that holds the lock already, or could not take it.
+fn append_unlocked(path: &Path, point: &Point) -> Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
@@ -224,21 +248,27 @@ pub fn append(path: &Path, point: &Point) -> Result<()> {
     f.write_all(&line).map_err(|e| Error::io(path, e))
 }
 
-/// Opens the history for appending. On Windows a file that a compaction is replacing at this
-/// moment (the rename of [`write_atomic`] by another recorder) refuses to open with "Access
-/// denied" for an instant: such a refusal is asked again a few times before it counts (seen
-/// under Wine with four recorders at once; on Unix a real denial costs 0.2 s more).
+/// Opens the history for appending ([`while_denied`]).
 fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
-    let open = || OpenOptions::new().create(true).append(true).open(path);
-    for _ in 0..10 {
-        match open() {
+    while_denied(|| OpenOptions::new().create(true).append(true).open(path))
+}
+
+/// Runs `op`, asking again for up to a second while it fails with "Access denied". On Windows
+/// the history's files refuse for a moment while they change: a file that a compaction is
+/// renaming over refuses to open, and the rename itself (`MoveFileEx`) is refused while any
+/// reader or appender has the file open (seen under Wine with four recorders at once; the
+/// recorders of the CLI and the app, and the app's chart reading the file, meet the same on
+/// Windows). On Unix a real denial costs that second.
+fn while_denied<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    for _ in 0..25 {
+        match op() {
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                std::thread::sleep(std::time::Duration::from_millis(20));
+                std::thread::sleep(std::time::Duration::from_millis(40));
             }
             other => return other,
         }
     }
-    open()
+    op()
 }
 
 fn ends_with_newline(path: &Path) -> bool {
@@ -344,14 +374,8 @@ pub fn record(dir: &Path, report: &Report, time: i64, all_caches: bool) -> Resul
     // The CLI and the app may record at once: one at a time, so a compaction never drops the
     // other's point. Where the lock cannot be taken, the point is only appended: the file is
     // rewritten (compacted) only under the lock, by a later record.
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(LOCK_FILE))
-        .ok()
-        .filter(|f| f.lock().is_ok());
-    append(&path, &Point::of_report(report, time, all_caches))?;
+    let lock = lock(dir);
+    append_unlocked(&path, &Point::of_report(report, time, all_caches))?;
     let history = read(&path)?;
     if history.newer_lines > 0 {
         out.newer_format = true;
@@ -392,8 +416,18 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    // Renamed over the old file ([`while_denied`]: on Windows not while a reader has it open).
+    let mut tmp = Some(tmp);
+    while_denied(|| {
+        let Some(t) = tmp.take() else {
+            return Err(std::io::Error::other("the temporary file is gone"));
+        };
+        t.persist(path).map(drop).map_err(|e| {
+            tmp = Some(e.file);
+            e.error
+        })
+    })
+    .map_err(|e| Error::io(path, e))
 }
 
 /// One point of a cache's chart.
