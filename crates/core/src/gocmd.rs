@@ -4,9 +4,10 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::CancelToken;
 use crate::env::EnvMap;
 use crate::os::OsRules;
 use crate::os::host::{Host, System as _};
@@ -84,6 +85,118 @@ pub(crate) fn read_pipe(mut pipe: impl Read, limit: usize) -> Vec<u8> {
     out
 }
 
+/// How a command run by [`run_bounded`] ended.
+#[derive(Debug)]
+pub(crate) enum Ending {
+    /// It exited by itself, with this status.
+    Exited(ExitStatus),
+    /// It ran past the time limit and was killed.
+    TimedOut,
+    /// The cancel token fired and it was killed.
+    Cancelled,
+}
+
+/// What a command run by [`run_bounded`] printed, and how it ended.
+#[derive(Debug)]
+pub(crate) struct Bounded {
+    pub ending: Ending,
+    /// Its standard output, at most the limit.
+    pub stdout: Vec<u8>,
+    /// Its standard error, at most the limit.
+    pub stderr: Vec<u8>,
+}
+
+/// Why [`run_bounded`] has no [`Bounded`] to give.
+#[derive(Debug)]
+pub(crate) enum RunError {
+    /// The command could not be started.
+    Start(std::io::Error),
+    /// Asking whether it had exited failed (it was killed).
+    Wait(std::io::Error),
+}
+
+/// How long [`run_bounded`] waits for the output of a command it killed: a process the
+/// command started may still hold the pipes open, and then what was read so far is lost.
+const AFTER_KILL: Duration = Duration::from_secs(1);
+
+/// Runs `cmd` (stdin closed, stdout and stderr piped) and waits for it, killing it when it
+/// runs longer than `timeout` or `cancel` fires. Both pipes are read in threads through
+/// [`read_pipe`], never std's `read_to_end` (which can abort the process on Windows); at most
+/// `limit` bytes of each are kept. The one way the core runs `go` and reads what it says.
+///
+/// # Errors
+/// [`RunError::Start`] when the command does not start, [`RunError::Wait`] when waiting for
+/// it fails.
+pub(crate) fn run_bounded(
+    cmd: &mut Command,
+    limit: usize,
+    timeout: Duration,
+    cancel: Option<&CancelToken>,
+) -> std::result::Result<Bounded, RunError> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(RunError::Start)?;
+    let (tx, rx) = std::sync::mpsc::channel::<(bool, Vec<u8>)>();
+    let pipes: [(bool, Option<Box<dyn Read + Send>>); 2] = [
+        (true, child.stdout.take().map(|p| Box::new(p) as _)),
+        (false, child.stderr.take().map(|p| Box::new(p) as _)),
+    ];
+    for (is_stdout, pipe) in pipes {
+        if let Some(pipe) = pipe {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send((is_stdout, read_pipe(pipe, limit)));
+            });
+        }
+    }
+    drop(tx);
+    let start = Instant::now();
+    let ending = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Ending::Exited(status),
+            Ok(None) => {
+                let stop = if cancel.is_some_and(CancelToken::is_cancelled) {
+                    Some(Ending::Cancelled)
+                } else if start.elapsed() > timeout {
+                    Some(Ending::TimedOut)
+                } else {
+                    None
+                };
+                if let Some(ending) = stop {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break ending;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::Wait(e));
+            }
+        }
+    };
+    let killed_at = (!matches!(ending, Ending::Exited(_))).then(Instant::now);
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    loop {
+        let got = match killed_at {
+            None => rx.recv().ok(),
+            Some(t) => rx.recv_timeout(AFTER_KILL.saturating_sub(t.elapsed())).ok(),
+        };
+        match got {
+            Some((true, bytes)) => stdout = bytes,
+            Some((false, bytes)) => stderr = bytes,
+            None => break,
+        }
+    }
+    Ok(Bounded {
+        ending,
+        stdout,
+        stderr,
+    })
+}
+
 /// Runs `go env -json NAMES...` with `env` as the whole environment plus `GOTOOLCHAIN=local`.
 ///
 /// # Errors
@@ -106,39 +219,23 @@ pub fn go_env_json(
         cmd.env(k, v);
     }
     cmd.env("GOTOOLCHAIN", "local");
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| err(format!("cannot start: {e}")))?;
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let out_reader =
-        std::thread::spawn(move || stdout.map(|o| read_pipe(o, usize::MAX)).unwrap_or_default());
-    let err_reader =
-        std::thread::spawn(move || stderr.map(|o| read_pipe(o, usize::MAX)).unwrap_or_default());
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break st,
-            Ok(None) if start.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(err(format!(
-                    "did not answer within {} s",
-                    timeout.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(err(format!("wait failed: {e}"))),
+    let out = run_bounded(&mut cmd, usize::MAX, timeout, None).map_err(|e| match e {
+        RunError::Start(e) => err(format!("cannot start: {e}")),
+        RunError::Wait(e) => err(format!("wait failed: {e}")),
+    })?;
+    match out.ending {
+        Ending::Exited(status) if status.success() => {
+            serde_json::from_slice(&out.stdout).map_err(|e| err(format!("unexpected output: {e}")))
         }
-    };
-    let out = out_reader.join().unwrap_or_default();
-    let errb = err_reader.join().unwrap_or_default();
-    if !status.success() {
-        let msg = String::from_utf8_lossy(&errb);
-        return Err(err(format!("exited with {status}: {}", msg.trim())));
+        Ending::Exited(status) => {
+            let msg = String::from_utf8_lossy(&out.stderr);
+            Err(err(format!("exited with {status}: {}", msg.trim())))
+        }
+        Ending::TimedOut | Ending::Cancelled => Err(err(format!(
+            "did not answer within {} s",
+            timeout.as_secs()
+        ))),
     }
-    serde_json::from_slice(&out).map_err(|e| err(format!("unexpected output: {e}")))
 }
 
 #[cfg(test)]
@@ -154,6 +251,116 @@ mod tests {
         let mut rest = data.as_slice();
         let _ = read_pipe(&mut rest, 5);
         assert!(rest.is_empty(), "{} bytes left unread", rest.len());
+    }
+
+    /// What [`child`] is asked to do.
+    const CHILD_VAR: &str = "GOCACHE_DOCTOR_RUN_BOUNDED_CHILD";
+    /// What [`child`] prints on stdout when asked to talk: more than a pipe holds.
+    const LOUD: usize = 300_000;
+
+    /// The child process of the `run_bounded` tests: not a test of its own (it does nothing
+    /// unless one of them started it).
+    #[test]
+    #[ignore = "the child process the run_bounded tests start; not a test"]
+    fn child() {
+        use std::io::Write as _;
+        match std::env::var(CHILD_VAR).as_deref() {
+            Ok("talk") => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&vec![b'o'; LOUD])
+                    .unwrap_or_else(|e| panic!("{e}"));
+                out.flush().unwrap_or_else(|e| panic!("{e}"));
+                let mut err = std::io::stderr().lock();
+                err.write_all(b"child-stderr").unwrap_or_else(|e| panic!("{e}"));
+                err.flush().unwrap_or_else(|e| panic!("{e}"));
+                std::process::exit(3);
+            }
+            Ok("hang") => std::thread::sleep(Duration::from_secs(120)),
+            _ => {}
+        }
+    }
+
+    /// A command that runs [`child`] in this test binary, asked to do `what`.
+    fn child_cmd(what: &str) -> Command {
+        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
+        let mut cmd = Command::new(exe);
+        cmd.args(["gocmd::tests::child", "--exact", "--ignored", "--nocapture"])
+            .env(CHILD_VAR, what);
+        cmd
+    }
+
+    /// The status and both outputs of a child that exits by itself; the limit keeps the start
+    /// of a long output and the child is not blocked by the rest.
+    #[test]
+    fn run_bounded_reads_both_pipes_and_the_exit_status() {
+        let out = run_bounded(
+            &mut child_cmd("talk"),
+            usize::MAX,
+            Duration::from_secs(60),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let Ending::Exited(status) = out.ending else {
+            panic!("{:?}", out.ending);
+        };
+        assert_eq!(status.code(), Some(3));
+        let os = out.stdout.iter().filter(|&&b| b == b'o').count();
+        assert_eq!(os, LOUD, "stdout: {} bytes", out.stdout.len());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("child-stderr"));
+        let out = run_bounded(&mut child_cmd("talk"), 1000, Duration::from_secs(60), None)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(out.ending, Ending::Exited(s) if s.code() == Some(3)));
+        assert_eq!(out.stdout.len(), 1000);
+    }
+
+    /// A child past its time limit, or whose run is cancelled, is killed and said to be.
+    #[test]
+    fn run_bounded_kills_on_timeout_and_on_cancel() {
+        let start = Instant::now();
+        let out = run_bounded(
+            &mut child_cmd("hang"),
+            usize::MAX,
+            Duration::from_millis(300),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(matches!(out.ending, Ending::TimedOut), "{:?}", out.ending);
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            start.elapsed()
+        );
+        let cancel = CancelToken::new();
+        let canceller = {
+            let cancel = cancel.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(300));
+                cancel.cancel();
+            })
+        };
+        let start = Instant::now();
+        let out = run_bounded(
+            &mut child_cmd("hang"),
+            usize::MAX,
+            Duration::from_secs(600),
+            Some(&cancel),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        canceller.join().unwrap_or_else(|_| panic!("canceller"));
+        assert!(matches!(out.ending, Ending::Cancelled), "{:?}", out.ending);
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    /// A command that does not exist is a start error, not a panic or a hang.
+    #[test]
+    fn run_bounded_reports_a_command_that_cannot_start() {
+        let mut cmd = Command::new("/nonexistent/gocache-doctor-no-such-program");
+        let got = run_bounded(&mut cmd, usize::MAX, Duration::from_secs(5), None);
+        assert!(matches!(got, Err(RunError::Start(_))), "{got:?}");
     }
 
     /// A real GOROOT layout on disk: its GOROOT is the directory as written (no `\\?\` prefix on

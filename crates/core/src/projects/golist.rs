@@ -3,11 +3,10 @@
 //! listed with `-mod=mod -modfile=<copy of go.mod>` in a temporary directory (Go then also
 //! reads and writes the copy's `go.sum`), a workspace with `-mod=readonly`.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -101,10 +100,7 @@ fn command(go: &Path, env: &EnvMap, dir: &Path, mod_flag: &str) -> Command {
     cmd.env("GOFLAGS", mod_flag)
         .env("GOPROXY", "off")
         .env("GOSUMDB", "off")
-        .env("GOTOOLCHAIN", "local")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env("GOTOOLCHAIN", "local");
     cmd
 }
 
@@ -114,63 +110,28 @@ fn run(
     timeout: Duration,
     cancel: &CancelToken,
 ) -> Result<Vec<Listed>, ListError> {
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| ListError::Failed(format!("cannot start {}: {e}", go.display())))?;
-    let reader = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            pipe.map(|p| crate::gocmd::read_pipe(p, usize::MAX))
-                .unwrap_or_default()
-        })
-    };
-    let out = reader(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = reader(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(st)) => break st,
-            Ok(None) => {
-                let stop = if cancel.is_cancelled() {
-                    Some(ListError::Cancelled)
-                } else if start.elapsed() > timeout {
-                    Some(ListError::Failed(format!(
-                        "go list did not finish within {} s",
-                        timeout.as_secs()
-                    )))
-                } else {
-                    None
-                };
-                if let Some(e) = stop {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(e);
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            Err(e) => return Err(ListError::Failed(format!("waiting for go list: {e}"))),
+    use crate::gocmd::{Ending, RunError, run_bounded};
+    let out = run_bounded(&mut cmd, usize::MAX, timeout, Some(cancel)).map_err(|e| match e {
+        RunError::Start(e) => ListError::Failed(format!("cannot start {}: {e}", go.display())),
+        RunError::Wait(e) => ListError::Failed(format!("waiting for go list: {e}")),
+    })?;
+    match out.ending {
+        Ending::Exited(status) if status.success() => {
+            parse_listing(&out.stdout).map_err(ListError::Failed)
         }
-    };
-    let out = out.join().unwrap_or_default();
-    let errb = err.join().unwrap_or_default();
-    if !status.success() {
-        let msg = String::from_utf8_lossy(&errb);
-        let msg = msg.trim();
-        let first: String = msg.lines().take(5).collect::<Vec<_>>().join("; ");
-        return Err(ListError::Failed(format!(
-            "go list failed ({status}): {first}"
-        )));
+        Ending::Exited(status) => {
+            let msg = String::from_utf8_lossy(&out.stderr);
+            let first: String = msg.trim().lines().take(5).collect::<Vec<_>>().join("; ");
+            Err(ListError::Failed(format!(
+                "go list failed ({status}): {first}"
+            )))
+        }
+        Ending::Cancelled => Err(ListError::Cancelled),
+        Ending::TimedOut => Err(ListError::Failed(format!(
+            "go list did not finish within {} s",
+            timeout.as_secs()
+        ))),
     }
-    parse_listing(&out).map_err(ListError::Failed)
 }
 
 /// A private temporary directory, removed on drop.

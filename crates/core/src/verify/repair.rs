@@ -7,10 +7,9 @@
 //! [`VerifyReport`] found broken, with module paths and versions Go accepts; anything else is
 //! refused before a file is touched.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -21,6 +20,7 @@ use crate::clean::{
 };
 use crate::discover::Report;
 use crate::env::EnvMap;
+use crate::gocmd::{Ending, RunError, run_bounded};
 use crate::os::host::{Host, System as _};
 
 /// The re-download step of a repair.
@@ -310,55 +310,20 @@ fn run_go(
         .env_clear()
         .envs(env.iter())
         .env("GOTOOLCHAIN", "local")
-        .env("GOFLAGS", "-mod=mod")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => return fail(format!("could not start {}: {e}", go.display())),
+        .env("GOFLAGS", "-mod=mod");
+    // Bounded: go mod download prints a few lines per module.
+    let out = match run_bounded(&mut cmd, 4 << 20, timeout, Some(cancel)) {
+        Ok(out) => out,
+        Err(RunError::Start(e)) => return fail(format!("could not start {}: {e}", go.display())),
+        Err(RunError::Wait(e)) => return fail(format!("waiting for {}: {e}", go.display())),
     };
-    let readers: Vec<_> = [
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-        child
-            .stderr
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|r| {
-        std::thread::spawn(move || {
-            // Bounded: go mod download prints a few lines per module.
-            let buf = crate::gocmd::read_pipe(r, 4 << 20);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    })
-    .collect();
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if cancel.is_cancelled() || started.elapsed() > timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(_) => break None,
-        }
-    };
-    let mut output: String = readers.into_iter().filter_map(|h| h.join().ok()).collect();
-    let success = status.is_some_and(|s| s.success());
-    if status.is_none() {
-        output.push_str(if cancel.is_cancelled() {
-            "\n(cancelled)"
-        } else {
-            "\n(timed out)"
-        });
+    let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
+    output.push_str(&String::from_utf8_lossy(&out.stderr));
+    let success = matches!(out.ending, Ending::Exited(s) if s.success());
+    match out.ending {
+        Ending::Exited(_) => {}
+        Ending::Cancelled => output.push_str("\n(cancelled)"),
+        Ending::TimedOut => output.push_str("\n(timed out)"),
     }
     Download {
         command,
