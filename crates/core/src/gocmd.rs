@@ -116,8 +116,9 @@ pub(crate) enum RunError {
 }
 
 /// How long [`run_bounded`] waits for the output of a command it killed: a process the
-/// command started may still hold the pipes open, and then what was read so far is lost.
-const AFTER_KILL: Duration = Duration::from_secs(1);
+/// command started (git, for `go mod download`) may still hold the pipes open, and then what
+/// was read so far is dropped rather than delaying a cancel.
+const AFTER_KILL: Duration = Duration::from_millis(250);
 
 /// Runs `cmd` (stdin closed, stdout and stderr piped) and waits for it, killing it when it
 /// runs longer than `timeout` or `cancel` fires. Both pipes are read in threads through
@@ -271,7 +272,8 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{e}"));
                 out.flush().unwrap_or_else(|e| panic!("{e}"));
                 let mut err = std::io::stderr().lock();
-                err.write_all(b"child-stderr").unwrap_or_else(|e| panic!("{e}"));
+                err.write_all(b"child-stderr")
+                    .unwrap_or_else(|e| panic!("{e}"));
                 err.flush().unwrap_or_else(|e| panic!("{e}"));
                 std::process::exit(3);
             }
