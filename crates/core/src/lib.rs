@@ -78,6 +78,7 @@ pub mod verify;
 pub mod watch;
 pub mod wine;
 
+mod atomic;
 #[cfg(test)]
 mod fuzz;
 

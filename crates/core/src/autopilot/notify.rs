@@ -202,14 +202,13 @@ pub fn read_seen(dir: &std::path::Path) -> Option<i64> {
 /// # Errors
 /// The I/O error of creating the directory or writing the file.
 pub fn write_seen(dir: &std::path::Path, time: i64) -> std::io::Result<()> {
-    use std::io::Write as _;
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".auto-notified-")
-        .tempfile_in(dir)?;
-    writeln!(tmp, "{time}")?;
-    tmp.persist(dir.join(SEEN_FILE)).map_err(|e| e.error)?;
-    Ok(())
+    let line = format!("{time}\n");
+    crate::atomic::replace(
+        &dir.join(SEEN_FILE),
+        line.as_bytes(),
+        ".auto-notified-",
+        false,
+    )
 }
 
 /// What the app says at its start about the automatic runs made while it was closed: the note

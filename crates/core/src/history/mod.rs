@@ -39,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::while_denied;
 use crate::discover::CacheKind;
 use crate::scan::{Figures, Report};
 use crate::{Error, Result};
@@ -248,27 +249,10 @@ fn append_unlocked(path: &Path, point: &Point) -> Result<()> {
     f.write_all(&line).map_err(|e| Error::io(path, e))
 }
 
-/// Opens the history for appending ([`while_denied`]).
+/// Opens the history for appending ([`while_denied`]: on Windows a file that a compaction is
+/// renaming over refuses to open for a moment).
 fn open_append(path: &Path) -> std::io::Result<std::fs::File> {
     while_denied(|| OpenOptions::new().create(true).append(true).open(path))
-}
-
-/// Runs `op`, asking again for up to a second while it fails with "Access denied". On Windows
-/// the history's files refuse for a moment while they change: a file that a compaction is
-/// renaming over refuses to open, and the rename itself (`MoveFileEx`) is refused while any
-/// reader or appender has the file open (seen under Wine with four recorders at once; the
-/// recorders of the CLI and the app, and the app's chart reading the file, meet the same on
-/// Windows). On Unix a real denial costs that second.
-fn while_denied<T>(mut op: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
-    for _ in 0..25 {
-        match op() {
-            Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                std::thread::sleep(std::time::Duration::from_millis(40));
-            }
-            other => return other,
-        }
-    }
-    op()
 }
 
 fn ends_with_newline(path: &Path) -> bool {
@@ -403,31 +387,10 @@ fn write_points(path: &Path, points: &[Point]) -> Result<()> {
     write_atomic(path, &data)
 }
 
-/// Writes `data` to a temporary file next to `path`, then renames it over `path`.
+/// Writes `data` to a temporary file next to `path`, synced, then renames it over `path`
+/// ([`crate::atomic::replace`]).
 pub(crate) fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gocache-doctor-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(data).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    // Renamed over the old file ([`while_denied`]: on Windows not while a reader has it open).
-    let mut tmp = Some(tmp);
-    while_denied(|| {
-        let Some(t) = tmp.take() else {
-            return Err(std::io::Error::other("the temporary file is gone"));
-        };
-        t.persist(path).map(drop).map_err(|e| {
-            tmp = Some(e.file);
-            e.error
-        })
-    })
-    .map_err(|e| Error::io(path, e))
+    crate::atomic::replace(path, data, ".gocache-doctor-", true).map_err(|e| Error::io(path, e))
 }
 
 /// One point of a cache's chart.

@@ -42,7 +42,6 @@
 //! there is its path, last-write time and creation time.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -372,17 +371,10 @@ pub(super) fn unframe<'a>(data: &'a [u8], magic: &[u8; 8]) -> Result<&'a [u8], D
     Ok(payload)
 }
 
-/// Writes `data` to `file` atomically (a temporary file in the same directory, renamed over
-/// the old one).
+/// Writes `data` to `file` atomically ([`crate::atomic::replace`]; not synced: an index lost
+/// in a crash is only a slower next scan).
 pub(super) fn write_atomic(file: &Path, data: &[u8]) -> std::io::Result<()> {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scan-index-")
-        .tempfile_in(dir)?;
-    tmp.write_all(data)?;
-    tmp.persist(file).map_err(|e| e.error)?;
-    Ok(())
+    crate::atomic::replace(file, data, ".scan-index-", false)
 }
 
 /// Parses an index file written for `root`; never trusts a length or a count it reads.

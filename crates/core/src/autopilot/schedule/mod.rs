@@ -548,8 +548,8 @@ pub(crate) fn safe_dir(base: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes `data` to `path` atomically (a user-only temporary file in the same directory,
-/// then a rename), refusing to replace a symlink.
+/// Writes `data` to `path` atomically (a user-only temporary file in the same directory, synced,
+/// then a rename: [`crate::atomic::replace`]), refusing to replace a symlink.
 ///
 /// # Errors
 /// [`ScheduleError::UnsafePath`] or [`ScheduleError::Io`].
@@ -560,15 +560,7 @@ pub(crate) fn write_atomic(path: &Path, data: &str) -> Result<()> {
             reason: "exists and is not a regular file".into(),
         });
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".gocache-doctor-")
-        .tempfile_in(dir)
-        .map_err(|e| io(dir, e))?;
-    std::io::Write::write_all(&mut tmp, data.as_bytes()).map_err(|e| io(tmp.path(), e))?;
-    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
-    tmp.persist(path).map_err(|e| io(path, e.error))?;
-    Ok(())
+    crate::atomic::replace(path, data.as_bytes(), ".gocache-doctor-", true).map_err(|e| io(path, e))
 }
 
 /// Removes `path` when it exists (a file or a symlink, never followed); true when removed.
