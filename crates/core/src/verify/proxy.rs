@@ -11,7 +11,8 @@
 //! Proxy URLs are shown through [`crate::redact`], so user info never appears.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,7 @@ use super::msg::Msg;
 use super::project::match_prefix_patterns;
 use crate::discover::Report;
 use crate::env::EnvMap;
+use crate::gocmd::{Ending, RunError, run_bounded};
 use crate::{CancelToken, dirhash, escape, redact};
 
 /// What the proxy said about one go.sum line.
@@ -192,6 +194,7 @@ fn fetch_go(
     path: &str,
     version: &str,
     go_mod: bool,
+    cancel: &CancelToken,
 ) -> Fetch {
     let Ok(tmp) = tempfile::tempdir() else {
         return Fetch::Error("cannot create a temporary directory".into());
@@ -211,14 +214,19 @@ fn fetch_go(
         cmd.env("GOSUMDB", "off");
     }
     cmd.arg("mod").arg("download").arg("-json");
-    cmd.arg(format!("{path}@{version}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let out = match cmd.output() {
+    cmd.arg(format!("{path}@{version}"));
+    // No time limit of our own (go has its network time-outs); a cancel ends it.
+    let out = match run_bounded(&mut cmd, usize::MAX, Duration::MAX, Some(cancel)) {
         Ok(o) => o,
-        Err(e) => return Fetch::Error(format!("cannot run go: {e}")),
+        Err(RunError::Start(e) | RunError::Wait(e)) => {
+            return Fetch::Error(format!("cannot run go: {e}"));
+        }
     };
+    match out.ending {
+        Ending::Exited(_) => {}
+        Ending::Cancelled => return Fetch::Error("cancelled".into()),
+        Ending::TimedOut => return Fetch::Error("timed out".into()),
+    }
     let d: Option<Downloaded> = serde_json::from_slice(&out.stdout).ok();
     match d {
         Some(Downloaded { error: Some(e), .. }) => {
@@ -273,7 +281,7 @@ pub(crate) fn compare(
                 None => (Fetch::Failed(failed("proxy.not-file-url")), false),
             },
             e if e.starts_with("https://") || e.starts_with("http://") => match runner {
-                Some(r) => (fetch_go(r, e, sumdb, path, version, go_mod), sumdb),
+                Some(r) => (fetch_go(r, e, sumdb, path, version, go_mod, cancel), sumdb),
                 None => (Fetch::Failed(failed("proxy.no-go")), false),
             },
             _ => (Fetch::Failed(failed("proxy.bad-url")), false),
