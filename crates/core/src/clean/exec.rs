@@ -1053,11 +1053,12 @@ pub fn purge_leftovers(report: &Report, cancel: &CancelToken) -> LeftoverReport 
     rep
 }
 
-/// The lock file of a sibling quarantine `dir` that has neither its directory nor its marker:
-/// a clean killed between taking the lock and writing the marker (the lock comes first).
-/// Removed, silently, when it is the user's, free and its recorded owner is gone (a clean that
-/// is about to write its marker holds the lock, and is left alone); the name is looked at again
-/// once the lock is held, so a marker written meanwhile keeps it.
+/// The lock file of a quarantine `dir` that has neither its directory nor its marker: a clean
+/// killed between taking the lock and writing the marker (a sibling quarantine: the lock comes
+/// first) or moving anything in (one inside a root, which has no marker). Removed, silently,
+/// when it is the user's, free and its recorded owner is gone (a clean that is about to go on
+/// holds the lock, and is left alone); the names are looked at again once the lock is held, so
+/// a directory or marker made meanwhile keeps it.
 fn remove_orphan_lock(dir: &Path) {
     let lock_file = trash::lock_path(dir);
     if trusted_entry(&lock_file, false).is_err() {
@@ -1172,11 +1173,8 @@ fn purge_inner_leftovers(inner: &Path, rep: &mut LeftoverReport, cancel: &Cancel
         if let Some(id) = name.strip_suffix(".lock") {
             // A lock file whose quarantine is gone (a crash right after taking it).
             let dir = inner.join(id);
-            if std::fs::symlink_metadata(&dir).is_err()
-                && trusted_entry(&path, false).is_ok()
-                && let Ok(l) = take_leftover(&dir, None)
-            {
-                l.remove();
+            if std::fs::symlink_metadata(&dir).is_err() {
+                remove_orphan_lock(&dir);
             }
             continue;
         }

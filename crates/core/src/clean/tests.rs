@@ -1704,4 +1704,17 @@ fn a_lone_lock_file_of_a_clean_killed_before_its_marker_is_purged_unless_held() 
     purge_leftovers(&report, &CancelToken::new());
     assert!(!trash::lock_path(&live).exists());
     assert!(stranger.exists() && trash::lock_path(&stranger).exists());
+    // The same inside a root's own quarantine directory (no markers there).
+    let inner = t.gocache.join(INNER_TRASH);
+    fs::create_dir_all(&inner).unwrap();
+    fs::write(
+        trash::lock_path(&inner.join("7-8-9")),
+        r#"{"pid":999999999,"start":null}"#,
+    )
+    .unwrap();
+    purge_leftovers(&report, &CancelToken::new());
+    assert!(
+        !inner.exists(),
+        "the lone lock and the emptied directory go"
+    );
 }
